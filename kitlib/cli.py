@@ -1,0 +1,84 @@
+"""The ``kit`` command line.
+
+    kit doctor                      check that this machine can run the course
+    kit lab [--no-browser] [--port N]
+                                    open the student view of the course in JupyterLab
+    kit release [ASSIGNMENT ...] [--course DIR]
+                                    make the student versions (nbgrader generate_assignment)
+    kit grade [ASSIGNMENT ...] [--course DIR] [--jobs N] [--timeout SECONDS]
+                                    grade every submission, in parallel and isolated
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def default_course_dir() -> Path:
+    """The repository's ``course/`` (or $KIT_COURSE)."""
+    env = os.environ.get("KIT_COURSE")
+    if env:
+        return Path(env).resolve()
+    return (Path(__file__).resolve().parent.parent / "course").resolve()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kit", description="The Keras teaching kit.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    doctor = sub.add_parser("doctor", help="check that this machine can run the course")
+    doctor.add_argument("--json", action="store_true", help="print the report as JSON")
+    doctor.add_argument("--course", type=Path, default=None, help="the course directory")
+
+    lab = sub.add_parser("lab", help="open the student view of the course in JupyterLab")
+    lab.add_argument("--course", type=Path, default=None, help="the course directory")
+    lab.add_argument("--workspace", type=Path, default=None,
+                     help="the student's working copy (default: ./student next to the course)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    lab.add_argument("--port", type=int, default=None)
+
+    release = sub.add_parser("release", help="generate the student versions into COURSE/release/")
+    release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    release.add_argument("--course", type=Path, default=None, help="the course directory")
+
+    grade = sub.add_parser("grade", help="grade every submission in COURSE/submitted/")
+    grade.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    grade.add_argument("--course", type=Path, default=None, help="the course directory")
+    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
+    grade.add_argument("--timeout", type=float, default=None,
+                       help="seconds one submission may run in all (default: from the course config)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if getattr(args, "course", None) is None and args.command != "doctor":
+        args.course = default_course_dir()
+    if args.command == "doctor":
+        from kitlib.doctor import run_doctor
+
+        return run_doctor(args)
+    if args.command == "lab":
+        from kitlib.lab import run_lab
+
+        return run_lab(args)
+    if args.command == "release":
+        from kitlib.grading.release import run_release
+
+        return run_release(args)
+    if args.command == "grade":
+        from kitlib.grading.grade import run_grade
+
+        return run_grade(args)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
