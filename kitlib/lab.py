@@ -1,0 +1,172 @@
+"""The student view of the course: a workspace of student versions, and ``kit lab``.
+
+``make_workspace`` turns the instructor notebooks in ``COURSE/source`` into the
+student versions (``kit release``) and copies them into a workspace the student
+owns. It never overwrites a file that is already there: running it again after
+the course was updated adds the new chapters and leaves the student's work alone.
+
+Example::
+
+    from kitlib.lab import make_workspace
+    make_workspace("course", "student")   # -> Path("student"), with START_HERE.md
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COURSE_MAP = "START_HERE.md"
+
+GUIDES = {
+    "sequential_model": ("Part 1 · The Sequential model", "https://keras.io/guides/sequential_model/"),
+    "functional_api": ("Part 2 · The Functional API", "https://keras.io/guides/functional_api/"),
+}
+
+
+@dataclass
+class WorkspaceReport:
+    """What ``make_workspace`` did."""
+
+    workspace: Path
+    copied: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"Workspace {self.workspace}: {len(self.copied)} new file(s)"
+        if self.kept:
+            text += f", {len(self.kept)} of your own kept unchanged"
+        return text
+
+
+def assignments(course_dir: Path) -> list[str]:
+    """Assignment names: the folders of ``COURSE/source`` that hold notebooks, in order."""
+    source = Path(course_dir) / "source"
+    if not source.is_dir():
+        return []
+    return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def notebook_title(path: Path) -> str:
+    """The first markdown heading of a notebook, or its file name."""
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return Path(path).stem
+    for cell in cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = "".join(cell.get("source", ""))
+        for line in source.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+    return Path(path).stem
+
+
+def course_map(root: Path, names: list[str], *, student: bool = True) -> str:
+    """Markdown course map with a link to every chapter notebook under ``root/<assignment>/``."""
+    lines = [
+        "# Keras, guide by guide: the course map",
+        "",
+        "Two parts, one notebook per section of the Keras guides. Open a chapter, run it top to bottom",
+        "(Shift+Enter), and answer the exercises: the cell under each exercise checks your answer at once.",
+        "",
+    ]
+    if student:
+        lines += [
+            "Your answers are saved in these notebooks. Submitting: use *Validate* in the notebook toolbar,",
+            "then hand the notebook in the way your teacher asked (the *Assignments* tab if your course uses it).",
+            "",
+        ]
+    for name in names:
+        title, url = GUIDES.get(name, (name.replace("_", " ").title(), ""))
+        lines.append(f"## {title}")
+        lines.append("")
+        for nb in sorted((Path(root) / name).glob("*.ipynb")):
+            rel = nb.relative_to(root).as_posix()
+            lines.append(f"- [{notebook_title(nb)}]({rel})")
+        if url:
+            lines += ["", f"The guide itself: <{url}>"]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def make_workspace(course_dir, workspace, names: list[str] | None = None) -> WorkspaceReport:
+    """Release the student versions and copy them into ``workspace`` without overwriting.
+
+    Args:
+        course_dir: the nbgrader course directory (with ``source/``).
+        workspace: the student's folder; created if missing.
+        names: assignments to include (default: all).
+
+    Returns:
+        A :class:`WorkspaceReport` listing the files copied and the ones kept.
+    """
+    course_dir = Path(course_dir).resolve()
+    workspace = Path(workspace).resolve()
+    names = names or assignments(course_dir)
+    if not names:
+        raise FileNotFoundError(f"no assignments with notebooks under {course_dir / 'source'}")
+    if _release_is_stale(course_dir, names):
+        from kitlib.grading.release import release_assignments
+
+        release_assignments(course_dir, names)
+    report = WorkspaceReport(workspace)
+    for name in names:
+        released = course_dir / "release" / name
+        for src in sorted(released.rglob("*")):
+            if src.is_dir() or ".ipynb_checkpoints" in src.parts:
+                continue
+            dest = workspace / name / src.relative_to(released)
+            if dest.exists():
+                report.kept.append(dest)
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest)
+            report.copied.append(dest)
+    (workspace / COURSE_MAP).write_text(course_map(workspace, names), encoding="utf-8")
+    return report
+
+
+def _release_is_stale(course_dir: Path, names: list[str]) -> bool:
+    for name in names:
+        source = course_dir / "source" / name
+        release = course_dir / "release" / name
+        sources = list(source.glob("*.ipynb"))
+        released = list(release.glob("*.ipynb"))
+        if len(released) < len(sources):
+            return True
+        newest_source = max((p.stat().st_mtime for p in sources), default=0)
+        oldest_release = min((p.stat().st_mtime for p in released), default=0)
+        if newest_source > oldest_release:
+            return True
+    return False
+
+
+def run_lab(args) -> int:
+    """``kit lab``: build the workspace, then start JupyterLab on its course map."""
+    course = Path(args.course)
+    workspace = Path(args.workspace) if args.workspace else course.resolve().parent / "student"
+    try:
+        report = make_workspace(course, workspace)
+    except Exception as error:  # the teacher's or student's set-up, not a crash to show as a traceback
+        print(f"kit lab: could not prepare the student workspace: {error}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    command = [
+        sys.executable, "-m", "jupyter", "lab",
+        f"--ServerApp.root_dir={workspace}",
+        f"--ServerApp.default_url=/lab/tree/{COURSE_MAP}",
+    ]
+    if args.no_browser:
+        command.append("--no-browser")
+    if args.port:
+        command.append(f"--port={args.port}")
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
