@@ -155,16 +155,22 @@ def setup(seed: int = DEFAULT_SEED, *, quiet: bool = False) -> str:
     tf, keras = import_tensorflow_quietly()
     reset_keras(seed)
     set_matplotlib_defaults()
-    from kitlib.data import describe_data_sources
-
     line = (
         f"kitlib {_version()} | TensorFlow {tf.__version__}, Keras {keras.__version__} "
-        f"({keras.backend.backend()} backend) | seed {seed} | data: {describe_data_sources()}"
+        f"({keras.backend.backend()} backend) | seed {seed} | data: {_data_sources()}"
     )
     _state["done"] = True
     if not quiet:
         print(line)
     return line
+
+
+def _data_sources() -> str:
+    try:
+        from kitlib.data import describe_data_sources
+    except ImportError as error:  # a broken install must not stop the notebook here
+        return f"unknown ({error})"
+    return describe_data_sources()
 
 
 def _version() -> str:

@@ -1,0 +1,72 @@
+"""The student workspace: released versions, a course map, and no student work ever lost."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import nbformat
+import pytest
+
+from kitlib.lab import assignments, course_map, make_workspace, notebook_title
+
+
+def write_chapter(path, title, answer="x = None\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION"):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cell = nbformat.v4.new_code_cell(answer)
+    cell.metadata["nbgrader"] = {"grade": False, "grade_id": "x_answer", "locked": False, "schema_version": 3,
+                                 "solution": True, "task": False}
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nGoals"), cell]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def tiny_course(tmp_path, repo_root):
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(repo_root / "course" / "nbgrader_config.py", course)
+    write_chapter(course / "source" / "sequential_model" / "01_a.ipynb", "A1 · First chapter")
+    return course
+
+
+def test_titles_and_assignment_discovery(tiny_course):
+    assert assignments(tiny_course) == ["sequential_model"]
+    assert notebook_title(tiny_course / "source" / "sequential_model" / "01_a.ipynb") == "A1 · First chapter"
+    (tiny_course / "broken.ipynb").write_text("{not json")
+    assert notebook_title(tiny_course / "broken.ipynb") == "broken"
+
+
+def test_course_map_links_every_chapter(tmp_path):
+    write_chapter(tmp_path / "functional_api" / "02_b.ipynb", "B2 · Training")
+    write_chapter(tmp_path / "functional_api" / "01_a.ipynb", "B1 · Intro")
+    text = course_map(tmp_path, ["functional_api"])
+    assert "Part 2 · The Functional API" in text
+    assert text.index("[B1 · Intro](functional_api/01_a.ipynb)") < text.index("[B2 · Training](functional_api/02_b.ipynb)")
+
+
+@pytest.mark.slow
+def test_workspace_keeps_student_work_and_adds_new_chapters(tiny_course, tmp_path):
+    workspace = tmp_path / "student"
+    report = make_workspace(tiny_course, workspace)
+    chapter = workspace / "sequential_model" / "01_a.ipynb"
+    assert chapter in report.copied
+    student_text = chapter.read_text()
+    assert "BEGIN SOLUTION" not in student_text and "x = 1" not in student_text
+    assert "[A1 · First chapter](sequential_model/01_a.ipynb)" in (workspace / "START_HERE.md").read_text()
+
+    # The student works, then the teacher adds a chapter: the work stays, the chapter arrives.
+    nb = json.loads(student_text)
+    nb["cells"][1]["source"] = "x = 42  # my answer"
+    chapter.write_text(json.dumps(nb))
+    write_chapter(tiny_course / "source" / "sequential_model" / "02_b.ipynb", "A2 · Second chapter")
+    report = make_workspace(tiny_course, workspace)
+    assert "x = 42  # my answer" in chapter.read_text()
+    assert chapter in report.kept
+    assert workspace / "sequential_model" / "02_b.ipynb" in report.copied
+    assert "A2 · Second chapter" in (workspace / "START_HERE.md").read_text()
+
+
+def test_workspace_without_assignments_says_so(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no assignments"):
+        make_workspace(tmp_path, tmp_path / "student")
