@@ -264,7 +264,11 @@ class Registry:
     MODULES = ("kitlib.exercises.sequential_model", "kitlib.exercises.functional_api")
 
     def __init__(self, modules: Iterable[str] = MODULES):
-        self._modules = tuple(modules)
+        # Extra exercise modules (e.g. a test course): KIT_EXERCISE_MODULES=pkg.mod,other.mod
+        import os
+
+        extra = [m.strip() for m in os.environ.get("KIT_EXERCISE_MODULES", "").split(",") if m.strip()]
+        self._modules = tuple(modules) + tuple(m for m in extra if m not in tuple(modules))
         self._exercises: dict[str, Exercise] | None = None
 
     def _load(self) -> dict[str, Exercise]:

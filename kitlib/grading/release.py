@@ -1,0 +1,247 @@
+"""``kit release``: nbgrader ``generate_assignment``, then a leak check.
+
+nbgrader writes the student versions into ``COURSE/release/<assignment>/``;
+this module then re-reads every released notebook and refuses the release
+(:class:`ReleaseError`) when a solution region or a hidden test survived,
+e.g. because a marker was misspelt or a cell lost its nbgrader metadata.
+
+Example::
+
+    from pathlib import Path
+    from kitlib.grading.release import release_assignments
+    release_assignments(Path("course"), ["sequential_model"])
+    # [PosixPath('course/release/sequential_model')]
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+BEGIN_SOLUTION = "### BEGIN SOLUTION"
+END_SOLUTION = "### END SOLUTION"
+BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
+END_HIDDEN = "### END HIDDEN TESTS"
+_MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
+
+
+class ReleaseError(RuntimeError):
+    """The teacher's course cannot be released as it is (message says why and what to do)."""
+
+
+@dataclass
+class Leak:
+    """One piece of protected text found in a released notebook."""
+
+    notebook: str
+    cell: str
+    kind: str  # "solution" or "hidden test"
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.notebook}, cell {self.cell}: {self.kind} text survived: {self.text!r}"
+
+
+def cell_source(cell: dict) -> str:
+    """A cell's source as one string (nbformat allows a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def regions(source: str, begin: str, end: str) -> list[str]:
+    """The text between ``begin`` and ``end`` marker lines (markers excluded).
+
+    Example:
+        >>> regions("a\\n### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION\\n", BEGIN_SOLUTION, END_SOLUTION)
+        ['x = 1']
+    """
+    found, inside, current = [], False, []
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(begin):
+            inside, current = True, []
+        elif stripped.startswith(end) and inside:
+            inside = False
+            found.append("\n".join(current))
+        elif inside:
+            current.append(line)
+    if inside:
+        found.append("\n".join(current))
+    return found
+
+
+def strip_regions(source: str, begin: str, end: str) -> str:
+    """``source`` without the marked regions (and without the marker lines)."""
+    out, inside = [], False
+    for line in source.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith(begin):
+            inside = True
+        elif stripped.startswith(end) and inside:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "".join(out)
+
+
+def protected_lines(source_cell: dict) -> list[tuple[str, str]]:
+    """(kind, line) for each solution / hidden-test line that must not reach students.
+
+    Lines that also occur outside the protected regions of the same cell (a
+    placeholder like ``model = None`` repeated in the solution) are not secret.
+    """
+    text = cell_source(source_cell)
+    public = strip_regions(strip_regions(text, BEGIN_SOLUTION, END_SOLUTION), BEGIN_HIDDEN, END_HIDDEN)
+    public_lines = {line.strip() for line in public.splitlines()}
+    secret: list[tuple[str, str]] = []
+    for kind, begin, end in (("solution", BEGIN_SOLUTION, END_SOLUTION), ("hidden test", BEGIN_HIDDEN, END_HIDDEN)):
+        for region in regions(text, begin, end):
+            for line in region.splitlines():
+                line = line.strip()
+                if line and not line.startswith("#") and line not in public_lines:
+                    secret.append((kind, line))
+    return secret
+
+
+def find_leaks(source_nb: dict, released_nb: dict, name: str) -> list[Leak]:
+    """Protected text of ``source_nb`` that is still present in ``released_nb``."""
+    leaks: list[Leak] = []
+    released_text: list[tuple[str, str]] = []
+    for index, cell in enumerate(released_nb.get("cells", [])):
+        label = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id") or f"#{index + 1}"
+        body = cell_source(cell)
+        outputs = json.dumps(cell.get("outputs", []))
+        released_text.append((label, body + "\n" + outputs))
+        for marker in _MARKERS:
+            if marker in body:
+                leaks.append(Leak(name, label, "marker", marker))
+    for cell in source_nb.get("cells", []):
+        secrets = protected_lines(cell)
+        if not secrets:
+            continue
+        source_id = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id")
+        for label, text in released_text:
+            # Compare against the released cell with the same grade_id, or all
+            # cells when the id vanished (lost metadata is a leak risk itself).
+            if source_id and label != source_id and any(l == source_id for l, _ in released_text):
+                continue
+            lines = {line.strip() for line in text.splitlines()}
+            for kind, line in secrets:
+                if line in lines:
+                    leaks.append(Leak(name, label, kind, line))
+    return leaks
+
+
+def _nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess:
+    """Run the stock nbgrader CLI of this Python, from the course folder."""
+    command = [sys.executable, "-m", "nbgrader", *args,
+               f"--CourseDirectory.root={course_dir}",
+               f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}"]
+    return subprocess.run(command, cwd=course_dir, capture_output=True, text=True, env=tool_env())
+
+
+def tool_env(extra: dict | None = None) -> dict:
+    """Environment for nbgrader subprocesses: this Python's bin/ first (nbgrader calls
+    ``alembic`` by name), TensorFlow logging quiet."""
+    env = dict(os.environ)
+    bindir = str(Path(sys.executable).parent)
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env.update(extra or {})
+    return env
+
+
+def course_assignments(course_dir: Path) -> list[str]:
+    """Assignment folders in ``COURSE/source`` (sorted)."""
+    source = course_dir / "source"
+    if not source.is_dir():
+        return []
+    return sorted(p.name for p in source.iterdir()
+                  if p.is_dir() and not p.name.startswith((".", "_")) and any(p.glob("*.ipynb")))
+
+
+def check_course(course_dir: Path) -> Path:
+    """The resolved course folder, or :class:`ReleaseError` saying what is missing."""
+    course_dir = Path(course_dir).resolve()
+    if not (course_dir / "nbgrader_config.py").is_file():
+        raise ReleaseError(f"{course_dir} is not a course folder: nbgrader_config.py is missing "
+                           "(pass the folder that holds it with --course DIR)")
+    return course_dir
+
+
+def generate(course_dir: Path, assignment: str, release_dir: Path | None = None, db: bool = True) -> Path:
+    """Run ``nbgrader generate_assignment`` for one assignment; returns the release folder.
+
+    ``release_dir`` redirects the output (the grader makes blank student
+    versions in a scratch folder); ``db=False`` leaves the gradebook alone.
+    """
+    args = ["generate_assignment", assignment, "--force"]
+    if not db:
+        args.append("--no-db")
+    if release_dir is not None:
+        args.append(f"--CourseDirectory.release_directory={release_dir}")
+    result = _nbgrader(args, course_dir)
+    out = (release_dir or course_dir / "release") / assignment
+    if result.returncode != 0 or not out.is_dir():
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        raise ReleaseError(f"nbgrader generate_assignment {assignment} failed:\n{tail}")
+    return out
+
+
+def verify_release(course_dir: Path, assignment: str, release_root: Path | None = None) -> list[Leak]:
+    """Leaks in the released notebooks of ``assignment`` (empty list: clean)."""
+    source_dir = course_dir / "source" / assignment
+    out_dir = (release_root or course_dir / "release") / assignment
+    leaks: list[Leak] = []
+    for source_path in sorted(source_dir.glob("*.ipynb")):
+        released_path = out_dir / source_path.name
+        if not released_path.is_file():
+            raise ReleaseError(f"{released_path} was not generated")
+        source_nb = json.loads(source_path.read_text(encoding="utf-8"))
+        released_nb = json.loads(released_path.read_text(encoding="utf-8"))
+        leaks += find_leaks(source_nb, released_nb, f"{assignment}/{source_path.name}")
+    return leaks
+
+
+def release_assignments(course_dir: Path, assignments: list[str] | None = None) -> list[Path]:
+    """Generate and verify the student versions; returns their folders.
+
+    Raises :class:`ReleaseError` for an unknown assignment, a failing nbgrader
+    run, or any solution / hidden-test text left in a released notebook.
+    """
+    course_dir = check_course(course_dir)
+    known = course_assignments(course_dir)
+    wanted = list(assignments) if assignments else known
+    if not wanted:
+        raise ReleaseError(f"no assignments with notebooks in {course_dir / 'source'}")
+    unknown = [a for a in wanted if a not in known]
+    if unknown:
+        raise ReleaseError(f"unknown assignment(s) {', '.join(unknown)}; "
+                           f"{course_dir / 'source'} has: {', '.join(known) or 'none'}")
+    released = []
+    for assignment in wanted:
+        out = generate(course_dir, assignment)
+        leaks = verify_release(course_dir, assignment)
+        if leaks:
+            listing = "\n  ".join(str(leak) for leak in leaks[:20])
+            raise ReleaseError(f"the student version of {assignment} is NOT safe to hand out "
+                               f"({len(leaks)} leak(s)); check the nbgrader cell metadata and markers:\n  {listing}")
+        released.append(out)
+    return released
+
+
+def run_release(args) -> int:
+    """``kit release [ASSIGNMENT ...] [--course DIR]``: 0 on success, 1 with a message otherwise."""
+    try:
+        folders = release_assignments(Path(args.course), list(args.assignments or []))
+    except ReleaseError as error:
+        print(f"kit release: {error}", file=sys.stderr)
+        return 1
+    for folder in folders:
+        count = len(list(folder.glob("*.ipynb")))
+        print(f"released {folder.name}: {count} notebook(s) in {folder} (no solutions, no hidden tests)")
+    return 0
