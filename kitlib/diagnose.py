@@ -1,0 +1,633 @@
+"""Keras errors explained in a learner's terms: ``kitlib.explain(error, model=None)``.
+
+Keras 3 error messages are written for library developers ("Computed output
+size would be zero or negative", "expected min_ndim=4, found ndim=2").  This
+module recognises the errors a student meets while building Sequential and
+Functional models, redoes the shape arithmetic, names the offending layer and
+proposes a concrete fix.  It also flags mistakes Keras does not raise for (a
+Dense applied to a 4-D feature map) and legacy Keras 2 habits.
+
+Covered (``Explanation.kind``):
+
+- ``output_size``: a convolution or pooling window larger than its input.
+- ``ndim``: wrong input rank (e.g. an LSTM after a Conv2D, a Conv2D on flat vectors).
+- ``features``: data with another number of features than the model was built for.
+- ``merge``: Concatenate / Add / ... on incompatible shapes.
+- ``int_shape``: ``keras.Input(shape=784)`` instead of ``shape=(784,)``.
+- ``no_output``: ``layer.output`` / ``model.input`` of something never called.
+- ``not_built``: weights or parameter counts of a model without a known input shape.
+- ``reshape``: a Reshape whose target does not hold the same number of values.
+- ``duplicate_name``: two layers with the same name in one model.
+- ``dense_nd`` (warning): a Dense layer on a 4-D tensor (forgotten Flatten).
+- ``legacy_input_shape`` / ``legacy_output_shape``: Keras 2 habits.
+- ``unknown``: anything else (the cleaned original message, with general advice).
+
+Example::
+
+    import keras, kitlib
+    model = keras.Sequential([keras.Input((3, 3, 1))])
+    try:
+        model.add(keras.layers.Conv2D(8, 5))
+    except ValueError as err:
+        why = kitlib.explain(err, model)
+    why.layer     # 'conv2d'
+    why.message   # 'The feature map entering conv2d is 3x3 but the kernel is 5x5 ...'
+    why.fix       # 'Use padding="same" in conv2d ...'
+    why           # in a notebook: a coloured HTML box
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import html
+import math
+import re
+import warnings
+from dataclasses import dataclass, field
+
+__all__ = ["Explanation", "explain", "lint", "explaining"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class Explanation:
+    """What went wrong, where, and what to do.
+
+    Attributes:
+        kind: a short identifier of the recognised problem (see the module docstring).
+        layer: the offending layer's name, or None when it cannot be known.
+        message: what went wrong, in plain words, with the shape arithmetic.
+        fix: a concrete suggestion.
+        severity: "error" or "warning" ("ok" when a lint found nothing).
+        original: the original Keras message, cleaned of terminal colour codes.
+    """
+
+    kind: str
+    layer: str | None
+    message: str
+    fix: str
+    severity: str = "error"
+    original: str = ""
+    details: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        where = f" in layer '{self.layer}'" if self.layer else ""
+        return f"{self.severity.upper()}{where}: {self.message}\nFix: {self.fix}"
+
+    def to_html(self) -> str:
+        colour = {"error": "#e03131", "warning": "#f08c00"}.get(self.severity, "#2f9e44")
+        title = {"error": "What went wrong", "warning": "Watch out", "ok": "All good"}.get(self.severity, "Note")
+        where = f" in layer <code>{html.escape(self.layer)}</code>" if self.layer else ""
+        original = (
+            f"<details><summary>Original Keras message</summary><pre style='white-space:pre-wrap'>"
+            f"{html.escape(self.original)}</pre></details>"
+            if self.original
+            else ""
+        )
+        return (
+            f"<div class='kit-explain kit-explain-{self.severity}' style='border-left:4px solid {colour};"
+            f"padding:6px 10px;margin:4px 0;background:#fafafa'>"
+            f"<b style='color:{colour}'>{title}</b>{where}<br>{html.escape(self.message)}"
+            f"<br><b>Try:</b> {html.escape(self.fix)}{original}</div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+# --------------------------------------------------------------------------- helpers
+def _clean(text: str) -> str:
+    """Strip colour codes and Keras' 'Exception encountered when calling' frame."""
+    text = _ANSI.sub("", str(text))
+    inner = re.search(r"Exception encountered when calling [\w.]+\(\)\.\s*\n\s*\n(.*?)(\n\s*\nArguments received|$)", text, re.S)
+    if inner:
+        return inner.group(1).strip()
+    return text.strip()
+
+
+def _calling_type(text: str):
+    match = re.search(r"Exception encountered when calling (\w+)\.call\(\)", _ANSI.sub("", text))
+    return match.group(1) if match else None
+
+
+def _parse_tuple(text: str):
+    """'(None, 3, 3, 1)', '[None 4 4 1]' or '[1 1]' -> tuple (None kept)."""
+    text = text.strip()
+    if text.startswith("[") and "," not in text:
+        text = "(" + ",".join(text[1:-1].split()) + ",)"
+    text = text.replace("[", "(").replace("]", ")")
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    if isinstance(value, int):
+        return (value,)
+    return tuple(value)
+
+
+def _field(text: str, name: str):
+    """Value of ``name=...`` in Keras' "Received: `a=(..)`, `b=...`" lists."""
+    match = re.search(rf"{re.escape(name)}=(\([^)]*\)|\[[^\]]*\]|[\w.]+)", text)
+    return match.group(1) if match else None
+
+
+def _x(dims) -> str:
+    return "x".join("?" if d is None else str(d) for d in dims)
+
+
+def _all_layers(model):
+    """Layers of ``model`` and of the models nested inside it, outermost first."""
+    if model is None:
+        return []
+    found = []
+    stack = list(getattr(model, "layers", []) or [])
+    while stack:
+        layer = stack.pop(0)
+        found.append(layer)
+        stack.extend(getattr(layer, "layers", []) or [])
+    return found
+
+
+def _find_layer(model, name=None, kind=None, predicate=None):
+    """The last layer of ``model`` matching name / class name / predicate (None if none)."""
+    candidates = _all_layers(model)
+    for layer in reversed(candidates):
+        if name is not None and layer.name != name:
+            continue
+        if kind is not None and type(layer).__name__ != kind:
+            continue
+        if predicate is not None and not predicate(layer):
+            continue
+        return layer
+    return None
+
+
+def _type_from_name(name: str) -> str:
+    """'conv2d_3' -> 'Conv2D'-ish guess for messages when no model is at hand."""
+    base = re.sub(r"_\d+$", "", name)
+    known = {
+        "conv1d": "Conv1D", "conv2d": "Conv2D", "conv3d": "Conv3D", "lstm": "LSTM", "gru": "GRU",
+        "simple_rnn": "SimpleRNN", "dense": "Dense", "max_pooling2d": "MaxPooling2D",
+        "max_pooling1d": "MaxPooling1D", "average_pooling2d": "AveragePooling2D",
+        "global_average_pooling2d": "GlobalAveragePooling2D", "global_max_pooling2d": "GlobalMaxPooling2D",
+        "conv2d_transpose": "Conv2DTranspose", "embedding": "Embedding", "flatten": "Flatten",
+    }
+    return known.get(base, base)
+
+
+_EXPECTED_LAYOUT = {
+    3: "(batch, time steps, features)",
+    4: "(batch, height, width, channels)",
+    5: "(batch, depth, height, width, channels)",
+    2: "(batch, features)",
+}
+
+
+# --------------------------------------------------------------------------- recognisers
+def _output_size(text, model, layer_obj):
+    if "output size would be zero or negative" not in text:
+        return None
+    shape = _parse_tuple(_field(text, "inputs shape") or _field(text, "inputs.shape") or "()") or ()
+    kernel = _field(text, "kernel shape")
+    pool = _field(text, "pool_size")
+    strides = _parse_tuple(_field(text, "strides") or "(1,)") or (1,)
+    dilation = _parse_tuple(_field(text, "dilation_rate") or "(1,)") or (1,)
+    padding = (_field(text, "padding") or "valid").strip("`'\"")
+    spatial = list(shape[1:-1])
+    if kernel:
+        kernel_shape = _parse_tuple(kernel) or ()
+        window = list(kernel_shape[: len(spatial)])
+        what, kind = "kernel", None
+        filters = kernel_shape[-1] if kernel_shape else None
+    else:
+        window = list(_parse_tuple(pool or "()") or ())
+        what, kind, filters = "pooling window", None, None
+    window = window or [None] * len(spatial)
+    strides = list(strides) * (len(spatial) // len(strides) if len(strides) < len(spatial) else 1)
+    dilation = list(dilation) * (len(spatial) // len(dilation) if len(dilation) < len(spatial) else 1)
+
+    def match(layer):
+        size = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)
+        if size is None or tuple(size) != tuple(window):
+            return False
+        return filters is None or getattr(layer, "filters", filters) == filters
+
+    layer = layer_obj or _find_layer(model, predicate=match)
+    name = layer.name if layer is not None else None
+    kind = type(layer).__name__ if layer is not None else (_calling_type(text) or ("Conv" if kernel else "Pooling"))
+    sums = []
+    for size, k, s, d in zip(spatial, window, strides, dilation):
+        if size is None or k is None:
+            continue
+        span = d * (k - 1) + 1
+        out = (size - span) // s + 1
+        span_text = f"{span}" if d == 1 else f"{d}*({k}-1)+1"
+        sums.append(f"({size} - {span_text}) // {s} + 1 = {out}")
+    who = f"{name} ({kind})" if name else f"this {kind} layer"
+    message = (
+        f"The feature map entering {who} is {_x(spatial)} but its {what} is {_x(window)}: "
+        f"with padding='{padding}' the output size is "
+        + (_join_sums(sums) if sums else "zero or negative")
+        + ", so nothing would be left."
+    )
+    fits = min((d for d in spatial if d), default=None)
+    smaller = f" or a {what} of at most {fits}" if fits else ""
+    if what == "kernel":
+        fix = (
+            f'Use padding="same" in {name or "this layer"} (keeps {_x(spatial)}){smaller}; '
+            "or remove a pooling/strided layer before it, or feed larger inputs."
+        )
+    else:
+        fix = (
+            f"Use a smaller pool_size{smaller.replace(' or a pooling window of', ':')}, "
+            'padding="same", or fewer pooling layers before it.'
+        )
+    return Explanation("output_size", name, message, fix, details={"input": shape, "window": tuple(window)})
+
+
+def _join_sums(sums):
+    distinct = list(dict.fromkeys(sums))
+    if len(distinct) == 1 and len(sums) > 1:
+        return f"{distinct[0]} on each axis"
+    return "; ".join(distinct)
+
+
+def _ndim(text, model, layer_obj):
+    match = re.search(
+        r"of layer '([^']+)' is incompatible with the layer: expected (min_|max_)?ndim=(\d+), found ndim=(\d+)"
+        r"(?:\. Full shape received: (\([^)]*\)))?",
+        text,
+    )
+    if not match:
+        return None
+    name, bound, expected, found, full = match.groups()
+    expected, found = int(expected), int(found)
+    shape = _parse_tuple(full) if full else None
+    layer = layer_obj or _find_layer(model, name=name)
+    kind = type(layer).__name__ if layer is not None else _type_from_name(name)
+    needed = expected
+    word = {None: "", "min_": "at least ", "max_": "at most "}[bound]
+    layout = _EXPECTED_LAYOUT.get(needed, f"{needed}-D")
+    got = f"a {found}-D tensor of shape {shape}" if shape else f"a {found}-D tensor"
+    message = f"{name} ({kind}) expects {word}{needed}-D input {layout}, but it received {got}."
+    fix = _rank_fix(shape, found, needed, name)
+    return Explanation("ndim", name, message, fix, details={"expected": needed, "found": found, "shape": shape})
+
+
+def _rank_fix(shape, found, needed, name):
+    dims = list(shape[1:]) if shape else None
+    if found > needed:
+        if needed == 2:
+            return f"Add layers.Flatten() (or a GlobalAveragePooling layer) before {name}."
+        if dims and None not in dims:
+            merged = dims[: needed - 2] + [math.prod(dims[needed - 2 :])]
+            return (
+                f"Add layers.Reshape({tuple(merged)}) before {name} to merge the last axes "
+                f"({_x(dims)} -> {_x(merged)}), or pool the extra axes away (e.g. GlobalAveragePooling2D, then a Dense)."
+            )
+        return f"Reshape or pool the input of {name} down to {needed} axes."
+    if dims and None not in dims:
+        flat = math.prod(dims)
+        side = math.isqrt(flat)
+        if found == 2 and needed == 4 and side * side == flat:
+            return (
+                f"Add layers.Reshape(({side}, {side}, 1)) before {name}: the flat vector of {flat} values "
+                f"becomes a {side}x{side} image with one channel."
+            )
+        if needed - found == 1:
+            return f"Add layers.Reshape({tuple(dims) + (1,)}) before {name} to add a channel axis."
+        return f"Reshape the input of {name} to {needed} axes, e.g. layers.Reshape({tuple(dims) + (1,) * (needed - found)})."
+    return f"Give {name} a {needed}-D input ({_EXPECTED_LAYOUT.get(needed, '')})."
+
+
+def _features(text, model, layer_obj):
+    match = re.search(
+        r"of layer '([^']+)' is incompatible with the layer: expected axis (-?\d+) of input shape to have value (\d+), "
+        r"but received input with shape (\([^)]*\))",
+        text,
+    )
+    if not match:
+        return None
+    name, axis, expected, shape = match.groups()
+    shape = _parse_tuple(shape)
+    got = shape[int(axis)] if shape else "?"
+    message = (
+        f"{name} was built for inputs with {expected} values on axis {axis}, but received data of shape "
+        f"{shape} ({got} values)."
+    )
+    fix = (
+        f"Feed data with {expected} features per sample, or build the model for the data: "
+        f"keras.Input(shape={tuple(shape[1:]) if shape else '(...)'})."
+    )
+    return Explanation("features", name, message, fix, details={"expected": int(expected), "got": got})
+
+
+def _merge(text, model, layer_obj):
+    concat = re.search(r"`Concatenate` layer requires inputs with matching shapes except for the concatenation axis", text)
+    elemwise = re.search(r"Inputs have incompatible shapes\. Received shapes (\([^)]*\)) and (\([^)]*\))", text)
+    if not (concat or elemwise):
+        return None
+    if concat:
+        shapes_text = _field(text, "input_shape") or ""
+        match = re.search(r"input_shape=(\[.*\])", text)
+        try:
+            shapes = [tuple(s) for s in ast.literal_eval(match.group(1))] if match else []
+        except (ValueError, SyntaxError):
+            shapes = []
+        layer = layer_obj or _find_layer(model, kind="Concatenate")
+        axis = getattr(layer, "axis", -1) if layer is not None else -1
+        rank = len(shapes[0]) if shapes else 0
+        axis_index = axis % rank if rank else axis
+        diffs = []
+        for i in range(1, rank):
+            if i == axis_index:
+                continue
+            values = {s[i] for s in shapes}
+            if len(values) > 1:
+                diffs.append(f"axis {i}: {' vs '.join(str(s[i]) for s in shapes)}")
+        name = layer.name if layer is not None else None
+        message = (
+            f"Concatenate glues tensors together along axis {axis}, so every other axis must agree; "
+            f"{' and '.join(map(str, shapes)) or shapes_text} differ on " + ("; ".join(diffs) or "their shapes") + "."
+        )
+        fix = (
+            'Make the branches produce the same sizes: padding="same" in their convolutions, the same pooling, '
+            "or a Cropping2D/ZeroPadding2D/Resizing layer; or reduce each branch to a vector "
+            "(GlobalAveragePooling2D / Flatten) before concatenating."
+        )
+        return Explanation("merge", name, message, fix, details={"shapes": shapes, "axis": axis})
+    first, second = _parse_tuple(elemwise.group(1)), _parse_tuple(elemwise.group(2))
+    layer = layer_obj or _find_layer(
+        model, predicate=lambda l: type(l).__name__ in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
+    )
+    name = layer.name if layer is not None else None
+    kind = type(layer).__name__ if layer is not None else "An element-wise merge (add, average, multiply, ...)"
+    message = (
+        f"{kind} combines its inputs value by value, so their shapes must be equal (or broadcastable), "
+        f"but got {first} and {second} (per sample)."
+    )
+    fix = (
+        "Make both branches the same size: project the shorter one with a Dense(n) (vectors) or a 1x1 Conv2D(n) "
+        '(feature maps), and keep spatial sizes equal with padding="same".'
+    )
+    return Explanation("merge", name, message, fix, details={"shapes": [first, second]})
+
+
+def _int_shape(text, model, layer_obj):
+    match = re.search(r"Cannot convert '(\d+)' to a shape", text)
+    if not match:
+        return None
+    n = match.group(1)
+    message = (
+        f"A shape must be a tuple, but got the single number {n}. In Python ({n}) is just the number {n}; "
+        f"a tuple with one element needs a trailing comma: ({n},)."
+    )
+    return Explanation("int_shape", None, message, f"Write keras.Input(shape=({n},)).")
+
+
+def _no_output(text, model, layer_obj):
+    match = re.search(r"The layer (\S+) has never been called and thus has no defined (input|output)", text)
+    if not match:
+        return None
+    name, what = match.groups()
+    is_model = (model is not None and getattr(model, "name", None) == name) or name.startswith(("sequential", "functional"))
+    if is_model:
+        message = (
+            f"{name} has no single `.{what}` yet: a Sequential model's layers are connected internally, "
+            f"so `model.{what}` is not defined even when it starts with keras.Input."
+        )
+        fix = f"Use the lists model.{what}s[0] (or model.layers[i].{what}); if the model has no keras.Input, add one first."
+    else:
+        message = (
+            f"Layer {name} was never called on a tensor, so it has no `.{what}` yet: a layer only gets "
+            f"an {what} when it is used, e.g. y = layer(x) with x = keras.Input(shape=...)."
+        )
+        fix = f"Call {name} on a tensor first (x = keras.Input(shape=(...)); y = {name}(x)), or use it inside a built model."
+    return Explanation("no_output", name, message, fix)
+
+
+def _not_built(text, model, layer_obj):
+    patterns = (
+        r"on layer '([^']+)', but the layer isn't built",
+        r"Sequential model '([^']+)' has no defined inputs yet",
+        r"You must build the layer before accessing",
+        r"model (?:'([^']+)' )?(?:has not yet been built|is not built)",
+        r"This model has not yet been built",
+    )
+    for pattern in patterns:
+        match = re.search(pattern, text)
+        if match:
+            name = match.group(1) if match.groups() else None
+            name = name or (getattr(model, "name", None) if model is not None else None)
+            message = (
+                f"{name or 'The model'} is not built: Keras does not know the input shape yet, so the layers "
+                "have no weights, no parameter counts and no output shapes."
+            )
+            fix = (
+                "Start the model with keras.Input(shape=(...)) (Keras 3 style), or call "
+                "model.build((None, n_features)), or call the model once on a batch of data."
+            )
+            return Explanation("not_built", name, message, fix)
+    return None
+
+
+def _reshape(text, model, layer_obj):
+    match = re.search(r"total size of the tensor must be unchanged\. Received: input_shape=(\([^)]*\)), target_shape=(\([^)]*\))", text)
+    if not match:
+        return None
+    source, target = _parse_tuple(match.group(1)), _parse_tuple(match.group(2))
+    have = math.prod(d for d in source if d is not None)
+    want = math.prod(target)
+    layer = layer_obj or _find_layer(model, kind="Reshape", predicate=lambda l: tuple(l.target_shape) == tuple(target))
+    name = layer.name if layer is not None else None
+    options = [(a, have // a) for a in range(2, int(math.isqrt(have)) + 1) if have % a == 0][-2:]
+    suggestion = f", e.g. {options[-1]}" if options else ""
+    message = (
+        f"Reshape only rearranges values: the input {source} holds {' x '.join(map(str, source))} = {have} values "
+        f"per sample but the target {target} needs {' x '.join(map(str, target))} = {want}."
+    )
+    fix = f"Choose a target shape whose product is {have}{suggestion}, or put -1 on one axis to let Keras compute it."
+    return Explanation("reshape", name, message, fix, details={"have": have, "want": want})
+
+
+def _duplicate_name(text, model, layer_obj):
+    match = re.search(r"unique names\. Name '([^']+)'", text) or re.search(r'name "([^"]+)" is used \d+ times', text)
+    if not match:
+        return None
+    name = match.group(1)
+    message = f"Two layers in one model are called '{name}'; names identify layers (get_layer, summary, saving)."
+    return Explanation("duplicate_name", name, message, f"Give each layer its own name=..., or leave name out and let Keras number them.")
+
+
+def _legacy_output_shape(text, model, layer_obj):
+    match = re.search(r"'(\w+)' object has no attribute '(output_shape|input_shape)'", text)
+    if not match:
+        return None
+    kind, attr = match.groups()
+    side = attr.split("_")[0]
+    message = (
+        f"`{attr}` was a Keras 2 attribute; Keras 3 layers ({kind}) no longer have it. "
+        f"The shape lives on the symbolic tensor: layer.{side}.shape."
+    )
+    fix = f"Use layer.{side}.shape (e.g. model.get_layer('name').{side}.shape), or kitlib.modelinfo.layer_rows(model) for every layer."
+    return Explanation("legacy_output_shape", None, message, fix)
+
+
+def _legacy_input_shape(text, model, layer_obj):
+    if "Do not pass an `input_shape`/`input_dim` argument to a layer" not in text:
+        return None
+    message = (
+        "Passing input_shape= (or input_dim=) to a layer is a Keras 2 habit; Keras 3 still accepts it "
+        "but warns (on stderr, which costs points in graded cells)."
+    )
+    fix = "Start the model with keras.Input(shape=(...)) and drop input_shape= from the layer."
+    return Explanation("legacy_input_shape", layer_obj.name if layer_obj is not None else None, message, fix, severity="warning")
+
+
+_RECOGNISERS = (
+    _output_size,
+    _ndim,
+    _features,
+    _merge,
+    _int_shape,
+    _no_output,
+    _not_built,
+    _reshape,
+    _duplicate_name,
+    _legacy_output_shape,
+    _legacy_input_shape,
+)
+
+
+# --------------------------------------------------------------------------- lint
+def lint(model) -> list[Explanation]:
+    """Problems Keras does not raise for, found by looking at a built model.
+
+    Today: a Dense layer applied to a tensor with 4 or more axes (it maps only
+    the last axis and keeps every position: usually a forgotten Flatten).
+
+    Example::
+
+        findings = lint(model)   # [] when nothing looks suspicious
+    """
+    from kitlib.modelinfo import format_shape, layer_rows
+
+    findings = []
+    for row in layer_rows(model):
+        shape = row["input_shape"]
+        if row["type"] == "Dense" and isinstance(shape, tuple) and len(shape) >= 4:
+            positions = _x(shape[1:-1])
+            message = (
+                f"{row['name']} (Dense) received {format_shape(shape)}: a Dense layer maps only the last axis "
+                f"({shape[-1]} -> {row['output_shape'][-1]}) and keeps all {positions} positions, so its output is "
+                f"{format_shape(row['output_shape'])} instead of one vector per sample. Keras raises no error."
+            )
+            fix = f"Add layers.Flatten() (or GlobalAveragePooling2D()) before {row['name']}."
+            findings.append(Explanation("dense_nd", row["name"], message, fix, severity="warning"))
+    for sub in getattr(model, "layers", []):
+        if hasattr(sub, "layers") and hasattr(sub, "inputs"):
+            findings.extend(lint(sub))  # nested models
+    return findings
+
+
+# --------------------------------------------------------------------------- entry point
+def explain(error, model=None, *, layer=None) -> Explanation:
+    """Explain a Keras error (or warning) in plain words, with the shape arithmetic and a fix.
+
+    Args:
+        error: an exception, a warning (``warnings.WarningMessage`` or ``Warning``),
+            the text of a message, or None / a model to look for silent mistakes
+            (see :func:`lint`).
+        model: the model being built, if any; it lets ``explain`` name the layer.
+            In Keras 3 a failed ``Sequential.add`` leaves the bad layer inside the
+            model, so passing the model finds it.
+        layer: the layer that failed, when the caller knows it (the debugger does).
+
+    Returns:
+        An :class:`Explanation` (never None).
+
+    Example::
+
+        try:
+            keras.Input(shape=784)
+        except ValueError as err:
+            print(kitlib.explain(err).fix)   # Write keras.Input(shape=(784,)).
+    """
+    if error is None or (model is None and hasattr(error, "layers") and hasattr(error, "weights")):
+        target = model if error is None else error
+        if target is None:
+            raise TypeError("explain() needs an exception, a warning, or a model to check.")
+        findings = lint(target)
+        if findings:
+            return findings[0]
+        return Explanation("ok", None, "No silent mistakes found in this model.", "Nothing to fix.", severity="ok")
+    if isinstance(error, (list, tuple)) and error:
+        error = error[0]
+    if isinstance(error, warnings.WarningMessage):
+        error = error.message
+    text = str(error) if not isinstance(error, str) else error
+    cleaned = _clean(text)
+    for recognise in _RECOGNISERS:
+        found = recognise(cleaned, model, layer)
+        if found is not None:
+            if found.layer is None and layer is not None:
+                found.layer = layer.name
+            found.original = cleaned
+            if isinstance(error, Warning) and found.severity == "error":
+                found.severity = "warning"
+            return found
+    kind = type(error).__name__ if not isinstance(error, str) else "Error"
+    first = cleaned.splitlines()[0] if cleaned else kind
+    message = f"Keras reported: {first}"
+    fix = (
+        "Check the shapes step by step: print model.summary() (or kitlib.modelinfo.ModelInfo(model)) "
+        "and compare each layer's input with what it expects."
+    )
+    return Explanation(
+        "unknown",
+        layer.name if layer is not None else None,
+        message,
+        fix,
+        severity="warning" if isinstance(error, Warning) else "error",
+        original=cleaned,
+    )
+
+
+@contextlib.contextmanager
+def explaining(model=None, show=True):
+    """Run a block; if Keras raises, show the explanation instead of a traceback.
+
+    Example::
+
+        with explaining(model) as result:
+            model.add(keras.layers.Conv2D(8, 5))
+        result.explanation   # None when the block succeeded
+
+    The exception is swallowed on purpose (a teaching cell keeps running);
+    the explanation is displayed as HTML in a notebook, printed elsewhere.
+    """
+    holder = _Result()
+    try:
+        yield holder
+    except Exception as err:  # noqa: BLE001 - we explain any error, that is the point
+        holder.explanation = explain(err, model)
+        if show:
+            _show(holder.explanation)
+
+
+class _Result:
+    explanation: Explanation | None = None
+
+
+def _show(explanation: Explanation) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+
+        if get_ipython() is not None:
+            display(HTML(explanation.to_html()))
+            return
+    except ImportError:  # pragma: no cover
+        pass
+    print(explanation)
