@@ -25,6 +25,9 @@ Example::
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 __all__ = [
@@ -52,7 +55,7 @@ IMAGE_CLASS_NAMES = (
     "polka dots",
 )
 
-_CHUNK = 5000  # samples per vectorised block (bounds memory)
+_CHUNK = 1000  # samples per block: small temporaries stay in malloc's heap (fewer page faults)
 
 
 # --------------------------------------------------------------------------
@@ -261,16 +264,7 @@ def make_digits(n: int, seed: int = 0):
         >>> x, y = make_digits(4, seed=1); x.shape, y.dtype
         ((4, 28, 28), dtype('uint8'))
     """
-    n = _check_n(n)
-    rng = np.random.default_rng([int(seed), 0xD161])
-    xs, ys = [], []
-    for start in range(0, n, _CHUNK):
-        x, y = _digit_block(min(_CHUNK, n - start), rng)
-        xs.append(x)
-        ys.append(y)
-    if not xs:
-        return np.zeros((0, 28, 28), np.uint8), np.zeros((0,), np.uint8)
-    return np.concatenate(xs), np.concatenate(ys)
+    return _generate(_digit_block, n, seed, 0xD161, (28, 28), ())
 
 
 # --------------------------------------------------------------------------
@@ -278,92 +272,106 @@ def make_digits(n: int, seed: int = 0):
 # --------------------------------------------------------------------------
 
 def _random_colours(rng, n):
-    """Random saturated-ish RGB colours in [0, 1], shape (n, 3)."""
-    hue = rng.random(n)
-    sat = rng.uniform(0.35, 1.0, n)
-    val = rng.uniform(0.3, 1.0, n)
-    k = (np.array([5.0, 3.0, 1.0])[None, :] + hue[:, None] * 6.0) % 6.0
-    rgb = val[:, None] - val[:, None] * sat[:, None] * np.clip(np.minimum(k, 4.0 - k), 0.0, 1.0)
-    return rgb
+    """Random RGB colours in [0, 1] from random hue, saturation and value; float32 (n, 3)."""
+    hue = rng.random(n, dtype=np.float32)
+    sat = rng.uniform(0.35, 1.0, n).astype(np.float32)
+    val = rng.uniform(0.3, 1.0, n).astype(np.float32)
+    k = (np.array([5.0, 3.0, 1.0], np.float32)[None, :] + hue[:, None] * 6.0) % 6.0
+    return val[:, None] - val[:, None] * sat[:, None] * np.clip(np.minimum(k, 4.0 - k), 0.0, 1.0)
+
+
+def _blend(img, alpha, colour):
+    """In place: ``img = img * (1 - alpha) + colour * alpha`` (alpha (n,32,32), colour (n,3))."""
+    a = alpha[..., None]
+    img -= (img - colour[:, None, None, :]) * a
 
 
 def _image_block(n, rng):
+    f32 = np.float32
     labels = rng.integers(0, 10, n)
-    g = np.arange(32, dtype=np.float32) + 0.5
+    g = np.arange(32, dtype=f32) + f32(0.5)
     Y, X = np.meshgrid(g, g, indexing="ij")  # (32, 32)
-    col = lambda a: np.asarray(a, dtype=np.float32)[:, None, None]
 
-    # background: a random colour gradient plus blotchy clutter
+    def col(lo, hi):  # one random number per sample, broadcastable over the image
+        return rng.uniform(lo, hi, n).astype(f32)[:, None, None]
+
+    # background: a random two-colour gradient ...
     bg0, bg1 = _random_colours(rng, n), _random_colours(rng, n)
-    gdir = rng.uniform(0, 2 * np.pi, n)
-    tgrad = ((np.cos(gdir)[:, None, None] * (X - 16) + np.sin(gdir)[:, None, None] * (Y - 16)) / 45.0 + 0.5)
-    tgrad = np.clip(tgrad, 0, 1).astype(np.float32)[..., None]
-    img = (bg0[:, None, None, :] * (1 - tgrad) + bg1[:, None, None, :] * tgrad).astype(np.float32)
-    for _ in range(3):  # clutter: soft blobs of random colour
-        cx, cy = col(rng.uniform(0, 32, n)), col(rng.uniform(0, 32, n))
-        r = col(rng.uniform(2, 6, n))
-        a = np.exp(-((X - cx) ** 2 + (Y - cy) ** 2) / (2 * r * r)) * col(rng.uniform(0.2, 0.7, n))
-        img = img * (1 - a[..., None]) + _random_colours(rng, n)[:, None, None, :] * a[..., None]
+    gdir = col(0, 2 * np.pi)
+    tgrad = np.clip((np.cos(gdir) * (X - 16) + np.sin(gdir) * (Y - 16)) / f32(45.0) + f32(0.5), 0, 1)
+    img = np.empty((n, 32, 32, 3), f32)
+    img[...] = bg0[:, None, None, :]
+    _blend(img, tgrad, bg1)
+    # ... with clutter: soft blobs of random colours
+    for _ in range(2):
+        bx, by, r = col(0, 32), col(0, 32), col(2, 6)
+        a = np.exp(-((X - bx) ** 2 + (Y - by) ** 2) / (2 * r * r)) * col(0.2, 0.7)
+        _blend(img, a, _random_colours(rng, n))
 
-    # foreground geometry
-    cx = col(rng.uniform(11, 21, n))
-    cy = col(rng.uniform(11, 21, n))
-    size = col(rng.uniform(6.0, 11.0, n))
-    theta = rng.uniform(-np.pi, np.pi, n)
-    u = np.cos(theta)[:, None, None] * (X - cx) + np.sin(theta)[:, None, None] * (Y - cy)
-    v = -np.sin(theta)[:, None, None] * (X - cx) + np.cos(theta)[:, None, None] * (Y - cy)
-    # textures keep roughly their orientation (+-15 degrees) so the three stripe classes differ
-    small = rng.normal(0.0, 0.15, n)
-    us = np.cos(small)[:, None, None] * (X - cx) + np.sin(small)[:, None, None] * (Y - cy)
-    vs = -np.sin(small)[:, None, None] * (X - cx) + np.cos(small)[:, None, None] * (Y - cy)
-    period = col(rng.uniform(4.0, 7.0, n))
-    box = np.maximum(np.abs(us) - size * 1.15, np.abs(vs) - size * 1.15)  # texture patch
+    # foreground geometry: centre, size, angle (shapes turn freely; textures
+    # keep roughly their orientation, +-15 degrees, so the stripe classes differ)
+    cx, cy, size = col(11, 21), col(11, 21), col(6.0, 11.0)
+    theta = col(-np.pi, np.pi)
+    small = rng.normal(0.0, 0.15, n).astype(f32)[:, None, None]
+    period = col(4.0, 7.0)  # texture period in pixels
+    dx, dy = X - cx, Y - cy
 
-    dist = np.empty((n, 32, 32), dtype=np.float32)
-    rad = np.sqrt((X - cx) ** 2 + (Y - cy) ** 2)
+    dist = np.empty((n, 32, 32), dtype=f32)
     for k in range(10):
-        sel = labels == k
-        if not sel.any():
+        sel = np.flatnonzero(labels == k)
+        if sel.size == 0:
             continue
-        s_, u_, v_, us_, vs_, p_, rad_, box_ = (a[sel] for a in (size, u, v, us, vs, period, rad, box))
+        s_, dx_, dy_ = size[sel], dx[sel], dy[sel]
+        if k <= 4:
+            c, s = np.cos(theta[sel]), np.sin(theta[sel])
+            u_, v_ = c * dx_ + s * dy_, c * dy_ - s * dx_
+        else:
+            c, s = np.cos(small[sel]), np.sin(small[sel])
+            u_, v_ = c * dx_ + s * dy_, c * dy_ - s * dx_
+            p_ = period[sel]
+            box = np.maximum(np.abs(u_), np.abs(v_)) - s_ * f32(1.15)  # the textured patch
         if k == 0:  # disc
-            d = rad_ - s_
+            d = np.sqrt(dx_ * dx_ + dy_ * dy_) - s_
         elif k == 1:  # square
-            d = np.maximum(np.abs(u_), np.abs(v_)) - s_ * 0.85
-        elif k == 2:  # triangle: three half-planes
+            d = np.maximum(np.abs(u_), np.abs(v_)) - s_ * f32(0.85)
+        elif k == 2:  # triangle: intersection of three half-planes
             d = np.full_like(u_, -np.inf)
             for a in (np.pi / 2, np.pi / 2 + 2 * np.pi / 3, np.pi / 2 + 4 * np.pi / 3):
-                d = np.maximum(d, np.cos(a) * u_ + np.sin(a) * v_)
-            d = d - s_ * 0.55
+                d = np.maximum(d, f32(np.cos(a)) * u_ + f32(np.sin(a)) * v_)
+            d -= s_ * f32(0.55)
         elif k == 3:  # ring
-            d = np.abs(rad_ - s_ * 0.8) - np.maximum(1.2, s_ * 0.18)
+            d = np.abs(np.sqrt(dx_ * dx_ + dy_ * dy_) - s_ * f32(0.8)) - np.maximum(f32(1.2), s_ * f32(0.18))
         elif k == 4:  # plus sign
-            w = np.maximum(1.3, s_ * 0.28)
-            d = np.minimum(np.maximum(np.abs(u_) - s_, np.abs(v_) - w),
-                           np.maximum(np.abs(u_) - w, np.abs(v_) - s_))
+            w = np.maximum(f32(1.3), s_ * f32(0.28))
+            au, av = np.abs(u_), np.abs(v_)
+            d = np.minimum(np.maximum(au - s_, av - w), np.maximum(au - w, av - s_))
         elif k == 5:  # horizontal stripes
-            d = np.maximum(box_, -np.sin(2 * np.pi * vs_ / p_) * p_ / 6)
+            d = np.maximum(box, -np.sin(f32(2 * np.pi) * v_ / p_) * p_ / 6)
         elif k == 6:  # vertical stripes
-            d = np.maximum(box_, -np.sin(2 * np.pi * us_ / p_) * p_ / 6)
+            d = np.maximum(box, -np.sin(f32(2 * np.pi) * u_ / p_) * p_ / 6)
         elif k == 7:  # checkerboard
-            d = np.maximum(box_, -np.sin(2 * np.pi * us_ / p_) * np.sin(2 * np.pi * vs_ / p_) * p_ / 4)
+            d = np.maximum(box, -np.sin(f32(2 * np.pi) * u_ / p_) * np.sin(f32(2 * np.pi) * v_ / p_) * p_ / 4)
         elif k == 8:  # diagonal stripes
-            d = np.maximum(box_, -np.sin(2 * np.pi * (us_ + vs_) / (p_ * 1.41)) * p_ / 6)
-        else:  # polka dots on a lattice
-            fu = us_ / p_ - np.round(us_ / p_)
-            fv = vs_ / p_ - np.round(vs_ / p_)
-            d = np.maximum(box_, (np.sqrt(fu * fu + fv * fv) - 0.28) * p_)
+            d = np.maximum(box, -np.sin(f32(2 * np.pi / 1.41) * (u_ + v_) / p_) * p_ / 6)
+        else:  # polka dots on a square lattice
+            fu = u_ / p_ - np.round(u_ / p_)
+            fv = v_ / p_ - np.round(v_ / p_)
+            d = np.maximum(box, (np.sqrt(fu * fu + fv * fv) - f32(0.28)) * p_)
         dist[sel] = d
-    alpha = np.clip(0.5 - dist, 0.0, 1.0)[..., None]
-    # foreground colour: contrast with the local background guaranteed by a value flip
+    alpha = np.clip(f32(0.5) - dist, 0.0, 1.0)  # anti-aliased edge
+    # foreground colour; flipped when its brightness is too close to the background's
     fg = _random_colours(rng, n)
-    bg_mean = img.mean(axis=(1, 2))
-    low = np.abs(fg.mean(axis=1) - bg_mean.mean(axis=1)) < 0.25
-    fg[low] = np.clip(1.0 - fg[low], 0.0, 1.0)
-    img = img * (1 - alpha) + fg[:, None, None, :].astype(np.float32) * alpha
-    img += rng.normal(0.0, 0.03, img.shape).astype(np.float32)
-    img = np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return img, labels.astype(np.uint8)[:, None]
+    low = np.abs(fg.mean(axis=1) - img.mean(axis=(1, 2, 3))) < 0.25
+    fg[low] = 1.0 - fg[low]
+    _blend(img, alpha, fg)
+    noise = rng.random(img.shape, dtype=f32)  # uniform sensor noise, +-8 grey levels
+    noise -= f32(0.5)
+    noise *= f32(16.0)
+    img *= f32(255.0)
+    img += noise
+    img += f32(0.5)
+    np.clip(img, 0, 255, out=img)
+    return img.astype(np.uint8), labels.astype(np.uint8)[:, None]
 
 
 def make_images(n: int, seed: int = 0):
@@ -381,16 +389,43 @@ def make_images(n: int, seed: int = 0):
         >>> x, y = make_images(4, seed=1); x.shape, y.shape
         ((4, 32, 32, 3), (4, 1))
     """
+    return _generate(_image_block, n, seed, 0xC1FA, (32, 32, 3), (1,))
+
+
+def _generate(block_fn, n, seed, tag, x_shape, y_shape):
+    """Run ``block_fn`` over blocks of ``_CHUNK`` samples, on up to two threads.
+
+    Every block has its own generator seeded by ``(seed, tag, block index)``,
+    so the result does not depend on the number of threads.  NumPy releases
+    the GIL inside its array loops, so two threads use two cores.
+    """
     n = _check_n(n)
-    rng = np.random.default_rng([int(seed), 0xC1FA])
-    xs, ys = [], []
-    for start in range(0, n, _CHUNK):
-        x, y = _image_block(min(_CHUNK, n - start), rng)
-        xs.append(x)
-        ys.append(y)
-    if not xs:
-        return np.zeros((0, 32, 32, 3), np.uint8), np.zeros((0, 1), np.uint8)
-    return np.concatenate(xs), np.concatenate(ys)
+    seed = _check_seed(seed)
+    x = np.empty((n,) + x_shape, np.uint8)
+    y = np.empty((n,) + y_shape, np.uint8)
+    starts = list(range(0, n, _CHUNK))
+
+    def run(i):
+        start = starts[i]
+        stop = min(n, start + _CHUNK)
+        xb, yb = block_fn(stop - start, np.random.default_rng([seed, tag, i]))
+        x[start:stop] = xb
+        y[start:stop] = yb
+
+    workers = max(1, min(2, os.cpu_count() or 1, len(starts)))
+    if workers == 1:
+        for i in range(len(starts)):
+            run(i)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(run, range(len(starts))))
+    return x, y
+
+
+def _check_seed(seed):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
 
 
 def _check_n(n):
