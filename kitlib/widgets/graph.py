@@ -1,0 +1,324 @@
+"""A model graph that always draws: ``ModelGraph(model).svg()``.
+
+``keras.utils.plot_model`` needs pydot and the graphviz program and, inside
+IPython, only prints a message and returns None when graphviz is missing.
+This module extracts the layer graph itself (:func:`graph_of`), lays it out
+in pure Python (layers by depth, ordered to limit crossings) and writes SVG;
+when the ``dot`` program is installed it is used for the layout instead.  The
+boxes show each layer's name, type and output shape; the selected layer is
+highlighted.  ``svg()`` always returns a string: for a model it cannot draw
+(unbuilt, empty) the SVG says why.
+
+View: :class:`ModelGraph` (CSS class ``kit-graph``): the SVG plus a layer
+menu; selecting a layer highlights it and notifies linked views.
+
+Example::
+
+    from kitlib.widgets import ModelGraph
+    graph = ModelGraph(model)
+    svg = graph.svg()            # '<svg ...'
+    graph.select("conv2d")       # highlighted in the next svg()
+    graph                        # in a notebook: the widget
+"""
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+from kitlib.widgets._base import WidgetView
+
+
+@dataclass
+class LayerGraph:
+    """Nodes (one per layer, in model order) and edges ``(from_name, to_name)``."""
+
+    nodes: list = field(default_factory=list)  # dicts: name, type, shape, params
+    edges: list = field(default_factory=list)
+    note: str = ""
+
+
+def graph_of(model) -> LayerGraph:
+    """The layer graph of ``model`` (Sequential, Functional, nested, unbuilt)."""
+    from kitlib.modelinfo import format_shape, layer_nodes, layer_rows
+
+    rows = layer_rows(model)
+    graph = LayerGraph(
+        nodes=[
+            {"name": r["name"], "type": r["type"], "shape": format_shape(r["output_shape"]), "params": r["params"]}
+            for r in rows
+        ]
+    )
+    names = {id(layer): layer.name for layer in model.layers}
+    nodes = layer_nodes(model)
+    if not nodes:
+        graph.edges = [(a["name"], b["name"]) for a, b in zip(graph.nodes, graph.nodes[1:])]
+        if not getattr(model, "built", False):
+            graph.note = "model not built yet: shapes unknown"
+        return graph
+    seen = set()
+    for layer in model.layers:
+        for node in nodes.get(id(layer), []):
+            for parent in node.parent_nodes:
+                source = names.get(id(parent.operation))
+                if source is None:
+                    continue
+                edge = (source, layer.name)
+                if edge not in seen:
+                    seen.add(edge)
+                    graph.edges.append(edge)
+    if model.__class__.__name__ == "Sequential" and not any(n["type"] == "InputLayer" for n in graph.nodes):
+        graph.note = "input: " + format_shape(tuple(model.inputs[0].shape)) if model.inputs else ""
+    return graph
+
+
+# ---------------------------------------------------------------------------------- pure-Python layout
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 210, 46, 24, 30, 12
+
+
+def layout(graph: LayerGraph):
+    """Positions ``{name: (x, y)}`` (top-left of each box) and the SVG size.
+
+    Layers go into rows by their longest distance from an input; inside a row
+    they are ordered by the mean position of their parents (one sweep), which
+    keeps residual branches side by side.
+    """
+    parents = {n["name"]: [] for n in graph.nodes}
+    for a, b in graph.edges:
+        if b in parents and a in parents:
+            parents[b].append(a)
+    depth = {}
+    order = [n["name"] for n in graph.nodes]
+    for name in order:  # model.layers is topologically ordered
+        depth[name] = 1 + max((depth.get(p, 0) for p in parents[name]), default=-1)
+    rows: dict[int, list] = {}
+    for name in order:
+        rows.setdefault(depth[name], []).append(name)
+    column = {}
+    for d in sorted(rows):
+        members = rows[d]
+        if d > 0:
+            members.sort(key=lambda n: sum(column.get(p, 0) for p in parents[n]) / max(len(parents[n]), 1))
+        for i, name in enumerate(members):
+            column[name] = i
+    widest = max((len(v) for v in rows.values()), default=1)
+    width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP_X
+    positions = {}
+    for d, members in rows.items():
+        row_width = len(members) * BOX_W + (len(members) - 1) * GAP_X
+        x0 = (width - row_width) / 2
+        for i, name in enumerate(members):
+            positions[name] = (x0 + i * (BOX_W + GAP_X), MARGIN + d * (BOX_H + GAP_Y))
+    height = MARGIN * 2 + (max(rows, default=0) + 1) * (BOX_H + GAP_Y) - GAP_Y
+    return positions, width, height
+
+
+_COLOURS = {
+    "InputLayer": "#e7f5ff",
+    "Dense": "#fff4e6",
+    "Conv": "#ebfbee",
+    "Pool": "#f3f0ff",
+    "Merge": "#fff0f6",
+    "Model": "#f8f9fa",
+}
+
+
+def _fill(kind):
+    if kind == "InputLayer":
+        return _COLOURS["InputLayer"]
+    if kind in ("Functional", "Sequential", "Model"):
+        return _COLOURS["Model"]
+    if "Conv" in kind:
+        return _COLOURS["Conv"]
+    if "Pool" in kind:
+        return _COLOURS["Pool"]
+    if kind in ("Add", "Concatenate", "Average", "Multiply", "Subtract", "Maximum", "Minimum"):
+        return _COLOURS["Merge"]
+    if kind in ("Dense", "EinsumDense"):
+        return _COLOURS["Dense"]
+    return "#ffffff"
+
+
+def _short(text, limit=30):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def svg_python(graph: LayerGraph, selected=None) -> str:
+    """SVG text of ``graph`` laid out by :func:`layout` (no external program)."""
+    esc = html.escape
+    if not graph.nodes:
+        return _message_svg("empty model: add layers to see the graph")
+    positions, width, height = layout(graph)
+    extra = 18 if graph.note else 0
+    out = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='kit-graph-svg' width='{width:.0f}' "
+        f"height='{height + extra:.0f}' viewBox='0 0 {width:.0f} {height + extra:.0f}' "
+        "font-family='sans-serif' font-size='11'>",
+        "<defs><marker id='kit-arrow' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='7' markerHeight='7' "
+        "orient='auto'><path d='M0,0 L10,5 L0,10 z' fill='#555'/></marker></defs>",
+    ]
+    for a, b in graph.edges:
+        if a not in positions or b not in positions:
+            continue
+        (xa, ya), (xb, yb) = positions[a], positions[b]
+        x1, y1 = xa + BOX_W / 2, ya + BOX_H
+        x2, y2 = xb + BOX_W / 2, yb
+        mid = (y1 + y2) / 2
+        out.append(
+            f"<path class='kit-edge' d='M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}' "
+            "fill='none' stroke='#555' stroke-width='1.2' marker-end='url(#kit-arrow)'/>"
+        )
+    for node in graph.nodes:
+        x, y = positions[node["name"]]
+        is_selected = node["name"] == selected
+        stroke, stroke_w = ("#1971c2", 3) if is_selected else ("#868e96", 1)
+        css = "kit-node kit-node-selected" if is_selected else "kit-node"
+        out.append(
+            f"<g class='{css}' data-layer='{esc(node['name'])}'>"
+            f"<title>{esc(node['name'])} ({esc(node['type'])}): output {esc(node['shape'])}, {node['params']:,} params</title>"
+            f"<rect x='{x:.1f}' y='{y:.1f}' width='{BOX_W}' height='{BOX_H}' rx='6' fill='{_fill(node['type'])}' "
+            f"stroke='{stroke}' stroke-width='{stroke_w}'/>"
+            f"<text x='{x + BOX_W / 2:.1f}' y='{y + 17:.1f}' text-anchor='middle' font-weight='bold'>"
+            f"{esc(_short(node['name']))} · {esc(_short(node['type'], 18))}</text>"
+            f"<text x='{x + BOX_W / 2:.1f}' y='{y + 34:.1f}' text-anchor='middle' fill='#333'>"
+            f"{esc(_short(node['shape'], 34))}</text></g>"
+        )
+    if graph.note:
+        out.append(f"<text x='{MARGIN}' y='{height + 12:.0f}' fill='#666'>{esc(graph.note)}</text>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _message_svg(message: str) -> str:
+    esc = html.escape(message)
+    width = 12 + 7 * len(message)
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='kit-graph-svg' width='{width}' height='40'>"
+        f"<text x='6' y='24' font-family='sans-serif' font-size='13' fill='#c92a2a'>{esc}</text></svg>"
+    )
+
+
+# ---------------------------------------------------------------------------------- graphviz
+def dot_source(graph: LayerGraph, selected=None) -> str:
+    """The graph in the DOT language (for the ``dot`` program)."""
+
+    def q(text):
+        return '"' + str(text).replace("\\", "/").replace('"', "'") + '"'
+
+    lines = [
+        "digraph model {",
+        '  graph [rankdir=TB, nodesep=0.25, ranksep=0.3, bgcolor="transparent"];',
+        '  node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=10];',
+        '  edge [color="#555555", arrowsize=0.6];',
+    ]
+    for node in graph.nodes:
+        selected_attrs = ', color="#1971c2", penwidth=3' if node["name"] == selected else ', color="#868e96"'
+        label = q(f"{node['name']} · {node['type']}")[:-1] + "\\n" + q(node["shape"])[1:]
+        lines.append(
+            f"  {q(node['name'])} [label={label}, "
+            f"fillcolor={q(_fill(node['type']))}, id={q('kit-node-' + node['name'])}{selected_attrs}];"
+        )
+    for a, b in graph.edges:
+        lines.append(f"  {q(a)} -> {q(b)};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def svg_graphviz(graph: LayerGraph, selected=None, timeout=20.0):
+    """SVG from the ``dot`` program, or None when it is missing or fails."""
+    dot = shutil.which("dot")
+    if dot is None or not graph.nodes:
+        return None
+    try:
+        done = subprocess.run(
+            [dot, "-Tsvg"], input=dot_source(graph, selected).encode(), capture_output=True, timeout=timeout
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    text = done.stdout.decode("utf-8", "replace")
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else None
+
+
+# ---------------------------------------------------------------------------------- widget
+class ModelGraph(WidgetView):
+    """The model's layer graph with shapes; the selected layer is highlighted (CSS class ``kit-graph``).
+
+    Args:
+        model: any Keras model (an unbuilt one is drawn as a chain without shapes).
+        engine: "auto" (graphviz when the ``dot`` program exists, else pure Python),
+            "python" or "graphviz" (falls back to Python when dot fails).
+
+    Public API: ``svg() -> str`` (never None), ``engine_used``, ``select(name)``,
+    ``selected``, ``on_select(callback)``.  Child widgets: ``layer_menu``
+    (Dropdown), ``picture`` (HTML holding the SVG).
+    """
+
+    css_class = "kit-graph"
+
+    def __init__(self, model, engine="auto", selected=None):
+        super().__init__()
+        import ipywidgets as w
+
+        if engine not in ("auto", "python", "graphviz"):
+            raise ValueError(f"engine must be 'auto', 'python' or 'graphviz', got {engine!r}")
+        self.model = model
+        self.engine = engine
+        self.engine_used = None
+        self.graph = graph_of(model)
+        names = [n["name"] for n in self.graph.nodes]
+        self._selected = selected if selected in names else None
+        self.layer_menu = w.Dropdown(options=[("(none)", None)] + [(n, n) for n in names], value=self._selected, description="layer")
+        self.picture = w.HTML()
+        self.layer_menu.observe(self._on_layer, names="value")
+        self.widget = w.VBox([self.layer_menu, self.picture])
+        self.widget.add_class(self.css_class)
+        self.redraw()
+
+    def svg(self) -> str:
+        """SVG text of the graph (graphviz if available and wanted, else pure Python)."""
+        text = None
+        if self.engine in ("auto", "graphviz"):
+            text = svg_graphviz(self.graph, self._selected)
+        if text is None:
+            text = svg_python(self.graph, self._selected)
+            self.engine_used = "python"
+        else:
+            self.engine_used = "graphviz"
+        return text
+
+    def selectable_names(self):
+        return [n["name"] for n in self.graph.nodes]
+
+    def select(self, name):
+        if name not in self.selectable_names() and name is not None:
+            raise KeyError(f"No layer named {name!r} in this graph")
+        self.layer_menu.value = name
+
+    def refresh(self):
+        """Re-read the model (after layers were added) and redraw."""
+        self.graph = graph_of(self.model)
+        names = self.selectable_names()
+        if self._selected not in names:
+            self._selected = None
+        self.layer_menu.options = [("(none)", None)] + [(n, n) for n in names]
+        self.layer_menu.value = self._selected
+        self.redraw()
+
+    def _on_layer(self, change):
+        self._selected = change["new"]
+        self.redraw()
+        if self._selected is not None:
+            self._notify(self._selected)
+
+    def redraw(self):
+        self.picture.value = f"<div style='overflow:auto;max-height:640px'>{self.svg()}</div>"
+
+    def _repr_html_(self):
+        return f"<div class='{self.css_class}-static'>{self.svg()}</div>"
+
+    def __repr__(self):
+        return f"ModelGraph({len(self.graph.nodes)} layers, selected={self._selected!r})"

@@ -1,0 +1,186 @@
+"""Fast PNG pictures of activations, drawn with NumPy + Pillow (no pyplot, nothing on stderr).
+
+Three views, chosen by the rank of one sample's activation:
+
+- rank 3 ``(height, width, channels)``: :func:`feature_grid`, one tile per
+  channel, paged (``"channels 17-32 of 64"``), per-channel or shared colour scale;
+- rank 2 ``(time steps, features)``: :func:`sequence_heatmap` (features paged);
+- rank 1 ``(units,)``: :func:`vector_bars` (units paged, or the top-k classes
+  of a classifier's output).
+
+Higher ranks (3-D convolutions) are folded into rank 3 by :func:`as_view_array`.
+Each function returns ``(png_bytes, caption)``.
+
+Example::
+
+    png, caption = feature_grid(np.random.rand(26, 26, 64), page=1)
+    caption   # 'channels 17-32 of 64'
+"""
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+
+_CMAP_CACHE = {}
+
+
+def _lut(name: str = "viridis") -> np.ndarray:
+    """A 256x3 uint8 colour table from matplotlib's colour map (cached)."""
+    if name not in _CMAP_CACHE:
+        from matplotlib import colormaps
+
+        _CMAP_CACHE[name] = (colormaps[name](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+    return _CMAP_CACHE[name]
+
+
+def _to_png(rgb: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def _normalise(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    span = hi - lo
+    if not np.isfinite(span) or span <= 0:
+        return np.zeros(values.shape, dtype=np.uint8)
+    scaled = (values - lo) * (255.0 / span)
+    return np.clip(np.nan_to_num(scaled), 0, 255).astype(np.uint8)
+
+
+def _draw_text(rgb: np.ndarray, items) -> np.ndarray:
+    """Write small labels ``[(x, y, text), ...]`` onto an RGB image (Pillow's built-in font)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.fromarray(rgb, "RGB")
+    draw = ImageDraw.Draw(image)
+    for x, y, text in items:
+        draw.text((x, y), text, fill=(20, 20, 20))
+    return np.asarray(image)
+
+
+def page_range(total: int, page: int, per_page: int):
+    """Clamp ``page`` and return ``(page, start, stop, pages)`` for ``total`` items."""
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(int(page), 0), pages - 1)
+    start = page * per_page
+    return page, start, min(start + per_page, total), pages
+
+
+def as_view_array(sample: np.ndarray) -> np.ndarray:
+    """Fold one sample's activation to rank <= 3 (depth of 3-D maps stacked on the height)."""
+    arr = np.asarray(sample)
+    if arr.ndim == 0:
+        return arr.reshape(1)
+    while arr.ndim > 3:
+        arr = arr.reshape((arr.shape[0] * arr.shape[1],) + arr.shape[2:])
+    return arr
+
+
+def feature_grid(fmap, page=0, per_page=16, scale="channel", cmap="viridis", tile=72, cols=4):
+    """Channels of an ``(H, W, C)`` feature map as a tiled image.
+
+    Args:
+        fmap: one sample's activation, shape (height, width, channels).
+        page: which group of ``per_page`` channels (clamped to the valid range).
+        scale: "channel" (each tile uses its own min..max) or "shared" (one
+            min..max over all channels, so brightness compares across tiles).
+        tile: minimal tile size in pixels (small maps are enlarged, nearest neighbour).
+
+    Returns:
+        ``(png_bytes, caption)``; caption like ``"channels 17-32 of 64"``.
+    """
+    fmap = np.asarray(fmap, dtype=np.float32)
+    if fmap.ndim != 3:
+        raise ValueError(f"feature_grid needs (height, width, channels), got shape {fmap.shape}")
+    h, w, c = fmap.shape
+    page, start, stop, pages = page_range(c, page, per_page)
+    chosen = fmap[:, :, start:stop]
+    zoom = max(1, int(math.ceil(tile / max(h, w))))
+    th, tw = h * zoom, w * zoom
+    count = stop - start
+    cols = min(cols, count)
+    rows = math.ceil(count / cols)
+    gap, label = 3, 11
+    canvas = np.full((rows * (th + gap + label) + gap, cols * (tw + gap) + gap, 3), 255, np.uint8)
+    lut = _lut(cmap)
+    if scale == "shared":
+        lo, hi = float(np.min(fmap)), float(np.max(fmap))
+    labels = []
+    for i in range(count):
+        channel = chosen[:, :, i]
+        if scale != "shared":
+            lo, hi = float(channel.min()), float(channel.max())
+        img = lut[_normalise(channel, lo, hi)]
+        if zoom > 1:
+            img = img.repeat(zoom, axis=0).repeat(zoom, axis=1)
+        r, q = divmod(i, cols)
+        y = gap + r * (th + gap + label) + label
+        x = gap + q * (tw + gap)
+        canvas[y : y + th, x : x + tw] = img
+        labels.append((x, y - label, f"#{start + i + 1}" + (" (all 0)" if hi == lo == 0 else "")))
+    canvas = _draw_text(canvas, labels)
+    caption = f"channels {start + 1}-{stop} of {c}" + (f" (page {page + 1}/{pages})" if pages > 1 else "")
+    return _to_png(canvas), caption
+
+
+def sequence_heatmap(seq, page=0, per_page=64, cmap="viridis", cell=6, scale="shared"):
+    """A ``(time steps, features)`` activation as a heatmap: time left to right, features top to bottom."""
+    seq = np.asarray(seq, dtype=np.float32)
+    if seq.ndim != 2:
+        raise ValueError(f"sequence_heatmap needs (time steps, features), got shape {seq.shape}")
+    steps, features = seq.shape
+    page, start, stop, pages = page_range(features, page, per_page)
+    part = seq[:, start:stop].T  # features x time
+    if scale == "channel":
+        lo = part.min(axis=1, keepdims=True)
+        hi = part.max(axis=1, keepdims=True)
+        span = np.where(hi > lo, hi - lo, 1.0)
+        idx = np.clip((part - lo) / span * 255, 0, 255).astype(np.uint8)
+    else:
+        idx = _normalise(part, float(seq.min()), float(seq.max()))
+    zoom_x = max(1, int(math.ceil(360 / max(steps, 1))))
+    zoom_y = max(1, min(cell, int(math.ceil(240 / max(part.shape[0], 1)))))
+    img = _lut(cmap)[idx].repeat(zoom_y, axis=0).repeat(zoom_x, axis=1)
+    caption = f"{steps} time steps x features {start + 1}-{stop} of {features}"
+    return _to_png(np.ascontiguousarray(img)), caption
+
+
+def vector_bars(vec, page=0, per_page=64, top_k=None, width=420, height=160):
+    """Bars for a ``(units,)`` activation; ``top_k``: the k largest values, sorted (classifier output)."""
+    vec = np.asarray(vec, dtype=np.float32).reshape(-1)
+    n = vec.size
+    if top_k:
+        k = min(int(top_k), n)
+        order = np.argsort(-vec, kind="stable")[:k]
+        values, names = vec[order], [str(int(i)) for i in order]
+        caption = f"top {k} of {n} outputs (class index: value)"
+    else:
+        page, start, stop, pages = page_range(n, page, per_page)
+        values, names = vec[start:stop], [str(i + 1) for i in range(start, stop)]
+        caption = f"units {start + 1}-{stop} of {n}"
+    count = len(values)
+    lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
+    span = hi - lo or 1.0
+    top_pad, bottom_pad = 6, 14 if top_k else 4
+    plot_h = height - top_pad - bottom_pad
+    canvas = np.full((height, width, 3), 255, np.uint8)
+    zero_y = top_pad + int(round(hi / span * plot_h))
+    canvas[zero_y, :] = (160, 160, 160)
+    slot = width / max(count, 1)
+    bar = max(1, int(slot * 0.8))
+    labels = []
+    for i, v in enumerate(values):
+        x0 = int(i * slot + (slot - bar) / 2)
+        y = top_pad + int(round((hi - v) / span * plot_h))
+        y0, y1 = sorted((y, zero_y))
+        colour = (31, 119, 180) if v >= 0 else (214, 39, 40)
+        canvas[y0 : max(y1, y0 + 1), x0 : x0 + bar] = colour
+        if top_k:
+            labels.append((x0, height - 12, f"{names[i]}:{v:.2f}"[: max(3, int(slot // 6))]))
+    if labels:
+        canvas = _draw_text(canvas, labels)
+    return _to_png(canvas), caption
