@@ -301,6 +301,32 @@ def _rank_fix(shape, found, needed, name):
     return f"Give {name} a {needed}-D input ({_EXPECTED_LAYOUT.get(needed, '')})."
 
 
+def _kernel_rank(text, model, layer_obj):
+    match = re.search(
+        r"Kernel shape must have the same length as input, but received kernel of shape (\([^)]*\)) "
+        r"and input of shape (\([^)]*\))",
+        text,
+    )
+    if not match:
+        return None
+    kernel, shape = _parse_tuple(match.group(1)), _parse_tuple(match.group(2))
+    needed, found = len(kernel), len(shape)
+    spatial = needed - 2
+    layer = layer_obj or _find_layer(
+        model, predicate=lambda l: getattr(l, "kernel_size", None) is not None and len(l.kernel_size) == spatial
+        and tuple(l.kernel_size) == tuple(kernel[:spatial])
+    )
+    name = layer.name if layer is not None else None
+    kind = type(layer).__name__ if layer is not None else f"Conv{spatial}D"
+    who = f"{name} ({kind})" if name else f"This {kind} layer"
+    message = (
+        f"{who} has a {spatial}-D kernel {_x(kernel[:spatial])}, so it expects {needed}-D input "
+        f"{_EXPECTED_LAYOUT.get(needed, '')}, but it received a {found}-D tensor of shape {shape}."
+    )
+    return Explanation("ndim", name, message, _rank_fix(shape, found, needed, name or "it"),
+                       details={"expected": needed, "found": found, "shape": shape})
+
+
 def _features(text, model, layer_obj):
     match = re.search(
         r"of layer '([^']+)' is incompatible with the layer: expected axis (-?\d+) of input shape to have value (\d+), "
@@ -488,6 +514,7 @@ def _legacy_input_shape(text, model, layer_obj):
 _RECOGNISERS = (
     _output_size,
     _ndim,
+    _kernel_rank,
     _features,
     _merge,
     _int_shape,
