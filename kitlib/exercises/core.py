@@ -214,17 +214,32 @@ class Exercise:
 
     def evaluate(self, answer: Any, hidden: bool = False) -> Feedback:
         """Run the checks on ``answer``; never raises."""
+        return self._evaluate(answer, hidden)[0]
+
+    def _evaluate(self, answer: Any, hidden: bool = False) -> tuple[Feedback, Any]:
+        """(feedback, prepared subject or None when preparing failed)."""
         feedback = Feedback(self.id, self.title, attempted=not _is_placeholder(answer))
         if not feedback.attempted:
-            return feedback
+            return feedback, None
         try:
             subject = self.prepare(answer) if self.prepare else answer
         except CheckFailed as failure:
             feedback.problems.append(_problem(failure))
-            return feedback
+            return feedback, None
         except Exception as error:  # the student's own code raised
             feedback.problems.append(_raised(error))
-            return feedback
+            return feedback, None
+        self._run_checks(subject, feedback, hidden)
+        return feedback, subject
+
+    def evaluate_prepared(self, subject: Any, hidden: bool = False) -> Feedback:
+        """Run the checks on an already prepared answer (the grader's trusted re-check)."""
+        feedback = Feedback(self.id, self.title, attempted=not _is_placeholder(subject))
+        if feedback.attempted:
+            self._run_checks(subject, feedback, hidden)
+        return feedback
+
+    def _run_checks(self, subject: Any, feedback: Feedback, hidden: bool) -> None:
         for check_fn in self.checks + (self.hidden_checks if hidden else []):
             try:
                 check_fn(subject)
@@ -234,7 +249,6 @@ class Exercise:
             except Exception as error:
                 feedback.problems.append(_raised(error))
                 break
-        return feedback
 
     def __repr__(self) -> str:
         return f"Exercise({self.id!r}, points={self.points})"
@@ -321,12 +335,30 @@ def grade(exercise_id: str, answer: Any, hidden: bool = False) -> None:
     Returns None on purpose: nbgrader reads a numeric cell result as partial credit.
     """
     exercise = REGISTRY.get(exercise_id)
-    feedback = exercise.evaluate(answer, hidden=hidden)
+    feedback, subject = exercise._evaluate(answer, hidden=hidden)
+    _record_for_recheck(exercise, feedback, subject)
     if not feedback.passed:
         raise ExerciseNotPassed(feedback)
     if not hidden:
         print(str(feedback))
     return None
+
+
+def _record_for_recheck(exercise: Exercise, feedback: Feedback, subject: Any) -> None:
+    """Under ``kit grade`` ($KIT_ANSWER_DIR set): export the checked answer for the
+    grader's trusted re-check (:mod:`kitlib.grading.verify`). Points of a grade
+    cell whose answer is not exported, or fails the re-check, are withdrawn."""
+    import os
+
+    directory = os.environ.get("KIT_ANSWER_DIR")
+    if not directory or not feedback.passed:
+        return
+    try:
+        from kitlib.grading.answers import encode
+
+        encode(subject, directory, exercise.id)
+    except Exception as error:  # never let the export break the student's grade cell
+        print(f"(answer not recorded for the re-check: {type(error).__name__})")
 
 
 def _display(feedback: Feedback) -> None:
