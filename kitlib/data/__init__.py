@@ -7,7 +7,7 @@ return.  They use the real data when it is in Keras' cache (``$KERAS_HOME`` or
 print one line on stdout and return a substitute that the kit draws itself
 (:mod:`kitlib.data.substitutes`), deterministic and cached in
 ``$KITLIB_DATA_DIR`` (default ``~/.cache/kitlib``).  Whether the network is
-reachable is decided within about 2 s, once per process; ``KITLIB_OFFLINE=1``
+reachable is decided within about 1.5 s, once per process; ``KITLIB_OFFLINE=1``
 skips the probe and always uses the substitutes.
 
 Importing this module does not import TensorFlow.
@@ -63,7 +63,7 @@ CIFAR10_CLASS_NAMES = (
 _SPECS = {
     "mnist": {
         "title": "MNIST",
-        "file": "mnist-substitute-v2.npz",
+        "file": "mnist-substitute-v3.npz",
         "shapes": ((60000, 28, 28), (60000,), (10000, 28, 28), (10000,)),
         "make": substitutes.make_mnist_like,
         "what": "generated handwritten-style digits 0-9",

@@ -14,7 +14,7 @@ import threading
 
 #: Hosts that Keras downloads datasets and weights from (first one answering wins).
 PROBE_HOSTS = (("storage.googleapis.com", 443), ("www.cs.toronto.edu", 443))
-DEFAULT_TIMEOUT = 2.0
+DEFAULT_TIMEOUT = 1.5
 
 _probe_cache: dict = {}
 

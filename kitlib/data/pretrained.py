@@ -55,7 +55,7 @@ def pretrained_weights_available(name: str, include_top: bool = True) -> bool:
     """Whether :func:`pretrained` would load real ImageNet weights for ``name``.
 
     True when the weights file is in Keras' cache, or when the download servers
-    answer (decided within about 2 s, never with ``KITLIB_OFFLINE=1``).
+    answer (decided within about 1.5 s, never with ``KITLIB_OFFLINE=1``).
 
     Example:
         >>> pretrained_weights_available("VGG19") in (True, False)

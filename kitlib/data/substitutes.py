@@ -197,7 +197,7 @@ def _digit_block(n, rng):
     # smooth random warp of the pen path ("elastic" jitter): two low-frequency waves per axis
     for axis in (0, 1):
         for _ in range(2):
-            amp = f32(rng.normal(0.0, 0.035, n))
+            amp = f32(rng.normal(0.0, 0.04, n))
             fx, fy = f32(rng.uniform(1.0, 4.0, n)), f32(rng.uniform(1.0, 4.0, n))
             ph = f32(rng.uniform(0, 2 * np.pi, n))
             pts[:, :, axis] += amp * np.sin(fx * pts[:, :, 0] * np.pi + fy * pts[:, :, 1] * np.pi + ph)
@@ -208,7 +208,7 @@ def _digit_block(n, rng):
     y = pts[:, :, 1] * height
     slant = f32(rng.normal(0.0, 0.22, n))
     x = x - slant * y
-    ang = f32(rng.normal(0.0, 0.12, n))
+    ang = f32(rng.normal(0.0, 0.13, n))
     c, s = np.cos(ang), np.sin(ang)
     x, y = c * x - s * y, s * x + c * y
     x = x + 13.5 + f32(rng.normal(0.0, 1.2, n))
@@ -231,19 +231,20 @@ def _digit_block(n, rng):
             canvas += np.bincount(flat.ravel(), weights=(wx * wy).ravel(), minlength=n * 784)
     img = canvas.reshape(n, 28, 28).astype(np.float32)
 
-    # pen thickness: blur once or twice, dilate thick pens, then saturate the ink
+    # pen thickness: blur once or twice, dilate heavy pens, then saturate the ink
     img = _blur3(img)
     thick = rng.random(n) < 0.5
     img[thick] = _blur3(img[thick])
-    heavy = rng.random(n) < 0.3
+    heavy = rng.random(n) < 0.2
     img[heavy] = _dilate3(img[heavy])
-    gain = rng.uniform(2.5, 7.0, n).astype(np.float32)[:, None, None]
+    gain = rng.uniform(1.8, 6.0, n).astype(np.float32)[:, None, None]
     img = 1.0 - np.exp(-gain * img)
+    img = np.clip((img - 0.12) * (1 / 0.88), 0.0, None)  # clean black background, like MNIST
     ink = rng.uniform(0.75, 1.0, n).astype(np.float32)[:, None, None]
     img = img * ink
     # noise on the ink and a few faint specks
     img += rng.normal(0.0, 0.04, img.shape).astype(np.float32) * (img > 0.05)
-    specks = rng.random(img.shape, dtype=np.float32) < 0.004
+    specks = rng.random(img.shape, dtype=np.float32) < 0.002
     img += specks * rng.uniform(0.1, 0.5, img.shape).astype(np.float32)
     img = np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
     return img, labels.astype(np.uint8)
