@@ -86,6 +86,9 @@ def layer_nodes(model) -> dict:
         for node in by_depth[depth]:
             op = node.operation
             found.setdefault(id(op), []).append(node)
+    for nodes in found.values():  # a shared layer: its calls in the order they were made
+        inbound = nodes[0].operation._inbound_nodes
+        nodes.sort(key=lambda n: next((i for i, m in enumerate(inbound) if m is n), len(inbound)))
     return found
 
 

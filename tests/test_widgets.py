@@ -1,0 +1,414 @@
+"""Headless tests of kitlib.widgets: the logic classes and the views driven through their child widgets.
+
+ipywidgets 8 swallows exceptions raised in ``on_click`` callbacks: outside a
+kernel it only logs them on the 'traitlets' logger (CallbackDispatcher in
+ipywidgets/widgets/widget.py).  The autouse fixture below turns every such
+log record into a test failure, and also fails a test that writes to stderr
+or emits a warning from Keras.
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import re
+import sys
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from keras import layers  # noqa: E402
+
+import kitlib.widgets as kw  # noqa: E402
+from kitlib.modelinfo import ROW_KEYS, layer_rows  # noqa: E402
+from kitlib.widgets import LayerOutputExplorer, LiveHistory, ModelGraph, SequentialDebugger, link  # noqa: E402
+from kitlib.widgets.explorer import ActivationSource  # noqa: E402
+from kitlib.widgets.graph import graph_of, svg_python  # noqa: E402
+
+
+def _load_guide_models():
+    """The guide model builders live in test_modelinfo.py; load them by path (no package needed)."""
+    path = Path(__file__).with_name("test_modelinfo.py")
+    spec = importlib.util.spec_from_file_location("_kit_guide_models", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("_kit_guide_models", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+guide = _load_guide_models()
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def strict_widgets(capfd):
+    """Fail on swallowed widget-callback exceptions, on Keras warnings and on stderr output."""
+    handler = _Collect()
+    logger = logging.getLogger("traitlets")
+    logger.addHandler(handler)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield handler
+    logger.removeHandler(handler)
+    failures = [r.getMessage() + ("\n" + logging.Formatter().formatException(r.exc_info) if r.exc_info else "") for r in handler.records]
+    assert not failures, "exception swallowed by an ipywidgets callback:\n" + "\n".join(failures)
+    noisy = [str(w.message) for w in caught if "keras" in str(w.filename) or "kitlib" in str(w.filename)]
+    assert not noisy, f"warnings emitted: {noisy}"
+    assert capfd.readouterr().err == "", "something was written to stderr"
+
+
+def test_swallowed_callback_exception_is_caught_by_the_fixture(strict_widgets):
+    import ipywidgets as w
+
+    button = w.Button()
+    button.on_click(lambda _b: 1 / 0)
+    button.click()  # ipywidgets logs the ZeroDivisionError instead of raising it
+    assert strict_widgets.records and "Exception in callback" in strict_widgets.records[0].getMessage()
+    strict_widgets.records.clear()  # this test wanted the record; the others must not have one
+
+
+# --------------------------------------------------------------------------------- debugger
+def model_signature(model):
+    return [(l.name, type(l).__name__) for l in model.layers], model.count_params()
+
+
+def test_debugger_builds_guide_a4_through_the_form():
+    dbg = SequentialDebugger((250, 250, 3))
+    assert "kit-debugger" in dbg.widget._dom_classes
+    steps = [
+        ("Conv2D", "32, 5, strides=2, activation='relu'"),
+        ("Conv2D", "32, 3, activation='relu'"),
+        ("MaxPooling2D", "3"),
+    ]
+    for kind, args in steps:
+        dbg.type_menu.value = kind
+        dbg.args_text.value = args
+        dbg.add_button.click()
+        assert dbg.error is None, dbg.error
+    assert dbg.rows[-1]["output_shape"] == (None, 40, 40, 32)
+    assert dbg.model.count_params() == 11_680
+    assert "kit-changed" in dbg.summary.value and "5*5*3*32 + 32 = 2432" in dbg.summary.value
+    for kind, args in [("Conv2D", "32, 3, activation='relu'")] * 2 + [("MaxPooling2D", "3")] + [
+        ("Conv2D", "32, 3, activation='relu'")
+    ] * 2 + [("MaxPooling2D", "2"), ("GlobalMaxPooling2D", ""), ("Dense", "10")]:
+        dbg.type_menu.value = kind
+        dbg.args_text.value = args
+        dbg.add_button.click()
+    assert len(dbg.model.layers) == 11 and dbg.model.count_params() == 49_002
+    assert [tuple(r) for r in dbg.rows] == [ROW_KEYS] * 11
+
+
+def test_failed_add_leaves_model_unchanged_and_explains():
+    dbg = SequentialDebugger((28, 28, 1))
+    assert dbg.add(layers.Conv2D(8, 3, name="c1"))
+    assert dbg.add(layers.MaxPooling2D(2))
+    before = model_signature(dbg.model)
+    bad = layers.Conv2D(4, 20, name="too_big")
+    assert dbg.add(bad) is False
+    assert model_signature(dbg.model) == before
+    assert dbg.error.layer == "too_big" and "13x13" in dbg.error.message and "20x20" in dbg.error.message
+    assert "too_big" in dbg.error_panel.value and "padding" in dbg.error_panel.value
+    # Keras 3 alone would keep the bad layer and refuse every later add; the debugger does not.
+    assert dbg.add(layers.Flatten())
+    assert dbg.error is None
+    out = dbg.model(np.zeros((2, 28, 28, 1), "float32"))
+    assert tuple(out.shape) == (2, 13 * 13 * 8)
+
+
+def test_failed_add_on_real_model_is_rolled_back():
+    """A failure only the real model sees (a duplicate name) is undone too."""
+    dbg = SequentialDebugger((4,))
+    assert dbg.add(layers.Dense(3, name="same"))
+    assert dbg.add(layers.Dense(3, name="same")) is False
+    assert [l.name for l in dbg.model.layers] == ["same"]
+    assert dbg.error.kind == "duplicate_name"
+    assert dbg.add(layers.Dense(2))
+
+
+def test_debugger_pop_undo_and_rows():
+    dbg = SequentialDebugger((784,))
+    dbg.add(layers.Dense(32, activation="relu"))
+    dbg.add(layers.Dense(10))
+    assert dbg.rows[1]["param_formula"] == "32*10 + 10 = 330"
+    assert dbg.rows[0]["activation_bytes"] == 32 * 4 and dbg.rows[0]["macs"] == 784 * 32
+    dbg.pop_button.click()
+    assert len(dbg.model.layers) == 1 and dbg.core.history[-1].startswith("pop")
+    assert dbg.pop().name.startswith("dense")
+    assert dbg.pop() is None  # only the Input left: nothing to remove, no crash
+    assert dbg.rows == [] and dbg.model.weights == []
+    assert dbg.add(layers.Dense(5))
+
+
+def test_debugger_warns_about_dense_on_feature_maps():
+    dbg = SequentialDebugger((28, 28, 1))
+    dbg.add(layers.Conv2D(8, 3))
+    assert dbg.add(layers.Dense(10, name="head")) is True  # Keras accepts it ...
+    assert dbg.warning is not None and dbg.warning.layer == "head"  # ... the debugger warns
+    assert "Flatten" in dbg.error_panel.value
+
+
+def test_debugger_bad_inputs_are_clear():
+    with pytest.raises(ValueError, match=r"\(784,\)"):
+        SequentialDebugger(784)
+    dbg = SequentialDebugger((4,))
+    assert dbg.add("Dense(3)") is False and "Only Keras layers" in dbg.error.message
+    dbg.type_menu.value = "Dense"
+    dbg.args_text.value = "units=="
+    dbg.add_button.click()
+    assert dbg.error is not None and "could not be created" in dbg.error.message
+    dbg.args_text.value = "units=-3"
+    dbg.add_button.click()
+    assert dbg.error is not None and len(dbg.model.layers) == 0
+
+
+def test_debugger_static_fallback():
+    dbg = SequentialDebugger((8,), layers=[layers.Dense(4)])
+    bundle = dbg._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "<table" in bundle["text/html"] and "8*4 + 4 = 36" in bundle["text/html"]
+
+
+# --------------------------------------------------------------------------------- explorer
+@pytest.fixture(scope="module")
+def conv_model():
+    keras.utils.set_random_seed(0)
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(64, 3, activation="relu", name="c64"),
+            layers.MaxPooling2D(2, name="pool"),
+            layers.Conv2D(8, 3, activation="relu", name="c8"),
+            layers.Flatten(name="flat"),
+            layers.Dense(10, activation="softmax", name="probs"),
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def images():
+    return np.random.default_rng(0).random((5, 28, 28, 1), dtype=np.float32)
+
+
+def test_explorer_layer_names_shapes_and_values(conv_model, images):
+    explorer = LayerOutputExplorer(conv_model, images)
+    assert "kit-explorer" in explorer.widget._dom_classes
+    assert explorer.layer_names == ["c64", "pool", "c8", "flat", "probs"]
+    for row in layer_rows(conv_model):
+        assert explorer.activations(row["name"], 4).shape == row["output_shape"][1:]
+    reference = keras.Model(conv_model.inputs, conv_model.get_layer("c8").output)([images])
+    np.testing.assert_allclose(explorer.activations("c8", 2), np.asarray(reference)[2], rtol=1e-5, atol=1e-5)
+
+
+def test_explorer_paging_reaches_every_channel(conv_model, images):
+    explorer = LayerOutputExplorer(conv_model, images)
+    explorer.render("c64", sample=0, page=1)
+    assert explorer.last_caption.startswith("channels 17-32 of 64")
+    seen = []
+    explorer.select("c64")
+    while True:
+        first, last = map(int, re.search(r"channels (\d+)-(\d+) of 64", explorer.caption.value).groups())
+        seen.extend(range(first, last + 1))
+        if explorer.next_button.disabled:
+            break
+        explorer.next_button.click()
+    assert seen == list(range(1, 65))
+    explorer.prev_button.click()
+    assert "channels 33-48 of 64" in explorer.caption.value
+
+
+def test_explorer_views_by_rank_and_static_fallback(conv_model, images):
+    explorer = LayerOutputExplorer(conv_model, images)
+    assert explorer.render("c64").startswith(PNG) and explorer.source.view_kind("c64") == "grid"
+    assert explorer.render("flat").startswith(PNG) and explorer.last_caption == "units 1-64 of 968"
+    assert explorer.render("probs").startswith(PNG) and explorer.last_caption.startswith("top 10 of 10")
+    shared = explorer.render("c64", page=0)
+    explorer.scale_toggle.value = "shared"
+    assert explorer.render("c64", page=0) != shared  # another colour scale, another picture
+    html = explorer._repr_html_()
+    assert "data:image/png;base64," in html and "range [" in html
+
+
+def test_explorer_computes_each_layer_once(conv_model, images):
+    explorer = LayerOutputExplorer(conv_model, images)
+    explorer.select("c64")
+    explorer.select("c8")
+    count = explorer.source.computations
+    for sample in range(5):
+        explorer.sample_slider.value = sample
+    explorer.next_button.click()
+    explorer.scale_toggle.value = "shared"
+    explorer.select("c64")
+    explorer.select("c8")
+    assert explorer.source.computations == count == 2
+
+
+def test_explorer_cache_budget_bounds_memory(conv_model, images):
+    sizes = {name: np.prod(r["output_shape"][1:]) * 4 * len(images) for name, r in ((r["name"], r) for r in layer_rows(conv_model))}
+    biggest = max(sizes.values())
+    explorer = LayerOutputExplorer(conv_model, images, cache_bytes=1)  # hold one layer at a time
+    for name in explorer.layer_names:
+        explorer.select(name)
+        assert len(explorer.source._cache) == 1
+    assert explorer.source.peak_bytes == biggest
+
+
+def test_explorer_statistics_find_dead_channels(images):
+    model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(4, 3, activation="relu", name="c")])
+    kernel, bias = model.layers[0].get_weights()
+    bias[1] = -1000.0  # channel 2 can never fire
+    model.layers[0].set_weights([kernel, bias])
+    explorer = LayerOutputExplorer(model, images)
+    stats = explorer.stats("c")
+    assert stats["dead_channels"] == 1 and stats["channels"] == 4
+    assert stats["zero_share"] >= 0.25 and stats["min"] == 0.0
+    assert "1 of 4 channels are zero" in explorer.caption.value
+
+
+def test_explorer_multi_input_multi_output_sequences():
+    model = guide.build_ticket_model()
+    rng = np.random.default_rng(1)
+    samples = {
+        "title": rng.integers(0, 10000, (3, 7)),
+        "body": rng.integers(0, 10000, (3, 11)),
+        "tags": rng.integers(0, 2, (3, 12)).astype("float32"),
+    }
+    explorer = LayerOutputExplorer(model, samples)
+    embeddings = [n for n in explorer.layer_names if explorer.source.layer_type(n) == "Embedding"]
+    assert explorer.activations(embeddings[0], 1).shape == (7, 64)
+    assert explorer.source.view_kind(embeddings[0]) == "sequence"
+    assert explorer.render(embeddings[0]).startswith(PNG) and "7 time steps" in explorer.last_caption
+    assert explorer.activations("department", 0).shape == (4,)
+    assert explorer.activations("priority", 2).shape == (1,)
+    as_list = LayerOutputExplorer(model, [samples["title"], samples["body"], samples["tags"]])
+    np.testing.assert_allclose(as_list.activations("department", 1), explorer.activations("department", 1), atol=1e-6)
+    with pytest.raises(ValueError, match="3 input"):
+        LayerOutputExplorer(model, [samples["title"]])
+
+
+def test_explorer_nested_models_reach_inner_layers():
+    encoder, decoder, autoencoder = guide.build_b5()
+    x = np.random.default_rng(2).random((2, 28, 28, 1), dtype=np.float32)
+    explorer = LayerOutputExplorer(autoencoder, x)
+    inner = [n for n in explorer.layer_names if n.startswith(encoder.name + "/")]
+    assert len(inner) == len(encoder.layers)
+    conv_name = encoder.layers[2].name  # the second Conv2D
+    got = explorer.activations(f"{encoder.name}/{conv_name}", 1)
+    want = keras.Model(encoder.inputs, encoder.layers[2].output)([x])
+    np.testing.assert_allclose(got, np.asarray(want)[1], atol=1e-5)
+    decoder_inner = f"{decoder.name}/{decoder.layers[-1].name}"
+    np.testing.assert_allclose(explorer.activations(decoder_inner, 0), np.asarray(autoencoder(x))[0], atol=1e-5)
+
+
+def test_explorer_shared_layer_calls_and_unbuilt_model():
+    model, shared = guide.build_shared_embedding()
+    a = np.array([[1, 2, 3]])
+    b = np.array([[4, 5, 6]])
+    explorer = LayerOutputExplorer(model, [a, b])
+    assert shared.name in explorer.layer_names and f"{shared.name}@2" in explorer.layer_names
+    np.testing.assert_allclose(explorer.activations(f"{shared.name}@2", 0), np.asarray(shared(b))[0], atol=1e-6)
+    with pytest.raises(ValueError, match="keras.Input"):
+        LayerOutputExplorer(keras.Sequential([layers.Dense(2)]), np.zeros((1, 3)))
+    with pytest.raises(ValueError, match=r"expects samples of shape \(None,\)"):
+        LayerOutputExplorer(model, [np.zeros((1, 3, 2)), b])
+
+
+# --------------------------------------------------------------------------------- graph
+@pytest.mark.parametrize(
+    "builder",
+    ["build_b1", "build_toy_resnet", "build_ticket_model", "build_ensemble", "build_custom_dense_model", "build_a6"],
+)
+def test_graph_svg_without_graphviz_shows_every_layer(builder, monkeypatch):
+    model = getattr(guide, builder)()
+    monkeypatch.setattr("kitlib.widgets.graph.shutil.which", lambda _name: None)
+    graph = ModelGraph(model)
+    svg = graph.svg()
+    assert graph.engine_used == "python" and svg.startswith("<svg")
+    for row in layer_rows(model):
+        assert f"data-layer='{row['name']}'" in svg
+    last = layer_rows(model)[-1]
+    assert last["output_shape"] is not None and str(last["output_shape"][-1]) in svg
+
+
+def test_graph_edges_of_residual_and_selection():
+    model = guide.build_toy_resnet()
+    g = graph_of(model)
+    adds = [r["name"] for r in layer_rows(model) if r["type"] == "Add"]
+    assert len([e for e in g.edges if e[1] == adds[0]]) == 2
+    graph = ModelGraph(model, engine="python")
+    assert "kit-graph" in graph.widget._dom_classes
+    graph.layer_menu.value = adds[0]
+    svg = graph.svg()
+    assert f"class='kit-node kit-node-selected' data-layer='{adds[0]}'" in svg
+    assert svg.count("kit-node-selected") == 1
+
+
+@pytest.mark.skipif(not __import__("shutil").which("dot"), reason="graphviz 'dot' not installed")
+def test_graph_uses_graphviz_when_present():
+    model = guide.build_b1()
+    graph = ModelGraph(model, selected=model.layers[1].name)
+    svg = graph.svg()
+    assert graph.engine_used == "graphviz" and "<svg" in svg
+    assert model.layers[1].name in svg and "(None, 64)" in svg
+    assert "#1971c2" in svg  # the selected layer's outline
+
+
+def test_graph_never_returns_none():
+    assert "empty model" in ModelGraph(keras.Sequential()).svg()
+    unbuilt = ModelGraph(keras.Sequential([layers.Dense(2), layers.Dense(1)]), engine="python")
+    svg = unbuilt.svg()
+    assert "not built" in svg and svg.count("data-layer=") == 2
+    assert "<svg" in ModelGraph(guide.build_b1(), engine="graphviz")._repr_html_()
+    assert svg_python(graph_of(guide.build_b1())).endswith("</svg>")
+
+
+# --------------------------------------------------------------------------------- linking
+def test_linked_views(conv_model, images):
+    graph = ModelGraph(conv_model, engine="python")
+    explorer = LayerOutputExplorer(conv_model, images)
+    link(graph, explorer)
+    graph.layer_menu.value = "c8"
+    assert explorer.selected == "c8" and "c8" in explorer.caption.value
+    explorer.layer_menu.value = "pool"
+    assert graph.selected == "pool" and "kit-node-selected' data-layer='pool'" in graph.picture.value
+
+
+def test_debugger_summary_selection_drives_explorer(images):
+    dbg = SequentialDebugger((28, 28, 1), layers=[layers.Conv2D(4, 3, name="first"), layers.Conv2D(2, 3, name="second")])
+    explorer = LayerOutputExplorer(dbg.model, images)
+    link(dbg, explorer)
+    dbg.layer_menu.value = "first"
+    assert explorer.selected == "first"
+    assert "kit-selected" in dbg.summary.value
+
+
+# --------------------------------------------------------------------------------- live history
+def test_live_history_records_and_leaves_png(capfd):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x = np.random.default_rng(0).random((40, 4), dtype=np.float32)
+    y = np.arange(40) % 3
+    live = LiveHistory(display=False)
+    assert isinstance(live, keras.callbacks.Callback) and "kit-history" in live.widget._dom_classes
+    model.fit(x, y, epochs=3, batch_size=8, validation_split=0.25, verbose=0, callbacks=[live])
+    assert [len(live.history[k]) for k in ("loss", "val_loss", "accuracy", "val_accuracy")] == [3, 3, 3, 3]
+    assert live.draws == 4  # every epoch, then the final picture
+    assert live.png().startswith(PNG) and live.image.value == live.png()
+    assert "epoch 3/3" in live.status.value
+    bundle = live._bundle()
+    assert {"image/png", "text/html", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
+    assert "3 epoch(s)" in live._repr_html_()
+    assert kw.LiveHistory is LiveHistory
