@@ -434,3 +434,87 @@ def test_small_convnet_learns_the_image_substitute():
     _, accuracy = model.evaluate(xt, yt, verbose=0)
     print(f"small convnet test accuracy on the image substitute: {accuracy:.4f}")
     assert accuracy > 0.3  # chance is 0.1
+
+
+# ---------------------------------------------------------------- downloads (Keras mocked)
+
+
+def test_download_is_used_when_the_network_answers(monkeypatch, tmp_path, capsys):
+    import keras
+
+    fake = ((np.zeros((2, 28, 28), np.uint8), np.zeros(2, np.uint8)),
+            (np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.uint8)))
+    seen_timeouts = []
+
+    def fake_load_data():
+        seen_timeouts.append(socket.getdefaulttimeout())
+        return fake
+
+    monkeypatch.delenv("KITLIB_OFFLINE", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(kd, "network_available", lambda *a, **k: True)
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", fake_load_data)
+    assert kd.load_mnist() is fake
+    assert seen_timeouts == [network.DOWNLOAD_STALL_TIMEOUT]  # a stalled download cannot hang
+    assert socket.getdefaulttimeout() is None
+    assert capsys.readouterr().out == ""
+
+
+def test_failed_download_falls_back(monkeypatch, tmp_path, substitute_dir, capsys):
+    import keras
+
+    def broken():
+        raise TimeoutError("stalled (test)")
+
+    monkeypatch.delenv("KITLIB_OFFLINE", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setenv("KITLIB_DATA_DIR", str(substitute_dir))
+    monkeypatch.setattr(kd, "network_available", lambda *a, **k: True)
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", broken)
+    (x, _), _ = kd.load_mnist()
+    assert x.shape == (60000, 28, 28)
+    assert "could not be downloaded (TimeoutError)" in capsys.readouterr().out
+
+
+def test_damaged_cached_weights_fall_back_to_random(monkeypatch, tmp_path, capfd):
+    monkeypatch.setenv("KITLIB_OFFLINE", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5").write_bytes(b"not hdf5")
+    model = kd.pretrained("VGG19", include_top=False, input_shape=(32, 32, 3))
+    assert model.kitlib_weights is None
+    out, err = capfd.readouterr()
+    assert "could not be loaded" in out and "random weights" in out and out.count("\n") == 1
+    assert err == ""
+
+
+# ---------------------------------------------------------------- atomic cache writes
+
+
+def test_concurrent_cache_writes_never_expose_partial_files(tmp_path):
+    from kitlib.data.cache import save_npz_atomic
+
+    path = tmp_path / "shared.npz"
+    arrays = {f"a{i}": np.full((200, 200), i, np.uint8) for i in range(8)}
+    errors = []
+
+    def writer():
+        for _ in range(5):
+            save_npz_atomic(path, **arrays)
+
+    def reader():
+        for _ in range(50):
+            if path.exists():
+                try:
+                    with np.load(path) as f:
+                        assert f["a7"][0, 0] == 7
+                except Exception as exc:  # pragma: no cover - this is the failure being tested
+                    errors.append(exc)
+
+    threads = [threading.Thread(target=writer) for _ in range(3)] + [threading.Thread(target=reader)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.npz"]

@@ -33,7 +33,7 @@ from .cache import (
     kitlib_data_dir,
     save_npz_atomic,
 )
-from .network import clear_probe_cache, network_available, offline_forced, _probe_cache
+from .network import _probe_cache, clear_probe_cache, download_timeout, network_available, offline_forced
 from .pretrained import pretrained, pretrained_weights_available
 from .substitutes import DIGIT_CLASS_NAMES, IMAGE_CLASS_NAMES, make_digits, make_images
 
@@ -70,7 +70,7 @@ _SPECS = {
     },
     "cifar10": {
         "title": "CIFAR-10",
-        "file": "cifar10-substitute-v2.npz",
+        "file": "cifar10-substitute-v3.npz",
         "shapes": ((50000, 32, 32, 3), (50000, 1), (10000, 32, 32, 3), (10000, 1)),
         "make": substitutes.make_cifar10_like,
         "what": "generated colour images of 10 shape/texture classes "
@@ -137,7 +137,8 @@ def _load(dataset, find_real, read_real, keras_loader_name):
         try:
             import keras
 
-            return getattr(keras.datasets, keras_loader_name).load_data()
+            with download_timeout():
+                return getattr(keras.datasets, keras_loader_name).load_data()
         except Exception as exc:
             return _substitute(dataset, f"could not be downloaded ({type(exc).__name__})")
     return _substitute(dataset, "is not in Keras' cache and cannot be downloaded (offline)")

@@ -8,6 +8,7 @@ Example::
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -15,6 +16,8 @@ import threading
 #: Hosts that Keras downloads datasets and weights from (first one answering wins).
 PROBE_HOSTS = (("storage.googleapis.com", 443), ("www.cs.toronto.edu", 443))
 DEFAULT_TIMEOUT = 1.5
+#: Seconds without data after which a download counts as stalled.
+DOWNLOAD_STALL_TIMEOUT = 30.0
 
 _probe_cache: dict = {}
 
@@ -64,6 +67,21 @@ def network_available(timeout: float = DEFAULT_TIMEOUT, *, refresh: bool = False
     answer = bool(results and results[0])
     _probe_cache["answer"] = answer
     return answer
+
+
+@contextlib.contextmanager
+def download_timeout(seconds: float = DOWNLOAD_STALL_TIMEOUT):
+    """Inside the block, a socket that receives nothing for ``seconds`` raises instead of hanging.
+
+    Keras downloads with ``urllib`` and no timeout of its own, so a stalled
+    connection would otherwise block a notebook cell for ever.
+    """
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(previous)
 
 
 def clear_probe_cache() -> None:

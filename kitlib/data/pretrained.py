@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .cache import keras_home_candidates
-from .network import network_available, offline_forced
+from .network import download_timeout, network_available, offline_forced
 
 # Weight file names Keras stores in ~/.keras/models: (with top, without top).
 WEIGHT_FILES = {
@@ -68,6 +68,11 @@ def pretrained_weights_available(name: str, include_top: bool = True) -> bool:
     return network_available()
 
 
+def _short(exc, limit=80):
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def pretrained(name: str, **kwargs):
     """Build ``keras.applications.<name>(**kwargs)`` with ImageNet weights if possible.
 
@@ -90,13 +95,20 @@ def pretrained(name: str, **kwargs):
         model.kitlib_weights = kwargs["weights"]
         return model
     include_top = kwargs.get("include_top", True)
-    if pretrained_weights_available(name, include_top):
+    cached = cached_weights_path(name, include_top)
+    if cached is not None or (not offline_forced() and network_available()):
+        # A cached file is loaded by path: Keras would otherwise re-download a
+        # file whose checksum differs, which offline would fail or hang.
         try:
-            model = builder(weights="imagenet", **kwargs)
+            if cached is not None:
+                model = builder(weights=str(cached), **kwargs)
+            else:
+                with download_timeout():
+                    model = builder(weights="imagenet", **kwargs)
             model.kitlib_weights = "imagenet"
             return model
-        except Exception as exc:  # download failed half-way, bad file, ...
-            reason = f"the ImageNet weights could not be loaded ({type(exc).__name__})"
+        except Exception as exc:  # damaged file, download failed half-way, ...
+            reason = f"the ImageNet weights could not be loaded ({type(exc).__name__}: {_short(exc)})"
     else:
         reason = "the ImageNet weights are not cached and cannot be downloaded (offline)"
     print(f"kitlib: {name}: {reason}; built with weights=None - same architecture and "

@@ -308,6 +308,13 @@ def _image_block(n, rng):
         bx, by, r = col(0, 32), col(0, 32), col(2, 6)
         a = np.exp(-((X - bx) ** 2 + (Y - by) ** 2) / (2 * r * r)) * col(0.2, 0.7)
         _blend(img, a, _random_colours(rng, n))
+    # ... and a thin stroke of random colour across part of the picture (two images in three)
+    ax_, ay_, bx_, by_ = col(0, 32), col(0, 32), col(0, 32), col(0, 32)
+    sx, sy = bx_ - ax_, by_ - ay_
+    t = np.clip(((X - ax_) * sx + (Y - ay_) * sy) / (sx * sx + sy * sy + f32(1e-3)), 0, 1)
+    d = np.hypot(X - ax_ - t * sx, Y - ay_ - t * sy)
+    present = (rng.random(n) < 2 / 3).astype(f32)[:, None, None]
+    _blend(img, np.clip(col(0.6, 1.6) - d, 0, 1) * present, _random_colours(rng, n))
 
     # foreground geometry: centre, size, angle (shapes turn freely; textures
     # keep roughly their orientation, +-15 degrees, so the stripe classes differ)
