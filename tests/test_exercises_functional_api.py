@@ -1,0 +1,152 @@
+"""The exercises of part 2, "The Functional API", checked at the Python level.
+
+For every exercise in ``kitlib.exercises.functional_api``:
+
+- the instructor's answer cell (taken from the chapter notebook, so the notebook
+  and these tests cannot drift apart) passes the visible and hidden checks;
+- the student version of that cell (solution region replaced by the stub) is
+  "not attempted";
+- every planted wrong answer fails, with its message fragment in the feedback.
+
+Each answer cell runs after a small *context*: the names the notebook defines
+before the exercise (a compiled model, data, VGG19), rebuilt here cheaply.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kitlib.exercises.functional_api import EXERCISES
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "course" / "source" / "functional_api"
+SOLUTION = re.compile(r"### BEGIN SOLUTION.*?### END SOLUTION", re.S)
+
+BASE = "import json, zipfile\nimport numpy as np\nimport keras\nfrom keras import layers\n"
+
+MNIST_MODEL = '''
+def make_mnist_model():
+    inputs = keras.Input(shape=(784,))
+    x = layers.Dense(64, activation="relu")(inputs)
+    x = layers.Dense(64, activation="relu")(x)
+    return keras.Model(inputs, layers.Dense(10)(x), name="mnist_model")
+'''
+
+TICKET_MODEL = '''
+def build_ticket_model(num_words, embed_dim, title_units, body_units):
+    title_input = keras.Input(shape=(None,), name="title")
+    body_input = keras.Input(shape=(None,), name="body")
+    tags_input = keras.Input(shape=(12,), name="tags")
+    t = layers.LSTM(title_units)(layers.Embedding(num_words, embed_dim)(title_input))
+    b = layers.LSTM(body_units)(layers.Embedding(num_words, embed_dim)(body_input))
+    x = layers.concatenate([t, b, tags_input])
+    return keras.Model([title_input, body_input, tags_input],
+                       {"priority": layers.Dense(1, name="priority")(x),
+                        "department": layers.Dense(4, name="department")(x)})
+ticket_model = build_ticket_model(100, 4, 4, 4)
+'''
+
+CONTEXT = {
+    "fn02_compile": MNIST_MODEL + "model_a = make_mnist_model()\n",
+    "fn02_fit_validation": MNIST_MODEL + (
+        "model_b = make_mnist_model()\n"
+        "model_b.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),"
+        " optimizer='rmsprop', metrics=['accuracy'])\n"
+        "rng = np.random.default_rng(0)\n"
+        "x_small = rng.random((2000, 784)).astype('float32')\n"
+        "y_small = rng.integers(0, 10, 2000)\n"),
+    "fn05_nested_autoencoder": (
+        "enc_in = keras.Input(shape=(6,))\n"
+        "tiny_encoder = keras.Model(enc_in, layers.Dense(2, activation='relu')(enc_in))\n"
+        "dec_in = keras.Input(shape=(2,))\n"
+        "tiny_decoder = keras.Model(dec_in, layers.Dense(6)(dec_in))\n"),
+    "fn06a_compile_dicts": TICKET_MODEL,
+    "fn08_pool_outputs": "vgg19 = VGG19\n",
+    "fn08_fc2_embedder": "vgg19 = VGG19\n",
+}
+
+
+def _cells():
+    """exercise id -> (answer cell source, answered variable name), from the notebooks."""
+    found = {}
+    for path in sorted(CHAPTERS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        answers, names = {}, {}
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            if grade_id.endswith("_answer"):
+                answers[grade_id[:-7]] = cell.source
+            elif grade_id.endswith("_test"):
+                match = re.search(r'grade\("([a-z0-9_]+)", (\w+)\)', cell.source)
+                names[match.group(1)] = match.group(2)
+        for exercise_id, source in answers.items():
+            found[exercise_id] = (source, names[exercise_id])
+    return found
+
+
+CELLS = _cells()
+_VGG19 = {}
+
+
+def _namespace(exercise_id: str) -> dict:
+    namespace: dict = {}
+    exec(BASE, namespace)
+    context = CONTEXT.get(exercise_id, "")
+    if "VGG19" in context:
+        if "model" not in _VGG19:
+            import keras
+
+            _VGG19["model"] = keras.applications.VGG19(weights=None)
+        namespace["VGG19"] = _VGG19["model"]
+    exec(context, namespace)
+    return namespace
+
+
+def _run(exercise_id: str, replacement: str | None = None):
+    """Run the answer cell (or its student version with ``replacement`` in the stub) and return the answer."""
+    import keras
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
+    source, name = CELLS[exercise_id]
+    if replacement is not None:
+        source = SOLUTION.sub(lambda _m: replacement, source)
+    namespace = _namespace(exercise_id)
+    exec(compile(source, f"<{exercise_id}_answer>", "exec"), namespace)
+    return namespace[name]
+
+
+def test_every_exercise_has_cells_and_wrong_answers():
+    ids = [exercise.id for exercise in EXERCISES]
+    assert len(ids) == len(set(ids)) == 24
+    assert sorted(CELLS) == sorted(ids), "each exercise has exactly one answer cell in the chapters"
+    for exercise in EXERCISES:
+        assert exercise.id.startswith("fn"), exercise.id
+        assert exercise.wrong_answers, exercise.id
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_reference_answer_passes(exercise):
+    feedback = exercise.evaluate(_run(exercise.id), hidden=True)
+    assert feedback.passed, str(feedback)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_placeholder_is_not_attempted(exercise):
+    feedback = exercise.evaluate(_run(exercise.id, "# YOUR CODE HERE"), hidden=True)
+    assert feedback.status == "not attempted", str(feedback)
+    assert "not attempted yet" in str(feedback)
+
+
+WRONG = [(exercise, i) for exercise in EXERCISES for i in range(len(exercise.wrong_answers))]
+
+
+@pytest.mark.parametrize("exercise, index", WRONG, ids=[f"{e.id}-{i}" for e, i in WRONG])
+def test_planted_wrong_answer_fails_with_its_message(exercise, index):
+    code, fragment = exercise.wrong_answers[index]
+    feedback = exercise.evaluate(_run(exercise.id, code), hidden=True)
+    assert feedback.attempted and not feedback.passed, f"wrong answer {index} passed:\n{code}"
+    assert fragment in str(feedback), f"expected {fragment!r} in the feedback:\n{feedback}"
