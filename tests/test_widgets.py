@@ -412,3 +412,21 @@ def test_live_history_records_and_leaves_png(capfd):
     assert {"image/png", "text/html", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
     assert "3 epoch(s)" in live._repr_html_()
     assert kw.LiveHistory is LiveHistory
+
+
+class ConstantBias(layers.Layer):
+    """A custom layer whose weight starts from a concrete array (not an initializer callable)."""
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=np.ones(input_shape[-1], "float32"))
+
+    def call(self, inputs):
+        return inputs + self.bias
+
+
+def test_debugger_accepts_custom_layers():
+    dbg = SequentialDebugger((6,))
+    assert dbg.add(guide.CustomDense(3)), dbg.error
+    assert dbg.add(ConstantBias()), dbg.error
+    assert dbg.rows[0]["param_formula"] == "6*3 + 3 = 21" and dbg.rows[1]["params"] == 3
+    np.testing.assert_allclose(np.asarray(dbg.model.layers[1].bias), np.ones(3))

@@ -84,6 +84,41 @@ def _clone(layer):
         return None
 
 
+def _symbolic_trial(layer, tensor):
+    """Call ``layer`` on a symbolic ``tensor`` without allocating its weights.
+
+    Inside a ``keras.StatelessScope(initialize_variables=False)`` the weights a
+    layer creates in ``build`` stay uninitialised (no backend memory, no random
+    numbers drawn); Keras registers them for a later initialisation, so they are
+    taken off that list again.  The trial layer is thrown away afterwards.
+    """
+    import keras
+
+    try:
+        scope = keras.StatelessScope(initialize_variables=False)
+    except (AttributeError, TypeError):  # pragma: no cover - older Keras: plain trial
+        return layer(tensor)
+    try:
+        with scope:
+            return layer(tensor)
+    except ValueError as err:
+        if "stateless scope" not in str(err):
+            raise
+        # a layer that builds weights from concrete values: try a fresh copy for real
+        fresh = _clone(layer) or layer
+        return fresh(tensor)
+    finally:
+        try:
+            from keras.src.backend.common import global_state
+
+            pending = global_state.get_global_attribute("uninitialized_variables")
+            if pending:
+                ours = {id(w) for w in layer.weights}
+                pending[:] = [v for v in pending if id(v) not in ours]
+        except Exception:  # noqa: BLE001 - private API moved: leaving them costs only memory
+            pass
+
+
 class DebuggerCore:
     """The logic of the debugger: a Sequential model that only ever accepts layers that work.
 
@@ -158,7 +193,7 @@ class DebuggerCore:
             trial = _clone(layer)
             if trial is not None:
                 try:
-                    trial(keras.Input(batch_shape=self.output_shape))
+                    _symbolic_trial(trial, keras.Input(batch_shape=self.output_shape))
                 except Exception as err:  # noqa: BLE001 - every failure is explained
                     return self._refuse(err, layer)
             before = list(self.model.layers)
