@@ -232,7 +232,10 @@ def test_status_never_probes_or_generates(monkeypatch, tmp_path):
     monkeypatch.setattr(substitutes, "make_mnist_like", boom)
     network.clear_probe_cache()
     status = kd.data_status()
+    assert sorted(status) == ["cifar10", "mnist"]
     assert status["mnist"]["real_cached"] is False and status["mnist"]["substitute_cached"] is False
+    assert status["mnist"]["substitute_path"].startswith(str(tmp_path / "data"))
+    assert status["mnist"]["keras_home"] == str(tmp_path / "keras")
     assert status["cifar10"]["source"] == "download or substitute"
     assert kd.describe_data_sources() == "MNIST download or substitute, CIFAR-10 download or substitute"
     assert not (tmp_path / "data").exists()
@@ -317,6 +320,8 @@ def test_corrupt_substitute_cache_is_regenerated(monkeypatch, tmp_path, substitu
     monkeypatch.setenv("KITLIB_DATA_DIR", str(tmp_path))
     path = kd.substitute_path("mnist")
     path.write_bytes(b"PK\x03\x04 this is not a complete npz file")
+    stale = tmp_path / "mnist-substitute-v0.npz"  # left by an older generator
+    stale.write_bytes(b"old")
     (x, y), (xt, yt) = kd.load_mnist()
     out = capsys.readouterr().out
     assert "unreadable" in out and "regenerating" in out
@@ -324,6 +329,7 @@ def test_corrupt_substitute_cache_is_regenerated(monkeypatch, tmp_path, substitu
     with np.load(good) as f:
         assert np.array_equal(x, f["x_train"]) and np.array_equal(yt, f["y_test"])
     assert not list(tmp_path.glob("*.tmp"))  # no temporary files left behind
+    assert not stale.exists()
     kd.load_mnist()
     assert "unreadable" not in capsys.readouterr().out
 

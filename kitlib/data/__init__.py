@@ -102,6 +102,16 @@ def _read_substitute(dataset, path):
     return arrays
 
 
+def _remove_older_versions(dataset, current):
+    """Delete substitutes cached by earlier versions of the generator (best effort)."""
+    for old in current.parent.glob(f"{dataset}-substitute-v*.npz"):
+        if old.name != current.name:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
 def _substitute(dataset, reason):
     spec = _spec(dataset)
     path = substitute_path(dataset)
@@ -117,6 +127,7 @@ def _substitute(dataset, reason):
     (xtr, ytr), (xte, yte) = spec["make"](_SEED)
     try:
         save_npz_atomic(path, x_train=xtr, y_train=ytr, x_test=xte, y_test=yte)
+        _remove_older_versions(dataset, path)
     except OSError as exc:
         print(f"kitlib: could not cache the substitute in {path.parent} ({exc.strerror or exc}); "
               f"it will be generated again next time.")
@@ -192,30 +203,34 @@ def data_status() -> dict:
     """What each loader would use, from the caches alone (no network probe, no generation).
 
     Returns:
-        ``{"mnist": {...}, "cifar10": {...}, "offline_forced": bool,
-        "keras_home": str, "kitlib_data_dir": str}``; each dataset entry has
-        ``real_cached`` (bool), ``real_path`` (str or None),
-        ``substitute_cached`` (bool), ``substitute_path`` (str) and ``source``
-        ("real", "substitute", "download" or "download or substitute").
+        ``{"mnist": {...}, "cifar10": {...}}``; each entry has ``title``
+        ("MNIST", "CIFAR-10"), ``real_cached`` (bool), ``real_path`` (str or
+        None), ``substitute_cached`` (bool), ``substitute_path`` (str),
+        ``source`` ("real", "substitute", "download" or "download or
+        substitute"), ``offline_forced`` (bool: ``KITLIB_OFFLINE`` is set) and
+        ``keras_home`` (str: where Keras keeps its downloads).
 
     Example:
-        >>> sorted(data_status()["mnist"])
-        ['real_cached', 'real_path', 'source', 'substitute_cached', 'substitute_path']
+        >>> sorted(data_status())
+        ['cifar10', 'mnist']
+        >>> data_status()["mnist"]["title"]
+        'MNIST'
     """
-    status = {
-        "offline_forced": offline_forced(),
-        "keras_home": str(keras_home_candidates()[0]),
-        "kitlib_data_dir": str(kitlib_data_dir()),
-    }
+    status = {}
+    forced = offline_forced()
+    keras_home = str(keras_home_candidates()[0])
     for dataset, finder in (("mnist", find_real_mnist), ("cifar10", find_real_cifar10)):
         real = finder()
         sub = substitute_path(dataset)
         status[dataset] = {
+            "title": _spec(dataset)["title"],
             "real_cached": real is not None,
             "real_path": str(real) if real is not None else None,
             "substitute_cached": sub.is_file(),
             "substitute_path": str(sub),
             "source": _source(dataset, real),
+            "offline_forced": forced,
+            "keras_home": keras_home,
         }
     return status
 
@@ -231,9 +246,8 @@ def describe_data_sources() -> str:
         True
     """
     status = data_status()
-    parts = [f"{_spec(d)['title']} {status[d]['source']}" for d in ("mnist", "cifar10")]
-    text = ", ".join(parts)
-    if status["offline_forced"]:
+    text = ", ".join(f"{entry['title']} {entry['source']}" for entry in status.values())
+    if offline_forced():
         text += " (KITLIB_OFFLINE=1)"
     elif _probe_cache.get("answer") is False and "substitute" in text:
         text += " (offline)"
