@@ -354,15 +354,13 @@ class SubmissionGrader:
             if completed is not None and self.read_scores(result):
                 result.executed = True
                 if completed.returncode != 0:
-                    tail = [l for l in completed.stdout.splitlines() if "ERROR" in l][-2:]
-                    result.notes.append("nbgrader reported errors while grading: " + " | ".join(tail)[:300])
+                    result.notes.append(explain_failure(completed.stdout))
                 for path in sorted((self.work / "autograded" / self.student / self.assignment).glob("*.ipynb")):
                     result.notes += notebook_problems(path)
                 self.recheck(result)
             else:
                 if completed is not None:
-                    tail = [l for l in completed.stdout.splitlines() if "ERROR" in l][-2:]
-                    result.notes.append("nbgrader could not grade this submission: " + " | ".join(tail)[:300])
+                    result.notes.append(explain_failure(completed.stdout))
                 self.zero_scores(result)
         except Exception as error:  # a bug on our side must not cost other students their grade
             result.notes.append(f"kit grade failed on this submission ({type(error).__name__}: {error}); graded 0")
@@ -373,6 +371,18 @@ class SubmissionGrader:
                 pass
         result.seconds = time.monotonic() - start
         return result
+
+
+def explain_failure(log: str) -> str:
+    """One report line for a failed ``nbgrader autograde`` run, from its log."""
+    if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
+        return ("the kernel died while running the notebook (a crash, or the memory limit): "
+                "nbgrader could not finish it; graded 0")
+    if "CellTimeoutError" in log or "Timeout waiting for" in log:
+        return "a cell ran past the per-cell time limit and could not be interrupted; graded 0"
+    errors = [l.strip() for l in log.splitlines()
+              if ("Error" in l or "ERROR" in l) and "Please see the" not in l][-2:]
+    return "nbgrader could not grade this submission (" + " | ".join(errors)[:300] + "); graded 0"
 
 
 def cell_type_manual(cell) -> bool:

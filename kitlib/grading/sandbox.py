@@ -246,7 +246,9 @@ def write_kernelspec(jupyter_dir: Path, argv: list[str], name: str = "kit-sandbo
     """Write ``jupyter_dir/kernels/<name>/kernel.json`` for this argv; returns the kernel name."""
     spec_dir = Path(jupyter_dir) / "kernels" / name
     spec_dir.mkdir(parents=True, exist_ok=True)
+    # Interrupts go as a message: a signal to bwrap would not reach the sandboxed kernel.
     spec = {"argv": argv, "display_name": "Python 3 (kit sandbox)", "language": "python",
+            "interrupt_mode": "message",
             "env": {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1"}}
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
     return name
