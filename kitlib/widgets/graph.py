@@ -80,38 +80,67 @@ BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 210, 46, 24, 30, 12
 def layout(graph: LayerGraph):
     """Positions ``{name: (x, y)}`` (top-left of each box) and the SVG size.
 
-    Layers go into rows by their longest distance from an input; inside a row
-    they are ordered by the mean position of their parents (one sweep), which
-    keeps residual branches side by side.
+    Layers go into rows by their longest distance from an input; an input
+    that feeds only a late layer (the ``tags`` of a multi-input model) moves
+    down to the row just above it.  Inside a row, layers are ordered by the
+    mean x position of their parents, which keeps branches side by side.
     """
     parents = {n["name"]: [] for n in graph.nodes}
+    children = {n["name"]: [] for n in graph.nodes}
     for a, b in graph.edges:
         if b in parents and a in parents:
             parents[b].append(a)
-    depth = {}
+            children[a].append(b)
     order = [n["name"] for n in graph.nodes]
+    depth = {}
     for name in order:  # model.layers is topologically ordered
         depth[name] = 1 + max((depth.get(p, 0) for p in parents[name]), default=-1)
+    for name in order:
+        if not parents[name] and children[name]:
+            depth[name] = max(0, min(depth[c] for c in children[name]) - 1)
     rows: dict[int, list] = {}
     for name in order:
         rows.setdefault(depth[name], []).append(name)
-    column = {}
-    for d in sorted(rows):
-        members = rows[d]
-        if d > 0:
-            members.sort(key=lambda n: sum(column.get(p, 0) for p in parents[n]) / max(len(parents[n]), 1))
-        for i, name in enumerate(members):
-            column[name] = i
     widest = max((len(v) for v in rows.values()), default=1)
     width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP_X
     positions = {}
-    for d, members in rows.items():
+    for d in sorted(rows):
+        members = rows[d]
+
+        def parent_x(n):
+            xs = [positions[p][0] for p in parents[n] if p in positions]
+            return sum(xs) / len(xs) if xs else order.index(n) * 0.001
+
+        members.sort(key=parent_x)
         row_width = len(members) * BOX_W + (len(members) - 1) * GAP_X
         x0 = (width - row_width) / 2
         for i, name in enumerate(members):
             positions[name] = (x0 + i * (BOX_W + GAP_X), MARGIN + d * (BOX_H + GAP_Y))
     height = MARGIN * 2 + (max(rows, default=0) + 1) * (BOX_H + GAP_Y) - GAP_Y
     return positions, width, height
+
+
+def _edge_paths(graph: LayerGraph, positions):
+    """SVG path data per edge: short edges as curves, edges skipping rows routed along the right side."""
+    step = BOX_H + GAP_Y
+    paths, extra = [], 0
+    for a, b in graph.edges:
+        if a not in positions or b not in positions:
+            continue
+        (xa, ya), (xb, yb) = positions[a], positions[b]
+        if yb - ya <= step + 1:
+            x1, y1, x2, y2 = xa + BOX_W / 2, ya + BOX_H, xb + BOX_W / 2, yb
+            mid = (y1 + y2) / 2
+            paths.append(f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}")
+            continue
+        between = [x for name, (x, y) in positions.items() if ya <= y <= yb]
+        lane = max(between) + BOX_W + 10 + 7 * extra
+        extra += 1
+        y1, y2 = ya + BOX_H / 2, yb + BOX_H / 2
+        paths.append(
+            f"M{xa + BOX_W:.1f},{y1:.1f} L{lane:.1f},{y1:.1f} L{lane:.1f},{y2:.1f} L{xb + BOX_W:.1f},{y2:.1f}"
+        )
+    return paths, 10 + 7 * extra if extra else 0
 
 
 _COLOURS = {
@@ -150,6 +179,8 @@ def svg_python(graph: LayerGraph, selected=None) -> str:
     if not graph.nodes:
         return _message_svg("empty model: add layers to see the graph")
     positions, width, height = layout(graph)
+    edge_paths, lanes = _edge_paths(graph, positions)
+    width += lanes
     extra = 18 if graph.note else 0
     out = [
         f"<svg xmlns='http://www.w3.org/2000/svg' class='kit-graph-svg' width='{width:.0f}' "
@@ -158,16 +189,10 @@ def svg_python(graph: LayerGraph, selected=None) -> str:
         "<defs><marker id='kit-arrow' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='7' markerHeight='7' "
         "orient='auto'><path d='M0,0 L10,5 L0,10 z' fill='#555'/></marker></defs>",
     ]
-    for a, b in graph.edges:
-        if a not in positions or b not in positions:
-            continue
-        (xa, ya), (xb, yb) = positions[a], positions[b]
-        x1, y1 = xa + BOX_W / 2, ya + BOX_H
-        x2, y2 = xb + BOX_W / 2, yb
-        mid = (y1 + y2) / 2
+    for path in edge_paths:
         out.append(
-            f"<path class='kit-edge' d='M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}' "
-            "fill='none' stroke='#555' stroke-width='1.2' marker-end='url(#kit-arrow)'/>"
+            f"<path class='kit-edge' d='{path}' fill='none' stroke='#555' stroke-width='1.2' "
+            "marker-end='url(#kit-arrow)'/>"
         )
     for node in graph.nodes:
         x, y = positions[node["name"]]
@@ -180,9 +205,9 @@ def svg_python(graph: LayerGraph, selected=None) -> str:
             f"<rect x='{x:.1f}' y='{y:.1f}' width='{BOX_W}' height='{BOX_H}' rx='6' fill='{_fill(node['type'])}' "
             f"stroke='{stroke}' stroke-width='{stroke_w}'/>"
             f"<text x='{x + BOX_W / 2:.1f}' y='{y + 17:.1f}' text-anchor='middle' font-weight='bold'>"
-            f"{esc(_short(node['name']))} · {esc(_short(node['type'], 18))}</text>"
+            f"{esc(_short(node['name'], 32))}</text>"
             f"<text x='{x + BOX_W / 2:.1f}' y='{y + 34:.1f}' text-anchor='middle' fill='#333'>"
-            f"{esc(_short(node['shape'], 34))}</text></g>"
+            f"{esc(_short(node['type'], 22))} {esc(_short(node['shape'], 34 - min(len(node['type']), 22)))}</text></g>"
         )
     if graph.note:
         out.append(f"<text x='{MARGIN}' y='{height + 12:.0f}' fill='#666'>{esc(graph.note)}</text>")

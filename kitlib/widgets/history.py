@@ -61,6 +61,7 @@ def plot_history(log: HistoryLog, title: str | None = None, width=6.4, height=2.
     """PNG bytes with one panel per metric: training (solid) and validation (dashed) per epoch."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     panels = log.panels() or ["loss"]
     cols = min(len(panels), 3)
@@ -75,6 +76,7 @@ def plot_history(log: HistoryLog, title: str | None = None, width=6.4, height=2.
                 ax.plot(range(1, len(series) + 1), series, style, markersize=3, label=label)
         ax.set_title(name)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if log.epochs:
             ax.set_xlim(0.5, max(log.epochs, 1) + 0.5)
         if any(log.values.get(k) for k in (name, "val_" + name)):
