@@ -63,14 +63,14 @@ CIFAR10_CLASS_NAMES = (
 _SPECS = {
     "mnist": {
         "title": "MNIST",
-        "file": "mnist-substitute-v3.npz",
+        "file": "mnist-substitute-v4.npz",
         "shapes": ((60000, 28, 28), (60000,), (10000, 28, 28), (10000,)),
         "make": substitutes.make_mnist_like,
         "what": "generated handwritten-style digits 0-9",
     },
     "cifar10": {
         "title": "CIFAR-10",
-        "file": "cifar10-substitute-v3.npz",
+        "file": "cifar10-substitute-v4.npz",
         "shapes": ((50000, 32, 32, 3), (50000, 1), (10000, 32, 32, 3), (10000, 1)),
         "make": substitutes.make_cifar10_like,
         "what": "generated colour images of 10 shape/texture classes "

@@ -243,9 +243,13 @@ def _digit_block(n, rng):
     ink = rng.uniform(0.75, 1.0, n).astype(np.float32)[:, None, None]
     img = img * ink
     # noise on the ink and a few faint specks
-    img += rng.normal(0.0, 0.04, img.shape).astype(np.float32) * (img > 0.05)
-    specks = rng.random(img.shape, dtype=np.float32) < 0.002
-    img += specks * rng.uniform(0.1, 0.5, img.shape).astype(np.float32)
+    noise = np.frombuffer(rng.bytes(img.size), np.uint8).reshape(img.shape).astype(np.float32)
+    noise -= np.float32(127.5)
+    noise *= np.float32(0.07 / 127.5)  # uniform +-0.07 (sd 0.04) on the ink only
+    img += noise * (img > 0.05)
+    flat = img.reshape(-1)  # a view: about 1.5 faint specks per image
+    spots = rng.integers(0, flat.size, int(round(0.002 * flat.size)))
+    flat[spots] += rng.uniform(0.1, 0.5, spots.size).astype(np.float32)
     img = np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
     return img, labels.astype(np.uint8)
 
@@ -281,10 +285,31 @@ def _random_colours(rng, n):
     return val[:, None] - val[:, None] * sat[:, None] * np.clip(np.minimum(k, 4.0 - k), 0.0, 1.0)
 
 
-def _blend(img, alpha, colour):
-    """In place: ``img = img * (1 - alpha) + colour * alpha`` (alpha (n,32,32), colour (n,3))."""
-    a = alpha[..., None]
-    img -= (img - colour[:, None, None, :]) * a
+def _composite(base, alphas, colours):
+    """Paint layers over a base colour: the result of blending them bottom to top.
+
+    Instead of blending full RGB images layer by layer, each layer's final
+    weight is worked out on one grey plane (its opacity times what the layers
+    above leave visible), and one batched matrix product mixes the colours.
+
+    Args:
+        base: (n, 3) colour under everything.
+        alphas: list of (n, 32, 32) opacities, bottom layer first.
+        colours: list of (n, 3) colours, one per layer.
+
+    Returns:
+        float32 (n, 3, 1024): channels first, pixels flattened.
+    """
+    n = base.shape[0]
+    weights = np.empty((n, len(alphas) + 1, 1024), np.float32)
+    visible = np.ones((n, 1024), np.float32)
+    for i in range(len(alphas), 0, -1):  # top layer first
+        a = alphas[i - 1].reshape(n, 1024)
+        np.multiply(a, visible, out=weights[:, i])
+        visible -= weights[:, i]  # visible *= (1 - a)
+    weights[:, 0] = visible
+    stacked = np.stack([base] + list(colours), axis=2).astype(np.float32)  # (n, 3, layers)
+    return np.matmul(stacked, weights)
 
 
 def _image_block(n, rng):
@@ -296,25 +321,28 @@ def _image_block(n, rng):
     def col(lo, hi):  # one random number per sample, broadcastable over the image
         return rng.uniform(lo, hi, n).astype(f32)[:, None, None]
 
+    # Layers from bottom to top, each an opacity plane (n, 32, 32) and one colour
+    # per image; composited at the end (see _composite).
+    alphas, colours = [], []
     # background: a random two-colour gradient ...
     bg0, bg1 = _random_colours(rng, n), _random_colours(rng, n)
     gdir = col(0, 2 * np.pi)
-    tgrad = np.clip((np.cos(gdir) * (X - 16) + np.sin(gdir) * (Y - 16)) / f32(45.0) + f32(0.5), 0, 1)
-    img = np.empty((n, 32, 32, 3), f32)
-    img[...] = bg0[:, None, None, :]
-    _blend(img, tgrad, bg1)
+    alphas.append(np.clip((np.cos(gdir) * (X - 16) + np.sin(gdir) * (Y - 16)) / f32(45.0) + f32(0.5), 0, 1))
+    colours.append(bg1)
     # ... with clutter: soft blobs of random colours
     for _ in range(2):
         bx, by, r = col(0, 32), col(0, 32), col(2, 6)
-        a = np.exp(-((X - bx) ** 2 + (Y - by) ** 2) / (2 * r * r)) * col(0.2, 0.7)
-        _blend(img, a, _random_colours(rng, n))
+        alphas.append(np.exp(-((X - bx) ** 2 + (Y - by) ** 2) / (2 * r * r)) * col(0.2, 0.7))
+        colours.append(_random_colours(rng, n))
     # ... and a thin stroke of random colour across part of the picture (two images in three)
     ax_, ay_, bx_, by_ = col(0, 32), col(0, 32), col(0, 32), col(0, 32)
     sx, sy = bx_ - ax_, by_ - ay_
     t = np.clip(((X - ax_) * sx + (Y - ay_) * sy) / (sx * sx + sy * sy + f32(1e-3)), 0, 1)
-    d = np.hypot(X - ax_ - t * sx, Y - ay_ - t * sy)
+    ex, ey = X - ax_ - t * sx, Y - ay_ - t * sy
+    d = np.sqrt(ex * ex + ey * ey)
     present = (rng.random(n) < 2 / 3).astype(f32)[:, None, None]
-    _blend(img, np.clip(col(0.6, 1.6) - d, 0, 1) * present, _random_colours(rng, n))
+    alphas.append(np.clip(col(0.6, 1.6) - d, 0, 1) * present)
+    colours.append(_random_colours(rng, n))
 
     # foreground geometry: centre, size, angle (shapes turn freely; textures
     # keep roughly their orientation, +-15 degrees, so the stripe classes differ)
@@ -366,20 +394,21 @@ def _image_block(n, rng):
             fv = v_ / p_ - np.round(v_ / p_)
             d = np.maximum(box, (np.sqrt(fu * fu + fv * fv) - f32(0.28)) * p_)
         dist[sel] = d
-    alpha = np.clip(f32(0.5) - dist, 0.0, 1.0)  # anti-aliased edge
+    alphas.append(np.clip(f32(0.5) - dist, 0.0, 1.0))  # anti-aliased edge
     # foreground colour; flipped when its brightness is too close to the background's
     fg = _random_colours(rng, n)
-    low = np.abs(fg.mean(axis=1) - img.mean(axis=(1, 2, 3))) < 0.25
+    low = np.abs(fg.mean(axis=1) - (bg0.mean(axis=1) + bg1.mean(axis=1)) / 2) < 0.25
     fg[low] = 1.0 - fg[low]
-    _blend(img, alpha, fg)
-    noise = rng.random(img.shape, dtype=f32)  # uniform sensor noise, +-8 grey levels
-    noise -= f32(0.5)
-    noise *= f32(16.0)
+    colours.append(fg)
+    img = _composite(bg0, alphas, colours)  # (n, 3, 1024), 0..1
+    # uniform sensor noise of -8..+7 grey levels, from random bytes (cheaper than floats)
+    noise = np.frombuffer(rng.bytes(img.size), np.uint8).reshape(img.shape) >> 4
     img *= f32(255.0)
     img += noise
-    img += f32(0.5)
+    img -= f32(7.5)  # centres the noise; the remaining +0.5 rounds to nearest
     np.clip(img, 0, 255, out=img)
-    return img.astype(np.uint8), labels.astype(np.uint8)[:, None]
+    img = img.astype(np.uint8).transpose(0, 2, 1).reshape(n, 32, 32, 3)
+    return np.ascontiguousarray(img), labels.astype(np.uint8)[:, None]
 
 
 def make_images(n: int, seed: int = 0):
