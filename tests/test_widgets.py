@@ -430,3 +430,21 @@ def test_debugger_accepts_custom_layers():
     assert dbg.add(ConstantBias()), dbg.error
     assert dbg.rows[0]["param_formula"] == "6*3 + 3 = 21" and dbg.rows[1]["params"] == 3
     np.testing.assert_allclose(np.asarray(dbg.model.layers[1].bias), np.ones(3))
+
+
+def test_debugger_with_samples_embeds_a_following_explorer(images):
+    dbg = SequentialDebugger((28, 28, 1), samples=images[:2])
+    assert dbg.explorer is None  # nothing to show before the first layer
+    dbg.add(layers.Conv2D(20, 3, activation="relu", name="conv_a"))
+    dbg.add(layers.MaxPooling2D(2, name="pool_a"))
+    assert dbg.explorer.selected == "pool_a" and dbg.explorer_box.children == (dbg.explorer.widget,)
+    dbg.layer_menu.value = "conv_a"
+    assert dbg.explorer.selected == "conv_a" and "channels 1-16 of 20" in dbg.explorer.caption.value
+    dbg.explorer.layer_menu.value = "pool_a"  # and back: the summary follows the explorer
+    assert dbg.selected == "pool_a"
+    assert dbg.add(layers.Conv2D(4, 30)) is False  # a refused layer keeps the explorer as it was
+    assert dbg.explorer.layer_names == ["conv_a", "pool_a"]
+    dbg.pop_button.click()
+    assert dbg.explorer.layer_names == ["conv_a"]
+    with pytest.raises(ValueError, match=r"samples must have shape \(n, 28, 28, 1\)"):
+        SequentialDebugger((28, 28, 1), samples=np.zeros((2, 28, 28)))

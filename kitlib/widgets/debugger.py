@@ -265,11 +265,15 @@ class SequentialDebugger(WidgetView):
     (Text, the layer's main arguments), ``add_button``, ``pop_button``,
     ``summary`` (HTML table), ``error_panel`` (HTML), ``layer_menu`` (Dropdown
     to select a layer row).
+
+    With ``samples=`` (a few inputs, e.g. ``x_train[:4]``) the debugger also
+    shows a :class:`~kitlib.widgets.LayerOutputExplorer` under the summary: it
+    follows the selected row and is rebuilt after every add/pop (``.explorer``).
     """
 
     css_class = "kit-debugger"
 
-    def __init__(self, input_shape, name=None, layers=()):
+    def __init__(self, input_shape, name=None, layers=(), samples=None):
         super().__init__()
         import ipywidgets as w
 
@@ -288,7 +292,20 @@ class SequentialDebugger(WidgetView):
         self.pop_button.on_click(self._on_pop)
         self.layer_menu.observe(self._on_layer, names="value")
         form = w.HBox([self.type_menu, self.args_text, self.add_button, self.pop_button])
-        self.widget = w.VBox([form, self.error_panel, self.summary, self.layer_menu])
+        self.samples = samples
+        self.explorer = None
+        self.explorer_box = w.VBox()
+        self._explored_model = None
+        if samples is not None:
+            import numpy as np
+
+            got = tuple(np.shape(samples)[1:])
+            if got != self.core.input_shape:
+                raise ValueError(
+                    f"samples must have shape (n, {', '.join(map(str, self.core.input_shape))}) to match "
+                    f"input_shape {self.core.input_shape}; got samples of shape {np.shape(samples)}."
+                )
+        self.widget = w.VBox([form, self.error_panel, self.summary, self.layer_menu, self.explorer_box])
         self.widget.add_class(self.css_class)
         for layer in layers:
             self.core.add(layer)
@@ -343,7 +360,27 @@ class SequentialDebugger(WidgetView):
         if change["new"] and change["new"] != self._selected:
             self._selected = change["new"]
             self._draw_summary()
+            if self.explorer is not None and self.explorer.selected != self._selected:
+                self.explorer.select(self._selected)
             self._notify(self._selected)
+
+    def _update_explorer(self):
+        """Rebuild the embedded explorer when the model's layers changed (only with samples=)."""
+        if self.samples is None:
+            return
+        from kitlib.widgets.explorer import LayerOutputExplorer
+
+        signature = tuple(id(layer) for layer in self.model.layers)
+        if signature == self._explored_model:
+            return
+        self._explored_model = signature
+        if not signature:
+            self.explorer = None
+            self.explorer_box.children = ()
+            return
+        self.explorer = LayerOutputExplorer(self.model, self.samples, layer=self._selected)
+        self.explorer.on_select(self.select)
+        self.explorer_box.children = (self.explorer.widget,)
 
     def _draw_summary(self):
         from kitlib.modelinfo import ModelInfo
@@ -354,6 +391,8 @@ class SequentialDebugger(WidgetView):
     def redraw(self):
         """Refresh the summary, the error panel and the layer menu after a step."""
         names = self.selectable_names()
+        if self.core.changed and self.core.changed[-1] in names:
+            self._selected = self.core.changed[-1]  # follow the layer just added
         if self._selected not in names:
             self._selected = names[-1] if names else None
         if tuple(self.layer_menu.options) != tuple(names):
@@ -362,6 +401,7 @@ class SequentialDebugger(WidgetView):
             self.layer_menu.value = self._selected
         self._draw_summary()
         self.error_panel.value = self._panel_html()
+        self._update_explorer()
 
     def _panel_html(self):
         parts = []

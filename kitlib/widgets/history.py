@@ -170,6 +170,7 @@ def _make_live_history_class():
             self.status.value = self.status.value.replace("training…", "done")
             if self._handle is not None:
                 self._handle.update(self._bundle(), raw=True)
+                self._handle = None  # a later fit() (in another cell) shows its own output
 
         # -- display -----------------------------------------------------------------------
         def _bundle(self):
