@@ -261,13 +261,17 @@ def _activation_bytes(layer, shape):
     return int(total)
 
 
-def layer_rows(model) -> list[dict]:
+def layer_rows(model, expand_nested: bool = False) -> list[dict]:
     """One dict per layer of ``model`` with the keys of :data:`ROW_KEYS`.
 
     Works for Sequential (built or not), Functional, nested, multi-input and
     multi-output models, shared layers (one row; several shapes as a list when
     the calls differ) and custom layers.  A Functional model lists its
     InputLayer rows like Keras' summary; a Sequential does not.
+
+    With ``expand_nested=True`` the rows of a nested model follow its own
+    row, named ``"outer/inner"`` (their params are part of the outer row's, so
+    do not add them up twice).
 
     Example::
 
@@ -298,6 +302,9 @@ def layer_rows(model) -> list[dict]:
                 "macs": _macs_of_calls(layer, layer_node_list, input_shape, output_shape),
             }
         )
+        if expand_nested and hasattr(layer, "layers") and hasattr(layer, "inputs"):
+            for inner in layer_rows(layer, expand_nested=True):
+                rows.append({**inner, "name": f"{layer.name}/{inner['name']}"})
     return rows
 
 
@@ -326,10 +333,11 @@ class ModelInfo:
     """
 
     model: Any
+    expand_nested: bool = False
     rows: list = field(init=False)
 
     def __post_init__(self):
-        self.rows = layer_rows(self.model)
+        self.rows = layer_rows(self.model, expand_nested=self.expand_nested)
 
     @property
     def built(self) -> bool:

@@ -351,6 +351,12 @@ def test_b5_nested_models_and_ensemble():
     assert rows[1]["output_shape"] == (None, 16) and rows[2]["output_shape"] == (None, 28, 28, 1)
     assert rows[1]["param_formula"].endswith("= 18672")
     assert rows[1]["macs"] == sum(r["macs"] for r in layer_rows(encoder))
+    expanded = layer_rows(autoencoder, expand_nested=True)
+    inner = [r for r in expanded if r["name"].startswith(encoder.name + "/")]
+    assert len(inner) == len(encoder.layers)
+    assert sum(r["params"] for r in inner) == 18_672
+    assert inner[-1]["output_shape"] == (None, 16)
+    assert "/" in ModelInfo(autoencoder, expand_nested=True).to_text()
     ensemble = build_ensemble()
     rows = assert_rows_match_model(ensemble)
     assert ensemble.count_params() == 387
