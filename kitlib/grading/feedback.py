@@ -13,13 +13,11 @@ Example::
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
 
-from kitlib.grading.release import BEGIN_HIDDEN, END_HIDDEN, regions, strip_regions, tool_env
+from kitlib.grading.release import BEGIN_HIDDEN, END_HIDDEN, regions, strip_regions
 
 
 def hidden_lines(source: str) -> list[str]:
@@ -55,19 +53,23 @@ class HideHiddenTests(Preprocessor):
         return cell, resources
 
 
-def generate_feedback(course_dir: Path, assignment: str) -> list[Path]:
+def generate_feedback(course_dir: Path, assignment: str, worker=None) -> list[Path]:
     """Feedback HTML for every graded student of ``assignment``; returns the files."""
+    from kitlib.grading.grade import run_app
+
     course_dir = Path(course_dir)
     preprocessors = ('["nbgrader.preprocessors.GetGrades", "kitlib.grading.feedback.HideHiddenTests", '
                      '"nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]')
-    command = [sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--force",
-               f"--CourseDirectory.root={course_dir}",
-               f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}",
-               f"--GenerateFeedback.preprocessors={preprocessors}"]
-    done = subprocess.run(command, cwd=course_dir, capture_output=True, text=True, env=tool_env())
+    argv = [assignment, "--force", f"--CourseDirectory.root={course_dir}",
+            f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}",
+            f"--GenerateFeedback.preprocessors={preprocessors}"]
+    log = course_dir / ".kit-feedback.log"
+    rc = run_app(worker, "generate_feedback", argv, course_dir, log)
+    text = log.read_text(errors="replace") if log.exists() else ""
+    log.unlink(missing_ok=True)
     files = sorted((course_dir / "feedback").glob(f"*/{assignment}/*.html"))
-    if done.returncode != 0:
-        tail = [l for l in (done.stdout + done.stderr).splitlines() if "ERROR" in l][-3:]
+    if rc != 0:
+        tail = [l for l in text.splitlines() if "ERROR" in l][-3:]
         print(f"kit grade: warning: nbgrader generate_feedback reported errors: {' | '.join(tail)}", flush=True)
     for path in files:
         if BEGIN_HIDDEN in path.read_text(encoding="utf-8", errors="replace"):

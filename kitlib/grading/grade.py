@@ -128,8 +128,10 @@ def _db_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def ensure_assignment(course_dir: Path, assignment: str, scratch: Path) -> None:
-    """Make sure the course gradebook knows ``assignment`` (creating the gradebook if needed)."""
+def ensure_assignment(course_dir: Path, assignment: str, scratch: Path) -> Path | None:
+    """Make sure the course gradebook knows ``assignment`` (creating the gradebook if needed).
+
+    Returns the folder of student versions when it had to generate them, else None."""
     from nbgrader.api import Gradebook, MissingEntry
 
     db = course_dir / "gradebook.db"
@@ -137,10 +139,10 @@ def ensure_assignment(course_dir: Path, assignment: str, scratch: Path) -> None:
         with Gradebook(_db_url(db), None) as gb:
             try:
                 if gb.find_assignment(assignment).notebooks:
-                    return
+                    return None
             except MissingEntry:
                 pass
-    generate(course_dir, assignment, release_dir=scratch / "db-release", db=True)
+    return generate(course_dir, assignment, release_dir=scratch / "db-release", db=True)
 
 
 def find_submissions(course_dir: Path, assignment: str) -> list[str]:
@@ -258,32 +260,28 @@ class SubmissionGrader:
         sandbox.write_kernelspec(work / "jupyter", argv)
         return {"ipc": ipc, "answers": answers, "workdir": workdir}
 
-    def autograde(self, result: SubmissionResult) -> subprocess.CompletedProcess | None:
-        """Run stock nbgrader autograde in the scratch course, killed after ``timeout`` seconds."""
+    def autograde(self, result: SubmissionResult, worker: "Worker") -> subprocess.CompletedProcess | None:
+        """Run stock nbgrader autograde in the scratch course, stopped after ``timeout`` seconds."""
         paths = self._kernelspec()
-        env = tool_env({
+        env = {
             "JUPYTER_PATH": str(self.work / "jupyter") + os.pathsep + os.environ.get("JUPYTER_PATH", ""),
             "JUPYTER_RUNTIME_DIR": str(paths["ipc"]),
             "TMPDIR": str(paths["ipc"]),  # jupyter_client's connection file goes to mkstemp()
             "KIT_ANSWER_DIR": str(paths["answers"]),
-        })
-        command = [sys.executable, "-m", "nbgrader", "autograde", self.assignment,
-                   f"--student={self.student}", "--force",
-                   f"--CourseDirectory.root={self.work}",
-                   f"--CourseDirectory.db_url={_db_url(self.work / 'gradebook.db')}",
-                   "--Execute.kernel_name=kit-sandbox",
-                   "--KernelManager.transport=ipc", f"--KernelManager.ip={paths['ipc'] / 'k'}"]
-        proc = subprocess.Popen(command, cwd=self.work, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        try:
-            out, _ = proc.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
+        }
+        argv = [self.assignment, f"--student={self.student}", "--force",
+                f"--CourseDirectory.root={self.work}",
+                f"--CourseDirectory.db_url={_db_url(self.work / 'gradebook.db')}",
+                "--Execute.kernel_name=kit-sandbox",
+                "--KernelManager.transport=ipc", f"--KernelManager.ip={paths['ipc'] / 'k'}"]
+        log = self.work / "autograde.log"
+        rc = worker.run({"cwd": str(self.work), "argv": argv, "env": env, "log": str(log)}, self.timeout)
+        if rc is None:
             result.notes.append(f"the whole submission ran past the {self.timeout:g} s limit: "
                                 "stopped; graded 0")
             return None
-        (self.work / "autograde.log").write_text(out or "", encoding="utf-8")
-        return subprocess.CompletedProcess(command, proc.returncode, out, "")
+        out = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        return subprocess.CompletedProcess(argv, rc, out, "")
 
     def read_scores(self, result: SubmissionResult) -> bool:
         """Copy this submission's grades from the scratch gradebook into ``result``."""
@@ -344,13 +342,13 @@ class SubmissionGrader:
                     result.cells.append(CellResult(nb.name, cell.name, float(cell.max_score), 0.0,
                                                    cell_type_manual(cell)))
 
-    def run(self) -> SubmissionResult:
+    def run(self, worker: "Worker") -> SubmissionResult:
         """Grade the submission; never raises (problems become notes and zero points)."""
         result = SubmissionResult(self.student, self.assignment)
         start = time.monotonic()
         try:
             self.prepare(result)
-            completed = self.autograde(result)
+            completed = self.autograde(result, worker)
             if completed is not None and self.read_scores(result):
                 result.executed = True
                 if completed.returncode != 0:
@@ -387,6 +385,54 @@ def explain_failure(log: str) -> str:
 
 def cell_type_manual(cell) -> bool:
     return getattr(cell, "cell_type", "code") == "markdown"
+
+
+class Worker:
+    """Parent side of :mod:`kitlib.grading.worker`: one per job slot, restarted after a kill."""
+
+    def __init__(self):
+        self.proc: subprocess.Popen | None = None
+
+    def _start(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "kitlib.grading.worker"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                     env=tool_env(), start_new_session=True)
+        self._read(timeout=600)
+
+    def _read(self, timeout: float) -> dict | None:
+        import selectors
+
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.proc.stdout, selectors.EVENT_READ)
+            if not selector.select(timeout):
+                return None
+        line = self.proc.stdout.readline()
+        return json.loads(line) if line else None
+
+    def run(self, task: dict, timeout: float) -> int | None:
+        """Exit status of the task, or None when it ran past ``timeout`` (the worker is then killed)."""
+        if self.proc is None or self.proc.poll() is not None:
+            self._start()
+        self.proc.stdin.write(json.dumps(task) + "\n")
+        self.proc.stdin.flush()
+        reply = self._read(timeout)
+        if reply is None or "rc" not in reply:
+            self.close(kill=True)
+            return None
+        return int(reply["rc"])
+
+    def close(self, kill: bool = False) -> None:
+        if self.proc is None:
+            return
+        if kill:
+            _kill_group(self.proc)
+        else:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=30)
+            except Exception:
+                _kill_group(self.proc)
+        self.proc = None
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -499,6 +545,7 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
 
     scratch_root = Path(tempfile.mkdtemp(prefix="kit-grade-"))
     results: list[SubmissionResult] = []
+    workers: list[Worker] = []
     try:
         tasks = []
         for assignment in wanted:
@@ -509,8 +556,8 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
             prep = scratch_root / f"_{assignment}"
             prep.mkdir()
             try:
-                ensure_assignment(course_dir, assignment, prep)
-                blank = generate(course_dir, assignment, release_dir=prep / "blank", db=False)
+                blank = (ensure_assignment(course_dir, assignment, prep)
+                         or generate(course_dir, assignment, release_dir=prep / "blank", db=False))
             except ReleaseError as error:
                 raise GradingError(str(error)) from error
             snapshot = prep / "gradebook.db"
@@ -524,8 +571,16 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
               f"per cell {settings['cell_timeout']:g} s, per submission {timeout:g} s", flush=True)
         writer = GradebookWriter(course_dir)
         progress = Progress(len(tasks), jobs)
+        local = threading.local()
+
+        def run(task: SubmissionGrader) -> SubmissionResult:
+            if not hasattr(local, "worker"):
+                local.worker = Worker()
+                workers.append(local.worker)
+            return task.run(local.worker)
+
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(task.run): task for task in tasks}
+            futures = {pool.submit(run, task): task for task in tasks}
             for future in as_completed(futures):
                 task = futures[future]
                 result = future.result()
@@ -538,28 +593,48 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
                     shutil.rmtree(task.work, ignore_errors=True)
         results.sort(key=lambda r: (r.assignment, r.student))
         if outputs:
-            export_csv(course_dir)
+            post = workers[0] if workers else Worker()
+            for worker in workers[1:]:
+                worker.close()
+            export_csv(course_dir, post)
             graded_assignments = sorted({r.assignment for r in results})
             for assignment in graded_assignments:
-                feedback_mod.generate_feedback(course_dir, assignment)
+                feedback_mod.generate_feedback(course_dir, assignment, post)
                 mine = [r for r in results if r.assignment == assignment]
                 report_mod.write_report(course_dir, assignment, mine, isolation)
     finally:
+        for worker in workers:
+            worker.close()
         if os.environ.get("KIT_GRADE_KEEP_SCRATCH") is None:
             shutil.rmtree(scratch_root, ignore_errors=True)
     return GradeSummary(course_dir, wanted, results, isolation, time.monotonic() - started)
 
 
-def export_csv(course_dir: Path) -> Path:
-    """``COURSE/grades.csv`` with nbgrader's own CSV export."""
+def export_csv(course_dir: Path, worker: "Worker | None" = None) -> Path:
+    """``COURSE/grades.csv`` with nbgrader's own CSV export (``nbgrader export``)."""
     out = course_dir / "grades.csv"
-    command = [sys.executable, "-m", "nbgrader", "export", f"--CourseDirectory.root={course_dir}",
-               f"--CourseDirectory.db_url={_db_url(course_dir / 'gradebook.db')}",
-               f"--CsvExportPlugin.to={out}"]
-    done = subprocess.run(command, cwd=course_dir, capture_output=True, text=True, env=tool_env())
-    if done.returncode != 0 or not out.exists():
-        raise GradingError("nbgrader export failed: " + "\n".join(done.stdout.splitlines()[-5:] + done.stderr.splitlines()[-5:]))
+    argv = [f"--CourseDirectory.root={course_dir}",
+            f"--CourseDirectory.db_url={_db_url(course_dir / 'gradebook.db')}",
+            f"--CsvExportPlugin.to={out}"]
+    log = course_dir / ".kit-export.log"
+    rc = run_app(worker, "export", argv, course_dir, log)
+    text = log.read_text(errors="replace") if log.exists() else ""
+    log.unlink(missing_ok=True)
+    if rc != 0 or not out.exists():
+        raise GradingError("nbgrader export failed: " + "\n".join(text.splitlines()[-5:]))
     return out
+
+
+def run_app(worker: "Worker | None", app: str, argv: list[str], cwd: Path, log: Path,
+            timeout: float = 1800) -> int | None:
+    """Run an nbgrader app in a (new or given) trusted worker; its output goes to ``log``."""
+    own = worker is None
+    worker = worker or Worker()
+    try:
+        return worker.run({"app": app, "cwd": str(cwd), "argv": argv, "env": {}, "log": str(log)}, timeout)
+    finally:
+        if own:
+            worker.close()
 
 
 def run_grade(args) -> int:
