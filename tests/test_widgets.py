@@ -321,6 +321,22 @@ def test_explorer_shared_layer_calls_and_unbuilt_model():
     np.testing.assert_allclose(explorer.activations(f"{shared.name}@2", 0), np.asarray(shared(b))[0], atol=1e-6)
     with pytest.raises(ValueError, match="keras.Input"):
         LayerOutputExplorer(keras.Sequential([layers.Dense(2)]), np.zeros((1, 3)))
+    built_on_data = keras.Sequential([layers.Dense(2), layers.Dense(3, name="last")])
+    built_on_data(np.ones((1, 4), "float32"))  # guide A3: built by a first call, no keras.Input
+    assert LayerOutputExplorer(built_on_data, np.ones((2, 4), "float32")).activations("last", 1).shape == (3,)
+
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(3)
+
+        def call(self, x):
+            return self.dense(x)
+
+    subclassed = Subclassed()
+    subclassed(np.ones((1, 4), "float32"))
+    with pytest.raises(ValueError, match="subclassed model"):
+        LayerOutputExplorer(subclassed, np.ones((2, 4), "float32"))
     with pytest.raises(ValueError, match=r"expects samples of shape \(None,\)"):
         LayerOutputExplorer(model, [np.zeros((1, 3, 2)), b])
 

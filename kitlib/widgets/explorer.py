@@ -62,6 +62,11 @@ class ActivationSource:
     """
 
     def __init__(self, model, samples, cache_bytes: int | None = DEFAULT_CACHE_BYTES):
+        if getattr(model, "built", False) and not _inputs_of(model) and not hasattr(model, "_functional"):
+            raise ValueError(
+                f"{type(model).__name__} is a subclassed model: it has no graph of layers that the explorer "
+                "could cut at a layer. Rebuild it with the Functional API or as a Sequential model."
+            )
         if not getattr(model, "built", False) or not _inputs_of(model):
             raise ValueError(
                 "The model is not built yet, so its layers have no outputs to show. "
