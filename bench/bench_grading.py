@@ -1,0 +1,151 @@
+"""Benchmark of ``kit grade`` against serial ``nbgrader autograde``, side by side.
+
+    .venv/bin/python bench/bench_grading.py [--submissions 20] [--work 2.0] [--jobs 2]
+
+Builds N synthetic submissions of the mini assignment (tests/fixtures/mini_course,
+with one extra cell that burns ``--work`` CPU seconds, like a small training
+cell), then times on identical copies of the course:
+
+1. executing the N notebooks alone (nbclient, one process, one kernel each);
+2. serial ``nbgrader autograde mini`` (one nbgrader process, as nbgrader does it);
+3. ``kit grade --jobs 1`` and ``kit grade --jobs N`` (everything included: gradebook,
+   sandbox, re-check, CSV, feedback, report).
+
+Prints one JSON object: the times, ``speedup`` = serial / kit --jobs N (goal >= 1.7
+on 2 cores) and ``overhead`` = kit --jobs 1 / execution alone - 1 (goal <= 0.15).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+PY = sys.executable
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e["KIT_EXERCISE_MODULES"] = "mini_exercises"
+    e["PYTHONPATH"] = str(FIXTURES) + os.pathsep + e.get("PYTHONPATH", "")
+    e["PATH"] = str(Path(PY).parent) + os.pathsep + e.get("PATH", "")
+    return e
+
+
+def build(base: Path, n: int, work: float) -> Path:
+    """A course with ``n`` submissions whose notebooks each burn ``work`` CPU seconds."""
+    course = base / "course"
+    shutil.copytree(FIXTURES / "mini_course", course)
+    source = course / "source" / "mini" / "mini.ipynb"
+    nb = nbformat.read(str(source), as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell(
+        "import time\nstarted = time.process_time()\n"
+        f"while time.process_time() - started < {work}:\n    sum(range(10_000))"))
+    nbformat.write(nb, str(source))
+    done = subprocess.run([PY, "-m", "kitlib.cli", "release", "--course", str(course)], env=env(),
+                          capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(done.stderr)
+    released = nbformat.read(str(course / "release" / "mini" / "mini.ipynb"), as_version=4)
+    variants = [("total = 2 + 3", 'words = ["keras", "layers"]'), ("total = 4", 'words = ["a", "b"]'),
+                ("total = 5", "words = ['b', 'a']"), ("# YOUR CODE HERE", "# YOUR CODE HERE")]
+    for i in range(n):
+        sub = copy.deepcopy(released)
+        sum_code, words_code = variants[i % len(variants)]
+        for cell in sub.cells:
+            gid = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+            if gid == "mini_sum_answer":
+                cell.source = cell.source.replace("# YOUR CODE HERE", sum_code)
+            if gid == "mini_words_answer":
+                cell.source = cell.source.replace("# YOUR CODE HERE", words_code)
+        folder = course / "submitted" / f"student{i:02d}" / "mini"
+        folder.mkdir(parents=True)
+        nbformat.write(sub, str(folder / "mini.ipynb"))
+    return course
+
+
+def fresh_copy(course: Path, name: str) -> Path:
+    target = course.parent / name
+    shutil.copytree(course, target, ignore=shutil.ignore_patterns("autograded", "feedback", "reports", "grades.csv"))
+    return target
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env(), capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def execute_alone(course: Path) -> float:
+    """Seconds to execute every submitted notebook with nbclient in one process."""
+    script = (
+        "import glob, nbformat, sys\nfrom nbclient import NotebookClient\n"
+        "for path in sorted(glob.glob('submitted/*/mini/mini.ipynb')):\n"
+        "    nb = nbformat.read(path, as_version=4)\n"
+        "    NotebookClient(nb, timeout=300, kernel_name='python3', allow_errors=True,\n"
+        "                   resources={'metadata': {'path': path.rsplit('/', 1)[0]}}).execute()\n")
+    return timed([PY, "-c", script], course)
+
+
+def scores(csv_path: Path) -> dict[str, float]:
+    import csv
+
+    with open(csv_path, newline="") as handle:
+        return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(handle)}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=20)
+    parser.add_argument("--work", type=float, default=2.0, help="CPU seconds each notebook burns")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    base = Path(tempfile.mkdtemp(prefix="kit-bench-"))
+    try:
+        course = build(base, args.submissions, args.work)
+        alone = execute_alone(fresh_copy(course, "alone"))
+        serial_course = fresh_copy(course, "serial")
+        serial = timed([PY, "-m", "nbgrader", "autograde", "mini", f"--CourseDirectory.root={serial_course}"],
+                       serial_course)
+        subprocess.run([PY, "-m", "nbgrader", "export", f"--CourseDirectory.root={serial_course}",
+                        f"--CsvExportPlugin.to={serial_course / 'grades.csv'}"], cwd=serial_course, env=env(),
+                       capture_output=True)
+        one = fresh_copy(course, "kit1")
+        kit1 = timed([PY, "-m", "kitlib.cli", "grade", "mini", "--course", str(one), "--jobs", "1"], one)
+        many = fresh_copy(course, "kitN")
+        kitn = timed([PY, "-m", "kitlib.cli", "grade", "mini", "--course", str(many), "--jobs", str(args.jobs)], many)
+        same = scores(many / "grades.csv") == scores(serial_course / "grades.csv") == scores(one / "grades.csv")
+        result = {
+            "submissions": args.submissions, "work_cpu_seconds_per_notebook": args.work, "jobs": args.jobs,
+            "cores": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
+            "execute_alone_s": round(alone, 1), "serial_nbgrader_s": round(serial, 1),
+            "kit_grade_jobs1_s": round(kit1, 1), f"kit_grade_jobs{args.jobs}_s": round(kitn, 1),
+            "speedup_vs_serial_nbgrader": round(serial / kitn, 2),
+            "overhead_vs_execute_alone": round(kit1 / alone - 1, 3),
+            "per_submission_s": {"execute_alone": round(alone / args.submissions, 2),
+                                 "kit_grade_jobs1": round(kit1 / args.submissions, 2),
+                                 "serial_nbgrader": round(serial / args.submissions, 2)},
+            "same_scores_as_serial_nbgrader": same,
+            "goals": {"speedup": 1.7, "overhead": 0.15},
+        }
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    print(json.dumps(result, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()
