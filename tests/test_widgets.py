@@ -65,7 +65,12 @@ def strict_widgets(capfd):
     logger.removeHandler(handler)
     failures = [r.getMessage() + ("\n" + logging.Formatter().formatException(r.exc_info) if r.exc_info else "") for r in handler.records]
     assert not failures, "exception swallowed by an ipywidgets callback:\n" + "\n".join(failures)
-    noisy = [str(w.message) for w in caught if "keras" in str(w.filename) or "kitlib" in str(w.filename)]
+    noisy = [
+        str(w.message)
+        for w in caught
+        if not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))
+        and ("keras" in str(w.filename) or "kitlib" in str(w.filename))
+    ]
     assert not noisy, f"warnings emitted: {noisy}"
     assert capfd.readouterr().err == "", "something was written to stderr"
 

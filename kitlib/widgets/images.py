@@ -157,7 +157,7 @@ def vector_bars(vec, page=0, per_page=64, top_k=None, width=420, height=160):
         k = min(int(top_k), n)
         order = np.argsort(-vec, kind="stable")[:k]
         values, names = vec[order], [str(int(i)) for i in order]
-        caption = f"top {k} of {n} outputs (class index: value)"
+        caption = f"top {k} of {n} outputs (class index and value)"
     else:
         page, start, stop, pages = page_range(n, page, per_page)
         values, names = vec[start:stop], [str(i + 1) for i in range(start, stop)]
@@ -165,7 +165,7 @@ def vector_bars(vec, page=0, per_page=64, top_k=None, width=420, height=160):
     count = len(values)
     lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
     span = hi - lo or 1.0
-    top_pad, bottom_pad = 6, 14 if top_k else 4
+    top_pad, bottom_pad = 6, 26 if top_k else 4
     plot_h = height - top_pad - bottom_pad
     canvas = np.full((height, width, 3), 255, np.uint8)
     zero_y = top_pad + int(round(hi / span * plot_h))
@@ -179,8 +179,9 @@ def vector_bars(vec, page=0, per_page=64, top_k=None, width=420, height=160):
         y0, y1 = sorted((y, zero_y))
         colour = (31, 119, 180) if v >= 0 else (214, 39, 40)
         canvas[y0 : max(y1, y0 + 1), x0 : x0 + bar] = colour
-        if top_k:
-            labels.append((x0, height - 12, f"{names[i]}:{v:.2f}"[: max(3, int(slot // 6))]))
+        if top_k:  # class index, and the value under it
+            labels.append((x0, height - 24, f"#{names[i]}"))
+            labels.append((x0, height - 12, f"{v:.2f}"[: max(3, int(slot // 6))]))
     if labels:
         canvas = _draw_text(canvas, labels)
     return _to_png(canvas), caption
