@@ -80,6 +80,7 @@ class ActivationSource:
         self.cache_bytes = DEFAULT_CACHE_BYTES if cache_bytes is None else int(cache_bytes)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._fns: dict[str, object] = {}
+        self._stats: dict[str, dict] = {}
         self.computations = 0
         self.peak_bytes = 0
         self._targets = self._collect_targets()
@@ -224,6 +225,8 @@ class ActivationSource:
         feature maps and sequences, ``dead_channels``: channels that are zero
         for every sample (a ReLU that never fires).
         """
+        if name in self._stats:
+            return dict(self._stats[name])
         batch = self.layer_batch(name)
         values = batch.astype(np.float32, copy=False)
         result = {
@@ -239,7 +242,8 @@ class ActivationSource:
             alive = np.any(values != 0, axis=axes)
             result["dead_channels"] = int(np.sum(~alive))
             result["channels"] = int(alive.size)
-        return result
+        self._stats[name] = result  # a few numbers per layer: kept even when the activations are evicted
+        return dict(result)
 
     def is_classifier_output(self, name: str) -> bool:
         """True for a model output with 2..1000 units (shown as top-k bars)."""
