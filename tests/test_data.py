@@ -524,3 +524,25 @@ def test_concurrent_cache_writes_never_expose_partial_files(tmp_path):
         t.join()
     assert errors == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.npz"]
+
+
+def test_waiting_kernel_reads_what_the_first_one_generated(monkeypatch, tmp_path, substitute_dir):
+    """While one kernel holds the generation lock, another waits and then reads its file."""
+    from kitlib.data.cache import generation_lock
+
+    monkeypatch.setenv("KITLIB_OFFLINE", "1")
+    monkeypatch.setenv("KITLIB_DATA_DIR", str(tmp_path))
+    monkeypatch.setitem(kd._SPECS["mnist"], "make", lambda seed: pytest.fail("must not generate again"))
+    path = kd.substitute_path("mnist")
+    result = {}
+    with generation_lock(path) as held:
+        assert held
+        waiter = threading.Thread(target=lambda: result.update(data=kd.load_mnist()))
+        waiter.start()
+        time.sleep(0.5)
+        assert waiter.is_alive(), "the second loader should wait for the lock"
+        # the "first kernel" finishes: its file appears, then the lock is released
+        (tmp_path / path.name).write_bytes((substitute_dir / path.name).read_bytes())
+    waiter.join(30)
+    (x, _), _ = result["data"]
+    assert x.shape == (60000, 28, 28)

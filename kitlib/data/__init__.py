@@ -29,6 +29,7 @@ from . import substitutes
 from .cache import (
     find_real_cifar10,
     find_real_mnist,
+    generation_lock,
     keras_home_candidates,
     kitlib_data_dir,
     save_npz_atomic,
@@ -104,12 +105,21 @@ def _read_substitute(dataset, path):
 
 def _remove_older_versions(dataset, current):
     """Delete substitutes cached by earlier versions of the generator (best effort)."""
-    for old in current.parent.glob(f"{dataset}-substitute-v*.npz"):
-        if old.name != current.name:
+    keep = {current.name, current.name + ".lock"}
+    for old in current.parent.glob(f"{dataset}-substitute-v*.npz*"):
+        if old.name not in keep and not old.name.endswith(".tmp"):
             try:
                 old.unlink()
             except OSError:
                 pass
+
+
+def _file_id(path):
+    try:
+        st = path.stat()
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:
+        return None
 
 
 def _substitute(dataset, reason):
@@ -117,20 +127,30 @@ def _substitute(dataset, reason):
     path = substitute_path(dataset)
     print(f"kitlib: real {spec['title']} {reason}; using the kit's substitute instead: {spec['what']} "
           f"(same shapes and dtypes).")
+    bad = None
     if path.exists():
         try:
             xtr, ytr, xte, yte = _read_substitute(dataset, path)
             return (xtr, ytr), (xte, yte)
         except Exception as exc:  # damaged or foreign file
+            bad = _file_id(path)
             print(f"kitlib: the cached substitute {path} is unreadable ({type(exc).__name__}); "
                   f"regenerating it.")
-    (xtr, ytr), (xte, yte) = spec["make"](_SEED)
-    try:
-        save_npz_atomic(path, x_train=xtr, y_train=ytr, x_test=xte, y_test=yte)
-        _remove_older_versions(dataset, path)
-    except OSError as exc:
-        print(f"kitlib: could not cache the substitute in {path.parent} ({exc.strerror or exc}); "
-              f"it will be generated again next time.")
+    with generation_lock(path):
+        # another kernel may have written the file while this one waited for the lock
+        if path.exists() and _file_id(path) != bad:
+            try:
+                xtr, ytr, xte, yte = _read_substitute(dataset, path)
+                return (xtr, ytr), (xte, yte)
+            except Exception:
+                pass
+        (xtr, ytr), (xte, yte) = spec["make"](_SEED)
+        try:
+            save_npz_atomic(path, x_train=xtr, y_train=ytr, x_test=xte, y_test=yte)
+            _remove_older_versions(dataset, path)
+        except OSError as exc:
+            print(f"kitlib: could not cache the substitute in {path.parent} ({exc.strerror or exc}); "
+                  f"it will be generated again next time.")
     return (xtr, ytr), (xte, yte)
 
 

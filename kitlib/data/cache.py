@@ -8,8 +8,10 @@ Example::
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -81,3 +83,49 @@ def save_npz_atomic(path: Path, **arrays) -> None:
         except OSError:
             pass
         raise
+
+
+@contextlib.contextmanager
+def generation_lock(path: Path, wait: float = 60.0):
+    """Hold an exclusive lock file beside ``path`` inside the block.
+
+    Kernels that start at the same moment then generate a substitute once:
+    the first generates, the others wait and read its file.  Best effort: the
+    block runs anyway (yielding False) without ``fcntl`` (Windows), when the
+    lock file cannot be created, or after ``wait`` seconds.  The kernel
+    releases the lock of a process that dies.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> with generation_lock(pathlib.Path(tempfile.mkdtemp()) / "x.npz") as held:
+        ...     held in (True, False)
+        True
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield False
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield False
+        return
+    held = False
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+                break
+            except OSError:
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(0.1)
+        yield held
+    finally:
+        if held:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
