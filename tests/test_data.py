@@ -546,3 +546,16 @@ def test_waiting_kernel_reads_what_the_first_one_generated(monkeypatch, tmp_path
     waiter.join(30)
     (x, _), _ = result["data"]
     assert x.shape == (60000, 28, 28)
+
+
+def test_class_names_follow_the_source(monkeypatch, tmp_path, offline_env):
+    kd.load_cifar10()
+    assert kd.class_names("cifar10") == kd.IMAGE_CLASS_NAMES
+    assert kd.class_names("mnist") == tuple("0123456789")
+    _fake_cifar(tmp_path / "real")
+    monkeypatch.delenv("KITLIB_OFFLINE")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "real"))
+    kd.load_cifar10()
+    assert kd.class_names("cifar10") == kd.CIFAR10_CLASS_NAMES
+    with pytest.raises(ValueError, match="cifar10"):
+        kd.class_names("svhn")

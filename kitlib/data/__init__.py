@@ -52,6 +52,7 @@ __all__ = [
     "DIGIT_CLASS_NAMES",
     "IMAGE_CLASS_NAMES",
     "CIFAR10_CLASS_NAMES",
+    "class_names",
 ]
 
 #: CIFAR-10's own class names (for the real data).
@@ -79,6 +80,7 @@ _SPECS = {
     },
 }
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
+_last_source: dict = {}  # dataset -> "real" or "substitute", set by the loaders
 _SEED = 0
 
 
@@ -155,13 +157,19 @@ def _substitute(dataset, reason):
 
 
 def _load(dataset, find_real, read_real, keras_loader_name):
+    data = _load_from_best_source(dataset, find_real, read_real, keras_loader_name)
+    _last_source[dataset] = data[0]
+    return data[1]
+
+
+def _load_from_best_source(dataset, find_real, read_real, keras_loader_name):
     title = _spec(dataset)["title"]
     if offline_forced():
-        return _substitute(dataset, "is switched off (KITLIB_OFFLINE=1)")
+        return "substitute", _substitute(dataset, "is switched off (KITLIB_OFFLINE=1)")
     found = find_real()
     if found is not None:
         try:
-            return read_real(found)
+            return "real", read_real(found)
         except Exception as exc:
             print(f"kitlib: the cached {title} in {found} is unreadable ({type(exc).__name__}).")
     if network_available():
@@ -169,10 +177,28 @@ def _load(dataset, find_real, read_real, keras_loader_name):
             import keras
 
             with download_timeout():
-                return getattr(keras.datasets, keras_loader_name).load_data()
+                return "real", getattr(keras.datasets, keras_loader_name).load_data()
         except Exception as exc:
-            return _substitute(dataset, f"could not be downloaded ({type(exc).__name__})")
-    return _substitute(dataset, "is not in Keras' cache and cannot be downloaded (offline)")
+            return "substitute", _substitute(dataset, f"could not be downloaded ({type(exc).__name__})")
+    return "substitute", _substitute(dataset, "is not in Keras' cache and cannot be downloaded (offline)")
+
+
+def class_names(dataset: str = "cifar10") -> tuple:
+    """Names of the ten labels of what the loader returned (or would return) in this process.
+
+    For CIFAR-10 these are :data:`CIFAR10_CLASS_NAMES` for the real data and
+    :data:`IMAGE_CLASS_NAMES` for the substitute; for MNIST the digits "0".."9".
+    Before the first load it goes by :func:`data_status` (no probe).
+
+    Example:
+        >>> class_names("mnist")[:3]
+        ('0', '1', '2')
+    """
+    _spec(dataset)
+    if dataset == "mnist":
+        return DIGIT_CLASS_NAMES
+    source = _last_source.get(dataset) or data_status()[dataset]["source"]
+    return CIFAR10_CLASS_NAMES if source in ("real", "download") else IMAGE_CLASS_NAMES
 
 
 def load_mnist():
