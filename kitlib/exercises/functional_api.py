@@ -47,8 +47,8 @@ def _close(got, want, what: str, atol: float = 1e-4, hint: str = "") -> None:
     got, want = _numpy(got), np.asarray(want)
     expect(got.shape == want.shape, f"{what}: the shape", want.shape, got.shape, hint=hint)
     worst = float(np.max(np.abs(got - want))) if got.size else 0.0
-    expect(bool(np.allclose(got, want, atol=atol)), what, "the expected values",
-           f"values off by up to {worst:.3g}", hint=hint)
+    expect(bool(np.allclose(got, want, atol=atol)), what, f"the same values (within {atol:g})",
+           f"values that differ by up to {worst:.3g}", hint=hint)
 
 
 def _nested_models(model) -> list:
