@@ -1,7 +1,8 @@
 """Test-wide settings for every test file and for the kernels nbval starts.
 
 - The suite never reaches the network: ``KITLIB_OFFLINE=1`` makes kitlib.data
-  use cached real data or its own substitutes without probing.
+  use its own deterministic substitutes without probing, so every machine
+  runs the notebooks on the same data.
 - Quiet TensorFlow in every child process (kernels inherit this environment).
 - ``KIT_ARTIFACTS``: where tests keep screenshots and reports for people to look at.
 - nbval turns each notebook cell into a test item, and the cells of one notebook
