@@ -128,7 +128,7 @@ def _db_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def ensure_assignment(course_dir: Path, assignment: str, scratch: Path) -> Path | None:
+def ensure_assignment(course_dir: Path, assignment: str, scratch: Path, worker=None) -> Path | None:
     """Make sure the course gradebook knows ``assignment`` (creating the gradebook if needed).
 
     Returns the folder of student versions when it had to generate them, else None."""
@@ -142,7 +142,7 @@ def ensure_assignment(course_dir: Path, assignment: str, scratch: Path) -> Path 
                     return None
             except MissingEntry:
                 pass
-    return generate(course_dir, assignment, release_dir=scratch / "db-release", db=True)
+    return generate(course_dir, assignment, release_dir=scratch / "db-release", db=True, worker=worker)
 
 
 def find_submissions(course_dir: Path, assignment: str) -> list[str]:
@@ -556,8 +556,11 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
             prep = scratch_root / f"_{assignment}"
             prep.mkdir()
             try:
-                blank = (ensure_assignment(course_dir, assignment, prep)
-                         or generate(course_dir, assignment, release_dir=prep / "blank", db=False))
+                if not workers:
+                    workers.append(Worker())
+                blank = (ensure_assignment(course_dir, assignment, prep, workers[0])
+                         or generate(course_dir, assignment, release_dir=prep / "blank", db=False,
+                                     worker=workers[0]))
             except ReleaseError as error:
                 raise GradingError(str(error)) from error
             snapshot = prep / "gradebook.db"
@@ -572,11 +575,15 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         writer = GradebookWriter(course_dir)
         progress = Progress(len(tasks), jobs)
         local = threading.local()
+        spare = list(workers)  # the warm worker that made the blank versions
 
         def run(task: SubmissionGrader) -> SubmissionResult:
             if not hasattr(local, "worker"):
-                local.worker = Worker()
-                workers.append(local.worker)
+                try:
+                    local.worker = spare.pop()
+                except IndexError:
+                    local.worker = Worker()
+                    workers.append(local.worker)
             return task.run(local.worker)
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -173,21 +173,35 @@ def check_course(course_dir: Path) -> Path:
     return course_dir
 
 
-def generate(course_dir: Path, assignment: str, release_dir: Path | None = None, db: bool = True) -> Path:
+def generate(course_dir: Path, assignment: str, release_dir: Path | None = None, db: bool = True,
+             worker=None) -> Path:
     """Run ``nbgrader generate_assignment`` for one assignment; returns the release folder.
 
     ``release_dir`` redirects the output (the grader makes blank student
-    versions in a scratch folder); ``db=False`` leaves the gradebook alone.
+    versions in a scratch folder); ``db=False`` leaves the gradebook alone;
+    ``worker`` (a :class:`kitlib.grading.grade.Worker`) runs it in a warm process.
     """
-    args = ["generate_assignment", assignment, "--force"]
+    args = [assignment, "--force"]
     if not db:
         args.append("--no-db")
     if release_dir is not None:
         args.append(f"--CourseDirectory.release_directory={release_dir}")
-    result = _nbgrader(args, course_dir)
+    if worker is None:
+        result = _nbgrader(["generate_assignment", *args], course_dir)
+        returncode, text = result.returncode, result.stdout + result.stderr
+    else:
+        from kitlib.grading.grade import run_app
+
+        log = Path(release_dir or course_dir) / ".kit-generate.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        args += [f"--CourseDirectory.root={course_dir}",
+                 f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}"]
+        returncode = run_app(worker, "generate_assignment", args, course_dir, log)
+        text = log.read_text(errors="replace") if log.exists() else ""
+        log.unlink(missing_ok=True)
     out = (release_dir or course_dir / "release") / assignment
-    if result.returncode != 0 or not out.is_dir():
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+    if returncode != 0 or not out.is_dir():
+        tail = "\n".join(text.strip().splitlines()[-15:])
         raise ReleaseError(f"nbgrader generate_assignment {assignment} failed:\n{tail}")
     return out
 

@@ -23,9 +23,10 @@ import tempfile
 
 def run_task(task: dict) -> int:
     """One ``nbgrader autograde`` run as described by ``task``; returns its exit status."""
-    from nbgrader.apps import AutogradeApp, ExportApp, GenerateFeedbackApp
+    from nbgrader.apps import AutogradeApp, ExportApp, GenerateAssignmentApp, GenerateFeedbackApp
 
-    apps = {"autograde": AutogradeApp, "export": ExportApp, "generate_feedback": GenerateFeedbackApp}
+    apps = {"autograde": AutogradeApp, "export": ExportApp, "generate_feedback": GenerateFeedbackApp,
+            "generate_assignment": GenerateAssignmentApp}
     os.environ.update(task.get("env", {}))
     tempfile.tempdir = task.get("env", {}).get("TMPDIR") or None
     os.chdir(task["cwd"])
