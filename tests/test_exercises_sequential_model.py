@@ -197,3 +197,21 @@ def test_checks_accept_other_correct_solutions():
                              layers.Dense(64, activation=keras.activations.relu),
                              layers.Dense(10, activation=keras.activations.softmax)])
     assert get("seq02_new_head").evaluate(head, hidden=True).passed
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_reference_answer_survives_the_trusted_recheck(exercise, tmp_path):
+    """``kit grade`` exports each graded answer and re-runs the checks on it in a fresh process:
+    an exportable reference answer must pass there too (others are kept as 'unverifiable')."""
+    from kitlib.grading.answers import Unsupported, decode, encode
+
+    answer, var, setup = _cells(exercise.id)
+    namespace = _context(exercise.id, setup, fresh=exercise.id in MUTATING)
+    value = _run(answer, var, namespace)
+    kind = encode(value, tmp_path, exercise.id)
+    if kind == "unsupported":
+        with pytest.raises(Unsupported):
+            decode(tmp_path, exercise.id)
+        return
+    feedback = exercise.evaluate(decode(tmp_path, exercise.id), hidden=True)
+    assert feedback.passed, f"{kind} round trip: {feedback}"
