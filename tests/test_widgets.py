@@ -170,6 +170,7 @@ def test_debugger_bad_inputs_are_clear():
         SequentialDebugger(784)
     dbg = SequentialDebugger((4,))
     assert dbg.add("Dense(3)") is False and "Only Keras layers" in dbg.error.message
+    assert dbg.add(keras.Input((4,))) is False and "cannot be added again" in dbg.error.message
     dbg.type_menu.value = "Dense"
     dbg.args_text.value = "units=="
     dbg.add_button.click()
@@ -469,3 +470,38 @@ def test_debugger_with_samples_embeds_a_following_explorer(images):
     assert dbg.explorer.layer_names == ["conv_a"]
     with pytest.raises(ValueError, match=r"samples must have shape \(n, 28, 28, 1\)"):
         SequentialDebugger((28, 28, 1), samples=np.zeros((2, 28, 28)))
+
+
+@pytest.mark.parametrize(
+    "input_shape, kind",
+    [
+        ((8, 8, 3), "Conv2D"),
+        ((8, 8, 3), "MaxPooling2D"),
+        ((8, 8, 3), "AveragePooling2D"),
+        ((8, 8, 3), "GlobalMaxPooling2D"),
+        ((8, 8, 3), "GlobalAveragePooling2D"),
+        ((8, 8, 3), "Flatten"),
+        ((8, 8, 3), "Conv2DTranspose"),
+        ((8, 8, 3), "UpSampling2D"),
+        ((8, 8, 3), "BatchNormalization"),
+        ((784,), "Reshape"),
+        ((16,), "Dense"),
+        ((16,), "Dropout"),
+        ((16,), "Activation"),
+        ((10, 4), "Conv1D"),
+        ((10, 4), "LSTM"),
+        ((10, 4), "GRU"),
+        ((10,), "Embedding"),
+    ],
+)
+def test_every_form_template_is_accepted_on_a_fitting_input(input_shape, kind):
+    """The form's default arguments build a working layer (no false refusal from the trial)."""
+    from kitlib.widgets.debugger import LAYER_TEMPLATES
+
+    dbg = SequentialDebugger(input_shape)
+    dbg.type_menu.value = kind
+    assert dbg.args_text.value == LAYER_TEMPLATES[kind]
+    dbg.add_button.click()
+    assert dbg.error is None, dbg.error
+    assert len(dbg.model.layers) == 1 and dbg.rows[0]["type"] == kind
+    assert dbg.rows[0]["param_formula"].rsplit("= ", 1)[-1] == str(dbg.rows[0]["params"])

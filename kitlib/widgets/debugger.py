@@ -179,14 +179,22 @@ class DebuggerCore:
 
         self.error = None
         self.warning = None
-        if not isinstance(layer, keras.layers.Layer):
-            return self._refuse(
-                TypeError(f"Only Keras layers can be added, got {type(layer).__name__}: {layer!r}"), None
+        if not isinstance(layer, keras.layers.Layer) or type(layer).__name__ == "InputLayer":
+            from kitlib.diagnose import Explanation
+
+            is_input = type(layer).__name__ == "InputLayer" or hasattr(layer, "_keras_history")
+            self.error = Explanation(
+                "not_a_layer",
+                None,
+                "The debugger already starts with keras.Input(shape=...); an Input cannot be added again."
+                if is_input
+                else f"Only Keras layers can be added, got {type(layer).__name__}: {layer!r}.",
+                "Add a layer object, e.g. dbg.add(keras.layers.Dense(10)); the input shape is given "
+                "when the debugger is created.",
             )
-        if type(layer).__name__ == "InputLayer" or hasattr(layer, "_keras_history"):
-            return self._refuse(
-                TypeError("The debugger already starts with keras.Input; add layers after it."), None
-            )
+            self.changed = []
+            self.history.append(f"refused {type(layer).__name__}")
+            return False
         caught = []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

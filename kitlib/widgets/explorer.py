@@ -198,10 +198,13 @@ class ActivationSource:
         return value
 
     def _store(self, name, value):
+        evicted = 0
         while self._cache and self.held_bytes + value.nbytes > self.cache_bytes:
-            self._cache.popitem(last=False)
+            evicted += self._cache.popitem(last=False)[1].nbytes
         self._cache[name] = value
         self.peak_bytes = max(self.peak_bytes, self.held_bytes)
+        if evicted + value.nbytes >= _TRIM_BYTES:
+            _return_freed_memory()
 
     @property
     def held_bytes(self) -> int:
@@ -283,6 +286,31 @@ class ActivationSource:
             return 1
         size = per_page if kind == "grid" else 64
         return max(1, -(-int(last) // size))
+
+
+_TRIM_BYTES = 8 * 1024 * 1024
+
+
+def _return_freed_memory():
+    """Give freed heap memory back to the OS (glibc ``malloc_trim``; a no-op elsewhere).
+
+    A forward pass allocates and frees tens of MB per layer; glibc keeps such
+    freed blocks in the process, so without a trim the resident memory grows
+    towards the sum of all layers even though the explorer holds only one.
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            import ctypes
+
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
 
 
 def _inputs_of(model):
