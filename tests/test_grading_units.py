@@ -185,3 +185,9 @@ def test_pass_shares():
     results = [SubmissionResult("a", "m", [CellResult("nb", "x", 2, 2), CellResult("nb", "y", 1, 0)]),
                SubmissionResult("b", "m", [CellResult("nb", "x", 2, 1), CellResult("nb", "y", 1, 1)])]
     assert report.pass_shares(results) == {"x": 0.5, "y": 0.5}
+
+
+def test_availability_without_bwrap_says_so_and_how_to_fix(monkeypatch):
+    monkeypatch.setattr(sandbox, "_which", lambda name: None)
+    ok, message, fix = sandbox.availability.__wrapped__()
+    assert not ok and "not installed" in message and "bubblewrap" in fix
