@@ -150,3 +150,72 @@ def test_planted_wrong_answer_fails_with_its_message(exercise, index):
     feedback = exercise.evaluate(_run(exercise.id, code), hidden=True)
     assert feedback.attempted and not feedback.passed, f"wrong answer {index} passed:\n{code}"
     assert fragment in str(feedback), f"expected {fragment!r} in the feedback:\n{feedback}"
+
+
+def test_grading_a_correct_answer_writes_nothing_to_stderr(capfd):
+    """nbgrader zeroes a grade cell that writes to stderr: grade() on right answers stays quiet."""
+    import kitlib
+    from kitlib.exercises import grade
+
+    kitlib.setup(quiet=True)
+    for exercise_id in ("fn02_compile", "fn03_round_trip", "fn06a_compile_dicts", "fn09_wrapper_config",
+                        "fn11_running_sum"):
+        value = _run(exercise_id)
+        capfd.readouterr()
+        grade(exercise_id, value)
+        grade(exercise_id, value, hidden=True)
+        assert capfd.readouterr().err == "", f"{exercise_id}: grading wrote to stderr"
+
+
+ALTERNATIVES = {
+    # other correct solutions, written differently from the reference answer
+    "fn02_compile": "compiled = model_a\ncompiled.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01), "
+                    "loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), "
+                    "metrics=[keras.metrics.SparseCategoricalAccuracy()])",
+    "fn03_read_architecture": "def read_architecture(path):\n    return keras.models.load_model(path).get_config()",
+    "fn04_decoder_shapes": "shapes = [[None, 7, 7, 8], [None, 14, 14, 8], [None, 18, 18, 4], [None, 36, 54, 4]]",
+    "fn05_ensemble": "members = [keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4, activation='relu'), "
+                     "layers.Dense(1)]) for _ in range(3)]\ni = keras.Input(shape=(8,))\n"
+                     "ensemble3 = keras.Model(i, layers.average([m(i) for m in members]))",
+    "fn06a_ticket_heads": "t = keras.Input(shape=(None,), name='title')\ng = keras.Input(shape=(12,), name='tags')\n"
+                          "x = layers.concatenate([g, layers.LSTM(8)(layers.Embedding(1000, 16)(t))])\n"
+                          "ticket_small = keras.Model([t, g], [layers.Dense(4, name='department')(x), "
+                          "layers.Dense(1, name='priority')(x)])",
+    "fn06a_compile_dicts": "ticket_model.compile(optimizer='adam', loss=[keras.losses.CategoricalCrossentropy("
+                           "from_logits=True), keras.losses.BinaryCrossentropy(from_logits=True)], "
+                           "loss_weights=[0.2, 1.0])\nticket_compiled = ticket_model",
+    "fn06b_fix_add": "i = keras.Input(shape=(16, 16, 32))\n"
+                     "y = layers.Conv2D(64, 3, padding='same', activation='relu')(i)\n"
+                     "y = layers.Conv2D(64, 3, padding='same', activation='relu')(y)\n"
+                     "fixed_model = keras.Model(i, layers.Add()([y, layers.Conv2D(64, 1)(i)]))",
+    "fn10_fresh_copy": "def fresh_copy(model):\n    return keras.Model.from_config(model.get_config())",
+    "fn11_running_sum": "class RunningSum(layers.Layer):\n    def call(self, inputs):\n"
+                        "        return keras.ops.cumsum(inputs, axis=1)",
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(ALTERNATIVES))
+def test_checks_accept_other_correct_solutions(exercise_id):
+    from kitlib.exercises import get
+
+    feedback = get(exercise_id).evaluate(_run(exercise_id, ALTERNATIVES[exercise_id]), hidden=True)
+    assert feedback.passed, str(feedback)
+
+
+# The fc2 embedder is a 560 MB .keras file, over kit grade's 256 MB file limit: it stays "unverifiable".
+LIGHT = [e for e in EXERCISES if e.id != "fn08_fc2_embedder"]
+
+
+@pytest.mark.parametrize("exercise", LIGHT, ids=lambda e: e.id)
+def test_reference_answer_survives_the_trusted_recheck(exercise, tmp_path):
+    """``kit grade`` re-runs the checks on an exported copy of each answer in a fresh process; an
+    exportable reference answer must pass there too (functions, classes, tuples stay 'unsupported')."""
+    from kitlib.grading.answers import Unsupported, decode, encode
+
+    kind = encode(_run(exercise.id), tmp_path, exercise.id)
+    if kind == "unsupported":
+        with pytest.raises(Unsupported):
+            decode(tmp_path, exercise.id)
+        return
+    feedback = exercise.evaluate(decode(tmp_path, exercise.id), hidden=True)
+    assert feedback.passed, f"{kind} round trip: {feedback}"
