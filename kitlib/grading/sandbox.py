@@ -82,7 +82,8 @@ def availability() -> tuple[bool, str, str]:
     if probe.returncode != 0:
         reason = (probe.stderr.strip().splitlines() or ["unknown error"])[-1]
         return (False, f"bubblewrap cannot start a sandbox here ({reason}): kit grade runs with resource limits only",
-                "sudo sysctl -w kernel.unprivileged_userns_clone=1  # or run kit grade where user namespaces are allowed")
+                "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0  # Ubuntu 24.04; on Debian: "
+                "sudo sysctl -w kernel.unprivileged_userns_clone=1")
     return (True, f"bubblewrap {bwrap} isolates student code (no network, course files hidden)", "")
 
 
