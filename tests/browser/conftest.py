@@ -114,9 +114,7 @@ class Chapter:
         return f"{self.assignment}/{self.name}"
 
 
-def _exercises(student_nb: dict, source_nb: dict) -> list[Exercise]:
-    from kitlib.exercises import REGISTRY
-
+def _exercises(student_nb: dict, source_nb: dict, registry) -> list[Exercise]:
     solved = solve(student_nb, source_nb)
     index = {nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(student_nb["cells"])}
     found = []
@@ -129,7 +127,7 @@ def _exercises(student_nb: dict, source_nb: dict) -> list[Exercise]:
             continue
         wrong = fragment = None
         try:
-            planted = REGISTRY.get(exercise_id).wrong_answers
+            planted = registry.get(exercise_id).wrong_answers
         except KeyError:
             planted = []
         if planted:
@@ -178,6 +176,17 @@ def _copy_course(dest: Path) -> bool:
     return use_test_course
 
 
+def _registry(uses_test_course: bool):
+    """The exercises the notebooks grade against (the mini course's too, when it stands in)."""
+    from kitlib.exercises.core import REGISTRY, Registry
+
+    if not uses_test_course:
+        return REGISTRY
+    if str(FIXTURES) not in sys.path:
+        sys.path.append(str(FIXTURES))
+    return Registry(Registry.MODULES + ("mini_exercises",))
+
+
 @pytest.fixture(scope="session")
 def lab_env() -> dict:
     """Environment of the server and its kernels (and of the workspace build)."""
@@ -198,17 +207,9 @@ def lab_course(tmp_path_factory, lab_env) -> LabCourse:
     base = tmp_path_factory.mktemp("lab")
     course, root = base / "course", base / "root"
     uses_test_course = _copy_course(course)
-    os.environ.setdefault("KIT_EXERCISE_MODULES", lab_env["KIT_EXERCISE_MODULES"])
-    if str(FIXTURES) not in sys.path:
-        sys.path.append(str(FIXTURES))
+    registry = _registry(uses_test_course)
     workspace = root / "student"
-    saved = dict(os.environ)
-    os.environ.update({k: lab_env[k] for k in ("PATH", "PYTHONPATH", "KIT_EXERCISE_MODULES")})
-    try:
-        make_workspace(course, workspace)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    make_workspace(course, workspace)
     chapters = []
     for source in sorted((course / "source").glob("*/*.ipynb")):
         assignment = source.parent.name
@@ -222,7 +223,7 @@ def lab_course(tmp_path_factory, lab_env) -> LabCourse:
         code = [cell_source(c) for c in student_nb["cells"] if c["cell_type"] == "code"]
         chapters.append(Chapter(
             assignment, source.name, student, solved, source,
-            exercises=_exercises(student_nb, source_nb),
+            exercises=_exercises(student_nb, source_nb, registry),
             code_lines=sum(len(s.splitlines()) for s in code),
             uses_widgets=any("kitlib.widgets" in s or "from kitlib import widgets" in s for s in code),
         ))
