@@ -132,7 +132,7 @@ def set_matplotlib_defaults() -> None:
     )
 
 
-def setup(seed: int = DEFAULT_SEED, *, quiet: bool = False) -> str:
+def setup(seed: int = DEFAULT_SEED, *, quiet: bool = False) -> None:
     """Prepare a notebook: quiet TensorFlow, seed everything, reset names, set plot style.
 
     Call it in the first code cell. It may be called again (e.g. after
@@ -143,26 +143,34 @@ def setup(seed: int = DEFAULT_SEED, *, quiet: bool = False) -> str:
         seed: the seed for Python, NumPy and TensorFlow.
         quiet: if True, print nothing.
 
-    Returns:
-        The one-line status that was printed.
+    Returns None on purpose, so the first cell shows the line once (no ``Out[1]``);
+    ``status_line()`` gives the same line as a string.
 
     Example:
-        >>> import kitlib; line = kitlib.setup(quiet=True)
-        >>> line.startswith("kitlib")
+        >>> import kitlib; kitlib.setup(quiet=True)
+        >>> kitlib.environment.status_line().startswith("kitlib")
         True
     """
     install_warning_policy()
     tf, keras = import_tensorflow_quietly()
     reset_keras(seed)
     set_matplotlib_defaults()
-    line = (
+    _state["seed"] = seed
+    _state["done"] = True
+    if not quiet:
+        print(status_line())
+
+
+def status_line() -> str:
+    """The one-line summary ``setup()`` prints: versions, seed, data sources."""
+    import keras
+    import tensorflow as tf
+
+    seed = _state.get("seed", DEFAULT_SEED)
+    return (
         f"kitlib {_version()} | TensorFlow {tf.__version__}, Keras {keras.__version__} "
         f"({keras.backend.backend()} backend) | seed {seed} | data: {_data_sources()}"
     )
-    _state["done"] = True
-    if not quiet:
-        print(line)
-    return line
 
 
 def _data_sources() -> str:

@@ -99,3 +99,4 @@ def test_setup_in_a_real_kernel_keeps_graded_cells_free_of_stderr():
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert text.startswith("kitlib ") and "done" in text
+    assert not [o for o in nb.cells[0].outputs if o.output_type == "execute_result"], "the status line shows twice"
