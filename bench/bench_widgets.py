@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_widgets.py            # everything
     .venv/bin/python bench/bench_widgets.py --quick    # fewer repeats, no VGG19
+    .venv/bin/python bench/bench_widgets.py --only memory
 
 - ``debugger``: ``SequentialDebugger.add()`` including the redraw of the view
   (summary table, error panel), adding the 12th layer of a 12-layer model and
@@ -14,7 +15,9 @@
 - ``memory``: the explorer walking through every layer of VGG19 (weights=None,
   224x224x3 inputs): the most activation bytes it ever held, next to the
   largest single layer and to all layers at once (what dumping every layer
-  would hold), plus the process's peak RSS growth.
+  would hold); and, each in a fresh interpreter, the growth of resident memory
+  for that walk next to one plain forward pass and to a model returning every
+  layer's output (the keract pattern).
 """
 from __future__ import annotations
 
@@ -182,11 +185,21 @@ def _render_like_explorer(value, explorer, layer_name, page):
 
 
 def _rss_mb():
-    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return usage / 1024
+    """Current resident memory of this process in MiB (Linux /proc; peak RSS elsewhere)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def bench_memory(n_samples: int) -> dict:
+    """Held activation bytes (in-process) and resident-memory growth (fresh interpreters)."""
+    import subprocess
+
     import keras
     import numpy as np
 
@@ -198,16 +211,25 @@ def bench_memory(n_samples: int) -> dict:
     rows = layer_rows(vgg)
     per_layer = [r["activation_bytes"] * n_samples for r in rows]
     samples = np.random.default_rng(0).random((n_samples, 224, 224, 3), dtype=np.float32)
-    rss_before = _rss_mb()
     explorer = LayerOutputExplorer(vgg, samples, cache_bytes=0)  # strict: one layer at a time
     for name in explorer.layer_names:
         explorer.select(name)
         assert len(explorer.source._cache) == 1
     strict_peak = explorer.source.peak_bytes
+    del explorer
     default = LayerOutputExplorer(vgg, samples)  # default budget (32 MiB)
     for name in default.layer_names:
         default.select(name)
-    rss_after = _rss_mb()
+    default_peak, budget = default.source.peak_bytes, default.source.cache_bytes
+    del vgg, default
+    rss = {}
+    for mode in ("explorer", "one_forward_pass", "all_layers_model"):
+        done = subprocess.run(
+            [sys.executable, __file__, "--rss-child", mode, "--samples", str(n_samples)],
+            capture_output=True, text=True, check=True,
+        )
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        rss[mode] = {"peak": found["peak_MiB"], "at_end": found["end_MiB"]}
     mib = 1024 * 1024
     return {
         "model": f"VGG19 (weights=None), {n_samples} samples of 224x224x3",
@@ -215,12 +237,60 @@ def bench_memory(n_samples: int) -> dict:
         "largest_layer_MiB": round(max(per_layer) / mib, 2),
         "all_layers_at_once_MiB": round(sum(per_layer) / mib, 2),
         "explorer_peak_held_MiB_cache_0": round(strict_peak / mib, 2),
-        "explorer_peak_held_MiB_default_budget": round(default.source.peak_bytes / mib, 2),
-        "default_budget_MiB": round(default.source.cache_bytes / mib, 2),
-        "process_peak_rss_growth_MiB": round(rss_after - rss_before, 1),
-        "holds_at_most_one_layer": strict_peak <= max(per_layer)
-        and default.source.peak_bytes <= max(max(per_layer), default.source.cache_bytes),
+        "explorer_peak_held_MiB_default_budget": round(default_peak / mib, 2),
+        "default_budget_MiB": round(budget / mib, 2),
+        "holds_at_most_one_layer": strict_peak <= max(per_layer),
+        "rss_growth_MiB_fresh_process_peak_and_at_end": {
+            "explorer_walk_all_layers_cache_0": rss["explorer"],
+            "reference_one_forward_pass": rss["one_forward_pass"],
+            "reference_model_with_all_layer_outputs": rss["all_layers_model"],
+        },
     }
+
+
+def rss_child(mode: str, n_samples: int) -> None:
+    """Run one memory scenario in this (fresh) interpreter; print its RSS growth as JSON."""
+    import gc
+
+    import kitlib
+
+    kitlib.setup(quiet=True)
+    import keras
+    import numpy as np
+
+    vgg = keras.applications.VGG19(weights=None)
+    x = np.random.default_rng(0).random((n_samples, 224, 224, 3), dtype=np.float32)
+    import threading
+
+    gc.collect()
+    before = _rss_mb()
+    samples_taken = [before]
+    running = threading.Event()
+    running.set()
+
+    def sample():  # transient peaks too: RSS every 5 ms while the scenario runs
+        while running.is_set():
+            samples_taken.append(_rss_mb())
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    if mode == "explorer":
+        from kitlib.widgets import LayerOutputExplorer
+
+        explorer = LayerOutputExplorer(vgg, x, cache_bytes=0)
+        for name in explorer.layer_names:
+            explorer.select(name)
+    elif mode == "one_forward_pass":
+        vgg([x], training=False)
+    else:
+        every = keras.Model(inputs=vgg.inputs, outputs=[layer.output for layer in vgg.layers])
+        every([x], training=False)
+    time.sleep(0.02)
+    after = _rss_mb()
+    running.clear()
+    sampler.join()
+    print(json.dumps({"mode": mode, "peak_MiB": round(max(samples_taken) - before, 1), "end_MiB": round(after - before, 1)}))
 
 
 def main(argv=None):
@@ -228,7 +298,11 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="fewer repeats and no VGG19")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--samples", type=int, default=4, help="samples for the VGG19 memory run")
+    parser.add_argument("--only", choices=["debugger", "explorer", "memory"], help="run one part")
+    parser.add_argument("--rss-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.rss_child:
+        return rss_child(args.rss_child, args.samples)
     repeats = args.repeats or (10 if args.quick else 40)
 
     import kitlib
@@ -237,10 +311,12 @@ def main(argv=None):
     result = {
         "note": "wall-clock timings on a shared machine: compare numbers measured in the same run",
         "cpu_count": os.cpu_count(),
-        "debugger": bench_debugger(repeats),
-        "explorer": bench_explorer(repeats * 2),
     }
-    if not args.quick:
+    if args.only in (None, "debugger"):
+        result["debugger"] = bench_debugger(repeats)
+    if args.only in (None, "explorer"):
+        result["explorer"] = bench_explorer(repeats * 2)
+    if args.only == "memory" or (args.only is None and not args.quick):
         result["memory"] = bench_memory(args.samples)
     print(json.dumps(result, indent=2))
 

@@ -198,13 +198,11 @@ class ActivationSource:
         return value
 
     def _store(self, name, value):
-        evicted = 0
         while self._cache and self.held_bytes + value.nbytes > self.cache_bytes:
-            evicted += self._cache.popitem(last=False)[1].nbytes
+            self._cache.popitem(last=False)
         self._cache[name] = value
         self.peak_bytes = max(self.peak_bytes, self.held_bytes)
-        if evicted + value.nbytes >= _TRIM_BYTES:
-            _return_freed_memory()
+        _return_freed_memory()  # the forward pass freed its intermediate tensors: give them back
 
     @property
     def held_bytes(self) -> int:
@@ -286,9 +284,6 @@ class ActivationSource:
             return 1
         size = per_page if kind == "grid" else 64
         return max(1, -(-int(last) // size))
-
-
-_TRIM_BYTES = 8 * 1024 * 1024
 
 
 def _return_freed_memory():
