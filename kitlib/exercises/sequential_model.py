@@ -14,7 +14,6 @@ Example::
 """
 from __future__ import annotations
 
-import os
 from typing import Any, Callable
 
 from kitlib.exercises import checks as c
@@ -290,28 +289,23 @@ def compiled_for_digits(model) -> None:
            hint='Use metrics=["accuracy"] (Keras picks the right accuracy for integer labels).')
 
 
-def saved_model_file(path) -> None:
+def restored_from_file(model) -> None:
+    """A digit model loaded back with everything a full save keeps (compile settings, optimizer state)."""
     import keras
 
-    expect(isinstance(path, (str, os.PathLike)), "your answer should be a file path", "a string like 'x.keras'",
-           type(path).__name__)
-    path = os.fspath(path)
-    expect(path.endswith(".keras"), "the file name should end in .keras", "'....keras'", repr(path),
-           hint="model.save() writes the whole model (architecture, weights, optimizer) to a .keras file; "
-                "save_weights() keeps only the weights.")
-    expect(os.path.isfile(path), "there is no file at that path", "an existing file", repr(path),
-           hint="Call trained.save(saved_path) before you check.")
-    try:
-        restored = keras.models.load_model(path)
-    except Exception as error:
-        raise CheckFailed("keras.models.load_model could not read the file", "a model file",
-                          f"{type(error).__name__}: {str(error)[:150]}") from None
-    c.output_shape((None, 10))(restored)
-    c.input_shape((None, 784))(restored)
-    optimizer = getattr(restored, "optimizer", None)
-    steps = int(optimizer.iterations.numpy()) if optimizer is not None else 0
-    expect(steps > 0, "the saved model's optimizer state", "a trained optimizer (steps > 0)",
-           f"{steps} training steps", hint="Save the model that was trained with fit(): `trained`.")
+    expect(isinstance(model, keras.Model), "your answer should be a Keras model", "the model loaded back",
+           type(model).__name__, hint="restored = keras.models.load_model(path)")
+    c.input_shape((None, 784))(model)
+    c.output_shape((None, 10))(model)
+    c.total_params(50_890)(model)
+    optimizer = getattr(model, "optimizer", None)
+    expect(optimizer is not None, "the loaded model's compile settings", "a compiled model (loss, optimizer)",
+           "a model without optimizer",
+           hint="save_weights() keeps only the weights. model.save('....keras') keeps the architecture, the "
+                "weights, the compile settings and the optimizer; load it with keras.models.load_model.")
+    steps = int(optimizer.iterations.numpy())
+    expect(steps > 0, "the loaded model's optimizer state", "a trained optimizer (steps > 0)",
+           f"{steps} training steps", hint="Save and load the model that was trained with fit(): `trained`.")
 
 
 # ---------------------------------------------------------------------------
@@ -518,14 +512,16 @@ EXERCISES = [
     ),
     Exercise(
         "seq05_save_reload",
-        title="Save the trained model to one file",
+        title="Save the trained model and load it back",
         points=2,
-        checks=[saved_model_file],
+        checks=[restored_from_file],
         wrong_answers=[
-            ("saved_path = save_dir / 'never_written.keras'", "no file"),
-            ("saved_path = save_dir / 'digits.weights.h5'\ntrained.save_weights(saved_path)",
-             "should end in .keras"),
-            ("saved_path = save_dir / 'untrained.keras'\nmake_digit_model().save(saved_path)", "optimizer state"),
+            ("restored = make_digit_model()", "compile settings"),
+            ("trained.save_weights(save_dir / 'digits.weights.h5')\nrestored = make_digit_model()\n"
+             "restored.load_weights(save_dir / 'digits.weights.h5')", "compile settings"),
+            ("make_digit_model().save(save_dir / 'untrained.keras')\n"
+             "restored = keras.models.load_model(save_dir / 'untrained.keras')", "compile settings"),
+            ("restored = make_digit_model()\nrestored.compile(optimizer='adam', loss='mse')", "optimizer state"),
         ],
     ),
     # 06_feature_extraction.ipynb
