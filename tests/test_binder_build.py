@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -147,7 +148,8 @@ def run(command, **kwargs) -> subprocess.CompletedProcess:
 
 def run_parallel(commands, **kwargs) -> str:
     """Run the commands at the same time; their joined stdout, or a failure with their output."""
-    procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True, **kwargs)  # own process group: runner + its kernels
              for c in commands]
     outputs, failed = [], []
     try:
@@ -157,9 +159,12 @@ def run_parallel(commands, **kwargs) -> str:
             if proc.returncode != 0:
                 failed.append(f"{' '.join(command[:2])} ... failed with {proc.returncode}:\n{err[-3000:]}")
     finally:
-        for proc in procs:  # on any failure above, leave nothing running
+        for proc in procs:  # on any failure above, leave nothing running (kernels included)
             if proc.poll() is None:
-                proc.kill()
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
                 proc.wait()
     if failed:
         pytest.fail("\n".join(failed))
