@@ -1,15 +1,18 @@
 """``kit grade``: nbgrader autograde, in parallel, isolated, merged into one gradebook.
 
-Design (one teacher process, N worker threads, one subprocess chain per submission):
+Design (one teacher process; N job slots, each a thread driving one long-lived
+trusted nbgrader worker process, :mod:`kitlib.grading.worker`):
 
 1. The teacher process makes sure the gradebook knows the assignment (a fresh
    clone has no gradebook: ``generate_assignment`` creates it) and makes the
    blank student versions (``--no-db``, in scratch).
 2. Each submission is repaired against the blank version
-   (:mod:`kitlib.grading.sanitize`) and autograded by the stock
-   ``nbgrader autograde`` in its own scratch course: a copy of the config, a
-   snapshot of the gradebook, the submission. No two processes ever open the
-   same SQLite file, so there is no "database is locked".
+   (:mod:`kitlib.grading.sanitize`) and autograded by the stock nbgrader
+   ``AutogradeApp`` (run in the worker) in its own scratch course: a copy of
+   the config, a snapshot of the gradebook, the submission. No two processes
+   ever open the same SQLite file, so there is no "database is locked". A
+   worker that runs past ``--timeout`` is killed (its kernels die with it) and
+   replaced.
 3. The student's kernel runs in a bubblewrap sandbox with resource limits
    (:mod:`kitlib.grading.sandbox`); nbgrader itself stays outside and talks
    to it over Unix sockets. Per-cell limit: ``Execute.timeout`` of the course;
@@ -295,7 +298,7 @@ class SubmissionGrader:
             for nb in submission.notebooks:
                 for grade in nb.grades:
                     result.cells.append(CellResult(nb.name, grade.name, float(grade.max_score),
-                                                   float(grade.score or 0), bool(grade.needs_manual_grade)))
+                                                   float(grade.auto_score or 0), bool(grade.needs_manual_grade)))
         return bool(result.cells)
 
     def recheck(self, result: SubmissionResult) -> None:
