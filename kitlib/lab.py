@@ -44,11 +44,16 @@ class WorkspaceReport:
 
 
 def assignments(course_dir: Path) -> list[str]:
-    """Assignment names: the folders of ``COURSE/source`` that hold notebooks, in order."""
+    """Assignment names: the folders of ``COURSE/source`` that hold notebooks, in course order.
+
+    The two guides come in the order they are taught (``GUIDES``); other assignments follow by name.
+    """
     source = Path(course_dir) / "source"
     if not source.is_dir():
         return []
-    return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    names = [p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))]
+    order = list(GUIDES)
+    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
 
 
 def notebook_title(path: Path) -> str:

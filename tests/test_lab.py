@@ -37,6 +37,12 @@ def test_titles_and_assignment_discovery(tiny_course):
     assert notebook_title(tiny_course / "broken.ipynb") == "broken"
 
 
+def test_assignments_follow_the_guides_order(tmp_path):
+    for name in ("functional_api", "aaa_extra", "sequential_model"):
+        write_chapter(tmp_path / "source" / name / "01.ipynb", "T")
+    assert assignments(tmp_path) == ["sequential_model", "functional_api", "aaa_extra"]
+
+
 def test_course_map_links_every_chapter(tmp_path):
     write_chapter(tmp_path / "functional_api" / "02_b.ipynb", "B2 · Training")
     write_chapter(tmp_path / "functional_api" / "01_a.ipynb", "B1 · Intro")
