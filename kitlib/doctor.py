@@ -199,13 +199,17 @@ def check_graphviz() -> list[Finding]:
     return findings
 
 
+DATASET_NAMES = {"mnist": "MNIST", "cifar10": "CIFAR-10"}
+
+
 def check_data() -> list[Finding]:
     try:
         from kitlib.data import data_status
     except ImportError as error:
         return [Finding("datasets", "fail", f"kitlib.data does not import: {error}", "reinstall the kit")]
     findings = []
-    for name, info in data_status().items():
+    for key, info in data_status().items():
+        name = DATASET_NAMES.get(key, key)
         if info.get("real_cached"):
             findings.append(Finding(f"dataset {name}", "ok", f"real data cached at {info.get('real_path', '?')}"))
         else:
@@ -215,7 +219,7 @@ def check_data() -> list[Finding]:
                 f"dataset {name}", "warn",
                 f"real data not cached: the course uses the kit's substitute ({made}{', ' + str(where) if where else ''})",
                 f"to use the real data, run once with network access: "
-                f"python -c \"import keras; keras.datasets.{name.lower().replace('-', '')}.load_data()\""))
+                f"python -c \"import keras; keras.datasets.{key}.load_data()\""))
     return findings
 
 
