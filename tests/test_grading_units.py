@@ -179,6 +179,22 @@ def test_kernel_argv_isolates_when_bwrap_works(tmp_path):
     assert plain[0] != "bwrap" and "--memory-mb=4096" in plain
 
 
+def test_kernel_argv_rebinds_a_virtualenv_that_lives_in_tmp(tmp_path, monkeypatch):
+    """A clone under /tmp (as CI may make) keeps its venv and kitlib visible under the /tmp tmpfs,
+    while the course folder inside it stays hidden: the tmpfs over it comes after the re-bind."""
+    repo = tmp_path / "clone"
+    venv, course = repo / ".venv", repo / "course"
+    venv.mkdir(parents=True)
+    course.mkdir()
+    monkeypatch.setattr(sandbox, "_needed_paths", lambda: [venv.resolve(), repo.resolve()])
+    argv = sandbox.kernel_argv(sandbox.Limits(), tmp_path / "w", tmp_path / "ipc", hide=[course], use_bwrap=True)
+    joined = list(zip(argv, argv[1:], argv[2:]))
+    assert ("--ro-bind", str(venv.resolve()), str(venv.resolve())) in joined
+    rebind = argv.index(str(repo.resolve()))
+    assert argv[rebind - 1] == "--ro-bind"
+    assert argv.index(str(course.resolve())) > rebind and argv[argv.index(str(course.resolve())) - 1] == "--tmpfs"
+
+
 def test_pass_shares():
     from kitlib.grading.grade import CellResult, SubmissionResult
 

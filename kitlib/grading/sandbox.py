@@ -210,7 +210,10 @@ def _base_mounts(hide: list[Path]) -> tuple[list[str], list[Path]]:
     if home != Path("/") and home.exists():
         argv += ["--tmpfs", str(home)]
         mounts.append(home)
-        argv += _binds("--ro-bind", [p for p in _needed_paths() if p.is_relative_to(home)], mounts)
+    # Python, the virtualenv and kitlib may live under a covered folder (a clone in /tmp, a
+    # venv in the home): re-bind them read-only, before `hide` covers course files again.
+    covered = [p for p in _needed_paths() if any(p.is_relative_to(m) for m in mounts)]
+    argv += _binds("--ro-bind", covered, mounts)
     for path in hide:
         path = Path(path).resolve()
         if path.exists() and path != Path("/"):
