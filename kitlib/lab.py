@@ -72,8 +72,11 @@ def notebook_title(path: Path) -> str:
     return Path(path).stem
 
 
-def course_map(root: Path, names: list[str], *, student: bool = True) -> str:
-    """Markdown course map with a link to every chapter notebook under ``root/<assignment>/``."""
+def course_map(root: Path, names: list[str], *, student: bool = True, folder: str = "") -> str:
+    """Markdown course map with a link to every chapter notebook under ``root/<folder>/<assignment>/``.
+
+    Links are relative to ``root`` (``folder="source"`` maps an nbgrader course from its own root).
+    """
     lines = [
         "# Keras, guide by guide: the course map",
         "",
@@ -91,7 +94,7 @@ def course_map(root: Path, names: list[str], *, student: bool = True) -> str:
         title, url = GUIDES.get(name, (name.replace("_", " ").title(), ""))
         lines.append(f"## {title}")
         lines.append("")
-        for nb in sorted((Path(root) / name).glob("*.ipynb")):
+        for nb in sorted((Path(root) / folder / name).glob("*.ipynb")):
             rel = nb.relative_to(root).as_posix()
             lines.append(f"- [{notebook_title(nb)}]({rel})")
         if url:

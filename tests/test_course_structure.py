@@ -81,3 +81,12 @@ def test_every_registered_exercise_is_in_exactly_one_notebook():
     registered = {e.id for e in REGISTRY.all()}
     assert registered == set(where), f"missing in notebooks: {registered - set(where)}; unknown: {set(where) - registered}"
     assert all(count == 1 for count in where.values()), where
+
+
+def test_course_readme_maps_every_chapter_with_its_title():
+    from kitlib.lab import notebook_title
+
+    text = (ROOT / "course" / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        link = f"[{notebook_title(path)}]({path.relative_to(ROOT / 'course').as_posix()})"
+        assert link in text, f"course/README.md lacks {link}: regenerate it with kitlib.lab.course_map"
