@@ -97,6 +97,8 @@ def test_every_widget_renders_and_responds(page, lab_server, shot):
     shot("debugger-added")
 
     layer_type.select_option("Conv2D")
+    # Wait for the kernel's Conv2D template, or it lands on top of what we type.
+    page.wait_for_function("(el) => el.value.startsWith('filters=')", arg=arguments.element_handle())
     arguments.fill("filters=4, kernel_size=30")
     arguments.press("Enter")
     debugger.get_by_role("button", name="add()").click()
@@ -104,6 +106,8 @@ def test_every_widget_renders_and_responds(page, lab_server, shot):
     page.wait_for_function("(el) => el.innerText.trim().length > 0 && !el.innerText.includes('✔')",
                            arg=error_panel.element_handle(), timeout=60_000)
     assert summary.locator("tr").count() == rows_before + 1, "a refused add() changed the model"
+    explanation = error_panel.inner_text()
+    assert "30" in explanation and "kernel" in explanation.lower(), f"not the kernel-size explanation: {explanation}"
     shot("debugger-refused")
 
     debugger.get_by_role("button", name="pop()").click()
