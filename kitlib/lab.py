@@ -155,6 +155,25 @@ def _release_is_stale(course_dir: Path, names: list[str]) -> bool:
     return False
 
 
+def lab_command(workspace: Path, *, no_browser: bool = False, port: int | None = None) -> list[str]:
+    """The JupyterLab command line for a workspace, opening on its course map.
+
+    As root (a container, a CI machine) JupyterLab refuses to start without ``--allow-root``.
+    """
+    command = [
+        sys.executable, "-m", "jupyter", "lab",
+        f"--ServerApp.root_dir={workspace}",
+        f"--ServerApp.default_url=/lab/tree/{COURSE_MAP}",
+    ]
+    if no_browser:
+        command.append("--no-browser")
+    if port:
+        command.append(f"--port={port}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    return command
+
+
 def run_lab(args) -> int:
     """``kit lab``: build the workspace, then start JupyterLab on its course map."""
     course = Path(args.course)
@@ -165,15 +184,7 @@ def run_lab(args) -> int:
         print(f"kit lab: could not prepare the student workspace: {error}", file=sys.stderr)
         return 1
     print(report.summary())
-    command = [
-        sys.executable, "-m", "jupyter", "lab",
-        f"--ServerApp.root_dir={workspace}",
-        f"--ServerApp.default_url=/lab/tree/{COURSE_MAP}",
-    ]
-    if args.no_browser:
-        command.append("--no-browser")
-    if args.port:
-        command.append(f"--port={args.port}")
+    command = lab_command(workspace, no_browser=args.no_browser, port=args.port)
     try:
         return subprocess.call(command)
     except KeyboardInterrupt:

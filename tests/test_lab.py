@@ -76,3 +76,16 @@ def test_workspace_keeps_student_work_and_adds_new_chapters(tiny_course, tmp_pat
 def test_workspace_without_assignments_says_so(tmp_path):
     with pytest.raises(FileNotFoundError, match="no assignments"):
         make_workspace(tmp_path, tmp_path / "student")
+
+
+def test_lab_command_opens_the_course_map(tmp_path, monkeypatch):
+    from kitlib import lab
+
+    command = lab.lab_command(tmp_path, no_browser=True, port=8899)
+    assert f"--ServerApp.root_dir={tmp_path}" in command
+    assert "--ServerApp.default_url=/lab/tree/START_HERE.md" in command
+    assert "--no-browser" in command and "--port=8899" in command
+    monkeypatch.setattr(lab.os, "geteuid", lambda: 0)
+    assert "--allow-root" in lab.lab_command(tmp_path)
+    monkeypatch.setattr(lab.os, "geteuid", lambda: 1000)
+    assert "--allow-root" not in lab.lab_command(tmp_path)
