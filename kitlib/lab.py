@@ -164,6 +164,7 @@ def lab_command(workspace: Path, *, no_browser: bool = False, port: int | None =
         sys.executable, "-m", "jupyter", "lab",
         f"--ServerApp.root_dir={workspace}",
         f"--ServerApp.default_url=/lab/tree/{COURSE_MAP}",
+        f"--LabApp.default_url=/lab/tree/{COURSE_MAP}",  # `jupyter lab` uses its own default
     ]
     if no_browser:
         command.append("--no-browser")

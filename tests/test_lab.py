@@ -84,6 +84,7 @@ def test_lab_command_opens_the_course_map(tmp_path, monkeypatch):
     command = lab.lab_command(tmp_path, no_browser=True, port=8899)
     assert f"--ServerApp.root_dir={tmp_path}" in command
     assert "--ServerApp.default_url=/lab/tree/START_HERE.md" in command
+    assert "--LabApp.default_url=/lab/tree/START_HERE.md" in command
     assert "--no-browser" in command and "--port=8899" in command
     monkeypatch.setattr(lab.os, "geteuid", lambda: 0)
     assert "--allow-root" in lab.lab_command(tmp_path)
