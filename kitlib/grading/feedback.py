@@ -55,18 +55,13 @@ class HideHiddenTests(Preprocessor):
 
 def generate_feedback(course_dir: Path, assignment: str, worker=None) -> list[Path]:
     """Feedback HTML for every graded student of ``assignment``; returns the files."""
-    from kitlib.grading.grade import run_app
+    from kitlib.grading.grade import course_args, run_app_output
 
     course_dir = Path(course_dir)
     preprocessors = ('["nbgrader.preprocessors.GetGrades", "kitlib.grading.feedback.HideHiddenTests", '
                      '"nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]')
-    argv = [assignment, "--force", f"--CourseDirectory.root={course_dir}",
-            f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}",
-            f"--GenerateFeedback.preprocessors={preprocessors}"]
-    log = course_dir / ".kit-feedback.log"
-    rc = run_app(worker, "generate_feedback", argv, course_dir, log)
-    text = log.read_text(errors="replace") if log.exists() else ""
-    log.unlink(missing_ok=True)
+    argv = [assignment, "--force", *course_args(course_dir), f"--GenerateFeedback.preprocessors={preprocessors}"]
+    rc, text = run_app_output(worker, "generate_feedback", argv, course_dir, course_dir / ".kit-feedback.log")
     files = sorted((course_dir / "feedback").glob(f"*/{assignment}/*.html"))
     if rc != 0:
         tail = [l for l in text.splitlines() if "ERROR" in l][-3:]

@@ -623,16 +623,26 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
 def export_csv(course_dir: Path, worker: "Worker | None" = None) -> Path:
     """``COURSE/grades.csv`` with nbgrader's own CSV export (``nbgrader export``)."""
     out = course_dir / "grades.csv"
-    argv = [f"--CourseDirectory.root={course_dir}",
-            f"--CourseDirectory.db_url={_db_url(course_dir / 'gradebook.db')}",
-            f"--CsvExportPlugin.to={out}"]
-    log = course_dir / ".kit-export.log"
-    rc = run_app(worker, "export", argv, course_dir, log)
-    text = log.read_text(errors="replace") if log.exists() else ""
-    log.unlink(missing_ok=True)
+    argv = course_args(course_dir) + [f"--CsvExportPlugin.to={out}"]
+    rc, text = run_app_output(worker, "export", argv, course_dir, course_dir / ".kit-export.log")
     if rc != 0 or not out.exists():
         raise GradingError("nbgrader export failed: " + "\n".join(text.splitlines()[-5:]))
     return out
+
+
+def course_args(course_dir: Path) -> list[str]:
+    """The nbgrader options that point an app at a course folder and its gradebook."""
+    return [f"--CourseDirectory.root={course_dir}",
+            f"--CourseDirectory.db_url={_db_url(Path(course_dir) / 'gradebook.db')}"]
+
+
+def run_app_output(worker: "Worker | None", app: str, argv: list[str], cwd: Path,
+                   log: Path) -> tuple[int | None, str]:
+    """``run_app``, then the app's output read back from ``log`` (which is removed)."""
+    rc = run_app(worker, app, argv, cwd, log)
+    text = log.read_text(errors="replace") if log.exists() else ""
+    log.unlink(missing_ok=True)
+    return rc, text
 
 
 def run_app(worker: "Worker | None", app: str, argv: list[str], cwd: Path, log: Path,

@@ -138,9 +138,9 @@ def find_leaks(source_nb: dict, released_nb: dict, name: str) -> list[Leak]:
 
 def _nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess:
     """Run the stock nbgrader CLI of this Python, from the course folder."""
-    command = [sys.executable, "-m", "nbgrader", *args,
-               f"--CourseDirectory.root={course_dir}",
-               f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}"]
+    from kitlib.grading.grade import course_args
+
+    command = [sys.executable, "-m", "nbgrader", *args, *course_args(course_dir)]
     return subprocess.run(command, cwd=course_dir, capture_output=True, text=True, env=tool_env())
 
 
@@ -190,15 +190,12 @@ def generate(course_dir: Path, assignment: str, release_dir: Path | None = None,
         result = _nbgrader(["generate_assignment", *args], course_dir)
         returncode, text = result.returncode, result.stdout + result.stderr
     else:
-        from kitlib.grading.grade import run_app
+        from kitlib.grading.grade import course_args, run_app_output
 
         log = Path(release_dir or course_dir) / ".kit-generate.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        args += [f"--CourseDirectory.root={course_dir}",
-                 f"--CourseDirectory.db_url=sqlite:///{course_dir / 'gradebook.db'}"]
-        returncode = run_app(worker, "generate_assignment", args, course_dir, log)
-        text = log.read_text(errors="replace") if log.exists() else ""
-        log.unlink(missing_ok=True)
+        returncode, text = run_app_output(worker, "generate_assignment", args + course_args(course_dir),
+                                          course_dir, log)
     out = (release_dir or course_dir / "release") / assignment
     if returncode != 0 or not out.is_dir():
         tail = "\n".join(text.strip().splitlines()[-15:])
