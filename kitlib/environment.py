@@ -41,7 +41,7 @@ HARMLESS_WARNINGS = (
     r".*Skipping variable loading for optimizer.*",
 )
 
-_state = {"done": False}
+_state = {"seed": DEFAULT_SEED}
 
 
 @contextlib.contextmanager
@@ -152,11 +152,10 @@ def setup(seed: int = DEFAULT_SEED, *, quiet: bool = False) -> None:
         True
     """
     install_warning_policy()
-    tf, keras = import_tensorflow_quietly()
+    import_tensorflow_quietly()
     reset_keras(seed)
     set_matplotlib_defaults()
     _state["seed"] = seed
-    _state["done"] = True
     if not quiet:
         print(status_line())
 
@@ -166,7 +165,7 @@ def status_line() -> str:
     import keras
     import tensorflow as tf
 
-    seed = _state.get("seed", DEFAULT_SEED)
+    seed = _state["seed"]
     return (
         f"kitlib {_version()} | TensorFlow {tf.__version__}, Keras {keras.__version__} "
         f"({keras.backend.backend()} backend) | seed {seed} | data: {_data_sources()}"
