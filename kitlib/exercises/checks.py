@@ -173,7 +173,38 @@ def predicts_like(reference: Callable[[Any], Any], inputs: Callable[[], Any], at
     return check
 
 
+def set_seeded_weights(model: Any, seed: int, scale: float = 0.5) -> Any:
+    """Give every weight of ``model`` values drawn from ``numpy.random.default_rng(seed)``; returns the model.
+
+    Probe models built this way are the same in the student's kernel and in the grader's
+    trusted process, so the trusted checks can recompute what a probe model outputs.
+
+    Example::
+
+        model = set_seeded_weights(keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2)]), seed=1)
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    for weight in model.weights:
+        shape = tuple(int(d) for d in weight.shape)
+        weight.assign(rng.normal(scale=scale, size=shape).astype("float32"))
+    return model
+
+
+def as_array(value: Any, what: str, expected: str = "a tensor") -> Any:
+    """``value`` as a float32 numpy array for a probe record, or a friendly :class:`CheckFailed`."""
+    import numpy as np
+
+    try:
+        import keras
+
+        return np.asarray(keras.ops.convert_to_numpy(value), dtype="float32")
+    except Exception:
+        raise CheckFailed(what, expected, type(value).__name__) from None
+
+
 __all__ = [
-    "CheckFailed", "shape_tuple", "is_model", "is_built", "total_params", "trainable_params",
+    "CheckFailed", "set_seeded_weights", "as_array", "shape_tuple", "is_model", "is_built", "total_params", "trainable_params",
     "layer_count", "layer_types", "output_shape", "input_shape", "equals", "predicts_like",
 ]

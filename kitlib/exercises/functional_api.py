@@ -276,40 +276,67 @@ FN02 = [
 
 
 def _probe_model(name: str = "probe_model"):
+    """A small functional model with seeded weights: the same in the student's kernel and in the grader."""
     keras = _keras()
     inputs = keras.Input(shape=(3,))
     x = keras.layers.Dense(4, activation="relu")(inputs)
     outputs = keras.layers.Dense(2)(x)
-    return keras.Model(inputs, outputs, name=name)
+    return c.set_seeded_weights(keras.Model(inputs, outputs, name=name), seed=3)
 
 
-def _round_trip_behaves(fn):
-    keras = _keras()
+def _probe_batch():
+    return _rng(3).random((5, 3)).astype("float32")
+
+
+def _model_or_none(value):
+    """``value`` when it is a Keras model (the record keeps it), else None (the record keeps its type name)."""
+    return value if isinstance(value, _keras().Model) else None
+
+
+def _probe_round_trip(fn) -> dict:
+    """Prepare: call ``round_trip`` on the probe model; record the file and the model it returns."""
+    _is_function("round_trip", "def round_trip(model, path): ...")(fn)
     model = _probe_model()
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "probe.keras")
         restored = fn(model, path)
-        expect(os.path.exists(path), "a file written at the path you were given", path, "no file",
-               hint="Call model.save(path) inside the function.")
-        expect(isinstance(restored, keras.Model), "the value your function returns", "a keras.Model",
-               type(restored).__name__, hint="Return keras.models.load_model(path).")
-        expect(restored is not model, "the returned model should be a new model loaded from the file",
-               "a different object", "the same object you passed in",
-               hint="Return keras.models.load_model(path), not the model itself.")
-        x = _rng(3).random((5, 3)).astype("float32")
-        _close(restored.predict(x, verbose=0), model.predict(x, verbose=0),
-               "predictions of the reloaded model vs. the original", atol=1e-6,
-               hint="A reloaded model keeps the weights: load the file instead of rebuilding the model.")
+        written = os.path.exists(path)
+    return {"file_written": written, "path": path, "returned_type": type(restored).__name__,
+            "returned": _model_or_none(restored), "same_object": restored is model}
 
 
-def _reads_architecture(fn):
+def _round_trip_behaves(record):
+    """Judge: the returned model is a new one that predicts like the (rebuilt) probe model."""
+    expect(bool(record["file_written"]), "a file written at the path you were given", record["path"], "no file",
+           hint="Call model.save(path) inside the function.")
+    restored = record["returned"]
+    expect(isinstance(restored, _keras().Model), "the value your function returns", "a keras.Model",
+           record["returned_type"], hint="Return keras.models.load_model(path).")
+    expect(not record["same_object"], "the returned model should be a new model loaded from the file",
+           "a different object", "the same object you passed in",
+           hint="Return keras.models.load_model(path), not the model itself.")
+    x = _probe_batch()
+    _close(restored.predict(x, verbose=0), _probe_model().predict(x, verbose=0),
+           "predictions of the reloaded model vs. the original", atol=1e-6,
+           hint="A reloaded model keeps the weights: load the file instead of rebuilding the model.")
+
+
+def _probe_read_architecture(fn) -> dict:
+    """Prepare: save the probe model, call ``read_architecture`` on the file; record what it returns."""
+    _is_function("read_architecture", "def read_architecture(path): ...")(fn)
     model = _probe_model("probe_model")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "probe.keras")
         model.save(path)
         got = fn(path)
+    return {"returned_type": type(got).__name__, "returned": got if isinstance(got, dict) else None}
+
+
+def _reads_architecture(record):
+    """Judge: the recorded dict describes the probe model (its class, name and three layers)."""
+    got = record["returned"]
     expect(isinstance(got, dict), "the value your function returns", "a dict (the parsed config.json)",
-           type(got).__name__, hint="json.loads(archive.read('config.json')) gives a dict.")
+           record["returned_type"], hint="json.loads(archive.read('config.json')) gives a dict.")
     config = got.get("config", got) if "class_name" in got else got
     if "class_name" in got:
         expect(got["class_name"] == "Functional", "config.json's class_name", "Functional", got["class_name"])
@@ -326,7 +353,8 @@ FN03 = [
         "fn03_round_trip",
         title="Save and reload",
         points=1,
-        checks=[_is_function("round_trip", "def round_trip(model, path): ..."), _round_trip_behaves],
+        prepare=_probe_round_trip,
+        checks=[_round_trip_behaves],
         wrong_answers=[
             ("def round_trip(model, path):\n    model.save(path)\n    return model", "the same object"),
             ("def round_trip(model, path):\n    model.save(path)\n    return keras.models.clone_model(model)",
@@ -337,7 +365,8 @@ FN03 = [
         "fn03_read_architecture",
         title="What the .keras file holds",
         points=2,
-        checks=[_is_function("read_architecture", "def read_architecture(path): ..."), _reads_architecture],
+        prepare=_probe_read_architecture,
+        checks=[_reads_architecture],
         wrong_answers=[
             ("def read_architecture(path):\n    return {'name': 'x'}", "the model name stored"),
             ("def read_architecture(path):\n    return ['config.json']", "a dict"),
@@ -751,72 +780,141 @@ FN08 = [
 # --------------------------------------------------------------------------- chapter 9
 
 
-def _scale_behaves(cls):
+def _error_text(error: BaseException, limit: int = 150) -> str:
+    first = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first[:limit]}"
+
+
+SCALE_FACTORS = np.arange(1, 6, dtype="float32")
+
+
+def _scale_batch():
+    return _rng(10).normal(size=(3, 5)).astype("float32")
+
+
+def _probe_scale(cls) -> dict:
+    """Prepare: use ``Scale`` on 5 features, fresh and with its factors set to 1..5; record what it does."""
+    _is_layer_class("Scale")(cls)
     keras = _keras()
     layer = cls()
     inputs = keras.Input(shape=(5,))
     model = keras.Model(inputs, layer(inputs))
-    got = model.count_params()
-    expect(got == 5, "parameters of Scale() on inputs of 5 features", 5, got,
-           hint="In build(), add_weight(shape=(input_shape[-1],), initializer='ones').")
-    x = _rng(10).normal(size=(3, 5)).astype("float32")
-    _close(model(x), x, "a fresh Scale layer's output vs. its input (the factors start at one)",
-           hint="Use initializer='ones' so that the layer starts as the identity.")
-    layer.weights[0].assign(np.arange(1, 6, dtype="float32"))
-    _close(model(x), x * np.arange(1, 6, dtype="float32"), "the output after setting the factors to 1..5",
-           hint="call() should return inputs * the weight.")
-    expect(len(layer.trainable_weights) == 1, "trainable weights of the layer", 1, len(layer.trainable_weights))
+    x = _scale_batch()
+    record = {"params": int(model.count_params()), "fresh_output": c.as_array(model(x), "Scale's output"),
+              "scaled_output": None, "trainable_weights": len(layer.trainable_weights),
+              "from_config_error": None, "rebuilt_type": None}
+    if layer.weights and tuple(layer.weights[0].shape) == SCALE_FACTORS.shape:
+        layer.weights[0].assign(SCALE_FACTORS)
+        record["scaled_output"] = c.as_array(model(x), "Scale's output")
     try:
         clone = cls.from_config(layer.get_config())
+        record["rebuilt_type"] = type(clone).__name__ if isinstance(clone, cls) else f"not a {cls.__name__}"
     except Exception as error:
+        record["from_config_error"] = _error_text(error)
+    record["class_name"] = cls.__name__
+    return record
+
+
+def _scale_behaves(record):
+    """Judge: 5 parameters, identity at the start, inputs * factors after setting them, rebuilt from config."""
+    got = record["params"]
+    expect(got == 5, "parameters of Scale() on inputs of 5 features", 5, got,
+           hint="In build(), add_weight(shape=(input_shape[-1],), initializer='ones').")
+    x = _scale_batch()
+    _close(record["fresh_output"], x, "a fresh Scale layer's output vs. its input (the factors start at one)",
+           hint="Use initializer='ones' so that the layer starts as the identity.")
+    expect(record["scaled_output"] is not None, "the layer's first weight", "one factor per feature, shape (5,)",
+           "another shape", hint="add_weight(shape=(input_shape[-1],), ...).")
+    _close(record["scaled_output"], x * SCALE_FACTORS, "the output after setting the factors to 1..5",
+           hint="call() should return inputs * the weight.")
+    expect(record["trainable_weights"] == 1, "trainable weights of the layer", 1, record["trainable_weights"])
+    if record["from_config_error"] is not None:
         raise CheckFailed("Scale.from_config(layer.get_config()) failed",
-                          hint=f"{type(error).__name__}: {str(error)[:150]}. Accept **kwargs in __init__ "
-                               "and pass them to super().__init__.") from None
-    expect(isinstance(clone, cls), "the layer rebuilt from its config", cls.__name__, type(clone).__name__)
+                          hint=f"{record['from_config_error']}. Accept **kwargs in __init__ "
+                               "and pass them to super().__init__.")
+    expect(record["rebuilt_type"] == record["class_name"], "the layer rebuilt from its config",
+           record["class_name"], record["rebuilt_type"])
 
 
-def _wrapper_behaves(cls):
+def _seeded_dense(seed: int):
+    """A built Dense(3) on 3 features whose kernel and bias come from a fixed seed."""
+    return c.set_seeded_weights(_built(_keras().layers.Dense(3), (None, 3)), seed)
+
+
+def _built(layer, shape):
+    layer.build(shape)
+    return layer
+
+
+def _dense_reference(seed: int, x):
+    """x + Dense(x) for the seeded Dense, computed with numpy only."""
+    rng = np.random.default_rng(seed)
+    kernel = rng.normal(scale=0.5, size=(3, 3)).astype("float32")
+    bias = rng.normal(scale=0.5, size=(3,)).astype("float32")
+    return x + x @ kernel + bias
+
+
+def _wrapper_batch():
+    return _rng(10).normal(size=(2, 3)).astype("float32")
+
+
+def _probe_wrapper(cls) -> dict:
+    """Prepare: wrap seeded Dense layers in ``Residual``; record its outputs, its config and a save/reload."""
     import json
 
+    _is_layer_class("Residual")(cls)
     keras = _keras()
-    x = _rng(10).normal(size=(2, 3)).astype("float32")
+    x = _wrapper_batch()
     try:
-        layer = cls(keras.layers.Dense(3))
+        layer = cls(_seeded_dense(20))
     except TypeError as error:
         raise CheckFailed("creating Residual(layers.Dense(3)) failed", hint=str(error)[:200]) from None
-    out = layer(x)
-    inner = [w for w in layer.weights]
-    expect(len(inner) == 2, "weights of Residual(Dense(3)) (the inner Dense's kernel and bias)", 2, len(inner),
-           hint="Store the layer you are given (self.inner = inner) and call it in call().")
-    kernel, bias = (_numpy(w) for w in inner)
-    _close(out, x + x @ kernel + bias, "Residual(Dense(3)) on a test batch vs. inputs + Dense(inputs)",
-           hint="call(): return inputs + self.inner(inputs).")
+    record = {"output": c.as_array(layer(x), "Residual's output"), "weight_count": len(layer.weights),
+              "config_error": None, "config_is_json": None, "reload_error": None, "reloaded_output": None}
     try:
         config = layer.get_config()
     except Exception as error:
+        record["config_error"] = type(error).__name__
+    else:
+        try:
+            json.dumps(config)
+            record["config_is_json"] = True
+        except TypeError:
+            record["config_is_json"] = False
+    if record["config_is_json"]:
+        inputs = keras.Input(shape=(3,))
+        model = keras.Model(inputs, cls(_seeded_dense(21))(inputs))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "residual.keras")
+            try:
+                model.save(path)
+                restored = keras.models.load_model(path, custom_objects={cls.__name__: cls})
+                record["reloaded_output"] = c.as_array(restored(x), "the reloaded model's output")
+            except Exception as error:
+                record["reload_error"] = _error_text(error, 120)
+    return record
+
+
+def _wrapper_behaves(record):
+    """Judge: inputs + Dense(inputs) for the seeded Dense, JSON config, the same output after a reload."""
+    expect(record["weight_count"] == 2, "weights of Residual(Dense(3)) (the inner Dense's kernel and bias)", 2,
+           record["weight_count"], hint="Store the layer you are given (self.inner = inner) and call it in call().")
+    x = _wrapper_batch()
+    _close(record["output"], _dense_reference(20, x), "Residual(Dense(3)) on a test batch vs. inputs + Dense(inputs)",
+           hint="call(): return inputs + self.inner(inputs).")
+    if record["config_error"] is not None:
         raise CheckFailed("layer.get_config() failed",
-                          hint=f"{type(error).__name__}. Keras cannot record a layer argument by itself: write "
-                               "get_config() and store keras.layers.serialize(self.inner).") from None
-    try:
-        json.dumps(config)
-    except TypeError:
+                          hint=f"{record['config_error']}. Keras cannot record a layer argument by itself: write "
+                               "get_config() and store keras.layers.serialize(self.inner).")
+    if not record["config_is_json"]:
         raise CheckFailed("get_config() should return plain JSON data", "dicts, lists, numbers, strings",
                           "a Python object inside the config",
-                          hint="Store keras.layers.serialize(self.inner), not the layer object itself.") from None
-    inputs = keras.Input(shape=(3,))
-    model = keras.Model(inputs, cls(keras.layers.Dense(3))(inputs))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "residual.keras")
-        model.save(path)
-        try:
-            restored = keras.models.load_model(path, custom_objects={cls.__name__: cls})
-            got = restored(x)
-        except Exception as error:
-            raise CheckFailed("reloading a saved model that uses your Residual layer failed",
-                              hint=f"{type(error).__name__}: {str(error).splitlines()[0][:120]}. "
-                                   "Write a from_config classmethod that turns config['inner'] back into a layer "
-                                   "with keras.layers.deserialize.") from None
-    _close(got, model(x), "the reloaded model's output vs. the original's",
+                          hint="Store keras.layers.serialize(self.inner), not the layer object itself.")
+    if record["reload_error"] is not None or record["reloaded_output"] is None:
+        raise CheckFailed("reloading a saved model that uses your Residual layer failed",
+                          hint=f"{record['reload_error']}. Write a from_config classmethod that turns "
+                               "config['inner'] back into a layer with keras.layers.deserialize.")
+    _close(record["reloaded_output"], _dense_reference(21, x), "the reloaded model's output vs. the original's",
            hint="The inner layer's weights are restored when from_config rebuilds the same inner layer.")
 
 
@@ -825,7 +923,8 @@ FN09 = [
         "fn09_scale_layer",
         title="A custom layer with one weight per feature",
         points=2,
-        checks=[_is_layer_class("Scale"), _scale_behaves],
+        prepare=_probe_scale,
+        checks=[_scale_behaves],
         wrong_answers=[
             ("class Scale(layers.Layer):\n"
              "    def build(self, input_shape):\n"
@@ -843,7 +942,8 @@ FN09 = [
         "fn09_wrapper_config",
         title="Make a layer that wraps a layer serializable",
         points=2,
-        checks=[_is_layer_class("Residual"), _wrapper_behaves],
+        prepare=_probe_wrapper,
+        checks=[_wrapper_behaves],
         wrong_answers=[
             ("class Residual(layers.Layer):\n"
              "    def __init__(self, inner, **kwargs):\n"
@@ -880,51 +980,94 @@ FN09 = [
 # --------------------------------------------------------------------------- chapter 10
 
 
-def _fresh_copy_behaves(fn):
-    keras = _keras()
+def _probe_fresh_copy(fn) -> dict:
+    """Prepare: call ``fresh_copy`` on the probe model; record the copy and whether it is or shares the original."""
+    _is_function("fresh_copy", "def fresh_copy(model): ...")(fn)
     model = _probe_model()
     copy = fn(model)
-    expect(isinstance(copy, keras.Model), "the value your function returns", "a keras.Model", type(copy).__name__)
-    expect(copy is not model, "fresh_copy should return a new model", "a different object",
+    original = {id(w) for w in model.weights}
+    weights = getattr(copy, "weights", None) or []
+    return {"returned_type": type(copy).__name__, "copy": _model_or_none(copy), "same_object": copy is model,
+            "shares_weights": any(id(w) in original for w in weights)}
+
+
+def _fresh_copy_behaves(record):
+    """Judge: a new model with the probe model's architecture, its own weights and fresh values."""
+    keras = _keras()
+    copy = record["copy"]
+    expect(isinstance(copy, keras.Model), "the value your function returns", "a keras.Model",
+           record["returned_type"])
+    expect(not record["same_object"], "fresh_copy should return a new model", "a different object",
            "the model you passed in", hint="keras.models.clone_model(model) makes the new model.")
+    model = _probe_model()
     expect(copy.count_params() == model.count_params(), "parameters of the copy", model.count_params(),
            copy.count_params(), hint="The copy has the same architecture.")
     expect([type(layer).__name__ for layer in copy.layers] == [type(layer).__name__ for layer in model.layers],
            "the layer types of the copy", [type(layer).__name__ for layer in model.layers],
            [type(layer).__name__ for layer in copy.layers])
-    original = {id(w) for w in model.weights}
-    expect(not any(id(w) in original for w in copy.weights), "the copy should have its own weights",
+    expect(not record["shares_weights"], "the copy should have its own weights",
            "new weight variables", "weights shared with the original",
            hint="Do not re-use the original layers; clone_model creates new ones.")
     kernels = [(a, b) for a, b in zip(model.get_weights(), copy.get_weights()) if a.ndim == 2]
-    expect(not all(np.allclose(a, b) for a, b in kernels), "the copy's starting weights",
+    expect(not all(a.shape == b.shape and np.allclose(a, b) for a, b in kernels), "the copy's starting weights",
            "freshly initialised weights", "the same values as the original",
            hint="Do not copy the trained weights over (no set_weights): the copy should start untrained.")
 
 
-def _repeat_dense_behaves(cls):
+REPEAT_SEED = 11
+
+
+def _repeat_batch():
+    return _rng(REPEAT_SEED).normal(size=(2, 4)).astype("float32")
+
+
+def _probe_repeat_dense(cls) -> dict:
+    """Prepare: build ``RepeatDense(4)``, give its Dense seeded weights, call it with repeats=1 and 3."""
+    _is_layer_class("RepeatDense", base="Model")(cls)
     keras = _keras()
     try:
         model = cls(4)
     except TypeError as error:
         raise CheckFailed("creating RepeatDense(4) failed", hint=str(error)[:200]) from None
-    x = _rng(11).normal(size=(2, 4)).astype("float32")
-    try:
-        once = model(x, repeats=1)
-        thrice = model(x, repeats=3)
-    except TypeError as error:
-        raise CheckFailed("calling model(x, repeats=...) failed",
-                          hint=f"{str(error)[:150]}. Give call() a repeats argument: def call(self, inputs, repeats=1).") from None
+    x = _repeat_batch()
+
+    def outputs():
+        try:
+            return (c.as_array(model(x, repeats=1), "model(x, repeats=1)"),
+                    c.as_array(model(x, repeats=3), "model(x, repeats=3)"))
+        except TypeError as error:
+            raise CheckFailed("calling model(x, repeats=...) failed",
+                              hint=f"{str(error)[:150]}. Give call() a repeats argument: "
+                                   "def call(self, inputs, repeats=1).") from None
+
+    outputs()  # builds the layers
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    expect(len(dense) == 1, "number of Dense layers inside RepeatDense", 1, len(dense),
+    shapes = [tuple(int(d) for d in w.shape) for w in dense[0].weights] if len(dense) == 1 else None
+    record = {"dense_count": len(dense), "weight_shapes": shapes, "once": None, "thrice": None}
+    if shapes == [(4, 4), (4,)]:
+        c.set_seeded_weights(dense[0], REPEAT_SEED)
+        record["once"], record["thrice"] = outputs()
+    return record
+
+
+def _repeat_reference(x, repeats: int):
+    rng = np.random.default_rng(REPEAT_SEED)
+    kernel = rng.normal(scale=0.5, size=(4, 4)).astype("float32")
+    bias = rng.normal(scale=0.5, size=(4,)).astype("float32")
+    for _ in range(repeats):
+        x = x @ kernel + bias
+    return x
+
+
+def _repeat_dense_behaves(record):
+    """Judge: one Dense(4), applied once and three times, as numpy computes it with the seeded weights."""
+    expect(record["dense_count"] == 1, "number of Dense layers inside RepeatDense", 1, record["dense_count"],
            hint="Create one Dense layer in __init__ and apply it again and again in call().")
-    kernel, bias = (_numpy(w) for w in dense[0].weights)
-    want = x
-    for _ in range(3):
-        want = want @ kernel + bias
-        if _ == 0:
-            _close(once, want, "model(x, repeats=1): one application of the Dense layer")
-    _close(thrice, want, "model(x, repeats=3): the Dense layer applied three times",
+    expect(record["weight_shapes"] == [(4, 4), (4,)], "the weights of the Dense layer (kernel, bias)",
+           [(4, 4), (4,)], record["weight_shapes"], hint="layers.Dense(units) with units = 4 here.")
+    x = _repeat_batch()
+    _close(record["once"], _repeat_reference(x, 1), "model(x, repeats=1): one application of the Dense layer")
+    _close(record["thrice"], _repeat_reference(x, 3), "model(x, repeats=3): the Dense layer applied three times",
            hint="Loop `for _ in range(repeats):` in call().")
 
 
@@ -933,7 +1076,8 @@ FN10 = [
         "fn10_fresh_copy",
         title="Clone a functional model with fresh weights",
         points=1,
-        checks=[_is_function("fresh_copy", "def fresh_copy(model): ..."), _fresh_copy_behaves],
+        prepare=_probe_fresh_copy,
+        checks=[_fresh_copy_behaves],
         wrong_answers=[
             ("def fresh_copy(model):\n    return model", "new model"),
             ("def fresh_copy(model):\n    copy = keras.models.clone_model(model)\n"
@@ -944,7 +1088,8 @@ FN10 = [
         "fn10_repeat_dense",
         title="A dynamic architecture: depth chosen at call time",
         points=2,
-        checks=[_is_layer_class("RepeatDense", base="Model"), _repeat_dense_behaves],
+        prepare=_probe_repeat_dense,
+        checks=[_repeat_dense_behaves],
         wrong_answers=[
             ("class RepeatDense(keras.Model):\n"
              "    def __init__(self, units, **kwargs):\n"
@@ -961,32 +1106,58 @@ FN10 = [
 # --------------------------------------------------------------------------- chapter 11
 
 
-def _running_sum_behaves(cls):
+def _running_sum_batch():
+    return _rng(12).normal(size=(2, 5, 3)).astype("float32")
+
+
+def _probe_running_sum(cls) -> dict:
+    """Prepare: run ``RunningSum`` on a fixed batch and on a symbolic input; record output and shape."""
+    _is_layer_class("RunningSum")(cls)
     keras = _keras()
-    layer = cls()
-    x = _rng(12).normal(size=(2, 5, 3)).astype("float32")
-    _close(layer(x), np.cumsum(x, axis=1), "RunningSum on a (2, 5, 3) batch vs. the running sum over time",
+    output = c.as_array(cls()(_running_sum_batch()), "RunningSum's output")
+    symbolic = cls()(keras.Input(batch_shape=(2, 5, 3)))
+    return {"output": output, "symbolic_shape": c.shape_tuple(symbolic.shape)}
+
+
+def _running_sum_behaves(record):
+    """Judge: the recorded output is numpy's cumulative sum over time; the symbolic shape is (2, 5, 3)."""
+    _close(record["output"], np.cumsum(_running_sum_batch(), axis=1),
+           "RunningSum on a (2, 5, 3) batch vs. the running sum over time",
            hint="Add each step to the previous total and stack the totals along axis 1.")
-    inputs = keras.Input(batch_shape=(2, 5, 3))
-    out = cls()(inputs)
-    expect(c.shape_tuple(out.shape) == (2, 5, 3), "the output shape inside a functional model", (2, 5, 3),
-           c.shape_tuple(out.shape), hint="keras.ops.stack(states, axis=1).")
+    expect(record["symbolic_shape"] == (2, 5, 3), "the output shape inside a functional model", (2, 5, 3),
+           record["symbolic_shape"], hint="keras.ops.stack(states, axis=1).")
 
 
-def _scorer_behaves(cls):
+def _scorer_batch():
+    return _rng(13).normal(size=(3, 6, 8)).astype("float32")
+
+
+def _probe_scorer(cls) -> dict:
+    """Prepare: use ``Scorer`` in a model on (None, 6, 8); record its head model, size and outputs."""
+    _is_layer_class("Scorer")(cls)
     keras = _keras()
     layer = cls()
     inputs = keras.Input(shape=(6, 8))
     model = keras.Model(inputs, layer(inputs))
-    expect(c.shape_tuple(model.outputs[0].shape) == (None, 1), "output shape of Scorer on (None, 6, 8) inputs",
-           (None, 1), c.shape_tuple(model.outputs[0].shape))
     head = getattr(layer, "head", None)
+    functional = isinstance(head, keras.Model) and not isinstance(head, keras.Sequential)
+    return {"output_shape": c.shape_tuple(model.outputs[0].shape), "head_type": type(head).__name__,
+            "head": head if functional else None, "params": int(model.count_params()),
+            "output": c.as_array(model(_scorer_batch()), "Scorer's output")}
+
+
+def _scorer_behaves(record):
+    """Judge: output (None, 1), a functional head, 9 parameters, output = head(mean over the steps)."""
+    keras = _keras()
+    expect(record["output_shape"] == (None, 1), "output shape of Scorer on (None, 6, 8) inputs",
+           (None, 1), record["output_shape"])
+    head = record["head"]
     expect(isinstance(head, keras.Model) and not isinstance(head, keras.Sequential),
-           "Scorer.head should be a functional model", "keras.Model(inputs, outputs)", type(head).__name__,
+           "Scorer.head should be a functional model", "keras.Model(inputs, outputs)", record["head_type"],
            hint="In __init__: i = keras.Input(shape=(8,)); self.head = keras.Model(i, layers.Dense(1, ...)(i)).")
-    expect(model.count_params() == 9, "parameters of the Scorer", 9, model.count_params())
-    x = _rng(13).normal(size=(3, 6, 8)).astype("float32")
-    _close(model(x), head(x.mean(axis=1)), "Scorer's output vs. head(mean over the 6 steps)",
+    expect(record["params"] == 9, "parameters of the Scorer", 9, record["params"])
+    x = _scorer_batch()
+    _close(record["output"], head(x.mean(axis=1)), "Scorer's output vs. head(mean over the 6 steps)",
            hint="call(): return self.head(keras.ops.mean(inputs, axis=1)).")
 
 
@@ -995,7 +1166,8 @@ FN11 = [
         "fn11_running_sum",
         title="A custom layer that loops over time steps",
         points=2,
-        checks=[_is_layer_class("RunningSum"), _running_sum_behaves],
+        prepare=_probe_running_sum,
+        checks=[_running_sum_behaves],
         wrong_answers=[
             ("class RunningSum(layers.Layer):\n    def call(self, inputs):\n        return inputs",
              "running sum over time"),
@@ -1010,7 +1182,8 @@ FN11 = [
         "fn11_functional_in_layer",
         title="A functional model inside a custom layer",
         points=2,
-        checks=[_is_layer_class("Scorer"), _scorer_behaves],
+        prepare=_probe_scorer,
+        checks=[_scorer_behaves],
         wrong_answers=[
             ("class Scorer(layers.Layer):\n    def __init__(self, **kwargs):\n        super().__init__(**kwargs)\n"
              "        self.head = layers.Dense(1, activation='sigmoid')\n"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from kitlib.exercises import checks as c
-from kitlib.exercises.core import CheckFailed, Exercise, expect
+from kitlib.exercises.core import CheckFailed, Exercise, _raised, expect
 
 Check = Callable[[Any], None]
 
@@ -135,6 +135,16 @@ def _letters(answer) -> set:
     return letters
 
 
+def scenario_letters(answer) -> list:
+    """Prepare: the chosen scenarios as a sorted list of single letters (plain data the grader can export).
+
+    Example:
+        >>> scenario_letters("b, C, e")
+        ['b', 'c', 'e']
+    """
+    return sorted(_letters(answer))
+
+
 def which_need_functional(answer) -> None:
     chosen = _letters(answer)
     right = len(chosen & FUNCTIONAL_SCENARIOS)
@@ -150,32 +160,67 @@ def which_need_functional(answer) -> None:
 
 
 def _chain_test_models():
-    """Small Sequential models of different depths and layer kinds to test a chaining function."""
+    """(model, input batch) pairs: small Sequential models of different depths and layer kinds.
+
+    Weights and inputs come from fixed seeds, so the student's kernel (the probe) and the grader's
+    trusted process (the judge) build exactly the same models and batches.
+    """
     import keras
+    import numpy as np
     from keras import layers
 
-    init = keras.initializers.RandomNormal(seed=1)
-    return [
-        (keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, activation="relu", kernel_initializer=init),
-                           layers.Dense(3, activation="relu", kernel_initializer=init),
-                           layers.Dense(4, kernel_initializer=init)]), (5, 3)),
-        (keras.Sequential([keras.Input(shape=(6,)), layers.Dense(4, activation="tanh", kernel_initializer=init)]),
-         (2, 6)),
-        (keras.Sequential([keras.Input(shape=(8,)), layers.Dense(5, kernel_initializer=init),
-                           layers.Activation("sigmoid"), layers.Dense(2, kernel_initializer=init),
-                           layers.Dense(7, activation="softmax", kernel_initializer=init)]), (3, 8)),
+    models = [
+        keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, activation="relu"),
+                          layers.Dense(3, activation="relu"), layers.Dense(4)]),
+        keras.Sequential([keras.Input(shape=(6,)), layers.Dense(4, activation="tanh")]),
+        keras.Sequential([keras.Input(shape=(8,)), layers.Dense(5), layers.Activation("sigmoid"),
+                          layers.Dense(2), layers.Dense(7, activation="softmax")]),
     ]
+    pairs = []
+    for seed, model in enumerate(models, start=1):
+        c.set_seeded_weights(model, seed)
+        features = model.inputs[0].shape[-1]
+        x = np.random.default_rng(len(model.layers)).normal(size=(seed + 2, features)).astype("float32")
+        pairs.append((model, x))
+    return pairs
 
 
-def chain_matches_model(chain_layers) -> None:
+def probe_chain_layers(chain_layers) -> dict:
+    """Prepare: run the student's ``chain_layers`` on the probe models; record what it returns.
+
+    An error on the first model is the student's to see at once; an error on a later model is
+    recorded, so that the judge reports the models in order (a wrong value on model 1 comes first).
+
+    Example: ``probe_chain_layers(my_chain)`` -> ``{"outputs": [array, array, array], "error": None}``.
+    """
+    expect(callable(chain_layers) and not isinstance(chain_layers, type), "your answer should be a function",
+           "a function chain_layers(model, x)", type(chain_layers).__name__,
+           hint="Define it with def chain_layers(model, x): ...")
+    outputs, error = [], None
+    for model, x in _chain_test_models():
+        try:
+            got = chain_layers(model, x)
+        except Exception as raised:
+            if not outputs:
+                raise
+            problem = _raised(raised)
+            error = {"what": problem.what, "hint": problem.hint}
+            break
+        outputs.append(None if got is None else c.as_array(
+            got, f"chain_layers on a {len(model.layers)}-layer model returned", "a tensor"))
+    return {"outputs": outputs, "error": error}
+
+
+def chain_matches_model(record) -> None:
+    """Judge: each recorded output equals what the (rebuilt) probe model computes itself."""
     import numpy as np
 
-    expect(callable(chain_layers), "your answer should be a function", "a function chain_layers(model, x)",
-           type(chain_layers).__name__, hint="Define it with def chain_layers(model, x): ...")
-    for model, shape in _chain_test_models():
-        x = np.random.default_rng(len(model.layers)).normal(size=shape).astype("float32")
-        want = np.asarray(model(x))
-        got = chain_layers(model, x)
+    outputs = list(record["outputs"])
+    for index, (model, x) in enumerate(_chain_test_models()):
+        if index == len(outputs):
+            error = record["error"] or {"what": "chain_layers was not run on every test model", "hint": ""}
+            raise CheckFailed(error["what"], hint=error["hint"])
+        want, got = np.asarray(model(x)), outputs[index]
         expect(got is not None, f"chain_layers on a {len(model.layers)}-layer model returned", "a tensor", "None",
                hint="Return the result of the last layer.")
         got = np.asarray(got)
@@ -383,6 +428,7 @@ EXERCISES = [
         "seq01_which_need_functional",
         title="Which models need the Functional API?",
         points=1,
+        prepare=scenario_letters,
         checks=[which_need_functional],
         wrong_answers=[
             ("needs_functional = {'b', 'f'}", "scenarios that need the Functional API"),
@@ -394,6 +440,7 @@ EXERCISES = [
         "seq01_chain_layers",
         title="A Sequential model is a chain of layers",
         points=2,
+        prepare=probe_chain_layers,
         checks=[chain_matches_model],
         wrong_answers=[
             ("def chain_layers(model, x):\n    return model.layers[-1](x)", "values"),
