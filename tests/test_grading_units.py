@@ -127,27 +127,6 @@ def test_edited_test_cell_is_reported():
     assert any("mini_sum_test was edited" in n for n in sanitize.repair_notebook(nb, blank_nb())[1])
 
 
-# ---------------------------------------------------------------- answers codec
-
-@pytest.mark.parametrize("value", [None, 3, 2.5, float("inf"), "x", (None, 4), [1, (2, 3)], {"a": (1,)}, True])
-def test_plain_answers_round_trip(tmp_path, value):
-    assert answers.encode(value, tmp_path, "ex") == "json"
-    assert answers.decode(tmp_path, "ex") == value
-
-
-def test_numpy_answer_round_trips_without_pickle(tmp_path):
-    np = pytest.importorskip("numpy")
-    assert answers.encode(np.arange(6).reshape(2, 3), tmp_path, "ex") == "npy"
-    assert answers.decode(tmp_path, "ex").tolist() == [[0, 1, 2], [3, 4, 5]]
-    assert answers.decode(tmp_path, "ex").shape == (2, 3)
-
-
-def test_code_answers_are_not_exported(tmp_path):
-    assert answers.encode(lambda: 1, tmp_path, "ex") == "unsupported"
-    with pytest.raises(answers.Unsupported):
-        answers.decode(tmp_path, "ex")
-
-
 # ---------------------------------------------------------------- feedback
 
 def test_hide_hidden_tests_strips_source_and_tracebacks():
