@@ -7,6 +7,8 @@ For every exercise in ``kitlib.exercises.functional_api``:
 - the student version of that cell (solution region replaced by the stub) is
   "not attempted";
 - every planted wrong answer fails, with its message fragment in the feedback.
+- the prepared answer (a probe record for function and class answers) is exportable and passes the
+  trusted re-check on the decoded copy; a planted wrong answer's record fails it there too.
 
 Each answer cell runs after a small *context*: the names the notebook defines
 before the exercise (a compiled model, data, VGG19), rebuilt here cheaply.
@@ -206,16 +208,67 @@ def test_checks_accept_other_correct_solutions(exercise_id):
 LIGHT = [e for e in EXERCISES if e.id != "fn08_fc2_embedder"]
 
 
+def _recheck(exercise, subject, directory):
+    """What ``kit grade``'s trusted re-check says about ``subject``: export it, read it back, judge the copy."""
+    from kitlib.grading.answers import decode, encode
+
+    kind = encode(subject, directory, exercise.id)
+    assert kind != "unsupported", f"{exercise.id}: the prepared answer cannot be exported"
+    return exercise.evaluate_prepared(decode(directory, exercise.id), hidden=True)
+
+
 @pytest.mark.parametrize("exercise", LIGHT, ids=lambda e: e.id)
 def test_reference_answer_survives_the_trusted_recheck(exercise, tmp_path):
-    """``kit grade`` re-runs the checks on an exported copy of each answer in a fresh process; an
-    exportable reference answer must pass there too (functions, classes, tuples stay 'unsupported')."""
-    from kitlib.grading.answers import Unsupported, decode, encode
+    """``kit grade`` exports the prepared answer (what prepare() made of it, as grade() does) and re-runs
+    the checks on the copy in a fresh process: every reference answer must be exportable and pass there."""
+    feedback, subject = exercise._evaluate(_run(exercise.id), hidden=True)
+    assert feedback.passed, str(feedback)
+    recheck = _recheck(exercise, subject, tmp_path)
+    assert recheck.passed, f"trusted re-check: {recheck}"
 
-    kind = encode(_run(exercise.id), tmp_path, exercise.id)
-    if kind == "unsupported":
-        with pytest.raises(Unsupported):
-            decode(tmp_path, exercise.id)
-        return
-    feedback = exercise.evaluate(decode(tmp_path, exercise.id), hidden=True)
-    assert feedback.passed, f"{kind} round trip: {feedback}"
+
+# Exercises whose answer is a function or a class: prepare() probes it and records plain outputs.
+PROBED = ["fn03_round_trip", "fn03_read_architecture", "fn09_scale_layer", "fn09_wrapper_config",
+          "fn10_fresh_copy", "fn10_repeat_dense", "fn11_running_sum", "fn11_functional_in_layer"]
+
+
+@pytest.mark.parametrize("exercise_id", PROBED)
+def test_wrong_answers_records_fail_the_trusted_recheck(exercise_id, tmp_path):
+    """The judge works on the exported record alone: a wrong answer's record fails there too, with the
+    same message (a wrong answer the probe already refuses leaves no record: grade() exports passes only)."""
+    from kitlib.exercises import get
+
+    exercise = get(exercise_id)
+    assert exercise.prepare is not None
+    rechecked = 0
+    for index, (code, fragment) in enumerate(exercise.wrong_answers):
+        feedback, record = exercise._evaluate(_run(exercise_id, code), hidden=True)
+        assert not feedback.passed
+        if record is None:
+            continue
+        recheck = _recheck(exercise, record, tmp_path / str(index))
+        assert recheck.attempted and not recheck.passed, f"wrong answer {index} passed the re-check:\n{code}"
+        assert fragment in str(recheck), f"expected {fragment!r} in the re-check:\n{recheck}"
+        rechecked += 1
+    assert rechecked >= 1, f"{exercise_id}: no wrong answer produced a record to re-check"
+
+
+def test_probe_records_pass_verify_in_a_fresh_process(tmp_path):
+    """The judge rebuilds the seeded probe models in another process (``kitlib.grading.verify``, as kit grade
+    runs it): the reference records pass there, so nothing in the judge depends on the kernel's state."""
+    import json
+    import subprocess
+    import sys
+
+    from kitlib.exercises import get
+    from kitlib.grading.answers import encode
+
+    for exercise_id in PROBED:
+        feedback, record = get(exercise_id)._evaluate(_run(exercise_id), hidden=True)
+        assert feedback.passed, str(feedback)
+        assert encode(record, tmp_path, exercise_id) != "unsupported", exercise_id
+    done = subprocess.run([sys.executable, "-m", "kitlib.grading.verify", str(tmp_path), *PROBED],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    verdicts = json.loads(done.stdout.strip().splitlines()[-1])
+    assert {i: v["status"] for i, v in verdicts.items()} == {i: "passed" for i in PROBED}, verdicts

@@ -6,6 +6,8 @@ For every exercise in ``kitlib.exercises.sequential_model``:
   without writing to stderr;
 - the student version's untouched placeholder is "not attempted" and scores nothing;
 - each planted wrong answer fails, with its feedback fragment.
+- the prepared answer (a probe record for function and class answers) is exportable and passes the
+  trusted re-check on the decoded copy; a planted wrong answer's record fails it there too.
 
 The answers run in a namespace prepared by executing the notebook's own set-up cells (picked by a
 marker string below), so the tests use exactly the code the student sees, not a copy of it.
@@ -199,19 +201,45 @@ def test_checks_accept_other_correct_solutions():
     assert get("seq02_new_head").evaluate(head, hidden=True).passed
 
 
+def _recheck(exercise, subject, directory):
+    """What ``kit grade``'s trusted re-check says about ``subject``: export it, read it back, judge the copy."""
+    from kitlib.grading.answers import decode, encode
+
+    kind = encode(subject, directory, exercise.id)
+    assert kind != "unsupported", f"{exercise.id}: the prepared answer cannot be exported"
+    return exercise.evaluate_prepared(decode(directory, exercise.id), hidden=True)
+
+
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
 def test_reference_answer_survives_the_trusted_recheck(exercise, tmp_path):
-    """``kit grade`` exports each graded answer and re-runs the checks on it in a fresh process:
-    an exportable reference answer must pass there too (others are kept as 'unverifiable')."""
-    from kitlib.grading.answers import Unsupported, decode, encode
-
+    """``kit grade`` exports each graded answer as prepare() made it (as grade() does) and re-runs the
+    checks on the copy in a fresh process: every reference answer must be exportable and pass there."""
     answer, var, setup = _cells(exercise.id)
     namespace = _context(exercise.id, setup, fresh=exercise.id in MUTATING)
-    value = _run(answer, var, namespace)
-    kind = encode(value, tmp_path, exercise.id)
-    if kind == "unsupported":
-        with pytest.raises(Unsupported):
-            decode(tmp_path, exercise.id)
-        return
-    feedback = exercise.evaluate(decode(tmp_path, exercise.id), hidden=True)
-    assert feedback.passed, f"{kind} round trip: {feedback}"
+    feedback, subject = exercise._evaluate(_run(answer, var, namespace), hidden=True)
+    assert feedback.passed, str(feedback)
+    recheck = _recheck(exercise, subject, tmp_path)
+    assert recheck.passed, f"trusted re-check: {recheck}"
+
+
+@pytest.mark.parametrize("exercise_id", ["seq01_which_need_functional", "seq01_chain_layers"])
+def test_wrong_answers_records_fail_the_trusted_recheck(exercise_id, tmp_path):
+    """The judge works on the exported record alone: a wrong answer's record fails there too, with the
+    same message (a wrong answer that prepare() already refuses leaves no record)."""
+    from kitlib.exercises import get
+
+    exercise = get(exercise_id)
+    assert exercise.prepare is not None
+    answer, var, setup = _cells(exercise_id)
+    rechecked = 0
+    for index, (code, fragment) in enumerate(exercise.wrong_answers):
+        student = SOLUTION.sub("# YOUR CODE HERE", answer).replace("# YOUR CODE HERE", code)
+        feedback, record = exercise._evaluate(_run(student, var, _context(exercise_id, setup)), hidden=True)
+        assert not feedback.passed
+        if record is None:
+            continue
+        recheck = _recheck(exercise, record, tmp_path / str(index))
+        assert recheck.attempted and not recheck.passed, f"wrong answer {index} passed the re-check:\n{code}"
+        assert fragment in str(recheck), f"expected {fragment!r} in the re-check:\n{recheck}"
+        rechecked += 1
+    assert rechecked >= 1, f"{exercise_id}: no wrong answer produced a record to re-check"

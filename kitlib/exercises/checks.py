@@ -192,19 +192,28 @@ def set_seeded_weights(model: Any, seed: int, scale: float = 0.5) -> Any:
     return model
 
 
-def as_array(value: Any, what: str, expected: str = "a tensor") -> Any:
-    """``value`` as a float32 numpy array for a probe record, or a friendly :class:`CheckFailed`."""
+def as_array(value: Any, what: str, expected: str = "a tensor",
+             hint: str = "Make sure your code returns its result (return ...).") -> Any:
+    """``value`` as a float32 numpy array for a probe record, or a friendly :class:`CheckFailed`.
+
+    Example:
+        >>> as_array([1, 2], "the output").dtype
+        dtype('float32')
+    """
     import numpy as np
 
-    try:
-        import keras
+    if value is not None:
+        try:
+            import keras
 
-        return np.asarray(keras.ops.convert_to_numpy(value), dtype="float32")
-    except Exception:
-        raise CheckFailed(what, expected, type(value).__name__) from None
+            return np.asarray(keras.ops.convert_to_numpy(value), dtype="float32")
+        except Exception:
+            pass
+    raise CheckFailed(what, expected, type(value).__name__, hint=hint)
 
 
 __all__ = [
-    "CheckFailed", "set_seeded_weights", "as_array", "shape_tuple", "is_model", "is_built", "total_params", "trainable_params",
+    "CheckFailed", "shape_tuple", "is_model", "is_built", "total_params", "trainable_params",
     "layer_count", "layer_types", "output_shape", "input_shape", "equals", "predicts_like",
+    "set_seeded_weights", "as_array",
 ]

@@ -6,6 +6,16 @@ at Keras' auto-generated names, so every correct solution passes. Names that
 the task itself asks for (an output called "priority", a VGG19 layer) may be
 checked.
 
+Answers that are a function or a class (fn03, fn09, fn10, fn11) are checked in
+two steps: ``prepare`` (the probe) runs them in the student's kernel on fixed,
+seeded probe models and inputs and returns a *record* of plain data, numpy
+arrays and standard Keras models; the checks (the judge) look only at that
+record and recompute every expected value themselves. ``kit grade`` re-runs the
+judge on an exported copy of the record in a trusted process, so points need an
+answer whose recorded behaviour passes the trusted checks: a student who
+monkeypatches the probe must still produce the correct outputs on the probe
+inputs.
+
 Example::
 
     from kitlib.exercises import get
@@ -1116,7 +1126,8 @@ def _probe_running_sum(cls) -> dict:
     keras = _keras()
     output = c.as_array(cls()(_running_sum_batch()), "RunningSum's output")
     symbolic = cls()(keras.Input(batch_shape=(2, 5, 3)))
-    return {"output": output, "symbolic_shape": c.shape_tuple(symbolic.shape)}
+    shape = getattr(symbolic, "shape", None)
+    return {"output": output, "symbolic_shape": None if shape is None else c.shape_tuple(shape)}
 
 
 def _running_sum_behaves(record):

@@ -7,6 +7,16 @@ correct solution passes. Each exercise plants at least one wrong answer
 (``wrong_answers``): code that replaces ``# YOUR CODE HERE`` in the student
 version, with a fragment of the feedback it must produce.
 
+``seq01_chain_layers`` takes a function, so it is checked in two steps:
+``prepare`` (the probe) runs it in the student's kernel on seeded probe models
+and inputs and returns a *record* of plain outputs; the check (the judge) looks
+only at that record and recomputes the wanted outputs itself. ``kit grade``
+re-runs the judge on an exported copy of the record in a trusted process, so
+points need an answer whose recorded behaviour passes the trusted checks: a
+student who monkeypatches the probe must still produce the correct outputs on
+the probe inputs. (``seq01_which_need_functional`` likewise records a sorted
+list of letters.)
+
 Example::
 
     from kitlib.exercises import get
