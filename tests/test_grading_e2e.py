@@ -115,6 +115,13 @@ def submissions(released: dict, course: Path) -> dict[str, object]:
         "exercise.checks = [lambda answer: None]\n"
         "exercise.hidden_checks = []\n"
         "words = 'anything'"))
+    # Checks replaced AND an answer that cannot leave the kernel (a function): nobody can verify it,
+    # so the points go to the teacher's manual review instead of staying.
+    subs["tamper_unexportable"] = solved(sum_code=(
+        "from kitlib.exercises import REGISTRY\n"
+        "REGISTRY.get('mini_sum').checks = [lambda answer: None]\n"
+        "REGISTRY.get('mini_sum').hidden_checks = []\n"
+        "total = lambda: 5"))
     probe = (
         "import os, socket\n"
         f"course = {str(course)!r}\n"
@@ -199,7 +206,7 @@ EXPECTED = {
     "honest_full": 5, "honest_half": 2, "honest_blank": 0, "bad_json": 0, "not_notebook": 0,
     "deleted_grade_cell": 5, "duplicated_test": 5, "split_answer": 5, "retyped_test": 5,
     "edited_test": 3, "endless_cell": 3, "kernel_death": 0, "memory_hog": 3, "huge_output": 5,
-    "stderr_noise": 5, "tamper_grade": 0, "tamper_checks": 2, "escape_attempts": 5,
+    "stderr_noise": 5, "tamper_grade": 0, "tamper_checks": 2, "tamper_unexportable": 3, "escape_attempts": 5,
     "wrong_assignment": 0, "empty_folder": 0,
 }
 
@@ -216,6 +223,7 @@ REPORT_WORDS = {
     "edited_test": "test cell mini_sum_test was edited", "endless_cell": "time limit",
     "kernel_death": "kernel died", "memory_hog": "MemoryError", "huge_output": "truncated",
     "tamper_grade": "points withdrawn", "tamper_checks": "points withdrawn",
+    "tamper_unexportable": "sent to manual grading",
     "wrong_assignment": "unexpected notebook other.ipynb", "empty_folder": "empty",
 }
 
@@ -251,6 +259,10 @@ def test_autograded_and_gradebook_usable_by_stock_nbgrader(graded):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assert gb.find_submission("mini", "honest_full").score == 5
         assert len(gb.find_assignment("mini").submissions) == len(graded["subs"])
+        # The unverifiable answer waits for the teacher in formgrader; honest cells do not.
+        flagged = gb.find_grade("mini_sum_test", "mini", "mini", "tamper_unexportable")
+        assert flagged.needs_manual_grade and flagged.score == 0
+        assert not gb.find_grade("mini_sum_test", "mini", "mini", "honest_full").needs_manual_grade
 
 
 def test_isolation(graded):

@@ -82,6 +82,7 @@ class SubmissionResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     executed: bool = False  # False: zero grades given without running (broken beyond repair)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (prepare, autograde, recheck)
 
     @property
     def score(self) -> float:
@@ -301,8 +302,28 @@ class SubmissionGrader:
                                                    float(grade.auto_score or 0), bool(grade.needs_manual_grade)))
         return bool(result.cells)
 
-    def recheck(self, result: SubmissionResult) -> None:
-        """Withdraw points that the trusted re-check cannot confirm."""
+    def _recheck_once(self, verify_dir: Path, ids: list[str]) -> dict:
+        """The re-check in a new process (when no warm :class:`Verifier` is at hand)."""
+        command = [sys.executable, "-m", "kitlib.grading.verify", str(verify_dir), *ids]
+        if self.use_bwrap:
+            command = sandbox.tool_sandbox_prefix(verify_dir, sandbox.hidden_paths(self.course_dir, self.scratch_root)) + command
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, timeout=600, env=tool_env(),
+                                 preexec_fn=sandbox.limit_tool_process(self.limits))
+            return json.loads(out.stdout.strip().splitlines()[-1])
+        except Exception as error:
+            return {eid: {"status": "error", "message": f"re-check did not run ({type(error).__name__})"}
+                    for eid in ids}
+
+    def recheck(self, result: SubmissionResult, verifier: "Verifier | None" = None) -> None:
+        """Withdraw points that the trusted re-check does not confirm.
+
+        - re-check passed: the points stay;
+        - re-check failed, or no answer was recorded: the points are withdrawn (the grade cell
+          passed only inside the notebook: tampering with the checks);
+        - the answer could not be exported, or the re-check itself broke down: the points are
+          withdrawn and the cell is flagged for manual grading, so the teacher decides in
+          formgrader (a student must not keep points that nobody could verify)."""
         answers = self.work / "autograded" / self.student / self.assignment / ".kit-answers"
         passed = {c.grade_id[: -len("_test")]: c for c in result.cells
                   if c.score > 0 and c.grade_id.endswith("_test")}
@@ -310,25 +331,24 @@ class SubmissionGrader:
             return
         verify_dir = self.work / "verify"
         if answers.is_dir():
-            shutil.copytree(answers, verify_dir, dirs_exist_ok=True)
+            shutil.copytree(answers, verify_dir, symlinks=True, dirs_exist_ok=True)  # links stay links
         else:
             verify_dir.mkdir(exist_ok=True)
-        command = [sys.executable, "-m", "kitlib.grading.verify", str(verify_dir), *sorted(passed)]
-        if self.use_bwrap:
-            command = sandbox.tool_sandbox_prefix(verify_dir, sandbox.hidden_paths(self.course_dir, self.scratch_root)) + command
-        try:
-            out = subprocess.run(command, capture_output=True, text=True, timeout=600, env=tool_env(),
-                                 preexec_fn=sandbox.limit_tool_process(self.limits))
-            verdicts = json.loads(out.stdout.strip().splitlines()[-1])
-        except Exception as error:
-            verdicts = {eid: {"status": "failed", "message": f"re-check did not run ({type(error).__name__})"}
-                        for eid in passed}
+        if verifier is not None:
+            verdicts = verifier.check(verify_dir, sorted(passed))
+        else:
+            verdicts = self._recheck_once(verify_dir, sorted(passed))
         for eid, cell in passed.items():
             verdict = verdicts.get(eid, {"status": "failed", "message": "no verdict"})
-            if verdict["status"] == "unverifiable":
-                result.notes.append(f"{eid}: points kept from the notebook run; the answer could not be "
-                                    f"re-checked outside it ({verdict['message']})")
-            elif verdict["status"] != "passed":
+            if verdict["status"] == "passed":
+                continue
+            if verdict["status"] in ("unverifiable", "error"):
+                result.notes.append(f"{eid}: sent to manual grading: the grade cell passed inside the notebook but "
+                                    f"the answer could not be re-checked outside it ({verdict['message']}); "
+                                    f"its {cell.score:g} point(s) wait for the teacher's review in formgrader")
+                cell.score = 0.0
+                cell.needs_manual_grade = True
+            else:
                 result.notes.append(f"{eid}: points withdrawn: the grade cell passed inside the notebook but the "
                                     f"trusted re-check did not ({verdict['message']}); tampering with the checks?")
                 cell.score = 0.0
@@ -345,20 +365,30 @@ class SubmissionGrader:
                     result.cells.append(CellResult(nb.name, cell.name, float(cell.max_score), 0.0,
                                                    cell_type_manual(cell)))
 
-    def run(self, worker: "Worker") -> SubmissionResult:
+    def run(self, worker: "Worker", verifier: "Verifier | None" = None) -> SubmissionResult:
         """Grade the submission; never raises (problems become notes and zero points)."""
         result = SubmissionResult(self.student, self.assignment)
         start = time.monotonic()
+        def lap(phase: str) -> None:
+            now = time.monotonic()
+            result.timings[phase] = round(now - lap.last, 3)
+            lap.last = now
+
+        lap.last = start
         try:
             self.prepare(result)
+            lap("prepare")
             completed = self.autograde(result, worker)
+            lap("autograde")
             if completed is not None and self.read_scores(result):
                 result.executed = True
                 if completed.returncode != 0:
                     result.notes.append(explain_failure(completed.stdout))
                 for path in sorted((self.work / "autograded" / self.student / self.assignment).glob("*.ipynb")):
                     result.notes += notebook_problems(path)
-                self.recheck(result)
+                lap("scores")
+                self.recheck(result, verifier)
+                lap("recheck")
             else:
                 if completed is not None:
                     result.notes.append(explain_failure(completed.stdout))
@@ -391,16 +421,24 @@ def cell_type_manual(cell) -> bool:
 
 
 class Worker:
-    """Parent side of :mod:`kitlib.grading.worker`: one per job slot, restarted after a kill."""
+    """Parent side of a long-lived trusted helper process that answers one JSON line per
+    request: by default :mod:`kitlib.grading.worker` (nbgrader apps), one per job slot,
+    restarted after a kill. :meth:`spawn` starts it without waiting, so that the
+    imports of several helpers overlap with each other and with the teacher's own set-up."""
 
-    def __init__(self):
+    def __init__(self, argv: list[str] | None = None, preexec_fn=None):
+        self.argv = argv or [sys.executable, "-m", "kitlib.grading.worker"]
+        self.preexec_fn = preexec_fn
         self.proc: subprocess.Popen | None = None
+        self.ready = False
 
-    def _start(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "kitlib.grading.worker"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                     env=tool_env(), start_new_session=True)
-        self._read(timeout=600)
+    def spawn(self) -> "Worker":
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL, text=True, env=tool_env(),
+                                         start_new_session=True, preexec_fn=self.preexec_fn)
+            self.ready = False
+        return self
 
     def _read(self, timeout: float) -> dict | None:
         import selectors
@@ -410,15 +448,34 @@ class Worker:
             if not selector.select(timeout):
                 return None
         line = self.proc.stdout.readline()
-        return json.loads(line) if line else None
+        try:
+            return json.loads(line) if line else None
+        except ValueError:
+            return None
+
+    def request(self, message: dict, timeout: float) -> dict | None:
+        """The helper's reply to ``message``, or None when it gave none within ``timeout``
+        seconds or died (it is then killed, and started again by the next request)."""
+        self.spawn()
+        if not self.ready:
+            if self._read(timeout=600) is None:
+                self.close(kill=True)
+                return None
+            self.ready = True
+        try:
+            self.proc.stdin.write(json.dumps(message) + "\n")
+            self.proc.stdin.flush()
+        except OSError:
+            self.close(kill=True)
+            return None
+        reply = self._read(timeout)
+        if reply is None:
+            self.close(kill=True)
+        return reply
 
     def run(self, task: dict, timeout: float) -> int | None:
         """Exit status of the task, or None when it ran past ``timeout`` (the worker is then killed)."""
-        if self.proc is None or self.proc.poll() is not None:
-            self._start()
-        self.proc.stdin.write(json.dumps(task) + "\n")
-        self.proc.stdin.flush()
-        reply = self._read(timeout)
+        reply = self.request(task, timeout)
         if reply is None or "rc" not in reply:
             self.close(kill=True)
             return None
@@ -436,6 +493,48 @@ class Worker:
             except Exception:
                 _kill_group(self.proc)
         self.proc = None
+        self.ready = False
+
+
+class Verifier(Worker):
+    """The trusted re-check server of one job slot (``python -m kitlib.grading.verify --serve``),
+    in a read-only sandbox that sees the grading scratch folder but not the course."""
+
+    RECHECK_TIMEOUT = 600.0
+
+    def __init__(self, scratch_root: Path, hide: list[Path], limits: sandbox.Limits, use_bwrap: bool):
+        argv = [sys.executable, "-m", "kitlib.grading.verify", "--serve", f"--memory-mb={limits.memory_mb}",
+                f"--cpu-seconds={min(limits.cpu_seconds, 300)}"]
+        if use_bwrap:
+            argv = sandbox.tool_sandbox_prefix(scratch_root, hide) + argv
+        super().__init__(argv, preexec_fn=sandbox.limit_tool_process(limits))
+
+    def check(self, directory: Path, exercise_ids: list[str]) -> dict:
+        """Verdicts per exercise id (see :mod:`kitlib.grading.verify`)."""
+        reply = self.request({"dir": str(directory), "ids": list(exercise_ids)}, self.RECHECK_TIMEOUT)
+        if not isinstance(reply, dict) or "error" in reply:
+            return {eid: {"status": "error", "message": "the re-check gave no verdict (it ran too long or died)"}
+                    for eid in exercise_ids}
+        return reply
+
+
+@dataclass
+class Slot:
+    """What one job slot keeps warm between submissions: an nbgrader worker and a re-check server."""
+
+    worker: Worker
+    verifier: Verifier | None = None
+
+    def spawn(self) -> "Slot":
+        self.worker.spawn()
+        if self.verifier is not None:
+            self.verifier.spawn()
+        return self
+
+    def close(self) -> None:
+        self.worker.close()
+        if self.verifier is not None:
+            self.verifier.close()
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -522,9 +621,6 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
                  timeout: float | None = None, limits: sandbox.Limits | None = None,
                  outputs: bool = True) -> GradeSummary:
     """Grade all submissions of ``assignments`` (all with submissions when empty); see module docstring."""
-    from kitlib.grading import feedback as feedback_mod
-    from kitlib.grading import report as report_mod
-
     started = time.monotonic()
     try:
         course_dir = check_course(course_dir)
@@ -548,22 +644,26 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
 
     scratch_root = Path(tempfile.mkdtemp(prefix="kit-grade-"))
     results: list[SubmissionResult] = []
-    workers: list[Worker] = []
+    slots: list[Slot] = []
     try:
+        submissions = {assignment: find_submissions(course_dir, assignment) for assignment in wanted}
+        total = sum(len(students) for students in submissions.values())
+        hide = sandbox.hidden_paths(course_dir, scratch_root)
+        # Start every slot's helpers now: their imports overlap with the set-up below.
+        slots = [Slot(Worker(), Verifier(scratch_root, hide, limits, ok)).spawn()
+                 for _ in range(max(1, min(jobs, total)))]
         tasks = []
         for assignment in wanted:
-            students = find_submissions(course_dir, assignment)
+            students = submissions[assignment]
             if not students:
                 print(f"kit grade: no submissions for {assignment} in {course_dir / 'submitted'}", flush=True)
                 continue
             prep = scratch_root / f"_{assignment}"
             prep.mkdir()
             try:
-                if not workers:
-                    workers.append(Worker())
-                blank = (ensure_assignment(course_dir, assignment, prep, workers[0])
+                blank = (ensure_assignment(course_dir, assignment, prep, slots[0].worker)
                          or generate(course_dir, assignment, release_dir=prep / "blank", db=False,
-                                     worker=workers[0]))
+                                     worker=slots[0].worker))
             except ReleaseError as error:
                 raise GradingError(str(error)) from error
             snapshot = prep / "gradebook.db"
@@ -578,18 +678,14 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         writer = GradebookWriter(course_dir)
         progress = Progress(len(tasks), jobs)
         local = threading.local()
-        spare = list(workers)  # the warm worker that made the blank versions
+        spare = list(slots)
 
         def run(task: SubmissionGrader) -> SubmissionResult:
-            if not hasattr(local, "worker"):
-                try:
-                    local.worker = spare.pop()
-                except IndexError:
-                    local.worker = Worker()
-                    workers.append(local.worker)
-            return task.run(local.worker)
+            if not hasattr(local, "slot"):
+                local.slot = spare.pop()
+            return task.run(local.slot.worker, local.slot.verifier)
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        with ThreadPoolExecutor(max_workers=len(slots)) as pool:
             futures = {pool.submit(run, task): task for task in tasks}
             for future in as_completed(futures):
                 task = futures[future]
@@ -603,21 +699,46 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
                     shutil.rmtree(task.work, ignore_errors=True)
         results.sort(key=lambda r: (r.assignment, r.student))
         if outputs:
-            post = workers[0] if workers else Worker()
-            for worker in workers[1:]:
-                worker.close()
-            export_csv(course_dir, post)
-            graded_assignments = sorted({r.assignment for r in results})
-            for assignment in graded_assignments:
-                feedback_mod.generate_feedback(course_dir, assignment, post)
-                mine = [r for r in results if r.assignment == assignment]
-                report_mod.write_report(course_dir, assignment, mine, isolation)
+            write_outputs(course_dir, results, isolation, slots)
     finally:
-        for worker in workers:
-            worker.close()
+        for slot in slots:
+            slot.close()
         if os.environ.get("KIT_GRADE_KEEP_SCRATCH") is None:
             shutil.rmtree(scratch_root, ignore_errors=True)
     return GradeSummary(course_dir, wanted, results, isolation, time.monotonic() - started)
+
+
+def write_outputs(course_dir: Path, results: list[SubmissionResult], isolation: str, slots: list[Slot]) -> None:
+    """grades.csv and feedback (nbgrader, in the warm workers, in a background thread)
+    while this thread draws the reports."""
+    from kitlib.grading import feedback as feedback_mod
+    from kitlib.grading import report as report_mod
+
+    graded = sorted({r.assignment for r in results})
+    workers = [slot.worker for slot in slots] or [Worker()]
+    for slot in slots:
+        if slot.verifier is not None:
+            slot.verifier.close()  # its memory is better spent on nbgrader now
+    failure: list[BaseException] = []
+
+    def nbgrader_outputs() -> None:
+        try:
+            export_csv(course_dir, workers[0])
+            for assignment in graded:
+                feedback_mod.generate_feedback(course_dir, assignment, workers[0])
+        except BaseException as error:  # re-raised in the calling thread
+            failure.append(error)
+
+    background = threading.Thread(target=nbgrader_outputs, name="kit-grade-outputs")
+    background.start()
+    try:
+        for assignment in graded:
+            report_mod.write_report(course_dir, assignment, [r for r in results if r.assignment == assignment],
+                                    isolation)
+    finally:
+        background.join()
+    if failure:
+        raise failure[0]
 
 
 def export_csv(course_dir: Path, worker: "Worker | None" = None) -> Path:
