@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         from kitlib.lab import run_lab
 
         return run_lab(args)
+    if args.command in ("release", "grade"):
+        from kitlib.grading import skip_slow_optional_imports
+
+        skip_slow_optional_imports()
     if args.command == "release":
         from kitlib.grading.release import run_release
 

@@ -186,3 +186,22 @@ def test_availability_without_bwrap_says_so_and_how_to_fix(monkeypatch):
     monkeypatch.setattr(sandbox, "_which", lambda name: None)
     ok, message, fix = sandbox.availability.__wrapped__()
     assert not ok and "not installed" in message and "bubblewrap" in fix
+
+
+# ---------------------------------------------------------------- start-up cost
+
+def test_grader_processes_skip_the_slow_iri_grammar_and_still_validate_notebooks():
+    import subprocess
+    import sys
+
+    code = ("from kitlib.grading import skip_slow_optional_imports\n"
+            "skip_slow_optional_imports()\n"
+            "import sys, nbformat, jsonschema\n"
+            f"nb = nbformat.read({str(FIXTURE_NB)!r}, as_version=4)\n"
+            "nbformat.validate(nb)\n"
+            "broken = nbformat.v4.new_notebook(); broken.cells.append({'cell_type': 'code'})\n"
+            "try:\n    nbformat.validate(broken)\nexcept nbformat.ValidationError:\n    print('invalid caught')\n"
+            "print('loaded' if sys.modules.get('rfc3987_syntax') else 'skipped')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["invalid", "caught", "skipped"]

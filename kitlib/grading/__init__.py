@@ -6,3 +6,25 @@
 - :mod:`kitlib.grading.feedback`: feedback HTML without hidden tests.
 - :mod:`kitlib.grading.report`: the teacher's per-assignment report.
 """
+
+
+def skip_slow_optional_imports() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in the grader's own processes.
+
+    jsonschema loads that package, when installed (jupyter-events pulls it in), for
+    its optional "iri" format checks; it builds a parser grammar at import time,
+    about 0.9 s in every process that reads a notebook. Notebook schemas do not use
+    those formats, so ``kit release`` / ``kit grade`` and their nbgrader workers go
+    without it (a ``None`` entry in ``sys.modules`` makes the import fail, which
+    jsonschema expects and handles). Call before nbformat or jsonschema is imported.
+
+    Example::
+
+        from kitlib.grading import skip_slow_optional_imports
+        skip_slow_optional_imports()
+        import nbformat
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)

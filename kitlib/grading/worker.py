@@ -44,6 +44,9 @@ def run_task(task: dict) -> int:
 
 def main() -> int:
     reply = os.fdopen(os.dup(1), "w", buffering=1)
+    from kitlib.grading import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     import nbgrader.apps  # noqa: F401 - pay the import once, before the first task
 
     reply.write(json.dumps({"ready": True}) + "\n")
