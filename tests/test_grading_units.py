@@ -205,3 +205,31 @@ def test_grader_processes_skip_the_slow_iri_grammar_and_still_validate_notebooks
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["invalid", "caught", "skipped"]
+
+
+# ---------------------------------------------------------------- blank versions
+
+def test_current_release_is_reused_only_while_newer_than_every_source(tmp_path):
+    import os
+    import time
+
+    from kitlib.grading.grade import current_release
+
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    source, release = tmp_path / "source" / "mini", tmp_path / "release" / "mini"
+    source.mkdir(parents=True)
+    (source / "mini.ipynb").write_text("{}")
+    (source / "data.csv").write_text("1,2\n")
+    assert current_release(tmp_path, "mini") is None  # nothing released yet
+    release.mkdir(parents=True)
+    (release / "mini.ipynb").write_text("{}")
+    past = time.time() - 60
+    for path in (source / "mini.ipynb", source / "data.csv", tmp_path / "nbgrader_config.py"):
+        os.utime(path, (past, past))
+    assert current_release(tmp_path, "mini") == release
+    (source / "data.csv").write_text("3,4\n")  # the teacher changed a source file since kit release
+    assert current_release(tmp_path, "mini") is None
+    os.utime(source / "data.csv", (past, past))
+    (source / "extra.ipynb").write_text("{}")  # a notebook the release does not have
+    os.utime(source / "extra.ipynb", (past, past))
+    assert current_release(tmp_path, "mini") is None

@@ -149,6 +149,27 @@ def ensure_assignment(course_dir: Path, assignment: str, scratch: Path, worker=N
     return generate(course_dir, assignment, release_dir=scratch / "db-release", db=True, worker=worker)
 
 
+def current_release(course_dir: Path, assignment: str) -> Path | None:
+    """``COURSE/release/<assignment>`` when it is up to date (the blank student versions
+    that ``kit release`` made, newer than every source file and the course config), else None.
+
+    kit grade then repairs submissions against it instead of generating the blank
+    versions again."""
+    source, release = course_dir / "source" / assignment, course_dir / "release" / assignment
+    try:
+        wanted = sorted(p.name for p in source.glob("*.ipynb"))
+        released = sorted(release.glob("*.ipynb"))
+        if not wanted or [p.name for p in released] != wanted:
+            return None
+        inputs = [p for p in source.rglob("*") if p.is_file()] + [course_dir / "nbgrader_config.py"]
+        newest_input = max(p.stat().st_mtime for p in inputs)
+        if min(p.stat().st_mtime for p in released) < newest_input:
+            return None
+    except (OSError, ValueError):
+        return None
+    return release
+
+
 def find_submissions(course_dir: Path, assignment: str) -> list[str]:
     """Students with a folder ``submitted/<student>/<assignment>/``."""
     root = course_dir / "submitted"
@@ -276,7 +297,7 @@ class SubmissionGrader:
         argv = [self.assignment, f"--student={self.student}", "--force",
                 f"--CourseDirectory.root={self.work}",
                 f"--CourseDirectory.db_url={_db_url(self.work / 'gradebook.db')}",
-                "--Execute.kernel_name=kit-sandbox",
+                "--Execute.kernel_name=kit-sandbox", "--Execute.shutdown_kernel=immediate",
                 "--KernelManager.transport=ipc", f"--KernelManager.ip={paths['ipc'] / 'k'}"]
         log = self.work / "autograde.log"
         rc = worker.run({"cwd": str(self.work), "argv": argv, "env": env, "log": str(log)}, self.timeout)
@@ -488,7 +509,8 @@ class Worker:
             _kill_group(self.proc)
         else:
             try:
-                self.proc.stdin.close()
+                if not self.proc.stdin.closed:
+                    self.proc.stdin.close()
                 self.proc.wait(timeout=30)
             except Exception:
                 _kill_group(self.proc)
@@ -531,10 +553,20 @@ class Slot:
             self.verifier.spawn()
         return self
 
-    def close(self) -> None:
-        self.worker.close()
-        if self.verifier is not None:
-            self.verifier.close()
+    def helpers(self) -> list[Worker]:
+        return [self.worker] + ([self.verifier] if self.verifier is not None else [])
+
+
+def close_all(slots: list[Slot]) -> None:
+    """End every slot's helpers: all are told at once, then waited for (or killed)."""
+    helpers = [helper for slot in slots for helper in slot.helpers() if helper.proc is not None]
+    for helper in helpers:
+        try:
+            helper.proc.stdin.close()
+        except OSError:
+            pass
+    for helper in helpers:
+        helper.close()
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -662,6 +694,7 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
             prep.mkdir()
             try:
                 blank = (ensure_assignment(course_dir, assignment, prep, slots[0].worker)
+                         or current_release(course_dir, assignment)
                          or generate(course_dir, assignment, release_dir=prep / "blank", db=False,
                                      worker=slots[0].worker))
             except ReleaseError as error:
@@ -701,8 +734,7 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         if outputs:
             write_outputs(course_dir, results, isolation, slots)
     finally:
-        for slot in slots:
-            slot.close()
+        close_all(slots)
         if os.environ.get("KIT_GRADE_KEEP_SCRATCH") is None:
             shutil.rmtree(scratch_root, ignore_errors=True)
     return GradeSummary(course_dir, wanted, results, isolation, time.monotonic() - started)
