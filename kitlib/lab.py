@@ -119,10 +119,11 @@ def make_workspace(course_dir, workspace, names: list[str] | None = None) -> Wor
     names = names or assignments(course_dir)
     if not names:
         raise FileNotFoundError(f"no assignments with notebooks under {course_dir / 'source'}")
-    if _release_is_stale(course_dir, names):
-        from kitlib.grading.release import release_assignments
+    from kitlib.grading.release import current_release, release_assignments
 
-        release_assignments(course_dir, names)
+    stale = [name for name in names if current_release(course_dir, name) is None]
+    if stale:
+        release_assignments(course_dir, stale)
     report = WorkspaceReport(workspace)
     for name in names:
         released = course_dir / "release" / name
@@ -137,22 +138,26 @@ def make_workspace(course_dir, workspace, names: list[str] | None = None) -> Wor
             shutil.copy2(src, dest)
             report.copied.append(dest)
     (workspace / COURSE_MAP).write_text(course_map(workspace, names), encoding="utf-8")
+    write_validate_config(course_dir, workspace)
     return report
 
 
-def _release_is_stale(course_dir: Path, names: list[str]) -> bool:
-    for name in names:
-        source = course_dir / "source" / name
-        release = course_dir / "release" / name
-        sources = list(source.glob("*.ipynb"))
-        released = list(release.glob("*.ipynb"))
-        if len(released) < len(sources):
-            return True
-        newest_source = max((p.stat().st_mtime for p in sources), default=0)
-        oldest_release = min((p.stat().st_mtime for p in released), default=0)
-        if newest_source > oldest_release:
-            return True
-    return False
+VALIDATE_CONFIG = "nbgrader_config.py"
+
+
+def write_validate_config(course_dir: Path, workspace: Path) -> Path:
+    """``workspace/nbgrader_config.py``: the course's nbgrader settings for the student's
+    *Validate* button (the course's cell time limit and stderr filter instead of nbgrader's
+    defaults). nbgrader's validate extension reads it from the server's working folder,
+    which :func:`run_lab` makes the workspace. Rewritten every time (it only points at the course).
+    """
+    path = Path(workspace) / VALIDATE_CONFIG
+    path.write_text(
+        "# Written by `kit lab`: the course's nbgrader settings, for the Validate button.\n"
+        "c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(Path(course_dir).resolve() / 'nbgrader_config.py')!r})  # noqa: F821\n",
+        encoding="utf-8")
+    return path
 
 
 def lab_command(workspace: Path, *, no_browser: bool = False, port: int | None = None) -> list[str]:
@@ -187,6 +192,6 @@ def run_lab(args) -> int:
     print(report.summary())
     command = lab_command(workspace, no_browser=args.no_browser, port=args.port)
     try:
-        return subprocess.call(command)
+        return subprocess.call(command, cwd=workspace)  # cwd: where Validate finds nbgrader_config.py
     except KeyboardInterrupt:
         return 0

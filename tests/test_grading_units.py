@@ -213,7 +213,7 @@ def test_current_release_is_reused_only_while_newer_than_every_source(tmp_path):
     import os
     import time
 
-    from kitlib.grading.grade import current_release
+    from kitlib.grading.release import current_release
 
     (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
     source, release = tmp_path / "source" / "mini", tmp_path / "release" / "mini"

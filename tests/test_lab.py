@@ -90,3 +90,29 @@ def test_lab_command_opens_the_course_map(tmp_path, monkeypatch):
     assert "--allow-root" in lab.lab_command(tmp_path)
     monkeypatch.setattr(lab.os, "geteuid", lambda: 1000)
     assert "--allow-root" not in lab.lab_command(tmp_path)
+
+
+def test_validate_button_uses_the_course_settings(tiny_course, tmp_path, monkeypatch):
+    """nbgrader's Validate handler loads nbgrader_config.py from the server's working folder:
+    kit lab writes one there that loads the course's (300 s per cell, stderr filter), and starts
+    JupyterLab in that folder."""
+    import subprocess
+    import sys
+
+    from kitlib import lab
+
+    workspace = tmp_path / "student"
+    make_workspace(tiny_course, workspace)
+    probe = ("from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler\n"
+             "config = ValidateAssignmentHandler.load_config(None)\n"
+             "print(config.Execute.timeout, config.IgnorePattern.enabled)\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=workspace, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["300", "True"]
+
+    calls = []
+    monkeypatch.setattr(lab, "make_workspace", lambda course, ws: lab.WorkspaceReport(ws))
+    monkeypatch.setattr(lab.subprocess, "call", lambda command, **kwargs: calls.append(kwargs) or 0)
+    args = type("Args", (), {"course": tiny_course, "workspace": workspace, "no_browser": True, "port": None})()
+    assert lab.run_lab(args) == 0
+    assert calls == [{"cwd": workspace}]

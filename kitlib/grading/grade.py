@@ -50,7 +50,7 @@ from pathlib import Path
 import nbformat
 
 from kitlib.grading import sandbox
-from kitlib.grading.release import (ReleaseError, check_course, course_assignments, generate, tool_env,
+from kitlib.grading.release import (ReleaseError, check_course, course_assignments, current_release, generate, tool_env,
                                     BEGIN_HIDDEN, END_HIDDEN)
 from kitlib.grading.sanitize import read_submitted, repair_notebook
 
@@ -147,27 +147,6 @@ def ensure_assignment(course_dir: Path, assignment: str, scratch: Path, worker=N
             except MissingEntry:
                 pass
     return generate(course_dir, assignment, release_dir=scratch / "db-release", db=True, worker=worker)
-
-
-def current_release(course_dir: Path, assignment: str) -> Path | None:
-    """``COURSE/release/<assignment>`` when it is up to date (the blank student versions
-    that ``kit release`` made, newer than every source file and the course config), else None.
-
-    kit grade then repairs submissions against it instead of generating the blank
-    versions again."""
-    source, release = course_dir / "source" / assignment, course_dir / "release" / assignment
-    try:
-        wanted = sorted(p.name for p in source.glob("*.ipynb"))
-        released = sorted(release.glob("*.ipynb"))
-        if not wanted or [p.name for p in released] != wanted:
-            return None
-        inputs = [p for p in source.rglob("*") if p.is_file()] + [course_dir / "nbgrader_config.py"]
-        newest_input = max(p.stat().st_mtime for p in inputs)
-        if min(p.stat().st_mtime for p in released) < newest_input:
-            return None
-    except (OSError, ValueError):
-        return None
-    return release
 
 
 def find_submissions(course_dir: Path, assignment: str) -> list[str]:

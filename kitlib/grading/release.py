@@ -173,6 +173,35 @@ def check_course(course_dir: Path) -> Path:
     return course_dir
 
 
+def current_release(course_dir: Path, assignment: str) -> Path | None:
+    """``COURSE/release/<assignment>`` when it is up to date, else None.
+
+    Up to date: it has the same notebooks as ``source/<assignment>`` and each is newer
+    than every file of the source folder and than the course's ``nbgrader_config.py``.
+    ``kit lab`` releases again when it is not; ``kit grade`` repairs submissions against
+    it instead of generating the blank student versions again.
+
+    Example::
+
+        current_release(Path("course"), "sequential_model")   # Path(".../release/sequential_model") or None
+    """
+    course_dir = Path(course_dir)
+    source, release = course_dir / "source" / assignment, course_dir / "release" / assignment
+    try:
+        wanted = sorted(p.name for p in source.glob("*.ipynb"))
+        released = sorted(release.glob("*.ipynb"))
+        if not wanted or [p.name for p in released] != wanted:
+            return None
+        inputs = [p for p in source.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts]
+        inputs.append(course_dir / "nbgrader_config.py")
+        newest_input = max(p.stat().st_mtime for p in inputs if p.exists())
+        if min(p.stat().st_mtime for p in released) < newest_input:
+            return None
+    except (OSError, ValueError):
+        return None
+    return release
+
+
 def generate(course_dir: Path, assignment: str, release_dir: Path | None = None, db: bool = True,
              worker=None) -> Path:
     """Run ``nbgrader generate_assignment`` for one assignment; returns the release folder.
