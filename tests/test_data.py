@@ -376,6 +376,58 @@ def test_pretrained_without_weights_says_so(monkeypatch, tmp_path, capsys):
     assert model.output_shape == (None, 512)
 
 
+def _random_weights_model(*args, **kwargs):
+    import importlib
+
+    # kitlib.data.pretrained is also the name of the function, so go through the module.
+    return importlib.import_module("kitlib.data.pretrained").random_weights_model(*args, **kwargs)
+
+
+MOBILENET_SMALL = dict(include_top=False, input_shape=(32, 32, 3), alpha=0.25)
+
+
+def test_random_weights_model_matches_keras_weights_none_build():
+    import keras
+
+    keras.backend.clear_session()  # both builds get the same automatic names ("input_layer")
+    model = _random_weights_model("MobileNet", seed=3, **MOBILENET_SMALL)
+    keras.backend.clear_session()
+    reference = keras.applications.MobileNet(weights=None, **MOBILENET_SMALL)
+    assert [layer.name for layer in model.layers] == [layer.name for layer in reference.layers]
+    assert [layer.output.shape for layer in model.layers] == [layer.output.shape for layer in reference.layers]
+    assert [v.path for v in model.variables] == [v.path for v in reference.variables]
+    assert [tuple(v.shape) for v in model.variables] == [tuple(v.shape) for v in reference.variables]
+    assert model.count_params() == reference.count_params()
+    # Random kernels (conv and depthwise) with Keras' variance; zeros/ones initialisers are kept.
+    conv = model.get_layer("conv_pw_13").kernel.numpy()
+    fan_in, fan_out = conv.shape[-2], conv.shape[-1]
+    assert conv.std() == pytest.approx((2 / (fan_in + fan_out)) ** 0.5, rel=0.1)
+    assert model.get_layer("conv_dw_1").kernel.numpy().std() > 0
+    bn = model.get_layer("conv_pw_13_bn")
+    assert np.all(bn.moving_variance.numpy() == 1) and np.all(bn.moving_mean.numpy() == 0)
+    features = model(np.random.default_rng(0).random((2, 32, 32, 3)).astype("float32"))
+    assert np.asarray(features).std() > 0
+
+
+def test_random_weights_model_is_deterministic_with_its_seed():
+    first = _random_weights_model("MobileNet", seed=7, **MOBILENET_SMALL)
+    again = _random_weights_model("MobileNet", seed=7, **MOBILENET_SMALL)
+    other = _random_weights_model("MobileNet", seed=8, **MOBILENET_SMALL)
+    for a, b, c in zip(first.get_weights(), again.get_weights(), other.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    kernels = [(a, c) for a, c in zip(first.get_weights(), other.get_weights()) if a.ndim == 4]
+    assert kernels and all(not np.array_equal(a, c) for a, c in kernels)
+
+
+def test_pretrained_offline_uses_the_light_build(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("KITLIB_OFFLINE", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    model = kd.pretrained("MobileNet", **MOBILENET_SMALL)
+    light = _random_weights_model("MobileNet", **MOBILENET_SMALL)
+    for a, b in zip(model.get_weights(), light.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_pretrained_sees_cached_weights(monkeypatch, tmp_path):
     monkeypatch.setenv("KITLIB_OFFLINE", "1")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
