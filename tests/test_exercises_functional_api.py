@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from exercise_helpers import assert_wrong_records_fail_recheck, recheck as recheck_copy
 
 from kitlib.exercises.functional_api import EXERCISES
 
@@ -209,22 +210,13 @@ def test_checks_accept_other_correct_solutions(exercise_id):
 LIGHT = [e for e in EXERCISES if e.id != "fn08_fc2_embedder"]
 
 
-def _recheck(exercise, subject, directory):
-    """What ``kit grade``'s trusted re-check says about ``subject``: export it, read it back, judge the copy."""
-    from kitlib.grading.answers import decode, encode
-
-    kind = encode(subject, directory, exercise.id)
-    assert kind != "unsupported", f"{exercise.id}: the prepared answer cannot be exported"
-    return exercise.evaluate_prepared(decode(directory, exercise.id), hidden=True)
-
-
 @pytest.mark.parametrize("exercise", LIGHT, ids=lambda e: e.id)
 def test_reference_answer_survives_the_trusted_recheck(exercise, tmp_path):
     """``kit grade`` exports the prepared answer (what prepare() made of it, as grade() does) and re-runs
     the checks on the copy in a fresh process: every reference answer must be exportable and pass there."""
     feedback, subject = exercise._evaluate(_run(exercise.id), hidden=True)
     assert feedback.passed, str(feedback)
-    recheck = _recheck(exercise, subject, tmp_path)
+    recheck = recheck_copy(exercise, subject, tmp_path)
     assert recheck.passed, f"trusted re-check: {recheck}"
 
 
@@ -239,19 +231,7 @@ def test_wrong_answers_records_fail_the_trusted_recheck(exercise_id, tmp_path):
     same message (a wrong answer the probe already refuses leaves no record: grade() exports passes only)."""
     from kitlib.exercises import get
 
-    exercise = get(exercise_id)
-    assert exercise.prepare is not None
-    rechecked = 0
-    for index, (code, fragment) in enumerate(exercise.wrong_answers):
-        feedback, record = exercise._evaluate(_run(exercise_id, code), hidden=True)
-        assert not feedback.passed
-        if record is None:
-            continue
-        recheck = _recheck(exercise, record, tmp_path / str(index))
-        assert recheck.attempted and not recheck.passed, f"wrong answer {index} passed the re-check:\n{code}"
-        assert fragment in str(recheck), f"expected {fragment!r} in the re-check:\n{recheck}"
-        rechecked += 1
-    assert rechecked >= 1, f"{exercise_id}: no wrong answer produced a record to re-check"
+    assert_wrong_records_fail_recheck(get(exercise_id), lambda code: _run(exercise_id, code), tmp_path)
 
 
 def test_probe_records_pass_verify_in_a_fresh_process(tmp_path):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from exercise_helpers import assert_wrong_records_fail_recheck, recheck as recheck_copy
 
 from kitlib.exercises import ExerciseNotPassed, grade
 from kitlib.exercises.sequential_model import EXERCISES
@@ -201,15 +202,6 @@ def test_checks_accept_other_correct_solutions():
     assert get("seq02_new_head").evaluate(head, hidden=True).passed
 
 
-def _recheck(exercise, subject, directory):
-    """What ``kit grade``'s trusted re-check says about ``subject``: export it, read it back, judge the copy."""
-    from kitlib.grading.answers import decode, encode
-
-    kind = encode(subject, directory, exercise.id)
-    assert kind != "unsupported", f"{exercise.id}: the prepared answer cannot be exported"
-    return exercise.evaluate_prepared(decode(directory, exercise.id), hidden=True)
-
-
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
 def test_reference_answer_survives_the_trusted_recheck(exercise, tmp_path):
     """``kit grade`` exports each graded answer as prepare() made it (as grade() does) and re-runs the
@@ -218,7 +210,7 @@ def test_reference_answer_survives_the_trusted_recheck(exercise, tmp_path):
     namespace = _context(exercise.id, setup, fresh=exercise.id in MUTATING)
     feedback, subject = exercise._evaluate(_run(answer, var, namespace), hidden=True)
     assert feedback.passed, str(feedback)
-    recheck = _recheck(exercise, subject, tmp_path)
+    recheck = recheck_copy(exercise, subject, tmp_path)
     assert recheck.passed, f"trusted re-check: {recheck}"
 
 
@@ -228,18 +220,10 @@ def test_wrong_answers_records_fail_the_trusted_recheck(exercise_id, tmp_path):
     same message (a wrong answer that prepare() already refuses leaves no record)."""
     from kitlib.exercises import get
 
-    exercise = get(exercise_id)
-    assert exercise.prepare is not None
     answer, var, setup = _cells(exercise_id)
-    rechecked = 0
-    for index, (code, fragment) in enumerate(exercise.wrong_answers):
+
+    def answer_for(code):
         student = SOLUTION.sub("# YOUR CODE HERE", answer).replace("# YOUR CODE HERE", code)
-        feedback, record = exercise._evaluate(_run(student, var, _context(exercise_id, setup)), hidden=True)
-        assert not feedback.passed
-        if record is None:
-            continue
-        recheck = _recheck(exercise, record, tmp_path / str(index))
-        assert recheck.attempted and not recheck.passed, f"wrong answer {index} passed the re-check:\n{code}"
-        assert fragment in str(recheck), f"expected {fragment!r} in the re-check:\n{recheck}"
-        rechecked += 1
-    assert rechecked >= 1, f"{exercise_id}: no wrong answer produced a record to re-check"
+        return _run(student, var, _context(exercise_id, setup))
+
+    assert_wrong_records_fail_recheck(get(exercise_id), answer_for, tmp_path)
