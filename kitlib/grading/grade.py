@@ -18,7 +18,8 @@ trusted nbgrader worker process, :mod:`kitlib.grading.worker`):
    to it over Unix sockets. Per-cell limit: ``Execute.timeout`` of the course;
    per-submission limit: ``--timeout``.
 4. Points of grade cells are confirmed by a trusted re-check of the recorded
-   answers in a fresh process (:mod:`kitlib.grading.verify`), so that
+   answers outside the kernel (:mod:`kitlib.grading.verify`: a warm server per
+   slot, a fresh forked child per submission), so that
    monkeypatching kitlib inside the notebook earns nothing.
 5. The teacher process alone writes the course gradebook (scores copied from
    the scratch gradebook with nbgrader's API) and ``autograded/``; then
@@ -302,20 +303,7 @@ class SubmissionGrader:
                                                    float(grade.auto_score or 0), bool(grade.needs_manual_grade)))
         return bool(result.cells)
 
-    def _recheck_once(self, verify_dir: Path, ids: list[str]) -> dict:
-        """The re-check in a new process (when no warm :class:`Verifier` is at hand)."""
-        command = [sys.executable, "-m", "kitlib.grading.verify", str(verify_dir), *ids]
-        if self.use_bwrap:
-            command = sandbox.tool_sandbox_prefix(verify_dir, sandbox.hidden_paths(self.course_dir, self.scratch_root)) + command
-        try:
-            out = subprocess.run(command, capture_output=True, text=True, timeout=600, env=tool_env(),
-                                 preexec_fn=sandbox.limit_tool_process(self.limits))
-            return json.loads(out.stdout.strip().splitlines()[-1])
-        except Exception as error:
-            return {eid: {"status": "error", "message": f"re-check did not run ({type(error).__name__})"}
-                    for eid in ids}
-
-    def recheck(self, result: SubmissionResult, verifier: "Verifier | None" = None) -> None:
+    def recheck(self, result: SubmissionResult, verifier: "Verifier") -> None:
         """Withdraw points that the trusted re-check does not confirm.
 
         - re-check passed: the points stay;
@@ -334,10 +322,7 @@ class SubmissionGrader:
             shutil.copytree(answers, verify_dir, symlinks=True, dirs_exist_ok=True)  # links stay links
         else:
             verify_dir.mkdir(exist_ok=True)
-        if verifier is not None:
-            verdicts = verifier.check(verify_dir, sorted(passed))
-        else:
-            verdicts = self._recheck_once(verify_dir, sorted(passed))
+        verdicts = verifier.check(verify_dir, sorted(passed))
         for eid, cell in passed.items():
             verdict = verdicts.get(eid, {"status": "failed", "message": "no verdict"})
             if verdict["status"] == "passed":
@@ -365,7 +350,7 @@ class SubmissionGrader:
                     result.cells.append(CellResult(nb.name, cell.name, float(cell.max_score), 0.0,
                                                    cell_type_manual(cell)))
 
-    def run(self, worker: "Worker", verifier: "Verifier | None" = None) -> SubmissionResult:
+    def run(self, worker: "Worker", verifier: "Verifier") -> SubmissionResult:
         """Grade the submission; never raises (problems become notes and zero points)."""
         result = SubmissionResult(self.student, self.assignment)
         start = time.monotonic()
@@ -524,16 +509,15 @@ class Slot:
     """What one job slot keeps warm between submissions: an nbgrader worker and a re-check server."""
 
     worker: Worker
-    verifier: Verifier | None = None
+    verifier: Verifier
 
     def spawn(self) -> "Slot":
         self.worker.spawn()
-        if self.verifier is not None:
-            self.verifier.spawn()
+        self.verifier.spawn()
         return self
 
     def helpers(self) -> list[Worker]:
-        return [self.worker] + ([self.verifier] if self.verifier is not None else [])
+        return [self.worker, self.verifier]
 
 
 def close_all(slots: list[Slot]) -> None:
@@ -728,8 +712,7 @@ def write_outputs(course_dir: Path, results: list[SubmissionResult], isolation: 
     graded = sorted({r.assignment for r in results})
     workers = [slot.worker for slot in slots] or [Worker()]
     for slot in slots:
-        if slot.verifier is not None:
-            slot.verifier.close()  # its memory is better spent on nbgrader now
+        slot.verifier.close()  # its memory is better spent on nbgrader now
     failure: list[BaseException] = []
 
     def nbgrader_outputs() -> None:
