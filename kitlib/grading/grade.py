@@ -83,7 +83,6 @@ class SubmissionResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     executed: bool = False  # False: zero grades given without running (broken beyond repair)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (prepare, autograde, recheck)
 
     @property
     def score(self) -> float:
@@ -354,26 +353,16 @@ class SubmissionGrader:
         """Grade the submission; never raises (problems become notes and zero points)."""
         result = SubmissionResult(self.student, self.assignment)
         start = time.monotonic()
-        def lap(phase: str) -> None:
-            now = time.monotonic()
-            result.timings[phase] = round(now - lap.last, 3)
-            lap.last = now
-
-        lap.last = start
         try:
             self.prepare(result)
-            lap("prepare")
             completed = self.autograde(result, worker)
-            lap("autograde")
             if completed is not None and self.read_scores(result):
                 result.executed = True
                 if completed.returncode != 0:
                     result.notes.append(explain_failure(completed.stdout))
                 for path in sorted((self.work / "autograded" / self.student / self.assignment).glob("*.ipynb")):
                     result.notes += notebook_problems(path)
-                lap("scores")
                 self.recheck(result, verifier)
-                lap("recheck")
             else:
                 if completed is not None:
                     result.notes.append(explain_failure(completed.stdout))
