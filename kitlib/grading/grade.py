@@ -108,6 +108,24 @@ def _prepare_assignment(course: Course, assignment: str, prep: Path, worker: Wor
     return AssignmentBundle.from_course(course, assignment, blank, db)
 
 
+def _collect(course: Course, student: str, assignment: str) -> Submission:
+    """The intake, which never raises: a submission that cannot be read is graded as not attempted."""
+    try:
+        return Submission.collect(course, student, assignment)
+    except Exception as error:  # noqa: BLE001 - one student's files must not stop the class
+        return Submission(student, assignment, {}, (f"the submission could not be read ({type(error).__name__}: "
+                                                     f"{error}); graded as not attempted",))
+
+
+def _isolation_summary(limits: sandbox.Limits) -> tuple[str, list[str]]:
+    """(one line for the report, the lines kit grade prints first)."""
+    lines = []
+    for area, status, detail, fix in sandbox.findings():
+        lines.append(("" if status == "ok" else "WARNING: ") + detail + (f". Fix: {fix}" if fix else ""))
+    lines.append("limits: " + "; ".join(limits.describe()))
+    return " | ".join(lines), lines
+
+
 def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: int | None = None,
                  timeout: float | None = None, limits: sandbox.Limits | None = None,
                  outputs: bool = True) -> GradeSummary:
@@ -125,21 +143,25 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         raise GradingError("--timeout must be a positive number of seconds")
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     limits = limits or sandbox.Limits(cpu_seconds=int(timeout) + 5)
-    ok, message, fix = sandbox.availability()
-    isolation = message if ok else f"WARNING: {message}. Fix: {fix}"
-    print(f"kit grade: {isolation}", flush=True)
+    ok = sandbox.availability()[0]
+    isolation, lines = _isolation_summary(limits)
+    for line in lines:
+        print(f"kit grade: {line}", flush=True)
 
     scratch_root = Path(tempfile.mkdtemp(prefix="kit-grade-"))
+    scratch_root.chmod(0o711)  # sandbox uids may pass through (to their own box only, without bubblewrap)
     keep = os.environ.get("KIT_GRADE_KEEP_SCRATCH") is not None
-    options = GradingOptions(timeout=timeout, limits=limits, use_bwrap=ok,
-                             hide=tuple(sandbox.hidden_paths(course_dir, scratch_root)))
+    options = GradingOptions(timeout=timeout, limits=limits, use_bwrap=ok)
+    support = sandbox.cgroup_support()
+    run_cgroup = support.create_run(f"kit-grade-{os.getpid()}") if support.ok else None
     results: list[SubmissionResult] = []
     slots: list[Slot] = []
     try:
         submissions = {assignment: course.students(assignment) for assignment in wanted}
         total = sum(len(students) for students in submissions.values())
         # Start every slot's helpers now: their imports overlap with the set-up below.
-        slots = [Slot.start(scratch_root, options) for _ in range(max(1, min(jobs, total)))]
+        slots = [Slot.start(scratch_root, options, index, run_cgroup.to_plain() if run_cgroup else None)
+                 for index in range(max(1, min(jobs, total)))]
         tasks: list[tuple[str, str, AssignmentBundle]] = []
         for assignment in wanted:
             students = submissions[assignment]
@@ -166,14 +188,14 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
             if not hasattr(local, "slot"):
                 local.slot = spare.pop()
             student, assignment, bundle = task
-            submission = Submission.collect(course, student, assignment)
-            return grade_submission(submission, bundle, local.slot, scratch_root, options, keep_scratch=keep)
+            return grade_submission(_collect(course, student, assignment), bundle, local.slot, scratch_root,
+                                    options, keep_scratch=keep)
 
         with ThreadPoolExecutor(max_workers=len(slots)) as pool:
             futures = [pool.submit(run, task) for task in tasks]
             for future in as_completed(futures):
                 result = future.result()
-                writer.merge(result)
+                writer.record(result)
                 results.append(result)
                 progress.update(result)
                 for note in result.notes:
@@ -183,6 +205,8 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
             write_outputs(course, results, isolation, slots)
     finally:
         close_all([helper for slot in slots for helper in slot.helpers()])
+        if run_cgroup is not None:
+            run_cgroup.remove()
         if not keep:
             shutil.rmtree(scratch_root, ignore_errors=True)
     return GradeSummary(course_dir, wanted, results, isolation, time.monotonic() - started)
@@ -190,7 +214,8 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
 
 def write_outputs(course: Course, results: list[SubmissionResult], isolation: str, slots: list[Slot]) -> None:
     """grades.csv and feedback (nbgrader, in the warm workers, in a background thread)
-    while this thread draws the reports."""
+    while this thread draws the reports; a student whose feedback was refused or failed gets a
+    report line (the reports of those assignments are drawn again) and the others keep theirs."""
     from kitlib.grading import feedback as feedback_mod
     from kitlib.grading import report as report_mod
 
@@ -199,23 +224,43 @@ def write_outputs(course: Course, results: list[SubmissionResult], isolation: st
     for slot in slots:
         slot.verifier.close()  # its memory is better spent on nbgrader now
     failure: list[BaseException] = []
+    problems: dict[tuple[str, str], list[str]] = {}
 
     def nbgrader_outputs() -> None:
         try:
-            export_csv(course, workers[0])
             for assignment in graded:
-                feedback_mod.generate_feedback(course.root, assignment, workers[0])
+                students = [r.student for r in results if r.assignment == assignment]
+                try:
+                    found = feedback_mod.generate_feedback(course.root, assignment, workers[0], students=students)
+                except Exception as error:  # noqa: BLE001 - feedback is per student; say so for all
+                    found = {s: [f"no feedback was generated ({type(error).__name__}: {error})"] for s in students}
+                for student, notes in found.items():
+                    problems.setdefault((assignment, student), []).extend(notes)
+            export_csv(course, workers[0])
         except BaseException as error:  # re-raised in the calling thread
             failure.append(error)
+
+    def draw(assignment: str) -> None:
+        report_mod.write_report(course.root, assignment, [r for r in results if r.assignment == assignment],
+                                isolation)
 
     background = threading.Thread(target=nbgrader_outputs, name="kit-grade-outputs")
     background.start()
     try:
         for assignment in graded:
-            report_mod.write_report(course.root, assignment, [r for r in results if r.assignment == assignment],
-                                    isolation)
+            draw(assignment)
     finally:
         background.join()
+    again = set()
+    for result in results:
+        notes = problems.get((result.assignment, result.student))
+        if notes:
+            result.notes += notes
+            again.add(result.assignment)
+            for note in notes:
+                print(f"kit grade: {result.student}/{result.assignment}: {note}", flush=True)
+    for assignment in sorted(again):
+        draw(assignment)
     if failure:
         raise failure[0]
 
