@@ -568,3 +568,57 @@ def test_gallery_time_is_recorded(gallery, artifacts_dir):
     out.write_text(json.dumps({"submissions": len(gallery["students"]), "seconds": round(gallery["seconds"], 1),
                                "command": "kit grade --jobs 2 --timeout 120"}, indent=1))
     assert gallery["seconds"] > 0
+
+
+# --------------------------------------------------------------------- where the mechanisms are missing
+
+@pytest.fixture(scope="module")
+def degraded(tmp_path_factory, monkeypatch_module):
+    """kit grade without bubblewrap and without cgroups: limits, the slot's uid, outputs caps only."""
+    import functools
+
+    from kitlib.grading import grade as grade_mod
+    from kitlib.grading import cgroups
+
+    for key, value in kit_env().items():
+        monkeypatch_module.setenv(key, value)
+    monkeypatch_module.setattr(sandbox, "availability", functools.lru_cache(maxsize=1)(
+        lambda: (False, "bubblewrap disabled for this test", "sudo apt-get install -y bubblewrap")))
+    monkeypatch_module.setattr(sandbox, "cgroup_support", lambda: cgroups.CgroupSupport(
+        None, {}, "cgroups disabled for this test", "enable them"))
+    tmp = tmp_path_factory.mktemp("degraded")
+    course = tmp / "course"
+    shutil.copytree(FIXTURES / "mini_course", course)
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text().replace("timeout = 20", "timeout = 8"))
+    assert kit("release", "--course", str(course)).returncode == 0
+    released = nbformat.read(str(course / "release" / "mini" / "mini.ipynb"), as_version=4)
+    subs = attacks(released, course, tmp, course / "submitted" / "honest_a" / "mini" / "mini.ipynb")
+    chosen = {"honest_a": solved(released), "honest_b": solved(released), "outlive": subs["outlive"]["nb"],
+              "bomb_fork": subs["bomb_fork"]["nb"]}
+    for student, nb in chosen.items():
+        folder = course / "submitted" / student / "mini"
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / "mini.ipynb"))
+    summary = grade_mod.grade_course(course, ["mini"], jobs=2, timeout=120,
+                                     limits=sandbox.Limits(cpu_seconds=125, memory_mb=2048, processes=PROCESSES))
+    time.sleep(0.5)
+    return {"summary": summary, "course": course, "survivors": processes_with(MARKER)}
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    patcher = pytest.MonkeyPatch()
+    yield patcher
+    patcher.undo()
+
+
+def test_without_bubblewrap_or_cgroups_kit_grade_says_so_and_still_grades(degraded):
+    summary = degraded["summary"]
+    assert "WARNING" in summary.isolation and "chmod -R go-rwx" in summary.isolation
+    results = {r.student: r for r in summary.results}
+    assert results["honest_a"].score == 5 and results["honest_b"].score == 5
+    assert not results["honest_a"].notes and not results["honest_b"].notes
+    assert any("still running" in note for note in results["outlive"].notes)
+    assert results["outlive"].score == 5
+    assert degraded["survivors"] == []  # without a PID namespace: the slot's uid is killed out

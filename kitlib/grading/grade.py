@@ -122,7 +122,7 @@ def _isolation_summary(limits: sandbox.Limits) -> tuple[str, list[str]]:
     lines = []
     for area, status, detail, fix in sandbox.findings():
         lines.append(("" if status == "ok" else "WARNING: ") + detail + (f". Fix: {fix}" if fix else ""))
-    lines.append("limits: " + "; ".join(limits.describe()))
+    lines.append("limits: " + "; ".join(limits.describe(sandbox.availability()[0], sandbox.cgroup_support().ok)))
     return " | ".join(lines), lines
 
 

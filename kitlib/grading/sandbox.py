@@ -95,13 +95,16 @@ class Limits:
     output_cell_mb: int = 4
     output_total_mb: int = 32
 
-    def describe(self) -> list[str]:
+    def describe(self, sandboxed: bool = True, cgroups: bool = True) -> list[str]:
         """One phrase per limit, for the report and the instructor guide."""
-        return [f"memory {self.memory_mb} MB per submission (its files in memory included)",
-                f"{self.processes} processes and threads per submission",
-                f"{self.cpu_seconds} s of CPU per process",
-                f"working space {self.disk_mb} MB (answers {self.answers_mb} MB apart), /dev/shm {self.shm_mb} MB, "
-                f"files up to {self.file_mb} MB",
+        memory = (f"memory {self.memory_mb} MB per submission (its files in memory included)" if cgroups
+                  else f"memory {self.memory_mb} MB of address space per process")
+        processes = (f"{self.processes} processes and threads per submission" if cgroups
+                     else f"{self.processes} processes and threads per job slot's uid")
+        space = (f"working space {self.disk_mb} MB (answers {self.answers_mb} MB apart), /dev/shm {self.shm_mb} MB, "
+                 f"files up to {self.file_mb} MB" if sandboxed
+                 else f"files up to {self.file_mb} MB each (no limit on the working space without bubblewrap)")
+        return [memory, processes, f"{self.cpu_seconds} s of CPU per process", space,
                 f"outputs kept: {self.output_cell_mb} MB per cell, {self.output_total_mb} MB per notebook"]
 
 
@@ -164,23 +167,28 @@ def cgroup_support():
 
 
 def findings() -> list[tuple[str, str, str, str]]:
-    """(area, "ok" | "warn", detail, fix) for each isolation mechanism: ``kit doctor``'s lines."""
+    """(area, "ok" | "warn", detail, fix) for each isolation mechanism: ``kit doctor``'s lines,
+    and the first lines ``kit grade`` prints (and puts in its reports)."""
     ok, message, fix = availability()
-    rows = [("grading isolation", "ok" if ok else "warn", message, fix)]
+    who = "the job slot's own unprivileged uid" if _is_root() else "your own user"
+    if ok:
+        rows = [("grading isolation", "ok", message, "")]
+    else:
+        rows = [("grading isolation", "warn",
+                 f"{message}. kit grade still grades, but student code then runs on this machine's file system as "
+                 f"{who}, with resource limits only: it can read every file that user may read (a course folder "
+                 "readable by others included), use the network and see other processes",
+                 f"{fix}; until then keep the course folder private: chmod -R go-rwx COURSE")]
     support = cgroup_support()
     if support.ok:
-        rows.append(("grading limits", "ok", f"{support.message}: memory (tmpfs included) and processes are "
-                     "counted per submission", ""))
+        rows.append(("grading limits", "ok", f"{support.message}: memory (its in-memory files included) and "
+                     "processes are counted per submission", ""))
     else:
-        rows.append(("grading limits", "warn", f"{support.message}: memory and process limits fall back to per "
-                     "process (memory) and per job slot's uid (processes" + ("" if _is_root() else
-                     ", not available without root") + "); a fork or memory bomb split across processes "
-                     "may slow the other submissions graded at the same time", support.fix))
-    if not _is_root():
-        rows.append(("grading user", "ok" if ok else "warn",
-                     "grading as a normal user: student code runs as that user in a user namespace"
-                     if ok else "grading as a normal user without bubblewrap: student code runs as that user, "
-                     "with the files that user can read", "" if ok else fix))
+        fallback = ("per process (memory) and per job slot's uid (processes)" if _is_root()
+                    else "per process (memory); no process limit without root")
+        rows.append(("grading limits", "warn", f"{support.message}: limits fall back to {fallback}; a fork or "
+                     "memory bomb split across processes may slow the submissions graded at the same time",
+                     support.fix))
     return rows
 
 
