@@ -52,10 +52,27 @@ class CgroupSupport:
     def ok(self) -> bool:
         return self.version is not None
 
+    def remove_stale(self, prefix: str = "kit-grade-") -> list[str]:
+        """Remove the run cgroups of earlier runs whose process is gone (killed before it could clean up)."""
+        removed = []
+        for parent in set(self.parents.values()):
+            try:
+                children = list(parent.iterdir())
+            except OSError:
+                continue
+            for child in children:
+                pid = child.name[len(prefix):]
+                if child.is_dir() and child.name.startswith(prefix) and pid.isdigit() and \
+                        not Path(f"/proc/{pid}").exists():
+                    RunCgroup(self.version, {c: p / child.name for c, p in self.parents.items()}).remove()
+                    removed.append(child.name)
+        return removed
+
     def create_run(self, name: str) -> "RunCgroup | None":
         """The run's parent cgroup(s) under the grader's own; None when they cannot be made."""
         if not self.ok:
             return None
+        self.remove_stale()
         if self.version == "v2":
             parent = self.parents["memory"]
             if not _v2_enable(parent):
