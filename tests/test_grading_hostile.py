@@ -172,6 +172,17 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[
         "            time.sleep(0.01)\n"
         "time.sleep(3)\n"
         + SUM_OK)
+    cpu_bomb = (
+        "import os, time\n"
+        "for _ in range(48):\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        end = time.time() + 60\n"
+        "        while time.time() < end:\n"
+        "            pass\n"
+        "        os._exit(0)\n"
+        "time.sleep(6)\n"
+        + SUM_OK)
     memory_bomb = (
         "import os, time\n"
         "children = []\n"
@@ -245,7 +256,9 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[
     add("shadow_modules", solved(released, sum_code="total = 4", words_code="words = ['z', 'a']"), shadow_files)
     # processes that outlive the notebook (and try to kill the grader)
     add("outlive", solved(released, sum_code=outlive))
-    # fork and memory bombs split across processes, each next to an honest student graded at the same time
+    # CPU, fork and memory bombs split across processes, each next to an honest student graded at the same time
+    add("bomb_cpu", solved(released, sum_code=cpu_bomb, extra_cells=["import time\ntime.sleep(6)"] * 3))
+    add("bomb_cpu_peer", solved(released))
     add("bomb_fork", solved(released, sum_code=fork_bomb))
     add("bomb_fork_peer", solved(released))
     add("bomb_memory", solved(released, sum_code=memory_bomb))
@@ -292,7 +305,7 @@ def _huge(path: Path, size: int) -> None:
         handle.truncate(size)
 
 
-HONEST = ["honest_a", "honest_m", "honest_z", "bomb_fork_peer", "bomb_memory_peer"]
+HONEST = ["honest_a", "honest_m", "honest_z", "bomb_cpu_peer", "bomb_fork_peer", "bomb_memory_peer"]
 
 # student -> (expected score, words that must be in one of its report lines)
 EXPECTED = {
@@ -305,6 +318,7 @@ EXPECTED = {
     "runtime_links": (2, "points withdrawn"),
     "shadow_modules": (0, "has the name of the Python module"),
     "outlive": (5, "still running"),
+    "bomb_cpu": (None, "still running"),
     "bomb_fork": (None, "process limit"),
     "bomb_memory": (None, "memory limit"),
     "flood_bytes": (5, "truncated"),

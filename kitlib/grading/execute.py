@@ -80,7 +80,7 @@ class SandboxKernelManager(AsyncKernelManager):
                 plan["cgroup_procs"] = kit["cgroup"].procs_files
             except OSError as error:
                 kit["notes"].append(f"no cgroup for this submission ({error.strerror}): per-process limits only")
-            safefs.write_json_atomic(kit["path"], plan)
+        safefs.write_json_atomic(kit["path"], plan)  # what the launcher will read
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):

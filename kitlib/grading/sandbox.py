@@ -181,8 +181,9 @@ def findings() -> list[tuple[str, str, str, str]]:
                  f"{fix}; until then keep the course folder private: chmod -R go-rwx COURSE")]
     support = cgroup_support()
     if support.ok:
+        cpu = ", and each gets an equal share of the CPUs" if "cpu" in support.parents else ""
         rows.append(("grading limits", "ok", f"{support.message}: memory (its in-memory files included) and "
-                     "processes are counted per submission", ""))
+                     f"processes are counted per submission{cpu}", ""))
     else:
         fallback = ("per process (memory) and per job slot's uid (processes)" if _is_root()
                     else "per process (memory); no process limit without root")
