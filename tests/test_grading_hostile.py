@@ -57,8 +57,13 @@ PROCESSES = 96
 DISK_MB = 192
 
 
+CACHES: dict[str, Path] = {}  # KITLIB_DATA_DIR / KERAS_HOME of the gallery's runs (test-owned copies)
+
+
 def kit_env() -> dict:
     env = dict(os.environ)
+    for name, path in CACHES.items():
+        env[name] = str(path)
     env["KIT_EXERCISE_MODULES"] = "mini_exercises"
     env["PYTHONPATH"] = str(FIXTURES) + os.pathsep + env.get("PYTHONPATH", "")
     env["PATH"] = str(Path(PY).parent) + os.pathsep + env.get("PATH", "")
@@ -130,6 +135,11 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[
         "for host, port in (('127.0.0.1', 22), ('10.0.0.1', 80), ('pypi.org', 443)):\n"
         "    try:\n"
         "        socket.create_connection((host, port), timeout=1); reached.append(f'{host}:{port}')\n"
+        "    except OSError: pass\n"
+        "for var, name in (('KITLIB_DATA_DIR', 'mnist-substitute-v4.npz'), ('KERAS_HOME', 'keras.json')):\n"
+        "    try:\n"
+        "        open(os.path.join(os.environ.get(var, '/nonexistent'), name), 'wb').write(b'poisoned')\n"
+        "        reached.append('wrote ' + var)\n"
         "    except OSError: pass\n"
         "print('FOUND' if found else 'NOTHING-FOUND', found, 'REACHED' if reached else 'NOTHING-REACHED', reached)\n"
         + SUM_OK)
@@ -375,8 +385,6 @@ def gradebook_snapshot(db: Path) -> dict:
 
 
 def snapshot(course: Path, private: Path) -> dict:
-    from kitlib.data.cache import keras_home_candidates, kitlib_data_dir
-
     return {
         "source": tree_hash(course / "source"),
         "release": tree_hash(course / "release"),
@@ -386,8 +394,8 @@ def snapshot(course: Path, private: Path) -> dict:
         "private": tree_hash(private),
         "kitlib": tree_hash(ROOT / "kitlib"),
         "fixtures": tree_hash(FIXTURES),
-        "kitlib_cache": tree_hash(kitlib_data_dir()),
-        "keras_cache": tree_hash(keras_home_candidates()[0]),
+        "kitlib_cache": tree_hash(CACHES["KITLIB_DATA_DIR"]),
+        "keras_cache": tree_hash(CACHES["KERAS_HOME"]),
         "gradebook": gradebook_snapshot(course / "gradebook.db"),
     }
 
@@ -426,6 +434,13 @@ def cgroups_left() -> list[str]:
 @pytest.fixture(scope="module")
 def gallery(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
+    # The kit's caches for this run: copies the test owns (the sandbox mounts them read-only), so that
+    # their hashes cannot change through another test filling the real caches at the same time.
+    for name, sub in (("KITLIB_DATA_DIR", "kitlib_cache"), ("KERAS_HOME", "keras_home")):
+        CACHES[name] = tmp / sub
+        CACHES[name].mkdir()
+    (CACHES["KITLIB_DATA_DIR"] / "mnist-substitute-v4.npz").write_bytes(os.urandom(4096))
+    (CACHES["KERAS_HOME"] / "keras.json").write_text('{"backend": "tensorflow"}')
     course = tmp / "course"
     shutil.copytree(FIXTURES / "mini_course", course)
     config = course / "nbgrader_config.py"
