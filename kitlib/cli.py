@@ -11,17 +11,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-
-def default_course_dir() -> Path:
-    """The repository's ``course/`` (or $KIT_COURSE)."""
-    env = os.environ.get("KIT_COURSE")
-    if env:
-        return Path(env).resolve()
-    return (Path(__file__).resolve().parent.parent / "course").resolve()
+from kitlib.grading.course import default_course_dir
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -233,15 +233,17 @@ def check_isolation() -> list[Finding]:
 
 
 def check_course(course_dir: Path | None) -> list[Finding]:
-    from kitlib.cli import default_course_dir
-    from kitlib.lab import assignments
+    from kitlib.grading.course import Course, CourseError, default_course_dir
 
-    course = Path(course_dir) if course_dir else default_course_dir()
-    if not (course / "nbgrader_config.py").is_file():
-        return [Finding("course", "fail", f"no nbgrader course at {course}",
+    try:
+        course = Course.open(Path(course_dir) if course_dir else default_course_dir())
+    except CourseError:
+        where = Path(course_dir) if course_dir else default_course_dir()
+        return [Finding("course", "fail", f"no nbgrader course at {where}",
                         "run from the kit's repository, or pass --course DIR")]
-    names = assignments(course)
-    count = sum(len(list((course / "source" / n).glob("*.ipynb"))) for n in names)
+    names = course.assignments()
+    count = sum(len(course.source_notebooks(n)) for n in names)
+    course = course.root
     if not names:
         return [Finding("course", "fail", f"{course}/source holds no assignment", "git checkout course/source")]
     return [Finding("course", "ok", f"{course}: {', '.join(names)} ({count} notebooks)")]

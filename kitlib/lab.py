@@ -20,6 +20,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kitlib.grading.course import Course
+
 COURSE_MAP = "START_HERE.md"
 
 GUIDES = {
@@ -48,12 +50,7 @@ def assignments(course_dir: Path) -> list[str]:
 
     The two guides come in the order they are taught (``GUIDES``); other assignments follow by name.
     """
-    source = Path(course_dir) / "source"
-    if not source.is_dir():
-        return []
-    names = [p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))]
-    order = list(GUIDES)
-    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
+    return Course(Path(course_dir)).assignments(order=GUIDES)
 
 
 def notebook_title(path: Path) -> str:

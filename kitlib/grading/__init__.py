@@ -1,8 +1,14 @@
 """Grading on top of nbgrader: ``kit release`` and ``kit grade``.
 
+- :mod:`kitlib.grading.course`: the course folder (assignments, paths, config, gradebook URL).
+- :mod:`kitlib.grading.notebook`: hidden-test / solution markers, regions, cell helpers.
 - :mod:`kitlib.grading.release`: student versions, verified free of solutions and hidden tests.
-- :mod:`kitlib.grading.grade`: parallel, isolated autograding merged into one gradebook.
+- :mod:`kitlib.grading.sanitize`: repairs what students predictably break in a notebook.
+- :mod:`kitlib.grading.submission`: grading ONE submission (the unit a cluster worker runs).
+- :mod:`kitlib.grading.gradebook`: the only writer of ``gradebook.db`` and ``autograded/``.
+- :mod:`kitlib.grading.grade`: ``kit grade``, orchestration only.
 - :mod:`kitlib.grading.sandbox`: bubblewrap + resource limits around the student's kernel.
+- :mod:`kitlib.grading.worker`, :mod:`kitlib.grading.verify`: the warm helper processes (both ends).
 - :mod:`kitlib.grading.feedback`: feedback HTML without hidden tests.
 - :mod:`kitlib.grading.report`: the teacher's per-assignment report.
 """

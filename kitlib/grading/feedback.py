@@ -17,15 +17,9 @@ from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
 
-from kitlib.grading.release import BEGIN_HIDDEN, END_HIDDEN, regions, strip_regions
-
-
-def hidden_lines(source: str) -> list[str]:
-    """Non-trivial lines inside the hidden-test regions of ``source``."""
-    lines = []
-    for region in regions(source, BEGIN_HIDDEN, END_HIDDEN):
-        lines += [l.strip() for l in region.splitlines() if l.strip() and not l.strip().startswith("#")]
-    return lines
+from kitlib.grading.course import Course
+from kitlib.grading.notebook import BEGIN_HIDDEN, END_HIDDEN, hidden_lines, strip_regions  # noqa: F401
+from kitlib.grading.worker import run_app_output
 
 
 class HideHiddenTests(Preprocessor):
@@ -55,12 +49,10 @@ class HideHiddenTests(Preprocessor):
 
 def generate_feedback(course_dir: Path, assignment: str, worker=None) -> list[Path]:
     """Feedback HTML for every graded student of ``assignment``; returns the files."""
-    from kitlib.grading.grade import course_args, run_app_output
-
     course_dir = Path(course_dir)
     preprocessors = ('["nbgrader.preprocessors.GetGrades", "kitlib.grading.feedback.HideHiddenTests", '
                      '"nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]')
-    argv = [assignment, "--force", *course_args(course_dir), f"--GenerateFeedback.preprocessors={preprocessors}"]
+    argv = [assignment, "--force", *Course(course_dir).nbgrader_args(), f"--GenerateFeedback.preprocessors={preprocessors}"]
     rc, text = run_app_output(worker, "generate_feedback", argv, course_dir, course_dir / ".kit-feedback.log")
     files = sorted((course_dir / "feedback").glob(f"*/{assignment}/*.html"))
     if rc != 0:

@@ -15,21 +15,20 @@ Example::
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-BEGIN_SOLUTION = "### BEGIN SOLUTION"
-END_SOLUTION = "### END SOLUTION"
-BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
-END_HIDDEN = "### END HIDDEN TESTS"
-_MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
+from kitlib.grading.course import Course, CourseError, current_release  # noqa: F401 - current_release: callers' name
+from kitlib.grading.notebook import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, MARKERS,  # noqa: F401
+                                     cell_source, regions, strip_regions)
+from kitlib.grading.worker import run_app_output, tool_env
+
+_MARKERS = MARKERS
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(CourseError):
     """The teacher's course cannot be released as it is (message says why and what to do)."""
 
 
@@ -44,48 +43,6 @@ class Leak:
 
     def __str__(self) -> str:
         return f"{self.notebook}, cell {self.cell}: {self.kind} text survived: {self.text!r}"
-
-
-def cell_source(cell: dict) -> str:
-    """A cell's source as one string (nbformat allows a list of lines)."""
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def regions(source: str, begin: str, end: str) -> list[str]:
-    """The text between ``begin`` and ``end`` marker lines (markers excluded).
-
-    Example:
-        >>> regions("a\\n### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION\\n", BEGIN_SOLUTION, END_SOLUTION)
-        ['x = 1']
-    """
-    found, inside, current = [], False, []
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped.startswith(begin):
-            inside, current = True, []
-        elif stripped.startswith(end) and inside:
-            inside = False
-            found.append("\n".join(current))
-        elif inside:
-            current.append(line)
-    if inside:
-        found.append("\n".join(current))
-    return found
-
-
-def strip_regions(source: str, begin: str, end: str) -> str:
-    """``source`` without the marked regions (and without the marker lines)."""
-    out, inside = [], False
-    for line in source.splitlines(keepends=True):
-        stripped = line.strip()
-        if stripped.startswith(begin):
-            inside = True
-        elif stripped.startswith(end) and inside:
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "".join(out)
 
 
 def protected_lines(source_cell: dict) -> list[tuple[str, str]]:
@@ -138,68 +95,21 @@ def find_leaks(source_nb: dict, released_nb: dict, name: str) -> list[Leak]:
 
 def _nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess:
     """Run the stock nbgrader CLI of this Python, from the course folder."""
-    from kitlib.grading.grade import course_args
-
-    command = [sys.executable, "-m", "nbgrader", *args, *course_args(course_dir)]
+    command = [sys.executable, "-m", "nbgrader", *args, *Course(course_dir).nbgrader_args()]
     return subprocess.run(command, cwd=course_dir, capture_output=True, text=True, env=tool_env())
 
 
-def tool_env(extra: dict | None = None) -> dict:
-    """Environment for nbgrader subprocesses: this Python's bin/ first (nbgrader calls
-    ``alembic`` by name), TensorFlow logging quiet."""
-    env = dict(os.environ)
-    bindir = str(Path(sys.executable).parent)
-    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env.update(extra or {})
-    return env
-
-
 def course_assignments(course_dir: Path) -> list[str]:
-    """Assignment folders in ``COURSE/source`` (sorted)."""
-    source = course_dir / "source"
-    if not source.is_dir():
-        return []
-    return sorted(p.name for p in source.iterdir()
-                  if p.is_dir() and not p.name.startswith((".", "_")) and any(p.glob("*.ipynb")))
+    """Assignment folders in ``COURSE/source`` (sorted; see :meth:`Course.assignments`)."""
+    return Course(Path(course_dir)).assignments()
 
 
 def check_course(course_dir: Path) -> Path:
     """The resolved course folder, or :class:`ReleaseError` saying what is missing."""
-    course_dir = Path(course_dir).resolve()
-    if not (course_dir / "nbgrader_config.py").is_file():
-        raise ReleaseError(f"{course_dir} is not a course folder: nbgrader_config.py is missing "
-                           "(pass the folder that holds it with --course DIR)")
-    return course_dir
-
-
-def current_release(course_dir: Path, assignment: str) -> Path | None:
-    """``COURSE/release/<assignment>`` when it is up to date, else None.
-
-    Up to date: it has the same notebooks as ``source/<assignment>`` and each is newer
-    than every file of the source folder and than the course's ``nbgrader_config.py``.
-    ``kit lab`` releases again when it is not; ``kit grade`` repairs submissions against
-    it instead of generating the blank student versions again.
-
-    Example::
-
-        current_release(Path("course"), "sequential_model")   # Path(".../release/sequential_model") or None
-    """
-    course_dir = Path(course_dir)
-    source, release = course_dir / "source" / assignment, course_dir / "release" / assignment
     try:
-        wanted = sorted(p.name for p in source.glob("*.ipynb"))
-        released = sorted(release.glob("*.ipynb"))
-        if not wanted or [p.name for p in released] != wanted:
-            return None
-        inputs = [p for p in source.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts]
-        inputs.append(course_dir / "nbgrader_config.py")
-        newest_input = max(p.stat().st_mtime for p in inputs if p.exists())
-        if min(p.stat().st_mtime for p in released) < newest_input:
-            return None
-    except (OSError, ValueError):
-        return None
-    return release
+        return Course.open(course_dir).root
+    except CourseError as error:
+        raise ReleaseError(str(error)) from error
 
 
 def generate(course_dir: Path, assignment: str, release_dir: Path | None = None, db: bool = True,
@@ -208,7 +118,7 @@ def generate(course_dir: Path, assignment: str, release_dir: Path | None = None,
 
     ``release_dir`` redirects the output (the grader makes blank student
     versions in a scratch folder); ``db=False`` leaves the gradebook alone;
-    ``worker`` (a :class:`kitlib.grading.grade.Worker`) runs it in a warm process.
+    ``worker`` (a :class:`kitlib.grading.worker.Worker`) runs it in a warm process.
     """
     args = [assignment, "--force"]
     if not db:
@@ -219,11 +129,9 @@ def generate(course_dir: Path, assignment: str, release_dir: Path | None = None,
         result = _nbgrader(["generate_assignment", *args], course_dir)
         returncode, text = result.returncode, result.stdout + result.stderr
     else:
-        from kitlib.grading.grade import course_args, run_app_output
-
         log = Path(release_dir or course_dir) / ".kit-generate.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        returncode, text = run_app_output(worker, "generate_assignment", args + course_args(course_dir),
+        returncode, text = run_app_output(worker, "generate_assignment", args + Course(course_dir).nbgrader_args(),
                                           course_dir, log)
     out = (release_dir or course_dir / "release") / assignment
     if returncode != 0 or not out.is_dir():
@@ -253,15 +161,14 @@ def release_assignments(course_dir: Path, assignments: list[str] | None = None) 
     Raises :class:`ReleaseError` for an unknown assignment, a failing nbgrader
     run, or any solution / hidden-test text left in a released notebook.
     """
-    course_dir = check_course(course_dir)
-    known = course_assignments(course_dir)
-    wanted = list(assignments) if assignments else known
+    try:
+        course = Course.open(course_dir)
+        wanted = course.require(assignments)
+    except CourseError as error:
+        raise ReleaseError(str(error)) from error
+    course_dir = course.root
     if not wanted:
         raise ReleaseError(f"no assignments with notebooks in {course_dir / 'source'}")
-    unknown = [a for a in wanted if a not in known]
-    if unknown:
-        raise ReleaseError(f"unknown assignment(s) {', '.join(unknown)}; "
-                           f"{course_dir / 'source'} has: {', '.join(known) or 'none'}")
     released = []
     for assignment in wanted:
         out = generate(course_dir, assignment)

@@ -96,7 +96,7 @@ def hidden_paths(course_dir: Path, scratch_root: Path) -> list[Path]:
     paths = [Path(course_dir).resolve(), Path(scratch_root).resolve()]
     repo = _repo_root()
     for extra in (repo / ".git", repo / "course"):
-        if extra.exists():
+        if extra.is_dir():  # a git worktree's .git is a file: tmpfs can only cover folders
             paths.append(extra)
     unique: list[Path] = []
     for path in paths:

@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 from kitlib.grading.answers import Unsupported, decode
+from kitlib.grading.worker import Worker
 
 
 def recheck(directory: Path, exercise_ids: list[str]) -> dict[str, dict[str, str]]:
@@ -175,6 +176,41 @@ def main(argv: list[str]) -> int:
     directory, ids = Path(argv[0]), argv[1:]
     print(json.dumps(recheck(directory, ids)))
     return 0
+
+
+# --------------------------------------------------------------------- kit grade's client
+
+class Verifier(Worker):
+    """The trusted re-check server of one job slot (``python -m kitlib.grading.verify --serve``),
+    in a read-only sandbox that sees the grading scratch folder but not the course.
+
+    The client side of :func:`serve`: one request per submission, a fresh limited child each.
+    Its process management is :class:`kitlib.grading.worker.Worker`'s.
+
+    Example::
+
+        verifier = Verifier(scratch_root, hide=[course_dir], limits=Limits(), use_bwrap=True).spawn()
+        verifier.check(answer_dir, ["mini_sum"])    # {'mini_sum': {'status': 'passed', ...}}
+    """
+
+    RECHECK_TIMEOUT = 600.0
+
+    def __init__(self, scratch_root: Path, hide: list[Path], limits, use_bwrap: bool):
+        from kitlib.grading import sandbox
+
+        argv = [sys.executable, "-m", "kitlib.grading.verify", "--serve", f"--memory-mb={limits.memory_mb}",
+                f"--cpu-seconds={min(limits.cpu_seconds, 300)}"]
+        if use_bwrap:
+            argv = sandbox.tool_sandbox_prefix(scratch_root, hide) + argv
+        super().__init__(argv, preexec_fn=sandbox.limit_tool_process(limits))
+
+    def check(self, directory: Path, exercise_ids: list[str]) -> dict:
+        """Verdicts per exercise id (see :func:`recheck`)."""
+        reply = self.request({"dir": str(directory), "ids": list(exercise_ids)}, self.RECHECK_TIMEOUT)
+        if not isinstance(reply, dict) or "error" in reply:
+            return {eid: {"status": "error", "message": "the re-check gave no verdict (it ran too long or died)"}
+                    for eid in exercise_ids}
+        return reply
 
 
 if __name__ == "__main__":
