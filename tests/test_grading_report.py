@@ -11,8 +11,8 @@ import re
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kitlib.grading import report
-from kitlib.grading.grade import CellResult, SubmissionResult
+from kitlib.grading import messages, report
+from kitlib.grading.submission import CellResult, SubmissionResult
 
 
 def graded(cell, gid, **flags):
@@ -88,7 +88,7 @@ def test_verdicts_from_error_outputs_feedback_records_and_plain_success():
     nb = new_notebook()
     nb.cells = [
         grade_cell("a", new_output("error", ename="ExerciseNotPassed", evalue=FAILED_TEXT, traceback=[])),
-        grade_cell("b", new_output("display_data", data={"text/plain": "✘", report.FEEDBACK_MIME: feedback}),
+        grade_cell("b", new_output("display_data", data={"text/plain": "✘", messages.FEEDBACK_MIME: feedback}),
                    new_output("error", ename="ExerciseNotPassed", evalue="✘ B: not yet (1 thing to fix)\n  - other",
                               traceback=[])),
         grade_cell("c", new_output("stream", name="stdout", text="✔ C: passed. Well done!\n")),
@@ -96,47 +96,45 @@ def test_verdicts_from_error_outputs_feedback_records_and_plain_success():
                                    evalue="○ D: not attempted yet. Write your answer ...", traceback=[])),
         grade_cell("e", new_output("error", ename="NameError", evalue="name 'model' is not defined", traceback=[])),
         grade_cell("f"),
-        grade_cell("g", new_output("display_data", data={report.FEEDBACK_MIME: {**feedback, "status": "passed"}}),
-                   new_output("display_data", data={report.FEEDBACK_MIME: {**feedback, "problems": [
+        grade_cell("g", new_output("display_data", data={messages.FEEDBACK_MIME: {**feedback, "status": "passed"}}),
+                   new_output("display_data", data={messages.FEEDBACK_MIME: {**feedback, "problems": [
                        {"what": "order", "text": "order: expected [a, b], got [b, a]"}]}})),
     ]
-    v = report.read_verdicts(nb)
-    assert v["a_test"] == report.Verdict("not yet", [
+    v = messages.read_verdicts(nb)
+    assert v["a_test"] == messages.Verdict("not yet", [
         "trainable layers of the base: expected 0, got 4. Hint: set base.trainable = False",
         "number of layers: expected 3, got 5"])
-    assert v["b_test"] == report.Verdict("not yet", ["type of words: expected list, got str"])  # the record wins
+    assert v["b_test"] == messages.Verdict("not yet", ["type of words: expected list, got str"])  # the record wins
     assert v["c_test"].status == "passed"
-    assert v["d_test"] == report.Verdict("not attempted", [])
-    assert v["e_test"] == report.Verdict("error", ["the grade cell raised NameError: name 'model' is not defined"])
+    assert v["d_test"] == messages.Verdict("not attempted", [])
+    assert v["e_test"] == messages.Verdict("error", ["the grade cell raised NameError: name 'model' is not defined"])
     assert v["f_test"].status == ""  # never ran
-    assert v["g_test"] == report.Verdict("not yet", ["order: expected [a, b], got [b, a]"])  # the failing record
+    assert v["g_test"] == messages.Verdict("not yet", ["order: expected [a, b], got [b, a]"])  # the failing record
 
 
 def test_recheck_message_on_one_line_is_split_into_problems():
     text = "✘ Words: not yet (2 things to fix) - order of the words: expected [a], got [b] - number of words: expected 2, got 1"
-    assert report.parse_feedback_text(text).problems == ["order of the words: expected [a], got [b]",
+    assert messages.parse_feedback_text(text).problems == ["order of the words: expected [a], got [b]",
                                                          "number of words: expected 2, got 1"]
 
 
 def test_mistakes_group_by_their_stable_part_not_exact_text():
-    keys = {report.mistake_key(m) for m in [
+    keys = {messages.mistake_key(m) for m in [
         "trainable layers of the base: expected 0, got 4. Hint: freeze it",
         "trainable layers of the base: expected 0, got 19",
         "Trainable layers of the base: expected 0, got 2"]}
     assert len(keys) == 1
-    assert report.mistake_key("layer 2 units: expected 64, got 32") == report.mistake_key("layer 3 units: expected 8, got 1")
-    assert report.mistake_key("your answer raised NameError: name 'a' is not defined") == \
-        report.mistake_key("your answer raised NameError: name 'bb' is not defined")
-    assert report.mistake_key("number of layers: expected 3, got 4") != report.mistake_key("output shape: expected 3")
+    assert messages.mistake_key("layer 2 units: expected 64, got 32") == messages.mistake_key("layer 3 units: expected 8, got 1")
+    assert messages.mistake_key("your answer raised NameError: name 'a' is not defined") == \
+        messages.mistake_key("your answer raised NameError: name 'bb' is not defined")
+    assert messages.mistake_key("number of layers: expected 3, got 4") != messages.mistake_key("output shape: expected 3")
 
 
 # ---------------------------------------------------------------- the summary and the page
 
 
 def cell(nb, gid, points, score, status="", problems=()):
-    result = CellResult(nb, gid, points, score)
-    result.status, result.problems = status, list(problems)
-    return result
+    return CellResult(nb, gid, points, score, status=status, problems=list(problems))
 
 
 def planted_results():

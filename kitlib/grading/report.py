@@ -12,11 +12,9 @@ What a teacher needs to decide what to teach again, in one self-contained page
 - one line per problem found in a submission (repairs, time limits, a blank
   submission: never silence).
 
-The check messages come from the autograded notebooks' grade cells
-(:func:`read_verdicts`: the ``application/vnd.kitlib.feedback+json`` entry of
-a displayed verdict, or the ``ExerciseNotPassed`` error nbgrader recorded) and
-from the trusted re-check; the grader stores them on each
-:class:`~kitlib.grading.grade.CellResult` (``status``, ``problems``).
+The check messages come from the autograded notebooks' grade cells and from
+the trusted re-check (:mod:`kitlib.grading.messages`); the grader stores them
+on each :class:`~kitlib.grading.submission.CellResult` (``status``, ``problems``).
 
 Example::
 
@@ -32,9 +30,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FEEDBACK_MIME = "application/vnd.kitlib.feedback+json"
-NOT_PASSED_ERROR = "ExerciseNotPassed"
-NOT_ATTEMPTED = "not attempted"
+from kitlib.grading.messages import NOT_ATTEMPTED, mistake_key, mistake_what
+from kitlib.grading.notebook import cell_source, grade_id, nbgrader_meta
 
 # --------------------------------------------------------------------- exercise titles
 
@@ -72,11 +69,6 @@ def _clean_heading(text: str) -> str:
     return " ".join(text.split())
 
 
-def _source(cell) -> str:
-    source = cell.get("source", "")
-    return source if isinstance(source, str) else "".join(source)
-
-
 def headings(markdown: str) -> list[tuple[int, str]]:
     """``(level, text)`` of the headings in a Markdown cell (ATX ``#`` and Setext underlines).
 
@@ -101,10 +93,6 @@ def headings(markdown: str) -> list[tuple[int, str]]:
     return [(level, text) for level, text in found if text]
 
 
-def _nbgrader(cell) -> dict:
-    return (cell.get("metadata") or {}).get("nbgrader") or {}
-
-
 def notebook_exercises(nb, notebook: str, start: int = 0) -> list[ExerciseInfo]:
     """The grade cells of one notebook with their chapter and exercise titles.
 
@@ -116,26 +104,26 @@ def notebook_exercises(nb, notebook: str, start: int = 0) -> list[ExerciseInfo]:
     cells = list(nb.get("cells", []))
     chapter, chapter_at = "", -1
     for index, cell in enumerate(cells):
-        if cell.get("cell_type") == "markdown" and headings(_source(cell)):
-            chapter, chapter_at = headings(_source(cell))[0][1], index
+        if cell.get("cell_type") == "markdown" and headings(cell_source(cell)):
+            chapter, chapter_at = headings(cell_source(cell))[0][1], index
             break
     chapter = chapter or notebook
     found = []
     previous_grade = -1
     for index, cell in enumerate(cells):
-        meta = _nbgrader(cell)
-        if not meta.get("grade") or not meta.get("grade_id"):
+        gid = grade_id(cell)
+        if not nbgrader_meta(cell).get("grade") or gid is None:
             continue
         anchor = index
         for back in range(index - 1, previous_grade, -1):
-            if _nbgrader(cells[back]).get("solution") and cells[back].get("cell_type") == "code":
+            if nbgrader_meta(cells[back]).get("solution") and cells[back].get("cell_type") == "code":
                 anchor = back
                 break
         title = ""
         for back in range(anchor - 1, -1, -1):
             if cells[back].get("cell_type") != "markdown":
                 continue
-            marks = headings(_source(cells[back]))
+            marks = headings(cell_source(cells[back]))
             if back == chapter_at:
                 marks = marks[1:]  # the chapter heading itself is no exercise title
             if marks:
@@ -143,7 +131,7 @@ def notebook_exercises(nb, notebook: str, start: int = 0) -> list[ExerciseInfo]:
                 break
             if back <= chapter_at:
                 break
-        found.append(ExerciseInfo(notebook, meta["grade_id"], chapter, title or meta["grade_id"],
+        found.append(ExerciseInfo(notebook, gid, chapter, title or gid,
                                   start + len(found)))
         previous_grade = index
     return found
@@ -167,149 +155,7 @@ def exercise_catalog(notebook_paths) -> dict[tuple[str, str], ExerciseInfo]:
     return catalog
 
 
-# --------------------------------------------------------------------- what students were told
-
-
-@dataclass
-class Verdict:
-    """What a grade cell told the student: ``status`` is "passed", "not yet", "not attempted",
-    "error" (the cell raised something else) or "" (nothing readable)."""
-
-    status: str = ""
-    problems: list[str] = field(default_factory=list)
-
-
-_BULLET = re.compile(r"^\s*[-•*]\s+")
-_HEAD_MARK = re.compile(r"^\s*[✘✔○✗✓×]\s*")
-
-
-def parse_feedback_text(text: str) -> Verdict:
-    """A verdict from the text of a :class:`kitlib.exercises.core.Feedback` (``str(feedback)``,
-    the ``evalue`` of ``ExerciseNotPassed``, or the re-check's one-line message).
-
-    Example:
-        >>> parse_feedback_text("✘ Sum: not yet (1 thing to fix)\\n  - the total: expected 5, got 4").problems
-        ['the total: expected 5, got 4']
-    """
-    text = (text or "").strip()
-    if not text:
-        return Verdict()
-    lines = text.splitlines()
-    head = _HEAD_MARK.sub("", lines[0])
-    rest = lines[1:]
-    if len(lines) == 1:  # the re-check joins the lines: "✘ T: not yet (2 things to fix) - a - b"
-        match = re.match(r"^(.*?\(\d+ things? to fix\))\s+-\s+(.*)$", head)
-        if match:
-            head = match.group(1)
-            rest = ["- " + part for part in re.split(r"\s+-\s+(?=\S)", match.group(2))]
-    lowered = lines[0].lower()
-    if NOT_ATTEMPTED in lowered or lines[0].lstrip().startswith("○"):
-        return Verdict(NOT_ATTEMPTED, [])
-    if lines[0].lstrip().startswith("✔") or re.search(r":\s*passed\b", lowered):
-        return Verdict("passed", [])
-    problems: list[str] = []
-    for line in rest:
-        if _BULLET.match(line):
-            problems.append(_BULLET.sub("", line).strip())
-        elif line.strip() and problems:
-            problems[-1] += " " + line.strip()
-    if not problems:
-        problems = [head]
-    return Verdict("not yet", problems)
-
-
-def _problem_texts(items) -> list[str]:
-    texts = []
-    for item in items or []:
-        if isinstance(item, dict):  # a richer problem record: keep its full text
-            item = item.get("text") or item.get("message") or item.get("what") or ""
-        if str(item).strip():
-            texts.append(str(item).strip())
-    return texts
-
-
-def _verdict_from_outputs(outputs) -> Verdict:
-    shown: list[Verdict] = []
-    raised: Verdict | None = None
-    for output in outputs or []:
-        kind = output.get("output_type")
-        data = output.get("data") or {}
-        if kind in ("display_data", "execute_result") and FEEDBACK_MIME in data:
-            record = data[FEEDBACK_MIME]
-            if isinstance(record, str):
-                import json
-
-                try:
-                    record = json.loads(record)
-                except ValueError:
-                    record = {}
-            if isinstance(record, dict):
-                status = str(record.get("status") or "")
-                shown.append(Verdict(status, [] if status == "passed" else _problem_texts(record.get("problems"))))
-        elif kind == "error" and raised is None:
-            if output.get("ename") == NOT_PASSED_ERROR:
-                raised = parse_feedback_text(str(output.get("evalue", "")))
-            else:
-                first = (str(output.get("evalue", "")).strip().splitlines() or [""])[0][:300]
-                raised = Verdict("error", [f"the grade cell raised {output.get('ename', 'an error')}: {first}"])
-    failing = [v for v in shown if v.status not in ("passed", "")]
-    if failing:
-        return failing[-1]
-    if raised is not None:
-        return raised
-    if shown:
-        return shown[-1]
-    return Verdict()
-
-
-def read_verdicts(nb) -> dict[str, Verdict]:
-    """``grade id -> Verdict`` for the grade cells of an executed (autograded) notebook.
-
-    Reads both forms a grade cell leaves: the feedback record
-    (``application/vnd.kitlib.feedback+json``, the failing one wins when both the
-    visible and the hidden check displayed one) and nbgrader's error output
-    (``ename`` ``ExerciseNotPassed`` with the feedback text; any other error is
-    status "error"). A grade cell that printed its success only, or nothing, is
-    "passed" when it has no error, as nbgrader scores it.
-    """
-    verdicts = {}
-    for cell in nb.get("cells", []):
-        meta = _nbgrader(cell)
-        if cell.get("cell_type") != "code" or not meta.get("grade") or not meta.get("grade_id"):
-            continue
-        outputs = cell.get("outputs") or []
-        verdict = _verdict_from_outputs(outputs)
-        if not verdict.status and outputs:
-            verdict = Verdict("passed", [])
-        verdicts[meta["grade_id"]] = verdict
-    return verdicts
-
-
 # --------------------------------------------------------------------- grouping mistakes
-
-
-def mistake_what(problem: str) -> str:
-    """The stable part of a check message: the "what" of ``what: expected E, got G. Hint: H``.
-
-    Example:
-        >>> mistake_what("number of layers: expected 3, got 4. Hint: pop one.")
-        'number of layers'
-    """
-    what = re.split(r": expected |\. Hint: ", problem, maxsplit=1)[0]
-    return what.strip().rstrip(".:") or problem.strip()
-
-
-def mistake_key(problem: str) -> str:
-    """Messages with the same key are the same mistake: the "what", case-folded, numbers as ``#``.
-
-    Example:
-        >>> mistake_key("Layer 2 units: expected 64, got 32") == mistake_key("layer 3 units: expected 8, got 9")
-        True
-    """
-    what = mistake_what(problem)
-    what = re.sub(r"\d+(?:[.,]\d+)*", "#", what)
-    what = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", what)  # quoted names (NameError 'x', layer 'dense_3')
-    return " ".join(what.casefold().split())
 
 
 @dataclass
@@ -346,14 +192,6 @@ def group_mistakes(messages: list[tuple[str, str]]) -> list[Mistake]:
 # --------------------------------------------------------------------- the whole assignment
 
 
-def _status(cell) -> str:
-    return getattr(cell, "status", "") or ""
-
-
-def _problems(cell) -> list[str]:
-    return list(getattr(cell, "problems", None) or [])
-
-
 def _passed(cell) -> bool:
     return cell.max_score > 0 and cell.score >= cell.max_score
 
@@ -362,7 +200,7 @@ def pass_shares(results) -> dict[str, float]:
     """Share of submissions (0..1) with full points, per grade cell id.
 
     Example:
-        >>> from kitlib.grading.grade import SubmissionResult, CellResult
+        >>> from kitlib.grading.submission import SubmissionResult, CellResult
         >>> r = SubmissionResult("ana", "mini", [CellResult("nb", "x_test", 1, 1)])
         >>> pass_shares([r])
         {'x_test': 1.0}
@@ -416,7 +254,7 @@ def untouched_problem(result) -> str | None:
     """A problem line when a submission that ran attempted no exercise at all (all grade
     cells "not attempted"); None otherwise. An empty or unreadable submission already has
     its own note from the grader."""
-    statuses = [_status(c) for c in result.cells if c.max_score > 0]
+    statuses = [c.status for c in result.cells if c.max_score > 0]
     if statuses and all(s == NOT_ATTEMPTED for s in statuses):
         return (f"blank submission: none of the {len(statuses)} exercises was attempted "
                 "(every answer is still the placeholder); graded 0")
@@ -447,8 +285,8 @@ def summarise(assignment: str, results, catalog: dict[tuple[str, str], ExerciseI
             if _passed(cell):
                 entry.passed += 1
                 continue
-            problems = _problems(cell)
-            status = _status(cell)
+            problems = list(cell.problems)
+            status = cell.status
             if status == NOT_ATTEMPTED:
                 messages[(cell.notebook, cell.grade_id)].append((result.student, NOT_ATTEMPTED))
             for problem in dict.fromkeys(problems):

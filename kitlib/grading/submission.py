@@ -59,13 +59,19 @@ MAX_EXTRA_FILE_BYTES = 50 * 2**20  # a student's data file beside the notebook
 
 @dataclass
 class CellResult:
-    """One grade cell of one submission."""
+    """One grade cell of one submission.
+
+    ``status`` and ``problems`` are what the student was told (:mod:`kitlib.grading.messages`):
+    "passed", "not yet" (with the check messages), "not attempted", "error" (the cell raised
+    something else), "manual grading" (the re-check could not verify a pass), or "" (unknown)."""
 
     notebook: str
     grade_id: str
     max_score: float
     score: float
     needs_manual_grade: bool = False
+    status: str = ""
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
