@@ -214,3 +214,21 @@ def test_untouched_problem_needs_every_exercise_not_attempted():
     assert report.untouched_problem(results[5])
     assert report.untouched_problem(results[6]) is None
     assert report.untouched_problem(SubmissionResult("x", "a", [])) is None
+
+
+def test_the_grader_stores_what_each_grade_cell_told_the_student(tmp_path):
+    from kitlib.grading.submission import read_executed
+
+    nb = new_notebook()
+    nb.cells = [grade_cell("a", new_output("error", ename="ExerciseNotPassed", evalue=FAILED_TEXT, traceback=[])),
+                grade_cell("b", new_output("stream", name="stdout", text="✔ B: passed. Well done!\n"))]
+    nbformat.write(nb, str(tmp_path / "07_transfer.ipynb"))
+    (tmp_path / "08_broken.ipynb").write_text("{")
+    result = SubmissionResult("ana", "transfer", [CellResult("07_transfer", "a_test", 1, 0),
+                                                  CellResult("07_transfer", "b_test", 1, 1),
+                                                  CellResult("08_broken", "a_test", 1, 0)])
+    read_executed(result, tmp_path)
+    a, b, other = result.cells
+    assert (a.status, len(a.problems), b.status, other.status) == ("not yet", 2, "passed", "")
+    assert a.problems[0].startswith("trainable layers of the base")
+    assert result.notes == ["08_broken.ipynb: the executed notebook could not be read back"]

@@ -29,6 +29,7 @@ from kitlib.grading.notebook import grade_id, nbgrader_meta
 FEEDBACK_MIME = "application/vnd.kitlib.feedback+json"
 NOT_PASSED_ERROR = "ExerciseNotPassed"
 PASSED, NOT_YET, NOT_ATTEMPTED, ERROR = "passed", "not yet", "not attempted", "error"
+MANUAL = "manual grading"  # set by the grader: a pass the re-check could not verify
 
 
 @dataclass

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from kitlib.grading import sandbox
 from kitlib.grading.course import Course, db_url
+from kitlib.grading.messages import MANUAL, NOT_YET, parse_feedback_text, read_verdicts
 from kitlib.grading.notebook import grade_id, outputs_text
 from kitlib.grading.sanitize import repair_notebook
 from kitlib.grading.verify import Verifier
@@ -220,14 +221,15 @@ class Slot:
 
 # --------------------------------------------------------------------- problem scan
 
-def notebook_problems(path: Path) -> list[str]:
-    """Report lines for what happened while an autograded notebook ran."""
+def notebook_problems(path: Path, nb=None) -> list[str]:
+    """Report lines for what happened while an autograded notebook ran (``nb``: already read)."""
     import nbformat
 
-    try:
-        nb = nbformat.read(str(path), as_version=4)
-    except Exception:
-        return [f"{path.name}: the executed notebook could not be read back"]
+    if nb is None:
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:
+            return [f"{path.name}: the executed notebook could not be read back"]
     notes = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -243,6 +245,25 @@ def notebook_problems(path: Path) -> list[str]:
         if "... Output truncated ..." in text:
             notes.append(f"{path.stem}: {label} printed an enormous output; it was truncated")
     return notes
+
+
+def read_executed(result: "SubmissionResult", folder: Path) -> None:
+    """Problem lines and what each grade cell told the student (``CellResult.status`` /
+    ``problems``), from the executed notebooks in ``folder``, each read once."""
+    import nbformat
+
+    cells = {(c.notebook, c.grade_id): c for c in result.cells}
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:
+            result.notes.append(f"{path.name}: the executed notebook could not be read back")
+            continue
+        result.notes += notebook_problems(path, nb)
+        for gid, verdict in read_verdicts(nb).items():
+            cell = cells.get((path.stem, gid))
+            if cell is not None:
+                cell.status, cell.problems = verdict.status, list(verdict.problems)
 
 
 def explain_failure(log: str) -> str:
@@ -413,10 +434,13 @@ class SubmissionGrader:
                                     f"its {cell.score:g} point(s) wait for the teacher's review in formgrader")
                 cell.score = 0.0
                 cell.needs_manual_grade = True
+                cell.status, cell.problems = MANUAL, []
             else:
                 result.notes.append(f"{eid}: points withdrawn: the grade cell passed inside the notebook but the "
                                     f"trusted re-check did not ({verdict['message']}); tampering with the checks?")
                 cell.score = 0.0
+                told = parse_feedback_text(verdict["message"])  # what the answer really fails
+                cell.status, cell.problems = NOT_YET, told.problems if told.status == NOT_YET else [verdict["message"]]
 
     def zero_scores(self, result: SubmissionResult) -> None:
         """Zero grades for every grade cell (when nothing could run)."""
@@ -452,8 +476,7 @@ class SubmissionGrader:
                 result.executed = True
                 if completed.returncode != 0:
                     result.notes.append(explain_failure(completed.stdout))
-                for path in sorted(self.produced.glob("*.ipynb")):
-                    result.notes += notebook_problems(path)
+                read_executed(result, self.produced)
                 self.recheck(result, slot.verifier)
             else:
                 if completed is not None:
