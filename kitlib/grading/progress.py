@@ -435,7 +435,7 @@ class GradingProgress:
         """What happens before the submissions run (e.g. "making the student versions of mini")."""
         with self.lock:
             self.stage_text = text
-            if self._rich is not None:
+            if self._rich is not None and not self.planned:
                 self._rich.update(self._tasks["stage"], description=text)
             else:
                 self.print(f"kit grade: {text}")

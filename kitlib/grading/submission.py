@@ -288,8 +288,9 @@ class SubmissionGrader:
     """Grades one submission in its own scratch course (thread-safe: shares nothing writable)."""
 
     def __init__(self, submission: Submission, bundle: AssignmentBundle, scratch_root: Path,
-                 options: GradingOptions):
+                 options: GradingOptions, events: Path | None = None):
         self.submission = submission
+        self.events = events
         self.bundle = bundle
         self.options = options
         self.assignment = submission.assignment
@@ -383,7 +384,10 @@ class SubmissionGrader:
                 "--Execute.kernel_name=kit-sandbox", "--Execute.shutdown_kernel=immediate",
                 "--KernelManager.transport=ipc", f"--KernelManager.ip={paths['ipc'] / 'k'}"]
         log = self.work / "autograde.log"
-        rc = worker.run({"cwd": str(self.work), "argv": argv, "env": env, "log": str(log)}, timeout)
+        task = {"cwd": str(self.work), "argv": argv, "env": env, "log": str(log)}
+        if self.events is not None:
+            task["events"] = str(self.events)  # notebook start / end lines for kit grade's progress
+        rc = worker.run(task, timeout)
         if rc is None:
             result.notes.append(f"the whole submission ran past the {timeout:g} s limit: stopped; graded 0")
             return None
@@ -495,12 +499,14 @@ class SubmissionGrader:
 
 
 def grade_submission(submission: Submission, bundle: AssignmentBundle, slot: Slot, scratch_root: Path,
-                     options: GradingOptions, keep_scratch: bool = False) -> SubmissionResult:
+                     options: GradingOptions, keep_scratch: bool = False,
+                     events: Path | None = None) -> SubmissionResult:
     """Grade one submission with this machine's ``slot``; see the module docstring.
 
     Never raises for anything the student did; its scratch folder (under ``scratch_root``)
-    is removed unless ``keep_scratch``."""
-    grader = SubmissionGrader(submission, bundle, scratch_root, options)
+    is removed unless ``keep_scratch``. With ``events``, the nbgrader worker appends a JSON
+    line to that file as each notebook starts and ends (:mod:`kitlib.grading.progress`)."""
+    grader = SubmissionGrader(submission, bundle, scratch_root, options, events)
     try:
         return grader.run(slot)
     finally:
