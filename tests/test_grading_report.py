@@ -232,3 +232,29 @@ def test_the_grader_stores_what_each_grade_cell_told_the_student(tmp_path):
     assert (a.status, len(a.problems), b.status, other.status) == ("not yet", 2, "passed", "")
     assert a.problems[0].startswith("trainable layers of the base")
     assert result.notes == ["08_broken.ipynb: the executed notebook could not be read back"]
+
+
+def test_a_grade_cell_that_fails_because_a_cell_above_raised_names_that_error():
+    answer = graded(new_code_cell("total = json.loads('{')"), "a_answer", solution=True)
+    answer.outputs = [new_output("error", ename="JSONDecodeError", evalue="Expecting value: line 1 column 2",
+                                 traceback=[])]
+    helper = new_code_cell("print(undefined)")
+    helper.outputs = [new_output("error", ename="NameError", evalue="name 'undefined' is not defined", traceback=[])]
+    nb = new_notebook()
+    nb.cells = [answer, grade_cell("a", new_output("error", ename="NameError", evalue="name 'total' is not defined",
+                                                  traceback=[])),
+                helper, grade_cell("b", new_output("error", ename="NameError", evalue="name 'x'", traceback=[])),
+                grade_cell("c", new_output("error", ename="NameError", evalue="name 'y'", traceback=[]))]
+    v = messages.read_verdicts(nb)
+    assert v["a_test"].problems == ["the answer cell raised JSONDecodeError: Expecting value: line 1 column 2"]
+    assert v["b_test"].problems == ["a cell above the check raised NameError: name 'undefined' is not defined"]
+    assert v["c_test"].problems == ["the grade cell raised NameError: name 'y'"]  # its own error: no cause above
+
+
+def test_long_messages_are_cut_with_the_whole_text_in_a_tooltip():
+    long = "order of the words: expected ['" + "x" * 400 + "'], got ['" + "y" * 400 + "']"
+    results = [SubmissionResult("ana", "t", [cell("nb", "w_test", 1, 0, "not yet", [long])])]
+    page = report.render_report(report.summarise("t", results, {}), "none")
+    shown = re.sub(r'title="[^"]*"', "", page)
+    assert "x" * 400 not in shown and "…" in shown
+    assert f'title="{long.replace(chr(39), "&#x27;")}"' in page

@@ -122,6 +122,14 @@ def _verdict_from_outputs(outputs) -> Verdict:
     return Verdict()
 
 
+def _first_error(outputs) -> tuple[str, str] | None:
+    for output in outputs or []:
+        if output.get("output_type") == "error":
+            first = (str(output.get("evalue", "")).strip().splitlines() or [""])[0][:300]
+            return str(output.get("ename", "an error")), first
+    return None
+
+
 def read_verdicts(nb) -> dict[str, Verdict]:
     """``grade id -> Verdict`` for the grade cells of an executed (autograded) notebook.
 
@@ -131,17 +139,32 @@ def read_verdicts(nb) -> dict[str, Verdict]:
     (``ename`` ``ExerciseNotPassed`` with the feedback text; any other error is
     status "error"). A grade cell that printed its success only, or nothing, is
     "passed" when it has no error, as nbgrader scores it.
+
+    When a grade cell raised something else (typically ``NameError`` for the answer
+    variable), the cause is usually an error in a cell above it: the problem then names
+    that error ("the answer cell raised JSONDecodeError: ...") instead of the symptom.
     """
     verdicts = {}
+    cause: str | None = None
     for cell in nb.get("cells", []):
-        gid = grade_id(cell)
-        if cell.get("cell_type") != "code" or not nbgrader_meta(cell).get("grade") or gid is None:
+        if cell.get("cell_type") != "code":
             continue
+        gid = grade_id(cell)
+        meta = nbgrader_meta(cell)
         outputs = cell.get("outputs") or []
+        if not meta.get("grade") or gid is None:
+            error = _first_error(outputs)
+            if error is not None:
+                where = "the answer cell" if meta.get("solution") else "a cell above the check"
+                cause = f"{where} raised {error[0]}: {error[1]}"
+            continue
         verdict = _verdict_from_outputs(outputs)
         if not verdict.status and outputs:
             verdict = Verdict(PASSED, [])
+        if verdict.status == ERROR and cause:
+            verdict = Verdict(ERROR, [cause])
         verdicts[gid] = verdict
+        cause = None
     return verdicts
 
 

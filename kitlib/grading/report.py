@@ -370,6 +370,13 @@ details summary{cursor:pointer;color:#0969da}
 """
 
 
+def _short(text: str, limit: int = 180) -> str:
+    """Escaped ``text``, cut at ``limit`` characters; the whole text stays in a tooltip."""
+    if len(text) <= limit:
+        return html.escape(text)
+    return f'<span title="{html.escape(text)}">{html.escape(text[:limit - 1].rstrip())}…</span>'
+
+
 def _pct(share: float) -> str:
     return f"{100 * share:.0f} %"
 
@@ -392,8 +399,8 @@ def _mistakes_html(entry: ExerciseSummary, total: int, shown: int = 4) -> str:
         if detail.startswith(group.what):
             detail = detail[len(group.what):].lstrip(":. ")
         if detail:
-            example = f' <span class="example">e.g. {esc(detail)}</span>'
-        items.append(f'<li><span class="pct">{_pct(group.share(total))}</span> {esc(group.what)} '
+            example = f' <span class="example">e.g. {_short(detail)}</span>'
+        items.append(f'<li><span class="pct">{_pct(group.share(total))}</span> {_short(group.what)} '
                      f'({count} of {total}){example}</li>')
     head, rest = items[:shown], items[shown:]
     more = (f'<details><summary>{len(rest)} more</summary><ul class="mistakes">{"".join(rest)}</ul></details>'
@@ -422,7 +429,7 @@ def render_report(summary: AssignmentSummary, isolation: str) -> str:
     for s in summary.students:
         if s.missed:
             missed = "".join(f'<li><span class="chapter">{esc(info.chapter)} · </span>{esc(info.title)} '
-                             f'<span class="reason">— {esc(reason)}</span></li>' for info, reason in s.missed)
+                             f'<span class="reason">— {_short(reason)}</span></li>' for info, reason in s.missed)
             missed = f'<ul class="missed">{missed}</ul>'
         else:
             missed = '<span class="none">none</span>'
