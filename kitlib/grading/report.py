@@ -365,7 +365,7 @@ ul{margin:.2em 0;padding-left:1.2em} li{margin:.15em 0;overflow-wrap:anywhere}
 .mistakes .example{color:#57606a} .mistakes li.not-attempted{color:#6e7781}
 .missed li{font-size:.92em} .reason{color:#57606a}
 .problems li{overflow-wrap:anywhere} .none{color:#57606a}
-svg.histogram text{font-size:12px;fill:#57606a;font-family:inherit}
+svg.histogram{max-width:100%;height:auto} svg.histogram text{font-size:12px;fill:#57606a;font-family:inherit}
 details summary{cursor:pointer;color:#0969da}
 """
 
