@@ -258,3 +258,11 @@ def test_long_messages_are_cut_with_the_whole_text_in_a_tooltip():
     shown = re.sub(r'title="[^"]*"', "", page)
     assert "x" * 400 not in shown and "…" in shown
     assert f'title="{long.replace(chr(39), "&#x27;")}"' in page
+
+
+def test_students_without_a_submission_are_named():
+    results = planted_results()
+    summary = report.summarise("transfer", results, {}, missing=["zoe", "ana", "yan"])
+    assert summary.missing == ["yan", "zoe"]  # ana has a result
+    page = report.render_report(summary, "none")
+    assert "2 without a submission" in page and '<p class="missing">yan, zoe</p>' in page

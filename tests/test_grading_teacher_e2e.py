@@ -237,9 +237,10 @@ def test_report_lists_missed_exercises_per_student(graded):
     assert missed("finn").count("not attempted") == 2
 
 
-def test_blank_submission_is_a_problem_line(graded):
+def test_blank_submission_is_a_problem_line_and_a_missing_one_is_named(graded):
     page = (graded["course"] / "reports" / "mini.html").read_text()
     assert re.search(r"<li><b>finn</b>: blank submission: none of the 2 exercises was attempted", page)
+    assert '<p class="missing">hal</p>' in page
 
 
 def test_histogram_in_whole_points(graded):

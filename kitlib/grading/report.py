@@ -10,7 +10,7 @@ What a teacher needs to decide what to teach again, in one self-contained page
 - the score distribution in whole points;
 - per student, the score and the exercises missed;
 - one line per problem found in a submission (repairs, time limits, a blank
-  submission: never silence).
+  submission: never silence), and who is enrolled but submitted nothing.
 
 The check messages come from the autograded notebooks' grade cells and from
 the trusted re-check (:mod:`kitlib.grading.messages`); the grader stores them
@@ -244,6 +244,7 @@ class AssignmentSummary:
     students: list[StudentSummary]  # by student id
     scores: list[float]
     max_score: float
+    missing: list[str] = field(default_factory=list)  # enrolled in the gradebook, nothing submitted
 
     @property
     def problems(self) -> list[tuple[str, str]]:
@@ -261,8 +262,10 @@ def untouched_problem(result) -> str | None:
     return None
 
 
-def summarise(assignment: str, results, catalog: dict[tuple[str, str], ExerciseInfo]) -> AssignmentSummary:
-    """Everything the report shows, from the results of one assignment and its exercise catalogue."""
+def summarise(assignment: str, results, catalog: dict[tuple[str, str], ExerciseInfo],
+              missing: list[str] = ()) -> AssignmentSummary:
+    """Everything the report shows, from the results of one assignment, its exercise catalogue and
+    the enrolled students who submitted nothing."""
     exercises: dict[tuple[str, str], ExerciseSummary] = {}
     messages: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     students = []
@@ -303,8 +306,9 @@ def summarise(assignment: str, results, catalog: dict[tuple[str, str], ExerciseI
         entry.mistakes = group_mistakes(messages[key])
     ordered = sorted(exercises.values(), key=lambda e: (e.share, e.info.order))
     top = max([r.max_score for r in results] + [0])
+    graded = {r.student for r in results}
     return AssignmentSummary(assignment, ordered, sorted(students, key=lambda s: s.student),
-                             [r.score for r in results], top)
+                             [r.score for r in results], top, sorted(set(missing) - graded))
 
 
 # --------------------------------------------------------------------- drawing
@@ -438,11 +442,14 @@ def render_report(summary: AssignmentSummary, isolation: str) -> str:
                             f'<td>{s.score:g} / {s.max_score:g}</td><td>{missed}</td>'
                             f'<td class="meta">{s.seconds:.1f} s</td></tr>')
     problems = "".join(f"<li><b>{esc(student)}</b>: {esc(note)}</li>" for student, note in summary.problems)
+    missing = (f'<h2>No submission ({len(summary.missing)})</h2><p class="missing">'
+               f'{", ".join(esc(s) for s in summary.missing)}</p>' if summary.missing else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Report: {esc(summary.assignment)}</title><style>{CSS}</style></head><body>
 <h1>Assignment {esc(summary.assignment)}</h1>
-<p class="meta">{total} submission(s) graded; mean {mean:.1f} of {summary.max_score:g} points;
+<p class="meta">{total} submission(s) graded{f", {len(summary.missing)} without a submission" if summary.missing else ""};
+mean {mean:.1f} of {summary.max_score:g} points;
 {len(summary.problems)} problem(s) in submissions. Isolation: {esc(isolation)}</p>
 <h2>Exercises, hardest first</h2>
 <table class="exercises"><tr><th>exercise</th><th>passed</th><th>most common mistakes</th></tr>
@@ -451,6 +458,7 @@ def render_report(summary: AssignmentSummary, isolation: str) -> str:
 {score_histogram_svg(summary.scores, summary.max_score)}
 <h2>Problems in submissions ({len(summary.problems)})</h2>
 <ul class="problems">{problems or '<li class="none">none</li>'}</ul>
+{missing}
 <h2>Students</h2>
 <table class="students"><tr><th>student</th><th>score</th><th>exercises missed</th><th>time</th></tr>
 {''.join(student_rows)}</table>
@@ -458,12 +466,33 @@ def render_report(summary: AssignmentSummary, isolation: str) -> str:
 """
 
 
+def enrolled_without_submission(course_dir: Path, assignment: str) -> list[str]:
+    """Students of the course gradebook with no submission of ``assignment`` ([] without a gradebook)."""
+    from kitlib.grading.course import db_url
+
+    path = Path(course_dir) / "gradebook.db"
+    if not path.exists():
+        return []
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    try:
+        with warnings.catch_warnings(), Gradebook(db_url(path), None) as gb:
+            warnings.simplefilter("ignore")
+            submitted = {s.student.id for s in gb.find_assignment(assignment).submissions}
+            return sorted(s.id for s in gb.students if s.id not in submitted)
+    except Exception:  # an unreadable gradebook costs this line of the report, nothing else
+        return []
+
+
 def write_report(course_dir: Path, assignment: str, results, isolation: str) -> Path:
-    """Write and return ``COURSE/reports/<assignment>.html``; titles come from ``COURSE/source/<assignment>``."""
+    """Write and return ``COURSE/reports/<assignment>.html``; titles come from ``COURSE/source/<assignment>``,
+    the students without a submission from the gradebook."""
     course_dir = Path(course_dir)
     out = course_dir / "reports" / f"{assignment}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     catalog = exercise_catalog((course_dir / "source" / assignment).glob("*.ipynb"))
-    summary = summarise(assignment, list(results), catalog)
+    summary = summarise(assignment, list(results), catalog, enrolled_without_submission(course_dir, assignment))
     out.write_text(render_report(summary, isolation), encoding="utf-8")
     return out
