@@ -235,9 +235,10 @@ def test_report_line_per_problem(graded, student):
     assert any(REPORT_WORDS[student].lower() in l.lower() for l in lines), lines
 
 
-def test_report_has_plots(graded):
+def test_report_has_histogram_and_exercises(graded):
     report = (graded["course"] / "reports" / "mini.html").read_text()
-    assert report.count("data:image/png;base64,") == 2
+    assert report.count('<svg class="histogram"') == 1  # whole points, inline SVG
+    assert report.count('<tr class="exercise">') == 2
     assert "mini_sum_test" in report and "mini_words_test" in report
 
 

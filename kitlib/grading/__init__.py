@@ -9,8 +9,11 @@
 - :mod:`kitlib.grading.grade`: ``kit grade``, orchestration only.
 - :mod:`kitlib.grading.sandbox`: bubblewrap + resource limits around the student's kernel.
 - :mod:`kitlib.grading.worker`, :mod:`kitlib.grading.verify`: the warm helper processes (both ends).
-- :mod:`kitlib.grading.feedback`: feedback HTML without hidden tests.
+- :mod:`kitlib.grading.feedback`: feedback HTML without hidden tests or the grader's paths.
+- :mod:`kitlib.grading.messages`: what each grade cell told the student, read back from a notebook.
 - :mod:`kitlib.grading.report`: the teacher's per-assignment report.
+- :mod:`kitlib.grading.progress`: ``kit grade``'s live progress (notebook events, ETA, terminal / log).
+- :mod:`kitlib.grading.grades_csv`: ``grades.csv`` with a status column (missing is not zero).
 """
 
 

@@ -1,6 +1,7 @@
 """``kit grade``: nbgrader autograde, in parallel, isolated, merged into one gradebook.
 
-Orchestration only: which submissions, how many at a time, progress, and the
+Orchestration only: which submissions, how many at a time, progress
+(:mod:`kitlib.grading.progress`), and the
 class-wide outputs. The pieces it drives, one concern each:
 
 - :mod:`kitlib.grading.course`: the course folder (assignments, paths, config);
@@ -55,6 +56,7 @@ from pathlib import Path
 from kitlib.grading import sandbox
 from kitlib.grading.course import Course, CourseError
 from kitlib.grading.gradebook import GradebookWriter, ensure_assignment, export_csv, snapshot
+from kitlib.grading.progress import GradingProgress
 from kitlib.grading.release import generate
 from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBundle, CellResult,  # noqa: F401
                                        GradingOptions, Slot, Submission, SubmissionResult, grade_submission)
@@ -75,27 +77,6 @@ class GradeSummary:
     results: list[SubmissionResult]
     isolation: str
     seconds: float
-
-
-class Progress:
-    """One line per finished submission, with an ETA from the mean time so far."""
-
-    def __init__(self, total: int, jobs: int, stream=None):
-        self.total, self.jobs, self.done = total, jobs, 0
-        self.start = time.monotonic()
-        self.stream = stream or sys.stdout
-
-    def update(self, result: SubmissionResult) -> str:
-        self.done += 1
-        elapsed = time.monotonic() - self.start
-        remaining = (elapsed / self.done) * (self.total - self.done)
-        eta = time.strftime("%M:%S", time.gmtime(remaining)) if self.done < self.total else "done"
-        flag = f" · {len(result.notes)} problem(s)" if result.notes else ""
-        line = (f"[{self.done}/{self.total}] {result.student}/{result.assignment}: "
-                f"{result.score:g}/{result.max_score:g} in {result.seconds:.1f} s{flag} · "
-                f"elapsed {elapsed:.0f} s · ETA {eta}")
-        print(line, file=self.stream, flush=True)
-        return line
 
 
 def _prepare_assignment(course: Course, assignment: str, prep: Path, worker: Worker) -> AssignmentBundle:
@@ -128,9 +109,24 @@ def _isolation_summary(limits: sandbox.Limits) -> tuple[str, list[str]]:
 
 def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: int | None = None,
                  timeout: float | None = None, limits: sandbox.Limits | None = None,
-                 outputs: bool = True) -> GradeSummary:
-    """Grade all submissions of ``assignments`` (all with submissions when empty); see module docstring."""
+                 outputs: bool = True, progress: GradingProgress | None = None) -> GradeSummary:
+    """Grade all submissions of ``assignments`` (all with submissions when empty); see module docstring.
+
+    Progress (:mod:`kitlib.grading.progress`) shows from the first second: a live display in a
+    terminal, plain lines in a log."""
+    own = progress is None
+    progress = progress or GradingProgress.start()
+    try:
+        return _grade_course(progress, course_dir, assignments, jobs, timeout, limits, outputs)
+    finally:
+        if own:
+            progress.close()
+
+
+def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list[str] | None, jobs: int | None,
+                  timeout: float | None, limits: sandbox.Limits | None, outputs: bool) -> GradeSummary:
     started = time.monotonic()
+    progress.stage("reading the course")
     try:
         course = Course.open(course_dir)
         wanted = course.require(assignments)
@@ -143,6 +139,7 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         raise GradingError("--timeout must be a positive number of seconds")
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     limits = limits or sandbox.Limits(cpu_seconds=int(timeout) + 5)
+    progress.stage("checking the sandbox")
     ok = sandbox.availability()[0]
     isolation, lines = _isolation_summary(limits)
     for line in lines:
@@ -168,6 +165,7 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
             if not students:
                 print(f"kit grade: no submissions for {assignment} in {course_dir / 'submitted'}", flush=True)
                 continue
+            progress.stage(f"preparing {assignment}: gradebook and student versions")
             prep = scratch_root / f"_{assignment}"
             prep.mkdir()
             try:
@@ -179,29 +177,35 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
             return GradeSummary(course_dir, wanted, [], isolation, time.monotonic() - started)
         print(f"kit grade: {len(tasks)} submission(s), {jobs} at a time, "
               f"per cell {settings['cell_timeout']:g} s, per submission {timeout:g} s", flush=True)
+        progress.plan({f"{student}/{assignment}": [Path(name).stem for name in sorted(bundle.blank)]
+                       for student, assignment, bundle in tasks}, slots=len(slots))
         writer = GradebookWriter(course)
-        progress = Progress(len(tasks), jobs)
         local = threading.local()
         spare = list(slots)
 
-        def run(task: tuple[str, str, AssignmentBundle]) -> SubmissionResult:
+        def run(index: int, task: tuple[str, str, AssignmentBundle]) -> SubmissionResult:
             if not hasattr(local, "slot"):
                 local.slot = spare.pop()
             student, assignment, bundle = task
+            events = scratch_root / f"events-{index}.jsonl"
+            progress.submission_started(f"{student}/{assignment}", events)
             return grade_submission(_collect(course, student, assignment), bundle, local.slot, scratch_root,
-                                    options, keep_scratch=keep)
+                                    options, keep_scratch=keep, events=events)
 
         with ThreadPoolExecutor(max_workers=len(slots)) as pool:
-            futures = [pool.submit(run, task) for task in tasks]
-            for future in as_completed(futures):
+            futures = [pool.submit(run, index, task) for index, task in enumerate(tasks)]
+            for done, future in enumerate(as_completed(futures), start=1):
                 result = future.result()
                 writer.record(result)
                 results.append(result)
-                progress.update(result)
-                for note in result.notes:
-                    print(f"    - {note}", flush=True)
+                flag = f" · {len(result.notes)} problem(s)" if result.notes else ""
+                progress.submission_finished(
+                    f"{result.student}/{result.assignment}",
+                    f"[{done}/{len(tasks)}] {result.student}/{result.assignment}: "
+                    f"{result.score:g}/{result.max_score:g} in {result.seconds:.1f} s{flag}", result.notes)
         results.sort(key=lambda r: (r.assignment, r.student))
         if outputs:
+            progress.stage("writing grades.csv, feedback and reports")
             write_outputs(course, results, isolation, slots)
     finally:
         close_all([helper for slot in slots for helper in slot.helpers()])

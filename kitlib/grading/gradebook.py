@@ -122,9 +122,12 @@ class GradebookWriter:
 
 
 def export_csv(course: Course, worker: Worker | None = None) -> Path:
-    """``COURSE/grades.csv`` with nbgrader's own CSV export (``nbgrader export``)."""
+    """``COURSE/grades.csv`` with nbgrader's CSV export (``nbgrader export``) through
+    :class:`kitlib.grading.grades_csv.KitCsvExportPlugin`: nbgrader's columns plus ``status``;
+    a missing submission has empty scores, not 0."""
     out = course.grades_csv
-    argv = course.nbgrader_args() + [f"--CsvExportPlugin.to={out}"]
+    argv = course.nbgrader_args() + [f"--CsvExportPlugin.to={out}",
+                                     "--ExportApp.plugin_class=kitlib.grading.grades_csv.KitCsvExportPlugin"]
     rc, text = run_app_output(worker, "export", argv, course.root, course.root / ".kit-export.log")
     if rc != 0 or not out.exists():
         raise GradebookError("nbgrader export failed: " + "\n".join(text.splitlines()[-5:]))

@@ -49,6 +49,7 @@ from pathlib import Path
 
 from kitlib.grading import safefs, sandbox
 from kitlib.grading.course import Course, db_url
+from kitlib.grading.messages import MANUAL, NOT_YET, parse_feedback_text, read_verdicts
 from kitlib.grading.notebook import grade_id, outputs_text
 from kitlib.grading.sanitize import repair_notebook
 from kitlib.grading.verify import Verifier
@@ -67,13 +68,19 @@ MAX_DEPTH = 4                       # sub-folders of the submission
 
 @dataclass
 class CellResult:
-    """One grade cell of one submission."""
+    """One grade cell of one submission.
+
+    ``status`` and ``problems`` are what the student was told (:mod:`kitlib.grading.messages`):
+    "passed", "not yet" (with the check messages), "not attempted", "error" (the cell raised
+    something else), "manual grading" (the re-check could not verify a pass), or "" (unknown)."""
 
     notebook: str
     grade_id: str
     max_score: float
     score: float
     needs_manual_grade: bool = False
+    status: str = ""
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -272,14 +279,15 @@ class Slot:
 
 # --------------------------------------------------------------------- problem scan
 
-def notebook_problems(path: Path) -> list[str]:
-    """Report lines for what happened while an autograded notebook ran."""
+def notebook_problems(path: Path, nb=None) -> list[str]:
+    """Report lines for what happened while an autograded notebook ran (``nb``: already read)."""
     import nbformat
 
-    try:
-        nb = nbformat.read(str(path), as_version=4)
-    except Exception:
-        return [f"{path.name}: the executed notebook could not be read back"]
+    if nb is None:
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:
+            return [f"{path.name}: the executed notebook could not be read back"]
     notes = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -295,6 +303,25 @@ def notebook_problems(path: Path) -> list[str]:
         if "... Output truncated ..." in text:
             notes.append(f"{path.stem}: {label} printed an enormous output; it was truncated")
     return notes
+
+
+def read_executed(result: "SubmissionResult", folder: Path) -> None:
+    """Problem lines and what each grade cell told the student (``CellResult.status`` /
+    ``problems``), from the executed notebooks in ``folder``, each read once."""
+    import nbformat
+
+    cells = {(c.notebook, c.grade_id): c for c in result.cells}
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:
+            result.notes.append(f"{path.name}: the executed notebook could not be read back")
+            continue
+        result.notes += notebook_problems(path, nb)
+        for gid, verdict in read_verdicts(nb).items():
+            cell = cells.get((path.stem, gid))
+            if cell is not None:
+                cell.status, cell.problems = verdict.status, list(verdict.problems)
 
 
 def explain_failure(log: str) -> str:
@@ -334,8 +361,9 @@ class SubmissionGrader:
     sandbox's report). The kernel sees none of it."""
 
     def __init__(self, submission: Submission, bundle: AssignmentBundle, scratch_root: Path,
-                 options: GradingOptions):
+                 options: GradingOptions, events: Path | None = None):
         self.submission = submission
+        self.events = events
         self.bundle = bundle
         self.options = options
         self.assignment = submission.assignment
@@ -437,8 +465,10 @@ class SubmissionGrader:
                 "--Execute.kernel_name=kit-sandbox", "--Execute.shutdown_kernel=immediate",
                 "--KernelManager.transport=ipc", f"--KernelManager.ip={ip}"]
         log = self.work / "autograde.log"
-        rc = slot.worker.run({"cwd": str(self.work), "argv": argv, "env": env, "log": str(log), "sandbox": True},
-                             options.timeout)
+        task = {"cwd": str(self.work), "argv": argv, "env": env, "log": str(log), "sandbox": True}
+        if self.events is not None:
+            task["events"] = str(self.events)  # notebook start / end lines for kit grade's progress
+        rc = slot.worker.run(task, options.timeout)
         if rc is None:
             result.notes.append(f"the whole submission ran past the {options.timeout:g} s limit: stopped; graded 0")
             if slot.uid is not None:  # the worker was killed before it could end the sandbox itself
@@ -541,10 +571,13 @@ class SubmissionGrader:
                                     f"its {cell.score:g} point(s) wait for the teacher's review in formgrader")
                 cell.score = 0.0
                 cell.needs_manual_grade = True
+                cell.status, cell.problems = MANUAL, []
             else:
                 result.notes.append(f"{eid}: points withdrawn: the grade cell passed inside the notebook but the "
                                     f"trusted re-check did not ({message}); tampering with the checks?")
                 cell.score = 0.0
+                told = parse_feedback_text(verdict["message"])  # what the answer really fails
+                cell.status, cell.problems = NOT_YET, told.problems if told.status == NOT_YET else [verdict["message"]]
 
     def zero_scores(self, result: SubmissionResult) -> None:
         """Zero grades for every grade cell (when nothing could run)."""
@@ -567,9 +600,8 @@ class SubmissionGrader:
         result.autograded = _read_tree(source)
 
     def problems(self, result: SubmissionResult) -> None:
-        """Report lines from the executed notebooks (problem scan)."""
-        for path in sorted(self.produced.glob("*.ipynb")):
-            result.notes += notebook_problems(path)
+        """Report lines from the executed notebooks (problem scan), and what each grade cell told the student."""
+        read_executed(result, self.produced)
 
     def run(self, slot: Slot) -> SubmissionResult:
         """Grade the submission; never raises (problems become notes and zero points).
@@ -625,12 +657,14 @@ def _slug(name: str) -> str:
 
 
 def grade_submission(submission: Submission, bundle: AssignmentBundle, slot: Slot, scratch_root: Path,
-                     options: GradingOptions, keep_scratch: bool = False) -> SubmissionResult:
+                     options: GradingOptions, keep_scratch: bool = False,
+                     events: Path | None = None) -> SubmissionResult:
     """Grade one submission with this machine's ``slot``; see the module docstring.
 
     Never raises for anything the student did; its scratch folder (under ``scratch_root``)
-    is removed unless ``keep_scratch``."""
-    grader = SubmissionGrader(submission, bundle, scratch_root, options)
+    is removed unless ``keep_scratch``. With ``events``, the nbgrader worker appends a JSON
+    line to that file as each notebook starts and ends (:mod:`kitlib.grading.progress`)."""
+    grader = SubmissionGrader(submission, bundle, scratch_root, options, events)
     try:
         return grader.run(slot)
     finally:

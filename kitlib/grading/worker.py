@@ -3,7 +3,9 @@
 
 Starting nbgrader costs seconds of imports; ``kit grade`` therefore keeps one
 worker per job slot and sends it one submission at a time as a JSON line on
-stdin: ``{"cwd": scratch course, "argv": [...], "env": {...}, "log": path}``.
+stdin: ``{"cwd": scratch course, "argv": [...], "env": {...}, "log": path}`` (an autograde
+task may add ``"events": path``: :mod:`kitlib.grading.progress` then learns when each notebook
+starts and ends).
 The worker answers ``{"rc": int}`` on its original stdout; nbgrader's own
 output goes to the ``log`` file. The parent kills a worker that runs past the
 per-submission limit (its sandboxed kernels die with it) and starts a new one.
@@ -182,6 +184,10 @@ def run_task(task: dict) -> int:
             from kitlib.grading.execute import autograde_config
 
             app.update_config(autograde_config())
+        if task.get("events") and isinstance(app, AutogradeApp):
+            from kitlib.grading.progress import add_notebook_events
+
+            add_notebook_events(app.config, task["events"])  # one JSON line as each notebook starts / ends
         app.start()
     except SystemExit as stop:
         return int(stop.code or 0) if not isinstance(stop.code, str) else 1

@@ -1,0 +1,357 @@
+"""What the teacher gets from one real ``kit grade`` run on a course with planted mistakes:
+live progress (in a log and in a terminal), the report (titles, hardest first, grouped common
+mistakes, missed exercises, blank submission), grades.csv (missing is not zero) and the
+students' feedback HTML (wrapping, no teacher paths, no hidden tests), checked as text and in
+Chromium (screenshots in ``$KIT_ARTIFACTS`` or ``artifacts/``).
+
+The course is the mini course of tests/fixtures with chapter and exercise headings as the real
+notebooks have them. One grading run serves the whole module; a second, one-submission run checks
+the terminal display under a pseudo-TTY.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import html
+import os
+import pty
+import re
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+PY = sys.executable
+ARTIFACTS = Path(os.environ.get("KIT_ARTIFACTS", ROOT / "artifacts"))
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading_teacher")]
+
+CHAPTER = "M1 · A mini chapter"
+SUM_TITLE = "Exercise 1 · Add two numbers"
+WORDS_TITLE = "Exercise 2 · Two sorted words"
+LONG = "y" * 160 + " " + "x" * 160
+
+# student -> (answer of mini_sum, answer of mini_words); None keeps the placeholder
+PLANTED = {
+    "ana": ("total = 2 + 3", 'words = ["keras", "layers"]'),
+    "ben": ("total = 4", 'words = ["keras", "layers"]'),
+    "cleo": ("total = 6", 'words = ["layers", "keras"]'),
+    "dan": ('total = "5"', 'words = ["keras"]'),
+    "eve": ("total = 1", f'words = ["{LONG.split()[0]}", "{LONG.split()[1]}"]'),
+    "finn": (None, None),
+    "gus": ("import json\ntotal = json.loads('{')", "words = undefined_name"),
+}
+
+
+def kit_env() -> dict:
+    env = dict(os.environ)
+    env["KIT_EXERCISE_MODULES"] = "mini_exercises"
+    env["PYTHONPATH"] = str(FIXTURES) + os.pathsep + str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PATH"] = str(Path(PY).parent) + os.pathsep + env.get("PATH", "")
+    env.pop("KIT_PROGRESS", None)
+    return env
+
+
+def titled_course(tmp: Path) -> Path:
+    """The mini course with a chapter heading and exercise headings like the real notebooks'."""
+    course = tmp / "course"
+    shutil.copytree(FIXTURES / "mini_course", course)
+    path = course / "source" / "mini" / "mini.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells[0].source = f"# {CHAPTER}\nA tiny assignment for the grading tests."
+    for cell in nb.cells:
+        gid = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+        if gid == "mini_sum_task":
+            cell.source = f"## {SUM_TITLE}\nSet `total` to 2 + 3."
+        elif gid == "mini_words_task":
+            cell.source = f"## {WORDS_TITLE}\nTwo words, sorted."
+    nbformat.write(nb, str(path))
+    return course
+
+
+def submit(course: Path, released, student: str, sum_code, words_code) -> None:
+    nb = copy.deepcopy(released)
+    for cell in nb.cells:
+        gid = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+        if gid == "mini_sum_answer" and sum_code is not None:
+            cell.source = sum_code
+        if gid == "mini_words_answer" and words_code is not None:
+            cell.source = words_code
+    folder = course / "submitted" / student / "mini"
+    folder.mkdir(parents=True)
+    nbformat.write(nb, str(folder / "mini.ipynb"))
+
+
+def read_lines_with_times(proc, fd, limit: float, raw: list | None = None) -> list[tuple[float, str]]:
+    """Lines (split at CR and LF) with their arrival time since start; ``raw`` gets the bytes as they came."""
+    start, buffer, lines = time.monotonic(), b"", []
+    while time.monotonic() - start < limit:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            if raw is not None:
+                raw.append(data)
+            buffer += data
+            *complete, buffer = re.split(rb"[\r\n]", buffer)
+            lines += [(time.monotonic() - start, l.decode("utf-8", "replace")) for l in complete if l.strip()]
+        elif proc.poll() is not None:
+            break
+    if buffer.strip():
+        lines.append((time.monotonic() - start, buffer.decode("utf-8", "replace")))
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return lines
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("teacher")
+    course = titled_course(tmp)
+    done = subprocess.run([PY, "-m", "kitlib.cli", "release", "--course", str(course)], capture_output=True,
+                          text=True, env=kit_env(), timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    released = nbformat.read(str(course / "release" / "mini" / "mini.ipynb"), as_version=4)
+    for student, (sum_code, words_code) in PLANTED.items():
+        submit(course, released, student, sum_code, words_code)
+    from nbgrader.api import Gradebook
+
+    os.environ["PATH"] = kit_env()["PATH"]  # nbgrader's gradebook runs alembic
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_student("hal")  # enrolled, submitted nothing
+    # A copy with one submission, graded again under a pseudo-terminal (test_progress_in_a_terminal).
+    tty_course = tmp / "tty" / "course"
+    shutil.copytree(course, tty_course, ignore=shutil.ignore_patterns("submitted"))
+    shutil.copytree(course / "submitted" / "ben", tty_course / "submitted" / "ben")
+    proc = subprocess.Popen([PY, "-m", "kitlib.cli", "grade", "--course", str(course), "--jobs", "2",
+                             "--timeout", "120"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=kit_env())
+    lines = read_lines_with_times(proc, proc.stdout.fileno(), limit=900)
+    return {"course": course, "lines": lines, "rc": proc.returncode, "tmp": tmp, "tty_course": tty_course}
+
+
+def output(graded) -> str:
+    return "\n".join(line for _, line in graded["lines"])
+
+
+def test_grade_succeeds(graded):
+    assert graded["rc"] == 0, output(graded)[-4000:]
+
+
+
+# ---------------------------------------------------------------- progress
+
+
+def test_progress_in_a_log_starts_at_once_and_follows_every_notebook(graded):
+    lines = graded["lines"]
+    first_time, first = lines[0]
+    assert first_time < 10 and first.startswith("kit grade: started at"), lines[:3]
+    text = output(graded)
+    n = len(PLANTED)
+    for done in range(1, n + 1):
+        assert f"  notebook {done}/{n}: " in text, text
+        assert f"[{done}/{n}] " in text
+    notebook_lines = [line for _, line in lines if line.startswith("  notebook ")]
+    assert all(re.search(r"mini\.ipynb executed in \d+\.\d s · ETA \d+:\d\d$", line) for line in notebook_lines)
+    assert "\x1b[" not in text and "━" not in text  # plain lines in a log
+
+
+def test_progress_in_a_terminal(graded):
+    leader, follower = pty.openpty()
+    env = dict(kit_env(), TERM="xterm-256color", COLUMNS="120", LINES="30")
+    proc = subprocess.Popen([PY, "-m", "kitlib.cli", "grade", "--course", str(graded["tty_course"]), "--jobs", "1",
+                             "--timeout", "120"], stdin=follower, stdout=follower, stderr=follower, env=env,
+                            close_fds=True)
+    os.close(follower)
+    raw: list[bytes] = []
+    lines = read_lines_with_times(proc, leader, limit=600, raw=raw)
+    os.close(leader)
+    screen = "\n".join(line for _, line in lines)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "kit-grade-terminal.typescript").write_bytes(b"".join(raw))  # replay: cat it in a terminal
+    assert proc.returncode == 0, screen[-3000:]
+    assert lines[0][0] < 10, lines[:3]
+    assert "━" in screen and "notebooks" in screen and "submissions" in screen and "ETA" in screen
+    assert re.search(r"1/1", screen)
+    assert "[1/1] ben/mini: 3/5" in screen
+    assert "\x1b[" in screen  # drawn in place, not one line per refresh
+
+
+# ---------------------------------------------------------------- the report
+
+
+def report_text(graded) -> str:
+    page = (graded["course"] / "reports" / "mini.html").read_text()
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def exercise_rows(graded) -> list[str]:
+    page = (graded["course"] / "reports" / "mini.html").read_text()
+    rows = re.findall(r'<tr class="exercise">(.*?)</tr>', page, flags=re.S)
+    return [re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", row))) for row in rows]
+
+
+def test_report_names_exercises_by_chapter_and_title_hardest_first(graded):
+    rows = exercise_rows(graded)
+    assert len(rows) == 2
+    assert f"{CHAPTER} · {SUM_TITLE}" in rows[0] and "14 % (1/7)" in rows[0]  # only ana passed
+    assert f"{CHAPTER} · {WORDS_TITLE}" in rows[1] and "29 % (2/7)" in rows[1]  # ana and ben
+
+
+def test_report_counts_the_most_common_mistakes(graded):
+    sum_row, words_row = exercise_rows(graded)
+    assert "43 % the total (3 of 7)" in sum_row  # ben 4, cleo 6, eve 1: one mistake, three students
+    assert "14 % type of the total (1 of 7)" in sum_row
+    assert "14 % the answer cell raised JSONDecodeError" in sum_row  # gus: the cause, not NameError
+    assert "14 % did not attempt it (1 of 7)" in sum_row  # finn
+    assert sum_row.index("43 %") < sum_row.index("type of the total")  # most common first
+    assert "29 % order of the words (2 of 7)" in words_row  # cleo, eve: the hidden check's message
+    assert "14 % number of words (1 of 7)" in words_row
+    assert "the answer cell raised NameError: name 'undefined_name' is not defined" in words_row
+
+
+def test_report_lists_missed_exercises_per_student(graded):
+    page = (graded["course"] / "reports" / "mini.html").read_text()
+
+    def missed(student):
+        row = re.search(rf'<tr class="student" id="student-{student}">(.*?)</tr>', page, flags=re.S).group(1)
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", row)))
+
+    assert "none" in missed("ana") and "Exercise" not in missed("ana")
+    assert SUM_TITLE in missed("ben") and WORDS_TITLE not in missed("ben")
+    assert "the total: expected 5, got 4" in missed("ben")
+    assert SUM_TITLE in missed("dan") and WORDS_TITLE in missed("dan")
+    assert missed("finn").count("not attempted") == 2
+
+
+def test_blank_submission_is_a_problem_line_and_a_missing_one_is_named(graded):
+    page = (graded["course"] / "reports" / "mini.html").read_text()
+    assert re.search(r"<li><b>finn</b>: blank submission: none of the 2 exercises was attempted", page)
+    assert '<p class="missing">hal</p>' in page
+
+
+def test_histogram_in_whole_points(graded):
+    page = (graded["course"] / "reports" / "mini.html").read_text()
+    bars = dict(re.findall(r"<title>(\d+) point\(s\): (\d+) student\(s\)</title>", page))
+    assert bars == {"0": "5", "3": "1", "5": "1"}  # ana 5, ben 3, everyone else 0
+
+
+# ---------------------------------------------------------------- grades.csv
+
+
+def test_grades_csv_tells_a_missing_submission_from_a_zero(graded):
+    with open(graded["course"] / "grades.csv", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = reader.fieldnames, {r["student_id"]: r for r in reader}
+    assert columns[:11] == ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                            "raw_score", "late_submission_penalty", "score", "max_score"]
+    assert columns[11:] == ["status"]
+    assert (rows["hal"]["score"], rows["hal"]["raw_score"], rows["hal"]["status"]) == ("", "", "missing")
+    assert (rows["finn"]["score"], rows["finn"]["status"]) == ("0.0", "graded")
+    assert rows["ana"]["score"] == "5.0" and rows["hal"]["max_score"] == "5.0"
+
+
+# ---------------------------------------------------------------- feedback
+
+
+def teacher_paths(graded) -> list[str]:
+    return [p for p in {sys.prefix, sys.base_prefix, str(Path.home()), str(graded["course"]), str(ROOT),
+                        "/tmp/kit-grade"} if len(p) > 1]
+
+
+def test_feedback_has_no_teacher_paths_and_no_hidden_tests(graded):
+    pages = sorted((graded["course"] / "feedback").glob("*/mini/mini.html"))
+    assert len(pages) == len(PLANTED)
+    for path in pages:
+        text = path.read_text()
+        assert not [p for p in teacher_paths(graded) if p in text], path
+        assert "HIDDEN TESTS" not in text and "hidden=True" not in text, path
+    gus = (graded["course"] / "feedback" / "gus" / "mini" / "mini.html").read_text()
+    assert "json/decoder.py" in gus and "JSONDecodeError" in gus  # the traceback stays useful
+
+
+# ---------------------------------------------------------------- by eye, in Chromium
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium not found at {executable} (the Debian package 'chromium')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_page(chromium, path: Path, width: int):
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    page.goto(path.as_uri())
+    return page
+
+
+def overflowing(page) -> list[str]:
+    """Text blocks wider than their box (text that runs off instead of wrapping)."""
+    return page.evaluate("""() => [...document.querySelectorAll('pre, li, td, p')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+        .map(e => e.textContent.slice(0, 80))
+        .concat(document.documentElement.scrollWidth > window.innerWidth + 1 ? ['<the page scrolls sideways>'] : [])""")
+
+
+def test_report_in_chromium(graded, chromium):
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(graded["course"] / "reports" / "mini.html", ARTIFACTS / "teacher-report-mini.html")
+    for width in (1200, 700):
+        page = open_page(chromium, graded["course"] / "reports" / "mini.html", width)
+        try:
+            first = page.locator("table.exercises tr.exercise").first
+            assert SUM_TITLE in first.inner_text() and CHAPTER in first.inner_text()
+            assert page.locator("svg.histogram rect").count() == 3
+            assert page.get_by_text("blank submission").is_visible()
+            assert overflowing(page) == []
+            page.screenshot(path=str(shots / f"teacher-report-{width}px.png"), full_page=True)
+        finally:
+            page.close()
+
+
+def test_feedback_in_chromium(graded, chromium):
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    for student in ("eve", "gus"):
+        path = graded["course"] / "feedback" / student / "mini" / "mini.html"
+        shutil.copy2(path, ARTIFACTS / f"teacher-feedback-{student}.html")
+        page = open_page(chromium, path, 900)
+        try:
+            text = page.inner_text("body")
+            assert not [p for p in teacher_paths(graded) if p in text]
+            assert overflowing(page) == [], student
+            page.screenshot(path=str(shots / f"teacher-feedback-{student}.png"), full_page=True)
+        finally:
+            page.close()
+    eve = open_page(chromium, graded["course"] / "feedback" / "eve" / "mini" / "mini.html", 900)
+    try:
+        message = eve.locator("pre", has_text="order of the words").last
+        box = message.bounding_box()
+        assert box["height"] > 60 and box["width"] <= 900  # the 330-character message wrapped onto lines
+        assert "ExerciseNotPassed" not in eve.inner_text("body")  # the friendly text alone
+    finally:
+        eve.close()
