@@ -86,7 +86,8 @@ def test_the_feedback_run_uses_the_presentation_preprocessors(tmp_path, monkeypa
 
     (tmp_path / "nbgrader_config.py").write_text("")
     monkeypatch.setattr(feedback, "run_app_output", fake_run)
-    files = feedback.generate_feedback(Path(tmp_path), "mini")
+    problems = feedback.generate_feedback(Path(tmp_path), "mini")
     joined = " ".join(calls["argv"])
     assert "kitlib.grading.feedback.HideHiddenTests" in joined and "kitlib.grading.feedback.HideTeacherPaths" in joined
-    assert "kit-feedback-wrap" in files[0].read_text()
+    assert problems == {}
+    assert "kit-feedback-wrap" in (tmp_path / "feedback" / "ana" / "mini" / "mini.html").read_text()

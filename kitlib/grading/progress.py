@@ -38,6 +38,7 @@ Example::
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -46,56 +47,74 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbconvert.preprocessors import Preprocessor
-from traitlets import Unicode
-
 # --------------------------------------------------------------------- worker side
+# The preprocessors subclass nbconvert's Preprocessor, whose import costs over a second: they
+# are built on first use (in the nbgrader worker), so the teacher's process starts at once.
+
+_EVENT_CLASSES = ("NotebookEvents", "NotebookStarted", "NotebookFinished")
 
 
-class NotebookEvents(Preprocessor):
-    """Base of the two event preprocessors: appends JSON lines to ``path``.
+@functools.lru_cache(maxsize=1)
+def _event_preprocessors() -> dict:
+    from nbconvert.preprocessors import Preprocessor
+    from traitlets import Unicode
 
-    A failure to write never disturbs grading (the event is lost, nothing else)."""
+    class NotebookEvents(Preprocessor):
+        """Base of the two event preprocessors: appends JSON lines to ``path``.
 
-    path = Unicode("", help="file that receives one JSON line per event").tag(config=True)
+        A failure to write never disturbs grading (the event is lost, nothing else)."""
 
-    def __init__(self, **kw):
-        super().__init__(**kw)
-        self.enabled = True  # nbconvert preprocessors are off unless enabled
+        path = Unicode("", help="file that receives one JSON line per event").tag(config=True)
 
-    @staticmethod
-    def notebook_name(resources) -> str:
-        return str(((resources or {}).get("nbgrader") or {}).get("notebook")
-                   or (resources or {}).get("unique_key") or "notebook")
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.enabled = True  # nbconvert preprocessors are off unless enabled
 
-    def emit(self, event: dict) -> None:
-        if not self.path:
-            return
-        try:
-            with open(self.path, "a", encoding="utf-8") as handle:
-                handle.write(json.dumps(event) + "\n")
-        except OSError:
-            pass
+        @staticmethod
+        def notebook_name(resources) -> str:
+            return str(((resources or {}).get("nbgrader") or {}).get("notebook")
+                       or (resources or {}).get("unique_key") or "notebook")
 
-
-class NotebookStarted(NotebookEvents):
-    """First in the autograde pipeline: the notebook is about to be executed."""
-
-    def preprocess(self, nb, resources):
-        resources["kit_notebook_started"] = time.monotonic()
-        self.emit({"event": "start", "notebook": self.notebook_name(resources), "t": time.time()})
-        return nb, resources
+        def emit(self, event: dict) -> None:
+            if not self.path:
+                return
+            try:
+                with open(self.path, "a", encoding="utf-8") as handle:
+                    handle.write(json.dumps(event) + "\n")
+            except OSError:
+                pass
 
 
-class NotebookFinished(NotebookEvents):
-    """Last in the autograde pipeline: the notebook was executed and its grades saved."""
+    class NotebookStarted(NotebookEvents):
+        """First in the autograde pipeline: the notebook is about to be executed."""
 
-    def preprocess(self, nb, resources):
-        started = resources.get("kit_notebook_started")
-        seconds = time.monotonic() - started if started is not None else None
-        self.emit({"event": "done", "notebook": self.notebook_name(resources), "t": time.time(),
-                   "seconds": seconds})
-        return nb, resources
+        def preprocess(self, nb, resources):
+            resources["kit_notebook_started"] = time.monotonic()
+            self.emit({"event": "start", "notebook": self.notebook_name(resources), "t": time.time()})
+            return nb, resources
+
+
+    class NotebookFinished(NotebookEvents):
+        """Last in the autograde pipeline: the notebook was executed and its grades saved."""
+
+        def preprocess(self, nb, resources):
+            started = resources.get("kit_notebook_started")
+            seconds = time.monotonic() - started if started is not None else None
+            self.emit({"event": "done", "notebook": self.notebook_name(resources), "t": time.time(),
+                       "seconds": seconds})
+            return nb, resources
+
+    return {"NotebookEvents": NotebookEvents, "NotebookStarted": NotebookStarted,
+            "NotebookFinished": NotebookFinished}
+
+
+def __getattr__(name: str):
+    """``NotebookStarted`` / ``NotebookFinished`` / ``NotebookEvents``, built on first access."""
+    if name in _EVENT_CLASSES:
+        cls = _event_preprocessors()[name]
+        cls.__module__, cls.__qualname__ = __name__, name  # importable by name (nbgrader's import_item)
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def add_notebook_events(config, path: str | os.PathLike) -> None:
@@ -113,9 +132,10 @@ def add_notebook_events(config, path: str | os.PathLike) -> None:
     section = config.Autograde
     current = list(section.autograde_preprocessors) if "autograde_preprocessors" in section \
         else list(Autograde.class_traits()["autograde_preprocessors"].default())
-    current = [p for p in current if p not in (NotebookStarted, NotebookFinished)
+    started, finished = __getattr__("NotebookStarted"), __getattr__("NotebookFinished")
+    current = [p for p in current if p not in (started, finished)
                and not str(p).endswith(("NotebookStarted", "NotebookFinished"))]
-    section.autograde_preprocessors = [NotebookStarted, *current, NotebookFinished]
+    section.autograde_preprocessors = [started, *current, finished]
     config.NotebookEvents.path = str(path)
 
 
