@@ -93,9 +93,9 @@ def test_lab_command_opens_the_course_map(tmp_path, monkeypatch):
 
 
 def test_validate_button_uses_the_course_settings(tiny_course, tmp_path, monkeypatch):
-    """nbgrader's Validate handler loads nbgrader_config.py from the server's working folder:
-    kit lab writes one there that loads the course's (300 s per cell, stderr filter), and starts
-    JupyterLab in that folder."""
+    """nbgrader's Validate handler loads nbgrader_config.py from the Jupyter config path: kit lab
+    configures its own folder (student/.jupyter, JUPYTER_CONFIG_DIR of the server) with one that
+    loads the course's (300 s per cell, stderr filter)."""
     import subprocess
     import sys
 
@@ -103,16 +103,111 @@ def test_validate_button_uses_the_course_settings(tiny_course, tmp_path, monkeyp
 
     workspace = tmp_path / "student"
     make_workspace(tiny_course, workspace)
+    lab.configure_student_jupyter(lab.student_config_dir(workspace), tiny_course)
     probe = ("from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler\n"
              "config = ValidateAssignmentHandler.load_config(None)\n"
              "print(config.Execute.timeout, config.IgnorePattern.enabled)\n")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=workspace, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env=lab.lab_environment(workspace))
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["300", "True"]
 
     calls = []
     monkeypatch.setattr(lab, "make_workspace", lambda course, ws: lab.WorkspaceReport(ws))
-    monkeypatch.setattr(lab.subprocess, "call", lambda command, **kwargs: calls.append(kwargs) or 0)
-    args = type("Args", (), {"course": tiny_course, "workspace": workspace, "no_browser": True, "port": None})()
+    monkeypatch.setattr(lab.subprocess, "call", lambda command, **kwargs: calls.append((command, kwargs)) or 0)
+    monkeypatch.delenv("KIT_EXCHANGE", raising=False)
+    args = type("Args", (), {"course": tiny_course, "workspace": workspace, "no_browser": True, "port": None,
+                             "jupyter_args": ["--ServerApp.ip=127.0.0.1"]})()
     assert lab.run_lab(args) == 0
-    assert calls == [{"cwd": workspace}]
+    [(command, kwargs)] = calls
+    assert kwargs["cwd"] == workspace
+    assert kwargs["env"]["JUPYTER_CONFIG_DIR"] == str(workspace.resolve() / ".jupyter")
+    assert command[-1] == "--ServerApp.ip=127.0.0.1"
+    assert (workspace / ".jupyter" / "labconfig" / "page_config.json").is_file()
+
+
+def _read(path):
+    return json.loads(path.read_text())
+
+
+def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_path, tiny_course):
+    from kitlib import lab
+
+    config = tmp_path / "config"
+    (config / "labconfig").mkdir(parents=True)
+    # someone's own settings survive
+    (config / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": {"my:plugin": True}}))
+    (config / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"ip": "0.0.0.0"}}))
+    done = lab.configure_student_jupyter(config, tiny_course)
+
+    page = _read(config / "labconfig" / "page_config.json")
+    for plugin in ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                   "@jupyter/nbgrader:course-list", "@jupyterlab/apputils-extension:announcements",
+                   "@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu"):
+        assert page["disabledExtensions"][plugin] is True and page["lockedExtensions"][plugin] is True
+    assert "@jupyter/nbgrader:validate-assignment" not in page["disabledExtensions"]
+    assert page["disabledExtensions"]["my:plugin"] is True
+
+    server = _read(config / "jupyter_server_config.json")
+    assert server["ServerApp"]["ip"] == "0.0.0.0"
+    assert server["ServerApp"]["jpserver_extensions"] == {
+        "nbgrader.server_extensions.validate_assignment": True,
+        "nbgrader.server_extensions.assignment_list": False,
+        "nbgrader.server_extensions.formgrader": False,
+        "nbgrader.server_extensions.course_list": False,
+    }
+    assert server["LabApp"]["news_url"] is None
+    settings = config / "lab" / "user-settings" / "@jupyterlab"
+    assert _read(settings / "docmanager-extension" / "plugin.jupyterlab-settings")["defaultViewers"] == {
+        "markdown": "Markdown Preview"}
+    assert _read(settings / "apputils-extension" / "notification.jupyterlab-settings")["fetchNews"] == "false"
+    assert "Exchange" not in (config / "nbgrader_config.py").read_text()
+    assert done.exchange is None
+
+    # With an exchange, the Assignments tab (and the menu that opens it) come back; instructor tools stay off.
+    exchange = tmp_path / "exchange"
+    lab.configure_student_jupyter(config, tiny_course, exchange=exchange)
+    page = _read(config / "labconfig" / "page_config.json")
+    assert "@jupyter/nbgrader:assignment-list" not in page["disabledExtensions"]
+    assert "@jupyter/nbgrader:menu" not in page["lockedExtensions"]
+    assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    assert _read(config / "jupyter_server_config.json")["ServerApp"]["jpserver_extensions"][
+        "nbgrader.server_extensions.assignment_list"] is True
+    assert exchange.is_dir() and repr(str(exchange)) in (config / "nbgrader_config.py").read_text()
+
+
+@pytest.mark.slow
+def test_jupyter_itself_reads_the_student_configuration(tmp_path, tiny_course):
+    """What JupyterLab and jupyter_server make of the folder (their own listing commands), through
+    binder/student-jupyter: the one script Binder runs."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    config = tmp_path / "config"
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config),
+               PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")])))
+    env.pop("KIT_EXCHANGE", None)
+    done = subprocess.run(["bash", str(repo / "binder" / "student-jupyter"), str(tiny_course)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    listing = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    text = listing.stdout + listing.stderr
+    disabled = text.split("Disabled extensions:")[-1]
+    assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
+    assert "@jupyter/nbgrader:validate-assignment" not in disabled
+    servers = subprocess.run([sys.executable, "-m", "jupyter", "server", "extension", "list"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    # one section per config dir; ours (JUPYTER_CONFIG_DIR) is listed first and is read last, so it wins
+    sections = (servers.stdout + servers.stderr).split("Config dir: ")
+    ours = next(s for s in sections if s.startswith(str(config)))
+    state = {line.split()[0]: "disabled" in line for line in ours.splitlines()
+             if line.startswith("    nbgrader.server_extensions.")}
+    assert state == {"nbgrader.server_extensions.validate_assignment": False,
+                     "nbgrader.server_extensions.assignment_list": True,
+                     "nbgrader.server_extensions.formgrader": True,
+                     "nbgrader.server_extensions.course_list": True}, ours
