@@ -72,10 +72,35 @@ def notebook_title(path: Path) -> str:
     return Path(path).stem
 
 
-def course_map(root: Path, names: list[str], *, student: bool = True, folder: str = "") -> str:
+SYMBOLS = {"passed": "✔", "not yet": "✘", "not attempted": "○"}
+
+
+def progress_lines(notebook: Path) -> tuple[list[str], int, int]:
+    """Markdown lines under a chapter's link: one per exercise with its saved verdict.
+
+    Returns ``(lines, passed, total)``; read from the saved notebook (:mod:`kitlib.verdicts`).
+    """
+    from kitlib.verdicts import NOT_CHECKED, notebook_progress
+
+    progress = notebook_progress(notebook)
+    if progress.error or not progress.exercises:
+        return [], 0, 0
+    lines = []
+    for verdict in progress.exercises:
+        symbol = SYMBOLS.get(verdict.status, "·")
+        state = "not checked yet" if verdict.status == NOT_CHECKED else verdict.status
+        lines.append(f"  - {symbol} {verdict.label} — *{state}*")
+    return lines, progress.passed, len(progress.exercises)
+
+
+def course_map(root: Path, names: list[str], *, student: bool = True, folder: str = "",
+               link_prefix: str = "") -> str:
     """Markdown course map with a link to every chapter notebook under ``root/<folder>/<assignment>/``.
 
-    Links are relative to ``root`` (``folder="source"`` maps an nbgrader course from its own root).
+    Links are relative to ``root`` (``folder="source"`` maps an nbgrader course from its own root),
+    behind ``link_prefix`` (``"../"`` for a page shown one folder down). For a student (``student=True``) each chapter also lists its exercises with the verdict its
+    saved notebook shows (✔ passed, ✘ not yet, ○ not attempted, · not checked yet), read without
+    running anything, and the map starts with the total.
     """
     lines = [
         "# Keras, guide by guide: the course map",
@@ -90,17 +115,78 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
             "then hand the notebook in the way your teacher asked (the *Assignments* tab if your course uses it).",
             "",
         ]
+    body, passed, total = [], 0, 0
     for name in names:
         title, url = GUIDES.get(name, (name.replace("_", " ").title(), ""))
-        lines.append(f"## {title}")
-        lines.append("")
+        body.append(f"## {title}")
+        body.append("")
         for nb in sorted((Path(root) / folder / name).glob("*.ipynb")):
-            rel = nb.relative_to(root).as_posix()
-            lines.append(f"- [{notebook_title(nb)}]({rel})")
+            rel = link_prefix + nb.relative_to(root).as_posix()
+            link = f"- [{notebook_title(nb)}]({rel})"
+            if not student:
+                body.append(link)
+                continue
+            exercises, chapter_passed, chapter_total = progress_lines(nb)
+            passed, total = passed + chapter_passed, total + chapter_total
+            if chapter_total:
+                link += f" — {chapter_passed} of {chapter_total} exercise{'s' if chapter_total > 1 else ''} passed"
+            body += [link] + exercises
         if url:
-            lines += ["", f"The guide itself: <{url}>"]
-        lines.append("")
-    return "\n".join(lines)
+            body += ["", f"The guide itself: <{url}>"]
+        body.append("")
+    if student and total:
+        lines += [
+            f"**Your progress: {passed} of {total} exercises passed** (✔ passed, ✘ not yet, ○ not attempted,",
+            "· not checked yet), as your saved notebooks show them: save a notebook (Ctrl+S), then",
+            "`kit lab` updates this map at its next start, or run `from kitlib.lab import progress; progress()`",
+            "in any notebook to see it now.",
+            "",
+        ]
+    return "\n".join(lines + body)
+
+
+def find_workspace(start=None) -> Path:
+    """The student workspace holding ``start`` (default: the current folder): the nearest folder,
+    going up, with the course map in it."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / COURSE_MAP).is_file():
+            return folder
+    raise FileNotFoundError(f"no {COURSE_MAP} in {here} or above: pass the workspace folder, e.g. progress('student')")
+
+
+class Progress:
+    """The course map with the student's progress, for a notebook cell (renders as Markdown).
+
+    Example::
+
+        from kitlib.lab import progress
+        progress()          # in a chapter of the workspace: the map with ✔ / ✘ / ○ per exercise
+    """
+
+    def __init__(self, workspace):
+        self.workspace = Path(workspace)
+        self.names = [p.name for p in sorted(self.workspace.iterdir())
+                      if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb"))]
+        order = list(GUIDES)
+        self.names.sort(key=lambda n: (order.index(n) if n in order else len(order), n))
+
+    def markdown(self, here=None) -> str:
+        """The map, its links relative to ``here`` (default: the current folder, a notebook's own)."""
+        prefix = os.path.relpath(self.workspace.resolve(), Path(here or os.getcwd()).resolve())
+        prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+        return course_map(self.workspace, self.names, link_prefix=prefix)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def __repr__(self) -> str:
+        return self.markdown()
+
+
+def progress(workspace=None) -> Progress:
+    """The student's progress over the whole course, read from the saved notebooks (see :class:`Progress`)."""
+    return Progress(find_workspace(workspace))
 
 
 def make_workspace(course_dir, workspace, names: list[str] | None = None) -> WorkspaceReport:

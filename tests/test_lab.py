@@ -211,3 +211,55 @@ def test_jupyter_itself_reads_the_student_configuration(tmp_path, tiny_course):
                      "nbgrader.server_extensions.assignment_list": True,
                      "nbgrader.server_extensions.formgrader": True,
                      "nbgrader.server_extensions.course_list": True}, ours
+
+
+def test_course_map_shows_the_students_saved_progress(tmp_path, monkeypatch):
+    """Per chapter, the exercises with the verdict the student's saved notebook shows; the total on top;
+    progress() renders the same map in a notebook, its links relative to the notebook's folder."""
+    from nbformat.v4 import new_output
+
+    from kitlib import lab
+    from kitlib.exercises.core import Feedback
+
+    def exercise_notebook(path, verdicts):
+        nb = nbformat.v4.new_notebook()
+        cells = [nbformat.v4.new_markdown_cell("# B1 · Intro")]
+        for i, (exercise, status) in enumerate(verdicts):
+            cells.append(nbformat.v4.new_markdown_cell(f"## Exercise {i + 1} · Task {exercise}"))
+            cell = nbformat.v4.new_code_cell(f'grade("{exercise}", answer)')
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": f"{exercise}_test", "points": 1,
+                                         "locked": True, "schema_version": 3, "solution": False, "task": False}
+            if status:
+                fb = Feedback(exercise, f"Task {exercise}", attempted=status != "not attempted")
+                if status == "not yet":
+                    from kitlib.exercises.core import Problem
+                    fb.problems.append(Problem("the shape"))
+                cell.outputs = [new_output("display_data", data={"text/html": fb._repr_html_()})]
+                cell.execution_count = i + 1
+            cells.append(cell)
+        nb.cells = cells
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
+
+    workspace = tmp_path / "student"
+    exercise_notebook(workspace / "functional_api" / "01_a.ipynb", [("a1", "passed"), ("a2", "not yet")])
+    exercise_notebook(workspace / "functional_api" / "02_b.ipynb", [("b1", "not attempted"), ("b2", None)])
+    write_chapter(workspace / "sequential_model" / "01_c.ipynb", "A1 · No exercises")
+    text = course_map(workspace, ["sequential_model", "functional_api"])
+    assert "**Your progress: 1 of 4 exercises passed**" in text
+    assert "- [B1 · Intro](functional_api/01_a.ipynb) — 1 of 2 exercises passed" in text
+    assert "  - ✔ Exercise 1 · Task a1 — *passed*" in text
+    assert "  - ✘ Exercise 2 · Task a2 — *not yet*" in text
+    assert "  - ○ Exercise 1 · Task b1 — *not attempted*" in text
+    assert "  - · Exercise 2 · Task b2 — *not checked yet*" in text
+    assert "- [A1 · No exercises](sequential_model/01_c.ipynb)\n" in text  # no exercises, no count
+    assert "Your progress" not in course_map(workspace, ["functional_api"], student=False)
+
+    (workspace / "START_HERE.md").write_text(text)
+    monkeypatch.chdir(workspace / "functional_api")
+    shown = lab.progress()._repr_markdown_()
+    assert "](../functional_api/01_a.ipynb) — 1 of 2 exercises passed" in shown
+    assert "](../sequential_model/01_c.ipynb)" in shown
+    assert shown.index("A1 · No exercises") < shown.index("B1 · Intro")  # course order
+    with pytest.raises(FileNotFoundError, match="START_HERE.md"):
+        lab.progress(tmp_path)
