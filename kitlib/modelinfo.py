@@ -358,11 +358,19 @@ class ModelInfo:
         return "\n".join(lines)
 
     def to_html(self, highlight=(), selected=None, changed=()) -> str:
-        """An HTML table; ``highlight``/``changed``: row names to mark; ``selected``: one name."""
+        """An HTML table; ``highlight``/``changed``: row names to mark; ``selected``: one name.
+
+        Every cell is padded and kept on one line (numbers right-aligned, the formula in its own
+        monospace column), so neighbouring columns never run together, in a widget as in a page.
+        """
         esc = html.escape
+        cell = "padding:3px 10px;border-bottom:1px solid #e9ecef;white-space:nowrap;vertical-align:top"
+        number = cell + ";text-align:right;font-variant-numeric:tabular-nums"
         head = "".join(
-            f"<th>{h}</th>"
-            for h in ("layer", "type", "input", "output", "params", "formula", "act./sample", "MACs")
+            f"<th style='{cell};text-align:{align};border-bottom:2px solid #adb5bd'>{h}</th>"
+            for h, align in (("layer", "left"), ("type", "left"), ("input", "left"), ("output", "left"),
+                             ("params", "right"), ("formula", "left"), ("act./sample", "right"),
+                             ("MACs", "right"))
         )
         body = []
         for r in self.rows:
@@ -378,23 +386,24 @@ class ModelInfo:
                 style = ' style="background:#d0ebff"'
             body.append(
                 f'<tr class="{" ".join(classes)}"{style}>'
-                f"<td><code>{esc(r['name'])}</code></td><td>{esc(r['type'])}</td>"
-                f"<td>{esc(format_shape(r['input_shape']))}</td>"
-                f"<td><b>{esc(format_shape(r['output_shape']))}</b></td>"
-                f"<td style='text-align:right'>{r['params']:,}</td>"
-                f"<td><code>{esc(r['param_formula'])}</code></td>"
-                f"<td style='text-align:right'>{esc(format_bytes(r['activation_bytes']))}</td>"
-                f"<td style='text-align:right'>{'?' if r['macs'] is None else format(r['macs'], ',')}</td></tr>"
+                f"<td style='{cell}'><code>{esc(r['name'])}</code></td><td style='{cell}'>{esc(r['type'])}</td>"
+                f"<td style='{cell}'>{esc(format_shape(r['input_shape']))}</td>"
+                f"<td style='{cell}'><b>{esc(format_shape(r['output_shape']))}</b></td>"
+                f"<td style='{number}'>{r['params']:,}</td>"
+                f"<td style='{cell};color:#495057'><code>{esc(r['param_formula'])}</code></td>"
+                f"<td style='{number}'>{esc(format_bytes(r['activation_bytes']))}</td>"
+                f"<td style='{number}'>{'?' if r['macs'] is None else format(r['macs'], ',')}</td></tr>"
             )
         foot = (
-            f"<tr><td colspan='8'>Total params: <b>{self.total_params:,}</b> "
+            f"<tr><td colspan='8' style='{cell}'>Total params: <b>{self.total_params:,}</b> "
             f"(trainable {self.trainable_params:,})"
             + ("" if self.built else " &mdash; <i>model not built yet: shapes unknown</i>")
             + "</td></tr>"
         )
         return (
+            "<div style='overflow-x:auto;max-width:100%'>"
             "<table class='kit-summary' style='border-collapse:collapse;font-size:12px'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{foot}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{foot}</tbody></table></div>"
         )
 
     def _repr_html_(self) -> str:

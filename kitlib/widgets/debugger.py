@@ -358,6 +358,8 @@ class SequentialDebugger(WidgetView):
         self.pop()
 
     def _on_layer(self, change):
+        if getattr(self, "_updating_menu", False):
+            return
         if change["new"] and change["new"] != self._selected:
             self._selected = change["new"]
             self._draw_summary()
@@ -394,12 +396,18 @@ class SequentialDebugger(WidgetView):
         names = self.selectable_names()
         if self.core.changed and self.core.changed[-1] in names:
             self._selected = self.core.changed[-1]  # follow the layer just added
-        if self._selected not in names:
+        if self._selected not in names:  # popped: the layer above it, which is now the last
             self._selected = names[-1] if names else None
-        if tuple(self.layer_menu.options) != tuple(names):
-            self.layer_menu.options = names
-        if self._selected is not None and self.layer_menu.value != self._selected:
-            self.layer_menu.value = self._selected
+        # New options make the Dropdown jump to its first entry and report that as a choice:
+        # keep the selection decided above while the menu is rebuilt.
+        self._updating_menu = True
+        try:
+            if tuple(self.layer_menu.options) != tuple(names):
+                self.layer_menu.options = names
+            if self.layer_menu.value != self._selected:
+                self.layer_menu.value = self._selected
+        finally:
+            self._updating_menu = False
         self._draw_summary()
         self.error_panel.value = self._panel_html()
         self._update_explorer()
