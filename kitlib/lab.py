@@ -406,9 +406,30 @@ def run_lab(args) -> int:
     command = lab_command(workspace, no_browser=args.no_browser, port=args.port,
                           extra=getattr(args, "jupyter_args", None))
     try:
-        return subprocess.call(command, cwd=workspace, env=lab_environment(workspace))
+        return _run_forwarding_sigterm(command, cwd=workspace, env=lab_environment(workspace))
     except KeyboardInterrupt:
         return 0
+
+
+def _run_forwarding_sigterm(command, **kwargs) -> int:
+    """Run JupyterLab and wait; a SIGTERM to ``kit lab`` reaches JupyterLab (which then stops its
+    kernels) instead of leaving it running without its parent."""
+    import signal
+
+    process = subprocess.Popen(command, **kwargs)
+    previous = None
+    if hasattr(signal, "SIGTERM"):
+        try:
+            previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+        except ValueError:  # not the main thread: nothing to forward from
+            previous = None
+    try:
+        return process.wait()
+    except KeyboardInterrupt:  # Ctrl+C reached JupyterLab too (same process group): let it finish
+        return process.wait()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -114,7 +114,7 @@ def test_validate_button_uses_the_course_settings(tiny_course, tmp_path, monkeyp
 
     calls = []
     monkeypatch.setattr(lab, "make_workspace", lambda course, ws: lab.WorkspaceReport(ws))
-    monkeypatch.setattr(lab.subprocess, "call", lambda command, **kwargs: calls.append((command, kwargs)) or 0)
+    monkeypatch.setattr(lab, "_run_forwarding_sigterm", lambda command, **kwargs: calls.append((command, kwargs)) or 0)
     monkeypatch.delenv("KIT_EXCHANGE", raising=False)
     args = type("Args", (), {"course": tiny_course, "workspace": workspace, "no_browser": True, "port": None,
                              "jupyter_args": ["--ServerApp.ip=127.0.0.1"]})()
