@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import shutil
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from jlab import (
     cell_text,
@@ -153,6 +155,30 @@ def test_exercise_self_check_wrong_then_right(page, lab_server, lab_course, shot
     shot("right-answer")
     assert "✔" in success and "passed" in success, success
     assert not [p for p in problems(nb) if p.startswith(f"cell {exercise.grade_index}:")]
+
+    # Saved, the notebook tells the student's progress view that this exercise passes.
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    from kitlib.verdicts import notebook_progress
+
+    saved = {v.exercise: v for v in notebook_progress(chapter.student).exercises}
+    assert saved[exercise.id].status == "passed", saved
+    view = "my_progress.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("from kitlib.lab import progress\nprogress()")],
+                                metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                         "language": "python"}}),
+                   str(lab_server.root / view))
+    open_document(page, lab_server.lab_url(view), view)
+    run_all(page)
+    nb = notebook_json(page)
+    assert not problems(nb), problems(nb)
+    assert "text/markdown" in nb["cells"][0]["outputs"][0]["data"], nb["cells"][0]["outputs"]
+    shown = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output.jp-RenderedMarkdown")
+    shown.wait_for()
+    text = shown.inner_text()
+    assert f"✔ {saved[exercise.id].label}" in text, text
+    assert shown.locator(f"a[href*='{chapter.name}']").count() == 1
+    shown.get_by_text(f"✔ {saved[exercise.id].label}").scroll_into_view_if_needed()
+    shot("progress-view")
 
 
 def _validate(page, shot, name: str) -> str:

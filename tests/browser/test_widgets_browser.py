@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from jlab import notebook_json, open_document, problems, unexecuted_code_cells, wait_idle, widget_errors
+from jlab import notebook_json, open_document, problems, run_all, unexecuted_code_cells, wait_idle, widget_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -210,3 +210,94 @@ def test_every_widget_renders_and_responds(page, lab_server, shot):
     shot("explorer-pooled-vector")
     assert not widget_errors(page), widget_errors(page)
     assert not page.console_errors, page.console_errors
+
+
+# ----------------------------------------------------------------------------- the widgets in their chapters
+def _run_chapter(page, lab_server, lab_course, stem):
+    """Open the solved copy of the chapter ``stem``, run it all, check it ran cleanly; its panel."""
+    chapter = next((c for c in lab_course.chapters if c.name[:-6] == stem), None)
+    if chapter is None:
+        pytest.skip(f"the course has no chapter {stem}")
+    path = f"solved/{chapter.rel}"
+    open_document(page, lab_server.lab_url(path), path)
+    run_all(page, timeout_s=400)
+    nb = notebook_json(page)
+    assert not problems(nb), "\n".join(problems(nb))
+    assert not widget_errors(page), widget_errors(page)
+    return page.locator(".jp-NotebookPanel:visible")
+
+
+def test_debugger_in_its_chapter(page, lab_server, lab_course, shot):
+    panel = _run_chapter(page, lab_server, lab_course, "04_debugging_workflow")
+    debugger = panel.locator(".kit-debugger")
+    debugger.scroll_into_view_if_needed()
+    summary, error_panel = debugger.locator(".widget-html").nth(1), debugger.locator(".widget-html").first
+    assert "50" in error_panel.inner_text(), "the chapter's refused Conv2D(32, 50) is not explained"
+    rows = summary.locator("tr").count()
+    row_menu = debugger.locator("select").nth(1)
+    first = row_menu.locator("option").first.inner_text()
+    row_menu.select_option(first)
+    expect(summary.locator("tr.kit-selected")).to_contain_text(first, timeout=60_000)
+    debugger.locator("select").first.select_option("Flatten")
+    page.wait_for_function("(el) => el.value === ''", arg=debugger.locator("input[type=text]").first.element_handle())
+    debugger.get_by_role("button", name="add()").click()
+    expect(summary.locator("tr")).to_have_count(rows + 1, timeout=60_000)
+    expect(summary).to_contain_text("Flatten")
+    shot("chapter-debugger-added")
+    debugger.get_by_role("button", name="pop()").click()
+    expect(summary.locator("tr")).to_have_count(rows, timeout=60_000)
+
+
+def test_explorer_in_its_chapter(page, lab_server, lab_course, shot):
+    panel = _run_chapter(page, lab_server, lab_course, "06_feature_extraction")
+    explorer = panel.locator(".kit-explorer")
+    explorer.scroll_into_view_if_needed()
+    caption, image = explorer.locator(".kit-explorer-caption"), explorer.locator("img").first
+    shown, natural = _picture_size(image)
+    assert abs(shown - natural) <= 1, f"the maps are stretched: {natural} px shown at {shown} px"
+    assert image.evaluate("(img) => img.getBoundingClientRect().height") < 400
+    shot("chapter-explorer")
+    menu = explorer.locator("select").first
+    second = menu.locator("option").nth(1).inner_text()
+    menu.select_option(second)
+    expect(caption).to_contain_text(second, timeout=60_000)
+    before = caption.inner_text()
+    explorer.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(caption).to_contain_text("sample 1:", timeout=60_000)
+    assert caption.inner_text() != before
+    shot("chapter-explorer-second-layer")
+
+
+def test_model_graph_and_plot_model_in_their_chapter(page, lab_server, lab_course, shot):
+    panel = _run_chapter(page, lab_server, lab_course, "01_introduction")
+    plots = panel.locator(".jp-OutputArea-output img")  # keras.utils.plot_model, through show_graph
+    assert plots.count() >= 2
+    for i in range(plots.count()):
+        height = plots.nth(i).evaluate("(img) => img.getBoundingClientRect().height")
+        assert height <= 801, f"plot_model picture {i} is {height} px tall"
+    plots.nth(plots.count() - 1).scroll_into_view_if_needed()
+    shot("chapter-plot-model")
+    graph = panel.locator(".kit-graph")
+    graph.scroll_into_view_if_needed()
+    menu = graph.locator("select").first
+    assert menu.locator("option:checked").inner_text().strip(), "the layer menu starts blank"
+    names = [n for n in graph.locator("g.kit-node").evaluate_all("(gs) => gs.map(g => g.dataset.layer)")]
+    target = names[-1]
+    graph.locator(f"g.kit-node[data-layer='{target}']").click()
+    expect(menu.locator("option:checked")).to_have_text(target, timeout=60_000)
+    highlighted = graph.locator(f"g.kit-node-selected[data-layer='{target}'], "
+                                f"g.kit-node[data-layer='{target}'] [stroke='#1971c2']")
+    expect(highlighted.first).to_be_visible(timeout=60_000)
+    shot("chapter-graph-node-clicked")
+
+
+def test_live_history_in_its_chapter(page, lab_server, lab_course, shot):
+    panel = _run_chapter(page, lab_server, lab_course, "05_once_you_have_a_model")
+    history = panel.locator(".kit-history")
+    history.scroll_into_view_if_needed()
+    plot = history.locator("img").first
+    shown, natural = _picture_size(plot)
+    assert natural >= 2 * shown - 2, f"the plot is stretched: {natural} px shown at {shown} px"
+    assert "epoch 2/2" in history.inner_text()
+    shot("chapter-history")
