@@ -364,7 +364,7 @@ class ModelInfo:
         monospace column), so neighbouring columns never run together, in a widget as in a page.
         """
         esc = html.escape
-        cell = "padding:3px 10px;border-bottom:1px solid #e9ecef;white-space:nowrap;vertical-align:top"
+        cell = "padding:3px 6px;border-bottom:1px solid #e9ecef;white-space:nowrap;vertical-align:top"
         number = cell + ";text-align:right;font-variant-numeric:tabular-nums"
         head = "".join(
             f"<th style='{cell};text-align:{align};border-bottom:2px solid #adb5bd'>{h}</th>"

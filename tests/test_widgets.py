@@ -597,7 +597,7 @@ def test_debugger_selection_stays_where_the_student_put_it():
 def test_summary_columns_are_separated():
     dbg = SequentialDebugger((250, 250, 3), layers=[layers.Conv2D(32, 5, strides=2)])
     table = dbg.summary.value
-    assert table.count("padding:3px 10px") >= 8 and "white-space:nowrap" in table
+    assert table.count("padding:3px 6px") >= 8 and "white-space:nowrap" in table
     assert ">2,432<" in table and "5*5*3*32 + 32 = 2432" in table
 
 
