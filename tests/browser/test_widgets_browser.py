@@ -61,6 +61,15 @@ def widgets_tour() -> nbformat.NotebookNode:
             "display(explorer)"
         ),
         new_code_cell(
+            "from kitlib.exercises.core import Feedback, Problem\n"
+            "Feedback('demo', 'Conv2D kernel sizes', True, [Problem(\n"
+            "    'the kernel sizes of your Conv2D layers, read from left to right through the whole model '\n"
+            "    'and compared one by one with the kernel sizes the exercise asks for in its second paragraph',\n"
+            "    '(3, 3), (3, 3), (5, 5), (5, 5), (3, 3), (3, 3), (1, 1)',\n"
+            "    '(3, 3), (5, 5), (5, 5), (3, 3), (3, 3), (1, 1), (1, 1)',\n"
+            "    hint='kernel_size is the second argument of keras.layers.Conv2D(filters, kernel_size)')])"
+        ),
+        new_code_cell(
             "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
             "slow_first_epoch = keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: time.sleep(15 if e == 0 else 0))\n"
             "live = LiveHistory(title='random data')\n"
@@ -104,6 +113,17 @@ def test_every_widget_renders_and_responds(page, lab_server, shot):
     history.scroll_into_view_if_needed()
     shot("history-trained")
     assert "epoch 3/3" in history.locator(".widget-html").first.inner_text()
+
+    # A long check message wraps at spaces inside the cell, never in the middle of a word.
+    feedback = panel.locator(".kit-feedback li").first
+    feedback.scroll_into_view_if_needed()
+    style = feedback.evaluate("(li) => { const s = getComputedStyle(li); return [s.wordBreak, s.overflowWrap]; }")
+    assert style == ["normal", "break-word"], style
+    lines = feedback.evaluate("(li) => Math.round(li.getBoundingClientRect().height / parseFloat(getComputedStyle(li).lineHeight))")
+    assert lines >= 2, "the long message did not wrap"
+    fits = feedback.evaluate("(li) => li.scrollWidth <= li.clientWidth + 1")
+    assert fits, "the message runs out of its cell"
+    shot("feedback-wraps")
 
     for css in WIDGET_CLASSES:
         view = panel.locator(f".{css}")
