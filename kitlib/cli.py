@@ -1,7 +1,7 @@
 """The ``kit`` command line.
 
     kit doctor                      check that this machine can run the course
-    kit lab [--no-browser] [--port N]
+    kit lab [--no-browser] [--port N] [--exchange DIR] [JUPYTERLAB OPTIONS]
                                     open the student view of the course in JupyterLab
     kit release [ASSIGNMENT ...] [--course DIR]
                                     make the student versions (nbgrader generate_assignment)
@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the student's working copy (default: ./student next to the course)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     lab.add_argument("--port", type=int, default=None)
+    lab.add_argument("--exchange", type=Path, default=None,
+                     help="nbgrader's exchange folder, for the Assignments tab (default: $KIT_EXCHANGE; none: no tab)")
 
     release = sub.add_parser("release", help="generate the student versions into COURSE/release/")
     release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
@@ -54,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.jupyter_args = extra  # kit lab passes other options on to JupyterLab
     if args.command is None:
         parser.print_help()
         return 2

@@ -69,10 +69,35 @@ def notebook_title(path: Path) -> str:
     return Path(path).stem
 
 
-def course_map(root: Path, names: list[str], *, student: bool = True, folder: str = "") -> str:
+SYMBOLS = {"passed": "✔", "not yet": "✘", "not attempted": "○"}
+
+
+def progress_lines(notebook: Path) -> tuple[list[str], int, int]:
+    """Markdown lines under a chapter's link: one per exercise with its saved verdict.
+
+    Returns ``(lines, passed, total)``; read from the saved notebook (:mod:`kitlib.verdicts`).
+    """
+    from kitlib.verdicts import NOT_CHECKED, notebook_progress
+
+    progress = notebook_progress(notebook)
+    if progress.error or not progress.exercises:
+        return [], 0, 0
+    lines = []
+    for verdict in progress.exercises:
+        symbol = SYMBOLS.get(verdict.status, "·")
+        state = "not checked yet" if verdict.status == NOT_CHECKED else verdict.status
+        lines.append(f"  - {symbol} {verdict.label} — *{state}*")
+    return lines, progress.passed, len(progress.exercises)
+
+
+def course_map(root: Path, names: list[str], *, student: bool = True, folder: str = "",
+               link_prefix: str = "") -> str:
     """Markdown course map with a link to every chapter notebook under ``root/<folder>/<assignment>/``.
 
-    Links are relative to ``root`` (``folder="source"`` maps an nbgrader course from its own root).
+    Links are relative to ``root`` (``folder="source"`` maps an nbgrader course from its own root),
+    behind ``link_prefix`` (``"../"`` for a page shown one folder down). For a student (``student=True``) each chapter also lists its exercises with the verdict its
+    saved notebook shows (✔ passed, ✘ not yet, ○ not attempted, · not checked yet), read without
+    running anything, and the map starts with the total.
     """
     lines = [
         "# Keras, guide by guide: the course map",
@@ -87,17 +112,78 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
             "then hand the notebook in the way your teacher asked (the *Assignments* tab if your course uses it).",
             "",
         ]
+    body, passed, total = [], 0, 0
     for name in names:
         title, url = GUIDES.get(name, (name.replace("_", " ").title(), ""))
-        lines.append(f"## {title}")
-        lines.append("")
+        body.append(f"## {title}")
+        body.append("")
         for nb in sorted((Path(root) / folder / name).glob("*.ipynb")):
-            rel = nb.relative_to(root).as_posix()
-            lines.append(f"- [{notebook_title(nb)}]({rel})")
+            rel = link_prefix + nb.relative_to(root).as_posix()
+            link = f"- [{notebook_title(nb)}]({rel})"
+            if not student:
+                body.append(link)
+                continue
+            exercises, chapter_passed, chapter_total = progress_lines(nb)
+            passed, total = passed + chapter_passed, total + chapter_total
+            if chapter_total:
+                link += f" — {chapter_passed} of {chapter_total} exercise{'s' if chapter_total > 1 else ''} passed"
+            body += [link] + exercises
         if url:
-            lines += ["", f"The guide itself: <{url}>"]
-        lines.append("")
-    return "\n".join(lines)
+            body += ["", f"The guide itself: <{url}>"]
+        body.append("")
+    if student and total:
+        lines += [
+            f"**Your progress: {passed} of {total} exercises passed** (✔ passed, ✘ not yet, ○ not attempted,",
+            "· not checked yet), as your saved notebooks show them: save a notebook (Ctrl+S), then",
+            "`kit lab` updates this map at its next start, or run `from kitlib.lab import progress; progress()`",
+            "in any notebook to see it now.",
+            "",
+        ]
+    return "\n".join(lines + body)
+
+
+def find_workspace(start=None) -> Path:
+    """The student workspace holding ``start`` (default: the current folder): the nearest folder,
+    going up, with the course map in it."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / COURSE_MAP).is_file():
+            return folder
+    raise FileNotFoundError(f"no {COURSE_MAP} in {here} or above: pass the workspace folder, e.g. progress('student')")
+
+
+class Progress:
+    """The course map with the student's progress, for a notebook cell (renders as Markdown).
+
+    Example::
+
+        from kitlib.lab import progress
+        progress()          # in a chapter of the workspace: the map with ✔ / ✘ / ○ per exercise
+    """
+
+    def __init__(self, workspace):
+        self.workspace = Path(workspace)
+        self.names = [p.name for p in sorted(self.workspace.iterdir())
+                      if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb"))]
+        order = list(GUIDES)
+        self.names.sort(key=lambda n: (order.index(n) if n in order else len(order), n))
+
+    def markdown(self, here=None) -> str:
+        """The map, its links relative to ``here`` (default: the current folder, a notebook's own)."""
+        prefix = os.path.relpath(self.workspace.resolve(), Path(here or os.getcwd()).resolve())
+        prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+        return course_map(self.workspace, self.names, link_prefix=prefix)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def __repr__(self) -> str:
+        return self.markdown()
+
+
+def progress(workspace=None) -> Progress:
+    """The student's progress over the whole course, read from the saved notebooks (see :class:`Progress`)."""
+    return Progress(find_workspace(workspace))
 
 
 def make_workspace(course_dir, workspace, names: list[str] | None = None) -> WorkspaceReport:
@@ -135,32 +221,147 @@ def make_workspace(course_dir, workspace, names: list[str] | None = None) -> Wor
             shutil.copy2(src, dest)
             report.copied.append(dest)
     (workspace / COURSE_MAP).write_text(course_map(workspace, names), encoding="utf-8")
-    write_validate_config(course_dir, workspace)
     return report
 
 
-VALIDATE_CONFIG = "nbgrader_config.py"
+# ----------------------------------------------------------------------------- the student's Jupyter
+# nbgrader 0.9 ships one lab extension (@jupyter/nbgrader) with six plugins and four server
+# extensions. A student keeps the Validate button; the assignment list (and the Nbgrader menu that
+# opens it) only where an exchange is configured; never the instructor tools.
+VALIDATE = ("@jupyter/nbgrader:validate-assignment", "nbgrader.server_extensions.validate_assignment")
+ASSIGNMENT_LIST = (("@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu"),
+                   "nbgrader.server_extensions.assignment_list")
+INSTRUCTOR_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                      "@jupyter/nbgrader:course-list")
+INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+# JupyterLab's news pop-up ("receive official Jupyter news?") and update check: they cover the
+# course map on the first start and need the network.
+NEWS_PLUGINS = ("@jupyterlab/apputils-extension:announcements",)
+JUPYTER_DIR = ".jupyter"  # kit lab's own Jupyter configuration, hidden inside the workspace
 
 
-def write_validate_config(course_dir: Path, workspace: Path) -> Path:
-    """``workspace/nbgrader_config.py``: the course's nbgrader settings for the student's
-    *Validate* button (the course's cell time limit and stderr filter instead of nbgrader's
-    defaults). nbgrader's validate extension reads it from the server's working folder,
-    which :func:`run_lab` makes the workspace. Rewritten every time (it only points at the course).
+@dataclass
+class StudentJupyter:
+    """What :func:`configure_student_jupyter` wrote: the plugins and server extensions it turned off."""
+
+    config_dir: Path
+    disabled_plugins: list[str]
+    server_extensions: dict[str, bool]
+    exchange: Path | None
+
+
+def student_server_extensions(exchange) -> dict[str, bool]:
+    """nbgrader's server extensions for a student: Validate on, the instructor's off,
+    the assignment list only with an exchange."""
+    extensions = {VALIDATE[1]: True, ASSIGNMENT_LIST[1]: exchange is not None}
+    extensions.update({name: False for name in INSTRUCTOR_SERVER_EXTENSIONS})
+    return extensions
+
+
+def student_disabled_plugins(exchange) -> list[str]:
+    """The JupyterLab plugins a student does not see."""
+    plugins = list(INSTRUCTOR_PLUGINS) + list(NEWS_PLUGINS)
+    if exchange is None:
+        plugins += list(ASSIGNMENT_LIST[0])
+    return plugins
+
+
+def _merge_json(path: Path, update) -> None:
+    """Read ``path`` (a JSON object; missing or unreadable: empty), let ``update`` change it, write it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    update(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJupyter:
+    """Configure a Jupyter configuration folder for a student; the one mechanism behind
+    ``kit lab`` (its own folder, ``workspace/.jupyter``) and Binder (``binder/student-jupyter``:
+    the user's ``jupyter --config-dir``).
+
+    Writes, keeping whatever else is there:
+
+    - ``labconfig/page_config.json``: the instructor plugins of nbgrader (Formgrader, Create
+      Assignment, Course List) and JupyterLab's news pop-up disabled and locked (JupyterLab >= 4.1
+      lets users re-enable plugins from the UI unless they are locked); without an exchange also
+      the assignment list and the Nbgrader menu (they would only show "Error fetching courses!").
+    - ``jupyter_server_config.json``: nbgrader's server extensions for a student (the formgrader's
+      is the one that logs "The course directory root is not a subdirectory of the notebook server
+      root" at every start); no news feed, no update check. This file is read after the
+      environment's ``jupyter_server_config.d`` entries, so it wins over nbgrader's own.
+    - ``nbgrader_config.py``: the course's settings for Validate (300 s per cell, stderr filter)
+      and the exchange, if any.
+    - JupyterLab user settings: Markdown files (the course map) open rendered, with clickable
+      links; no news, no update check.
+
+    Args:
+        config_dir: the Jupyter configuration folder (``JUPYTER_CONFIG_DIR``).
+        course_dir: the nbgrader course (its ``nbgrader_config.py`` is loaded).
+        exchange: nbgrader's exchange folder (created), or None when the course has none.
+
+    Example::
+
+        configure_student_jupyter("student/.jupyter", "course")   # then JUPYTER_CONFIG_DIR=student/.jupyter
     """
-    path = Path(workspace) / VALIDATE_CONFIG
-    path.write_text(
-        "# Written by `kit lab`: the course's nbgrader settings, for the Validate button.\n"
-        "c = get_config()  # noqa: F821\n"
-        f"load_subconfig({str(Path(course_dir).resolve() / 'nbgrader_config.py')!r})  # noqa: F821\n",
-        encoding="utf-8")
-    return path
+    config_dir = Path(config_dir).resolve()
+    course_dir = Path(course_dir).resolve()
+    exchange = Path(exchange).resolve() if exchange else None
+    disabled = student_disabled_plugins(exchange)
+    extensions = student_server_extensions(exchange)
+
+    def page_config(data):
+        for key in ("disabledExtensions", "lockedExtensions"):
+            table = data.get(key) if isinstance(data.get(key), dict) else {}
+            for plugin in list(ASSIGNMENT_LIST[0]):  # a previous run without an exchange
+                table.pop(plugin, None)
+            table.update({plugin: True for plugin in disabled})
+            data[key] = table
+
+    _merge_json(config_dir / "labconfig" / "page_config.json", page_config)
+
+    def server_config(data):
+        server = data.setdefault("ServerApp", {})
+        server.setdefault("jpserver_extensions", {}).update(extensions)
+        lab = data.setdefault("LabApp", {})
+        lab["news_url"] = None
+        lab["check_for_updates_class"] = "jupyterlab.NeverCheckForUpdate"
+
+    _merge_json(config_dir / "jupyter_server_config.json", server_config)
+
+    lines = [
+        "# Written by kitlib.lab.configure_student_jupyter: the student's nbgrader settings.",
+        "c = get_config()  # noqa: F821",
+        f"load_subconfig({str(course_dir / 'nbgrader_config.py')!r})  # noqa: F821 - cell timeout, stderr filter",
+    ]
+    if exchange is not None:
+        exchange.mkdir(parents=True, exist_ok=True)
+        lines.append(f"c.Exchange.root = {str(exchange)!r}")
+    (config_dir / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    settings = config_dir / "lab" / "user-settings" / "@jupyterlab"
+    _merge_json(settings / "docmanager-extension" / "plugin.jupyterlab-settings",
+                lambda d: d.setdefault("defaultViewers", {}).update({"markdown": "Markdown Preview"}))
+    _merge_json(settings / "apputils-extension" / "notification.jupyterlab-settings",
+                lambda d: d.update({"checkForUpdates": False, "fetchNews": "false"}))
+    return StudentJupyter(config_dir, disabled, extensions, exchange)
 
 
-def lab_command(workspace: Path, *, no_browser: bool = False, port: int | None = None) -> list[str]:
+def student_config_dir(workspace) -> Path:
+    """Where ``kit lab`` keeps its Jupyter configuration: ``workspace/.jupyter`` (hidden in the file browser)."""
+    return Path(workspace).resolve() / JUPYTER_DIR
+
+
+def lab_command(workspace: Path, *, no_browser: bool = False, port: int | None = None,
+                extra: list[str] | None = None) -> list[str]:
     """The JupyterLab command line for a workspace, opening on its course map.
 
     As root (a container, a CI machine) JupyterLab refuses to start without ``--allow-root``.
+    ``extra``: more JupyterLab options, passed on as given (``--ServerApp.ip=...``).
     """
     command = [
         sys.executable, "-m", "jupyter", "lab",
@@ -174,21 +375,86 @@ def lab_command(workspace: Path, *, no_browser: bool = False, port: int | None =
         command.append(f"--port={port}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
+    command += list(extra or [])
     return command
 
 
+def lab_environment(workspace: Path, base: dict | None = None) -> dict:
+    """The server's environment: ``JUPYTER_CONFIG_DIR`` is the workspace's own student configuration
+    (so the student's Jupyter is configured without touching ``~/.jupyter``)."""
+    env = dict(os.environ if base is None else base)
+    env["JUPYTER_CONFIG_DIR"] = str(student_config_dir(workspace))
+    env.pop("JUPYTERLAB_SETTINGS_DIR", None)  # the settings live in the config dir too
+    return env
+
+
 def run_lab(args) -> int:
-    """``kit lab``: build the workspace, then start JupyterLab on its course map."""
+    """``kit lab``: build the workspace, configure the student's Jupyter, start JupyterLab on the course map."""
     course = Path(args.course)
     workspace = Path(args.workspace) if args.workspace else course.resolve().parent / "student"
+    exchange = getattr(args, "exchange", None) or os.environ.get("KIT_EXCHANGE") or None
     try:
         report = make_workspace(course, workspace)
+        configure_student_jupyter(student_config_dir(workspace), course, exchange=exchange)
     except Exception as error:  # the teacher's or student's set-up, not a crash to show as a traceback
         print(f"kit lab: could not prepare the student workspace: {error}", file=sys.stderr)
         return 1
     print(report.summary())
-    command = lab_command(workspace, no_browser=args.no_browser, port=args.port)
+    command = lab_command(workspace, no_browser=args.no_browser, port=args.port,
+                          extra=getattr(args, "jupyter_args", None))
     try:
-        return subprocess.call(command, cwd=workspace)  # cwd: where Validate finds nbgrader_config.py
+        return _run_forwarding_sigterm(command, cwd=workspace, env=lab_environment(workspace))
     except KeyboardInterrupt:
         return 0
+
+
+def _run_forwarding_sigterm(command, **kwargs) -> int:
+    """Run JupyterLab and wait; a SIGTERM to ``kit lab`` reaches JupyterLab (which then stops its
+    kernels) instead of leaving it running without its parent."""
+    import signal
+
+    process = subprocess.Popen(command, **kwargs)
+    previous = None
+    if hasattr(signal, "SIGTERM"):
+        try:
+            previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+        except ValueError:  # not the main thread: nothing to forward from
+            previous = None
+    try:
+        return process.wait()
+    except KeyboardInterrupt:  # Ctrl+C reached JupyterLab too (same process group): let it finish
+        return process.wait()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kitlib.lab configure --course COURSE [--config-dir DIR] [--exchange DIR]``:
+    configure a Jupyter configuration folder for a student (binder/student-jupyter runs this)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m kitlib.lab")
+    sub = parser.add_subparsers(dest="command", required=True)
+    configure = sub.add_parser("configure", help="configure Jupyter for a student")
+    configure.add_argument("--course", type=Path, required=True, help="the nbgrader course directory")
+    configure.add_argument("--config-dir", type=Path, default=None,
+                           help="the Jupyter configuration folder (default: `jupyter --config-dir`)")
+    configure.add_argument("--exchange", type=Path, default=None,
+                           help="nbgrader's exchange folder (default: $KIT_EXCHANGE; none: no Assignments tab)")
+    args = parser.parse_args(argv)
+    if not (args.course / "nbgrader_config.py").is_file():
+        print(f"kitlib.lab: {args.course} is not a course directory (no nbgrader_config.py)", file=sys.stderr)
+        return 1
+    if args.config_dir is None:
+        from jupyter_core.paths import jupyter_config_dir
+
+        args.config_dir = Path(jupyter_config_dir())
+    exchange = args.exchange or os.environ.get("KIT_EXCHANGE") or None
+    done = configure_student_jupyter(args.config_dir, args.course, exchange=exchange)
+    print(f"student Jupyter configured in {done.config_dir}: disabled {', '.join(done.disabled_plugins)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

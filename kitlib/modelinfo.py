@@ -33,6 +33,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from kitlib import keras_compat as kc
+
 ROW_KEYS = (
     "name",
     "type",
@@ -57,17 +59,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- graph access
-def _graph_owner(model):
-    """The object that holds the functional graph of ``model`` (None if it has none)."""
-    if model.__class__.__name__ == "Sequential" or hasattr(model, "_functional"):
-        functional = getattr(model, "_functional", None)
-        if functional is not None:
-            return functional
-    if hasattr(model, "_nodes_by_depth"):
-        return model
-    return None
-
-
 def layer_nodes(model) -> dict:
     """Map ``id(layer)`` -> list of the layer's call nodes that belong to ``model``'s graph.
 
@@ -75,20 +66,14 @@ def layer_nodes(model) -> dict:
     Sequential does on every ``add()``) has nodes from all of them; only the
     nodes of this model's graph describe what the layer does *here*.
     Returns an empty dict for models without a graph (unbuilt Sequential,
-    subclassed models).
+    subclassed models). Nodes are read through :mod:`kitlib.keras_compat`.
     """
-    owner = _graph_owner(model)
-    if owner is None:
-        return {}
     found: dict[int, list] = {}
-    by_depth = getattr(owner, "_nodes_by_depth", {}) or {}
-    for depth in sorted(by_depth, reverse=True):  # inputs first
-        for node in by_depth[depth]:
-            op = node.operation
-            found.setdefault(id(op), []).append(node)
+    for node in kc.graph_nodes(model):  # inputs first
+        found.setdefault(id(kc.node_layer(node)), []).append(node)
     for nodes in found.values():  # a shared layer: its calls in the order they were made
-        inbound = nodes[0].operation._inbound_nodes
-        nodes.sort(key=lambda n: next((i for i, m in enumerate(inbound) if m is n), len(inbound)))
+        calls = kc.layer_call_nodes(kc.node_layer(nodes[0]))
+        nodes.sort(key=lambda n: next((i for i, m in enumerate(calls) if m is n), len(calls)))
     return found
 
 
@@ -283,8 +268,8 @@ def layer_rows(model, expand_nested: bool = False) -> list[dict]:
     for layer in model.layers:
         layer_node_list = nodes.get(id(layer), [])
         if layer_node_list:
-            input_shape = _merge_node_shapes([_shape_of(n.input_tensors) for n in layer_node_list])
-            output_shape = _merge_node_shapes([_shape_of(n.output_tensors) for n in layer_node_list])
+            input_shape = _merge_node_shapes([_shape_of(kc.node_inputs(n)) for n in layer_node_list])
+            output_shape = _merge_node_shapes([_shape_of(kc.node_outputs(n)) for n in layer_node_list])
         else:
             input_shape = output_shape = None
         if type(layer).__name__ == "InputLayer":
@@ -313,8 +298,8 @@ def _macs_of_calls(layer, node_list, input_shape, output_shape):
     if hasattr(layer, "layers") and hasattr(layer, "inputs"):
         return layer_macs(layer, None, None)  # nested model: sum over its own layers
     if node_list:
-        input_shape = _shape_of(node_list[0].input_tensors)
-        output_shape = _shape_of(node_list[0].output_tensors)
+        input_shape = _shape_of(kc.node_inputs(node_list[0]))
+        output_shape = _shape_of(kc.node_outputs(node_list[0]))
     if isinstance(output_shape, list) or isinstance(input_shape, list):
         return 0 if not layer.weights else None
     return layer_macs(layer, input_shape, output_shape)
@@ -373,11 +358,19 @@ class ModelInfo:
         return "\n".join(lines)
 
     def to_html(self, highlight=(), selected=None, changed=()) -> str:
-        """An HTML table; ``highlight``/``changed``: row names to mark; ``selected``: one name."""
+        """An HTML table; ``highlight``/``changed``: row names to mark; ``selected``: one name.
+
+        Every cell is padded and kept on one line (numbers right-aligned, the formula in its own
+        monospace column), so neighbouring columns never run together, in a widget as in a page.
+        """
         esc = html.escape
+        cell = "padding:3px 6px;border-bottom:1px solid #e9ecef;white-space:nowrap;vertical-align:top"
+        number = cell + ";text-align:right;font-variant-numeric:tabular-nums"
         head = "".join(
-            f"<th>{h}</th>"
-            for h in ("layer", "type", "input", "output", "params", "formula", "act./sample", "MACs")
+            f"<th style='{cell};text-align:{align};border-bottom:2px solid #adb5bd'>{h}</th>"
+            for h, align in (("layer", "left"), ("type", "left"), ("input", "left"), ("output", "left"),
+                             ("params", "right"), ("formula", "left"), ("act./sample", "right"),
+                             ("MACs", "right"))
         )
         body = []
         for r in self.rows:
@@ -393,23 +386,24 @@ class ModelInfo:
                 style = ' style="background:#d0ebff"'
             body.append(
                 f'<tr class="{" ".join(classes)}"{style}>'
-                f"<td><code>{esc(r['name'])}</code></td><td>{esc(r['type'])}</td>"
-                f"<td>{esc(format_shape(r['input_shape']))}</td>"
-                f"<td><b>{esc(format_shape(r['output_shape']))}</b></td>"
-                f"<td style='text-align:right'>{r['params']:,}</td>"
-                f"<td><code>{esc(r['param_formula'])}</code></td>"
-                f"<td style='text-align:right'>{esc(format_bytes(r['activation_bytes']))}</td>"
-                f"<td style='text-align:right'>{'?' if r['macs'] is None else format(r['macs'], ',')}</td></tr>"
+                f"<td style='{cell}'><code>{esc(r['name'])}</code></td><td style='{cell}'>{esc(r['type'])}</td>"
+                f"<td style='{cell}'>{esc(format_shape(r['input_shape']))}</td>"
+                f"<td style='{cell}'><b>{esc(format_shape(r['output_shape']))}</b></td>"
+                f"<td style='{number}'>{r['params']:,}</td>"
+                f"<td style='{cell};color:#495057'><code>{esc(r['param_formula'])}</code></td>"
+                f"<td style='{number}'>{esc(format_bytes(r['activation_bytes']))}</td>"
+                f"<td style='{number}'>{'?' if r['macs'] is None else format(r['macs'], ',')}</td></tr>"
             )
         foot = (
-            f"<tr><td colspan='8'>Total params: <b>{self.total_params:,}</b> "
+            f"<tr><td colspan='8' style='{cell}'>Total params: <b>{self.total_params:,}</b> "
             f"(trainable {self.trainable_params:,})"
             + ("" if self.built else " &mdash; <i>model not built yet: shapes unknown</i>")
             + "</td></tr>"
         )
         return (
+            "<div style='overflow-x:auto;max-width:100%'>"
             "<table class='kit-summary' style='border-collapse:collapse;font-size:12px'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{foot}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{foot}</tbody></table></div>"
         )
 
     def _repr_html_(self) -> str:

@@ -33,9 +33,10 @@ BINDER = ROOT / "binder"
 BINDER_MEMORY_BYTES = 2 * 1024**3  # mybinder.org: about 2 GB per session
 # Notebooks run in this many kernels at once (each kernel measured on its own).
 NOTEBOOK_WORKERS = int(os.environ.get("KIT_BINDER_WORKERS", min(2, os.cpu_count() or 1)))
-STUDENT_PLUGINS = ("@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:validate-assignment")
+# Binder has no nbgrader exchange: a student keeps Validate only (kitlib.lab.configure_student_jupyter).
+STUDENT_PLUGINS = ("@jupyter/nbgrader:validate-assignment",)
 INSTRUCTOR_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                      "@jupyter/nbgrader:course-list")
+                      "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:assignment-list")
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("binder")]
 
@@ -235,7 +236,7 @@ def test_binder_build_and_every_notebook_fits_in_a_binder_session(tmp_path, arti
         assert plugin not in disabled
     server_config = json.loads((home / ".jupyter" / "jupyter_server_config.json").read_text())
     assert server_config["ServerApp"]["jpserver_extensions"] == {
-        "nbgrader.server_extensions.assignment_list": True,
+        "nbgrader.server_extensions.assignment_list": False,
         "nbgrader.server_extensions.validate_assignment": True,
         "nbgrader.server_extensions.formgrader": False,
         "nbgrader.server_extensions.course_list": False,

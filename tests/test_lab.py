@@ -93,9 +93,9 @@ def test_lab_command_opens_the_course_map(tmp_path, monkeypatch):
 
 
 def test_validate_button_uses_the_course_settings(tiny_course, tmp_path, monkeypatch):
-    """nbgrader's Validate handler loads nbgrader_config.py from the server's working folder:
-    kit lab writes one there that loads the course's (300 s per cell, stderr filter), and starts
-    JupyterLab in that folder."""
+    """nbgrader's Validate handler loads nbgrader_config.py from the Jupyter config path: kit lab
+    configures its own folder (student/.jupyter, JUPYTER_CONFIG_DIR of the server) with one that
+    loads the course's (300 s per cell, stderr filter)."""
     import subprocess
     import sys
 
@@ -103,16 +103,163 @@ def test_validate_button_uses_the_course_settings(tiny_course, tmp_path, monkeyp
 
     workspace = tmp_path / "student"
     make_workspace(tiny_course, workspace)
+    lab.configure_student_jupyter(lab.student_config_dir(workspace), tiny_course)
     probe = ("from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler\n"
              "config = ValidateAssignmentHandler.load_config(None)\n"
              "print(config.Execute.timeout, config.IgnorePattern.enabled)\n")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=workspace, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env=lab.lab_environment(workspace))
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["300", "True"]
 
     calls = []
     monkeypatch.setattr(lab, "make_workspace", lambda course, ws: lab.WorkspaceReport(ws))
-    monkeypatch.setattr(lab.subprocess, "call", lambda command, **kwargs: calls.append(kwargs) or 0)
-    args = type("Args", (), {"course": tiny_course, "workspace": workspace, "no_browser": True, "port": None})()
+    monkeypatch.setattr(lab, "_run_forwarding_sigterm", lambda command, **kwargs: calls.append((command, kwargs)) or 0)
+    monkeypatch.delenv("KIT_EXCHANGE", raising=False)
+    args = type("Args", (), {"course": tiny_course, "workspace": workspace, "no_browser": True, "port": None,
+                             "jupyter_args": ["--ServerApp.ip=127.0.0.1"]})()
     assert lab.run_lab(args) == 0
-    assert calls == [{"cwd": workspace}]
+    [(command, kwargs)] = calls
+    assert kwargs["cwd"] == workspace
+    assert kwargs["env"]["JUPYTER_CONFIG_DIR"] == str(workspace.resolve() / ".jupyter")
+    assert command[-1] == "--ServerApp.ip=127.0.0.1"
+    assert (workspace / ".jupyter" / "labconfig" / "page_config.json").is_file()
+
+
+def _read(path):
+    return json.loads(path.read_text())
+
+
+def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_path, tiny_course):
+    from kitlib import lab
+
+    config = tmp_path / "config"
+    (config / "labconfig").mkdir(parents=True)
+    # someone's own settings survive
+    (config / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": {"my:plugin": True}}))
+    (config / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"ip": "0.0.0.0"}}))
+    done = lab.configure_student_jupyter(config, tiny_course)
+
+    page = _read(config / "labconfig" / "page_config.json")
+    for plugin in ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                   "@jupyter/nbgrader:course-list", "@jupyterlab/apputils-extension:announcements",
+                   "@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu"):
+        assert page["disabledExtensions"][plugin] is True and page["lockedExtensions"][plugin] is True
+    assert "@jupyter/nbgrader:validate-assignment" not in page["disabledExtensions"]
+    assert page["disabledExtensions"]["my:plugin"] is True
+
+    server = _read(config / "jupyter_server_config.json")
+    assert server["ServerApp"]["ip"] == "0.0.0.0"
+    assert server["ServerApp"]["jpserver_extensions"] == {
+        "nbgrader.server_extensions.validate_assignment": True,
+        "nbgrader.server_extensions.assignment_list": False,
+        "nbgrader.server_extensions.formgrader": False,
+        "nbgrader.server_extensions.course_list": False,
+    }
+    assert server["LabApp"]["news_url"] is None
+    settings = config / "lab" / "user-settings" / "@jupyterlab"
+    assert _read(settings / "docmanager-extension" / "plugin.jupyterlab-settings")["defaultViewers"] == {
+        "markdown": "Markdown Preview"}
+    assert _read(settings / "apputils-extension" / "notification.jupyterlab-settings")["fetchNews"] == "false"
+    assert "Exchange" not in (config / "nbgrader_config.py").read_text()
+    assert done.exchange is None
+
+    # With an exchange, the Assignments tab (and the menu that opens it) come back; instructor tools stay off.
+    exchange = tmp_path / "exchange"
+    lab.configure_student_jupyter(config, tiny_course, exchange=exchange)
+    page = _read(config / "labconfig" / "page_config.json")
+    assert "@jupyter/nbgrader:assignment-list" not in page["disabledExtensions"]
+    assert "@jupyter/nbgrader:menu" not in page["lockedExtensions"]
+    assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    assert _read(config / "jupyter_server_config.json")["ServerApp"]["jpserver_extensions"][
+        "nbgrader.server_extensions.assignment_list"] is True
+    assert exchange.is_dir() and repr(str(exchange)) in (config / "nbgrader_config.py").read_text()
+
+
+@pytest.mark.slow
+def test_jupyter_itself_reads_the_student_configuration(tmp_path, tiny_course):
+    """What JupyterLab and jupyter_server make of the folder (their own listing commands), through
+    binder/student-jupyter: the one script Binder runs."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    config = tmp_path / "config"
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config),
+               PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")])))
+    env.pop("KIT_EXCHANGE", None)
+    done = subprocess.run(["bash", str(repo / "binder" / "student-jupyter"), str(tiny_course)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    listing = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    text = listing.stdout + listing.stderr
+    disabled = text.split("Disabled extensions:")[-1]
+    assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
+    assert "@jupyter/nbgrader:validate-assignment" not in disabled
+    servers = subprocess.run([sys.executable, "-m", "jupyter", "server", "extension", "list"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    # one section per config dir; ours (JUPYTER_CONFIG_DIR) is listed first and is read last, so it wins
+    sections = (servers.stdout + servers.stderr).split("Config dir: ")
+    ours = next(s for s in sections if s.startswith(str(config)))
+    state = {line.split()[0]: "disabled" in line for line in ours.splitlines()
+             if line.startswith("    nbgrader.server_extensions.")}
+    assert state == {"nbgrader.server_extensions.validate_assignment": False,
+                     "nbgrader.server_extensions.assignment_list": True,
+                     "nbgrader.server_extensions.formgrader": True,
+                     "nbgrader.server_extensions.course_list": True}, ours
+
+
+def test_course_map_shows_the_students_saved_progress(tmp_path, monkeypatch):
+    """Per chapter, the exercises with the verdict the student's saved notebook shows; the total on top;
+    progress() renders the same map in a notebook, its links relative to the notebook's folder."""
+    from nbformat.v4 import new_output
+
+    from kitlib import lab
+    from kitlib.exercises.core import Feedback
+
+    def exercise_notebook(path, verdicts):
+        nb = nbformat.v4.new_notebook()
+        cells = [nbformat.v4.new_markdown_cell("# B1 · Intro")]
+        for i, (exercise, status) in enumerate(verdicts):
+            cells.append(nbformat.v4.new_markdown_cell(f"## Exercise {i + 1} · Task {exercise}"))
+            cell = nbformat.v4.new_code_cell(f'grade("{exercise}", answer)')
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": f"{exercise}_test", "points": 1,
+                                         "locked": True, "schema_version": 3, "solution": False, "task": False}
+            if status:
+                fb = Feedback(exercise, f"Task {exercise}", attempted=status != "not attempted")
+                if status == "not yet":
+                    from kitlib.exercises.core import Problem
+                    fb.problems.append(Problem("the shape"))
+                cell.outputs = [new_output("display_data", data={"text/html": fb._repr_html_()})]
+                cell.execution_count = i + 1
+            cells.append(cell)
+        nb.cells = cells
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
+
+    workspace = tmp_path / "student"
+    exercise_notebook(workspace / "functional_api" / "01_a.ipynb", [("a1", "passed"), ("a2", "not yet")])
+    exercise_notebook(workspace / "functional_api" / "02_b.ipynb", [("b1", "not attempted"), ("b2", None)])
+    write_chapter(workspace / "sequential_model" / "01_c.ipynb", "A1 · No exercises")
+    text = course_map(workspace, ["sequential_model", "functional_api"])
+    assert "**Your progress: 1 of 4 exercises passed**" in text
+    assert "- [B1 · Intro](functional_api/01_a.ipynb) — 1 of 2 exercises passed" in text
+    assert "  - ✔ Exercise 1 · Task a1 — *passed*" in text
+    assert "  - ✘ Exercise 2 · Task a2 — *not yet*" in text
+    assert "  - ○ Exercise 1 · Task b1 — *not attempted*" in text
+    assert "  - · Exercise 2 · Task b2 — *not checked yet*" in text
+    assert "- [A1 · No exercises](sequential_model/01_c.ipynb)\n" in text  # no exercises, no count
+    assert "Your progress" not in course_map(workspace, ["functional_api"], student=False)
+
+    (workspace / "START_HERE.md").write_text(text)
+    monkeypatch.chdir(workspace / "functional_api")
+    shown = lab.progress()._repr_markdown_()
+    assert "](../functional_api/01_a.ipynb) — 1 of 2 exercises passed" in shown
+    assert "](../sequential_model/01_c.ipynb)" in shown
+    assert shown.index("A1 · No exercises") < shown.index("B1 · Intro")  # course order
+    with pytest.raises(FileNotFoundError, match="START_HERE.md"):
+        lab.progress(tmp_path)

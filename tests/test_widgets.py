@@ -221,7 +221,7 @@ def test_explorer_layer_names_shapes_and_values(conv_model, images):
 def test_explorer_paging_reaches_every_channel(conv_model, images):
     explorer = LayerOutputExplorer(conv_model, images)
     explorer.render("c64", sample=0, page=1)
-    assert explorer.last_caption.startswith("channels 17-32 of 64")
+    assert explorer.last_caption.startswith("channels 16-31 of 64")
     seen = []
     explorer.select("c64")
     while True:
@@ -230,15 +230,15 @@ def test_explorer_paging_reaches_every_channel(conv_model, images):
         if explorer.next_button.disabled:
             break
         explorer.next_button.click()
-    assert seen == list(range(1, 65))
+    assert seen == list(range(64))  # numbered from 0, like filter 0 in the chapters
     explorer.prev_button.click()
-    assert "channels 33-48 of 64" in explorer.caption.value
+    assert "channels 32-47 of 64" in explorer.caption.value
 
 
 def test_explorer_views_by_rank_and_static_fallback(conv_model, images):
     explorer = LayerOutputExplorer(conv_model, images)
     assert explorer.render("c64").startswith(PNG) and explorer.source.view_kind("c64") == "grid"
-    assert explorer.render("flat").startswith(PNG) and explorer.last_caption == "units 1-64 of 968"
+    assert explorer.render("flat").startswith(PNG) and explorer.last_caption == "units 0-63 of 968"
     assert explorer.render("probs").startswith(PNG) and explorer.last_caption.startswith("top 10 of 10")
     shared = explorer.render("c64", page=0)
     explorer.scale_toggle.value = "shared"
@@ -427,7 +427,7 @@ def test_live_history_records_and_leaves_png(capfd):
     assert isinstance(live, keras.callbacks.Callback) and "kit-history" in live.widget._dom_classes
     model.fit(x, y, epochs=3, batch_size=8, validation_split=0.25, verbose=0, callbacks=[live])
     assert [len(live.history[k]) for k in ("loss", "val_loss", "accuracy", "val_accuracy")] == [3, 3, 3, 3]
-    assert live.draws == 4  # every epoch, then the final picture
+    assert live.draws == 5  # the empty axes at the start, every epoch, then the final picture
     assert live.png().startswith(PNG) and live.image.value == live.png()
     assert "epoch 3/3" in live.status.value
     bundle = live._bundle()
@@ -461,7 +461,7 @@ def test_debugger_with_samples_embeds_a_following_explorer(images):
     dbg.add(layers.MaxPooling2D(2, name="pool_a"))
     assert dbg.explorer.selected == "pool_a" and dbg.explorer_box.children == (dbg.explorer.widget,)
     dbg.layer_menu.value = "conv_a"
-    assert dbg.explorer.selected == "conv_a" and "channels 1-16 of 20" in dbg.explorer.caption.value
+    assert dbg.explorer.selected == "conv_a" and "channels 0-15 of 20" in dbg.explorer.caption.value
     dbg.explorer.layer_menu.value = "pool_a"  # and back: the summary follows the explorer
     assert dbg.selected == "pool_a"
     assert dbg.add(layers.Conv2D(4, 30)) is False  # a refused layer keeps the explorer as it was
@@ -505,3 +505,146 @@ def test_every_form_template_is_accepted_on_a_fitting_input(input_shape, kind):
     assert dbg.error is None, dbg.error
     assert len(dbg.model.layers) == 1 and dbg.rows[0]["type"] == kind
     assert dbg.rows[0]["param_formula"].rsplit("= ", 1)[-1] == str(dbg.rows[0]["params"])
+
+
+# --------------------------------------------------------------------------------- what a student sees
+def test_feature_grid_fits_and_stays_crisp():
+    from kitlib.widgets.explorer import png_size
+    from kitlib.widgets.images import feature_grid, tile_scale
+
+    rng = np.random.default_rng(0)
+    small, _ = feature_grid(rng.random((26, 26, 64)))
+    assert png_size(small) == (4 + 8 * (78 + 4), 4 + 2 * (78 + 4 + 12))  # 16 maps: two rows of eight
+    big, caption = feature_grid(rng.random((224, 224, 64)))
+    width, height = png_size(big)
+    assert width <= 950 and height <= 260 and "drawn at 1/2" in caption
+    assert tile_scale(3) == (19, 1) and tile_scale(80) == (1, 1) and tile_scale(500) == (1, 5)
+    # integer zoom: every map pixel is a uniform zoom x zoom square
+    from PIL import Image
+    import io
+
+    fmap = rng.random((4, 4, 1)).astype("float32")
+    png, _ = feature_grid(fmap)
+    zoom = tile_scale(4)[0]
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    tile = pixels[4 + 12 : 4 + 12 + 4 * zoom, 4 : 4 + 4 * zoom]
+    blocks = tile.reshape(4, zoom, 4, zoom, 3)
+    assert (blocks == blocks[:, :1, :, :1, :]).all()
+
+
+def test_vector_bars_are_labelled():
+    from PIL import Image
+    import io
+
+    from kitlib.widgets.images import vector_bars
+
+    png, caption = vector_bars(np.linspace(-1, 2, 32))
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    assert caption == "units 0-31 of 32"
+    assert (pixels[-14:, 44:] < 100).any(), "no unit numbers under the bars"
+    assert (pixels[:, :40] < 100).any(), "no value scale on the left"
+
+
+def test_explorer_shows_pictures_at_their_own_size_and_only_useful_controls(conv_model, images):
+    from kitlib.widgets.explorer import png_size
+
+    explorer = LayerOutputExplorer(conv_model, images)
+    width, height = png_size(explorer.image.value)
+    assert explorer.image.layout.width == f"{width}px" and explorer.image.layout.height == f"{height}px"
+    assert "image-rendering:pixelated" in explorer.caption.value
+    assert explorer.scale_toggle.layout.display == "" and explorer.next_button.layout.display == ""
+    assert explorer.next_button.description == "channels ▶"
+    explorer.select("c8")  # 8 channels: one page, no paging buttons; the colour scale still matters
+    assert explorer.next_button.layout.display == "none" and explorer.scale_toggle.layout.display == ""
+    explorer.select("probs")  # a Dense layer: no channel controls at all
+    assert explorer.paging.layout.display == "none" and explorer.scale_toggle.layout.display == "none"
+    explorer.select("flat")  # 968 units: paged by units, no colour scale
+    assert explorer.next_button.layout.display == "" and explorer.next_button.description == "units ▶"
+    assert explorer.scale_toggle.layout.display == "none"
+
+
+def test_explorer_statistics_follow_the_sample(conv_model, images):
+    explorer = LayerOutputExplorer(conv_model, images)
+    captions = []
+    for sample in (0, 3):
+        explorer.sample_slider.value = sample
+        s = explorer.source.sample_stats("c64", sample)
+        assert f"sample {sample}: range [{s['min']:.3g}, {s['max']:.3g}]" in explorer.caption.value
+        values = explorer.activations("c64", sample)
+        assert s["max"] == pytest.approx(float(values.max())) and s["mean"] == pytest.approx(float(values.mean()))
+        captions.append(explorer.caption.value)
+    assert captions[0] != captions[1]
+
+
+def test_debugger_selection_stays_where_the_student_put_it():
+    dbg = SequentialDebugger((28, 28, 1), layers=[layers.Conv2D(4, 3, name="a"), layers.Conv2D(4, 3, name="b"),
+                                                  layers.Conv2D(4, 3, name="c")])
+    assert dbg.selected == "c" and dbg.layer_menu.value == "c"
+    dbg.layer_menu.value = "b"
+    assert dbg.add(layers.Conv2D(4, 30)) is False  # refused: the selection stays
+    assert dbg.selected == "b" and dbg.layer_menu.value == "b"
+    dbg.pop()  # pops c: b is still there, still selected (not the first layer)
+    assert dbg.selected == "b" and dbg.layer_menu.value == "b" and "kit-selected" in dbg.summary.value
+    dbg.pop()  # pops b, the selected one: the new last layer
+    assert dbg.selected == "a" and dbg.layer_menu.value == "a"
+    assert dbg.add(layers.Dense(3, name="dense_on_maps"))  # accepted with a warning: the new layer
+    assert dbg.warning is not None
+    assert dbg.selected == "dense_on_maps" and dbg.layer_menu.value == "dense_on_maps"
+    row = dbg.summary.value.split("dense_on_maps")[0].rsplit("<tr", 1)[0]
+    assert "kit-selected" not in row  # only one row is selected
+
+
+def test_summary_columns_are_separated():
+    dbg = SequentialDebugger((250, 250, 3), layers=[layers.Conv2D(32, 5, strides=2)])
+    table = dbg.summary.value
+    assert table.count("padding:3px 6px") >= 8 and "white-space:nowrap" in table
+    assert ">2,432<" in table and "5*5*3*32 + 32 = 2432" in table
+
+
+def test_graph_starts_on_a_layer_and_its_nodes_are_clickable(conv_model):
+    graph = ModelGraph(conv_model, engine="python")
+    assert graph.selected == "c64" and graph.layer_menu.value == "c64"
+    assert None not in graph.layer_menu.options
+    svg = graph.svg()
+    assert svg.count("onclick=") == len(conv_model.layers) and "data-layer='pool'" in svg
+    functional = guide.build_b1()
+    assert ModelGraph(functional, engine="python").selected == functional.layers[1].name  # not the input
+    with pytest.raises(KeyError):
+        graph.select(None)
+
+
+@pytest.mark.skipif(not __import__("shutil").which("dot"), reason="graphviz 'dot' not installed")
+def test_graphviz_nodes_are_clickable_too(conv_model):
+    graph = ModelGraph(conv_model, engine="graphviz")
+    svg = graph.svg()
+    assert graph.engine_used == "graphviz"
+    assert svg.count("onclick=") == len(conv_model.layers) and 'data-layer="pool"' in svg
+
+
+def test_link_starts_the_views_on_one_layer(conv_model, images):
+    graph = ModelGraph(conv_model, engine="python")
+    explorer = LayerOutputExplorer(conv_model, images, layer="c8")
+    link(explorer, graph)
+    assert graph.selected == "c8" and explorer.selected == "c8"
+
+
+def test_live_history_shows_planned_epochs_before_the_first_one():
+    from kitlib.widgets.history import HistoryLog, history_figure, plot_history, shown_width
+
+    figure = history_figure(HistoryLog(), epochs=12)
+    ax = figure.axes[0]
+    assert ax.get_xlim() == (0.5, 12.5)
+    assert list(ax.get_xticks()) == [1, 3, 5, 7, 9, 11]  # whole epochs, at most about 10 ticks
+    log = HistoryLog()
+    log.record({"loss": 1.0})
+    assert list(history_figure(log, epochs=3).axes[0].get_xticks()) == [1, 2, 3]
+    png = plot_history(log, epochs=3)
+    assert int.from_bytes(png[16:20], "big") == 2 * shown_width(png) == 2 * 512
+
+    live = LiveHistory(display=False)
+    bundle = live._repr_mimebundle_()  # shown before fit(): the empty axes, not an empty image
+    assert bytes(live.image.value).startswith(PNG) and "text/html" in bundle
+    live.set_params({"epochs": 4, "steps": 1, "verbose": 0})
+    live.on_train_begin()
+    assert bytes(live.image.value).startswith(PNG) and "4 epochs planned" in live.status.value
+    assert live.image.layout.width == f"{shown_width(bytes(live.image.value))}px"

@@ -194,10 +194,12 @@ def random_weights_model(name: str, seed: int = 0, **kwargs):
         return builder(weights=None, **kwargs)
     with keras.StatelessScope(initialize_variables=False):
         model = builder(weights=None, **kwargs)
+    from kitlib.keras_compat import set_variable_initializer, variable_initializer
+
     for index, variable in enumerate(model.variables):
-        original = getattr(variable, "_initializer", None)
+        original = variable_initializer(variable)
         if isinstance(original, keras.initializers.VarianceScaling):
-            variable._initializer = _OneStepTruncatedNormal(original, seed=(seed, index))
+            set_variable_initializer(variable, _OneStepTruncatedNormal(original, seed=(seed, index)))
     with keras.StatelessScope():
         pass  # leaving a StatelessScope creates the variables declared above
     return model

@@ -125,13 +125,17 @@ class Feedback:
 
     def _repr_html_(self) -> str:
         colour = {"passed": "#1a7f37", "not yet": "#b35900", "not attempted": "#57606a"}[self.status]
-        items = "".join(f"<li>{html.escape(p.text())}</li>" for p in self.problems)
+        # Wrap at spaces, keep line breaks of multi-line messages, break a word only when it alone
+        # is wider than the cell (never "kernel s|izes"), whatever the notebook's own styles say.
+        wrap = "white-space:pre-wrap;word-break:normal;overflow-wrap:break-word"
+        items = "".join(f"<li style='{wrap}'>{html.escape(p.text())}</li>" for p in self.problems)
         head = html.escape(self.lines()[0])
         body = f"<ul style='margin:4px 0 0 0'>{items}</ul>" if items else ""
         return (
             f"<div class='kit-feedback' data-status='{self.status}' "
-            f"style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0'>"
-            f"<b style='color:{colour}'>{head}</b>{body}</div>"
+            f"style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0;max-width:100%;"
+            f"box-sizing:border-box;{wrap}'>"
+            f"<b style='color:{colour};{wrap}'>{head}</b>{body}</div>"
         )
 
     def _repr_pretty_(self, printer, cycle):  # plain-text view in terminals and nbval

@@ -62,7 +62,8 @@ def link(*views):
     """Link the layer selection of several views (debugger, graph, explorer).
 
     Choosing a layer in any of them selects it in all the others (names that a
-    view does not know are ignored there).
+    view does not know are ignored there). They start on the selection of the
+    first view that has one.
 
     Example::
 
@@ -85,8 +86,12 @@ def link(*views):
 
         return handler
 
+    handlers = {id(view): make_handler(view) for view in views}
     for view in views:
-        view.on_select(make_handler(view))
+        view.on_select(handlers[id(view)])
+    start = next((view for view in views if view.selected is not None), None)
+    if start is not None:
+        handlers[id(start)](start.selected)
     return views
 
 

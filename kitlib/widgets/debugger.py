@@ -29,6 +29,7 @@ import ast
 import html
 import warnings
 
+from kitlib import keras_compat as kc
 from kitlib.widgets._base import WidgetView
 
 # The form's layer types and the arguments it pre-fills for each (editable text).
@@ -108,15 +109,7 @@ def _symbolic_trial(layer, tensor):
         fresh = _clone(layer) or layer
         return fresh(tensor)
     finally:
-        try:
-            from keras.src.backend.common import global_state
-
-            pending = global_state.get_global_attribute("uninitialized_variables")
-            if pending:
-                ours = {id(w) for w in layer.weights}
-                pending[:] = [v for v in pending if id(v) not in ours]
-        except Exception:  # noqa: BLE001 - private API moved: leaving them costs only memory
-            pass
+        kc.forget_uninitialized(layer.weights)
 
 
 class DebuggerCore:
@@ -182,7 +175,7 @@ class DebuggerCore:
         if not isinstance(layer, keras.layers.Layer) or type(layer).__name__ == "InputLayer":
             from kitlib.diagnose import Explanation
 
-            is_input = type(layer).__name__ == "InputLayer" or hasattr(layer, "_keras_history")
+            is_input = type(layer).__name__ == "InputLayer" or kc.is_symbolic_tensor(layer)
             self.error = Explanation(
                 "not_a_layer",
                 None,
@@ -365,6 +358,8 @@ class SequentialDebugger(WidgetView):
         self.pop()
 
     def _on_layer(self, change):
+        if getattr(self, "_updating_menu", False):
+            return
         if change["new"] and change["new"] != self._selected:
             self._selected = change["new"]
             self._draw_summary()
@@ -401,12 +396,18 @@ class SequentialDebugger(WidgetView):
         names = self.selectable_names()
         if self.core.changed and self.core.changed[-1] in names:
             self._selected = self.core.changed[-1]  # follow the layer just added
-        if self._selected not in names:
+        if self._selected not in names:  # popped: the layer above it, which is now the last
             self._selected = names[-1] if names else None
-        if tuple(self.layer_menu.options) != tuple(names):
-            self.layer_menu.options = names
-        if self._selected is not None and self.layer_menu.value != self._selected:
-            self.layer_menu.value = self._selected
+        # New options make the Dropdown jump to its first entry and report that as a choice:
+        # keep the selection decided above while the menu is rebuilt.
+        self._updating_menu = True
+        try:
+            if tuple(self.layer_menu.options) != tuple(names):
+                self.layer_menu.options = names
+            if self.layer_menu.value != self._selected:
+                self.layer_menu.value = self._selected
+        finally:
+            self._updating_menu = False
         self._draw_summary()
         self.error_panel.value = self._panel_html()
         self._update_explorer()

@@ -13,7 +13,8 @@ models are reachable as ``"outer/inner"``; a shared layer's second call as
 View: :class:`LayerOutputExplorer`, a thin ipywidgets view (CSS class
 ``kit-explorer``): a layer menu, a sample slider, page buttons, a colour-scale
 switch, the picture (chosen by rank, see :mod:`kitlib.widgets.images`) and
-per-layer statistics (value range, share of zeros = dead ReLUs).
+statistics of the sample shown (value range, mean, share of zeros) and the channels that
+are zero for every sample (dead ReLUs).
 
 Example::
 
@@ -21,7 +22,7 @@ Example::
     explorer = LayerOutputExplorer(model, x_test[:8])
     explorer.layer_names                   # ['conv2d', 'max_pooling2d', ...]
     explorer.activations("conv2d", 0)      # numpy array, e.g. (26, 26, 32)
-    png = explorer.render("conv2d", sample=0, page=1)   # channels 17-32
+    png = explorer.render("conv2d", sample=0, page=1)   # channels 16-31 (numbered from 0)
     explorer                               # in a notebook: the widget
 """
 from __future__ import annotations
@@ -31,6 +32,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from kitlib import keras_compat as kc
 from kitlib.widgets._base import WidgetView, png_img_tag
 from kitlib.widgets import images
 
@@ -62,7 +64,7 @@ class ActivationSource:
     """
 
     def __init__(self, model, samples, cache_bytes: int | None = DEFAULT_CACHE_BYTES):
-        if getattr(model, "built", False) and not _inputs_of(model) and not hasattr(model, "_functional"):
+        if getattr(model, "built", False) and not _inputs_of(model) and not kc.has_graph(model):
             raise ValueError(
                 f"{type(model).__name__} is a subclassed model: it has no graph of layers that the explorer "
                 "could cut at a layer. Rebuild it with the Functional API or as a Sequential model."
@@ -129,7 +131,8 @@ class ActivationSource:
                 calls = nodes.get(id(layer), [])
                 for index, node in enumerate(calls):
                     name = prefix + layer.name + (f"@{index + 1}" if index else "")
-                    tensor = node.output_tensors[0] if node.output_tensors else None
+                    outputs = kc.node_outputs(node)
+                    tensor = outputs[0] if outputs else None
                     if tensor is None:
                         continue
                     targets[name] = (chain, tensor, type(layer).__name__, model)
@@ -157,7 +160,7 @@ class ActivationSource:
             # outer model -> the nested model's input(s) -> ... -> the inner layer's output
             steps = []
             for outer, node, _inner in chain:
-                steps.append(keras.Model(inputs=list(_inputs_of(outer)), outputs=list(node.input_tensors)))
+                steps.append(keras.Model(inputs=list(_inputs_of(outer)), outputs=kc.node_inputs(node)))
             inner_model = chain[-1][2]
             last = keras.Model(inputs=list(_inputs_of(inner_model)), outputs=tensor)
             steps.append(last)
@@ -246,6 +249,19 @@ class ActivationSource:
         self._stats[name] = result  # a few numbers per layer: kept even when the activations are evicted
         return dict(result)
 
+    def sample_stats(self, name: str, sample: int) -> dict:
+        """Value range, mean and share of zeros of the layer's output for one sample.
+
+        Keys: ``min, max, mean, zero_share``.
+        """
+        values = np.asarray(self.activations(name, sample), dtype=np.float32)
+        return {
+            "min": float(values.min()),
+            "max": float(values.max()),
+            "mean": float(values.mean()),
+            "zero_share": float(np.mean(values == 0)),
+        }
+
     def is_classifier_output(self, name: str) -> bool:
         """True for a model output with 2..1000 units (shown as top-k bars)."""
         chain, tensor, _ = self._targets[name]
@@ -308,6 +324,24 @@ def _return_freed_memory():
 _malloc_trim = None
 
 
+# Browsers smooth an image they scale (a high-density screen doubles it): keep map pixels square.
+_PIXELATED = "<style>.kit-explorer .widget-image{image-rendering:pixelated}</style>"
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """``(width, height)`` of PNG bytes, read from the header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        raise ValueError("not a PNG")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def _size_image(image, width: int, height: int) -> None:
+    """Show an Image widget at the picture's own size (narrower only when the cell is narrower)."""
+    layout = image.layout
+    layout.width, layout.height = f"{width}px", f"{height}px"
+    layout.max_width, layout.object_fit, layout.align_self = "100%", "contain", "flex-start"
+
+
 def _inputs_of(model):
     try:
         return list(model.inputs or [])
@@ -362,9 +396,11 @@ class LayerOutputExplorer(WidgetView):
             value=0, min=0, max=self.source.n_samples - 1, description="sample",
             disabled=self.source.n_samples == 1,
         )
-        self.prev_button = w.Button(description="◀ channels", layout=w.Layout(width="110px"))
-        self.next_button = w.Button(description="channels ▶", layout=w.Layout(width="110px"))
-        self.scale_toggle = w.ToggleButtons(options=["channel", "shared"], value="channel", description="scale")
+        self.prev_button = w.Button(description="◀ channels", layout=w.Layout(width="120px"))
+        self.next_button = w.Button(description="channels ▶", layout=w.Layout(width="120px"))
+        self.scale_toggle = w.ToggleButtons(options=["channel", "shared"], value="channel", description="scale",
+                                            tooltips=["each map its own colour range",
+                                                      "one colour range for all maps: compare brightness"])
         self.image = w.Image(format="png")
         self.caption = w.HTML()
         self.layer_menu.observe(self._on_layer, names="value")
@@ -373,8 +409,8 @@ class LayerOutputExplorer(WidgetView):
         self.prev_button.on_click(lambda _b: self.set_page(self.page - 1))
         self.next_button.on_click(lambda _b: self.set_page(self.page + 1))
         controls = w.HBox([self.layer_menu, self.sample_slider])
-        paging = w.HBox([self.prev_button, self.next_button, self.scale_toggle])
-        self.widget = w.VBox([controls, paging, self.caption, self.image])
+        self.paging = w.HBox([self.prev_button, self.next_button, self.scale_toggle])
+        self.widget = w.VBox([controls, self.paging, self.caption, self.image])
         self.widget.add_class(self.css_class)
         self.redraw()
 
@@ -423,22 +459,40 @@ class LayerOutputExplorer(WidgetView):
         name = self._selected
         png = self.render(name, self.sample_slider.value, self.page)
         self.image.value = png
+        width, height = png_size(png)
+        # shown at its own size (integer-scaled maps stay crisp), never stretched to the cell's width
+        _size_image(self.image, width, height)
+        self._show_controls(name)
+        self.caption.value = _PIXELATED + self._caption_html(name)
+
+    def _show_controls(self, name):
+        """Only the controls that do something for this layer: paging where there are pages (named
+        after what they page), the colour-scale switch for maps and sequences."""
+        kind = self.source.view_kind(name)
         pages = self.source.pages(name, self.per_page)
+        what = {"grid": "channels", "sequence": "features"}.get(kind, "units")
+        self.prev_button.description, self.next_button.description = f"◀ {what}", f"{what} ▶"
         self.prev_button.disabled = self.page <= 0
         self.next_button.disabled = self.page >= pages - 1
-        self.caption.value = self._caption_html(name)
+        shown = "" if pages > 1 else "none"
+        self.prev_button.layout.display = self.next_button.layout.display = shown
+        self.scale_toggle.layout.display = "" if kind in ("grid", "sequence") else "none"
+        self.paging.layout.display = "none" if shown == "none" and kind == "vector" else ""
 
     def _caption_html(self, name):
-        s = self.source.stats(name)
+        sample = self.sample_slider.value
+        s = self.source.sample_stats(name, sample)
         shape = tuple(self.source.layer_batch(name).shape[1:])
         dead = ""
-        if s["dead_channels"]:
-            dead = f" · <b>{s['dead_channels']} of {s['channels']} channels are zero for every sample</b>"
+        whole = self.source.stats(name)
+        if whole["dead_channels"]:
+            dead = (f" · <b>{whole['dead_channels']} of {whole['channels']} channels are zero for every sample "
+                    f"of the {self.source.n_samples}</b>")
         return (
             f"<div class='kit-explorer-caption'><code>{html.escape(name)}</code> "
             f"({html.escape(self.source.layer_type(name))}) output {shape} · "
-            f"{html.escape(self.last_caption)} · range [{s['min']:.3g}, {s['max']:.3g}] · "
-            f"zeros {100 * s['zero_share']:.0f}%{dead}</div>"
+            f"{html.escape(self.last_caption)} · sample {sample}: range [{s['min']:.3g}, {s['max']:.3g}], "
+            f"mean {s['mean']:.3g}, zeros {100 * s['zero_share']:.0f}%{dead}</div>"
         )
 
     def _repr_html_(self):
@@ -446,7 +500,7 @@ class LayerOutputExplorer(WidgetView):
         png = self.render(name, self.sample_slider.value, self.page)
         return (
             f"<div class='{self.css_class}-static'>{self._caption_html(name)}"
-            f"{png_img_tag(png, alt=f'outputs of {name}')}</div>"
+            f"{png_img_tag(png, alt=f'outputs of {name}', style='image-rendering:pixelated;max-width:100%')}</div>"
         )
 
     def __repr__(self):

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
+from kitlib import keras_compat as kc
 from kitlib.widgets._base import WidgetView
 
 
@@ -60,8 +61,8 @@ def graph_of(model) -> LayerGraph:
     seen = set()
     for layer in model.layers:
         for node in nodes.get(id(layer), []):
-            for parent in node.parent_nodes:
-                source = names.get(id(parent.operation))
+            for parent in kc.node_parents(node):
+                source = names.get(id(kc.node_layer(parent)))
                 if source is None:
                     continue
                 edge = (source, layer.name)
@@ -71,6 +72,17 @@ def graph_of(model) -> LayerGraph:
     if model.__class__.__name__ == "Sequential" and not any(n["type"] == "InputLayer" for n in graph.nodes):
         graph.note = "input: " + format_shape(tuple(model.inputs[0].shape)) if model.inputs else ""
     return graph
+
+
+# A click on a node picks the layer in the widget's own menu (a real <select>, whose change
+# ipywidgets sends to the kernel), so the click works without a JupyterLab extension of our own.
+# In a static page (no widget around the picture) it does nothing.
+PICK_JS = html.escape(
+    "var g=this,w=g.closest('.kit-graph'),s=w&&w.querySelector('select');if(!s)return;"
+    "var n=g.getAttribute('data-layer');for(var i=0;i<s.options.length;i++){"
+    "if(s.options[i].textContent===n){s.selectedIndex=i;s.dispatchEvent(new Event('change',{bubbles:true}));break;}}",
+    quote=True,
+)
 
 
 # ---------------------------------------------------------------------------------- pure-Python layout
@@ -200,7 +212,7 @@ def svg_python(graph: LayerGraph, selected=None) -> str:
         stroke, stroke_w = ("#1971c2", 3) if is_selected else ("#868e96", 1)
         css = "kit-node kit-node-selected" if is_selected else "kit-node"
         out.append(
-            f"<g class='{css}' data-layer='{esc(node['name'])}'>"
+            f"<g class='{css}' data-layer='{esc(node['name'])}' style='cursor:pointer' onclick=\"{PICK_JS}\">"
             f"<title>{esc(node['name'])} ({esc(node['type'])}): output {esc(node['shape'])}, {node['params']:,} params</title>"
             f"<rect x='{x:.1f}' y='{y:.1f}' width='{BOX_W}' height='{BOX_H}' rx='6' fill='{_fill(node['type'])}' "
             f"stroke='{stroke}' stroke-width='{stroke_w}'/>"
@@ -242,7 +254,7 @@ def dot_source(graph: LayerGraph, selected=None) -> str:
         label = q(f"{node['name']} · {node['type']}")[:-1] + "\\n" + q(node["shape"])[1:]
         lines.append(
             f"  {q(node['name'])} [label={label}, "
-            f"fillcolor={q(_fill(node['type']))}, id={q('kit-node-' + node['name'])}{selected_attrs}];"
+            f"fillcolor={q(_fill(node['type']))}, id={q('kit-node-' + _dot_id(node['name']))}{selected_attrs}];"
         )
     for a, b in graph.edges:
         lines.append(f"  {q(a)} -> {q(b)};")
@@ -265,10 +277,36 @@ def svg_graphviz(graph: LayerGraph, selected=None, timeout=20.0):
         return None
     text = done.stdout.decode("utf-8", "replace")
     start = text.find("<svg")
-    return text[start:] if start >= 0 else None
+    return _clickable(text[start:], graph) if start >= 0 else None
+
+
+def _clickable(svg: str, graph: LayerGraph) -> str:
+    """Give graphviz's node groups (``<g id="kit-node-NAME" class="node">``) the layer name and the click."""
+    import re
+
+    names = {"kit-node-" + _dot_id(n["name"]): n["name"] for n in graph.nodes}
+
+    def mark(match):
+        name = names.get(html.unescape(match.group(1)))  # graphviz writes "-" as &#45;
+        if name is None:
+            return match.group(0)
+        return (f'<g id="{match.group(1)}" class="node kit-node" data-layer="{html.escape(name, quote=True)}" '
+                f'style="cursor:pointer" onclick="{PICK_JS}">')
+
+    return re.sub(r'<g id="([^"]*)" class="node">', mark, svg)
+
+
+def _dot_id(name: str) -> str:
+    return str(name).replace("\\", "/").replace('"', "'")
 
 
 # ---------------------------------------------------------------------------------- widget
+def _first_layer(graph: LayerGraph):
+    """The layer a graph starts on: the first that is not an input (None for an empty graph)."""
+    names = [n["name"] for n in graph.nodes if n["type"] != "InputLayer"] or [n["name"] for n in graph.nodes]
+    return names[0] if names else None
+
+
 class ModelGraph(WidgetView):
     """The model's layer graph with shapes; the selected layer is highlighted (CSS class ``kit-graph``).
 
@@ -295,8 +333,8 @@ class ModelGraph(WidgetView):
         self.engine_used = None
         self.graph = graph_of(model)
         names = [n["name"] for n in self.graph.nodes]
-        self._selected = selected if selected in names else None
-        self.layer_menu = w.Dropdown(options=[("(none)", None)] + [(n, n) for n in names], value=self._selected, description="layer")
+        self._selected = selected if selected in names else _first_layer(self.graph)
+        self.layer_menu = w.Dropdown(options=names, value=self._selected, description="layer")
         self.picture = w.HTML()
         self.layer_menu.observe(self._on_layer, names="value")
         self.widget = w.VBox([self.layer_menu, self.picture])
@@ -319,7 +357,7 @@ class ModelGraph(WidgetView):
         return [n["name"] for n in self.graph.nodes]
 
     def select(self, name):
-        if name not in self.selectable_names() and name is not None:
+        if name not in self.selectable_names():
             raise KeyError(f"No layer named {name!r} in this graph")
         self.layer_menu.value = name
 
@@ -328,12 +366,18 @@ class ModelGraph(WidgetView):
         self.graph = graph_of(self.model)
         names = self.selectable_names()
         if self._selected not in names:
-            self._selected = None
-        self.layer_menu.options = [("(none)", None)] + [(n, n) for n in names]
-        self.layer_menu.value = self._selected
+            self._selected = _first_layer(self.graph)
+        self._updating_menu = True
+        try:
+            self.layer_menu.options = names
+            self.layer_menu.value = self._selected
+        finally:
+            self._updating_menu = False
         self.redraw()
 
     def _on_layer(self, change):
+        if getattr(self, "_updating_menu", False) or change["new"] == self._selected:
+            return
         self._selected = change["new"]
         self.redraw()
         if self._selected is not None:

@@ -17,7 +17,7 @@ Example::
     live = LiveHistory()
     model.fit(x, y, epochs=3, validation_split=0.2, verbose=0, callbacks=[live])
     live.history["val_loss"]     # one value per epoch
-    live.png()                   # PNG bytes of the final curves
+    live.png()                   # PNG bytes of the final curves (twice the shown size: crisp)
 """
 from __future__ import annotations
 
@@ -57,17 +57,40 @@ class HistoryLog:
         return sorted(names, key=lambda n: n != "loss")  # stable: first-seen order after loss
 
 
-def plot_history(log: HistoryLog, title: str | None = None, width=6.4, height=2.8, dpi=80) -> bytes:
-    """PNG bytes with one panel per metric: training (solid) and validation (dashed) per epoch."""
+PIXEL_DENSITY = 2  # PNGs are drawn at twice the pixels they are shown at: crisp on high-density screens
+
+
+def plot_history(log: HistoryLog, title: str | None = None, width=6.4, height=2.8, dpi=80,
+                 epochs: int | None = None, density: int = PIXEL_DENSITY) -> bytes:
+    """PNG bytes of :func:`history_figure`."""
+    figure = history_figure(log, title, width=width, height=height, dpi=dpi, epochs=epochs, density=density)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def history_figure(log: HistoryLog, title: str | None = None, width=6.4, height=2.8, dpi=80,
+                   epochs: int | None = None, density: int = PIXEL_DENSITY):
+    """A Matplotlib figure (Agg) with one panel per metric: training (solid) and validation (dashed) per epoch.
+
+    Args:
+        epochs: the planned number of epochs: the x axis spans them from the start, so the
+            panel shows its axes (and "waiting for the first epoch…") before any value exists.
+        dpi: dots per inch *as shown*; the PNG has ``density`` times as many pixels (show it at
+            ``width * dpi`` CSS pixels: :func:`shown_width`).
+
+    Epoch ticks are whole numbers (1, 2, ...; thinned to at most about 10).
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
     panels = log.panels() or ["loss"]
     cols = min(len(panels), 3)
     rows = math.ceil(len(panels) / cols)
-    figure = Figure(figsize=(width, height * rows), dpi=dpi)
+    figure = Figure(figsize=(width, height * rows), dpi=dpi * density)
     FigureCanvasAgg(figure)
+    last = max(log.epochs, int(epochs or 0), 1)
+    step = max(1, math.ceil(last / 10))
     for i, name in enumerate(panels):
         ax = figure.add_subplot(rows, cols, i + 1)
         for key, style, label in ((name, "-o", "training"), ("val_" + name, "--s", "validation")):
@@ -76,19 +99,24 @@ def plot_history(log: HistoryLog, title: str | None = None, width=6.4, height=2.
                 ax.plot(range(1, len(series) + 1), series, style, markersize=3, label=label)
         ax.set_title(name)
         ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if log.epochs:
-            ax.set_xlim(0.5, max(log.epochs, 1) + 0.5)
+        ax.set_xlim(0.5, last + 0.5)
+        ax.set_xticks(range(1, last + 1, step))
+        ax.grid(alpha=0.3)
         if any(log.values.get(k) for k in (name, "val_" + name)):
             ax.legend(fontsize=8)
         else:
-            ax.text(0.5, 0.5, "waiting for the first epoch…", ha="center", va="center", transform=ax.transAxes)
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, "waiting for the first epoch…", ha="center", va="center", transform=ax.transAxes,
+                    color="#666666")
     if title:
         figure.suptitle(title)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
+
+
+def shown_width(png: bytes, density: int = PIXEL_DENSITY) -> int:
+    """The CSS width, in pixels, to show a :func:`plot_history` PNG at (its pixel width / density)."""
+    return max(1, int.from_bytes(png[16:20], "big") // density)
 
 
 def _keras_callback_base():
@@ -133,6 +161,7 @@ def _make_live_history_class():
             self.widget.add_class(self.css_class)
             self._handle = None
             self._png = None
+            self._total = None
             self.draws = 0
 
         @property
@@ -140,22 +169,24 @@ def _make_live_history_class():
             return self.log.values
 
         def png(self) -> bytes:
-            """PNG bytes of the curves so far."""
+            """PNG bytes of the curves so far (drawn at twice the shown size)."""
             if self._png is None:
-                self._png = plot_history(self.log, self.title)
+                self._png = plot_history(self.log, self.title, epochs=self._total)
             return self._png
 
         def _redraw(self):
-            self._png = plot_history(self.log, self.title)
+            self._png = plot_history(self.log, self.title, epochs=self._total)
             self.draws += 1
             self.image.value = self._png
+            self.image.layout.width = f"{shown_width(self._png)}px"  # not stretched: crisp
 
         # -- Keras callback hooks ------------------------------------------------------
         def on_train_begin(self, logs=None):
             self._total = (self.params or {}).get("epochs")
-            self.status.value = "training…"
+            self.status.value = f"training… ({self._total} epochs planned)" if self._total else "training…"
+            self._redraw()  # the axes with the planned epochs, before the first epoch ends
             if self.auto_display and self._handle is None:
-                self._handle = _display(self._bundle(), display_id=True)
+                self._handle = _display(self._bundle(), display_id=True, metadata=self._metadata())
 
         def on_epoch_end(self, epoch, logs=None):
             self.log.record(logs)
@@ -169,20 +200,31 @@ def _make_live_history_class():
             self._redraw()
             self.status.value = self.status.value.replace("training…", "done")
             if self._handle is not None:
-                self._handle.update(self._bundle(), raw=True)
+                self._handle.update(self._bundle(), raw=True, metadata=self._metadata())
                 self._handle = None  # a later fit() (in another cell) shows its own output
 
         # -- display -----------------------------------------------------------------------
+        def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+            if not self.image.value:  # shown before training: the empty axes, not a broken image
+                self._redraw()
+            return WidgetView._repr_mimebundle_(self, include=include, exclude=exclude, **kwargs)
+
         def _bundle(self):
             """Widget view plus the PNG and HTML fallbacks, as one display bundle."""
             bundle = self._repr_mimebundle_()
             bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
             return bundle
 
+        def _metadata(self):
+            """Show the static PNG at its CSS size (it has twice the pixels)."""
+            return {"image/png": {"width": shown_width(self.png())}}
+
         def _repr_html_(self):
             epochs = self.log.epochs
             text = f"{epochs} epoch(s)" if epochs else "not trained yet"
-            return f"<div class='{self.css_class}-static'><div>{text}</div>{png_img_tag(self.png(), alt='training curves')}</div>"
+            png = self.png()
+            tag = png_img_tag(png, alt="training curves", style=f"width:{shown_width(png)}px;max-width:100%")
+            return f"<div class='{self.css_class}-static'><div>{text}</div>{tag}</div>"
 
         def _repr_png_(self):
             return self.png()
@@ -193,14 +235,14 @@ def _make_live_history_class():
     return LiveHistory
 
 
-def _display(bundle, display_id=True):
+def _display(bundle, display_id=True, metadata=None):
     try:
         from IPython import get_ipython
         from IPython.display import display
 
         if get_ipython() is None:
             return None
-        return display(bundle, raw=True, display_id=display_id)
+        return display(bundle, raw=True, display_id=display_id, metadata=metadata)
     except ImportError:  # pragma: no cover
         return None
 

@@ -80,18 +80,52 @@ def as_view_array(sample: np.ndarray) -> np.ndarray:
     return arr
 
 
-def feature_grid(fmap, page=0, per_page=16, scale="channel", cmap="viridis", tile=72, cols=4):
-    """Channels of an ``(H, W, C)`` feature map as a tiled image.
+def _block_mean(img: np.ndarray, factor: int) -> np.ndarray:
+    """Shrink a 2-D map by an integer ``factor`` (mean of each factor x factor block; edges padded)."""
+    if factor <= 1:
+        return img
+    h, w = img.shape
+    ph, pw = -h % factor, -w % factor
+    if ph or pw:
+        img = np.pad(img, ((0, ph), (0, pw)), mode="edge")
+    return img.reshape(img.shape[0] // factor, factor, img.shape[1] // factor, factor).mean(axis=(1, 3))
+
+
+def tile_scale(size: int, smallest: int = 56, largest: int = 112) -> tuple[int, int]:
+    """``(zoom, shrink)`` integer factors that bring a map of ``size`` pixels between ``smallest``
+    and ``largest`` (zoom by repeating pixels, shrink by block means): integer factors keep every
+    map pixel a crisp square.
+
+    Example::
+
+        tile_scale(26)    # (3, 1): 78 px
+        tile_scale(224)   # (1, 2): 112 px
+    """
+    size = max(int(size), 1)
+    if size < smallest:
+        return int(math.ceil(smallest / size)), 1
+    if size > largest:
+        return 1, int(math.ceil(size / largest))
+    return 1, 1
+
+
+def feature_grid(fmap, page=0, per_page=16, scale="channel", cmap="viridis", cols=8):
+    """Channels of an ``(H, W, C)`` feature map as a tiled image, channels numbered from 0.
 
     Args:
         fmap: one sample's activation, shape (height, width, channels).
         page: which group of ``per_page`` channels (clamped to the valid range).
         scale: "channel" (each tile uses its own min..max) or "shared" (one
             min..max over all channels, so brightness compares across tiles).
-        tile: minimal tile size in pixels (small maps are enlarged, nearest neighbour).
+        cols: tiles per row (16 channels: two rows of 8).
+
+    Each tile is 56-112 px: small maps are enlarged by an integer factor (nearest
+    neighbour), large ones shrunk by an integer factor (block means), so the
+    picture stays crisp when shown at its own size and 16 channels fit in
+    about 950 x 260 px.
 
     Returns:
-        ``(png_bytes, caption)``; caption like ``"channels 17-32 of 64"``.
+        ``(png_bytes, caption)``; caption like ``"channels 16-31 of 64"``.
     """
     fmap = np.asarray(fmap, dtype=np.float32)
     if fmap.ndim != 3:
@@ -99,19 +133,19 @@ def feature_grid(fmap, page=0, per_page=16, scale="channel", cmap="viridis", til
     h, w, c = fmap.shape
     page, start, stop, pages = page_range(c, page, per_page)
     chosen = fmap[:, :, start:stop]
-    zoom = max(1, int(math.ceil(tile / max(h, w))))
-    th, tw = h * zoom, w * zoom
+    zoom, shrink = tile_scale(max(h, w))
+    th, tw = -(-h // shrink) * zoom, -(-w // shrink) * zoom
     count = stop - start
     cols = min(cols, count)
     rows = math.ceil(count / cols)
-    gap, label = 3, 11
+    gap, label = 4, 12
     canvas = np.full((rows * (th + gap + label) + gap, cols * (tw + gap) + gap, 3), 255, np.uint8)
     lut = _lut(cmap)
     if scale == "shared":
         lo, hi = float(np.min(fmap)), float(np.max(fmap))
     labels = []
     for i in range(count):
-        channel = chosen[:, :, i]
+        channel = _block_mean(chosen[:, :, i], shrink)
         if scale != "shared":
             lo, hi = float(channel.min()), float(channel.max())
         img = lut[_normalise(channel, lo, hi)]
@@ -121,9 +155,13 @@ def feature_grid(fmap, page=0, per_page=16, scale="channel", cmap="viridis", til
         y = gap + r * (th + gap + label) + label
         x = gap + q * (tw + gap)
         canvas[y : y + th, x : x + tw] = img
-        labels.append((x, y - label, f"#{start + i + 1}" + (" (all 0)" if hi == lo == 0 else "")))
+        labels.append((x, y - label, f"{start + i}" + (" (all 0)" if hi == lo == 0 else "")))
     canvas = _draw_text(canvas, labels)
-    caption = f"channels {start + 1}-{stop} of {c}" + (f" (page {page + 1}/{pages})" if pages > 1 else "")
+    caption = f"channels {start}-{stop - 1} of {c}" + (f" (page {page + 1}/{pages})" if pages > 1 else "")
+    if zoom > 1:
+        caption += f", {h}x{w} maps drawn {zoom}x"
+    elif shrink > 1:
+        caption += f", {h}x{w} maps drawn at 1/{shrink}"
     return _to_png(canvas), caption
 
 
@@ -145,12 +183,14 @@ def sequence_heatmap(seq, page=0, per_page=64, cmap="viridis", cell=6, scale="sh
     zoom_x = max(1, int(math.ceil(360 / max(steps, 1))))
     zoom_y = max(1, min(cell, int(math.ceil(240 / max(part.shape[0], 1)))))
     img = _lut(cmap)[idx].repeat(zoom_y, axis=0).repeat(zoom_x, axis=1)
-    caption = f"{steps} time steps x features {start + 1}-{stop} of {features}"
+    caption = f"{steps} time steps x features {start}-{stop - 1} of {features}"
     return _to_png(np.ascontiguousarray(img)), caption
 
 
-def vector_bars(vec, page=0, per_page=64, top_k=None, width=420, height=160):
-    """Bars for a ``(units,)`` activation; ``top_k``: the k largest values, sorted (classifier output)."""
+def vector_bars(vec, page=0, per_page=64, top_k=None, width=520, height=170):
+    """Bars for a ``(units,)`` activation, labelled: unit numbers (from 0) under the bars, the value
+    scale on the left; ``top_k``: the k largest values, sorted, with class index and value
+    (a classifier's output)."""
     vec = np.asarray(vec, dtype=np.float32).reshape(-1)
     n = vec.size
     if top_k:
@@ -160,28 +200,41 @@ def vector_bars(vec, page=0, per_page=64, top_k=None, width=420, height=160):
         caption = f"top {k} of {n} outputs (class index and value)"
     else:
         page, start, stop, pages = page_range(n, page, per_page)
-        values, names = vec[start:stop], [str(i + 1) for i in range(start, stop)]
-        caption = f"units {start + 1}-{stop} of {n}"
+        values, names = vec[start:stop], [str(i) for i in range(start, stop)]
+        caption = f"units {start}-{stop - 1} of {n}"
     count = len(values)
     lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
     span = hi - lo or 1.0
-    top_pad, bottom_pad = 6, 26 if top_k else 4
+    left = 44
+    top_pad, bottom_pad = 8, 28 if top_k else 16
     plot_h = height - top_pad - bottom_pad
+    plot_w = width - left - 4
     canvas = np.full((height, width, 3), 255, np.uint8)
     zero_y = top_pad + int(round(hi / span * plot_h))
-    canvas[zero_y, :] = (160, 160, 160)
-    slot = width / max(count, 1)
+    canvas[zero_y, left:] = (160, 160, 160)
+    canvas[top_pad : top_pad + plot_h + 1, left - 1] = (160, 160, 160)
+    slot = plot_w / max(count, 1)
     bar = max(1, int(slot * 0.8))
-    labels = []
+    labels = [(2, top_pad - 4, _short_number(hi)), (2, zero_y - 5, "0")]
+    if lo < 0:
+        labels.append((2, top_pad + plot_h - 8, _short_number(lo)))
+    every = max(1, int(math.ceil(24 / slot)))  # a unit number every ~24 px
     for i, v in enumerate(values):
-        x0 = int(i * slot + (slot - bar) / 2)
+        x0 = left + int(i * slot + (slot - bar) / 2)
         y = top_pad + int(round((hi - v) / span * plot_h))
         y0, y1 = sorted((y, zero_y))
         colour = (31, 119, 180) if v >= 0 else (214, 39, 40)
         canvas[y0 : max(y1, y0 + 1), x0 : x0 + bar] = colour
         if top_k:  # class index, and the value under it
-            labels.append((x0, height - 24, f"#{names[i]}"))
-            labels.append((x0, height - 12, f"{v:.2f}"[: max(3, int(slot // 6))]))
-    if labels:
-        canvas = _draw_text(canvas, labels)
+            labels.append((x0, height - 26, f"#{names[i]}"))
+            labels.append((x0, height - 13, f"{v:.2f}"[: max(3, int(slot // 6))]))
+        elif i % every == 0:
+            labels.append((x0, height - 13, names[i]))
+    canvas = _draw_text(canvas, labels)
     return _to_png(canvas), caption
+
+
+def _short_number(value: float) -> str:
+    """A value in at most 6 characters, for an axis label."""
+    text = f"{value:.3g}"
+    return text if len(text) <= 6 else f"{value:.1e}"

@@ -1,16 +1,17 @@
 """A real JupyterLab, configured like the Binder image, for tests that drive it in Chromium.
 
-Session fixtures (one of each for the whole ``browser`` xdist group):
+Session fixtures (one of each for the whole test session, shared by every browser test module):
 
-- ``lab_course``: a copy of the course (``course/source`` and its
-  ``nbgrader_config.py``) in a temporary folder, the student workspace built
-  from it with :func:`kitlib.lab.make_workspace` (as ``kit lab`` and Binder's
-  postBuild do), and a *solved* copy of every student notebook (the student
-  version with the instructor's answers filled in).
-- ``lab_server``: ``jupyter lab`` on 127.0.0.1 with a random token, its
-  Jupyter configuration made by ``binder/student-jupyter`` (the student's
-  nbgrader extensions only), on a free port. Stopped, with its kernels, at the
-  end of the session, whatever happened.
+- ``lab_course``: a clone-like copy of the course (``course/source`` and its
+  ``nbgrader_config.py``, nothing generated) in a temporary folder, the student
+  workspace built from it with :func:`kitlib.lab.make_workspace` (``kit lab``'s
+  first step), and a *solved* copy of every student notebook (the student
+  version with the instructor's answers filled in) in ``workspace/solved/``.
+- ``lab_server``: the README's course command, ``kit lab`` (what ``python3 dev.py
+  lab`` runs), on 127.0.0.1 with a random token and a free port: the student's
+  Jupyter exactly as a student gets it (:func:`kitlib.lab.configure_student_jupyter`).
+  Test-only options are passed on to JupyterLab. Stopped, with its kernels, at
+  the end of the session, whatever happened.
 - ``browser``: headless Debian Chromium through Playwright.
 
 Function fixtures: ``page`` (a fresh browser context) and ``shot`` (saves a
@@ -140,8 +141,8 @@ def _exercises(student_nb: dict, source_nb: dict, registry) -> list[Exercise]:
 @dataclass
 class LabCourse:
     course: Path               # the course copy (nbgrader course directory)
-    root: Path                 # JupyterLab's root folder
-    workspace: Path            # root / "student"
+    root: Path                 # JupyterLab's root folder: the student workspace, as kit lab serves it
+    workspace: Path            # the same folder (clone/student)
     chapters: list[Chapter]
     uses_test_course: bool     # True while the repository has no chapters yet
 
@@ -204,11 +205,11 @@ def lab_env() -> dict:
 def lab_course(tmp_path_factory, lab_env) -> LabCourse:
     from kitlib.lab import make_workspace
 
-    base = tmp_path_factory.mktemp("lab")
-    course, root = base / "course", base / "root"
+    clone = tmp_path_factory.mktemp("clone")
+    course = clone / "course"
+    workspace = clone / "student"  # kit lab's default: beside the course
     uses_test_course = _copy_course(course)
     registry = _registry(uses_test_course)
-    workspace = root / "student"
     make_workspace(course, workspace)
     chapters = []
     for source in sorted((course / "source").glob("*/*.ipynb")):
@@ -217,7 +218,7 @@ def lab_course(tmp_path_factory, lab_env) -> LabCourse:
         assert student.is_file(), f"make_workspace did not produce {student}"
         student_nb = json.loads(student.read_text(encoding="utf-8"))
         source_nb = json.loads(source.read_text(encoding="utf-8"))
-        solved = root / "solved" / assignment / source.name
+        solved = workspace / "solved" / assignment / source.name
         solved.parent.mkdir(parents=True, exist_ok=True)
         solved.write_text(json.dumps(solve(student_nb, source_nb), indent=1), encoding="utf-8")
         code = [cell_source(c) for c in student_nb["cells"] if c["cell_type"] == "code"]
@@ -227,7 +228,7 @@ def lab_course(tmp_path_factory, lab_env) -> LabCourse:
             code_lines=sum(len(s.splitlines()) for s in code),
             uses_widgets=any("kitlib.widgets" in s or "from kitlib import widgets" in s for s in code),
         ))
-    return LabCourse(course, root, workspace, chapters, uses_test_course)
+    return LabCourse(course, workspace, workspace, chapters, uses_test_course)
 
 
 # ----------------------------------------------------------------------------- the server
@@ -247,7 +248,7 @@ class LabServer:
     log: Path
 
     def lab_url(self, path: str = "") -> str:
-        """URL of a file in JupyterLab (``path`` relative to the root), with the token.
+        """URL of a file in JupyterLab (``path`` relative to the root, the student workspace), with the token.
 
         ``reset`` starts from an empty layout, so tabs of earlier tests (and their
         kernels) are not restored.
@@ -277,13 +278,12 @@ class LabServer:
             return "(no server log)"
 
 
-def _configure_jupyter(config_dir: Path, course: Path, env: dict) -> None:
-    """The Binder image's student configuration (binder/student-jupyter), plus test-only settings."""
-    run_env = dict(env, JUPYTER_CONFIG_DIR=str(config_dir), KIT_EXCHANGE=str(config_dir.parent / "exchange"))
-    subprocess.run(["bash", str(ROOT / "binder" / "student-jupyter"), str(course)], env=run_env,
-                   check=True, capture_output=True, text=True)
+def _test_settings(workspace: Path) -> None:
+    """Test-only JupyterLab settings, beside the student's (kit lab keeps other files there)."""
+    from kitlib.lab import student_config_dir
+
     # Tests read every cell's output from the page: render all cells, not only the visible ones.
-    notebook = config_dir / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    notebook = student_config_dir(workspace) / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
     notebook.mkdir(parents=True, exist_ok=True)
     (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
 
@@ -314,36 +314,33 @@ def _stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def lab_server(lab_course, lab_env, tmp_path_factory, artifacts_dir):
-    base = tmp_path_factory.mktemp("jupyter")
-    config_dir, runtime_dir = base / "config", base / "runtime"
-    _configure_jupyter(config_dir, lab_course.course, lab_env)
+    runtime_dir = tmp_path_factory.mktemp("jupyter-runtime")
+    _test_settings(lab_course.workspace)
     token = secrets.token_hex(16)
     port = free_port()
-    env = dict(lab_env, JUPYTER_CONFIG_DIR=str(config_dir), JUPYTER_RUNTIME_DIR=str(runtime_dir))
+    env = dict(lab_env, JUPYTER_RUNTIME_DIR=str(runtime_dir))
+    env.pop("KIT_EXCHANGE", None)  # a student's laptop: no nbgrader exchange
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     log = artifacts_dir / "jupyterlab-browser-tests.log"
-    command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={lab_course.root}",
-        "--LabApp.expose_app_in_browser=True",
+    command = [  # the README's course command (python3 dev.py lab runs `kit lab`), plus test options
+        sys.executable, "-m", "kitlib.cli", "lab", "--course", str(lab_course.course), "--no-browser",
+        f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
-        command.append("--ServerApp.allow_root=True")
     with open(log, "wb") as log_file:
-        process = subprocess.Popen(command, cwd=lab_course.root, env=env, stdout=log_file,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     server = LabServer(f"http://127.0.0.1:{port}", token, lab_course.root, process, log)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
             if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with code {process.returncode}:\n{server.log_tail()}")
+                pytest.fail(f"kit lab exited with code {process.returncode}:\n{server.log_tail()}")
             try:
                 server.api("status")
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not answer within {SERVER_START_TIMEOUT} s:\n{server.log_tail()}")
+                    pytest.fail(f"kit lab did not answer within {SERVER_START_TIMEOUT} s:\n{server.log_tail()}")
                 time.sleep(0.5)
         yield server
     finally:

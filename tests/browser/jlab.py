@@ -6,7 +6,7 @@ server), which is exact where pixels and CSS classes are guesswork.
 
 Example::
 
-    open_document(page, server.lab_url("student/START_HERE.md"), "student/START_HERE.md")
+    open_document(page, server.lab_url("START_HERE.md"), "START_HERE.md", kind="document")
     run_all(page)
     assert not problems(notebook_json(page))
 """

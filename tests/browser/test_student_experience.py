@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import shutil
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from jlab import (
     cell_text,
@@ -27,15 +29,37 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("br
 TRACEBACK = "Traceback (most recent call last)"
 
 
-def test_course_map_opens_and_every_chapter_link_works(page, lab_server, lab_course, shot):
-    open_document(page, lab_server.lab_url("student/START_HERE.md"), "student/START_HERE.md", kind="document")
+def test_kit_lab_lands_on_the_rendered_course_map_without_popups(page, lab_server, shot):
+    """The server's own start page (the root URL, which kit lab opens in the browser): START_HERE.md
+    rendered, links clickable, no news pop-up, and no formgrader warning in the server log."""
+    page.goto(f"{lab_server.url}/?token={lab_server.token}", wait_until="domcontentloaded")
+    wait_for_document(page, "START_HERE.md", kind="document")
     rendered = page.locator(".jp-MarkdownViewer:visible .jp-RenderedMarkdown")
     rendered.wait_for()
     assert "course map" in rendered.inner_text().lower()
+    assert page.locator(".jp-FileEditor:visible").count() == 0, "the course map opened as raw Markdown"
+    assert rendered.locator("a[href*='.ipynb']").count() > 0
+    page.wait_for_timeout(3000)  # JupyterLab asks about news a moment after start
+    shot("landing")
+    toasts = page.locator(".Toastify__toast, .jp-toast-message")
+    texts = toasts.all_inner_texts()
+    assert not any("news" in t.lower() for t in texts), texts
+    assert not page.get_by_text("official Jupyter news").count()
+    log = lab_server.log.read_text(errors="replace")
+    assert "not a subdirectory" not in log, "the formgrader's warning is still logged"
+    assert "formgrader" not in log.lower(), "the formgrader server extension was loaded"
+
+
+def test_course_map_opens_and_every_chapter_link_works(page, lab_server, lab_course, shot):
+    open_document(page, lab_server.lab_url("START_HERE.md"), "START_HERE.md", kind="document")
+    rendered = page.locator(".jp-MarkdownViewer:visible .jp-RenderedMarkdown")
+    rendered.wait_for()
+    assert "course map" in rendered.inner_text().lower()
+    assert "Your progress:" in rendered.inner_text()
     shot("course-map")
 
     links = rendered.locator("a[href*='.ipynb']")
-    expected = sorted(f"student/{chapter.rel}" for chapter in lab_course.chapters)
+    expected = sorted(chapter.rel for chapter in lab_course.chapters)
     assert links.count() == len(expected), (
         f"the course map links {links.count()} notebooks, the workspace has {len(expected)}: {expected}")
     opened = []
@@ -59,19 +83,27 @@ def test_course_map_opens_and_every_chapter_link_works(page, lab_server, lab_cou
     assert sorted(opened) == expected
 
 
-def test_nbgrader_menu_has_only_the_student_tools(page, lab_server, shot):
-    open_document(page, lab_server.lab_url("student/START_HERE.md"), "student/START_HERE.md", kind="document")
-    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-    menu = page.locator(".lm-Menu:visible")
-    menu.wait_for()
-    items = [t.strip() for t in menu.locator(".lm-Menu-itemLabel").all_inner_texts() if t.strip()]
-    shot("nbgrader-menu")
-    page.keyboard.press("Escape")
-    assert any("Assignment List" in t for t in items), items
-    assert not any("Formgrader" in t or "Course" in t for t in items), items
+INSTRUCTOR_COMMANDS = ("nbgrader:open-formgrader", "nbgrader:open-formgrader-local", "nbgrader:open-create-assignment",
+                       "nbgrader:open-course-list", "nbgrader:open-assignment-list")
+
+
+def test_no_instructor_tool_in_the_students_menus_and_sidebars(page, lab_server, lab_course, shot):
+    """No exchange on a student's laptop: no Nbgrader menu at all (Formgrader, Create Assignment,
+    Courses, Assignments), no Create Assignment sidebar; the Validate button stays."""
+    chapter = lab_course.chapter_to_run()
+    open_document(page, lab_server.lab_url(chapter.rel), chapter.rel, kind="document")
+    menus = [t.strip() for t in page.locator(".lm-MenuBar-itemLabel").all_inner_texts()]
+    assert "Nbgrader" not in menus, menus
     commands = page.evaluate("() => window.jupyterapp.commands.listCommands()")
-    assert "nbgrader:open-assignment-list" in commands
-    assert "nbgrader:open-formgrader" not in commands and "nbgrader:open-create-assignment" not in commands
+    present = [c for c in INSTRUCTOR_COMMANDS if c in commands]
+    assert not present, present
+    tabs = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-SideBar .lm-TabBar-tab'))
+                              .map(t => (t.getAttribute('title') || '') + ' ' + t.innerText)""")
+    assert not any("ssignment" in t or "ourse" in t or "rader" in t for t in tabs), tabs
+    assert page.locator(".jp-NotebookPanel:visible .validate-button").count() == 1
+    dirty = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty")
+    assert not dirty, "opening the chapter marked it modified"
+    shot("menus-and-sidebars")
 
 
 def test_chapter_runs_top_to_bottom_without_errors(page, lab_server, lab_course, shot):
@@ -94,7 +126,7 @@ def test_exercise_self_check_wrong_then_right(page, lab_server, lab_course, shot
     chapter = lab_course.chapter_for_exercises()
     exercise = chapter.exercises[0]
     assert exercise.wrong, f"{exercise.id}: the first exercise of {chapter.rel} has no planted wrong answer"
-    path = f"student/{chapter.rel}"
+    path = chapter.rel
     open_document(page, lab_server.lab_url(path), path)
 
     # Run All stops at the first self-check, which says the exercise is not attempted yet.
@@ -123,6 +155,30 @@ def test_exercise_self_check_wrong_then_right(page, lab_server, lab_course, shot
     shot("right-answer")
     assert "✔" in success and "passed" in success, success
     assert not [p for p in problems(nb) if p.startswith(f"cell {exercise.grade_index}:")]
+
+    # Saved, the notebook tells the student's progress view that this exercise passes.
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    from kitlib.verdicts import notebook_progress
+
+    saved = {v.exercise: v for v in notebook_progress(chapter.student).exercises}
+    assert saved[exercise.id].status == "passed", saved
+    view = "my_progress.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("from kitlib.lab import progress\nprogress()")],
+                                metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                         "language": "python"}}),
+                   str(lab_server.root / view))
+    open_document(page, lab_server.lab_url(view), view)
+    run_all(page)
+    nb = notebook_json(page)
+    assert not problems(nb), problems(nb)
+    assert "text/markdown" in nb["cells"][0]["outputs"][0]["data"], nb["cells"][0]["outputs"]
+    shown = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output.jp-RenderedMarkdown")
+    shown.wait_for()
+    text = shown.inner_text()
+    assert f"✔ {saved[exercise.id].label}" in text, text
+    assert shown.locator(f"a[href*='{chapter.name}']").count() == 1
+    shown.get_by_text(f"✔ {saved[exercise.id].label}").scroll_into_view_if_needed()
+    shot("progress-view")
 
 
 def _validate(page, shot, name: str) -> str:

@@ -2,10 +2,12 @@
 
 A small notebook (written by :func:`widgets_tour`) shows the debugger, the
 layer-output explorer linked with the model graph, and the live training plot.
-The test runs it in the browser, then adds a layer, adds one that cannot fit
-(the error panel explains, the model is unchanged), pops, and picks another
-layer in the explorer and in the graph. Screenshots of each step go to
-``$KIT_ARTIFACTS/screenshots``.
+The test runs it in the browser, looks at the training plot before the first
+epoch has ended, then works each widget through its controls: picks a summary
+row, adds a layer, adds one that cannot fit (the error panel explains, the model
+is unchanged), pops (the chosen row stays chosen), moves the explorer's sample
+slider (the statistics follow), picks layers in the explorer and by clicking
+nodes of the graph. Screenshots of each step go to ``$KIT_ARTIFACTS/screenshots``.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from jlab import notebook_json, open_document, problems, run_all, unexecuted_code_cells, widget_errors
+from jlab import notebook_json, open_document, problems, run_all, unexecuted_code_cells, wait_idle, widget_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -22,29 +24,34 @@ WIDGET_CLASSES = ("kit-debugger", "kit-explorer", "kit-graph", "kit-history")
 
 
 def widgets_tour() -> nbformat.NotebookNode:
-    """A notebook that shows every kitlib widget (random data: the tour checks views, not learning)."""
+    """A notebook that shows every kitlib widget (random data: the tour checks views, not learning).
+
+    The training cell's first epoch ends only after a pause (a callback before LiveHistory
+    sleeps), so the test sees what LiveHistory shows while the first epoch is still running.
+    """
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [
         new_markdown_cell("# The kitlib widgets"),
         new_code_cell("import kitlib; kitlib.setup()"),
         new_code_cell(
-            "import numpy as np\nimport keras\nfrom keras import layers\n"
+            "import time\nimport numpy as np\nimport keras\nfrom keras import layers\n"
             "from kitlib.widgets import LayerOutputExplorer, LiveHistory, ModelGraph, SequentialDebugger, link\n"
             "rng = np.random.default_rng(0)\n"
             "x = rng.random((16, 28, 28, 1), dtype='float32')\n"
             "y = rng.integers(0, 10, 16)"
         ),
         new_code_cell(
-            "debugger = SequentialDebugger((28, 28, 1), layers=[layers.Conv2D(8, 3, activation='relu')])\n"
+            "debugger = SequentialDebugger((28, 28, 1), layers=[layers.Conv2D(8, 3, activation='relu'),\n"
+            "                                                   layers.Conv2D(8, 3, activation='relu')])\n"
             "debugger"
         ),
         new_code_cell(
             "model = keras.Sequential([\n"
             "    keras.Input(shape=(28, 28, 1)),\n"
-            "    layers.Conv2D(8, 3, activation='relu', name='conv'),\n"
+            "    layers.Conv2D(16, 3, activation='relu', name='conv'),\n"
             "    layers.MaxPooling2D(2, name='pool'),\n"
-            "    layers.Flatten(name='flatten'),\n"
+            "    layers.GlobalAveragePooling2D(name='pooled'),\n"
             "    layers.Dense(10, activation='softmax', name='classes'),\n"
             "])\n"
             "graph = ModelGraph(model)\n"
@@ -54,12 +61,28 @@ def widgets_tour() -> nbformat.NotebookNode:
             "display(explorer)"
         ),
         new_code_cell(
+            "from kitlib.exercises.core import Feedback, Problem\n"
+            "Feedback('demo', 'Conv2D kernel sizes', True, [Problem(\n"
+            "    'the kernel sizes of your Conv2D layers, read from left to right through the whole model '\n"
+            "    'and compared one by one with the kernel sizes the exercise asks for in its second paragraph',\n"
+            "    '(3, 3), (3, 3), (5, 5), (5, 5), (3, 3), (3, 3), (1, 1)',\n"
+            "    '(3, 3), (5, 5), (5, 5), (3, 3), (3, 3), (1, 1), (1, 1)',\n"
+            "    hint='kernel_size is the second argument of keras.layers.Conv2D(filters, kernel_size)')])"
+        ),
+        new_code_cell(
             "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+            "slow_first_epoch = keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: time.sleep(15 if e == 0 else 0))\n"
             "live = LiveHistory(title='random data')\n"
-            "_ = model.fit(x, y, validation_split=0.25, epochs=3, batch_size=4, verbose=0, callbacks=[live])"
+            "_ = model.fit(x, y, validation_split=0.25, epochs=3, batch_size=4, verbose=0,\n"
+            "              callbacks=[slow_first_epoch, live])"
         ),
     ]
     return nb
+
+
+def _picture_size(locator):
+    """(shown width, natural width) of an <img>."""
+    return locator.evaluate("(img) => [img.getBoundingClientRect().width, img.naturalWidth]")
 
 
 def test_every_widget_renders_and_responds(page, lab_server, shot):
@@ -67,33 +90,70 @@ def test_every_widget_renders_and_responds(page, lab_server, shot):
     (lab_server.root / "widgets").mkdir(exist_ok=True)
     nbformat.write(widgets_tour(), str(lab_server.root / path))
     open_document(page, lab_server.lab_url(path), path)
-    run_all(page)
+    panel = page.locator(".jp-NotebookPanel:visible")
+
+    # Run All, and look at LiveHistory while its first epoch has not ended yet.
+    # (not awaiting the command's promise: it resolves only when every cell has run)
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    history = panel.locator(".kit-history")
+    history.wait_for(state="visible", timeout=180_000)
+    plot = history.locator("img").first
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=plot.element_handle(),
+                           timeout=60_000)
+    status = history.locator(".widget-html").first.inner_text()
+    assert "planned" in status and "epoch 1" not in status, f"the first epoch already ended: {status}"
+    history.scroll_into_view_if_needed()
+    shot("history-before-first-epoch")
+    shown, natural = _picture_size(plot)
+    assert natural >= 2 * shown - 2, f"the plot is stretched: {natural} px shown at {shown} px"
+    wait_idle(page)
     nb = notebook_json(page)
     assert not problems(nb), "\n".join(problems(nb))
     assert not unexecuted_code_cells(nb), unexecuted_code_cells(nb)
+    history.scroll_into_view_if_needed()
+    shot("history-trained")
+    assert "epoch 3/3" in history.locator(".widget-html").first.inner_text()
 
-    panel = page.locator(".jp-NotebookPanel:visible")
+    # A long check message wraps at spaces inside the cell, never in the middle of a word.
+    feedback = panel.locator(".kit-feedback li").first
+    feedback.scroll_into_view_if_needed()
+    style = feedback.evaluate("(li) => { const s = getComputedStyle(li); return [s.wordBreak, s.overflowWrap]; }")
+    assert style == ["normal", "break-word"], style
+    lines = feedback.evaluate("(li) => Math.round(li.getBoundingClientRect().height / parseFloat(getComputedStyle(li).lineHeight))")
+    assert lines >= 2, "the long message did not wrap"
+    fits = feedback.evaluate("(li) => li.scrollWidth <= li.clientWidth + 1")
+    assert fits, "the message runs out of its cell"
+    shot("feedback-wraps")
+
     for css in WIDGET_CLASSES:
         view = panel.locator(f".{css}")
         view.first.wait_for(state="visible", timeout=60_000)
         assert view.count() == 1, f"{css}: {view.count()} views"
         view.first.scroll_into_view_if_needed()
         shot(css)
-    assert panel.locator(".kit-history img").first.get_attribute("src"), "the training plot has no picture"
     assert not widget_errors(page), widget_errors(page)
 
-    # The debugger: add a pooling layer, try a kernel that cannot fit, then undo.
+    # The debugger: pick a row, add a pooling layer, try a kernel that cannot fit, then undo.
     debugger = panel.locator(".kit-debugger")
     summary = debugger.locator(".widget-html").nth(1)
     layer_type, arguments = debugger.locator("select").first, debugger.locator("input[type=text]").first
+    row_menu = debugger.locator("select").nth(1)
     debugger.scroll_into_view_if_needed()
     rows_before = summary.locator("tr").count()
+    first_layer = row_menu.locator("option").first.inner_text()
+    row_menu.select_option(first_layer)
+    expect(summary.locator("tr.kit-selected")).to_contain_text(first_layer, timeout=60_000)
     layer_type.select_option("MaxPooling2D")
     page.wait_for_function("(el) => el.value === 'pool_size=2'", arg=arguments.element_handle())
     debugger.get_by_role("button", name="add()").click()
     page.wait_for_function("([s, n]) => s.querySelectorAll('tr').length === n + 1",
                            arg=[summary.element_handle(), rows_before], timeout=60_000)
     assert "MaxPooling2D" in summary.inner_text()
+    formula = summary.locator("tr", has_text="Conv2D").first.locator("td").nth(5)
+    params = summary.locator("tr", has_text="Conv2D").first.locator("td").nth(4)
+    gap = page.evaluate("([a, b]) => b.getBoundingClientRect().left - a.getBoundingClientRect().right",
+                        [params.element_handle(), formula.element_handle()])
+    assert gap >= 0 and params.inner_text().strip() == "80", (gap, params.inner_text())
     shot("debugger-added")
 
     layer_type.select_option("Conv2D")
@@ -110,28 +170,154 @@ def test_every_widget_renders_and_responds(page, lab_server, shot):
     assert "30" in explanation and "kernel" in explanation.lower(), f"not the kernel-size explanation: {explanation}"
     shot("debugger-refused")
 
+    # The student picks the first layer again, then undoes the pooling layer: the choice stays.
+    row_menu.select_option(first_layer)
+    expect(summary.locator("tr.kit-selected")).to_contain_text(first_layer, timeout=60_000)
     debugger.get_by_role("button", name="pop()").click()
     page.wait_for_function("([s, n]) => s.querySelectorAll('tr').length === n",
                            arg=[summary.element_handle(), rows_before], timeout=60_000)
     assert "MaxPooling2D" not in summary.inner_text()
+    expect(row_menu.locator("option:checked")).to_have_text(first_layer)
+    expect(summary.locator("tr.kit-selected")).to_contain_text(first_layer)
     shot("debugger-popped")
 
-    # The explorer and the graph are linked: pick a layer in one, the other follows.
+    # The explorer and the graph are linked and start on the same layer.
     explorer, graph = panel.locator(".kit-explorer"), panel.locator(".kit-graph")
+    expect(graph.locator("select").first.locator("option:checked")).to_have_text("conv")
+    expect(explorer.locator("select").first.locator("option:checked")).to_have_text("conv")
     explorer.scroll_into_view_if_needed()
     caption = explorer.locator(".kit-explorer-caption")  # re-rendered on every change: use locators
     image = explorer.locator("img").first
-    before = image.get_attribute("src")
+    shown, natural = _picture_size(image)
+    assert abs(shown - natural) <= 1 and natural <= 950, f"16 maps: {natural} px drawn, shown at {shown} px"
+    assert image.evaluate("(img) => img.getBoundingClientRect().height") < 300
+    assert "channels 0-15 of 16" in caption.inner_text()
+    assert explorer.get_by_role("button", name="shared").is_visible()
+
+    # The sample slider: the statistics follow it.
+    before = caption.inner_text()
+    slider = explorer.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle").first
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    expect(caption).to_contain_text("sample 1:", timeout=60_000)
+    assert caption.inner_text() != before
+    shot("explorer-sample-1")
+
+    source = image.get_attribute("src")
     explorer.locator("select").first.select_option("pool")
     expect(caption).to_contain_text("pool", timeout=60_000)
-    expect(image).not_to_have_attribute("src", before, timeout=60_000)
+    expect(image).not_to_have_attribute("src", source, timeout=60_000)
     expect(graph.locator("select").first.locator("option:checked")).to_have_text("pool", timeout=60_000)
     shot("explorer-pool-layer")
 
+    # A real click on a node of the graph picks that layer in the graph and in the explorer.
     graph.scroll_into_view_if_needed()
-    graph.locator("select").first.select_option(label="classes")
+    node = graph.locator("g.kit-node[data-layer='classes']")
+    node.click()
+    expect(graph.locator("select").first.locator("option:checked")).to_have_text("classes", timeout=60_000)
     expect(caption).to_contain_text("classes", timeout=60_000)
     expect(explorer.locator("select").first.locator("option:checked")).to_have_text("classes", timeout=60_000)
-    shot("graph-selects-classes")
+    shot("graph-node-clicked")
+    # A Dense layer: bars, no channel controls.
+    assert not explorer.get_by_role("button", name="shared").is_visible()
+    assert not explorer.get_by_role("button", name="channels ▶").is_visible()
+    explorer.scroll_into_view_if_needed()
+    shot("explorer-dense-layer")
+
+    graph.locator("g.kit-node[data-layer='pooled']").click()
+    expect(caption).to_contain_text("pooled", timeout=60_000)
+    explorer.scroll_into_view_if_needed()
+    shot("explorer-pooled-vector")
     assert not widget_errors(page), widget_errors(page)
     assert not page.console_errors, page.console_errors
+
+
+# ----------------------------------------------------------------------------- the widgets in their chapters
+def _run_chapter(page, lab_server, lab_course, stem):
+    """Open the solved copy of the chapter ``stem``, run it all, check it ran cleanly; its panel."""
+    chapter = next((c for c in lab_course.chapters if c.name[:-6] == stem), None)
+    if chapter is None:
+        pytest.skip(f"the course has no chapter {stem}")
+    path = f"solved/{chapter.rel}"
+    open_document(page, lab_server.lab_url(path), path)
+    run_all(page, timeout_s=400)
+    nb = notebook_json(page)
+    assert not problems(nb), "\n".join(problems(nb))
+    assert not widget_errors(page), widget_errors(page)
+    return page.locator(".jp-NotebookPanel:visible")
+
+
+def test_debugger_in_its_chapter(page, lab_server, lab_course, shot):
+    panel = _run_chapter(page, lab_server, lab_course, "04_debugging_workflow")
+    debugger = panel.locator(".kit-debugger")
+    debugger.scroll_into_view_if_needed()
+    summary, error_panel = debugger.locator(".widget-html").nth(1), debugger.locator(".widget-html").first
+    assert "50" in error_panel.inner_text(), "the chapter's refused Conv2D(32, 50) is not explained"
+    rows = summary.locator("tr").count()
+    row_menu = debugger.locator("select").nth(1)
+    first = row_menu.locator("option").first.inner_text()
+    row_menu.select_option(first)
+    expect(summary.locator("tr.kit-selected")).to_contain_text(first, timeout=60_000)
+    debugger.locator("select").first.select_option("Flatten")
+    page.wait_for_function("(el) => el.value === ''", arg=debugger.locator("input[type=text]").first.element_handle())
+    debugger.get_by_role("button", name="add()").click()
+    expect(summary.locator("tr")).to_have_count(rows + 1, timeout=60_000)
+    expect(summary).to_contain_text("Flatten")
+    shot("chapter-debugger-added")
+    debugger.get_by_role("button", name="pop()").click()
+    expect(summary.locator("tr")).to_have_count(rows, timeout=60_000)
+
+
+def test_explorer_in_its_chapter(page, lab_server, lab_course, shot):
+    panel = _run_chapter(page, lab_server, lab_course, "06_feature_extraction")
+    explorer = panel.locator(".kit-explorer")
+    explorer.scroll_into_view_if_needed()
+    caption, image = explorer.locator(".kit-explorer-caption"), explorer.locator("img").first
+    shown, natural = _picture_size(image)
+    assert abs(shown - natural) <= 1, f"the maps are stretched: {natural} px shown at {shown} px"
+    assert image.evaluate("(img) => img.getBoundingClientRect().height") < 400
+    shot("chapter-explorer")
+    menu = explorer.locator("select").first
+    second = menu.locator("option").nth(1).inner_text()
+    menu.select_option(second)
+    expect(caption).to_contain_text(second, timeout=60_000)
+    before = caption.inner_text()
+    explorer.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(caption).to_contain_text("sample 1:", timeout=60_000)
+    assert caption.inner_text() != before
+    shot("chapter-explorer-second-layer")
+
+
+def test_model_graph_and_plot_model_in_their_chapter(page, lab_server, lab_course, shot):
+    panel = _run_chapter(page, lab_server, lab_course, "01_introduction")
+    plots = panel.locator(".jp-OutputArea-output img")  # keras.utils.plot_model, through show_graph
+    assert plots.count() >= 2
+    for i in range(plots.count()):
+        height = plots.nth(i).evaluate("(img) => img.getBoundingClientRect().height")
+        assert height <= 801, f"plot_model picture {i} is {height} px tall"
+    plots.nth(plots.count() - 1).scroll_into_view_if_needed()
+    shot("chapter-plot-model")
+    graph = panel.locator(".kit-graph")
+    graph.scroll_into_view_if_needed()
+    menu = graph.locator("select").first
+    assert menu.locator("option:checked").inner_text().strip(), "the layer menu starts blank"
+    names = [n for n in graph.locator("g.kit-node").evaluate_all("(gs) => gs.map(g => g.dataset.layer)")]
+    target = names[-1]
+    graph.locator(f"g.kit-node[data-layer='{target}']").click()
+    expect(menu.locator("option:checked")).to_have_text(target, timeout=60_000)
+    highlighted = graph.locator(f"g.kit-node-selected[data-layer='{target}'], "
+                                f"g.kit-node[data-layer='{target}'] [stroke='#1971c2']")
+    expect(highlighted.first).to_be_visible(timeout=60_000)
+    shot("chapter-graph-node-clicked")
+
+
+def test_live_history_in_its_chapter(page, lab_server, lab_course, shot):
+    panel = _run_chapter(page, lab_server, lab_course, "05_once_you_have_a_model")
+    history = panel.locator(".kit-history")
+    history.scroll_into_view_if_needed()
+    plot = history.locator("img").first
+    shown, natural = _picture_size(plot)
+    assert natural >= 2 * shown - 2, f"the plot is stretched: {natural} px shown at {shown} px"
+    assert "epoch 2/2" in history.inner_text()
+    shot("chapter-history")
