@@ -55,7 +55,9 @@ def is_model(kind: str | None = None) -> Check:
             expect(isinstance(answer, keras.Sequential), "the model type", "keras.Sequential",
                    type(answer).__name__, hint="Use keras.Sequential([...]).")
         elif kind == "Functional":
-            expect(not isinstance(answer, keras.Sequential) and hasattr(answer, "_nodes_by_depth")
+            from kitlib.keras_compat import has_graph
+
+            expect(not isinstance(answer, keras.Sequential) and has_graph(answer)
                    or type(answer).__name__ == "Functional",
                    "the model type", "a functional model built with keras.Model(inputs, outputs)",
                    type(answer).__name__, hint="Call layers on keras.Input(...) and wrap with keras.Model.")
