@@ -649,8 +649,8 @@ def describe_compile(model: Any) -> dict | None:
         losses = canonical_loss(loss)
     try:
         metrics_config = model.get_compile_config().get("metrics")
-    except Exception:  # noqa: BLE001 - a metric that cannot be serialised
-        metrics_config = None
+    except Exception:  # noqa: BLE001 - a loss or metric that cannot be serialised (e.g. a functools.partial)
+        metrics_config = None  # the judge then reads the metrics' names from what evaluate() reports
 
     def names(value):
         if value is None:

@@ -49,7 +49,7 @@ EXERCISES = [
         kind="model",
         variable="transfer_model",
         given=("donor",),
-        prepare=c.model_record(),
+        prepare=c.model_record(build_for=(784,)),
         checks=[c.is_model("Sequential"), c.built(), c.input_features((784,)),
                 c.layers_like(NEW_HEAD, hints=NEW_HEAD_HINTS)],
         unrecordable="a keras.Sequential model made of donor's layers and Keras' own Dense layer",
