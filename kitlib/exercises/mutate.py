@@ -39,7 +39,7 @@ accepted answer.
 Example::
 
     kit test-exercises sequential_model --course course
-    python -m kitlib.exercises.mutate digest seq04_predict_shape "(None, 15, 15, 32)"
+    python -m kitlib.exercises.mutate digest demo_predict_shape "(None, 7, 7, 3)"
 """
 from __future__ import annotations
 

@@ -23,8 +23,8 @@ def shape_with_batch(answer: Any) -> tuple:
     """Prepare: the predicted shape as a tuple; a shape without the batch axis gets None in front.
 
     Example:
-        >>> shape_with_batch([15, 15, 32])
-        (None, 15, 15, 32)
+        >>> shape_with_batch([40, 40, 32])
+        (None, 40, 40, 32)
     """
     shape = plain_shape(answer, "your answer", "(None, 40, 40, 32)")
     return (None,) + shape if len(shape) == 3 and shape[0] is not None else shape
