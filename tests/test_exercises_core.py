@@ -279,12 +279,6 @@ def test_hidden_checks_run_only_where_the_course_is(tmp_path):
     assert not exercise.evaluate(5.0, hidden=True, spec=spec).passed
 
 
-def test_probe_secret_is_made_once_and_kept(tmp_path):
-    first = hidden.probe_secret(tmp_path)
-    assert first == hidden.probe_secret(tmp_path) and len(first) == 64
-    assert (tmp_path / "hidden" / ".probe-secret").stat().st_mode & 0o077 == 0
-
-
 def test_missing_marker_is_falsy_and_distinct():
     assert not MISSING and MISSING is not None
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -146,24 +145,8 @@ def instructor_spec(exercise_id: str) -> Hidden | None:
     return load(directory).get(exercise_id) if directory else None
 
 
-def probe_secret(course_dir: Path) -> bytes:
-    """The course's secret for :func:`kitlib.exercises.probe_seed`: ``COURSE/hidden/.probe-secret``,
-    created (random, owner-only) on first use. Never released."""
-    path = course_hidden_dir(course_dir) / ".probe-secret"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode("ascii")
-
-
 __all__ = ["Hidden", "HiddenError", "Secret", "load", "modules_in", "course_hidden_dir", "instructor_dir",
-           "instructor_spec", "probe_secret", "secrets", "student_side_files", "find_secrets", "value_spellings"]
+           "instructor_spec", "secrets", "student_side_files", "find_secrets", "value_spellings"]
 
 
 # --------------------------------------------------------------------------- what must stay hidden
