@@ -294,14 +294,61 @@ def activation_name(activation: Any) -> str:
     return f"custom:{name}"
 
 
+_KNOWN_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
+                      "gelu", "silu", "leaky_relu", "relu6", "exponential", "hard_sigmoid", "log_softmax")
+
+
+def identify_activation(fn: Any) -> str | None:
+    """The Keras activation a function of one's own computes (``lambda z: tf.nn.relu(z)`` -> "relu"), found by
+    running it on a probe batch; None when it computes none of them (or raises).
+
+    Example::
+
+        identify_activation(lambda z: keras.activations.softmax(z))   # 'softmax'
+    """
+    import numpy as np
+
+    keras = _keras()
+    probe = np.linspace(-3.0, 3.0, 14, dtype="float32").reshape(2, 7)
+    try:
+        got = np.asarray(keras.ops.convert_to_numpy(run_student(fn, keras.ops.convert_to_tensor(probe),
+                                                                where="the activation function")))
+    except Exception:  # noqa: BLE001 - whatever it does, it is not a Keras activation
+        return None
+    if got.shape != probe.shape:
+        return None
+    for name in _KNOWN_ACTIVATIONS:
+        want = probe if name == "linear" else np.asarray(keras.ops.convert_to_numpy(
+            keras.activations.get(name)(keras.ops.convert_to_tensor(probe))))
+        if np.allclose(got, want, atol=1e-5):
+            return name
+    return None
+
+
+def _resolved(name: str, fn: Any) -> str:
+    """A "custom:..." activation resolved by what it computes."""
+    if name.startswith("custom:") and callable(fn):
+        return identify_activation(fn) or name
+    return name
+
+
 def _activation_layer(layer: Any) -> str | None:
-    """The activation an activation-only layer applies ("relu" for ReLU()), None for other layers."""
+    """The activation an activation-only layer applies ("relu" for ReLU()), None for other layers.
+    A Lambda layer that computes a Keras activation counts as one."""
     kind = type(layer).__name__
+    if kind == "Lambda" and _own_class(layer):
+        return identify_activation(layer)
     if not _own_class(layer):
         return None
     if kind == "Activation":
-        return activation_name(getattr(layer, "activation", None) or layer.get_config().get("activation"))
-    config = layer.get_config()
+        fn = getattr(layer, "activation", None)
+        return _resolved(activation_name(fn), fn)
+    if kind not in ("ReLU", "Softmax", "LeakyReLU", "ELU"):
+        return None
+    try:
+        config = layer.get_config()
+    except Exception:  # noqa: BLE001 - cannot happen for these classes; be safe
+        return None
     if kind == "ReLU":
         if config.get("max_value") in (None, 0) and not config.get("negative_slope") and not config.get("threshold"):
             return "relu"
@@ -336,10 +383,7 @@ def layer_config(layer: Any) -> dict:
 
         layer_config(layers.Conv2D(8, 3))   # {'filters': 8, 'kernel_size': [3, 3], 'strides': [1, 1], ...}
     """
-    try:
-        config = layer.get_config()
-    except Exception:  # noqa: BLE001 - a custom layer without get_config
-        return {}
+    config = config_of(layer)
     return {k: _plain_config(v) for k, v in config.items()
             if k not in _IGNORED_CONFIG and not k.endswith(("_initializer", "_regularizer", "_constraint"))
             and not isinstance(v, dict)}
@@ -355,7 +399,8 @@ def _op_of(layer: Any, index: GivenIndex, trainable_ids: set, weights: bool) -> 
     variables = list(getattr(layer, "weights", []) or [])
     if activation is None:
         has_slot = "activation" in layer_config_keys(layer)
-        op_activation = activation_name(getattr(layer, "activation", None)) if has_slot else "linear"
+        fn = getattr(layer, "activation", None)
+        op_activation = _resolved(activation_name(fn), fn) if has_slot else "linear"
     else:
         op_activation = activation
     op: dict[str, Any] = {
@@ -380,10 +425,29 @@ def _op_of(layer: Any, index: GivenIndex, trainable_ids: set, weights: bool) -> 
 
 
 def layer_config_keys(layer: Any) -> set:
+    return set(config_of(layer))
+
+
+def config_of(layer: Any) -> dict:
+    """``layer.get_config()``; for a layer whose activation is a function Keras cannot serialise (a lambda
+    written in a cell), the config with that activation left out; {} when there is none at all."""
     try:
-        return set(layer.get_config())
+        return dict(layer.get_config())
+    except Exception:  # noqa: BLE001 - e.g. an unserialisable activation, or a layer without get_config
+        pass
+    activation = getattr(layer, "activation", None)
+    if activation is None or not _own_class(layer):
+        return {}
+    keras = _keras()
+    try:
+        layer.activation = keras.activations.linear
+        config = dict(layer.get_config())
+        config["activation"] = "custom"
+        return config
     except Exception:  # noqa: BLE001
-        return set()
+        return {}
+    finally:
+        layer.activation = activation
 
 
 def _size(variable: Any) -> int:

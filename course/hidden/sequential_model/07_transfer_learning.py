@@ -60,6 +60,8 @@ HIDDEN = [
             "for layer in transfer_model.layers[:-1]:\n    layer.trainable = False",
             "for layer in donor.layers[:-1]:\n    layer.trainable = False\n"
             f"transfer_model = keras.Sequential(donor.layers[:-1] + [{HEAD}])",
+            f"donor.pop()\ndonor.add({HEAD})\nfor layer in donor.layers[:-1]:\n    layer.trainable = False\n"
+            "transfer_model = donor",
         ],
     ),
 ]
