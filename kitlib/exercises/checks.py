@@ -240,10 +240,6 @@ def layers_like(spec: Sequence[Mapping[str, Any]], *, hints: Mapping[str, str] |
     return check
 
 
-def _signature(entry: Mapping[str, Any]) -> tuple:
-    return (entry.get("kind"),)
-
-
 def _count_problem(ops: list, wanted: list, hints: Mapping[str, str]) -> None:
     import difflib
 

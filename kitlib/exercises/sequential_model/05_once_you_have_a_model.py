@@ -14,7 +14,7 @@ from typing import Any
 
 from kitlib.exercises import checks as c
 from kitlib.exercises.checks import L
-from kitlib.exercises.core import CheckFailed, Context, Exercise, expect
+from kitlib.exercises.core import Context, Exercise, expect
 from kitlib.exercises.describe import describe_compile, describe_model, fingerprint
 
 DIGIT_MODEL = [L("Dense", units=64, activation="relu"), L("Dense", units=10)]
