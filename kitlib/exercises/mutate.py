@@ -943,11 +943,19 @@ def _kind_of(value: Any) -> str:
     return "other"
 
 
+def answer_variable(exercise: Any, grade_cell: str) -> str:
+    """The answer cell's variable: the exercise's ``variable``, else what its grade cell passes to grade()."""
+    if exercise.variable:
+        return exercise.variable
+    match = re.search(rf"""grade\(\s*["']{re.escape(exercise.id)}["']\s*,\s*(\w+)""", grade_cell)
+    return match.group(1) if match else ""
+
+
 def variants_for(exercise: Any, cells: dict, spec: Any, given: dict[str, str], mutants: bool = True) -> list[Variant]:
     answer = cells["answer"]
     solution = solution_region(answer)
     student = student_version(answer)
-    ctx = Context(exercise.kind, exercise.variable or "", given)
+    ctx = Context(exercise.kind, answer_variable(exercise, cells["test"]), given)
 
     def with_code(code: str) -> str:
         return student.replace(STUB, code.rstrip("\n"), 1)
