@@ -192,6 +192,16 @@ def test_a_missing_given_object_says_to_run_the_cells_above(registered):
     assert feedback.problems[0].kind == "setup" and "Run the notebook's cells from the top" in str(feedback)
 
 
+def test_optional_given_objects_may_be_missing(registered):
+    def prepare(answer, ctx):
+        return {"answer": answer, "knows": "nowhere_defined_abc" in ctx.given}
+
+    registered(Exercise("demo_opt", title="T", points=1, optional_given=("nowhere_defined_abc",), prepare=prepare,
+                        checks=[lambda r: expect(not r["knows"], "knows")]))
+    assert core.check("demo_opt", 3).passed
+    assert not core.check("demo_opt", 3, nowhere_defined_abc=1).passed
+
+
 def test_a_stale_answer_is_recognised_in_ipython(registered):
     from IPython.core.interactiveshell import InteractiveShell
 

@@ -983,7 +983,7 @@ def given_kinds(exercise: Any, solution: str, namespace: dict) -> dict[str, str]
         return {}
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    names = (set(exercise.given) | read) - assigned - {exercise.variable}
+    names = (set(exercise.given) | set(exercise.optional_given) | read) - assigned - {exercise.variable}
     return {n: _kind_of(namespace[n]) for n in sorted(names) if n in namespace
             and _kind_of(namespace[n]) in ("model", "array")}
 
