@@ -68,6 +68,7 @@ def main() -> int:
     print(json.dumps({
         "assignments": assignments, "jobs": args.jobs, "exit_code": done.returncode,
         "totals": done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "",
+        "failures": [line.strip()[:300] for line in done.stdout.splitlines() if "FAIL" in line or "!!" in line],
         "run": {"seconds": round(run_seconds, 1), "variants": variants,
                 "seconds_per_variant": round(run_seconds / max(variants, 1), 2)},
         "setup": setups,
