@@ -1329,14 +1329,20 @@ def run_course(course_dir: Path, assignments: list[str], jobs: int = 1, only: se
     from kitlib.exercises.hidden import course_hidden_dir
 
     notebooks = course_notebooks(course_dir, assignments)
+    if only:  # only the notebooks that hold the chosen exercises
+        import nbformat
+
+        notebooks = [p for p in notebooks if set(exercise_cells(nbformat.read(str(p), as_version=4))) & set(only)]
     hidden_dir = course_hidden_dir(course_dir)
     pending = list(notebooks)
+    attempts: dict[Path, int] = {}
     running: list[tuple[subprocess.Popen, Path, Path]] = []
     results: dict[Path, list[dict]] = {}
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     while pending or running:
         while pending and len(running) < max(1, jobs):
             path = pending.pop(0)
+            attempts[path] = attempts.get(path, 0) + 1
             out = Path(tempfile.mkstemp(prefix="kit_mutate_", suffix=".json")[1])
             argv = [sys.executable, "-m", "kitlib.exercises.mutate", "worker", str(path), str(out),
                     "--hidden", str(hidden_dir), "--seed", str(seed)] + (["--no-mutants"] if not mutants else [])
@@ -1349,12 +1355,17 @@ def run_course(course_dir: Path, assignments: list[str], jobs: int = 1, only: se
             if proc.poll() is None:
                 continue
             running.remove((proc, path, out))
+            stderr = proc.stderr.read() or b""
             try:
                 results[path] = json.loads(out.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                tail = (proc.stderr.read() or b"").decode("utf-8", "replace").strip().splitlines()[-3:]
+                if attempts[path] < 2:  # a worker killed from outside (e.g. memory pressure): once more
+                    pending.append(path)
+                    continue
+                tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+                why = f"exit status {proc.returncode}" + (f": {' | '.join(tail)}" if tail else "")
                 results[path] = [asdict(ExerciseReport("(notebook)", path.name,
-                                                       problem=f"the worker failed: {' | '.join(tail)}"[:400]))]
+                                                       problem=f"the worker failed twice ({why})"[:400]))]
             finally:
                 out.unlink(missing_ok=True)
     return [_from_dict(d) for path in notebooks for d in results.get(path, [])]
