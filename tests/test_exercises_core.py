@@ -314,3 +314,16 @@ def test_record_checks_compare_with_the_tasks_spec():
         c.layers_like(spec[:1])(record)
     with pytest.raises(CheckFailed, match="shape of one input sample"):
         c.input_features((5,))(record)
+
+
+def test_the_students_package_does_not_need_the_teachers():
+    """kitlib.exercises (what runs in the student's kernel) imports nothing from kitlib.grading."""
+    import subprocess
+    import sys
+
+    code = ("import importlib, pkgutil, sys, kitlib.exercises as ex\n"
+            "for m in pkgutil.walk_packages(ex.__path__, 'kitlib.exercises.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "ex.REGISTRY.all()\n"
+            "sys.exit(1 if any(n.startswith('kitlib.grading') for n in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
