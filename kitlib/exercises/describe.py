@@ -646,23 +646,18 @@ def canonical_loss(loss: Any) -> dict:
     if isinstance(loss, str):
         name = snake(loss) if any(ch.isupper() for ch in loss) else loss.lower()
         return {"name": _LOSS_ALIASES.get(name, name), "from_logits": False, "custom": False}
-    module = type(loss).__module__ or ""
-    if not isinstance(loss, type) and not callable(getattr(loss, "__call__", None)):
-        return {"name": f"custom:{type(loss).__name__}", "from_logits": None, "custom": True}
-    if hasattr(loss, "get_config") and module.startswith("keras"):
+    if _own_class(loss) and hasattr(loss, "get_config"):  # a Keras Loss object
         try:
             config = loss.get_config()
         except Exception:  # noqa: BLE001
             config = {}
         name = snake(type(loss).__name__)
         if name == "loss_function_wrapper":
-            fn = getattr(loss, "fn", None)
-            name = getattr(fn, "__name__", name)
+            name = getattr(getattr(loss, "fn", None), "__name__", name)
         return {"name": _LOSS_ALIASES.get(name, name), "from_logits": bool(config.get("from_logits", False)),
                 "custom": False}
-    fn_module = getattr(loss, "__module__", "") or ""
-    name = getattr(loss, "__name__", type(loss).__name__)
-    if fn_module.startswith("keras"):
+    name = getattr(loss, "__name__", None) or type(loss).__name__
+    if (getattr(loss, "__module__", "") or "").startswith("keras"):  # a Keras loss function
         return {"name": _LOSS_ALIASES.get(name, name), "from_logits": False, "custom": False}
     return {"name": f"custom:{name}", "from_logits": None, "custom": True}
 
@@ -678,22 +673,20 @@ def canonical_metric(metric: Any) -> str:
     if isinstance(metric, str):
         name = snake(metric) if any(ch.isupper() for ch in metric) else metric.lower()
         return _METRIC_ALIASES.get(name, name)
-    if isinstance(metric, dict):
+    if isinstance(metric, dict):  # a serialised metric (Model.get_compile_config())
         if metric.get("class_name") == "function":
             return canonical_metric(str(metric.get("config")))
-        module = str(metric.get("module") or "keras")
         name = snake(metric.get("class_name", "custom"))
-        return _METRIC_ALIASES.get(name, name) if module.startswith("keras") else f"custom:{name}"
-    module = type(metric).__module__ or ""
-    if module.startswith("keras") and hasattr(metric, "get_config") and not callable(metric) or \
-            module.startswith("keras") and type(metric).__name__ not in ("function",):
+        return _METRIC_ALIASES.get(name, name) if str(metric.get("module") or "keras").startswith("keras") \
+            else f"custom:{name}"
+    if _own_class(metric):  # a Keras Metric object
         if type(metric).__name__ == "MeanMetricWrapper":
-            fn = getattr(metric, "_fn", None)
-            return canonical_metric(getattr(fn, "__name__", "mean_metric_wrapper"))
+            return canonical_metric(getattr(getattr(metric, "_fn", None), "__name__", "mean_metric_wrapper"))
         return _METRIC_ALIASES.get(snake(type(metric).__name__), snake(type(metric).__name__))
-    name = getattr(metric, "__name__", type(metric).__name__)
-    fn_module = getattr(metric, "__module__", "") or ""
-    return _METRIC_ALIASES.get(name, name) if fn_module.startswith("keras") else f"custom:{name}"
+    name = getattr(metric, "__name__", None) or type(metric).__name__
+    if (getattr(metric, "__module__", "") or "").startswith("keras"):  # a Keras metric function
+        return _METRIC_ALIASES.get(name, name)
+    return f"custom:{name}"
 
 
 def describe_compile(model: Any) -> dict | None:
