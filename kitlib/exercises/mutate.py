@@ -1302,7 +1302,13 @@ def run_worker(path: Path, hidden_dir: Path | None, seed: int, only: set[str] | 
     from kitlib.exercises import hidden
 
     fork_safe_tensorflow()
-    reports = NotebookRun(path, hidden_dir, seed, only, mutants).run()
+    runner = NotebookRun(path, hidden_dir, seed, only, mutants)
+    try:
+        reports = runner.run()
+    finally:
+        import shutil
+
+        shutil.rmtree(runner.scratch, ignore_errors=True)  # the variants' recorded answers
     specs = hidden.load(hidden_dir) if hidden_dir else {}
     out = []
     for report in reports:
