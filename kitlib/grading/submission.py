@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -537,8 +538,8 @@ class SubmissionGrader:
         """Withdraw points that the trusted re-check does not confirm.
 
         - re-check passed: the points stay;
-        - re-check failed, or no answer was recorded: the points are withdrawn (the grade cell
-          passed only inside the notebook: tampering with the checks);
+        - re-check failed, or no answer was recorded: the points are withdrawn, with the re-check's
+          reason ("re-check disagreed: ...", or "tampering: ..." only where the record shows evidence);
         - the answer could not be exported, or the re-check itself broke down: the points are
           withdrawn and the cell is flagged for manual grading, so the teacher decides in
           formgrader (a student must not keep points that nobody could verify)."""
@@ -573,10 +574,11 @@ class SubmissionGrader:
                 cell.needs_manual_grade = True
                 cell.status, cell.problems = MANUAL, []
             else:
-                result.notes.append(f"{eid}: points withdrawn: the grade cell passed inside the notebook but the "
-                                    f"trusted re-check did not ({message}); tampering with the checks?")
+                result.notes.append(f"{eid}: points withdrawn: the grade cell passed inside the notebook, but the "
+                                    f"trusted re-check did not: {message}")
                 cell.score = 0.0
-                told = parse_feedback_text(verdict["message"])  # what the answer really fails
+                reason = re.sub(r"^(re-check disagreed: |tampering: .*?; re-check: )", "", str(verdict["message"]))
+                told = parse_feedback_text(reason)  # what the answer really fails
                 cell.status, cell.problems = NOT_YET, told.problems if told.status == NOT_YET else [verdict["message"]]
 
     def zero_scores(self, result: SubmissionResult) -> None:
