@@ -650,10 +650,10 @@ class _Result:
 def _show(explanation: Explanation) -> None:
     try:
         from IPython import get_ipython
-        from IPython.display import HTML, display
+        from IPython.display import display
 
-        if get_ipython() is not None:
-            display(HTML(explanation.to_html()))
+        if get_ipython() is not None:  # HTML in a notebook, the text in a terminal IPython
+            display({"text/plain": str(explanation), "text/html": explanation.to_html()}, raw=True)
             return
     except ImportError:  # pragma: no cover
         pass

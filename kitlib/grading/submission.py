@@ -527,6 +527,7 @@ class SubmissionGrader:
         folder = self.scratch_root / "verify" / f"hidden-{self.bundle.digest[:16]}" / self.assignment
         if not folder.is_dir():
             staging = Path(tempfile.mkdtemp(dir=self.scratch_root / "verify"))
+            staging.chmod(0o711)  # the verifier runs as its own uid: it may pass by this (unguessable) name
             safefs.write_tree(staging / self.assignment, self.bundle.hidden)
             try:
                 os.rename(staging, folder.parent)
