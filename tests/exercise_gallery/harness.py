@@ -241,8 +241,6 @@ def run_case(case: Case, notebook: Notebook, verifier: Verifier) -> Outcome:
     """Judge ``case`` by check, grade cell and re-check, in ``notebook``'s context."""
     import keras
 
-    from kitlib.exercises import check
-
     setup, answer_cell, visible, hidden, variable = notebook.cells_of(case.exercise)
     namespace = dict(notebook.prelude())
     keras.utils.set_random_seed(SEED)
@@ -253,8 +251,12 @@ def run_case(case: Case, notebook: Notebook, verifier: Verifier) -> Outcome:
         exec(compile(cell, f"<{case.exercise}_answer>", "exec"), namespace)
     answer = namespace[variable]
 
+    # The self-check cell, run in the notebook's namespace: checks may look up the notebook's given objects there.
     with contextlib.redirect_stdout(io.StringIO()):
-        feedback = check(case.exercise, answer)
+        exec(compile(f"from kitlib.exercises import check as _gallery_check\n"
+                     f"_gallery_feedback = _gallery_check({case.exercise!r}, {variable})\n", "<check cell>", "exec"),
+             namespace)
+    feedback = namespace.pop("_gallery_feedback")
     checked = Stage(feedback.status if feedback.status != "not yet" else "failed", str(feedback))
 
     stderr = io.StringIO()
