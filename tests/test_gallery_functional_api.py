@@ -17,7 +17,7 @@ import collections
 import pytest
 from exercise_gallery.functional_api import CHAPTERS, NOTEBOOKS, SKIP, _all_cases, notebook_of
 from exercise_gallery.functional_api.known import KNOWN
-from exercise_gallery.harness import Notebook, Verifier, findings, run_case
+from exercise_gallery.harness import Kernel, Notebook, Verifier, findings, run_case
 
 CASES = _all_cases()
 
@@ -59,9 +59,14 @@ def test_gallery_covers_every_exercise_both_ways():
     assert set(KNOWN) <= set(ids), set(KNOWN) - set(ids)
 
 
+@pytest.fixture(scope="module")
+def kernel():
+    return Kernel()
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_case_is_judged_right(case, verifier):
-    outcome = run_case(case, _notebook(notebook_of(case.exercise)), verifier)
+def test_case_is_judged_right(case, verifier, kernel):
+    outcome = run_case(case, _notebook(notebook_of(case.exercise)), verifier, kernel)
     found = findings(case, outcome)
     report = "\n".join(f"- {cls}: {detail}" for cls, detail in found)
     if case.id not in KNOWN:

@@ -18,7 +18,7 @@ mistake, "your answer raised" for an answer that cannot raise).
 
 Example::
 
-    outcome = run_case(case, CONTEXTS)
+    outcome = run_case(case, notebook, verifier, kernel)
     assert findings(case, outcome) == []
 """
 from __future__ import annotations
@@ -49,7 +49,9 @@ class Case:
 
     Args:
         exercise: the exercise id (``fn05_ensemble``).
-        kind: ``"right"`` or ``"wrong"``.
+        kind: ``"right"``, ``"wrong"`` or ``"stale"`` (the answer cell is run once with the notebook's
+            solution, then again with ``code``, which raises: the check must say that the cell failed,
+            neither judge the value left over nor call it "not attempted").
         name: a short slug, unique within the exercise and kind.
         code: what the student writes in place of the solution in the answer cell.
         variant: for right answers, the spelling it uses ("Activation layer", "+ instead of layers.add");
@@ -61,6 +63,7 @@ class Case:
         hidden_only: a mistake the visible check cannot see by design (a value hard-coded for the check's
             own probe); it must still fail the re-check.
         note: why this is right or wrong, from the task text.
+        whole_cell: ``code`` replaces the whole answer cell (the student deleted the ``name = None`` line).
     """
 
     exercise: str
@@ -72,9 +75,10 @@ class Case:
     secrets: tuple[str, ...] = ()
     hidden_only: bool = False
     note: str = ""
+    whole_cell: bool = False
 
     def __post_init__(self):
-        assert self.kind in ("right", "wrong"), self.kind
+        assert self.kind in ("right", "wrong", "stale"), self.kind
         assert self.kind == "right" or self.names, f"{self.id}: a wrong case says what a good message names"
 
     @property
@@ -140,18 +144,73 @@ class Notebook:
         assert match and match["id"] == exercise_id, f"{exercise_id}: unexpected grade cell {grade!r}"
         return setup, answer, visible, hidden["body"] if hidden else "", match["var"]
 
-    def prelude(self) -> dict:
-        """The namespace after the notebook's cells before its first exercise (computed once)."""
+    def prelude(self, kernel: "Kernel") -> dict:
+        """The kernel's namespace after the notebook's cells before its exercises (run once, then restored)."""
         if self._prelude is None:
-            namespace: dict[str, Any] = {"__name__": "__main__"}
-            with contextlib.redirect_stdout(io.StringIO()):
-                for cell in self.nb.cells:
-                    if self._grade_id(cell).endswith("_answer") or self._starts_exercises(cell):
-                        break
-                    if not self._skipped(cell):
-                        exec(compile(cell.source, f"<{self.path.stem} prelude>", "exec"), namespace)
-            self._prelude = namespace
+            kernel.reset()
+            for cell in self.nb.cells:
+                if self._grade_id(cell).endswith("_answer") or self._starts_exercises(cell):
+                    break
+                if not self._skipped(cell):
+                    kernel.run(cell.source, must_succeed=f"{self.path.name} prelude")
+            self._prelude = kernel.snapshot()
         return self._prelude
+
+
+# --------------------------------------------------------------------------- the kernel
+
+
+@dataclass
+class CellRun:
+    error: BaseException | None
+    stdout: str
+    stderr: str
+    outputs: list
+
+
+class Kernel:
+    """An IPython shell standing in for the notebook's kernel: cells run through ``run_cell`` (display
+    hooks, cell events, the user namespace where checks find the notebook's objects), outputs captured.
+
+    Example::
+
+        kernel = Kernel()
+        kernel.run("x = 1 + 1").error is None
+    """
+
+    def __init__(self):
+        from IPython.core.interactiveshell import InteractiveShell
+        from traitlets.config import Config
+
+        config = Config()
+        config.HistoryManager.hist_file = ":memory:"
+        self.shell = InteractiveShell.instance(config=config)
+        self._pristine = dict(self.shell.user_ns)
+
+    def reset(self) -> None:
+        self.restore(self._pristine)
+
+    def snapshot(self) -> dict:
+        return dict(self.shell.user_ns)
+
+    def restore(self, snapshot: dict) -> None:
+        self.shell.user_ns.clear()
+        self.shell.user_ns.update(snapshot)
+
+    @property
+    def namespace(self) -> dict:
+        return self.shell.user_ns
+
+    def run(self, source: str, must_succeed: str = "") -> CellRun:
+        from IPython.utils.capture import capture_output
+
+        with capture_output() as captured:
+            result = self.shell.run_cell(source, store_history=True)
+        error = result.error_before_exec or result.error_in_exec
+        run = CellRun(error, captured.stdout, captured.stderr, list(captured.outputs))
+        if must_succeed and error is not None:
+            raise RuntimeError(f"{must_succeed}: the cell raised {type(error).__name__}: {error}\n{source[:400]}")
+        return run
 
 
 # --------------------------------------------------------------------------- the trusted re-check
@@ -223,47 +282,48 @@ def _environment(**values: str):
                 os.environ[key] = value
 
 
-def _grade(source: str, namespace: dict, stderr: io.StringIO) -> Stage:
+def _grade(source: str, kernel: Kernel, stderr: list[str]) -> Stage:
     if not source.strip():
         return Stage("passed", "(no hidden part)")
-    out = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(stderr):
-            exec(compile(source, "<grade cell>", "exec"), namespace)
-    except Exception as error:  # noqa: BLE001 - every way the cell can end is a finding
-        if type(error).__name__ == "ExerciseNotPassed":
-            return Stage("failed", str(error))
-        return Stage("crashed", f"{type(error).__name__}: {error}")
-    return Stage("passed", out.getvalue())
+    run = kernel.run(source)
+    stderr.append(run.stderr)
+    if run.error is None:
+        return Stage("passed", run.stdout)
+    if type(run.error).__name__ == "ExerciseNotPassed":
+        return Stage("failed", str(run.error))
+    return Stage("crashed", f"{type(run.error).__name__}: {run.error}")
 
 
-def run_case(case: Case, notebook: Notebook, verifier: Verifier) -> Outcome:
-    """Judge ``case`` by check, grade cell and re-check, in ``notebook``'s context."""
+def run_case(case: Case, notebook: Notebook, verifier: Verifier, kernel: Kernel) -> Outcome:
+    """Judge ``case`` by check, grade cell and re-check, in ``notebook``'s context, in ``kernel``."""
     import keras
 
     setup, answer_cell, visible, hidden, variable = notebook.cells_of(case.exercise)
-    namespace = dict(notebook.prelude())
+    kernel.restore(notebook.prelude(kernel))
     keras.utils.set_random_seed(SEED)
-    with contextlib.redirect_stdout(io.StringIO()):
-        for source in setup:
-            exec(compile(source, "<set-up cell>", "exec"), namespace)
-        cell = SOLUTION.sub(lambda _m: case.code, answer_cell)
-        exec(compile(cell, f"<{case.exercise}_answer>", "exec"), namespace)
-    answer = namespace[variable]
+    for source in setup:
+        kernel.run(source, must_succeed=f"{case.exercise} set-up cell")
+    cell = case.code if case.whole_cell else SOLUTION.sub(lambda _m: case.code, answer_cell)
+    if case.kind == "stale":
+        kernel.run(answer_cell, must_succeed=f"{case.id}: the notebook's solution")
+        failed = kernel.run(cell)
+        assert failed.error is not None, f"{case.id}: a stale case's answer cell must raise"
+    else:
+        kernel.run(cell, must_succeed=f"{case.id} answer cell")
+    answer = kernel.namespace.get(variable)
 
-    # The self-check cell, run in the notebook's namespace: checks may look up the notebook's given objects there.
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(f"from kitlib.exercises import check as _gallery_check\n"
-                     f"_gallery_feedback = _gallery_check({case.exercise!r}, {variable})\n", "<check cell>", "exec"),
-             namespace)
-    feedback = namespace.pop("_gallery_feedback")
+    # A self-check cell, as a student would write one under the answer.
+    kernel.run(f"from kitlib.exercises import check as _gallery_check\n"
+               f"_gallery_feedback = _gallery_check({case.exercise!r}, {variable})\n",
+               must_succeed=f"{case.id} check cell")
+    feedback = kernel.namespace.pop("_gallery_feedback")
     checked = Stage(feedback.status if feedback.status != "not yet" else "failed", str(feedback))
 
-    stderr = io.StringIO()
+    stderr: list[str] = []
     with tempfile.TemporaryDirectory(prefix="gallery-") as tmp, \
             _environment(NBGRADER_EXECUTION="autograde", KIT_ANSWER_DIR=tmp, KIT_PROBE_SEED=str(SEED)):
-        graded = _grade(visible, namespace, stderr)
-        graded_hidden = _grade(hidden, namespace, stderr) if graded.status == "passed" else Stage("skipped")
+        graded = _grade(visible, kernel, stderr)
+        graded_hidden = _grade(hidden, kernel, stderr) if graded.status == "passed" else Stage("skipped")
         recheck = None
         if graded_hidden.status == "passed":
             if (Path(tmp) / f"{case.exercise}.json").is_file():
@@ -271,7 +331,7 @@ def run_case(case: Case, notebook: Notebook, verifier: Verifier) -> Outcome:
                 recheck = Stage(verdict["status"], verdict.get("message", ""))
             else:
                 recheck = Stage("missing", "the grade cell recorded no answer")
-    return Outcome(checked, graded, graded_hidden, recheck, stderr.getvalue(),
+    return Outcome(checked, graded, graded_hidden, recheck, "".join(stderr),
                    answer_callable=callable(answer) and not _is_keras_object(answer))
 
 
@@ -321,6 +381,15 @@ def findings(case: Case, outcome: Outcome) -> list[tuple[str, str]]:
             found.append(("honest answer called tampering", recheck.text[:300]))
         if outcome.stderr.strip():
             found.append(("grade cell wrote to stderr (nbgrader gives 0)", outcome.stderr.strip()[:200]))
+        return found
+
+    if case.kind == "stale":
+        if outcome.check.status == "passed" or outcome.grade_visible.status == "passed":
+            found.append(("an answer cell that raised is judged by the value left over", case.variant))
+        elif outcome.check.status == "not attempted":
+            found.append(("an answer cell that raised is called 'not attempted'", _first(outcome.check.text)))
+        elif not _names_mistake(case, outcome.check.text):
+            found.append(("message does not say the answer cell raised", _first(outcome.check.text)))
         return found
 
     got_points = outcome.grade_visible.status == "passed" and outcome.grade_hidden.status == "passed" and \

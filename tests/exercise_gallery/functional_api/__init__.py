@@ -52,11 +52,19 @@ def wrong(exercise: str, name: str, variant: str, names: tuple[str, ...], code: 
                 secrets=tuple(secrets), hidden_only=hidden_only, note=note)
 
 
+def stale(exercise: str, name: str, variant: str, code: str, *, whole_cell: bool = False) -> Case:
+    """The answer cell, run again after a correct run, now raises (see :class:`Case`)."""
+    return Case(exercise, "stale", name, textwrap.dedent(code).strip() + "\n", variant,
+                names=("raised", "error", "failed"), whole_cell=whole_cell)
+
+
 def _all_cases() -> list[Case]:
     from exercise_gallery.functional_api import (b01, b02, b03, b04, b05, b06a, b06b, b07, b08, b09, b10,
                                                  b11)
 
+    from exercise_gallery.functional_api import stale_cells
+
     cases = []
     for module in (b01, b02, b03, b04, b05, b06a, b06b, b07, b08, b09, b10, b11):
         cases.extend(module.CASES)
-    return cases
+    return cases + stale_cells.CASES
