@@ -404,6 +404,10 @@ def findings(case: Case, outcome: Outcome) -> list[tuple[str, str]]:
         pass  # caught in the kernel's hidden part: fine
     if outcome.check.status != "passed" and outcome.grade_visible.status == "passed":
         found.append(("check and grade cell disagree", _first(outcome.check.text)))
+    elif outcome.check.status == "failed" and outcome.grade_visible.status == "failed" and \
+            _gist(outcome.check.text) != _gist(outcome.grade_visible.text):
+        found.append(("check and grade cell give different messages",
+                      f"{_first(outcome.check.text, 120)} <> {_first(outcome.grade_visible.text, 120)}"))
     messages = student_messages(outcome)
     for text in messages:
         found.extend(_message_findings(case, outcome, text))
@@ -442,6 +446,11 @@ def _body(text: str) -> str:
     """The message without its head line (which repeats the exercise's title)."""
     lines = text.strip().splitlines()
     return "\n".join(lines[1:]) if len(lines) > 1 else text
+
+
+def _gist(text: str) -> str:
+    """A message without its numbers and paths (random probe weights change "differs by up to 1.05")."""
+    return re.sub(r"\d+(\.\d+)?", "#", re.sub(r"/[\w./-]+", "/", _body(text))).strip()
 
 
 def _first(text: str, limit: int = 240) -> str:

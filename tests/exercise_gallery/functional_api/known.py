@@ -56,7 +56,10 @@ KNOWN: dict[str, tuple[str, ...]] = {
     'fn06a_ticket_heads:wrong:no-lstm': ('message does not name the mistake',),
     'fn06a_compile_dicts:right:custom-loss-functions': ('honest answer unverifiable at re-check',),
     'fn06a_compile_dicts:right:weight-folded-in-loss': ('honest answer unverifiable at re-check',),
-    'fn06a_compile_dicts:wrong:sparse-department': ('raw exception text in a message',),
+    'fn06a_compile_dicts:wrong:sparse-department': (
+        'check and grade cell give different messages',
+        'raw exception text in a message',
+    ),
     'fn06a_compile_dicts:wrong:fresh-model': ('wrong answer gets full points',),
     'fn06b_residual_block:right:plus-operator': (
         'honest answer refused by check',
