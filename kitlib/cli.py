@@ -7,6 +7,8 @@
                                     make the student versions (nbgrader generate_assignment)
     kit grade [ASSIGNMENT ...] [--course DIR] [--jobs N] [--timeout SECONDS]
                                     grade every submission, in parallel and isolated
+    kit test-exercises [ASSIGNMENT ...] [--course DIR] [--jobs N]
+                                    mutation-test the exercises' checks (kitlib.exercises.mutate)
 """
 from __future__ import annotations
 
@@ -49,7 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
     grade.add_argument("--timeout", type=float, default=None,
                        help="seconds one submission may run in all (default: from the course config)")
+    _add_test_exercises(sub)
     return parser
+
+
+def _add_test_exercises(sub) -> None:
+    """``kit test-exercises`` (run by :mod:`kitlib.exercises.mutate`, imported only when it runs)."""
+    test = sub.add_parser("test-exercises", help="mutation-test the exercises' checks against the course")
+    test.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    test.add_argument("--course", type=Path, default=None, help="the course directory")
+    test.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: 2)")
+    test.add_argument("--only", action="append", default=None, metavar="ID", help="only these exercises")
+    test.add_argument("--no-mutants", action="store_true", help="reference, wrong and other solutions only")
+    test.add_argument("--json", default=None, help="also write every outcome to this file")
+    test.add_argument("--verbose", action="store_true", help="list every variant, not only failures")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         from kitlib.grading.release import run_release
 
         return run_release(args)
+    if args.command == "test-exercises":
+        from kitlib.exercises.mutate import run_test_exercises
+
+        return run_test_exercises(args)
     if args.command == "grade":
         from kitlib.grading.grade import run_grade
 

@@ -33,6 +33,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from kitlib import keras_compat as kc
+
 ROW_KEYS = (
     "name",
     "type",
@@ -57,17 +59,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- graph access
-def _graph_owner(model):
-    """The object that holds the functional graph of ``model`` (None if it has none)."""
-    if model.__class__.__name__ == "Sequential" or hasattr(model, "_functional"):
-        functional = getattr(model, "_functional", None)
-        if functional is not None:
-            return functional
-    if hasattr(model, "_nodes_by_depth"):
-        return model
-    return None
-
-
 def layer_nodes(model) -> dict:
     """Map ``id(layer)`` -> list of the layer's call nodes that belong to ``model``'s graph.
 
@@ -75,20 +66,14 @@ def layer_nodes(model) -> dict:
     Sequential does on every ``add()``) has nodes from all of them; only the
     nodes of this model's graph describe what the layer does *here*.
     Returns an empty dict for models without a graph (unbuilt Sequential,
-    subclassed models).
+    subclassed models). Nodes are read through :mod:`kitlib.keras_compat`.
     """
-    owner = _graph_owner(model)
-    if owner is None:
-        return {}
     found: dict[int, list] = {}
-    by_depth = getattr(owner, "_nodes_by_depth", {}) or {}
-    for depth in sorted(by_depth, reverse=True):  # inputs first
-        for node in by_depth[depth]:
-            op = node.operation
-            found.setdefault(id(op), []).append(node)
+    for node in kc.graph_nodes(model):  # inputs first
+        found.setdefault(id(kc.node_layer(node)), []).append(node)
     for nodes in found.values():  # a shared layer: its calls in the order they were made
-        inbound = nodes[0].operation._inbound_nodes
-        nodes.sort(key=lambda n: next((i for i, m in enumerate(inbound) if m is n), len(inbound)))
+        calls = kc.layer_call_nodes(kc.node_layer(nodes[0]))
+        nodes.sort(key=lambda n: next((i for i, m in enumerate(calls) if m is n), len(calls)))
     return found
 
 
@@ -283,8 +268,8 @@ def layer_rows(model, expand_nested: bool = False) -> list[dict]:
     for layer in model.layers:
         layer_node_list = nodes.get(id(layer), [])
         if layer_node_list:
-            input_shape = _merge_node_shapes([_shape_of(n.input_tensors) for n in layer_node_list])
-            output_shape = _merge_node_shapes([_shape_of(n.output_tensors) for n in layer_node_list])
+            input_shape = _merge_node_shapes([_shape_of(kc.node_inputs(n)) for n in layer_node_list])
+            output_shape = _merge_node_shapes([_shape_of(kc.node_outputs(n)) for n in layer_node_list])
         else:
             input_shape = output_shape = None
         if type(layer).__name__ == "InputLayer":
@@ -313,8 +298,8 @@ def _macs_of_calls(layer, node_list, input_shape, output_shape):
     if hasattr(layer, "layers") and hasattr(layer, "inputs"):
         return layer_macs(layer, None, None)  # nested model: sum over its own layers
     if node_list:
-        input_shape = _shape_of(node_list[0].input_tensors)
-        output_shape = _shape_of(node_list[0].output_tensors)
+        input_shape = _shape_of(kc.node_inputs(node_list[0]))
+        output_shape = _shape_of(kc.node_outputs(node_list[0]))
     if isinstance(output_shape, list) or isinstance(input_shape, list):
         return 0 if not layer.weights else None
     return layer_macs(layer, input_shape, output_shape)

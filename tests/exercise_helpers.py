@@ -4,10 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from kitlib.exercises.core import MISSING
+
 
 def recheck(exercise, subject, directory: Path):
     """What ``kit grade``'s trusted re-check says about ``subject``: export it, read it back, judge the copy."""
-    from kitlib.grading.answers import decode, encode
+    from kitlib.exercises.answers import decode, encode
 
     kind = encode(subject, directory, exercise.id)
     assert kind != "unsupported", f"{exercise.id}: the prepared answer cannot be exported"
@@ -22,7 +24,7 @@ def assert_wrong_records_fail_recheck(exercise, answer_for: Callable[[str], Any]
     for index, (code, fragment) in enumerate(exercise.wrong_answers):
         feedback, record = exercise._evaluate(answer_for(code), hidden=True)
         assert not feedback.passed
-        if record is None:  # prepare() refused it: grade() records passing answers only
+        if record is MISSING or record is None:  # prepare() refused it: nothing to re-check
             continue
         verdict = recheck(exercise, record, directory / str(index))
         assert verdict.attempted and not verdict.passed, f"wrong answer {index} passed the re-check:\n{code}"

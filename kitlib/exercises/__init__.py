@@ -3,27 +3,35 @@
 In a notebook::
 
     from kitlib.exercises import check, grade
-    check("seq_creating_pop", model)   # instant, friendly self-check
-    grade("seq_creating_pop", model)   # in the nbgrader grade cell
+    check("seq02_new_head", model)   # instant, friendly self-check (returns the Feedback)
+    grade("seq02_new_head", model)   # in the nbgrader grade cell
 
-Reusable checks for Keras answers live in :mod:`kitlib.exercises.checks`; the
-exercises of each assignment in ``sequential_model.py`` and ``functional_api.py``.
+Layout: ``core`` (Exercise, Feedback, Registry, check, grade), ``checks`` (every
+reusable check), ``describe`` (answers turned into plain records), ``answers``
+(the record format the kernel writes and the verifier reads), ``session`` (stale
+answers), ``hidden`` (loading the course-side hidden parts), one module per
+chapter in ``sequential_model/`` and ``functional_api/``, and ``mutate``
+(``kit test-exercises``). Nothing here imports :mod:`kitlib.grading`.
 """
 from kitlib.exercises.core import (
     REGISTRY,
     CheckFailed,
+    Context,
     Exercise,
     ExerciseNotPassed,
     Feedback,
     Problem,
     check,
+    digest,
     expect,
     grade,
+    probe_seed,
+    run_student,
 )
 
 __all__ = [
-    "REGISTRY", "CheckFailed", "Exercise", "ExerciseNotPassed", "Feedback", "Problem",
-    "check", "expect", "grade", "get",
+    "REGISTRY", "CheckFailed", "Context", "Exercise", "ExerciseNotPassed", "Feedback", "Problem",
+    "check", "digest", "expect", "grade", "get", "probe_seed", "run_student",
 ]
 
 

@@ -1,44 +1,73 @@
-"""The exercise mechanism: checks written once, used three ways.
+"""The exercise mechanism: an answer becomes a *record*, checks judge the record.
 
-An :class:`Exercise` holds a list of *checks*: small functions that look at a
-student's answer and raise :class:`CheckFailed` with a message in the
-student's terms (what was expected, what was found, a hint). The same checks
-serve
+An :class:`Exercise` turns the student's answer into a record of plain data
+(``prepare``: kit code, run in the student's kernel, the only place where the
+answer and the notebook's *given* objects exist) and judges that record with
+its *checks* (small functions that raise :class:`CheckFailed` with a message in
+the student's terms). The same exercise serves
 
-1. the student's instant self-check (``check(id, answer)`` shows feedback and
-   never raises),
-2. the nbgrader grade cells (``grade(id, answer)`` raises
-   :class:`ExerciseNotPassed`, which IPython renders as a short, friendly
-   message instead of a traceback; nbgrader then gives the cell 0 points),
-3. the kit's own tests (``Exercise.evaluate`` returns a :class:`Feedback`).
+1. the student's self-check: ``check(id, answer)`` returns and shows
+   :class:`Feedback` (✔ / ✘ + what to look at / ○ not attempted), never raises;
+2. the grade cells: ``grade(id, answer)`` shows the same verdict in the
+   student's own session; under nbgrader (``$NBGRADER_EXECUTION`` set) a
+   failing answer raises :class:`ExerciseNotPassed` (0 points). Under
+   ``kit grade`` (``$KIT_ANSWER_DIR`` set) the record is written for the
+   trusted re-check; ``grade(id, answer, hidden=True)`` records a second one
+   made with hidden probes seeded by ``$KIT_PROBE_SEED``;
+3. the trusted re-check (:mod:`kitlib.grading.verify`): it judges the decoded
+   record with the same checks plus the course-side hidden checks
+   (:mod:`kitlib.exercises.hidden`), so whatever the grade cell accepts the
+   re-check accepts by construction;
+4. the kit's tests and ``kit test-exercises`` (:mod:`kitlib.exercises.mutate`).
+
+Given objects (``donor``, ``trained``, ``x_small`` ...) reach ``prepare`` by
+name: keyword arguments of ``check``/``grade`` first, then the caller's
+namespace (the notebook's), then IPython's user namespace.
+
+Who is to blame is decided here, once: a :class:`CheckFailed` is the student's
+mistake; an exception from the student's own code (called through
+:func:`run_student`) is reported as "your ... raised"; any other exception is
+the kit's problem and says so.
 
 Example::
 
     from kitlib.exercises.core import Exercise, expect
 
-    def two_layers(model):
-        expect(len(model.layers) == 2, "number of layers", 2, len(model.layers),
-               hint="Use model.pop() to remove the last layer.")
+    def is_five(record):
+        expect(record == 5, "the sum", 5, record, hint="2 + 3")
 
-    ex = Exercise("demo_two_layers", title="Pop a layer", points=1,
-                  checks=[two_layers])
-    ex.evaluate(my_model).passed
+    ex = Exercise("demo_sum", title="Add two numbers", points=1, checks=[is_five])
+    ex.evaluate(5).passed    # True
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
+import inspect
+import json
+import os
 import re
+import sys
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 NOT_ATTEMPTED = (None, Ellipsis)
+MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
+FEEDBACK_MIME = "application/vnd.kitlib.feedback+json"
 
+
+# --------------------------------------------------------------------------- failures and messages
 
 class CheckFailed(AssertionError):
-    """Raised by a check: the answer is wrong in one precise, explainable way."""
+    """Raised by a check: the answer is wrong in one precise, explainable way.
+
+    ``expected``/``got`` are shown as "expected X, got Y"; leave ``expected`` None
+    where the exercise asks the student to work the value out.
+    """
 
     def __init__(self, what: str, expected: Any = None, got: Any = None, hint: str = ""):
         self.what = what
@@ -48,23 +77,7 @@ class CheckFailed(AssertionError):
         super().__init__(self.text())
 
     def text(self) -> str:
-        parts = [self.what]
-        if self.expected is not None or self.got is not None:
-            parts.append(f"expected {_show(self.expected)}, got {_show(self.got)}")
-        line = ": ".join(parts)
-        if self.hint:
-            line += f". Hint: {self.hint}"
-        return line
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        return f"{value:,.4g}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return repr(value)
+        return Problem(self.what, self.expected, self.got, self.hint).text()
 
 
 def expect(condition: bool, what: str, expected: Any = None, got: Any = None, hint: str = "") -> None:
@@ -77,27 +90,102 @@ def expect(condition: bool, what: str, expected: Any = None, got: Any = None, hi
         raise CheckFailed(what, expected, got, hint)
 
 
+class StudentError(Exception):
+    """The student's own code raised while the kit ran it (see :func:`run_student`)."""
+
+    def __init__(self, error: BaseException, where: str, hint: str = ""):
+        self.error, self.where, self.hint = error, where, hint
+        super().__init__(f"{where}: {type(error).__name__}")
+
+
+def run_student(fn: Callable, *args: Any, where: str, hint: str = "", **kwargs: Any) -> Any:
+    """Call the student's code; an exception becomes :class:`StudentError` saying ``where``.
+
+    Example::
+
+        run_student(chain_layers, model, x, where="chain_layers(model, x) on a 1-layer model")
+    """
+    from kitlib.environment import silenced_stderr_fd
+
+    try:
+        with silenced_stderr_fd():
+            return fn(*args, **kwargs)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as error:
+        raise StudentError(error, where, hint) from error
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[\w.@+-]+){2,}/?")
+_GRAPH = re.compile(r"<(?:KerasTensor|KerasVariable|Variable|tf\.Tensor|Functional|Sequential|Operation|Node)\b[^>]*>")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def clean_text(text: str, limit: int = 400) -> str:
+    """A message fit for a student: no file paths, no Keras graph reprs, no tracebacks, one paragraph.
+
+    Example:
+        >>> clean_text("bad <KerasTensor shape=(None, 3), name=x> in /usr/lib/x/y.py")
+        'bad a symbolic tensor in a file'
+    """
+    text = _ANSI.sub("", str(text))
+    if "Traceback (most recent call last)" in text:
+        text = text.split("Traceback (most recent call last)")[0] or text.strip().splitlines()[-1]
+    text = _GRAPH.sub("a symbolic tensor", text)
+    text = _PATH.sub("a file", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 @dataclass
 class Problem:
-    """One thing that is wrong with an answer."""
+    """One thing that is wrong with an answer.
+
+    ``kind``: "mistake" (a check said so), "raised" (the student's code raised),
+    "stale" (the answer cell failed), "setup" (the notebook's cells above were not run),
+    "kit" (the kit itself failed: not the student's fault).
+    """
 
     what: str
     expected: Any = None
     got: Any = None
     hint: str = ""
+    kind: str = "mistake"
 
     def text(self) -> str:
-        return CheckFailed(self.what, self.expected, self.got, self.hint).text()
+        parts = [self.what]
+        if self.expected is not None or self.got is not None:
+            if self.expected is None:
+                parts.append(f"yours is {_show(self.got)}")
+            else:
+                parts.append(f"expected {_show(self.expected)}, got {_show(self.got)}")
+        line = ": ".join(parts)
+        if self.hint:
+            line += f". Hint: {self.hint}"
+        return clean_text(line, limit=600)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return repr(value)
 
 
 @dataclass
 class Feedback:
-    """The outcome of checking one answer."""
+    """The outcome of checking one answer; displays as ✔ / ✘ / ○ and carries a JSON mime entry."""
 
     exercise: str
     title: str
     attempted: bool
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -109,16 +197,27 @@ class Feedback:
             return "not attempted"
         return "passed" if self.passed else "not yet"
 
+    @property
+    def kit_problem(self) -> bool:
+        """True when the kit, not the answer, is why this did not pass."""
+        return any(p.kind == "kit" for p in self.problems)
+
     def lines(self) -> list[str]:
         if not self.attempted:
-            return [
-                f"○ {self.title}: not attempted yet. Write your answer in the exercise cell "
-                "(replace the None placeholder), run it, then run this check again."
-            ]
-        if self.passed:
-            return [f"✔ {self.title}: passed. Well done!"]
-        head = f"✘ {self.title}: not yet ({len(self.problems)} thing{'s' if len(self.problems) > 1 else ''} to fix)"
-        return [head] + [f"  - {p.text()}" for p in self.problems]
+            lines = [f"○ {self.title}: not attempted yet. Write your answer in the exercise cell "
+                     "(replace the None placeholder), run it, then run this check again."]
+        elif self.passed:
+            lines = [f"✔ {self.title}: passed. Well done!"]
+        else:
+            count = len(self.problems)
+            lines = [f"✘ {self.title}: not yet ({count} thing{'s' if count > 1 else ''} to fix)"]
+            lines += [f"  - {p.text()}" for p in self.problems]
+        return lines + [f"  ({note})" for note in self.notes]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``application/vnd.kitlib.feedback+json`` entry (see the team contract)."""
+        return {"exercise": self.exercise, "title": self.title, "status": self.status,
+                "problems": [p.text() for p in self.problems]}
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -126,6 +225,7 @@ class Feedback:
     def _repr_html_(self) -> str:
         colour = {"passed": "#1a7f37", "not yet": "#b35900", "not attempted": "#57606a"}[self.status]
         items = "".join(f"<li>{html.escape(p.text())}</li>" for p in self.problems)
+        items += "".join(f"<li><i>{html.escape(n)}</i></li>" for n in self.notes)
         head = html.escape(self.lines()[0])
         body = f"<ul style='margin:4px 0 0 0'>{items}</ul>" if items else ""
         return (
@@ -134,12 +234,15 @@ class Feedback:
             f"<b style='color:{colour}'>{head}</b>{body}</div>"
         )
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        return {"text/plain": str(self), "text/html": self._repr_html_(), FEEDBACK_MIME: self.to_json()}
+
     def _repr_pretty_(self, printer, cycle):  # plain-text view in terminals and nbval
         printer.text(str(self))
 
 
 class ExerciseNotPassed(AssertionError):
-    """Raised by :func:`grade` when an answer does not pass.
+    """Raised by :func:`grade` under nbgrader when an answer does not pass.
 
     IPython shows it through ``_render_traceback_``: the friendly feedback,
     not a stack trace. nbgrader still sees an error and gives 0 points.
@@ -153,32 +256,121 @@ class ExerciseNotPassed(AssertionError):
         return str(self.feedback).splitlines()
 
 
-Check = Callable[[Any], None]
+# --------------------------------------------------------------------------- probes and digests
+
+def probe_seed(secret: bytes, assignment: str, student: str) -> int:
+    """The per-(course, assignment, student) seed of the hidden probes: an HMAC of the course's secret.
+
+    Deterministic, so local, cluster and resumed runs agree; unknowable without the secret.
+
+    Example:
+        >>> probe_seed(b"course secret", "sequential_model", "alice") == probe_seed(b"course secret", "sequential_model", "alice")
+        True
+    """
+    if isinstance(secret, str):
+        secret = secret.encode("utf-8")
+    mac = hmac.new(bytes(secret), f"{assignment}/{student}".encode("utf-8"), hashlib.sha256).digest()
+    return int.from_bytes(mac[:4], "big") & 0x7FFFFFFF
+
+
+DIGEST_ITERATIONS = 200_000  # about 0.07 s per digest: cheap for one check, slow for trying millions
+
+
+def canonical(value: Any) -> str:
+    """The JSON text a digest is taken of: tuples become lists, sets sorted lists, keys sorted."""
+
+    def plain(v):
+        if isinstance(v, (list, tuple)):
+            return [plain(i) for i in v]
+        if isinstance(v, (set, frozenset)):
+            return sorted((plain(i) for i in v), key=lambda i: json.dumps(i, sort_keys=True))
+        if isinstance(v, dict):
+            return {str(k): plain(i) for k, i in v.items()}
+        if hasattr(v, "item") and getattr(v, "shape", None) == ():
+            return v.item()
+        return v
+
+    return json.dumps(plain(value), sort_keys=True, separators=(",", ":"))
+
+
+def digest(value: Any, salt: str) -> str:
+    """Salted, slow digest of a normalised answer: the student side compares digests, never values.
+
+    Example:
+        >>> len(digest([None, 4], "demo"))
+        32
+    """
+    raw = hashlib.pbkdf2_hmac("sha256", canonical(value).encode("utf-8"), f"kitlib:{salt}".encode("utf-8"),
+                              DIGEST_ITERATIONS)
+    return raw.hex()[:32]
+
+
+# --------------------------------------------------------------------------- the exercise
+
+@dataclass
+class Context:
+    """What a ``prepare`` or a check may know besides the answer or record.
+
+    ``given``: the notebook's objects the exercise names (kernel only); ``seed``: None for the visible
+    probes, the hidden probes' seed otherwise; ``hidden``: the hidden part of the grade cell;
+    ``expected``: the course-side plain expected value (trusted re-check and tests only, else MISSING).
+    """
+
+    exercise: "Exercise"
+    given: Mapping[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+    hidden: bool = False
+    expected: Any = MISSING
+
+    def rng(self, salt: int = 0):
+        """A numpy Generator for probes: fixed for the visible check, seeded by the probe seed otherwise."""
+        import numpy as np
+
+        base = 0 if self.seed is None else int(self.seed)
+        return np.random.default_rng([base, salt, int(self.hidden)])
+
+
+Check = Callable[..., None]
+
+
+def _takes_context(fn: Callable) -> bool:
+    """Whether a check/prepare takes ``(value, ctx)`` rather than ``(value)``."""
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return False
+    return len(params) >= 2
 
 
 class Exercise:
-    """An exercise: an id, points and the checks that decide it.
+    """An exercise: an id, points, how to record an answer and the checks that judge the record.
 
     Args:
-        id: lower-case letters, digits and underscores, unique in the course.
-            The nbgrader answer cell is ``<id>_answer`` and the grade cell
-            ``<id>_test``.
+        id: lower-case letters, digits and underscores, unique in the course. The nbgrader
+            answer cell is ``<id>_answer`` and the grade cell ``<id>_test``.
         title: short name shown in feedback.
         points: nbgrader points of the grade cell.
-        checks: visible checks, run by the self-check and by the grade cell.
-        hidden_checks: extra checks run only by the hidden part of the grade
-            cell (``grade(id, answer, hidden=True)``).
-        prepare: optional function turning the raw answer into what the checks
-            look at (e.g. call a student's ``build_model()``), run once.
-        wrong_answers: planted wrong answers for the kit's tests: a list of
-            ``(code, message_fragment)``: code that replaces the solution and
-            a fragment of the feedback the student then sees.
+        checks: visible checks, ``check(record)`` or ``check(record, ctx)``; they raise
+            :class:`CheckFailed`. They run in the kernel and again in the trusted re-check.
+        prepare: ``prepare(answer)`` or ``prepare(answer, ctx)`` -> the record (plain data, see
+            :func:`kitlib.exercises.answers.is_plain`), computed by kit code. It may raise
+            :class:`CheckFailed` (the answer has the wrong form) and calls the student's code only
+            through :func:`run_student`. Without it the answer itself is the record.
+        variable: the answer cell's variable (``model``), to recognise a stale answer.
+        given: names of the notebook's objects ``prepare`` needs (``("donor",)``).
+        kind: "model", "literal", "function", "class", "array" or "value": what the answer is
+            (messages, and the equivalent spellings ``kit test-exercises`` tries).
+        unrecordable: what to tell a student whose answer cannot be recorded.
+        judge_needs_keras: the checks import Keras (the re-check server then imports it once).
+        hidden_checks, wrong_answers: old style, for test fixtures only. Course exercises keep
+            hidden checks and planted wrong answers course-side (:mod:`kitlib.exercises.hidden`).
+        legacy: exceptions inside checks are blamed on the answer (exercises written before records).
 
     Example::
 
         ex = Exercise("demo_sum", title="Add two numbers", points=1,
-                      checks=[lambda a: expect(a == 5, "the sum", 5, a)],
-                      wrong_answers=[("total = 4", "the sum")])
+                      checks=[lambda a: expect(a == 5, "the sum", 5, a)])
     """
 
     def __init__(
@@ -188,9 +380,15 @@ class Exercise:
         title: str,
         points: float,
         checks: Sequence[Check],
+        prepare: Callable[..., Any] | None = None,
+        variable: str | None = None,
+        given: Sequence[str] = (),
+        kind: str = "value",
+        unrecordable: str = "",
+        judge_needs_keras: bool = False,
         hidden_checks: Sequence[Check] = (),
-        prepare: Callable[[Any], Any] | None = None,
         wrong_answers: Sequence[tuple[str, str]] = (),
+        legacy: bool = False,
     ):
         if not _ID_RE.match(id):
             raise ValueError(f"exercise id {id!r}: use lower-case letters, digits and underscores")
@@ -200,9 +398,15 @@ class Exercise:
         self.title = title
         self.points = points
         self.checks = list(checks)
-        self.hidden_checks = list(hidden_checks)
         self.prepare = prepare
+        self.variable = variable
+        self.given = tuple(given)
+        self.kind = kind
+        self.unrecordable = unrecordable
+        self.judge_needs_keras = judge_needs_keras
+        self.hidden_checks = list(hidden_checks)
         self.wrong_answers = list(wrong_answers)
+        self.legacy = legacy
 
     @property
     def answer_cell_id(self) -> str:
@@ -212,96 +416,159 @@ class Exercise:
     def grade_cell_id(self) -> str:
         return f"{self.id}_test"
 
-    def evaluate(self, answer: Any, hidden: bool = False) -> Feedback:
-        """Run the checks on ``answer``; never raises."""
-        return self._evaluate(answer, hidden)[0]
+    # -- the three steps
+    def evaluate(self, answer: Any, hidden: bool = False, *, given: Mapping[str, Any] | None = None,
+                 seed: int | None = None, spec: Any = None) -> Feedback:
+        """Record and judge ``answer``; never raises. ``spec``: the course-side :class:`Hidden` part."""
+        return self._evaluate(answer, hidden, given=given, seed=seed, spec=spec)[0]
 
-    def _evaluate(self, answer: Any, hidden: bool = False) -> tuple[Feedback, Any]:
-        """(feedback, prepared subject or None when preparing failed)."""
-        feedback = Feedback(self.id, self.title, attempted=not _is_placeholder(answer))
+    def _evaluate(self, answer: Any, hidden: bool = False, *, given: Mapping[str, Any] | None = None,
+                  seed: int | None = None, spec: Any = None) -> tuple[Feedback, Any]:
+        """(feedback, record or MISSING when nothing could be recorded)."""
+        feedback = Feedback(self.id, self.title, attempted=not is_placeholder(answer))
         if not feedback.attempted:
-            return feedback, None
+            return feedback, MISSING
+        ctx = self.context(given=given, seed=seed, hidden=hidden, spec=spec)
         try:
-            subject = self.prepare(answer) if self.prepare else answer
-        except CheckFailed as failure:
-            feedback.problems.append(_problem(failure))
-            return feedback, None
-        except Exception as error:  # the student's own code raised
-            feedback.problems.append(_raised(error))
-            return feedback, None
-        self._run_checks(subject, feedback, hidden)
-        return feedback, subject
+            record = self.record(answer, ctx)
+        except Exception as error:  # noqa: BLE001 - every failure becomes a problem, never a crash
+            feedback.problems.append(blame(error, legacy=self.legacy))
+            return feedback, MISSING
+        feedback.problems += self.judge(record, ctx, spec)
+        return feedback, record
 
-    def evaluate_prepared(self, subject: Any, hidden: bool = False) -> Feedback:
-        """Run the checks on an already prepared answer (the grader's trusted re-check)."""
-        feedback = Feedback(self.id, self.title, attempted=not _is_placeholder(subject))
-        if feedback.attempted:
-            self._run_checks(subject, feedback, hidden)
-        return feedback
+    def context(self, *, given: Mapping[str, Any] | None = None, seed: int | None = None, hidden: bool = False,
+                spec: Any = None) -> Context:
+        expected = getattr(spec, "expected", MISSING) if spec is not None else MISSING
+        return Context(self, dict(given or {}), seed, hidden, expected)
 
-    def _run_checks(self, subject: Any, feedback: Feedback, hidden: bool) -> None:
-        for check_fn in self.checks + (self.hidden_checks if hidden else []):
+    def record(self, answer: Any, ctx: Context) -> Any:
+        """The record of ``answer`` (``prepare``'s result); exceptions propagate (see :func:`blame`)."""
+        if self.prepare is None:
+            return answer
+        return self.prepare(answer, ctx) if _takes_context(self.prepare) else self.prepare(answer)
+
+    def judge(self, record: Any, ctx: Context, spec: Any = None) -> list[Problem]:
+        """Problems found in ``record`` (empty: passed): visible checks, then hidden ones when asked.
+
+        The course-side checks of ``spec`` run whenever ``spec`` is given (trusted re-check, tests).
+        Stops at the first problem: the first one is the one to fix.
+        """
+        checks = list(self.checks)
+        if ctx.hidden:
+            checks += self.hidden_checks
+        if spec is not None:
+            checks += list(getattr(spec, "checks", ()))
+        for check_fn in checks:
             try:
-                check_fn(subject)
-            except CheckFailed as failure:
-                feedback.problems.append(_problem(failure))
-                break  # the first problem is the one to fix; later ones often follow from it
-            except Exception as error:
-                feedback.problems.append(_raised(error))
-                break
+                check_fn(record, ctx) if _takes_context(check_fn) else check_fn(record)
+            except Exception as error:  # noqa: BLE001
+                return [blame(error, legacy=self.legacy, check=check_fn)]
+        return []
+
+    def evaluate_prepared(self, record: Any, hidden: bool = False, *, seed: int | None = None,
+                          spec: Any = None) -> Feedback:
+        """Judge an already made record (the trusted re-check)."""
+        feedback = Feedback(self.id, self.title, attempted=not is_placeholder(record))
+        if feedback.attempted:
+            feedback.problems += self.judge(record, self.context(seed=seed, hidden=hidden, spec=spec), spec)
+        return feedback
 
     def __repr__(self) -> str:
         return f"Exercise({self.id!r}, points={self.points})"
 
 
-def _is_placeholder(answer: Any) -> bool:
+def is_placeholder(answer: Any) -> bool:
     return any(answer is marker for marker in NOT_ATTEMPTED)
 
 
-def _problem(failure: CheckFailed) -> Problem:
-    return Problem(failure.what, failure.expected, failure.got, failure.hint)
+_KIT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _raised(error: BaseException) -> Problem:
-    name = type(error).__name__
-    first = (str(error).strip().splitlines() or [""])[0][:300]
-    where = traceback.extract_tb(error.__traceback__)
-    hint = "Run your exercise cell on its own and read the error it gives."
-    if where:
-        hint += f" (raised in {where[-1].name})"
-    return Problem(f"your answer raised {name}: {first}", hint=hint)
+def _students_frames(error: BaseException) -> list[traceback.FrameSummary]:
+    """Frames of the traceback that belong to notebook code (not kitlib, not an installed library)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    out = []
+    for frame in frames:
+        name = frame.filename or ""
+        if name.startswith(_KIT_DIR) or "site-packages" in name or "dist-packages" in name:
+            continue
+        if name.startswith(sys.prefix) or name.startswith(getattr(sys, "base_prefix", sys.prefix)):
+            continue
+        out.append(frame)
+    return out
 
+
+def blame(error: BaseException, *, legacy: bool = False, check: Callable | None = None) -> Problem:
+    """The :class:`Problem` for an exception met while recording or judging an answer.
+
+    CheckFailed -> the student's mistake; StudentError -> "your ... raised"; any other exception
+    -> the kit's problem, unless its traceback runs through notebook code (the student's) or the
+    exercise is ``legacy`` (its checks call the answer directly).
+    """
+    if isinstance(error, CheckFailed):
+        return Problem(error.what, error.expected, error.got, error.hint)
+    if isinstance(error, StudentError):
+        return raised_problem(error.error, error.where, error.hint)
+    if legacy or _students_frames(error):
+        return raised_problem(error, "your answer", "Run your exercise cell on its own and read the error it gives.")
+    name = getattr(check, "__name__", None) or type(error).__name__
+    return Problem(f"the kit could not check this answer (an internal error, {type(error).__name__} in {name}). "
+                   "This is not a mistake in your answer: please tell your teacher", kind="kit")
+
+
+def raised_problem(error: BaseException, where: str, hint: str = "") -> Problem:
+    """'<where> raised <Error>: <first line>' with the kit's explanation of Keras errors where it has one."""
+    first = clean_text((str(error).strip().splitlines() or [""])[0], limit=240)
+    what = f"{where} raised {type(error).__name__}" + (f": {first}" if first else "")
+    explanation = _explain(error)
+    if explanation:
+        hint = f"{explanation} {hint}".strip()
+    return Problem(what, hint=hint, kind="raised")
+
+
+def _explain(error: BaseException) -> str:
+    """kitlib.diagnose's plain-words explanation of a Keras error, or ''."""
+    try:
+        from kitlib.diagnose import explain
+
+        why = explain(error)
+    except Exception:  # noqa: BLE001 - an explanation is a bonus, never a new failure
+        return ""
+    if getattr(why, "kind", "unknown") == "unknown":
+        return ""
+    return clean_text(" ".join(x for x in (why.message, why.fix) if x), limit=300)
+
+
+# --------------------------------------------------------------------------- the registry
 
 class Registry:
-    """Exercises by id, loaded from the course's exercise modules on first use."""
+    """Exercises by id, loaded on first use from the course parts' packages (one module per chapter).
+
+    A package (``kitlib.exercises.sequential_model``) contributes the ``EXERCISES`` of each of its
+    modules (``04_debugging_workflow.py``) and of its ``__init__``. Extra modules for a test course:
+    ``KIT_EXERCISE_MODULES=pkg.mod,other.mod``.
+    """
 
     MODULES = ("kitlib.exercises.sequential_model", "kitlib.exercises.functional_api")
 
     def __init__(self, modules: Iterable[str] = MODULES):
-        # Extra exercise modules (e.g. a test course): KIT_EXERCISE_MODULES=pkg.mod,other.mod
-        import os
-
         extra = [m.strip() for m in os.environ.get("KIT_EXERCISE_MODULES", "").split(",") if m.strip()]
         self._modules = tuple(modules) + tuple(m for m in extra if m not in tuple(modules))
         self._exercises: dict[str, Exercise] | None = None
+        self._originals: dict[str, tuple] = {}
 
     def _load(self) -> dict[str, Exercise]:
         if self._exercises is None:
-            import importlib
-
             found: dict[str, Exercise] = {}
             for name in self._modules:
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as missing:
-                    if missing.name == name:
-                        continue  # that part of the course has no exercises yet
-                    raise
-                for exercise in getattr(module, "EXERCISES", []):
-                    if exercise.id in found:
-                        raise ValueError(f"exercise id {exercise.id!r} is defined twice")
-                    found[exercise.id] = exercise
+                for module in _modules_of(name):
+                    for exercise in getattr(module, "EXERCISES", []):
+                        if exercise.id in found:
+                            raise ValueError(f"exercise id {exercise.id!r} is defined twice")
+                        found[exercise.id] = exercise
             self._exercises = found
+            self._originals = {eid: _fingerprint(e) for eid, e in found.items()}
         return self._exercises
 
     def get(self, exercise_id: str) -> Exercise:
@@ -313,52 +580,209 @@ class Registry:
     def all(self) -> list[Exercise]:
         return list(self._load().values())
 
+    def replaced(self, exercise_id: str) -> list[str]:
+        """Evidence that kit objects of this exercise were replaced since loading (empty: none seen)."""
+        exercises = self._load()
+        evidence = []
+        original = self._originals.get(exercise_id)
+        current = exercises.get(exercise_id)
+        if original is not None and (current is None or _fingerprint(current) != original):
+            evidence.append(f"the checks of {exercise_id} were replaced")
+        evidence += [f"kitlib.exercises.core.{name} was replaced" for name, obj in _CORE_ORIGINALS.items()
+                     if globals().get(name) is not obj]
+        evidence += [f"Exercise.{name} was replaced" for name, obj in _METHOD_ORIGINALS.items()
+                     if Exercise.__dict__.get(name) is not obj]
+        return evidence
+
+
+def _modules_of(name: str) -> list:
+    """The module ``name`` and, for a package, each of its submodules (sorted)."""
+    import importlib
+    import pkgutil
+
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as missing:
+        if missing.name == name:
+            return []  # that part of the course has no exercises yet
+        raise
+    modules = [module]
+    for info in sorted(pkgutil.iter_modules(getattr(module, "__path__", []) or []), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            modules.append(importlib.import_module(f"{name}.{info.name}"))
+    return modules
+
+
+def _fingerprint(exercise: Exercise) -> tuple:
+    return (id(exercise), id(exercise.prepare), tuple(id(c) for c in exercise.checks),
+            tuple(id(c) for c in exercise.hidden_checks))
+
 
 REGISTRY = Registry()
 
 
-def check(exercise_id: str, answer: Any) -> Feedback:
-    """Self-check: show friendly feedback for ``answer``; never raises.
+# --------------------------------------------------------------------------- given objects and stale answers
+
+def find_given(names: Sequence[str], explicit: Mapping[str, Any], skip_frames: int = 2) -> tuple[dict, list]:
+    """(found, missing): the notebook's objects ``names``, from ``explicit`` keyword arguments, then the
+    calling frames' namespaces (outside kitlib), then IPython's user namespace."""
+    found = {n: explicit[n] for n in names if n in explicit}
+    missing = [n for n in names if n not in found]
+    frame = sys._getframe(skip_frames) if missing else None
+    while frame is not None and missing:
+        if not (frame.f_code.co_filename or "").startswith(_KIT_DIR):
+            for scope in (frame.f_locals, frame.f_globals):
+                for n in list(missing):
+                    if n in scope:
+                        found[n] = scope[n]
+                        missing.remove(n)
+        frame = frame.f_back
+    if missing:
+        user_ns = _user_namespace()
+        for n in list(missing):
+            if n in user_ns:
+                found[n] = user_ns[n]
+                missing.remove(n)
+    return found, missing
+
+
+def _user_namespace() -> dict:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover
+        return {}
+    return getattr(shell, "user_ns", None) or {}
+
+
+def _stale_problem(exercise: Exercise, answer: Any) -> Problem | None:
+    """A problem when the answer cell failed the last time it ran (the variable is left over)."""
+    from kitlib.exercises import session
+
+    name = exercise.variable
+    if name is None:
+        return None
+    failure = session.failure_of(name)
+    if failure is None:
+        return None
+    user_ns = _user_namespace()
+    if user_ns and name in user_ns and user_ns[name] is not answer:
+        return None  # the grade cell was given something else than that variable
+    return Problem(f"the last cell that set `{name}` (your answer cell) raised {failure}, so `{name}` "
+                   "still holds an older value or the placeholder, not your answer",
+                   hint="Fix the error, run the answer cell again until it runs without an error, "
+                        "then run this check.", kind="stale")
+
+
+# --------------------------------------------------------------------------- notebook entry points
+
+_LISTENERS: list[Callable[[Feedback, bool], None]] = []
+
+
+def add_listener(listener: Callable[[Feedback, bool], None]) -> None:
+    """Call ``listener(feedback, hidden)`` after every ``check``/``grade`` (``kit test-exercises`` uses it)."""
+    _LISTENERS.append(listener)
+
+
+def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[str, Any],
+            seed: int | None = None) -> tuple[Exercise, Feedback, Any, Context | None]:
+    exercise = REGISTRY.get(exercise_id)
+    stale = _stale_problem(exercise, answer)
+    if stale is not None:
+        return exercise, Feedback(exercise.id, exercise.title, True, [stale]), MISSING, None
+    given, missing = find_given(exercise.given, given_kwargs, skip_frames=3)
+    if missing and not is_placeholder(answer):
+        listing = ", ".join(f"`{n}`" for n in missing)
+        problem = Problem(f"this check needs {listing} from the notebook, which is not defined here",
+                          hint="Run the notebook's cells from the top (Run > Run All Above), then this one.",
+                          kind="setup")
+        return exercise, Feedback(exercise.id, exercise.title, True, [problem]), MISSING, None
+    spec = None
+    if hidden:
+        from kitlib.exercises import hidden as hidden_parts
+
+        spec = hidden_parts.instructor_spec(exercise.id)
+    feedback, record = exercise._evaluate(answer, hidden, given=given, seed=seed, spec=spec)
+    return exercise, feedback, record, exercise.context(given=given, seed=seed, hidden=hidden, spec=spec)
+
+
+def check(exercise_id: str, answer: Any, **given: Any) -> Feedback:
+    """Self-check: show friendly feedback for ``answer`` and return it; never raises.
+
+    The notebook's objects the exercise needs are found by name in the caller's namespace,
+    or passed as keyword arguments.
 
     Example::
 
-        check("seq_creating_pop", model)   # ✔ / ✘ with expected vs. got and a hint
+        check("seq02_new_head", model)   # ✔ / ✘ with what to look at
     """
-    feedback = REGISTRY.get(exercise_id).evaluate(answer)
+    _, feedback, _, _ = _assess(exercise_id, answer, False, given)
+    _notify(feedback, False)
     _display(feedback)
     return feedback
 
 
-def grade(exercise_id: str, answer: Any, hidden: bool = False) -> None:
-    """Grade-cell entry point: print success, or raise :class:`ExerciseNotPassed`.
-
-    Returns None on purpose: nbgrader reads a numeric cell result as partial credit.
-    """
-    exercise = REGISTRY.get(exercise_id)
-    feedback, subject = exercise._evaluate(answer, hidden=hidden)
-    _record_for_recheck(exercise, feedback, subject)
-    if not feedback.passed:
-        raise ExerciseNotPassed(feedback)
-    if not hidden:
-        print(str(feedback))
+def grade(exercise_id: str, answer: Any, hidden: bool = False, **given: Any) -> None:
+    """Grade-cell entry point (see the module docstring); returns None on purpose (nbgrader
+    would read a number as partial credit)."""
+    seed = _env_seed() if hidden else None
+    exercise, feedback, record, ctx = _assess(exercise_id, answer, hidden, given, seed=seed)
+    _record_for_recheck(exercise, feedback, record, hidden, seed)
+    _notify(feedback, hidden)
+    if os.environ.get("NBGRADER_EXECUTION"):
+        if not feedback.passed:
+            raise ExerciseNotPassed(feedback)
+        if not hidden:
+            _display(feedback)
+        return None
+    if hidden and feedback.passed:
+        return None  # the visible line above already said ✔
+    _display(feedback)
     return None
 
 
-def _record_for_recheck(exercise: Exercise, feedback: Feedback, subject: Any) -> None:
-    """Under ``kit grade`` ($KIT_ANSWER_DIR set): export the checked answer for the
-    grader's trusted re-check (:mod:`kitlib.grading.verify`). Points of a grade
-    cell whose answer is not exported, or fails the re-check, are withdrawn."""
-    import os
-
-    directory = os.environ.get("KIT_ANSWER_DIR")
-    if not directory or not feedback.passed:
-        return
+def _env_seed() -> int:
+    value = os.environ.get("KIT_PROBE_SEED", "")
     try:
-        from kitlib.grading.answers import encode
+        return int(value)
+    except ValueError:
+        return 1  # no seed given (the instructor's own notebook): a fixed one
 
-        encode(subject, directory, exercise.id)
-    except Exception as error:  # never let the export break the student's grade cell
-        print(f"(answer not recorded for the re-check: {type(error).__name__})")
+
+def _record_for_recheck(exercise: Exercise, feedback: Feedback, record: Any, hidden: bool,
+                        seed: int | None) -> None:
+    """Under ``kit grade`` ($KIT_ANSWER_DIR set): write the record for the trusted re-check.
+
+    Records are written whether the answer passed or not; only records of passed cells are read.
+    A record that cannot be written is said at once, with the form to use (the exercise's
+    ``unrecordable`` text), and leaves an "unsupported" marker (manual grading)."""
+    directory = os.environ.get("KIT_ANSWER_DIR")
+    if not directory or record is MISSING:
+        return
+    from kitlib.exercises import answers
+
+    kit = {"version": 2, "hidden": hidden, "seed": seed, "kernel": feedback.status,
+           "evidence": REGISTRY.replaced(exercise.id)}
+    name = f"{exercise.id}.hidden" if hidden else exercise.id
+    try:
+        kind = answers.encode(record, directory, name, kit=kit)
+    except Exception as error:  # noqa: BLE001 - never let the export break the student's grade cell
+        kind, why = "unsupported", f"{type(error).__name__}"
+    else:
+        why = ""
+    if kind == "unsupported":
+        form = exercise.unrecordable or "an answer made of Keras' own layers, numbers, lists or arrays"
+        feedback.notes.append(f"your answer cannot be recorded for grading {why}".strip()
+                              + f"; use {form} so that it can be graded automatically")
+
+
+def _notify(feedback: Feedback, hidden: bool) -> None:
+    for listener in list(_LISTENERS):
+        try:
+            listener(feedback, hidden)
+        except Exception:  # noqa: BLE001 - an observer must not break grading
+            pass
 
 
 def _display(feedback: Feedback) -> None:
@@ -372,3 +796,7 @@ def _display(feedback: Feedback) -> None:
     except ImportError:  # pragma: no cover
         pass
     print(str(feedback))
+
+
+_CORE_ORIGINALS = {name: globals()[name] for name in ("grade", "check", "_assess", "_record_for_recheck", "blame")}
+_METHOD_ORIGINALS = {name: Exercise.__dict__[name] for name in ("_evaluate", "record", "judge", "evaluate_prepared")}

@@ -1,17 +1,21 @@
-"""The trusted re-check: run an exercise's checks on exported answers in a fresh process.
+"""The trusted re-check: judge the answers' records in a fresh process, with the hidden checks.
 
-``python -m kitlib.grading.verify ANSWER_DIR ID [ID ...]`` prints one JSON
-object: ``{id: {"status": "passed" | "failed" | "missing" | "unverifiable" | "error",
-"message": str}}`` ("error": the re-check itself broke down, e.g. a limit stopped it). No student code runs here: answers are read with
-:func:`kitlib.grading.answers.decode` (no pickle, Keras ``safe_mode``).
+``python -m kitlib.grading.verify ANSWER_DIR ID [ID ...] [--hidden DIR] [--seed N]`` prints one
+JSON object ``{id: {"status": "passed" | "failed" | "missing" | "unverifiable" | "error",
+"message": str, "evidence": [...]}}`` (see :mod:`kitlib.exercises.trusted`, which holds the
+judgement: "failed" messages start with "re-check disagreed: ", and with "tampering: " only where
+the record carries evidence of replaced kitlib objects). No student code runs here: records are read
+with :func:`kitlib.exercises.answers.decode` (no pickle, Keras ``safe_mode``).
 
 ``python -m kitlib.grading.verify --serve`` is the form ``kit grade`` uses: a
 warm server (one per job slot, in its own sandbox) that reads one request per
-line, ``{"dir": ANSWER_DIR, "ids": [...]}``, and answers the same JSON object.
-It pays the imports (the exercise modules, Keras when an answer needs it) once,
-then forks a fresh child per request, with memory and CPU limits, so that no
-submission's answers can leave anything behind for the next one. A re-check
-then costs about 0.1 s instead of a new Python with TensorFlow (about 4 s).
+line, ``{"dir": ANSWER_DIR, "ids": [...], "hidden": HIDDEN_CHECKS_DIR or null,
+"seed": KIT_PROBE_SEED}`` (``hidden``: ``COURSE/hidden`` or one assignment's folder in it;
+``seed``: the probe seed the kernel was given, so records made with another one are refused), and
+answers the same JSON object. It pays the imports (the exercise modules, Keras when an answer
+needs it) once, then forks a fresh child per request, with memory and CPU limits, so that no
+submission's answers can leave anything behind for the next one. A re-check then costs about
+0.1 s instead of a new Python with TensorFlow (about 4 s).
 
 Example::
 
@@ -24,37 +28,13 @@ import os
 import sys
 from pathlib import Path
 
-from kitlib.grading.answers import Unsupported, decode
 
+def recheck(directory: Path, exercise_ids: list[str], hidden: Path | str | None = None,
+            seed: int | None = None) -> dict[str, dict]:
+    """Verdict per exercise id (see :func:`kitlib.exercises.trusted.recheck`)."""
+    from kitlib.exercises.trusted import recheck as judge
 
-def recheck(directory: Path, exercise_ids: list[str]) -> dict[str, dict[str, str]]:
-    """Verdict per exercise id (see module docstring)."""
-    from kitlib.exercises.core import REGISTRY
-
-    results: dict[str, dict[str, str]] = {}
-    for exercise_id in exercise_ids:
-        if not (Path(directory) / f"{exercise_id}.json").is_file():
-            results[exercise_id] = {"status": "missing", "message": "no answer was recorded by the grade cell"}
-            continue
-        try:
-            exercise = REGISTRY.get(exercise_id)
-        except KeyError as error:
-            results[exercise_id] = {"status": "unverifiable", "message": str(error)}
-            continue
-        try:
-            subject = decode(directory, exercise_id)
-        except Unsupported as why:
-            results[exercise_id] = {"status": "unverifiable", "message": f"answer not exportable ({why})"}
-            continue
-        except Exception as error:  # e.g. a model with a custom layer defined in the notebook
-            results[exercise_id] = {"status": "unverifiable",
-                                    "message": f"recorded answer not readable outside the notebook: "
-                                               f"{type(error).__name__}: {error}"[:300]}
-            continue
-        feedback = exercise.evaluate_prepared(subject, hidden=True)
-        results[exercise_id] = {"status": "passed" if feedback.passed else "failed",
-                                "message": " ".join(line.strip() for line in feedback.lines())[:400]}
-    return results
+    return judge(Path(directory), exercise_ids, hidden_dir=hidden, seed=seed)
 
 
 def _failed(ids: list[str], message: str) -> dict[str, dict[str, str]]:
@@ -63,18 +43,10 @@ def _failed(ids: list[str], message: str) -> dict[str, dict[str, str]]:
 
 
 def _needs_keras(directory: Path, ids: list[str]) -> bool:
-    """Whether decoding these answers imports Keras (anything but plain JSON or arrays)."""
-    for exercise_id in ids:
-        meta = Path(directory) / f"{exercise_id}.json"
-        try:
-            if meta.stat().st_size > 2**20:
-                return True
-            kind = json.loads(meta.read_text(encoding="utf-8")).get("kind")
-        except (OSError, ValueError, AttributeError):
-            continue
-        if kind not in ("json", "npy", "unsupported"):
-            return True
-    return False
+    """Whether judging these answers imports Keras (imported once in the server, not per child)."""
+    from kitlib.exercises.trusted import needs_keras
+
+    return needs_keras(directory, ids)
 
 
 def _import_keras() -> None:
@@ -95,7 +67,8 @@ def _lower_limit(which: int, value: int) -> None:
     resource.setrlimit(which, (value, hard))
 
 
-def recheck_in_child(directory: Path, ids: list[str], memory_mb: int, cpu_seconds: int) -> dict:
+def recheck_in_child(directory: Path, ids: list[str], memory_mb: int, cpu_seconds: int,
+                     hidden: Path | str | None = None, seed: int | None = None) -> dict:
     """:func:`recheck` in a forked child with resource limits; the verdicts, or failures
     saying why the child gave none (killed by a limit, crashed)."""
     import resource
@@ -110,7 +83,8 @@ def recheck_in_child(directory: Path, ids: list[str], memory_mb: int, cpu_second
             try:
                 _lower_limit(resource.RLIMIT_AS, memory_mb * 2**20)
                 _lower_limit(resource.RLIMIT_CPU, cpu_seconds)
-                verdicts = recheck(directory, ids)
+                _eager_after_fork()
+                verdicts = recheck(directory, ids, hidden, seed)
             except MemoryError:
                 verdicts = _failed(ids, "the re-check ran out of memory")
             except Exception as error:
@@ -138,6 +112,12 @@ def recheck_in_child(directory: Path, ids: list[str], memory_mb: int, cpu_second
         return _failed(ids, "the re-check crashed without a verdict")
 
 
+def _eager_after_fork() -> None:
+    """TensorFlow's thread pools do not survive fork(): a forked child runs tf.functions eagerly."""
+    if "tensorflow" in sys.modules:
+        sys.modules["tensorflow"].config.run_functions_eagerly(True)
+
+
 def serve(memory_mb: int, cpu_seconds: int) -> int:
     """The warm re-check server (see the module docstring)."""
     reply = os.fdopen(os.dup(1), "w", buffering=1)
@@ -152,12 +132,24 @@ def serve(memory_mb: int, cpu_seconds: int) -> int:
         try:
             request = json.loads(line)
             directory, ids = Path(request["dir"]), [str(i) for i in request["ids"]]
+            hidden = request.get("hidden") or None
+            seed = request.get("seed")
+            seed = int(seed) if seed is not None else None
         except (ValueError, KeyError, TypeError):
             reply.write(json.dumps({"error": "bad request"}) + "\n")
             continue
         if "keras" not in sys.modules and _needs_keras(directory, ids):
             _import_keras()
-        reply.write(json.dumps(recheck_in_child(directory, ids, memory_mb, cpu_seconds)) + "\n")
+        if hidden:
+            try:
+                from kitlib.exercises.hidden import load
+
+                load(hidden)  # parsed once in the server: every child inherits it
+            except Exception as error:  # noqa: BLE001 - a broken hidden module is the teacher's to fix
+                reply.write(json.dumps(_failed(ids, f"the course's hidden checks cannot be loaded: {error}"[:300]))
+                            + "\n")
+                continue
+        reply.write(json.dumps(recheck_in_child(directory, ids, memory_mb, cpu_seconds, hidden, seed)) + "\n")
     reply.flush()
     os._exit(0)  # skip the slow interpreter teardown (TensorFlow's above all): nothing to clean up
 
@@ -172,8 +164,15 @@ def main(argv: list[str]) -> int:
         parser.add_argument("--cpu-seconds", type=int, default=300)
         args = parser.parse_args(argv)
         return serve(args.memory_mb, args.cpu_seconds)
-    directory, ids = Path(argv[0]), argv[1:]
-    print(json.dumps(recheck(directory, ids)))
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m kitlib.grading.verify")
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("ids", nargs="+")
+    parser.add_argument("--hidden", default=None, help="the course's hidden checks (COURSE/hidden)")
+    parser.add_argument("--seed", type=int, default=None, help="the probe seed kit grade gave the kernel")
+    args = parser.parse_args(argv)
+    print(json.dumps(recheck(args.directory, args.ids, args.hidden, args.seed)))
     return 0
 
 

@@ -29,6 +29,7 @@ import ast
 import html
 import warnings
 
+from kitlib import keras_compat as kc
 from kitlib.widgets._base import WidgetView
 
 # The form's layer types and the arguments it pre-fills for each (editable text).
@@ -108,15 +109,7 @@ def _symbolic_trial(layer, tensor):
         fresh = _clone(layer) or layer
         return fresh(tensor)
     finally:
-        try:
-            from keras.src.backend.common import global_state
-
-            pending = global_state.get_global_attribute("uninitialized_variables")
-            if pending:
-                ours = {id(w) for w in layer.weights}
-                pending[:] = [v for v in pending if id(v) not in ours]
-        except Exception:  # noqa: BLE001 - private API moved: leaving them costs only memory
-            pass
+        kc.forget_uninitialized(layer.weights)
 
 
 class DebuggerCore:
@@ -182,7 +175,7 @@ class DebuggerCore:
         if not isinstance(layer, keras.layers.Layer) or type(layer).__name__ == "InputLayer":
             from kitlib.diagnose import Explanation
 
-            is_input = type(layer).__name__ == "InputLayer" or hasattr(layer, "_keras_history")
+            is_input = type(layer).__name__ == "InputLayer" or kc.is_symbolic_tensor(layer)
             self.error = Explanation(
                 "not_a_layer",
                 None,

@@ -31,6 +31,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from kitlib import keras_compat as kc
 from kitlib.widgets._base import WidgetView, png_img_tag
 from kitlib.widgets import images
 
@@ -62,7 +63,7 @@ class ActivationSource:
     """
 
     def __init__(self, model, samples, cache_bytes: int | None = DEFAULT_CACHE_BYTES):
-        if getattr(model, "built", False) and not _inputs_of(model) and not hasattr(model, "_functional"):
+        if getattr(model, "built", False) and not _inputs_of(model) and not kc.has_graph(model):
             raise ValueError(
                 f"{type(model).__name__} is a subclassed model: it has no graph of layers that the explorer "
                 "could cut at a layer. Rebuild it with the Functional API or as a Sequential model."
@@ -129,7 +130,8 @@ class ActivationSource:
                 calls = nodes.get(id(layer), [])
                 for index, node in enumerate(calls):
                     name = prefix + layer.name + (f"@{index + 1}" if index else "")
-                    tensor = node.output_tensors[0] if node.output_tensors else None
+                    outputs = kc.node_outputs(node)
+                    tensor = outputs[0] if outputs else None
                     if tensor is None:
                         continue
                     targets[name] = (chain, tensor, type(layer).__name__, model)
@@ -157,7 +159,7 @@ class ActivationSource:
             # outer model -> the nested model's input(s) -> ... -> the inner layer's output
             steps = []
             for outer, node, _inner in chain:
-                steps.append(keras.Model(inputs=list(_inputs_of(outer)), outputs=list(node.input_tensors)))
+                steps.append(keras.Model(inputs=list(_inputs_of(outer)), outputs=kc.node_inputs(node)))
             inner_model = chain[-1][2]
             last = keras.Model(inputs=list(_inputs_of(inner_model)), outputs=tensor)
             steps.append(last)

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
+from kitlib import keras_compat as kc
 from kitlib.widgets._base import WidgetView
 
 
@@ -60,8 +61,8 @@ def graph_of(model) -> LayerGraph:
     seen = set()
     for layer in model.layers:
         for node in nodes.get(id(layer), []):
-            for parent in node.parent_nodes:
-                source = names.get(id(parent.operation))
+            for parent in kc.node_parents(node):
+                source = names.get(id(kc.node_layer(parent)))
                 if source is None:
                     continue
                 edge = (source, layer.name)

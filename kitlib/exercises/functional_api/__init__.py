@@ -29,8 +29,18 @@ from typing import Any, Callable
 
 import numpy as np
 
-from kitlib.exercises import checks as c
-from kitlib.exercises.core import CheckFailed, Exercise, expect
+from functools import partial
+from types import SimpleNamespace
+
+from kitlib.exercises import checks as _checks
+from kitlib.exercises.core import CheckFailed, expect
+from kitlib.exercises.core import Exercise as _Exercise
+
+# Moved as it was from kitlib/exercises/functional_api.py until its port to records (one module per
+# chapter, course-side hidden parts): its checks look at live models (the legacy checks), and an
+# exception inside them is blamed on the answer, as before.
+c = SimpleNamespace(**{**vars(_checks), **_checks.LEGACY})
+Exercise = partial(_Exercise, legacy=True)
 
 Check = Callable[[Any], None]
 

@@ -1,4 +1,4 @@
-"""Round trips of kitlib.grading.answers: the no-pickle export that kit grade's trusted re-check reads.
+"""Round trips of kitlib.exercises.answers: the no-pickle export that kit grade's trusted re-check reads.
 
 Keras is imported only inside the tests that need it; models are a few Dense layers.
 """
@@ -10,7 +10,7 @@ import pickle
 
 import pytest
 
-from kitlib.grading import answers
+from kitlib.exercises import answers
 
 
 def round_trip(value, tmp_path, exercise_id="ex", **options):
@@ -310,7 +310,7 @@ def test_keras_is_not_needed_for_plain_answers():
     import subprocess
     import sys
 
-    code = ("import sys, tempfile; from kitlib.grading import answers; d = tempfile.mkdtemp();"
+    code = ("import sys, tempfile; from kitlib.exercises import answers; d = tempfile.mkdtemp();"
             "answers.encode({'a': {1, 2}}, d, 'ex'); answers.decode(d, 'ex');"
             "sys.exit(1 if 'keras' in sys.modules or 'tensorflow' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
