@@ -222,11 +222,14 @@ class Verifier:
     def __init__(self, hidden: Path | None):
         env = dict(os.environ, PYTHONPATH=str(ROOT), KITLIB_OFFLINE="1", TF_CPP_MIN_LOG_LEVEL="3")
         self.hidden = hidden
+        self.errors = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen([sys.executable, "-m", "kitlib.grading.verify", "--serve"],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                                         text=True, cwd=ROOT, env=env)
         ready = self.process.stdout.readline()
-        assert json.loads(ready).get("ready"), ready
+        if not ready.strip().startswith("{"):
+            self.errors.seek(0)
+            raise RuntimeError(f"the re-check server did not start: {self.errors.read()[-3000:]}")
 
     def verdict(self, directory: Path, exercise_id: str, seed: int) -> dict:
         request = {"dir": str(directory), "ids": [exercise_id],
