@@ -821,9 +821,16 @@ def equivalents_compile(tree: ast.Module, ctx: Context) -> Iterator[Change]:
         loss = _kw(node, "loss")
         if loss is not None and not isinstance(loss.value, ast.Lambda):
             yield Change("compile", "the loss wrapped in a function of one's own", (),
-                         _at(index, lambda n: setattr(_kw(n, "loss"), "value", _parse(
-                             f"lambda y_true, y_pred: keras.losses.get({ast.unparse(_kw(n, 'loss').value)})"
-                             "(y_true, y_pred)"))))
+                         _at(index, lambda n: setattr(_kw(n, "loss"), "value", _wrapped_loss(_kw(n, "loss").value))))
+
+
+def _wrapped_loss(loss: ast.expr) -> ast.expr:
+    """``loss`` as a function of one's own; a dict or list of losses (one per output) wraps each of them."""
+    if isinstance(loss, ast.Dict):
+        return ast.Dict(keys=loss.keys, values=[_wrapped_loss(v) for v in loss.values])
+    if isinstance(loss, (ast.List, ast.Tuple)):
+        return type(loss)(elts=[_wrapped_loss(v) for v in loss.elts], ctx=ast.Load())
+    return _parse(f"lambda y_true, y_pred: keras.losses.get({ast.unparse(loss)})(y_true, y_pred)")
 
 
 def equivalents_saving(tree: ast.Module, ctx: Context) -> Iterator[Change]:
