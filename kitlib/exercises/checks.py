@@ -372,6 +372,11 @@ def _describe_node(node: Mapping[str, Any]) -> str:
     return node.get("what") or describe_op({k: v for k, v in node.items() if k != "inputs"})
 
 
+def _a_node(node: Mapping[str, Any]) -> str:
+    """The node with an article, unless the task's own words (``what``) already name it."""
+    return _describe_node(node) if node.get("what") else _article(_describe_node(node))
+
+
 class _GraphMatch:
     """Matches a spec (nodes of :func:`N`) against a record's ops, from the outputs back to the inputs."""
 
@@ -400,7 +405,7 @@ class _GraphMatch:
             self.match_input(spec, ref, where)
             return
         if ref[0] == "input":
-            raise CheckFailed(f"{where}: {_article(_describe_node(spec))} is missing there: your model takes "
+            raise CheckFailed(f"{where}: {_a_node(spec)} is missing there: your model takes "
                               f"input {ref[1] + 1} directly", hint=self.hints.get("missing", ""))
         if not isinstance(ref[0], int) or not 0 <= ref[0] < len(self.ops):
             raise CheckFailed(f"{where}: your model's graph could not be followed there",
@@ -408,8 +413,8 @@ class _GraphMatch:
         op = self.ops[ref[0]]
         label = describe_op(op)
         if op["kind"] != spec["kind"]:
-            raise CheckFailed(f"{where}: your model has {_article(label)} where the task has "
-                              f"{_article(_describe_node(spec))}", hint=self.hints.get("kind", ""))
+            raise CheckFailed(f"{where}: your model has {_article(label)} where the task has {_a_node(spec)}",
+                              hint=self.hints.get("kind", ""))
         for key, value in spec.items():
             if key in _NODE_KEYS:
                 continue
