@@ -387,6 +387,7 @@ class _GraphMatch:
         self.inputs: dict[int, int] = {}     # spec input -> model input
         self.layers: dict[int, str] = {}     # id(spec node) -> layer name it matched
         self.nodes: list[tuple[Mapping[str, Any], dict]] = []   # (spec node, op) pairs
+        self.steps = 0                       # nodes matched so far: the most advanced failure explains best
 
     def state(self) -> tuple:
         return dict(self.inputs), dict(self.layers), list(self.nodes)
@@ -415,6 +416,7 @@ class _GraphMatch:
         if op["kind"] != spec["kind"]:
             raise CheckFailed(f"{where}: your model has {_article(label)} where the task has {_a_node(spec)}",
                               hint=self.hints.get("kind", ""))
+        self.steps += 0.25   # partial progress: among failing pairings, the one that got furthest is reported
         for key, value in spec.items():
             if key in _NODE_KEYS:
                 continue
@@ -426,6 +428,7 @@ class _GraphMatch:
             raise CheckFailed(f"{label} ({where}): the shapes of its weights",
                               tuple(tuple(w) for w in spec["weights"]), tuple(tuple(w) for w in op["weights"]),
                               hint=self.hints.get("weights", ""))
+        self.steps += 0.25
         activation = spec.get("activation", "linear")
         if activation != ANY and op["activation"] != activation:
             plain = describe_op({**op, "activation": "linear"})
@@ -455,6 +458,7 @@ class _GraphMatch:
                                   "layer objects, two sets of weights", hint=self.hints.get("share", ""))
             self.layers[id(spec)] = op["name"]
         self.nodes.append((spec, op))
+        self.steps += 0.5
         self.match_inputs(spec, op, where)
 
     def match_inputs(self, spec: Mapping[str, Any], op: Mapping[str, Any], where: str) -> None:
@@ -467,17 +471,19 @@ class _GraphMatch:
         orders = [list(range(len(got)))]
         if spec["kind"] in _ORDER_FREE or spec.get("any_order"):
             orders += [list(p) for p in itertools.permutations(range(len(got))) if list(p) != orders[0]][:119]
-        first_error = None
+        best: tuple[int, CheckFailed] | None = None
         for order in orders:
-            saved = self.state()
+            saved, steps = self.state(), self.steps
             try:
                 for position, (child, index) in enumerate(zip(wanted, order)):
                     self.match(child, got[index], self.where(spec, position, len(wanted), where))
                 return
             except CheckFailed as error:
-                first_error = first_error or error
+                if best is None or self.steps > best[0]:   # the pairing that matched most says what is off
+                    best = (self.steps, error)
                 self.restore(saved)
-        raise first_error
+                self.steps = steps
+        raise best[1]
 
     def match_input(self, spec: Mapping[str, Any], ref: list, where: str) -> None:
         want = spec["input"]
@@ -496,6 +502,7 @@ class _GraphMatch:
                                   hint=self.hints.get("input", f"Connect each keras.Input where the task says: "
                                                                f"input {want + 1} is not used there."))
             self.inputs[want] = got
+            self.steps += 1
             if spec.get("shape") is not None and got < len(self.input_shapes):
                 have = self.input_shapes[got]
                 expect(have == tuple(spec["shape"]), f"the shape of one sample of input {want + 1}",
@@ -517,8 +524,8 @@ class _GraphMatch:
             owners.setdefault(op["name"], []).append(spec)
         for label, names in groups.items():
             specs = [s for s, o in self.nodes if s.get("share") == label]
-            expect(len(names) == 1, f"the task applies one {_describe_node(specs[0])} in {len(specs)} places; your "
-                   f"model has {len(names)} different layers there (each with its own weights)",
+            expect(len(names) == 1, f"the task uses one layer, {_describe_node(specs[0])}, in {len(specs)} places; "
+                   f"your model has {len(names)} different layers there (each with its own weights)",
                    hint=self.hints.get("share", "Create the layer once (e.g. shared = layers.Dense(...)) and call "
                                                 "that same object on each input."))
         for name, specs in owners.items():

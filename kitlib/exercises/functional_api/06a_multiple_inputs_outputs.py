@@ -25,7 +25,7 @@ TRUNK = N("Concatenate",
 HEADS = {"priority": N("Dense", TRUNK, units=1, what="the priority head, Dense(1)"),
          "department": N("Dense", TRUNK, units=4, what="the department head, Dense(4)")}
 HEAD_HINTS = {"activation": "The heads have no activation: they output raw scores (the losses apply from_logits).",
-              "weights": "Embedding(1000, 16): 1,000 possible word ids, 16 numbers per word.",
+              "weights": "Embedding(1000, 16): input_dim=1000 possible word ids, output_dim=16 numbers per word.",
               "names": 'Name the heads: layers.Dense(1, name="priority"), layers.Dense(4, name="department").',
               "shape": "title takes word ids of any length: keras.Input(shape=(None,)); tags: keras.Input(shape=(12,)).",
               "kind": "title -> Embedding(1000, 16) -> LSTM(8); concatenate it with tags; both heads read the "
