@@ -386,8 +386,9 @@ def mutants_given(tree: ast.Module, ctx: Context) -> Iterator[Change]:
     """A given model replaced by a fresh ``clone_model`` copy (new weights), given data by other data,
     everywhere the solution reads it."""
     used = {n.id for n in _nodes(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    parameters = {a.arg for n in _nodes(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda)) for a in n.args.args}
     for name, kind in sorted(ctx.given.items()):
-        if name not in used:
+        if name not in used or name in parameters:  # a function's own parameter only shadows the notebook's object
             continue
         if kind == "model":
             first, words, text = f"kit_fresh_{name} = keras.models.clone_model({name})", (name,), \
@@ -881,6 +882,14 @@ def equivalents_rename(tree: ast.Module, ctx: Context) -> Iterator[Change]:
     stored = {n.id for n in _nodes(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     stored |= {a.arg for n in _nodes(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda)) for a in n.args.args}
     stored -= {ctx.variable, *ctx.given}
+    # Names that callers pass by keyword are an interface, not local names: the parameters of methods
+    # (Keras and the checks call call(inputs, repeats=3), cls(**config)) and parameters with defaults.
+    for node in _nodes(tree):
+        if isinstance(node, ast.ClassDef):
+            stored -= {a.arg for f in node.body if isinstance(f, ast.FunctionDef)
+                       for a in f.args.args + f.args.kwonlyargs}
+        if isinstance(node, ast.FunctionDef):
+            stored -= {a.arg for a in node.args.args[len(node.args.args) - len(node.args.defaults):]}
     if not stored:
         return
 
