@@ -21,7 +21,8 @@ import tempfile
 from typing import Any
 
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
-from kitlib.exercises.describe import describe_model, is_keras_model, to_array, what_is
+from kitlib.exercises.describe import is_keras_model, to_array, what_is
+from kitlib.exercises.functional_api._forms import expect_function
 
 _WATCH: dict[str, Any] = {"path": None, "reads": 0, "writes": 0}
 _HOOKED: list[bool] = []
@@ -55,12 +56,6 @@ def _watching(path: str) -> None:
     _WATCH.update(path=os.path.abspath(path) if path else None, reads=0, writes=0)
 
 
-def _is_function(answer: Any, example: str) -> None:
-    expect(callable(answer) and not isinstance(answer, type) and not is_keras_model(answer),
-           f"your answer should be a function {example}", "a function", what_is(answer),
-           hint=f"Define it with def {example}: ...")
-
-
 def probe_model(seed: int | None, name: str = "probe_model") -> Any:
     """A small functional model with seeded weights (fixed for ``seed=None``, drawn from ``seed`` otherwise)."""
     import keras
@@ -91,7 +86,7 @@ def _probe_batch(model: Any, seed: int | None):
 
 def probe_round_trip(fn: Any, ctx: Context) -> dict:
     """Prepare: call round_trip on a probe model and a fresh path; record the file's fate and the returned model."""
-    _is_function(fn, "round_trip(model, path)")
+    expect_function(fn, "round_trip(model, path)")
     model = probe_model(ctx.seed)
     x = _probe_batch(model, ctx.seed)
     expected = to_array(model(x))
@@ -143,7 +138,7 @@ def probe_read_architecture(fn: Any, ctx: Context) -> dict:
     """Prepare: save a probe model, call read_architecture on the file; record its result and the kit's reading."""
     import zipfile
 
-    _is_function(fn, "read_architecture(path)")
+    expect_function(fn, "read_architecture(path)")
     name = "probe_model" if ctx.seed is None else f"probe_{int(ctx.seed) % 1000}"
     model = probe_model(ctx.seed, name=name)
     with tempfile.TemporaryDirectory() as folder:

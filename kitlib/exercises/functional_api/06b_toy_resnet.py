@@ -15,7 +15,8 @@ from typing import Any
 from kitlib.exercises import checks as c
 from kitlib.exercises.checks import N, In
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
-from kitlib.exercises.describe import describe_model, is_keras_model, is_symbolic, what_is
+from kitlib.exercises.describe import describe_model, is_symbolic, what_is
+from kitlib.exercises.functional_api._forms import expect_function
 
 BLOCK_HINT = ("Use the `filters` argument for both Conv2D layers (the block keeps the number of channels) and "
               "padding=\"same\" (it keeps height and width), so that layers.add can add the input back.")
@@ -39,9 +40,7 @@ def block_record(fn: Any, ctx: Context) -> dict:
     """Prepare: the graph of a model built from the block on each probe input."""
     import keras
 
-    expect(callable(fn) and not isinstance(fn, type) and not is_keras_model(fn),
-           "your answer should be a function residual_block(x, filters)", "a function", what_is(fn),
-           hint="Define it with def residual_block(x, filters): ...")
+    expect_function(fn, "residual_block(x, filters)")
     graphs = []
     for shape in block_probes(ctx.seed):
         inputs = keras.Input(shape=shape)
