@@ -34,6 +34,14 @@ def _grade_id(cell) -> str | None:
     return (cell.metadata.get("nbgrader") or {}).get("grade_id")
 
 
+def wrong_answers(exercise) -> list:
+    """The exercise's planted wrong answers: course-side (COURSE/hidden) or, not yet ported, its own."""
+    from kitlib.exercises import hidden
+
+    spec = hidden.load(COURSE / "hidden").get(exercise.id)
+    return list(exercise.wrong_answers) + list(getattr(spec, "wrong_answers", []))
+
+
 def exercises_in(notebooks: list[Path]) -> dict[str, tuple[str, object]]:
     """exercise id -> (notebook name, Exercise) for every <id>_answer cell found."""
     from kitlib.exercises import REGISTRY
@@ -71,9 +79,9 @@ def pipeline(request, tmp_path_factory):
         for cell in nb.cells:
             gid = _grade_id(cell) or ""
             eid = gid[: -len("_answer")] if gid.endswith("_answer") else None
-            if eid in exercises and exercises[eid][1].wrong_answers:
+            if eid in exercises and wrong_answers(exercises[eid][1]):
                 assert "# YOUR CODE HERE" in cell.source, gid
-                cell.source = cell.source.replace("# YOUR CODE HERE", exercises[eid][1].wrong_answers[0][0])
+                cell.source = cell.source.replace("# YOUR CODE HERE", wrong_answers(exercises[eid][1])[0][0])
         nbformat.write(nb, str(course / "submitted" / "planted" / assignment / path.name))
     run = subprocess.run([PY, "-m", "kitlib.cli", "grade", assignment, "--course", str(course), "--jobs", "2"],
                          capture_output=True, text=True, env=env, timeout=1400)
@@ -119,11 +127,11 @@ def test_planted_wrong_answers_lose_points_with_the_students_message(pipeline):
                     o.get("text", "") + "\n".join(o.get("traceback", [])) + str(o.get("evalue", ""))
                     for o in cell.get("outputs", []))
     for eid, (_, exercise) in pipeline["exercises"].items():
-        if not exercise.wrong_answers:
+        if not wrong_answers(exercise):
             continue
         score, _ = pipeline["cells"]["planted"][f"{eid}_test"]
         assert score == 0, f"{eid}: the planted wrong answer kept {score} points"
-        fragment = exercise.wrong_answers[0][1]
+        fragment = wrong_answers(exercise)[0][1]
         assert fragment.lower() in outputs.get(f"{eid}_test", "").lower(), (eid, fragment, outputs.get(f"{eid}_test"))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kitlib.exercises import REGISTRY
+from kitlib.exercises import REGISTRY, hidden
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "course" / "source").glob("*/*.ipynb"))
@@ -66,11 +66,14 @@ def test_exercises_are_wired_to_the_registry(path):
         assert f'grade("{exercise_id}"' in test.source
         assert "### BEGIN HIDDEN TESTS" in test.source and "### END HIDDEN TESTS" in test.source
         assert SOLUTION.search(answer.source), f"{exercise_id}: no solution region"
-        assert exercise.wrong_answers, f"{exercise_id}: plant at least one wrong answer"
+        # Planted wrong answers: course-side in COURSE/hidden/<assignment>/ (or, not yet ported, in the exercise).
+        spec = hidden.load(ROOT / "course" / "hidden").get(exercise_id)
+        wrong_answers = list(exercise.wrong_answers) + list(getattr(spec, "wrong_answers", []))
+        assert wrong_answers, f"{exercise_id}: plant at least one wrong answer"
         # The student version must stay valid Python: region -> stub (course/nbgrader_config.py).
         student = SOLUTION.sub("# YOUR CODE HERE", answer.source)
         ast.parse(student)
-        for code, _fragment in exercise.wrong_answers:
+        for code, _fragment in wrong_answers:
             ast.parse(student.replace("# YOUR CODE HERE", code))
 
 

@@ -74,3 +74,68 @@ def test_warm_server_answers_many_requests_and_restarts_after_a_kill(tmp_path, m
         assert server.check(good, ["mini_sum"])["mini_sum"]["status"] == "passed"  # started again
     finally:
         server.close()
+
+
+# ------------------------------------------------------------------ records, hidden parts and evidence
+
+def _hidden_course(tmp_path):
+    folder = tmp_path / "hidden" / "part"
+    folder.mkdir(parents=True)
+    (folder / "vt.py").write_text(
+        "from kitlib.exercises.core import expect\n"
+        "from kitlib.exercises.hidden import Hidden\n"
+        "def no_floats(record):\n"
+        "    expect(isinstance(record, int), 'a whole number', 'int', type(record).__name__)\n"
+        "HIDDEN = [Hidden('vt_seven', checks=[no_floats])]\n")
+    return tmp_path / "hidden"
+
+
+def test_hidden_checks_run_only_in_the_recheck_and_failures_say_it_disagreed(tmp_path, exercises):
+    hidden_dir = _hidden_course(tmp_path)
+    answers.encode(7.0, tmp_path / "a", "vt_seven", kit={"version": 2, "hidden": False, "seed": None,
+                                                         "kernel": "passed", "evidence": []})
+    assert verify.recheck(tmp_path / "a", ["vt_seven"])["vt_seven"]["status"] == "passed"
+    verdict = verify.recheck(tmp_path / "a", ["vt_seven"], hidden=hidden_dir)["vt_seven"]
+    assert verdict["status"] == "failed" and verdict["message"].startswith("re-check disagreed: ")
+    assert "a whole number" in verdict["message"] and "tampering" not in verdict["message"]
+
+
+def test_tampering_is_named_only_with_evidence(tmp_path, exercises):
+    answers.encode(8, tmp_path, "vt_seven", kit={"evidence": ["the checks of vt_seven were replaced"]})
+    verdict = verify.recheck(tmp_path, ["vt_seven"])["vt_seven"]
+    assert verdict["status"] == "failed" and verdict["message"].startswith("tampering: the checks of vt_seven")
+    assert verdict["evidence"] == ["the checks of vt_seven were replaced"]
+
+
+def test_hidden_records_made_with_another_seed_are_refused(tmp_path, exercises):
+    answers.encode(7, tmp_path, "vt_seven")
+    answers.encode(7, tmp_path, "vt_seven.hidden", kit={"hidden": True, "seed": 5})
+    assert verify.recheck(tmp_path, ["vt_seven"], seed=5)["vt_seven"]["status"] == "passed"
+    verdict = verify.recheck(tmp_path, ["vt_seven"], seed=6)["vt_seven"]
+    assert verdict["status"] == "failed" and "tampering" in verdict["message"]
+
+
+def test_the_server_reads_hidden_and_seed_from_the_request(tmp_path, monkeypatch):
+    import json
+    import subprocess
+
+    monkeypatch.setenv("KIT_EXERCISE_MODULES", "mini_exercises")
+    env = dict(os.environ, PYTHONPATH=str(FIXTURES) + os.pathsep + str(Path(__file__).resolve().parent.parent))
+    hidden_dir = tmp_path / "hidden" / "mini"
+    hidden_dir.mkdir(parents=True)
+    (hidden_dir / "mini.py").write_text(
+        "from kitlib.exercises.core import expect\nfrom kitlib.exercises.hidden import Hidden\n"
+        "HIDDEN = [Hidden('mini_sum', checks=[lambda r: expect(r != 5, 'not five')])]\n")
+    answers.encode(5, tmp_path / "a", "mini_sum")
+    server = subprocess.Popen([sys.executable, "-m", "kitlib.grading.verify", "--serve"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert json.loads(server.stdout.readline()) == {"ready": True}
+        for hidden, status in ((None, "passed"), (str(tmp_path / "hidden"), "failed")):
+            server.stdin.write(json.dumps({"dir": str(tmp_path / "a"), "ids": ["mini_sum"], "hidden": hidden,
+                                           "seed": 3}) + "\n")
+            server.stdin.flush()
+            assert json.loads(server.stdout.readline())["mini_sum"]["status"] == status
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)

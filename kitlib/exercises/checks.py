@@ -34,10 +34,11 @@ Example::
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from kitlib.exercises.core import MISSING, CheckFailed, Context, digest, expect
-from kitlib.exercises.describe import describe_model, plain_shape, what_is
+from kitlib.exercises.describe import canonical_metric, describe_model, plain_shape, what_is
 
 Check = Callable[..., None]
 ANY = "<any>"
@@ -50,17 +51,25 @@ _KEY_WORDS = {"units": "units", "filters": "filters", "kernel_size": "kernel siz
 # --------------------------------------------------------------------------- models: recording
 
 def model_record(*, weights: bool = False, probe: Callable[[Any, dict, Context], dict] | None = None,
-                 what: str = "your answer") -> Callable[[Any, Context], dict]:
+                 what: str = "your answer", build_for: Iterable | None = None) -> Callable[[Any, Context], dict]:
     """A ``prepare`` that records a model as :func:`~kitlib.exercises.describe.describe_model` describes
     it (with the exercise's given objects for provenance); ``probe(model, record, ctx)`` may add more
-    (behaviour on probe inputs).
+    (behaviour on probe inputs). ``build_for``: the task's sample shape; a model left unbuilt (no
+    ``keras.Input``) is built for it first, when the task does not ask for a built model itself.
 
     Example::
 
-        Exercise(..., given=("donor",), prepare=c.model_record())
+        Exercise(..., given=("donor",), prepare=c.model_record(build_for=(784,)))
     """
 
     def prepare(answer: Any, ctx: Context) -> dict:
+        from kitlib.exercises.core import run_student
+        from kitlib.exercises.describe import is_keras_model
+
+        if build_for is not None and is_keras_model(answer) and not getattr(answer, "built", False):
+            shape = (None, *tuple(build_for))
+            run_student(answer.build, shape, where=f"building your model for samples of shape {tuple(build_for)}",
+                        hint="The layers do not fit samples of this shape: look at each layer's input.")
         record = describe_model(answer, ctx.given, weights=weights, what=what)
         if probe is not None:
             record.update(probe(answer, record, ctx))
@@ -231,10 +240,6 @@ def layers_like(spec: Sequence[Mapping[str, Any]], *, hints: Mapping[str, str] |
 
     check.__name__ = "layers_like"
     return check
-
-
-def _signature(entry: Mapping[str, Any]) -> tuple:
-    return (entry.get("kind"),)
 
 
 def _count_problem(ops: list, wanted: list, hints: Mapping[str, str]) -> None:
@@ -651,7 +656,6 @@ def compile_record(x: Any, y: Any) -> Callable[[Any], dict]:
 
     def record(model: Any) -> dict:
         from kitlib.environment import silenced_stderr_fd
-        from kitlib.exercises.core import StudentError
         from kitlib.exercises.describe import describe_compile, model_outputs
 
         result: dict[str, Any] = {"compile": describe_compile(model), "evaluation": None, "error": None}
@@ -664,15 +668,26 @@ def compile_record(x: Any, y: Any) -> Callable[[Any], dict]:
                 values = model.evaluate(x, y, verbose=0, return_dict=True)
             result["evaluation"] = {str(k): float(v) for k, v in values.items()}
         except Exception as error:  # noqa: BLE001 - the student's settings make evaluate() fail
-            from kitlib.exercises.core import clean_text
-
-            result["error"] = clean_text(f"{type(error).__name__}: {(str(error).strip().splitlines() or [''])[0]}",
-                                         limit=200)
-        if isinstance(result["error"], StudentError):  # pragma: no cover - kept plain
-            result["error"] = str(result["error"])
+            result["error"] = error_summary(error)
         return result
 
     return record
+
+
+_TELLING = re.compile(r"(Incompatible shapes[^\n]*|must have the same rank[^\n]*|[Ss]hapes? [^\n]{0,40}"
+                      r"(?:are )?incompatible[^\n]*|expected [^\n]*dims?[^\n]*|not a valid dtype[^\n]*)")
+
+
+def error_summary(error: BaseException) -> str:
+    """'<Error>: <the line that tells what went wrong>' for an error from inside Keras/TensorFlow
+    (a graph error's first line, "Graph execution error:", says nothing)."""
+    from kitlib.exercises.core import clean_text
+
+    text = str(error).strip()
+    telling = _TELLING.search(text)
+    line = telling.group(1) if telling else next((l for l in text.splitlines() if l.strip() and
+                                                   "Graph execution error" not in l), "")
+    return clean_text(f"{type(error).__name__}: {line.strip()}" if line.strip() else type(error).__name__, limit=200)
 
 
 def _sparse_ce(logits, labels, from_logits: bool):
@@ -727,9 +742,10 @@ def compiled_for_integer_labels(*, outputs: str = "raw scores (logits)", n_class
             raise CheckFailed("the loss treats the model's outputs as raw scores (from_logits=True), but the last "
                               "layer gives probabilities (softmax)", hint="Leave from_logits=False.")
         if record["error"]:
-            raise CheckFailed(f"evaluating your compiled model on integer labels failed ({record['error']})",
-                              hint="Check the loss and every metric: each must work with integer labels "
-                                   f"0-{n_classes - 1}.")
+            culprit = "in one of its metrics" if not loss["custom"] else "(in the loss or in a metric)"
+            raise CheckFailed(f"evaluating your compiled model on integer labels failed {culprit}: "
+                              f"{record['error']}", hint="Check every metric (and a loss of your own): each must "
+                              f'work with integer labels 0-{n_classes - 1}; for the accuracy use "accuracy".')
         evaluation = record["evaluation"] or {}
         want = _sparse_ce(record["outputs"], record["labels"], from_logits=logits_out)
         got = evaluation.get("loss")
@@ -741,7 +757,7 @@ def compiled_for_integer_labels(*, outputs: str = "raw scores (logits)", n_class
             raise CheckFailed("your loss gives other values than the cross-entropy of integer labels on these "
                               f"{outputs}", hint="Use keras.losses.SparseCategoricalCrossentropy"
                                                  f"(from_logits={logits_out}).")
-        metrics = settings["metrics"]
+        metrics = settings["metrics"] or [canonical_metric(k) for k in evaluation if k != "loss"]
         accuracy = float(np.mean(np.argmax(np.asarray(record["outputs"]), axis=-1) == np.asarray(record["labels"])))
         reported = {k: v for k, v in evaluation.items() if k != "loss"}
         wrong_kind = [m for m in metrics if m in ("categorical_accuracy", "binary_accuracy",

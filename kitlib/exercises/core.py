@@ -359,6 +359,7 @@ class Exercise:
             through :func:`run_student`. Without it the answer itself is the record.
         variable: the answer cell's variable (``model``), to recognise a stale answer.
         given: names of the notebook's objects ``prepare`` needs (``("donor",)``).
+        optional_given: names ``prepare`` uses when they exist (a check that is skipped without them).
         kind: "model", "literal", "function", "class", "array" or "value": what the answer is
             (messages, and the equivalent spellings ``kit test-exercises`` tries).
         unrecordable: what to tell a student whose answer cannot be recorded.
@@ -383,6 +384,7 @@ class Exercise:
         prepare: Callable[..., Any] | None = None,
         variable: str | None = None,
         given: Sequence[str] = (),
+        optional_given: Sequence[str] = (),
         kind: str = "value",
         unrecordable: str = "",
         judge_needs_keras: bool = False,
@@ -401,6 +403,7 @@ class Exercise:
         self.prepare = prepare
         self.variable = variable
         self.given = tuple(given)
+        self.optional_given = tuple(optional_given)
         self.kind = kind
         self.unrecordable = unrecordable
         self.judge_needs_keras = judge_needs_keras
@@ -691,7 +694,8 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
     stale = _stale_problem(exercise, answer)
     if stale is not None:
         return exercise, Feedback(exercise.id, exercise.title, True, [stale]), MISSING, None
-    given, missing = find_given(exercise.given, given_kwargs, skip_frames=3)
+    given, missing = find_given(exercise.given + exercise.optional_given, given_kwargs, skip_frames=3)
+    missing = [name for name in missing if name in exercise.given]
     if missing and not is_placeholder(answer):
         listing = ", ".join(f"`{n}`" for n in missing)
         problem = Problem(f"this check needs {listing} from the notebook, which is not defined here",

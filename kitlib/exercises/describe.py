@@ -294,14 +294,61 @@ def activation_name(activation: Any) -> str:
     return f"custom:{name}"
 
 
+_KNOWN_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
+                      "gelu", "silu", "leaky_relu", "relu6", "exponential", "hard_sigmoid", "log_softmax")
+
+
+def identify_activation(fn: Any) -> str | None:
+    """The Keras activation a function of one's own computes (``lambda z: tf.nn.relu(z)`` -> "relu"), found by
+    running it on a probe batch; None when it computes none of them (or raises).
+
+    Example::
+
+        identify_activation(lambda z: keras.activations.softmax(z))   # 'softmax'
+    """
+    import numpy as np
+
+    keras = _keras()
+    probe = np.linspace(-3.0, 3.0, 14, dtype="float32").reshape(2, 7)
+    try:
+        got = np.asarray(keras.ops.convert_to_numpy(run_student(fn, keras.ops.convert_to_tensor(probe),
+                                                                where="the activation function")))
+    except Exception:  # noqa: BLE001 - whatever it does, it is not a Keras activation
+        return None
+    if got.shape != probe.shape:
+        return None
+    for name in _KNOWN_ACTIVATIONS:
+        want = probe if name == "linear" else np.asarray(keras.ops.convert_to_numpy(
+            keras.activations.get(name)(keras.ops.convert_to_tensor(probe))))
+        if np.allclose(got, want, atol=1e-5):
+            return name
+    return None
+
+
+def _resolved(name: str, fn: Any) -> str:
+    """A "custom:..." activation resolved by what it computes."""
+    if name.startswith("custom:") and callable(fn):
+        return identify_activation(fn) or name
+    return name
+
+
 def _activation_layer(layer: Any) -> str | None:
-    """The activation an activation-only layer applies ("relu" for ReLU()), None for other layers."""
+    """The activation an activation-only layer applies ("relu" for ReLU()), None for other layers.
+    A Lambda layer that computes a Keras activation counts as one."""
     kind = type(layer).__name__
+    if kind == "Lambda" and _own_class(layer):
+        return identify_activation(layer)
     if not _own_class(layer):
         return None
     if kind == "Activation":
-        return activation_name(getattr(layer, "activation", None) or layer.get_config().get("activation"))
-    config = layer.get_config()
+        fn = getattr(layer, "activation", None)
+        return _resolved(activation_name(fn), fn)
+    if kind not in ("ReLU", "Softmax", "LeakyReLU", "ELU"):
+        return None
+    try:
+        config = layer.get_config()
+    except Exception:  # noqa: BLE001 - cannot happen for these classes; be safe
+        return None
     if kind == "ReLU":
         if config.get("max_value") in (None, 0) and not config.get("negative_slope") and not config.get("threshold"):
             return "relu"
@@ -336,10 +383,7 @@ def layer_config(layer: Any) -> dict:
 
         layer_config(layers.Conv2D(8, 3))   # {'filters': 8, 'kernel_size': [3, 3], 'strides': [1, 1], ...}
     """
-    try:
-        config = layer.get_config()
-    except Exception:  # noqa: BLE001 - a custom layer without get_config
-        return {}
+    config = config_of(layer)
     return {k: _plain_config(v) for k, v in config.items()
             if k not in _IGNORED_CONFIG and not k.endswith(("_initializer", "_regularizer", "_constraint"))
             and not isinstance(v, dict)}
@@ -355,7 +399,8 @@ def _op_of(layer: Any, index: GivenIndex, trainable_ids: set, weights: bool) -> 
     variables = list(getattr(layer, "weights", []) or [])
     if activation is None:
         has_slot = "activation" in layer_config_keys(layer)
-        op_activation = activation_name(getattr(layer, "activation", None)) if has_slot else "linear"
+        fn = getattr(layer, "activation", None)
+        op_activation = _resolved(activation_name(fn), fn) if has_slot else "linear"
     else:
         op_activation = activation
     op: dict[str, Any] = {
@@ -380,10 +425,29 @@ def _op_of(layer: Any, index: GivenIndex, trainable_ids: set, weights: bool) -> 
 
 
 def layer_config_keys(layer: Any) -> set:
+    return set(config_of(layer))
+
+
+def config_of(layer: Any) -> dict:
+    """``layer.get_config()``; for a layer whose activation is a function Keras cannot serialise (a lambda
+    written in a cell), the config with that activation left out; {} when there is none at all."""
     try:
-        return set(layer.get_config())
+        return dict(layer.get_config())
+    except Exception:  # noqa: BLE001 - e.g. an unserialisable activation, or a layer without get_config
+        pass
+    activation = getattr(layer, "activation", None)
+    if activation is None or not _own_class(layer):
+        return {}
+    keras = _keras()
+    try:
+        layer.activation = keras.activations.linear
+        config = dict(layer.get_config())
+        config["activation"] = "custom"
+        return config
     except Exception:  # noqa: BLE001
-        return set()
+        return {}
+    finally:
+        layer.activation = activation
 
 
 def _size(variable: Any) -> int:
@@ -601,23 +665,18 @@ def canonical_loss(loss: Any) -> dict:
     if isinstance(loss, str):
         name = snake(loss) if any(ch.isupper() for ch in loss) else loss.lower()
         return {"name": _LOSS_ALIASES.get(name, name), "from_logits": False, "custom": False}
-    module = type(loss).__module__ or ""
-    if not isinstance(loss, type) and not callable(getattr(loss, "__call__", None)):
-        return {"name": f"custom:{type(loss).__name__}", "from_logits": None, "custom": True}
-    if hasattr(loss, "get_config") and module.startswith("keras"):
+    if _own_class(loss) and hasattr(loss, "get_config"):  # a Keras Loss object
         try:
             config = loss.get_config()
         except Exception:  # noqa: BLE001
             config = {}
         name = snake(type(loss).__name__)
         if name == "loss_function_wrapper":
-            fn = getattr(loss, "fn", None)
-            name = getattr(fn, "__name__", name)
+            name = getattr(getattr(loss, "fn", None), "__name__", name)
         return {"name": _LOSS_ALIASES.get(name, name), "from_logits": bool(config.get("from_logits", False)),
                 "custom": False}
-    fn_module = getattr(loss, "__module__", "") or ""
-    name = getattr(loss, "__name__", type(loss).__name__)
-    if fn_module.startswith("keras"):
+    name = getattr(loss, "__name__", None) or type(loss).__name__
+    if (getattr(loss, "__module__", "") or "").startswith("keras"):  # a Keras loss function
         return {"name": _LOSS_ALIASES.get(name, name), "from_logits": False, "custom": False}
     return {"name": f"custom:{name}", "from_logits": None, "custom": True}
 
@@ -633,22 +692,20 @@ def canonical_metric(metric: Any) -> str:
     if isinstance(metric, str):
         name = snake(metric) if any(ch.isupper() for ch in metric) else metric.lower()
         return _METRIC_ALIASES.get(name, name)
-    if isinstance(metric, dict):
+    if isinstance(metric, dict):  # a serialised metric (Model.get_compile_config())
         if metric.get("class_name") == "function":
             return canonical_metric(str(metric.get("config")))
-        module = str(metric.get("module") or "keras")
         name = snake(metric.get("class_name", "custom"))
-        return _METRIC_ALIASES.get(name, name) if module.startswith("keras") else f"custom:{name}"
-    module = type(metric).__module__ or ""
-    if module.startswith("keras") and hasattr(metric, "get_config") and not callable(metric) or \
-            module.startswith("keras") and type(metric).__name__ not in ("function",):
+        return _METRIC_ALIASES.get(name, name) if str(metric.get("module") or "keras").startswith("keras") \
+            else f"custom:{name}"
+    if _own_class(metric):  # a Keras Metric object
         if type(metric).__name__ == "MeanMetricWrapper":
-            fn = getattr(metric, "_fn", None)
-            return canonical_metric(getattr(fn, "__name__", "mean_metric_wrapper"))
+            return canonical_metric(getattr(getattr(metric, "_fn", None), "__name__", "mean_metric_wrapper"))
         return _METRIC_ALIASES.get(snake(type(metric).__name__), snake(type(metric).__name__))
-    name = getattr(metric, "__name__", type(metric).__name__)
-    fn_module = getattr(metric, "__module__", "") or ""
-    return _METRIC_ALIASES.get(name, name) if fn_module.startswith("keras") else f"custom:{name}"
+    name = getattr(metric, "__name__", None) or type(metric).__name__
+    if (getattr(metric, "__module__", "") or "").startswith("keras"):  # a Keras metric function
+        return _METRIC_ALIASES.get(name, name)
+    return f"custom:{name}"
 
 
 def describe_compile(model: Any) -> dict | None:
@@ -668,8 +725,8 @@ def describe_compile(model: Any) -> dict | None:
         losses = canonical_loss(loss)
     try:
         metrics_config = model.get_compile_config().get("metrics")
-    except Exception:  # noqa: BLE001 - a metric that cannot be serialised
-        metrics_config = None
+    except Exception:  # noqa: BLE001 - a loss or metric that cannot be serialised (e.g. a functools.partial)
+        metrics_config = None  # the judge then reads the metrics' names from what evaluate() reports
 
     def names(value):
         if value is None:

@@ -10,11 +10,11 @@ notebook), a plain Python module that defines ``HIDDEN``, a list of
     from kitlib.exercises.hidden import Hidden
 
     HIDDEN = [
-        Hidden("seq04_predict_shape",
-               expected=(None, 15, 15, 32),               # the plain answer: digests are made of it
+        Hidden("demo_predict_shape",
+               expected=(None, 7, 7, 3),                  # the plain answer: digests are made of it
                checks=[c.equals_expected("the output shape")],
-               wrong_answers=[("predicted_shape = (None, 16, 16, 32)", "height and width")],
-               other_solutions=["predicted_shape = [None, 15, 15, 32]"]),
+               wrong_answers=[("predicted_shape = (None, 8, 8, 3)", "height and width")],
+               other_solutions=["predicted_shape = [None, 7, 7, 3]"]),
     ]
 
 It is loaded only where the course is: by the trusted re-check (``kit grade``
@@ -32,7 +32,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -146,21 +145,164 @@ def instructor_spec(exercise_id: str) -> Hidden | None:
     return load(directory).get(exercise_id) if directory else None
 
 
-def probe_secret(course_dir: Path) -> bytes:
-    """The course's secret for :func:`kitlib.exercises.probe_seed`: ``COURSE/hidden/.probe-secret``,
-    created (random, owner-only) on first use. Never released."""
-    path = course_hidden_dir(course_dir) / ".probe-secret"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
+__all__ = ["Hidden", "HiddenError", "Secret", "load", "modules_in", "course_hidden_dir", "instructor_dir",
+           "instructor_spec", "secrets", "student_side_files", "find_secrets", "value_spellings"]
+
+
+# --------------------------------------------------------------------------- what must stay hidden
+
+@dataclass
+class Secret:
+    """Text that must never be in a released file or in the package students install."""
+
+    exercise: str
+    kind: str  # "reference solution", "other solution", "planted wrong answer", "hidden check", "expected value"
+    text: str  # normalised (see :func:`normalise_text`)
+
+
+DISTINCTIVE = 24  # a whole answer shorter than this (after normalising) is too common to call a leak
+DISTINCTIVE_LINE = 40  # a single line of an answer must be this long, and not in the course's public text
+
+
+def normalise_text(text: str) -> str:
+    """Whitespace collapsed and quotes unified, so that a leak is found however it is formatted.
+
+    Example:
+        >>> normalise_text('a  = "x"')
+        "a = 'x'"
+    """
+    return " ".join(str(text).replace('"', "'").split())
+
+
+def _code_secrets(exercise: str, kind: str, code: str, public: str) -> list[Secret]:
+    """The whole snippet, and its long lines that the course's public text does not contain too."""
+    out = []
+    whole = normalise_text(code)
+    if len(whole) >= DISTINCTIVE and whole not in public:
+        out.append(Secret(exercise, kind, whole))
+    for line in (normalise_text(line) for line in str(code).splitlines()):
+        if len(line) >= DISTINCTIVE_LINE and not line.startswith("#") and line != whole and line not in public:
+            out.append(Secret(exercise, kind, line))
+    return out
+
+
+def public_text(course_dir: Path) -> str:
+    """The course's notebooks as students get them (solutions and hidden tests removed), normalised
+    line by line: what is written there is no secret."""
+    import json
+
+    lines: set[str] = set()
+    for path in sorted((Path(course_dir) / "source").glob("*/*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            source = re.sub(r"### BEGIN (SOLUTION|HIDDEN TESTS).*?### END (SOLUTION|HIDDEN TESTS)", "", source,
+                            flags=re.S)
+            lines |= {normalise_text(line) for line in source.splitlines()}
+    return "\n".join(sorted(lines))
+
+
+def value_spellings(value: Any) -> set[str]:
+    """Ways a literal answer can be written down (repr, JSON, tuples as lists, sets in any order).
+
+    Example:
+        >>> sorted(value_spellings((None, 3)))[:2]
+        ['(None, 3)', '[None, 3]']
+    """
+    from itertools import permutations
+
+    from kitlib.exercises.core import canonical
+
+    forms: set[str] = {repr(value), canonical(value)}
+
+    def as_lists(v):
+        return [as_lists(i) for i in v] if isinstance(v, (list, tuple)) else v
+
+    def as_tuples(v):
+        return tuple(as_tuples(i) for i in v) if isinstance(v, (list, tuple)) else v
+
+    if isinstance(value, (list, tuple)):
+        forms |= {repr(as_lists(value)), repr(as_tuples(value))}
+        items = [repr(v) for v in value]
+        forms.add(", ".join(items))
+        if all(isinstance(v, str) for v in value) and len(value) <= 6:  # a set of choices: any order
+            for order in permutations(value):
+                forms.add(", ".join(repr(v) for v in order))
+                forms.add("{" + ", ".join(repr(v) for v in order) + "}")
+    return {normalise_text(f) for f in forms if len(normalise_text(f)) >= 8}
+
+
+def secrets(course_dir: Path, assignment: str) -> list[Secret]:
+    """Everything of ``assignment`` that only the instructor may see: the source notebooks' solution
+    regions, and from its hidden modules the planted wrong answers, the other solutions, the expected
+    values and the hidden checks written there."""
+    import inspect
+    import json
+
+    course_dir = Path(course_dir)
+    public = public_text(course_dir)
+    found: list[Secret] = []
+    for path in sorted((course_dir / "source" / assignment).glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id") or path.stem
+            for region in re.findall(r"### BEGIN SOLUTION[^\n]*\n(.*?)### END SOLUTION", source, re.S):
+                found += _code_secrets(grade_id.replace("_answer", ""), "reference solution", region, public)
+    for spec in load(course_hidden_dir(course_dir) / assignment).values():
+        for code, _fragment in spec.wrong_answers:
+            found += _code_secrets(spec.exercise, "planted wrong answer", code, public)
+        for code in spec.other_solutions:
+            found += _code_secrets(spec.exercise, "other solution", code, public)
+        if spec.expected is not MISSING:
+            found += [Secret(spec.exercise, "expected value", text) for text in value_spellings(spec.expected)]
+        for check in spec.checks:
+            module = getattr(check, "__module__", "") or ""
+            if module.startswith("kit_hidden_"):  # written in the hidden module itself, not a kitlib check
+                try:
+                    found += _code_secrets(spec.exercise, "hidden check", inspect.getsource(check), public)
+                except (OSError, TypeError):
+                    pass
+    unique: dict[tuple, Secret] = {}
+    for secret in found:
+        unique.setdefault((secret.kind, secret.text), secret)
+    return list(unique.values())
+
+
+def student_side_files(root: Path) -> list[Path]:
+    """The text files of a released folder or an installed package that a leak search reads."""
+    suffixes = {".py", ".ipynb", ".json", ".txt", ".md", ".html", ".css", ".js", ".cfg", ".toml", ".yaml", ".yml"}
+    return sorted(p for p in Path(root).rglob("*") if p.is_file() and p.suffix in suffixes
+                  and "__pycache__" not in p.parts)
+
+
+def file_text(path: Path) -> str:
+    """A file's text for the leak search (a notebook: its cells' sources and text outputs)."""
+    import json
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".ipynb":
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode("ascii")
+            notebook = json.loads(text)
+        except ValueError:
+            return text
+        parts = []
+        for cell in notebook.get("cells", []):
+            source = cell.get("source", "")
+            parts.append("".join(source) if isinstance(source, list) else str(source))
+            parts.append(json.dumps(cell.get("outputs", [])))
+        return "\n".join(parts)
+    return text
 
 
-__all__ = ["Hidden", "HiddenError", "load", "modules_in", "course_hidden_dir", "instructor_dir",
-           "instructor_spec", "probe_secret"]
+def find_secrets(files: list[Path], found: list[Secret], base: Path | None = None) -> list[tuple[str, Secret]]:
+    """(file, secret) for every secret found in ``files``."""
+    hits = []
+    for path in files:
+        text = normalise_text(file_text(path))
+        for secret in found:
+            if secret.text in text:
+                hits.append((str(path.relative_to(base)) if base else str(path), secret))
+    return hits

@@ -39,7 +39,7 @@ accepted answer.
 Example::
 
     kit test-exercises sequential_model --course course
-    python -m kitlib.exercises.mutate digest seq04_predict_shape "(None, 15, 15, 32)"
+    python -m kitlib.exercises.mutate digest demo_predict_shape "(None, 7, 7, 3)"
 """
 from __future__ import annotations
 
@@ -959,11 +959,19 @@ def _kind_of(value: Any) -> str:
     return "other"
 
 
+def answer_variable(exercise: Any, grade_cell: str) -> str:
+    """The answer cell's variable: the exercise's ``variable``, else what its grade cell passes to grade()."""
+    if exercise.variable:
+        return exercise.variable
+    match = re.search(rf"""grade\(\s*["']{re.escape(exercise.id)}["']\s*,\s*(\w+)""", grade_cell)
+    return match.group(1) if match else ""
+
+
 def variants_for(exercise: Any, cells: dict, spec: Any, given: dict[str, str], mutants: bool = True) -> list[Variant]:
     answer = cells["answer"]
     solution = solution_region(answer)
     student = student_version(answer)
-    ctx = Context(exercise.kind, exercise.variable or "", given)
+    ctx = Context(exercise.kind, answer_variable(exercise, cells["test"]), given)
 
     def with_code(code: str) -> str:
         return student.replace(STUB, code.rstrip("\n"), 1)
@@ -991,7 +999,7 @@ def given_kinds(exercise: Any, solution: str, namespace: dict) -> dict[str, str]
         return {}
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    names = (set(exercise.given) | read) - assigned - {exercise.variable}
+    names = (set(exercise.given) | set(exercise.optional_given) | read) - assigned - {exercise.variable}
     return {n: _kind_of(namespace[n]) for n in sorted(names) if n in namespace
             and _kind_of(namespace[n]) in ("model", "array")}
 
@@ -1310,7 +1318,13 @@ def run_worker(path: Path, hidden_dir: Path | None, seed: int, only: set[str] | 
     from kitlib.exercises import hidden
 
     fork_safe_tensorflow()
-    reports = NotebookRun(path, hidden_dir, seed, only, mutants).run()
+    runner = NotebookRun(path, hidden_dir, seed, only, mutants)
+    try:
+        reports = runner.run()
+    finally:
+        import shutil
+
+        shutil.rmtree(runner.scratch, ignore_errors=True)  # the variants' recorded answers
     specs = hidden.load(hidden_dir) if hidden_dir else {}
     out = []
     for report in reports:
@@ -1337,14 +1351,20 @@ def run_course(course_dir: Path, assignments: list[str], jobs: int = 1, only: se
     from kitlib.exercises.hidden import course_hidden_dir
 
     notebooks = course_notebooks(course_dir, assignments)
+    if only:  # only the notebooks that hold the chosen exercises
+        import nbformat
+
+        notebooks = [p for p in notebooks if set(exercise_cells(nbformat.read(str(p), as_version=4))) & set(only)]
     hidden_dir = course_hidden_dir(course_dir)
     pending = list(notebooks)
+    attempts: dict[Path, int] = {}
     running: list[tuple[subprocess.Popen, Path, Path]] = []
     results: dict[Path, list[dict]] = {}
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     while pending or running:
         while pending and len(running) < max(1, jobs):
             path = pending.pop(0)
+            attempts[path] = attempts.get(path, 0) + 1
             out = Path(tempfile.mkstemp(prefix="kit_mutate_", suffix=".json")[1])
             argv = [sys.executable, "-m", "kitlib.exercises.mutate", "worker", str(path), str(out),
                     "--hidden", str(hidden_dir), "--seed", str(seed)] + (["--no-mutants"] if not mutants else [])
@@ -1357,12 +1377,17 @@ def run_course(course_dir: Path, assignments: list[str], jobs: int = 1, only: se
             if proc.poll() is None:
                 continue
             running.remove((proc, path, out))
+            stderr = proc.stderr.read() or b""
             try:
                 results[path] = json.loads(out.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                tail = (proc.stderr.read() or b"").decode("utf-8", "replace").strip().splitlines()[-3:]
+                if attempts[path] < 2:  # a worker killed from outside (e.g. memory pressure): once more
+                    pending.append(path)
+                    continue
+                tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+                why = f"exit status {proc.returncode}" + (f": {' | '.join(tail)}" if tail else "")
                 results[path] = [asdict(ExerciseReport("(notebook)", path.name,
-                                                       problem=f"the worker failed: {' | '.join(tail)}"[:400]))]
+                                                       problem=f"the worker failed twice ({why})"[:400]))]
             finally:
                 out.unlink(missing_ok=True)
     return [_from_dict(d) for path in notebooks for d in results.get(path, [])]

@@ -244,6 +244,41 @@ def verify_release(course_dir: Path, assignment: str, release_root: Path | None 
         source_nb = json.loads(source_path.read_text(encoding="utf-8"))
         released_nb = json.loads(released_path.read_text(encoding="utf-8"))
         leaks += find_leaks(source_nb, released_nb, f"{assignment}/{source_path.name}")
+    return leaks + student_side_leaks(course_dir, assignment, out_dir)
+
+
+def student_side_leaks(course_dir: Path, assignment: str, released: Path | None = None,
+                       package: Path | None = None) -> list[Leak]:
+    """Instructor-only text of ``assignment`` found where students can read it (issue 15).
+
+    What is searched for (:func:`kitlib.exercises.hidden.secrets`): the reference solutions, and from
+    ``COURSE/hidden/<assignment>/`` the planted wrong answers, other solutions, expected values and the
+    hidden checks written there. Where: every text file of the released folder, and every file of the
+    kitlib package students install (``package``, default: this kitlib). Released folders must not hold
+    the course's ``hidden`` folder or its probe secret either.
+
+    An assignment without ``COURSE/hidden/<assignment>/`` still keeps its checks in the package (the
+    layout before hidden parts): only its released files are searched until its exercises are ported.
+
+    Example::
+
+        student_side_leaks(Path("course"), "sequential_model")   # [] when nothing leaked
+    """
+    import kitlib
+    from kitlib.exercises import hidden
+
+    released = released or course_dir / "release" / assignment
+    secrets = hidden.secrets(course_dir, assignment)
+    leaks = [Leak(f"{assignment}/{name}", "-", secret.kind, f"{secret.exercise}: {secret.text[:80]}")
+             for name, secret in hidden.find_secrets(hidden.student_side_files(released), secrets, released)]
+    for path in released.rglob("*"):
+        if path.name == ".probe-secret" or path.is_dir() and path.name == "hidden" or \
+                path.is_file() and path.parent.name == "hidden" and path.suffix == ".py":
+            leaks.append(Leak(f"{assignment}/{path.relative_to(released)}", "-", "hidden part", "course-side file"))
+    if (hidden.course_hidden_dir(course_dir) / assignment).is_dir():
+        package = package or Path(kitlib.__file__).resolve().parent
+        leaks += [Leak(f"installed kitlib/{name}", "-", secret.kind, f"{secret.exercise}: {secret.text[:80]}")
+                  for name, secret in hidden.find_secrets(hidden.student_side_files(package), secrets, package)]
     return leaks
 
 

@@ -20,6 +20,10 @@ HIDDEN = [
             "draft = make_draft()\ndraft.pop()\ndraft.add(layers.Dense(10, activation=keras.activations.softmax))\n"
             "model = draft",
             "model = make_draft()\nmodel.pop()\nmodel.add(layers.Dense(10, activation='softmax', name='digits'))",
+            "model = keras.Sequential(make_draft().layers[:-1] + [layers.Dense(10, activation='softmax')])",
+            "model = make_draft()\nmodel.pop()\nmodel.add(layers.Dense(10, activation=lambda z: keras.ops.softmax(z)))",
+            "model = make_draft()\nmodel.pop()\nmodel.add(layers.Dense(10))\n"
+            "model.add(layers.Lambda(lambda z: keras.activations.softmax(z)))",
         ],
     ),
     Hidden(

@@ -65,6 +65,9 @@ HIDDEN = [
             "model.add(layers.Conv2D(16, 5, strides=2))\nmodel.add(layers.ReLU())\n"
             "model.add(layers.MaxPooling2D(3, padding='same'))\nmodel.add(layers.Conv2D(32, (5, 5)))\n"
             "model.add(layers.Activation('relu'))\nmodel.add(layers.GlobalMaxPooling2D())\nmodel.add(layers.Dense(10))",
+            "i = keras.Input(shape=(32, 32, 3))\nh = layers.Conv2D(16, 5, strides=2, activation='relu')(i)\n"
+            "h = layers.MaxPooling2D(pool_size=(2, 2))(h)\nh = layers.Conv2D(32, (5, 5), activation='relu')(h)\n"
+            "model = keras.Model(i, layers.Dense(10)(layers.GlobalMaxPooling2D()(h)))",
         ],
         equivalent_mutants={
             "MaxPooling2D: pool_size 3 -> 4": "the task allows any pooling change that lets the second Conv2D fit",

@@ -25,6 +25,8 @@ HIDDEN = [
              "loss='sparse_categorical_crossentropy', metrics=['accuracy'])", "activation"),
             (FRESH + "model.compile(optimizer='adam', loss=lambda y, p: keras.losses.sparse_categorical_crossentropy("
              "y, p), metrics=['accuracy'])", "probabilities"),
+            (FRESH + "model.compile(optimizer='adam', loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), "
+             "metrics=[keras.metrics.Accuracy()])", "metric"),
         ],
         other_solutions=[
             FRESH + "model.compile(optimizer='rmsprop', loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), "
@@ -36,6 +38,8 @@ HIDDEN = [
             "    return keras.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=True)\n\n"
             + FRESH + "model.compile(optimizer='adam', loss=logits_loss, metrics=['sparse_categorical_accuracy'])",
             FRESH + "model.compile('adam', keras.losses.SparseCategoricalCrossentropy(True), metrics=['accuracy'])",
+            "import functools\n" + FRESH + "model.compile(optimizer='adam', loss=functools.partial("
+            "keras.losses.sparse_categorical_crossentropy, from_logits=True), metrics=['accuracy'])",
         ],
     ),
     Hidden(

@@ -23,6 +23,7 @@ HIDDEN = [
             "extractor = keras.Model(digit_model.inputs[0], [digit_model.get_layer(n).output for n in names])",
             "outs = []\nfor layer in digit_model.layers:\n    outs.append(layer.output)\n"
             "extractor = keras.Model(inputs=digit_model.inputs[0], outputs=outs)",
+            "extractor = keras.Model(digit_model.inputs, {layer.name: layer.output for layer in digit_model.layers})",
         ],
     ),
     Hidden(
@@ -46,6 +47,7 @@ HIDDEN = [
             "extractor = keras.Model(digit_model.inputs, [l.output for l in digit_model.layers])\n"
             "features = extractor.predict(x_small[:8], verbose=0)[2]",
             f"features = keras.ops.convert_to_numpy({BLOCK2}(x_small[:8])).tolist()",
+            f"import tensorflow as tf\nfeatures = tf.constant({BLOCK2}.predict(x_small[:8], verbose=0))",
         ],
     ),
 ]

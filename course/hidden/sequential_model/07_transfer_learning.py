@@ -45,6 +45,9 @@ HIDDEN = [
             ("fresh = make_mlp()\nfor layer in fresh.layers:\n    layer.trainable = False\n"
              f"transfer_model = keras.Sequential([keras.Input(shape=(784,))] + fresh.layers[:-1] + [{HEAD}])",
              "new layer"),
+            ("inputs = keras.Input(shape=(784,))\nh = inputs\nfor layer in donor.layers[:-1]:\n"
+             "    layer.trainable = False\n    h = layer(h)\n"
+             f"transfer_model = keras.Model(inputs, {HEAD}(h))", "keras.Sequential"),
         ],
         other_solutions=[
             "donor.trainable = False\n"
@@ -55,6 +58,10 @@ HIDDEN = [
             "layers.Activation('softmax')])",
             f"transfer_model = keras.Sequential([keras.Input(shape=(784,)), *donor.layers[:3], {HEAD}])\n"
             "for layer in transfer_model.layers[:-1]:\n    layer.trainable = False",
+            "for layer in donor.layers[:-1]:\n    layer.trainable = False\n"
+            f"transfer_model = keras.Sequential(donor.layers[:-1] + [{HEAD}])",
+            f"donor.pop()\ndonor.add({HEAD})\nfor layer in donor.layers[:-1]:\n    layer.trainable = False\n"
+            "transfer_model = donor",
         ],
     ),
 ]

@@ -27,7 +27,7 @@ EXERCISES = [
         points=2,
         kind="model",
         variable="model",
-        prepare=c.model_record(),
+        prepare=c.model_record(build_for=(784,)),
         checks=[c.is_model("Sequential"), c.built(), c.input_features((784,)), c.layers_like(NEW_HEAD,
                                                                                           hints=NEW_HEAD_HINTS)],
         unrecordable="a keras.Sequential model made of Keras' own layers",

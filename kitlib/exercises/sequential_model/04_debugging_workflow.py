@@ -23,8 +23,8 @@ def shape_with_batch(answer: Any) -> tuple:
     """Prepare: the predicted shape as a tuple; a shape without the batch axis gets None in front.
 
     Example:
-        >>> shape_with_batch([15, 15, 32])
-        (None, 15, 15, 32)
+        >>> shape_with_batch([40, 40, 32])
+        (None, 40, 40, 32)
     """
     shape = plain_shape(answer, "your answer", "(None, 40, 40, 32)")
     return (None,) + shape if len(shape) == 3 and shape[0] is not None else shape
@@ -88,8 +88,8 @@ EXERCISES = [
         points=2,
         kind="model",
         variable="model",
-        prepare=c.model_record(),
-        checks=[c.is_model("Sequential"), c.built(), c.input_features((32, 32, 3)),
+        prepare=c.model_record(build_for=(32, 32, 3)),
+        checks=[c.is_model(), c.built(), c.input_features((32, 32, 3)),
                 c.layers_like(REPAIR, hints=REPAIR_HINTS), c.output_shape((None, 10))],
         unrecordable="a keras.Sequential model made of Keras' own layers",
     ),

@@ -14,7 +14,7 @@ from typing import Any
 
 from kitlib.exercises import checks as c
 from kitlib.exercises.checks import L
-from kitlib.exercises.core import CheckFailed, Context, Exercise, expect
+from kitlib.exercises.core import Context, Exercise, expect
 from kitlib.exercises.describe import describe_compile, describe_model, fingerprint
 
 DIGIT_MODEL = [L("Dense", units=64, activation="relu"), L("Dense", units=10)]
@@ -41,6 +41,7 @@ def compile_probe(model: Any, ctx: Context) -> dict:
 
 
 def _fresh_model(record: dict) -> None:
+    """Not `trained` (checked where the notebook's `trained` is known)."""
     expect(record["given"] != "trained", "you compiled `trained`, the model trained above",
            hint="The task asks for a fresh model: model = make_digit_model(), then compile it.")
 
@@ -95,7 +96,7 @@ EXERCISES = [
         points=2,
         kind="model",
         variable="model",
-        given=("trained",),
+        optional_given=("trained",),
         prepare=compile_probe,
         checks=[c.is_model(), _fresh_model, c.layers_like(DIGIT_MODEL, hints=AS_GIVEN),
                 c.compiled_for_integer_labels(outputs="raw scores (logits)")],

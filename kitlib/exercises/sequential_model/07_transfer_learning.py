@@ -25,7 +25,7 @@ def _not_whole_model_frozen(record: dict) -> None:
 
 
 DONOR_BODY = [L("Dense", units=32, activation="relu", given=f"donor.layers[{i}]", trainable=False) for i in range(3)]
-NEW_HEAD = DONOR_BODY + [L("Dense", units=3, activation="softmax", given=False, trainable=True)]
+NEW_HEAD = DONOR_BODY + [L("Dense", units=3, activation="softmax", trainable=True)]  # donor's own head has 10 units
 NEW_HEAD_HINTS = {"extra": "The model is donor's three hidden layers and one new head: donor's last layer "
                            "(10 units) is not part of it.",
                   "missing": "The model is donor's three hidden layers (donor.layers[:-1]) and one new Dense head."}
@@ -49,7 +49,7 @@ EXERCISES = [
         kind="model",
         variable="transfer_model",
         given=("donor",),
-        prepare=c.model_record(),
+        prepare=c.model_record(build_for=(784,)),
         checks=[c.is_model("Sequential"), c.built(), c.input_features((784,)),
                 c.layers_like(NEW_HEAD, hints=NEW_HEAD_HINTS)],
         unrecordable="a keras.Sequential model made of donor's layers and Keras' own Dense layer",

@@ -1,0 +1,82 @@
+"""Benchmark of ``kit test-exercises``: shared kernels (fork per variant) against a kernel per variant.
+
+    .venv/bin/python bench/bench_test_exercises.py                       # every assignment with a hidden part
+    .venv/bin/python bench/bench_test_exercises.py sequential_model --jobs 2
+
+Prints one JSON document:
+
+- ``run``: the wall time of ``kit test-exercises ASSIGNMENT --jobs N`` and how many variants it graded;
+- ``setup``: per notebook, the wall time of executing it once in a fresh interpreter (what each variant
+  would cost again without a shared kernel: Python, TensorFlow, the notebook's data and training);
+- ``without_sharing_s``: the sum over variants of their notebook's set-up time plus their own time (an
+  estimate of the same run with a fresh kernel per variant), and ``ratio``: that over the measured run,
+  both from this one run, so the ratio holds however busy the machine is.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = ROOT / "course"
+
+SETUP = r'''
+import sys, nbformat
+from IPython.core.interactiveshell import InteractiveShell
+nb = nbformat.read(sys.argv[1], as_version=4)
+shell = InteractiveShell.instance()
+for cell in nb.cells:
+    if cell.cell_type == "code" and "nbgrader" not in cell.metadata:
+        shell.run_cell(cell.source, silent=True)
+'''
+
+
+def setup_seconds(notebook: Path) -> float:
+    """One fresh interpreter executing the notebook's cells that are not exercises."""
+    start = time.perf_counter()
+    env = dict(os.environ, KITLIB_OFFLINE="1", MPLBACKEND="Agg", PYTHONPATH=str(ROOT))
+    subprocess.run([sys.executable, "-c", SETUP, str(notebook)], cwd=notebook.parent, env=env,
+                   capture_output=True, timeout=900, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("assignments", nargs="*")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    assignments = args.assignments or sorted(p.name for p in (COURSE / "hidden").iterdir() if p.is_dir())
+    out = Path(tempfile.mkstemp(suffix=".json")[1])
+    env = dict(os.environ, KITLIB_OFFLINE="1", PYTHONPATH=str(ROOT))
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "kitlib.cli", "test-exercises", *assignments, "--course",
+                           str(COURSE), "--jobs", str(args.jobs), "--json", str(out)],
+                          env=env, capture_output=True, text=True, timeout=3600)
+    run_seconds = time.perf_counter() - start
+    reports = json.loads(out.read_text())
+    out.unlink()
+    setups = {path.name: round(setup_seconds(path), 1)
+              for a in assignments for path in sorted((COURSE / "source" / a).glob("*.ipynb"))}
+    variants = sum(len(r["outcomes"]) for r in reports)
+    without = sum(setups.get(r["notebook"], 0.0) + o["seconds"] for r in reports for o in r["outcomes"])
+    print(json.dumps({
+        "assignments": assignments, "jobs": args.jobs, "exit_code": done.returncode,
+        "totals": done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "",
+        "failures": [line.strip()[:300] for line in done.stdout.splitlines() if "FAIL" in line or "!!" in line],
+        "run": {"seconds": round(run_seconds, 1), "variants": variants,
+                "seconds_per_variant": round(run_seconds / max(variants, 1), 2)},
+        "setup": setups,
+        "without_sharing_s": round(without, 1),
+        "ratio": round(without / run_seconds, 1),
+    }, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
