@@ -115,16 +115,16 @@ def loaded_from_the_file(record: dict) -> None:
     import numpy as np
 
     expect(record["model"], "the value round_trip returned should be the model loaded back from the file", None,
-           record["returned"], hint="End with return keras.models.load_model(path).")
+           record["returned"], hint="End by loading the file back with keras.models.load_model and returning that model.")
     expect(record["written"], "round_trip wrote no file at the path it was given",
            hint="Save to the path argument: model.save(path) (not to another file name).")
     expect(not record["same_object"], "round_trip returns the model it was given, not one loaded from the file",
-           hint="Return keras.models.load_model(path).")
+           hint="Return the model keras.models.load_model reads from the file.")
     expect(not record["shares_weights"], "the returned model shares the original's weights: it was not loaded "
-           "from the file", hint="Return keras.models.load_model(path).")
+           "from the file", hint="Return the model keras.models.load_model reads from the file.")
     expect(record["reads"] > 0, "round_trip did not read the file back: the model it returns was made in memory, "
            "not loaded from the file", hint="A copy or a model rebuilt from get_config() is not a reload: return "
-                                            "keras.models.load_model(path).")
+                                            "what keras.models.load_model reads from the file.")
     got, want = np.asarray(record["outputs"]), np.asarray(record["expected"])
     expect(got.shape == want.shape and bool(np.allclose(got, want, atol=1e-5)),
            "the reloaded model predicts differently from the model that was saved",

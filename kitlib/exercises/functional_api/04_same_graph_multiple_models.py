@@ -38,7 +38,7 @@ def pair_record(pair: Any) -> dict:
     ok = isinstance(pair, (tuple, list)) and len(pair) == 2 and all(is_keras_model(m) for m in pair)
     if not ok:
         raise CheckFailed("your answer should be a pair of models (encoder_s, autoencoder_s)", None, what_is(pair),
-                          hint="pair = (keras.Model(small_in, code), keras.Model(small_in, y)).")
+                          hint="A tuple of two keras.Model objects: the encoder first, then the autoencoder.")
     encoder, autoencoder = pair
     return {"encoder": describe_model(encoder, {}, what="the encoder"),
             "autoencoder": describe_model(autoencoder, {"encoder_s": encoder}, what="the autoencoder"),

@@ -106,7 +106,8 @@ def nested_record(model: Any, ctx: Context) -> dict:
 def calls_the_given_models(record: dict) -> None:
     expect(record["new_input"], "tiny_ae starts from tiny_encoder's own input: the task asks for a new "
            "keras.Input(shape=(6,)) on which tiny_encoder is called like a layer",
-           hint="ae_in = keras.Input(shape=(6,)); tiny_ae = keras.Model(ae_in, tiny_decoder(tiny_encoder(ae_in))).")
+           hint="Start from a new keras.Input(shape=(6,)), call tiny_encoder on it and tiny_decoder on the "
+                "result, and wrap that in keras.Model.")
     for op in record["ops"]:
         if op.get("given"):
             continue

@@ -59,7 +59,7 @@ def _architecture(description: dict) -> list:
 
 def fresh_copy_behaves(record: dict) -> None:
     expect(record["model"], "the value fresh_copy returned should be a new Keras model", None, record["returned"],
-           hint="return keras.models.clone_model(model).")
+           hint="keras.models.clone_model builds the same architecture with new layers and weights.")
     copy, original = record["copy"], record["original"]
     expect(copy["given"] != "model", "fresh_copy returns the model it was given, not a new one",
            hint="keras.models.clone_model(model) builds a new model.")

@@ -139,8 +139,8 @@ def scorer_behaves(record: dict) -> None:
 
     head = record["head"]
     expect(head is not None, "Scorer.head should be a functional model (keras.Model)", None, record["head_is"],
-           hint="In __init__: i = keras.Input(shape=(8,)); self.head = keras.Model(i, layers.Dense(1, "
-                "activation=\"sigmoid\")(i)).")
+           hint="In __init__, build self.head with keras.Model from a keras.Input(shape=(8,)) and a Dense(1) layer "
+                "with a sigmoid.")
     expect(head["class"] != "Sequential", "Scorer.head is a keras.Sequential: the task asks for a functional model",
            hint="Build it from keras.Input(shape=(8,)) with keras.Model(inputs, outputs).")
     try:
@@ -159,9 +159,10 @@ def scorer_behaves(record: dict) -> None:
         for name, words in (("max", "the largest value over the steps"), ("last", "the last step only")):
             if np.allclose(got, probe[name], atol=1e-5):
                 raise CheckFailed(f"{where}: the head is applied to {words}; the task averages over the steps",
-                                  hint="keras.ops.mean(inputs, axis=1), then self.head on it.")
+                                  hint="Average over the steps (axis 1) with keras.ops.mean, then apply self.head.")
         raise CheckFailed(f"{where}: the output is not the head applied to the mean over the steps",
-                          hint="return self.head(keras.ops.mean(inputs, axis=1)).")
+                          hint="In call(), average the input over the steps (axis 1, keras.ops.mean) and apply self.head "
+                               "to that average.")
 
 
 EXERCISES = [
