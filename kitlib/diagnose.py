@@ -393,11 +393,27 @@ def _merge(text, model, layer_obj):
         f"{kind} combines its inputs value by value, so their shapes must be equal (or broadcastable), "
         f"but got {first} and {second} (per sample)."
     )
+    message += _which_axes_differ(first, second)
     fix = (
         "Make both branches the same size: project the shorter one with a Dense(n) (vectors) or a 1x1 Conv2D(n) "
         '(feature maps), and keep spatial sizes equal with padding="same".'
     )
     return Explanation("merge", name, message, fix, details={"shapes": [first, second]})
+
+
+def _which_axes_differ(first, second) -> str:
+    """What differs between two per-sample shapes of a merge, in terms of the layers that set it."""
+    if not (isinstance(first, tuple) and isinstance(second, tuple)) or len(first) != len(second) or not first:
+        return ""
+    parts = []
+    if len(first) >= 2 and first[:-1] != second[:-1]:
+        sizes = " vs ".join("x".join(str(d) for d in s[:-1]) for s in (first, second))
+        parts.append(f"height and width differ ({sizes}): a convolution's kernel size, strides and padding set "
+                     "its output size")
+    if first[-1] != second[-1]:
+        what = "the channels differ" if len(first) >= 2 else "the number of features differs"
+        parts.append(f"{what} ({first[-1]} vs {second[-1]}): a layer gives one per unit or filter")
+    return (" " + "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".") if parts else ""
 
 
 def _int_shape(text, model, layer_obj):

@@ -101,6 +101,16 @@ def test_add_incompatible_shapes_names_layer_from_model():
     assert "1x1 Conv2D" in why.fix
 
 
+def test_add_incompatible_shapes_says_which_axes_differ():
+    """Channels point at the filters, height and width at kernel size, strides and padding."""
+    inputs = keras.Input((16, 16, 32))
+    wide = raised(lambda: layers.add([layers.Conv2D(64, 3, padding="same")(inputs), layers.Conv2D(65, 1)(inputs)]))
+    assert "channels differ (64 vs 65)" in explain(wide).message and "filter" in explain(wide).message
+    small = raised(lambda: layers.add([layers.Conv2D(64, 3)(inputs), layers.Conv2D(64, 1)(inputs)]))
+    message = explain(small).message
+    assert "14x14 vs 16x16" in message and "kernel size" in message and "padding" in message
+
+
 def test_int_instead_of_tuple():
     err = raised(lambda: keras.Input(shape=(784)))  # the classic missing comma
     why = explain(err)

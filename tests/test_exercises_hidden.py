@@ -44,8 +44,8 @@ def test_every_ported_exercise_has_secrets_to_look_for():
         for exercise_id, spec in specs.items():
             kinds = {s.kind for s in found if s.exercise == exercise_id}
             assert "planted wrong answer" in kinds or "other solution" in kinds, exercise_id
-            if spec.expected is not hidden.MISSING:
-                assert "expected value" in kinds, exercise_id
+            if spec.expected is not hidden.MISSING and hidden.value_spellings(spec.expected):
+                assert "expected value" in kinds, exercise_id  # (a bare number like 15 is too common to search)
         assert set(specs) <= {e.id for e in REGISTRY.all()}
 
 

@@ -13,6 +13,8 @@ Building blocks:
   :func:`layers_like` (kinds, units/filters/kernels/strides/..., activations,
   names, which given layers, what is frozen, all in one ordered pass),
   :func:`output_shape`, :func:`param_count`;
+- graphs (functional models: branches, several inputs and outputs, shared layers):
+  :func:`graph_like` with a spec of :func:`N` nodes on :func:`In` inputs;
 - "work it out yourself" answers: :func:`matches_digest` compares a salted
   digest of the normalised answer (known typical wrong answers map to targeted
   messages by digest too), :func:`equals_expected` is its course-side twin that
@@ -329,6 +331,278 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_plain(v) for v in value)
     return value
+
+
+# --------------------------------------------------------------------------- models: graphs
+
+
+def In(index: int = 0, shape: Iterable | None = None) -> dict:
+    """Input ``index`` of a graph spec (see :func:`graph_like`); ``shape``: one sample's shape, judged.
+
+    Example:
+        >>> In(1, shape=(12,))
+        {'input': 1, 'shape': (12,)}
+    """
+    return {"input": index, "shape": None if shape is None else tuple(shape)}
+
+
+def N(kind: str, *inputs: Mapping[str, Any], activation: str = "linear", **props: Any) -> dict:
+    """One node of a graph spec: a layer (or op) of class ``kind`` applied to ``inputs`` (other nodes or
+    :func:`In`). ``props``: config values as in :func:`L` (``units``, ``filters``, ``kernel_size``, ...), and
+
+    - ``share``: a label; every node with the same label must be *one* layer object (a shared layer);
+      nodes without a common label must be different layer objects when they have weights;
+    - ``given`` / ``copy_of`` / ``name`` / ``trainable``: as in :func:`L`; ``nested_in``: the given model
+      whose layer this is (a model called like a layer); ``weights``: the weight shapes (``[[1000, 16]]``);
+    - ``any_order``: the inputs may come in any order (``Add``, ``Multiply``, ``Average``, ``Maximum``,
+      ``Minimum`` always may; say it for a ``Concatenate`` whose order the task leaves open);
+    - ``what``: how the task calls this node in messages ("the title's LSTM").
+
+    Example:
+        >>> N("Dense", In(0), units=4, activation="relu")["kind"]
+        'Dense'
+    """
+    return {"kind": kind, "activation": activation, "inputs": list(inputs), **props}
+
+
+_NODE_KEYS = {"kind", "activation", "inputs", "share", "given", "copy_of", "name", "trainable", "nested_in",
+              "weights", "any_order", "what"}
+_ORDER_FREE = {"Add", "Multiply", "Average", "Maximum", "Minimum"}
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
+def _describe_node(node: Mapping[str, Any]) -> str:
+    if "input" in node:
+        return f"input {node['input'] + 1}"
+    return node.get("what") or describe_op({k: v for k, v in node.items() if k != "inputs"})
+
+
+def _a_node(node: Mapping[str, Any]) -> str:
+    """The node with an article, unless the task's own words (``what``) already name it."""
+    return _describe_node(node) if node.get("what") else _article(_describe_node(node))
+
+
+class _GraphMatch:
+    """Matches a spec (nodes of :func:`N`) against a record's ops, from the outputs back to the inputs."""
+
+    def __init__(self, record: Mapping[str, Any], hints: Mapping[str, str]):
+        self.ops = record["ops"]
+        self.input_shapes = [tuple(s[1:]) for s in record.get("inputs") or []]
+        self.hints = hints
+        self.inputs: dict[int, int] = {}     # spec input -> model input
+        self.layers: dict[int, str] = {}     # id(spec node) -> layer name it matched
+        self.nodes: list[tuple[Mapping[str, Any], dict]] = []   # (spec node, op) pairs
+        self.steps = 0                       # nodes matched so far: the most advanced failure explains best
+
+    def state(self) -> tuple:
+        return dict(self.inputs), dict(self.layers), list(self.nodes)
+
+    def restore(self, state: tuple) -> None:
+        self.inputs, self.layers, self.nodes = dict(state[0]), dict(state[1]), list(state[2])
+
+    def where(self, parent: Mapping[str, Any] | None, position: int, count: int, top: str) -> str:
+        if parent is None:
+            return top
+        which = "the input" if count == 1 else f"the {_ORDINALS[position] if position < 6 else position + 1} input"
+        return f"{which} of {_describe_node(parent)}"
+
+    def match(self, spec: Mapping[str, Any], ref: list, where: str) -> None:
+        if "input" in spec:
+            self.match_input(spec, ref, where)
+            return
+        if ref[0] == "input":
+            raise CheckFailed(f"{where}: {_a_node(spec)} is missing there: your model takes "
+                              f"input {ref[1] + 1} directly", hint=self.hints.get("missing", ""))
+        if not isinstance(ref[0], int) or not 0 <= ref[0] < len(self.ops):
+            raise CheckFailed(f"{where}: your model's graph could not be followed there",
+                              hint="Build the model from keras.Input tensors and Keras layers only.")
+        op = self.ops[ref[0]]
+        label = describe_op(op)
+        if op["kind"] != spec["kind"]:
+            raise CheckFailed(f"{where}: your model has {_article(label)} where the task has {_a_node(spec)}",
+                              hint=self.hints.get("kind", ""))
+        self.steps += 0.25   # partial progress: among failing pairings, the one that got furthest is reported
+        for key, value in spec.items():
+            if key in _NODE_KEYS:
+                continue
+            got = op["config"].get(key)
+            if not _same_value(key, got, value):
+                raise CheckFailed(f"{label} ({where}): the {_KEY_WORDS.get(key, key)}", _plain(value), _plain(got),
+                                  hint=self.hints.get(key, ""))
+        if "weights" in spec and [list(w) for w in spec["weights"]] != [list(w) for w in op["weights"]]:
+            raise CheckFailed(f"{label} ({where}): the shapes of its weights",
+                              tuple(tuple(w) for w in spec["weights"]), tuple(tuple(w) for w in op["weights"]),
+                              hint=self.hints.get("weights", ""))
+        self.steps += 0.25
+        activation = spec.get("activation", "linear")
+        if activation != ANY and op["activation"] != activation:
+            plain = describe_op({**op, "activation": "linear"})
+            raise CheckFailed(f"the activation of {plain} ({where})", _act(activation), _act(op["activation"]),
+                              hint=self.hints.get("activation", f'Give it activation="{activation}" (or put an '
+                                                  f'Activation("{activation}") layer right after it).'
+                                                  if activation != "linear" else
+                                                  "The task leaves this layer without an activation."))
+        if "given" in spec:
+            _compare_given(where, label, op, spec["given"], self.hints)
+        if "nested_in" in spec and op.get("nested_in") != spec["nested_in"]:
+            raise CheckFailed(f"{label} ({where}) is not used through the model {spec['nested_in']}",
+                              hint=self.hints.get("nested_in", f"Call {spec['nested_in']} itself on the tensor, "
+                                                  f"like a layer: {spec['nested_in']}(x)."))
+        if "name" in spec:
+            expect(op["name"] == spec["name"], f"the name of {label} ({where})", repr(spec["name"]),
+                   repr(op["name"]), hint=f'Pass name="{spec["name"]}" to the layer.')
+        if "trainable" in spec:
+            frozen = op["frozen"] is not False
+            expect(frozen != bool(spec["trainable"]), f"{label} ({where}) is {'frozen' if frozen else 'trainable'}, "
+                   f"the task wants it {'trainable' if spec['trainable'] else 'frozen'}",
+                   hint=self.hints.get("trainable", ""))
+        if op["params"]:
+            known = self.layers.get(id(spec))
+            if known is not None and known != op["name"]:
+                raise CheckFailed(f"{label} ({where}) is another layer than the one the task re-uses there: two "
+                                  "layer objects, two sets of weights", hint=self.hints.get("share", ""))
+            self.layers[id(spec)] = op["name"]
+        self.nodes.append((spec, op))
+        self.steps += 0.5
+        self.match_inputs(spec, op, where)
+
+    def match_inputs(self, spec: Mapping[str, Any], op: Mapping[str, Any], where: str) -> None:
+        import itertools
+
+        wanted, got = spec["inputs"], op["inputs"]
+        if len(wanted) != len(got):
+            raise CheckFailed(f"{describe_op(op)} ({where}) takes {len(got)} input{'s' if len(got) != 1 else ''}, "
+                              f"the task gives it {len(wanted)}", hint=self.hints.get("inputs", ""))
+        orders = [list(range(len(got)))]
+        if spec["kind"] in _ORDER_FREE or spec.get("any_order"):
+            orders += [list(p) for p in itertools.permutations(range(len(got))) if list(p) != orders[0]][:119]
+        best: tuple[int, CheckFailed] | None = None
+        for order in orders:
+            saved, steps = self.state(), self.steps
+            try:
+                for position, (child, index) in enumerate(zip(wanted, order)):
+                    self.match(child, got[index], self.where(spec, position, len(wanted), where))
+                return
+            except CheckFailed as error:
+                if best is None or self.steps > best[0]:   # the pairing that matched most says what is off
+                    best = (self.steps, error)
+                self.restore(saved)
+                self.steps = steps
+        raise best[1]
+
+    def match_input(self, spec: Mapping[str, Any], ref: list, where: str) -> None:
+        want = spec["input"]
+        if ref[0] != "input":
+            op = self.ops[ref[0]] if isinstance(ref[0], int) and 0 <= ref[0] < len(self.ops) else {"kind": "?"}
+            raise CheckFailed(f"{where}: your model has {_article(describe_op(op))} there, the task takes input "
+                              f"{want + 1} directly", hint=self.hints.get("extra", "Remove the layer the task "
+                                                                                  "does not ask for."))
+        got = ref[1]
+        bound = self.inputs.get(want)
+        if bound is None:
+            other = [s for s, m in self.inputs.items() if m == got]
+            if other:
+                raise CheckFailed(f"{where}: your model reads input {got + 1} again there, where the task reads "
+                                  f"input {want + 1}",
+                                  hint=self.hints.get("input", f"Connect each keras.Input where the task says: "
+                                                               f"input {want + 1} is not used there."))
+            self.inputs[want] = got
+            self.steps += 1
+            if spec.get("shape") is not None and got < len(self.input_shapes):
+                have = self.input_shapes[got]
+                expect(have == tuple(spec["shape"]), f"the shape of one sample of input {want + 1}",
+                       tuple(spec["shape"]), have, hint=self.hints.get("shape", "keras.Input(shape=...) takes "
+                                                                                "one sample's shape."))
+        elif bound != got:
+            raise CheckFailed(f"{where}: your model uses input {got + 1} there, the task uses input {bound + 1}",
+                              hint=self.hints.get("input", ""))
+
+    def check_sharing(self) -> None:
+        groups: dict[str, set] = {}
+        owners: dict[str, list] = {}
+        for spec, op in self.nodes:
+            if not op["params"]:
+                continue
+            label = spec.get("share")
+            if label is not None:
+                groups.setdefault(label, set()).add(op["name"])
+            owners.setdefault(op["name"], []).append(spec)
+        for label, names in groups.items():
+            specs = [s for s, o in self.nodes if s.get("share") == label]
+            expect(len(names) == 1, f"the task uses one layer, {_describe_node(specs[0])}, in {len(specs)} places; "
+                   f"your model has {len(names)} different layers there (each with its own weights)",
+                   hint=self.hints.get("share", "Create the layer once (e.g. shared = layers.Dense(...)) and call "
+                                                "that same object on each input."))
+        for name, specs in owners.items():
+            distinct = {id(s) for s in specs}
+            labels = {s.get("share") for s in specs}
+            if len(distinct) > 1 and (None in labels or len(labels) > 1):
+                raise CheckFailed(f"one layer of your model ({describe_op(specs[0])}) is used where the task has "
+                                  f"{len(distinct)} separate layers, each with its own weights",
+                                  hint=self.hints.get("distinct", "Create a new layer (or model) for each place."))
+
+
+def graph_like(outputs: Sequence[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]], *,
+               hints: Mapping[str, str] | None = None) -> Check:
+    """The model's graph is the spec's: from each output back to the inputs, every node of :func:`N`
+    (class, config, activation, provenance, which input it reads, shared or separate layer objects),
+    whatever order the layers were created in and however they are spelled (``+`` and ``layers.add``,
+    an ``Activation`` layer or the argument, a nested chain model or its layers).
+
+    ``outputs``: the spec's output nodes in order, or a dict by output name (the output layers' names,
+    as ``model.output_names`` lists them) when the task names the outputs. ``hints``: advice by mistake
+    ("kind", "activation", "missing", "extra", "input", "share", "distinct", "given", or a config key).
+
+    Example::
+
+        enc = N("Dense", In(0, shape=(10,)), units=4, activation="relu", share="enc")
+        enc2 = N("Dense", In(1, shape=(10,)), units=4, activation="relu", share="enc")
+        c.graph_like([N("Dense", N("Subtract", enc, enc2), units=1, activation="sigmoid")])
+    """
+    hints = dict(hints or {})
+
+    def check(record):
+        refs = list(record.get("output_refs") or [])
+        expect(bool(refs), "your model has no outputs that can be followed back to its inputs",
+               hint="Build it with keras.Model(inputs, outputs) from keras.Input tensors.")
+        if isinstance(outputs, Mapping):
+            names = list(record.get("output_names") or [])
+            expect(sorted(names) == sorted(outputs), "the names of the model's outputs", sorted(outputs),
+                   sorted(names), hint=hints.get("names", 'Name each output layer: layers.Dense(1, name="...").'))
+            pairs = [(outputs[n], refs[names.index(n)], f"output {n!r}") for n in sorted(outputs)]
+        else:
+            expect(len(refs) == len(outputs), "the number of outputs of the model", len(outputs), len(refs),
+                   hint=hints.get("outputs", "Pass a list of output tensors to keras.Model(inputs, outputs)."))
+            pairs = [(spec, ref, "the output" if len(outputs) == 1 else f"output {i + 1}")
+                     for i, (spec, ref) in enumerate(zip(outputs, refs))]
+        n_inputs = len(record.get("inputs") or [])
+        wanted_inputs = _spec_inputs(list(outputs.values()) if isinstance(outputs, Mapping) else list(outputs))
+        expect(n_inputs == len(wanted_inputs), "the number of inputs of the model", len(wanted_inputs), n_inputs,
+               hint=hints.get("inputs", "Create one keras.Input per input of the task and pass them all to "
+                                        "keras.Model."))
+        matcher = _GraphMatch(record, hints)
+        for spec, ref, where in pairs:
+            matcher.match(spec, ref, where)
+        matcher.check_sharing()
+
+    check.__name__ = "graph_like"
+    return check
+
+
+def _spec_inputs(nodes: Sequence[Mapping[str, Any]]) -> set:
+    found: set = set()
+    seen: set = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if "input" in node:
+            found.add(node["input"])
+        else:
+            stack.extend(node["inputs"])
+    return found
 
 
 # --------------------------------------------------------------------------- "work it out yourself"
@@ -724,7 +998,8 @@ def as_array(value: Any, what: str, expected: str = "a tensor",
 LEGACY = {"is_model": is_keras_model, "output_shape": model_output_shape, "input_shape": model_input_shape}
 
 __all__ = [
-    "ANY", "L", "model_record", "is_model", "built", "input_features", "output_shape", "param_count", "model_name",
+    "ANY", "L", "N", "In", "graph_like", "model_record", "is_model", "built", "input_features", "output_shape",
+    "param_count", "model_name",
     "layers_like", "describe_op", "matches_digest", "equals_expected", "compile_record",
     "compiled_for_integer_labels", "arrays_close", "plain_shape", "what_is",
     # legacy, live models

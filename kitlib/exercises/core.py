@@ -676,10 +676,11 @@ def _stale_problem(exercise: Exercise, answer: Any) -> Problem | None:
     user_ns = _user_namespace()
     if user_ns and name in user_ns and user_ns[name] is not answer:
         return None  # the grade cell was given something else than that variable
+    explained = session.explanation_of(name)
     return Problem(f"the last cell that set `{name}` (your answer cell) raised {failure}, so `{name}` "
                    "still holds an older value or the placeholder, not your answer",
-                   hint="Fix the error, run the answer cell again until it runs without an error, "
-                        "then run this check.", kind="stale")
+                   hint=(f"{explained} " if explained else "") + "Fix the error, run the answer cell again until "
+                        "it runs without an error, then run this check.", kind="stale")
 
 
 # --------------------------------------------------------------------------- notebook entry points

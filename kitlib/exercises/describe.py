@@ -469,7 +469,8 @@ def describe_model(model: Any, given: Mapping[str, Any] | None = None, *, weight
     ``kind``, ``config``, ``activation``, ``name``, ``params``, ``weights`` (shapes), ``trainable``,
     ``frozen``, ``given``, ``copy_of``, ``inputs`` (references ``["input", i]`` or ``[op, tensor]``)
     and with ``weights=True`` ``values``), ``chain`` (a plain stack), ``params`` (total, trainable),
-    ``given`` (the model *is* a given object) and ``compile`` (:func:`describe_compile`).
+    ``given`` (the model *is* a given object), ``compile`` (:func:`describe_compile`), and for a graph
+    ``output_refs`` (the reference of each output, like an op's inputs) and ``output_names``.
     """
     if not is_keras_model(model):
         hint = "Build it with keras.Sequential([...]) or keras.Model(inputs, outputs)."
@@ -478,8 +479,13 @@ def describe_model(model: Any, given: Mapping[str, Any] | None = None, *, weight
         raise CheckFailed(f"{what} should be a Keras model", "a Keras model", what_is(model), hint=hint)
     index = GivenIndex(given)
     trainable_ids = {id(v) for v in model.trainable_weights}
-    ops, inputs, outputs = _graph(model, index, trainable_ids, weights)
-    ops = _fold_activations(ops)
+    ops, inputs, outputs, output_refs = _graph(model, index, trainable_ids, weights)
+    # Markers for the outputs go through the folding with the ops, so that they point at what stands
+    # for each output afterwards (a Dense + Activation output is the folded Dense).
+    marks = [{"kind": "__output__", "activation": "linear", "name": "", "inputs": [ref]} for ref in output_refs]
+    ops = _fold_activations(ops + marks)
+    output_refs = [mark["inputs"][0] for mark in ops[len(ops) - len(marks):]]
+    ops = ops[:len(ops) - len(marks)]
     built = bool(getattr(model, "built", False)) and (inputs is not None)
     variables = _unique(list(model.weights))
     return {
@@ -490,6 +496,8 @@ def describe_model(model: Any, given: Mapping[str, Any] | None = None, *, weight
         "built": built,
         "inputs": inputs or [],
         "outputs": outputs or [],
+        "output_refs": output_refs,
+        "output_names": _output_names(model, len(output_refs)),
         "ops": ops,
         "chain": _is_chain(ops),
         "params": {"total": int(sum(_size(v) for v in variables)),
@@ -497,6 +505,15 @@ def describe_model(model: Any, given: Mapping[str, Any] | None = None, *, weight
         "given": index.label(model),
         "compile": describe_compile(model),
     }
+
+
+def _output_names(model: Any, count: int) -> list:
+    """The model's output names (the output layers' names; sorted keys for dict outputs), or []."""
+    try:
+        names = [str(n) for n in model.output_names]
+    except Exception:  # noqa: BLE001 - an unbuilt model has none
+        return []
+    return names if len(names) == count else []
 
 
 def _unique(items: list) -> list:
@@ -517,7 +534,8 @@ def _shape(tensor: Any) -> list:
 
 
 def _graph(model: Any, index: GivenIndex, trainable_ids: set, weights: bool):
-    """(ops, input shapes or None, output shapes or None) of a model, nested chains expanded."""
+    """(ops, input shapes or None, output shapes or None, output references) of a model, nested chains
+    expanded."""
     from kitlib import keras_compat as kc
 
     if not kc.has_graph(model):  # an unbuilt Sequential or a subclassed model: its layers, in order
@@ -531,7 +549,7 @@ def _graph(model: Any, index: GivenIndex, trainable_ids: set, weights: bool):
                 inputs = [_shape(t) for t in model.inputs]
         except Exception:  # noqa: BLE001 - unbuilt models raise here
             inputs = None
-        return ops, inputs, None
+        return ops, inputs, None, []
     owner = kc.graph_owner(model)
     nodes = kc.graph_nodes(model)
     model_inputs = list(owner.inputs)
@@ -546,7 +564,8 @@ def _graph(model: Any, index: GivenIndex, trainable_ids: set, weights: bool):
         ops += new
         for t_index, tensor in enumerate(kc.node_outputs(node)):
             refs[id(tensor)] = [len(ops) - 1, t_index]
-    return ops, [_shape(t) for t in model_inputs], [_shape(t) for t in owner.outputs]
+    return (ops, [_shape(t) for t in model_inputs], [_shape(t) for t in owner.outputs],
+            [refs.get(id(t), ["unknown", 0]) for t in owner.outputs])
 
 
 def _expand(layer: Any, index: GivenIndex, trainable_ids: set, weights: bool, inputs: list, base: int = 0) -> list:

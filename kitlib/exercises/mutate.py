@@ -386,8 +386,9 @@ def mutants_given(tree: ast.Module, ctx: Context) -> Iterator[Change]:
     """A given model replaced by a fresh ``clone_model`` copy (new weights), given data by other data,
     everywhere the solution reads it."""
     used = {n.id for n in _nodes(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    parameters = {a.arg for n in _nodes(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda)) for a in n.args.args}
     for name, kind in sorted(ctx.given.items()):
-        if name not in used:
+        if name not in used or name in parameters:  # a function's own parameter only shadows the notebook's object
             continue
         if kind == "model":
             first, words, text = f"kit_fresh_{name} = keras.models.clone_model({name})", (name,), \
@@ -821,9 +822,16 @@ def equivalents_compile(tree: ast.Module, ctx: Context) -> Iterator[Change]:
         loss = _kw(node, "loss")
         if loss is not None and not isinstance(loss.value, ast.Lambda):
             yield Change("compile", "the loss wrapped in a function of one's own", (),
-                         _at(index, lambda n: setattr(_kw(n, "loss"), "value", _parse(
-                             f"lambda y_true, y_pred: keras.losses.get({ast.unparse(_kw(n, 'loss').value)})"
-                             "(y_true, y_pred)"))))
+                         _at(index, lambda n: setattr(_kw(n, "loss"), "value", _wrapped_loss(_kw(n, "loss").value))))
+
+
+def _wrapped_loss(loss: ast.expr) -> ast.expr:
+    """``loss`` as a function of one's own; a dict or list of losses (one per output) wraps each of them."""
+    if isinstance(loss, ast.Dict):
+        return ast.Dict(keys=loss.keys, values=[_wrapped_loss(v) for v in loss.values])
+    if isinstance(loss, (ast.List, ast.Tuple)):
+        return type(loss)(elts=[_wrapped_loss(v) for v in loss.elts], ctx=ast.Load())
+    return _parse(f"lambda y_true, y_pred: keras.losses.get({ast.unparse(loss)})(y_true, y_pred)")
 
 
 def equivalents_saving(tree: ast.Module, ctx: Context) -> Iterator[Change]:
@@ -874,6 +882,14 @@ def equivalents_rename(tree: ast.Module, ctx: Context) -> Iterator[Change]:
     stored = {n.id for n in _nodes(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     stored |= {a.arg for n in _nodes(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda)) for a in n.args.args}
     stored -= {ctx.variable, *ctx.given}
+    # Names that callers pass by keyword are an interface, not local names: the parameters of methods
+    # (Keras and the checks call call(inputs, repeats=3), cls(**config)) and parameters with defaults.
+    for node in _nodes(tree):
+        if isinstance(node, ast.ClassDef):
+            stored -= {a.arg for f in node.body if isinstance(f, ast.FunctionDef)
+                       for a in f.args.args + f.args.kwonlyargs}
+        if isinstance(node, ast.FunctionDef):
+            stored -= {a.arg for a in node.args.args[len(node.args.args) - len(node.args.defaults):]}
     if not stored:
         return
 

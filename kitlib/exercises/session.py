@@ -19,12 +19,18 @@ import ast
 import re
 
 _FAILED: dict[str, str] = {}
+_EXPLAINED: dict[str, str] = {}
 _ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:,\s*[A-Za-z_]\w*\s*)*(?::[^=]*)?=(?!=)", re.M)
 
 
 def failure_of(name: str) -> str | None:
     """'<Error>: <first line>' when the last cell that assigns ``name`` raised, else None."""
     return _FAILED.get(name)
+
+
+def explanation_of(name: str) -> str:
+    """The kit's plain-words explanation of that error (kitlib.diagnose), or ''."""
+    return _EXPLAINED.get(name, "") if name in _FAILED else ""
 
 
 def assigned_names(source: str) -> set[str]:
@@ -114,8 +120,15 @@ def after_cell(result) -> None:
     if type(error).__name__ == "ExerciseNotPassed":
         return  # a grade cell that did not pass under nbgrader: its names are not answers
     summary = _summary(error)
+    try:
+        from kitlib.exercises.core import _explain
+
+        explained = _explain(error)
+    except Exception:  # noqa: BLE001 - an explanation is a bonus, never a new failure in the student's kernel
+        explained = ""
     for name in names:
         _FAILED[name] = summary
+        _EXPLAINED[name] = explained
 
 
 def install(shell=None) -> bool:
@@ -138,3 +151,4 @@ def install(shell=None) -> bool:
 def reset() -> None:
     """Forget every failure (tests)."""
     _FAILED.clear()
+    _EXPLAINED.clear()

@@ -1,0 +1,162 @@
+"""Chapter B2 · Training, evaluation, and inference (``02_training_evaluation_inference.ipynb``).
+
+- ``fn02_compile``: compile ``model_a`` (given) for integer labels and logits with RMSprop. The record
+  holds which model was compiled, its layers, the compile settings by canonical name and what
+  ``evaluate()`` reports on a probe batch with the model's raw outputs; the judge recomputes the
+  cross-entropy and the accuracy, so a loss function of one's own and ``"acc"`` pass.
+- ``fn02_fit_validation``: train ``model_b`` (given) on ``x_small``, ``y_small`` (given) for one epoch,
+  batch 100, 25 % held out. Provenance: the History must come from ``model_b``, and its validation loss
+  must be ``model_b``'s loss on the last quarter of ``x_small`` (the kit evaluates it itself). The number of
+  training steps is the student's prediction: compared through a salted digest, never shown.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from kitlib.exercises import checks as c
+from kitlib.exercises.checks import L
+from kitlib.exercises.core import CheckFailed, Context, Exercise, expect
+from kitlib.exercises.describe import describe_model, what_is
+
+MNIST_MODEL = [L("Dense", units=64, activation="relu"), L("Dense", units=64, activation="relu"), L("Dense", units=10)]
+AS_GIVEN = {"extra": "Compile model_a as it is: the exercise is about compile() only.",
+            "missing": "Compile model_a as it is: the exercise is about compile() only.",
+            "activation": "Compile model_a as it is: its last layer gives raw scores (logits, no softmax)."}
+
+
+def _probe_batch(ctx: Context):
+    import numpy as np
+
+    rng = ctx.rng(2)
+    x = rng.uniform(0, 1, size=(40, 784)).astype("float32")
+    y = np.concatenate([np.arange(10), rng.integers(0, 10, size=30)]).astype("int64")
+    return x, y
+
+
+def compile_probe(model: Any, ctx: Context) -> dict:
+    """Prepare: which model it is, its layers, compile settings and evaluation on a probe batch."""
+    record = describe_model(model, ctx.given, what="compiled")
+    x, y = _probe_batch(ctx)
+    record.update(c.compile_record(x, y)(model))
+    return record
+
+
+def is_model_a(record: dict) -> None:
+    expect(record["given"] == "model_a", "`compiled` is not model_a: the task compiles model_a itself",
+           hint="Call model_a.compile(...) and then set compiled = model_a (not a new or cloned model).")
+
+
+def rmsprop(record: dict) -> None:
+    settings = record["compile"]
+    if settings is None:
+        return  # compiled_for_integer_labels says it is not compiled
+    expect(settings["optimizer"] == "rmsprop", "the optimizer", "RMSprop", settings["optimizer"],
+           hint='optimizer=keras.optimizers.RMSprop() or optimizer="rmsprop".')
+
+
+# --------------------------------------------------------------------------- fit with a validation split
+
+SALT_STEPS = "fn02_fit_validation"
+KNOWN_STEPS = {
+    "e548082f265e4674ee584ec2fa603395": "the number of training steps: you kept 20% for validation (the notebook's "
+    "value); the task says 25%",
+    "95d43c439e402e554adf3bf8106c979b": "the number of training steps: all 2,000 samples were trained on; with "
+    "validation_split the held-out part is not trained on",
+    "83498926dfbd164f486fc06275d5d8f0": "the number of training steps: this is what batch_size=32 (the default) "
+    "gives; the task says batch_size=100",
+    "1e7250932b0eee01b06a49d8f0b87e22": "the number of training steps: check batch_size (the task says 100) and "
+    "the part kept for validation (25%)",
+    "e6dc01a13196c0d574f4f64df6d30a51": "the number of training steps: check batch_size (the task says 100) and "
+    "validation_split (the task keeps 25% aside)",
+}
+
+
+def history_probe(history: Any, ctx: Context) -> dict:
+    """Prepare: the History's epochs, steps and curves, whether it is model_b's, and model_b's loss on the last
+    25 % and 20 % of x_small (what fit() validates on with validation_split=0.25 / 0.2)."""
+    from kitlib.environment import silenced_stderr_fd
+    from kitlib.exercises.describe import is_keras_model
+
+    if not any(cls.__name__ == "History" for cls in type(history).__mro__):
+        raise CheckFailed("your answer should be the History that model_b.fit(...) returns", None, what_is(history),
+                          hint="history_b = model_b.fit(...).")
+    model_b = ctx.given["model_b"]
+    curves = {str(k): [float(v) for v in values] for k, values in (history.history or {}).items()}
+    record = {"epochs": len(history.epoch), "steps": (history.params or {}).get("steps"), "curves": sorted(curves),
+              "val_loss": (curves.get("val_loss") or [None])[-1], "model": None, "held_out": None}
+    trained = getattr(history, "model", None)
+    record["model"] = "model_b" if trained is model_b else ("another model" if is_keras_model(trained) else None)
+    if record["model"] == "model_b" and record["val_loss"] is not None:
+        import numpy as np
+
+        x, y = np.asarray(ctx.given["x_small"]), np.asarray(ctx.given["y_small"])
+        held = {}
+        for share in (25, 20):
+            start = len(x) - len(x) * share // 100
+            with silenced_stderr_fd():
+                held[str(share)] = float(model_b.evaluate(x[start:], y[start:], batch_size=100, verbose=0,
+                                                          return_dict=True)["loss"])
+        record["held_out"] = held
+    return record
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-4 * max(1.0, abs(b))
+
+
+def trained_model_b(record: dict) -> None:
+    expect(record["epochs"] == 1, "the number of epochs trained", 1, record["epochs"], hint="epochs=1.")
+    expect(record["model"] == "model_b", "history_b does not come from training model_b",
+           hint="Train the compiled model_b itself: history_b = model_b.fit(...).")
+    expect("val_loss" in record["curves"], "history_b has no validation curves (val_loss, val_accuracy): no data "
+           "was kept aside for validation", hint="validation_split=0.25 keeps the last 25% of the data aside.")
+
+
+def validated_on_last_quarter(record: dict) -> None:
+    held = record["held_out"] or {}
+    if _close(record["val_loss"], held.get("25", float("nan"))):
+        return
+    if _close(record["val_loss"], held.get("20", float("nan"))):
+        raise CheckFailed("you kept 20% of the data for validation (the notebook's value); the task says 25%",
+                          hint="validation_split=0.25.")
+    raise CheckFailed("history_b's validation loss is not model_b's loss on the last 25% of x_small, y_small: "
+                      "the training data or the validation part is not the one the task names",
+                      hint="Train on x_small, y_small and keep 25% of them aside with validation_split=0.25.")
+
+
+_STEPS = c.matches_digest(SALT_STEPS, "32d3d82ecae09ab3deff2711dfe86bbe", known=KNOWN_STEPS,
+                          what="the number of training steps in the epoch is not right yet",
+                          hint="steps = ceil(training samples / batch_size); the samples kept for validation are "
+                               "not trained on.")
+
+
+def training_steps(record: dict) -> None:
+    """The steps of the epoch (the student's prediction), by digest only."""
+    _STEPS(record["steps"])
+
+
+EXERCISES = [
+    Exercise(
+        "fn02_compile",
+        title="Compile for integer labels and logits",
+        points=1,
+        kind="model",
+        variable="compiled",
+        given=("model_a",),
+        prepare=compile_probe,
+        checks=[c.is_model(what="compiled"), is_model_a, c.layers_like(MNIST_MODEL, hints=AS_GIVEN), rmsprop,
+                c.compiled_for_integer_labels(outputs="raw scores (logits)")],
+        unrecordable="model_a, compiled with Keras' own losses and metrics or functions of your own",
+    ),
+    Exercise(
+        "fn02_fit_validation",
+        title="Train with a validation split",
+        points=2,
+        kind="value",
+        variable="history_b",
+        given=("model_b", "x_small", "y_small"),
+        prepare=history_probe,
+        checks=[trained_model_b, validated_on_last_quarter, training_steps],
+        unrecordable="the History returned by model_b.fit(...)",
+    ),
+]

@@ -1,0 +1,183 @@
+"""Chapter B10 · When to use the functional API (``10_when_to_use.ipynb``).
+
+- ``fn10_fresh_copy``: a function that returns the same architecture with its own, freshly initialised
+  weights. Probed on kit-made models with seeded ("trained") weights: the copy must be a new model with the
+  same layers (class, config, activation), no layer shared with the original, and other weight values
+  than the original's (a copy of the weights, a save/load or the original itself are named).
+- ``fn10_repeat_dense``: a subclassed model with one Dense(units) (no activation) applied ``repeats``
+  times. Probed for several ``units`` (4 and 3 for the self-check) with seeded weights on that Dense; the
+  kit computes the expected outputs with NumPy from those weights.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from kitlib.exercises.checks import describe_op
+from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, expect, run_student
+from kitlib.exercises.describe import activation_name, describe_model, fingerprint, is_keras_model, to_array, what_is
+from kitlib.exercises.functional_api._forms import error_text, expect_class, expect_function
+
+
+# --------------------------------------------------------------------------- fresh copy
+
+
+def copy_probe_model(seed: int | None) -> Any:
+    """A small functional model with seeded weights (the 'trained' model the function gets)."""
+    import keras
+    import numpy as np
+    from keras import layers
+
+    from kitlib.exercises.checks import set_seeded_weights
+
+    rng = np.random.default_rng([0 if seed is None else int(seed), 10])
+    width = 3 if seed is None else int(rng.integers(2, 6))
+    inputs = keras.Input(shape=(width,))
+    x = layers.Dense(4 if seed is None else int(rng.integers(2, 7)), activation="relu")(inputs)
+    if seed is not None and rng.random() < 0.5:
+        x = layers.Dense(int(rng.integers(2, 5)), activation="tanh")(x)
+    model = keras.Model(inputs, layers.Dense(2)(x), name="trained_probe")
+    return set_seeded_weights(model, 3 if seed is None else int(seed) % 1000 + 11)
+
+
+def copy_record(fn: Any, ctx: Context) -> dict:
+    """Prepare: call fresh_copy on a probe model; record the copy's architecture and how it relates to the original."""
+    expect_function(fn, "fresh_copy(model)")
+    model = copy_probe_model(ctx.seed)
+    copy = run_student(fn, model, where="fresh_copy(model) on a small trained model",
+                       hint="keras.models.clone_model(model) builds the same architecture with new weights.")
+    record = {"returned": what_is(copy), "model": is_keras_model(copy), "original": describe_model(model, {})}
+    if record["model"]:
+        record["copy"] = describe_model(copy, {"model": model})
+        record["same_values"] = fingerprint([w.numpy() for w in copy.weights]) == fingerprint(
+            [w.numpy() for w in model.weights])
+    return record
+
+
+def _architecture(description: dict) -> list:
+    return [(op["kind"], op["config"], op["activation"]) for op in description["ops"]]
+
+
+def fresh_copy_behaves(record: dict) -> None:
+    expect(record["model"], "the value fresh_copy returned should be a new Keras model", None, record["returned"],
+           hint="keras.models.clone_model builds the same architecture with new layers and weights.")
+    copy, original = record["copy"], record["original"]
+    expect(copy["given"] != "model", "fresh_copy returns the model it was given, not a new one",
+           hint="keras.models.clone_model(model) builds a new model.")
+    shared = [op for op in copy["ops"] if op.get("given")]
+    if shared:
+        raise CheckFailed(f"the copy re-uses the original's layers ({describe_op(shared[0])}): it shares their "
+                          "weights instead of having its own", hint="Make new layers with the same configuration: "
+                                                                    "keras.models.clone_model(model).")
+    expect(_architecture(copy) == _architecture(original) and copy["inputs"] == original["inputs"],
+           "the copy's layers differ from the original's: the task keeps the architecture",
+           hint="keras.models.clone_model(model) copies the architecture exactly.")
+    expect(not record["same_values"], "the copy starts with the original's trained weights, not freshly "
+           "initialised ones", hint="Do not copy the weights over (set_weights, a saved file): clone_model alone "
+                                    "gives new, freshly initialised weights.")
+
+
+# --------------------------------------------------------------------------- RepeatDense
+
+
+def repeat_units(seed: int | None) -> list:
+    if seed is None:
+        return [4, 3]
+    import numpy as np
+
+    rng = np.random.default_rng([int(seed), 12])
+    return [int(rng.integers(2, 7)), int(rng.integers(2, 7))]
+
+
+def _applied(x, kernel, bias, times: int):
+    for _ in range(times):
+        x = x @ kernel + bias
+    return x
+
+
+def repeat_record(cls: Any, ctx: Context) -> dict:
+    """Prepare: RepeatDense(units) for each probe width: its Dense layer(s), then with seeded weights its
+    outputs for repeats=1 and repeats=3 next to the kit's NumPy computation."""
+    import numpy as np
+
+    expect_class(cls, "RepeatDense", base="Model")
+    probes = []
+    for number, units in enumerate(repeat_units(ctx.seed)):
+        name = f"RepeatDense({units})"
+        hint = "def __init__(self, units, **kwargs): create one layers.Dense(units); def call(self, inputs, " \
+               "repeats=1): apply it `repeats` times."
+        x = ctx.rng(60 + number).normal(size=(2, units)).astype("float32")
+        model = run_student(cls, units, where=name, hint=hint)
+        probe = {"name": name, "units": units, "dense": [], "once": None, "thrice": None, "error": None}
+        try:
+            run_student(model, x, repeats=1, where=f"{name} called with repeats=1", hint=hint)
+            dense = [layer for layer in model.layers if type(layer).__name__ == "Dense"]
+            probe["dense"] = [{"units": int(d.units), "activation": activation_name(d.activation),
+                               "weights": [[int(s) for s in w.shape] for w in d.weights]} for d in dense]
+            if len(dense) == 1 and probe["dense"][0]["weights"] == [[units, units], [units]]:
+                rng = np.random.default_rng([number, 0 if ctx.seed is None else int(ctx.seed)])
+                kernel = rng.normal(scale=0.5, size=(units, units)).astype("float32")
+                bias = rng.normal(scale=0.5, size=(units,)).astype("float32")
+                dense[0].kernel.assign(kernel)
+                dense[0].bias.assign(bias)
+                probe["once"] = to_array(run_student(model, x, repeats=1, where=f"{name} called with repeats=1"))
+                probe["thrice"] = to_array(run_student(model, x, repeats=3, where=f"{name} called with repeats=3"))
+                probe["expected"] = [_applied(x, kernel, bias, n) for n in (1, 2, 3, 4)]
+        except StudentError as failure:
+            probe["error"] = f"{failure.where} raised {error_text(failure.error)}"
+        probes.append(probe)
+    return {"probes": probes}
+
+
+def repeat_behaves(record: dict) -> None:
+    import numpy as np
+
+    for probe in record["probes"]:
+        name = probe["name"]
+        if probe["error"]:
+            raise CheckFailed(probe["error"], hint="One Dense(units) layer, created in __init__ with the units "
+                                                   "argument, applied `repeats` times in call().")
+        count = len(probe["dense"])
+        expect(count == 1, f"the number of Dense layers inside {name}: one layer, applied again and again", 1, count,
+               hint="Create one layers.Dense(units) in __init__ and call that same layer in a loop.")
+        dense = probe["dense"][0]
+        expect(dense["units"] == probe["units"], f"the units of {name}'s Dense layer", probe["units"], dense["units"],
+               hint="layers.Dense(units): use the argument.")
+        expect(dense["activation"] == "linear", f"the activation of {name}'s Dense layer", "none (linear)",
+               dense["activation"], hint="The task's Dense layer has no activation.")
+        once, thrice, expected = np.asarray(probe["once"]), np.asarray(probe["thrice"]), probe["expected"]
+        for got, times, label in ((once, 1, "repeats=1"), (thrice, 3, "repeats=3")):
+            if got.shape == np.asarray(expected[times - 1]).shape and np.allclose(got, expected[times - 1], atol=1e-4):
+                continue
+            applied = [n + 1 for n in range(4) if got.shape == np.asarray(expected[n]).shape
+                       and np.allclose(got, expected[n], atol=1e-4)]
+            if applied:
+                raise CheckFailed(f"model(x, {label}) applies the Dense layer {applied[0]} time"
+                                  f"{'s' if applied[0] > 1 else ''}, not {times}",
+                                  hint="Loop exactly `repeats` times: for _ in range(repeats): x = self.dense(x).")
+            raise CheckFailed(f"model(x, {label}) is not the Dense layer applied {times} time"
+                              f"{'s' if times > 1 else ''} in a row", hint="Start from inputs and feed each "
+                                                                           "result into the same Dense layer.")
+
+
+EXERCISES = [
+    Exercise(
+        "fn10_fresh_copy",
+        title="Clone a functional model with fresh weights",
+        points=1,
+        kind="function",
+        variable="fresh_copy",
+        prepare=copy_record,
+        checks=[fresh_copy_behaves],
+        unrecordable="a function fresh_copy(model) that returns a Keras model",
+    ),
+    Exercise(
+        "fn10_repeat_dense",
+        title="A dynamic architecture: depth chosen at call time",
+        points=2,
+        kind="class",
+        variable="RepeatDense",
+        prepare=repeat_record,
+        checks=[repeat_behaves],
+        unrecordable="a class RepeatDense(keras.Model)",
+    ),
+]

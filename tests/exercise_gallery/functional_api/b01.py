@@ -1,0 +1,98 @@
+"""B1 · Introduction: fn01_small_mlp, fn01_image_input."""
+from exercise_gallery.functional_api import right, wrong
+
+MLP = "fn01_small_mlp"
+IMAGES = "fn01_image_input"
+
+CASES = [
+    # ---- fn01_small_mlp: Input(32) -> Dense(16, relu) -> Dense(16, relu) -> Dense(3) (no activation), functional
+    right(MLP, "activation-layers", "separate Activation layers", """
+        i = keras.Input(shape=(32,))
+        x = layers.Dense(16)(i)
+        x = layers.Activation("relu")(x)
+        x = layers.Dense(16)(x)
+        x = layers.Activation("relu")(x)
+        small_mlp = keras.Model(inputs=i, outputs=layers.Dense(3)(x))
+    """),
+    right(MLP, "relu-layers-list-shape", "ReLU layers, shape as a list, linear spelled out", """
+        i = keras.Input(shape=[32])
+        h = layers.ReLU()(layers.Dense(units=16)(i))
+        h = layers.ReLU()(layers.Dense(units=16, kernel_initializer="he_normal")(h))
+        small_mlp = keras.Model(i, layers.Dense(3, activation="linear")(h))
+    """),
+    right(MLP, "activation-objects-names", "activation functions as objects, named layers, positional Input", """
+        i = keras.Input((32,), name="features")
+        h = layers.Dense(16, activation=keras.activations.relu, name="hidden_1")(i)
+        h = layers.Dense(16, activation=keras.activations.relu, name="hidden_2")(h)
+        out = layers.Dense(3, activation=None, name="scores")(h)
+        small_mlp = keras.Model(i, out, name="my_mlp")
+    """),
+    right(MLP, "layers-first-then-called", "layers created first, then called in a loop", """
+        stack = [layers.Dense(16, activation="relu"), layers.Dense(16, activation="relu"), layers.Dense(3)]
+        i = keras.Input(shape=(32,))
+        x = i
+        for layer in stack:
+            x = layer(x)
+        small_mlp = keras.Model(i, x)
+    """),
+    wrong(MLP, "softmax-output", "activation: softmax where the task says no activation",
+          ("activation", "softmax"), """
+        i = keras.Input(shape=(32,))
+        x = layers.Dense(16, activation="relu")(i)
+        x = layers.Dense(16, activation="relu")(x)
+        small_mlp = keras.Model(i, layers.Dense(3, activation="softmax")(x))
+    """),
+    wrong(MLP, "no-relu", "activation: hidden layers without ReLU", ("activation", "relu"), """
+        i = keras.Input(shape=(32,))
+        x = layers.Dense(16)(i)
+        x = layers.Dense(16)(x)
+        small_mlp = keras.Model(i, layers.Dense(3)(x))
+    """),
+    wrong(MLP, "same-count-other-units", "structure: other units with the same parameter count (24, 2)",
+          ("units", "hidden", "Dense"), """
+        i = keras.Input(shape=(32,))
+        x = layers.Dense(24, activation="relu")(i)
+        x = layers.Dense(2, activation="relu")(x)
+        small_mlp = keras.Model(i, layers.Dense(3)(x))
+    """, note="851 parameters either way: the count does not stand for the structure"),
+    wrong(MLP, "notebook-input", "other input than the task names: the notebook's 784-input `inputs`",
+          ("input",), """
+        x = layers.Dense(16, activation="relu")(inputs)
+        x = layers.Dense(16, activation="relu")(x)
+        small_mlp = keras.Model(inputs, layers.Dense(3)(x))
+    """),
+    wrong(MLP, "sequential", "form: keras.Sequential where the task asks for the functional API",
+          ("functional", "Sequential"), """
+        small_mlp = keras.Sequential([keras.Input(shape=(32,)), layers.Dense(16, activation="relu"),
+                                      layers.Dense(16, activation="relu"), layers.Dense(3)])
+    """),
+
+    # ---- fn01_image_input: keras.Input for (32, 32, 3) colour images, float32
+    right(IMAGES, "positional", "shape as the first positional argument", """
+        images = keras.Input((32, 32, 3))
+    """),
+    right(IMAGES, "list-name-dtype", "shape as a list, a name and dtype spelled out", """
+        images = keras.Input(shape=[32, 32, 3], dtype="float32", name="images")
+    """),
+    right(IMAGES, "layers-input", "keras.layers.Input", """
+        images = keras.layers.Input(shape=(32, 32, 3))
+    """),
+    right(IMAGES, "batch-shape", "batch_shape with None", """
+        images = keras.Input(batch_shape=(None, 32, 32, 3))
+    """),
+    wrong(IMAGES, "channels-first", "axis order: channels first", ("shape", "channel"), """
+        images = keras.Input(shape=(3, 32, 32))
+    """),
+    wrong(IMAGES, "batch-in-shape", "batch axis written into shape=", ("batch", "shape"), """
+        images = keras.Input(shape=(None, 32, 32, 3))
+    """),
+    wrong(IMAGES, "uint8", "dtype: bytes instead of floats", ("dtype", "float"), """
+        images = keras.Input(shape=(32, 32, 3), dtype="uint8")
+    """),
+    wrong(IMAGES, "fixed-batch", "batch size fixed to 32", ("batch",), """
+        images = keras.Input(shape=(32, 32, 3), batch_size=32)
+    """),
+    wrong(IMAGES, "input-layer", "a layer instead of the symbolic tensor", ("keras.Input", "tensor"), """
+        images = layers.InputLayer(shape=(32, 32, 3))
+    """),
+]

@@ -1,0 +1,108 @@
+"""B2 · Training, evaluation, inference: fn02_compile, fn02_fit_validation."""
+from exercise_gallery.functional_api import right, wrong
+
+COMPILE = "fn02_compile"
+FIT = "fn02_fit_validation"
+# fn02_fit_validation asks "how many training steps will the epoch have? (The check tells you if you are right.)"
+STEPS = (r"(?<![\d.,])15(?!\d|,\d)",)
+
+CASES = [
+    # ---- fn02_compile: model_a, SparseCategoricalCrossentropy(from_logits=True), RMSprop, accuracy
+    right(COMPILE, "strings-acc", "optimizer string, metrics=['acc']", """
+        model_a.compile(optimizer="rmsprop", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                        metrics=["acc"])
+        compiled = model_a
+    """),
+    right(COMPILE, "metric-object-lr", "metric object, optimizer object with a learning rate", """
+        model_a.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-3),
+                        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                        metrics=[keras.metrics.SparseCategoricalAccuracy()])
+        compiled = model_a
+    """),
+    right(COMPILE, "custom-loss-function", "a custom loss function", """
+        def logits_loss(y_true, y_pred):
+            return keras.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=True)
+
+        model_a.compile(optimizer="rmsprop", loss=logits_loss, metrics=["accuracy"])
+        compiled = model_a
+    """),
+    right(COMPILE, "positional-sparse-acc-name", "positional arguments, metric by its full name", """
+        model_a.compile("rmsprop", keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                        metrics=["sparse_categorical_accuracy"])
+        compiled = model_a
+    """),
+    right(COMPILE, "alias-then-compile", "compiled = model_a first, then compile through the alias", """
+        compiled = model_a
+        compiled.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, name="scce"),
+                         optimizer=keras.optimizers.RMSprop(), metrics=[keras.metrics.SparseCategoricalAccuracy("acc")])
+    """),
+    wrong(COMPILE, "no-from-logits", "loss: probabilities assumed (string loss, from_logits=False)",
+          ("logits", "from_logits", "softmax"), """
+        model_a.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        compiled = model_a
+    """),
+    wrong(COMPILE, "one-hot-loss", "loss: CategoricalCrossentropy for integer labels",
+          ("integer", "sparse"), """
+        model_a.compile(optimizer="rmsprop", loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+                        metrics=["accuracy"])
+        compiled = model_a
+    """),
+    wrong(COMPILE, "adam", "optimizer: Adam instead of RMSprop", ("optimizer", "RMSprop"), """
+        model_a.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                        metrics=["accuracy"])
+        compiled = model_a
+    """),
+    wrong(COMPILE, "no-metric", "metric: accuracy forgotten", ("metric", "accuracy"), """
+        model_a.compile(optimizer="rmsprop", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        compiled = model_a
+    """),
+    wrong(COMPILE, "categorical-accuracy", "metric: one-hot accuracy for integer labels", ("metric", "accuracy"), """
+        model_a.compile(optimizer="rmsprop", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                        metrics=[keras.metrics.CategoricalAccuracy()])
+        compiled = model_a
+    """),
+    wrong(COMPILE, "fresh-model", "provenance: a freshly built model compiled instead of model_a",
+          ("model_a",), """
+        compiled = make_mnist_model()
+        compiled.compile(optimizer="rmsprop", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                         metrics=["accuracy"])
+    """),
+
+    # ---- fn02_fit_validation: model_b.fit(x_small, y_small), 1 epoch, batch 100, 25% validation
+    right(FIT, "verbose2-order", "verbose=2, arguments in another order", """
+        history_b = model_b.fit(x_small, y_small, validation_split=0.25, epochs=1, batch_size=100, verbose=2)
+    """),
+    right(FIT, "validation-data", "validation_data: the last 25% held out by hand", """
+        history_b = model_b.fit(x_small[:1500], y_small[:1500], batch_size=100, epochs=1, verbose=0,
+                                validation_data=(x_small[1500:], y_small[1500:]))
+    """),
+    right(FIT, "tensors", "tensors instead of arrays", """
+        history_b = model_b.fit(keras.ops.convert_to_tensor(x_small), keras.ops.convert_to_tensor(y_small),
+                                batch_size=100, epochs=1, validation_split=0.25, verbose=0)
+    """),
+    right(FIT, "default-epochs-fraction", "epochs left at its default (1), split written as 1/4", """
+        history_b = model_b.fit(x=x_small, y=y_small, batch_size=100, validation_split=1 / 4, verbose=0)
+    """),
+    wrong(FIT, "no-validation", "validation forgotten", ("validation", "val_"), """
+        history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=1, verbose=0)
+    """, secrets=STEPS),
+    wrong(FIT, "notebook-split", "the notebook's 20% instead of 25%", ("validation", "steps", "25"), """
+        history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.2, verbose=0)
+    """, secrets=STEPS),
+    wrong(FIT, "default-batch", "batch_size left at 32", ("batch", "steps"), """
+        history_b = model_b.fit(x_small, y_small, epochs=1, validation_split=0.25, verbose=0)
+    """, secrets=STEPS),
+    wrong(FIT, "two-epochs", "two epochs", ("epoch",), """
+        history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=2, validation_split=0.25, verbose=0)
+    """, secrets=STEPS),
+    wrong(FIT, "test-data", "other data than the task names: 2,000 test images", ("x_small", "data"), """
+        history_b = model_b.fit(x_test[:2000], y_test[:2000], batch_size=100, epochs=1, validation_split=0.25,
+                                verbose=0)
+    """, secrets=STEPS),
+    wrong(FIT, "fresh-model", "provenance: a fresh model trained instead of model_b", ("model_b",), """
+        other = make_mnist_model()
+        other.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), optimizer="rmsprop",
+                      metrics=["accuracy"])
+        history_b = other.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.25, verbose=0)
+    """, secrets=STEPS),
+]

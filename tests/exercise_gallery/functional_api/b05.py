@@ -1,0 +1,113 @@
+"""B5 · Models are callable: fn05_ensemble, fn05_nested_autoencoder."""
+from exercise_gallery.functional_api import block, right, wrong
+
+ENSEMBLE = "fn05_ensemble"
+NESTED = "fn05_nested_autoencoder"
+
+_MEMBER = block("""
+def member():
+    i = keras.Input(shape=(8,))
+    return keras.Model(i, layers.Dense(1)(layers.Dense(4, activation="relu")(i)))
+""")
+
+CASES = [
+    # ---- fn05_ensemble: three separate Input(8) -> Dense(4, relu) -> Dense(1) members, averaged
+    right(ENSEMBLE, "sequential-members", "Sequential members in a shared functional graph", """
+        members = [keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4, activation="relu"), layers.Dense(1)])
+                   for _ in range(3)]
+        shared = keras.Input(shape=(8,))
+        ensemble3 = keras.Model(shared, layers.average([m(shared) for m in members]))
+    """),
+    right(ENSEMBLE, "average-layer-names", "layers.Average(), members named m1..m3", _MEMBER + """
+        m1, m2, m3 = member(), member(), member()
+        shared = keras.Input((8,))
+        ensemble3 = keras.Model(inputs=shared, outputs=layers.Average()([m1(shared), m2(shared), m3(shared)]),
+                                name="ensemble")
+    """),
+    right(ENSEMBLE, "operators", "(a + b + c) / 3 with operators", _MEMBER + """
+        shared = keras.Input(shape=(8,))
+        a, b, c = member()(shared), member()(shared), member()(shared)
+        ensemble3 = keras.Model(shared, (a + b + c) / 3)
+    """),
+    right(ENSEMBLE, "ops-mean", "keras.ops.mean of the stacked outputs, Activation layers in the members", """
+        def member():
+            i = keras.Input(shape=(8,))
+            h = layers.Activation("relu")(layers.Dense(4)(i))
+            return keras.Model(i, layers.Dense(1)(h))
+
+        shared = keras.Input(shape=(8,))
+        outs = [member()(shared) for _ in range(3)]
+        ensemble3 = keras.Model(shared, keras.ops.mean(keras.ops.stack(outs, axis=0), axis=0))
+    """),
+    wrong(ENSEMBLE, "one-member-thrice", "provenance: the same member model called three times",
+          ("separate", "three", "3"), _MEMBER + """
+        m = member()
+        shared = keras.Input(shape=(8,))
+        ensemble3 = keras.Model(shared, layers.average([m(shared), m(shared), m(shared)]))
+    """),
+    wrong(ENSEMBLE, "no-relu", "activation: members without their ReLU", ("activation", "relu"), """
+        def member():
+            i = keras.Input(shape=(8,))
+            return keras.Model(i, layers.Dense(1)(layers.Dense(4)(i)))
+
+        shared = keras.Input(shape=(8,))
+        ensemble3 = keras.Model(shared, layers.average([member()(shared) for _ in range(3)]))
+    """),
+    wrong(ENSEMBLE, "sum", "combination: summed, not averaged", ("average", "mean"), _MEMBER + """
+        shared = keras.Input(shape=(8,))
+        ensemble3 = keras.Model(shared, layers.add([member()(shared) for _ in range(3)]))
+    """),
+    wrong(ENSEMBLE, "maximum", "combination: maximum, not average", ("average", "mean"), _MEMBER + """
+        shared = keras.Input(shape=(8,))
+        ensemble3 = keras.Model(shared, layers.maximum([member()(shared) for _ in range(3)]))
+    """),
+    wrong(ENSEMBLE, "learned-combiner", "structure: concatenated and a Dense(1) on top",
+          ("average", "mean"), _MEMBER + """
+        shared = keras.Input(shape=(8,))
+        joined = layers.concatenate([member()(shared) for _ in range(3)])
+        ensemble3 = keras.Model(shared, layers.Dense(1)(joined))
+    """),
+
+    # ---- fn05_nested_autoencoder: new keras.Input(6) -> tiny_encoder -> tiny_decoder, no new layers
+    right(NESTED, "two-steps-named", "intermediate variable, keyword arguments, a name", """
+        start = keras.Input((6,))
+        code = tiny_encoder(start)
+        tiny_ae = keras.Model(inputs=start, outputs=tiny_decoder(code), name="tiny_ae")
+    """),
+    right(NESTED, "sequential", "a Sequential of the two models", """
+        tiny_ae = keras.Sequential([keras.Input(shape=(6,)), tiny_encoder, tiny_decoder])
+    """),
+    right(NESTED, "list-shape-call-kwarg", "shape as a list, models called with training=False", """
+        start = keras.Input(shape=[6])
+        tiny_ae = keras.Model(start, tiny_decoder(tiny_encoder(start, training=False), training=False))
+    """),
+    right(NESTED, "frozen-encoder", "tiny_encoder frozen before nesting (a frozen nested model)", """
+        tiny_encoder.trainable = False
+        start = keras.Input(shape=(6,))
+        tiny_ae = keras.Model(start, tiny_decoder(tiny_encoder(start)))
+    """, note="the task says nothing about training; freezing changes no property it states"),
+    wrong(NESTED, "new-layers", "provenance: new Dense layers instead of the two models",
+          ("tiny_encoder", "tiny_decoder", "new layers"), """
+        start = keras.Input(shape=(6,))
+        tiny_ae = keras.Model(start, layers.Dense(6)(layers.Dense(2, activation="relu")(start)))
+    """),
+    wrong(NESTED, "cloned-encoder", "provenance: a fresh copy of tiny_encoder (clone_model)",
+          ("tiny_encoder", "copy", "clone"), """
+        start = keras.Input(shape=(6,))
+        tiny_ae = keras.Model(start, tiny_decoder(keras.models.clone_model(tiny_encoder)(start)))
+    """),
+    wrong(NESTED, "new-decoder-layer", "provenance: a new Dense(6) in place of tiny_decoder (same count)",
+          ("tiny_decoder",), """
+        start = keras.Input(shape=(6,))
+        tiny_ae = keras.Model(start, layers.Dense(6)(tiny_encoder(start)))
+    """),
+    wrong(NESTED, "encoder-graph-inlined", "structure: continues the encoder's own graph, no new Input",
+          ("keras.Input", "new input", "call"), """
+        tiny_ae = keras.Model(tiny_encoder.input, tiny_decoder(tiny_encoder.output))
+    """, note="the task asks for a model from a new keras.Input that calls the two models"),
+    wrong(NESTED, "order-reversed-shapes", "only the decoder: the encoder forgotten",
+          ("tiny_encoder", "input"), """
+        start = keras.Input(shape=(2,))
+        tiny_ae = keras.Model(start, tiny_decoder(start))
+    """),
+]

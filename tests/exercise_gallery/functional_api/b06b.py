@@ -1,0 +1,119 @@
+"""B6b · A toy ResNet: fn06b_residual_block, fn06b_fix_add."""
+from exercise_gallery.functional_api import block, right, wrong
+
+BLOCK = "fn06b_residual_block"
+FIX = "fn06b_fix_add"
+
+_MAIN = block("""
+block_in = keras.Input(shape=(16, 16, 32))
+y = layers.Conv2D(64, 3, activation="relu", padding="same")(block_in)
+y = layers.Conv2D(64, 3, activation="relu", padding="same")(y)
+""")
+
+CASES = [
+    # ---- fn06b_residual_block(x, filters): two Conv2D(filters, 3, relu, same), then layers.add with x
+    right(BLOCK, "add-layer-object", "layers.Add()([x, y])", """
+        def residual_block(x, filters):
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(y)
+            return layers.Add()([x, y])
+    """),
+    right(BLOCK, "plus-operator", "x + y", """
+        def residual_block(x, filters):
+            y = layers.Conv2D(filters, (3, 3), padding="same", activation="relu")(x)
+            y = layers.Conv2D(filters, (3, 3), padding="same", activation="relu")(y)
+            return x + y
+    """),
+    right(BLOCK, "ops-add-relu-layers", "keras.ops.add, ReLU layers", """
+        def residual_block(x, filters):
+            y = layers.ReLU()(layers.Conv2D(filters, 3, padding="same")(x))
+            y = layers.ReLU()(layers.Conv2D(filters, 3, padding="same")(y))
+            return keras.ops.add(y, x)
+    """),
+    right(BLOCK, "keywords-named", "keyword arguments and layer names from a counter", """
+        import itertools as _itertools
+        _count = _itertools.count()
+
+        def residual_block(x, filters):
+            n = next(_count)
+            y = layers.Conv2D(filters=filters, kernel_size=3, padding="same", activation="relu",
+                              name=f"res{n}_a")(x)
+            y = layers.Conv2D(filters=filters, kernel_size=3, padding="same", activation="relu",
+                              name=f"res{n}_b")(y)
+            return layers.add([x, y], name=f"res{n}_add")
+    """),
+    wrong(BLOCK, "no-skip", "structure: the skip connection forgotten", ("skip", "add", "input"), """
+        def residual_block(x, filters):
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            return layers.Conv2D(filters, 3, activation="relu", padding="same")(y)
+    """),
+    wrong(BLOCK, "second-no-relu", "activation: the second convolution without ReLU", ("activation", "relu"), """
+        def residual_block(x, filters):
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            y = layers.Conv2D(filters, 3, padding="same")(y)
+            return layers.add([y, x])
+    """),
+    wrong(BLOCK, "skips-one-conv", "structure: adds the first convolution's output, not the block's input",
+          ("input", "skip"), """
+        def residual_block(x, filters):
+            a = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            b = layers.Conv2D(filters, 3, activation="relu", padding="same")(a)
+            return layers.add([a, b])
+    """),
+    wrong(BLOCK, "concatenate", "merge: concatenate instead of add", ("add", "concatenate", "channels"), """
+        def residual_block(x, filters):
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(y)
+            return layers.concatenate([y, x])
+    """),
+    wrong(BLOCK, "hard-coded-64", "ignores `filters`: the notebook's 64", ("filters",), """
+        def residual_block(x, filters):
+            y = layers.Conv2D(64, 3, activation="relu", padding="same")(x)
+            y = layers.Conv2D(64, 3, activation="relu", padding="same")(y)
+            return layers.add([y, x])
+    """),
+    wrong(BLOCK, "valid-padding", "padding: 'valid' (shapes no longer match)", ("padding", "same"), """
+        def residual_block(x, filters):
+            y = layers.Conv2D(filters, 3, activation="relu")(x)
+            y = layers.Conv2D(filters, 3, activation="relu")(y)
+            return layers.add([y, x])
+    """),
+
+    # ---- fn06b_fix_add: main branch 2 x Conv2D(64, 3, relu, same); shortcut Conv2D(64, 1) from the input; add
+    right(FIX, "plus-operator", "+ instead of layers.add", _MAIN + """
+        fixed_model = keras.Model(block_in, layers.Conv2D(64, 1)(block_in) + y)
+    """),
+    right(FIX, "add-layer-tuple-kernel", "layers.Add(), kernel_size=(1, 1), padding spelled out", _MAIN + """
+        shortcut = layers.Conv2D(64, kernel_size=(1, 1), padding="same")(block_in)
+        fixed_model = keras.Model(inputs=block_in, outputs=layers.Add()([y, shortcut]))
+    """),
+    right(FIX, "ops-add-activation-layers", "keras.ops.add, Activation layers", """
+        block_in = keras.Input(shape=(16, 16, 32))
+        y = layers.Activation("relu")(layers.Conv2D(64, 3, padding="same")(block_in))
+        y = layers.Activation("relu")(layers.Conv2D(64, 3, padding="same")(y))
+        fixed_model = keras.Model(block_in, keras.ops.add(y, layers.Conv2D(64, 1)(block_in)))
+    """),
+    wrong(FIX, "relu-shortcut", "activation: a ReLU on the projection shortcut",
+          ("activation", "shortcut", "projection"), _MAIN + """
+        shortcut = layers.Conv2D(64, 1, activation="relu")(block_in)
+        fixed_model = keras.Model(block_in, layers.add([shortcut, y]))
+    """),
+    wrong(FIX, "projection-3x3", "kernel: a 3x3 projection", ("kernel", "1x1", "Conv2D(64, 1)", "projection"),
+          _MAIN + """
+        shortcut = layers.Conv2D(64, 3, padding="same")(block_in)
+        fixed_model = keras.Model(block_in, layers.add([shortcut, y]))
+    """),
+    wrong(FIX, "projects-main-branch", "other data: the projection applied to the main branch, not the input",
+          ("shortcut", "input"), _MAIN + """
+        fixed_model = keras.Model(block_in, layers.add([layers.Conv2D(64, 1)(y), y]))
+    """),
+    wrong(FIX, "second-no-relu", "activation: the second main convolution without ReLU", ("activation", "relu"), """
+        block_in = keras.Input(shape=(16, 16, 32))
+        y = layers.Conv2D(64, 3, activation="relu", padding="same")(block_in)
+        y = layers.Conv2D(64, 3, padding="same")(y)
+        fixed_model = keras.Model(block_in, layers.add([layers.Conv2D(64, 1)(block_in), y]))
+    """),
+    wrong(FIX, "average", "merge: average instead of add", ("add",), _MAIN + """
+        fixed_model = keras.Model(block_in, layers.average([layers.Conv2D(64, 1)(block_in), y]))
+    """),
+]

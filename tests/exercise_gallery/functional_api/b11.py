@@ -1,0 +1,180 @@
+"""B11 · Mix and match: fn11_running_sum, fn11_functional_in_layer."""
+from exercise_gallery.functional_api import right, wrong
+
+RUNNING = "fn11_running_sum"
+SCORER = "fn11_functional_in_layer"
+
+CASES = [
+    # ---- fn11_running_sum: (batch, time, features) -> running sum over time, looped and stacked on axis 1
+    right(RUNNING, "scalar-start", "the total starts as the number 0.0", """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total, totals = 0.0, []
+                for t in range(inputs.shape[1]):
+                    total = total + inputs[:, t, :]
+                    totals.append(total)
+                return keras.ops.stack(totals, axis=1)
+    """),
+    right(RUNNING, "tf-stack", "tf.stack (the notebook shows it is the same on TensorFlow)", """
+        import tensorflow as tf
+
+        class RunningSum(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+
+            def call(self, inputs):
+                steps = [inputs[:, 0, :]]
+                for t in range(1, inputs.shape[1]):
+                    steps.append(steps[-1] + inputs[:, t, :])
+                return tf.stack(steps, axis=1)
+    """),
+    right(RUNNING, "prefix-sums", "each step as the sum of a prefix", """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                steps = inputs.shape[1]
+                return keras.ops.stack([keras.ops.sum(inputs[:, : t + 1, :], axis=1) for t in range(steps)], axis=1)
+    """),
+    right(RUNNING, "cumsum", "keras.ops.cumsum (no loop)", """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                return keras.ops.cumsum(inputs, axis=1)
+    """, note="the task says how to write it (loop and stack) but asks for the running sum"),
+    wrong(RUNNING, "identity", "returns its input", ("running sum", "sum"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                return inputs
+    """),
+    wrong(RUNNING, "stack-axis-0", "axis: stacked on axis 0", ("axis", "shape"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total, totals = 0.0, []
+                for t in range(inputs.shape[1]):
+                    total = total + inputs[:, t, :]
+                    totals.append(total)
+                return keras.ops.stack(totals, axis=0)
+    """),
+    wrong(RUNNING, "over-features", "axis: running sum over the features instead of time", ("feature", "wrong axis", "time axis"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                return keras.ops.cumsum(inputs, axis=2)
+    """),
+    wrong(RUNNING, "exclusive", "off by one: step t holds the sum of steps before t", ("includ", "0..t", "first step", "shifted"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total = keras.ops.zeros_like(inputs[:, 0, :])
+                totals = []
+                for t in range(inputs.shape[1]):
+                    totals.append(total)
+                    total = total + inputs[:, t, :]
+                return keras.ops.stack(totals, axis=1)
+    """),
+    wrong(RUNNING, "final-total", "returns only the last total (no stack)", ("shape", "stack", "every step"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total = 0.0
+                for t in range(inputs.shape[1]):
+                    total = total + inputs[:, t, :]
+                return total
+    """),
+    wrong(RUNNING, "running-mean", "operation: running mean instead of sum", ("sum",), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total, totals = 0.0, []
+                for t in range(inputs.shape[1]):
+                    total = total + inputs[:, t, :]
+                    totals.append(total / (t + 1))
+                return keras.ops.stack(totals, axis=1)
+    """),
+
+    # ---- fn11_functional_in_layer: Scorer: self.head = functional Input(8) -> Dense(1, sigmoid); mean over steps
+    right(SCORER, "activation-layer", "keras.Model(inputs=..., outputs=...), a separate sigmoid layer", """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                i = keras.Input(shape=(8,))
+                self.head = keras.Model(inputs=i, outputs=layers.Activation("sigmoid")(layers.Dense(1)(i)))
+
+            def call(self, inputs):
+                return self.head(keras.ops.mean(inputs, axis=1))
+    """),
+    right(SCORER, "pooling-layer", "GlobalAveragePooling1D for the mean over the steps", """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.pool = layers.GlobalAveragePooling1D()
+                head_in = keras.Input((8,))
+                self.head = keras.Model(head_in, layers.Dense(1, activation=keras.activations.sigmoid)(head_in))
+
+            def call(self, inputs):
+                return self.head(self.pool(inputs))
+    """),
+    right(SCORER, "sum-divide", "sum divided by the number of steps", """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                i = keras.Input(shape=[8])
+                self.head = keras.Model(i, layers.Dense(units=1, activation="sigmoid")(i), name="head")
+
+            def call(self, x):
+                return self.head(keras.ops.sum(x, axis=1) / x.shape[1])
+    """),
+    wrong(SCORER, "dense-head", "form: a Dense layer as head, not a functional model", ("functional",), """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.head = layers.Dense(1, activation="sigmoid")
+
+            def call(self, inputs):
+                return self.head(keras.ops.mean(inputs, axis=1))
+    """),
+    wrong(SCORER, "sequential-head", "form: a Sequential head where the task asks for a functional one",
+          ("functional",), """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.head = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="sigmoid")])
+
+            def call(self, inputs):
+                return self.head(keras.ops.mean(inputs, axis=1))
+    """),
+    wrong(SCORER, "no-sigmoid", "activation: the head without sigmoid", ("activation", "sigmoid"), """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                i = keras.Input(shape=(8,))
+                self.head = keras.Model(i, layers.Dense(1)(i))
+
+            def call(self, inputs):
+                return self.head(keras.ops.mean(inputs, axis=1))
+    """),
+    wrong(SCORER, "max", "operation: max over the steps", ("mean", "average"), """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                i = keras.Input(shape=(8,))
+                self.head = keras.Model(i, layers.Dense(1, activation="sigmoid")(i))
+
+            def call(self, inputs):
+                return self.head(keras.ops.max(inputs, axis=1))
+    """),
+    wrong(SCORER, "last-step", "other data: the last step instead of the mean", ("mean", "average"), """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                i = keras.Input(shape=(8,))
+                self.head = keras.Model(i, layers.Dense(1, activation="sigmoid")(i))
+
+            def call(self, inputs):
+                return self.head(inputs[:, -1, :])
+    """),
+    wrong(SCORER, "batch-axis", "axis: averaged over the batch axis", ("axis", "steps", "shape"), """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                i = keras.Input(shape=(8,))
+                self.head = keras.Model(i, layers.Dense(1, activation="sigmoid")(i))
+
+            def call(self, inputs):
+                return self.head(keras.ops.mean(inputs, axis=0))
+    """),
+]
