@@ -48,18 +48,23 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 from kitlib.grading import sandbox
 from kitlib.grading.course import Course, CourseError
 from kitlib.grading.gradebook import GradebookWriter, ensure_assignment, export_csv, snapshot
+from kitlib.grading.journal import Journal, assignment_version, content_key
 from kitlib.grading.release import generate
 from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBundle, CellResult,  # noqa: F401
                                        GradingOptions, Slot, Submission, SubmissionResult, grade_submission)
 from kitlib.grading.verify import Verifier  # noqa: F401 - re-exported: kit grade's re-check client
+from kitlib.grading.runner import Job, LocalRunner
 from kitlib.grading.worker import Worker, close_all
+
+if TYPE_CHECKING:
+    from kitlib.grading.cluster import ClusterRunner
 
 
 class GradingError(CourseError):
@@ -110,8 +115,12 @@ def _prepare_assignment(course: Course, assignment: str, prep: Path, worker: Wor
 
 def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: int | None = None,
                  timeout: float | None = None, limits: sandbox.Limits | None = None,
-                 outputs: bool = True) -> GradeSummary:
-    """Grade all submissions of ``assignments`` (all with submissions when empty); see module docstring."""
+                 outputs: bool = True, cluster: str | None = None, resume: bool = False) -> GradeSummary:
+    """Grade all submissions of ``assignments`` (all with submissions when empty); see module docstring.
+
+    ``cluster``: the address of a Dask scheduler whose ``kit worker`` s grade instead of this
+    machine (:mod:`kitlib.grading.cluster`). ``resume``: finish the run recorded in the course's
+    journal (:mod:`kitlib.grading.journal`) without grading again what it holds."""
     started = time.monotonic()
     try:
         course = Course.open(course_dir)
@@ -125,9 +134,16 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         raise GradingError("--timeout must be a positive number of seconds")
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     limits = limits or sandbox.Limits(cpu_seconds=int(timeout) + 5)
-    ok, message, fix = sandbox.availability()
-    isolation = message if ok else f"WARNING: {message}. Fix: {fix}"
-    print(f"kit grade: {isolation}", flush=True)
+    runner: LocalRunner | ClusterRunner | None = None
+    if cluster:
+        from kitlib.grading.cluster import ClusterRunner
+
+        runner = ClusterRunner(cluster, timeout, limits)
+        ok, isolation = True, runner.isolation()
+    else:
+        ok, message, fix = sandbox.availability()
+        isolation = message if ok else f"WARNING: {message}. Fix: {fix}"
+        print(f"kit grade: {isolation}", flush=True)
 
     scratch_root = Path(tempfile.mkdtemp(prefix="kit-grade-"))
     keep = os.environ.get("KIT_GRADE_KEEP_SCRATCH") is not None
@@ -135,67 +151,114 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
                              hide=tuple(sandbox.hidden_paths(course_dir, scratch_root)))
     results: list[SubmissionResult] = []
     slots: list[Slot] = []
+    teacher_worker: Worker | None = None  # with --cluster: this machine only prepares and writes outputs
+    journal: Journal | None = None
     try:
+        journal = (Journal.resume if resume else Journal.start)(course, wanted)
         submissions = {assignment: course.students(assignment) for assignment in wanted}
-        total = sum(len(students) for students in submissions.values())
-        # Start every slot's helpers now: their imports overlap with the set-up below.
-        slots = [Slot.start(scratch_root, options) for _ in range(max(1, min(jobs, total)))]
-        tasks: list[tuple[str, str, AssignmentBundle]] = []
+        versions = {assignment: assignment_version(course, assignment) for assignment in wanted}
+        todo, results = _plan(course, submissions, versions, journal)
+        if resume:
+            print(f"kit grade: resuming: {len(results)} submission(s) already graded in this run, "
+                  f"{len(todo)} to grade", flush=True)
+        if cluster:
+            teacher_worker = Worker().spawn()
+        else:
+            # Start every slot's helpers now: their imports overlap with the set-up below.
+            slots = [Slot.start(scratch_root, options) for _ in range(max(1, min(jobs, len(todo))))]
+            runner = LocalRunner(slots, scratch_root, options, keep_scratch=keep)
+        prep_worker = teacher_worker or slots[0].worker
+        bundles: dict[str, AssignmentBundle] = {}
         for assignment in wanted:
-            students = submissions[assignment]
-            if not students:
+            if not submissions[assignment]:
                 print(f"kit grade: no submissions for {assignment} in {course_dir / 'submitted'}", flush=True)
+                continue
+            if not any(a == assignment for _, a in todo):
                 continue
             prep = scratch_root / f"_{assignment}"
             prep.mkdir()
             try:
-                bundle = _prepare_assignment(course, assignment, prep, slots[0].worker)
+                bundles[assignment] = _prepare_assignment(course, assignment, prep, prep_worker)
             except CourseError as error:
                 raise GradingError(str(error)) from error
-            tasks += [(student, assignment, bundle) for student in students]
-        if not tasks:
+        if not todo and not results:
             return GradeSummary(course_dir, wanted, [], isolation, time.monotonic() - started)
-        print(f"kit grade: {len(tasks)} submission(s), {jobs} at a time, "
+        where = f"on the cluster at {cluster}" if cluster else f"{jobs} at a time"
+        print(f"kit grade: {len(todo)} submission(s), {where}, "
               f"per cell {settings['cell_timeout']:g} s, per submission {timeout:g} s", flush=True)
         writer = GradebookWriter(course)
-        progress = Progress(len(tasks), jobs)
-        local = threading.local()
-        spare = list(slots)
+        progress = Progress(len(todo), jobs)
+        merged: set[tuple[str, str, str]] = set()
 
-        def run(task: tuple[str, str, AssignmentBundle]) -> SubmissionResult:
-            if not hasattr(local, "slot"):
-                local.slot = spare.pop()
-            student, assignment, bundle = task
-            submission = Submission.collect(course, student, assignment)
-            return grade_submission(submission, bundle, local.slot, scratch_root, options, keep_scratch=keep)
+        def pending() -> Iterator[Job]:
+            for student, assignment in todo:
+                submission = Submission.collect(course, student, assignment)
+                yield Job(submission, bundles[assignment], content_key(submission, versions[assignment]))
 
-        with ThreadPoolExecutor(max_workers=len(slots)) as pool:
-            futures = [pool.submit(run, task) for task in tasks]
-            for future in as_completed(futures):
-                result = future.result()
+        try:
+            for graded in (runner.run(pending(), total=len(todo)) if todo else ()):
+                result = graded.result
+                ident = (result.student, result.assignment, graded.job.key)
+                if ident in merged:
+                    continue  # the same submission and content came back twice: merged once
                 writer.merge(result)
+                journal.record(result, graded.job.key, worker=graded.where, retry=graded.retry)
+                merged.add(ident)
                 results.append(result)
                 progress.update(result)
                 for note in result.notes:
                     print(f"    - {note}", flush=True)
+        except KeyboardInterrupt:
+            runner.stop()
+            for helper in [h for slot in slots for h in slot.helpers()] + [teacher_worker]:
+                if helper is not None:
+                    helper.close(kill=True)  # running submissions end now; their results are not merged
+            print(f"\nkit grade: interrupted; {len(merged)} submission(s) of this run were merged and recorded "
+                  f"in {journal.path}: `kit grade ... --resume` finishes the run", file=sys.stderr, flush=True)
+            raise
+        if cluster:
+            isolation = runner.isolation()
         results.sort(key=lambda r: (r.assignment, r.student))
         if outputs:
-            write_outputs(course, results, isolation, slots)
+            write_outputs(course, results, isolation, slots, prep_worker)
     finally:
-        close_all([helper for slot in slots for helper in slot.helpers()])
+        if journal is not None:
+            journal.close()
+        if cluster and runner is not None:
+            runner.close()
+        close_all([helper for slot in slots for helper in slot.helpers()] + ([teacher_worker] if teacher_worker else []))
         if not keep:
             shutil.rmtree(scratch_root, ignore_errors=True)
     return GradeSummary(course_dir, wanted, results, isolation, time.monotonic() - started)
 
 
-def write_outputs(course: Course, results: list[SubmissionResult], isolation: str, slots: list[Slot]) -> None:
-    """grades.csv and feedback (nbgrader, in the warm workers, in a background thread)
+def _plan(course: Course, submissions: dict[str, list[str]], versions: dict[str, str],
+          journal: Journal) -> tuple[list[tuple[str, str]], list[SubmissionResult]]:
+    """(student, assignment) pairs to grade, and the results the journal already holds for
+    the others (a recorded submission whose files or assignment changed is graded again)."""
+    todo: list[tuple[str, str]] = []
+    done: list[SubmissionResult] = []
+    for assignment, students in submissions.items():
+        for student in students:
+            if (student, assignment) in journal.recorded:
+                submission = Submission.collect(course, student, assignment)
+                recorded = journal.done(student, assignment, content_key(submission, versions[assignment]))
+                if recorded is not None:
+                    done.append(recorded)
+                    continue
+            todo.append((student, assignment))
+    return todo, done
+
+
+def write_outputs(course: Course, results: list[SubmissionResult], isolation: str, slots: list[Slot],
+                  worker: Worker | None = None) -> None:
+    """grades.csv and feedback (nbgrader, in a warm worker, in a background thread)
     while this thread draws the reports."""
     from kitlib.grading import feedback as feedback_mod
     from kitlib.grading import report as report_mod
 
     graded = sorted({r.assignment for r in results})
-    workers = [slot.worker for slot in slots] or [Worker()]
+    workers = [worker] if worker is not None else [slot.worker for slot in slots] or [Worker()]
     for slot in slots:
         slot.verifier.close()  # its memory is better spent on nbgrader now
     failure: list[BaseException] = []
@@ -224,10 +287,13 @@ def run_grade(args) -> int:
     """``kit grade``: 0 when every submission got a grade, 1 for the teacher's own errors."""
     try:
         summary = grade_course(Path(args.course), list(args.assignments or []), jobs=args.jobs,
-                               timeout=args.timeout)
-    except CourseError as error:  # GradingError, GradebookError, ReleaseError: the teacher's side
+                               timeout=args.timeout, cluster=getattr(args, "cluster", None),
+                               resume=bool(getattr(args, "resume", False)))
+    except CourseError as error:  # GradingError, GradebookError, ReleaseError, ClusterError: the teacher's side
         print(f"kit grade: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     if summary.results:
         course = summary.course
         print(f"kit grade: graded {len(summary.results)} submission(s) in {summary.seconds:.0f} s; "
