@@ -148,30 +148,66 @@ def test_availability_answers_three_fields():
     assert ok or fix
 
 
-def test_kernel_argv_isolates_when_bwrap_works(tmp_path):
-    course = tmp_path / "course"
-    course.mkdir()
-    argv = sandbox.kernel_argv(sandbox.Limits(), tmp_path / "w", tmp_path / "ipc", hide=[course], use_bwrap=True)
-    assert argv[0] == "bwrap" and "--unshare-net" in argv and "{connection_file}" == argv[-1]
-    assert argv[argv.index(str(course.resolve())) - 1] == "--tmpfs"
-    plain = sandbox.kernel_argv(sandbox.Limits(), tmp_path / "w", tmp_path / "ipc", hide=[course], use_bwrap=False)
-    assert plain[0] != "bwrap" and "--memory-mb=4096" in plain
+ALLOWED_KERNEL_ENV = {"NBGRADER_EXECUTION", "KIT_ANSWER_DIR", "KIT_PROBE_SEED", "HOME", "PATH", "LANG", "KITLIB_OFFLINE",
+                      "TF_CPP_MIN_LOG_LEVEL", "KERAS_HOME", "KITLIB_DATA_DIR", "KIT_EXERCISE_MODULES", "TMPDIR",
+                      "KIT_SANDBOX"}
 
 
-def test_kernel_argv_rebinds_a_virtualenv_that_lives_in_tmp(tmp_path, monkeypatch):
-    """A clone under /tmp (as CI may make) keeps its venv and kitlib visible under the /tmp tmpfs,
-    while the course folder inside it stays hidden: the tmpfs over it comes after the re-bind."""
-    repo = tmp_path / "clone"
-    venv, course = repo / ".venv", repo / "course"
-    venv.mkdir(parents=True)
-    course.mkdir()
-    monkeypatch.setattr(sandbox, "_needed_paths", lambda: [venv.resolve(), repo.resolve()])
-    argv = sandbox.kernel_argv(sandbox.Limits(), tmp_path / "w", tmp_path / "ipc", hide=[course], use_bwrap=True)
-    triples = list(zip(argv, argv[1:], argv[2:]))
-    assert ("--ro-bind", str(venv.resolve()), str(venv.resolve())) in triples
-    rebind = triples.index(("--ro-bind", str(repo.resolve()), str(repo.resolve())))
-    hides = [i for i, (flag, path) in enumerate(zip(argv, argv[1:])) if (flag, path) == ("--tmpfs", str(course.resolve()))]
-    assert hides and hides[0] > rebind
+def _plan(tmp_path, use_bwrap=True, **kw):
+    paths = sandbox.SandboxPaths(tmp_path / "work" / "sandbox", tmp_path / "boxes" / "b")
+    return sandbox.plan_kernel(paths, sandbox.Limits(), sandbox.sandbox_uid(0), use_bwrap=use_bwrap, **kw)
+
+
+def test_kernel_sandbox_mounts_an_allow_list_and_nothing_writable_of_the_host(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_SECRET_TOKEN", "s3cr3t")
+    plan = _plan(tmp_path)
+    argv = plan["bwrap"]
+    pairs = list(zip(argv, argv[1:], argv[2:]))
+    assert "--unshare-net" in argv and "--unshare-pid" in argv and "--die-with-parent" in argv
+    assert ("--ro-bind", "/", "/") not in pairs and "--bind" not in argv  # nothing of the host is writable
+    mounted = {dest for flag, _, dest in pairs if flag in ("--ro-bind", "--bind")}
+    repo = sandbox.kit_root()
+    assert str(repo / "kitlib") in mounted and str(repo) not in mounted  # the package, not the repository
+    assert not any(m.startswith(str(repo / "course")) or m.startswith(str(repo / "tests")) for m in mounted)
+    box = argv.index(sandbox.BOX)
+    assert argv[box - 1] == "--tmpfs" and argv[box - 3] == "--size"  # the only writable place is size-limited
+    if sandbox._is_root():
+        assert ("--cap-drop", "ALL", "--cap-add") in pairs
+        assert plan["launch"]["uid"] == sandbox.sandbox_uid(0) != 0
+    else:
+        assert "--unshare-user" in argv
+    env = plan["launch"]["env"]
+    assert set(env) <= ALLOWED_KERNEL_ENV and "s3cr3t" not in json.dumps(plan)
+    assert env["HOME"] == sandbox.BOX and env["KIT_ANSWER_DIR"].startswith(sandbox.BOX)
+
+
+def test_kernel_and_launchers_run_isolated_python_outside_student_folders(tmp_path):
+    plan = _plan(tmp_path)
+    assert plan["launch"]["kernel_argv"][1] == "-I"
+    assert plan["launcher"][1:3] == ["-I", "-S"] and plan["launcher"][3].endswith("sandbox_entry.py")
+    assert "--chdir" in plan["bwrap"] and plan["bwrap"][plan["bwrap"].index("--chdir") + 1] == "/"
+    sandbox.write_kernelspec(tmp_path / "jupyter", Path(tmp_path / "plan.json"))
+    spec = json.loads((tmp_path / "jupyter" / "kernels" / "kit-sandbox" / "kernel.json").read_text())
+    assert spec["argv"][1:3] == ["-I", "-S"] and spec["env"] == {}
+
+
+def test_extra_exercise_modules_are_mounted_alone(tmp_path, monkeypatch):
+    folder = tmp_path / "mods"
+    folder.mkdir()
+    (folder / "my_course_checks.py").write_text("EXERCISES = []\n")
+    (folder / "secret_solutions.ipynb").write_text("{}")
+    monkeypatch.setenv("KIT_EXERCISE_MODULES", "my_course_checks")
+    monkeypatch.setenv("PYTHONPATH", str(folder))
+    args = sandbox.exercise_module_mounts()
+    assert args == ["--ro-bind", str(folder / "my_course_checks.py"), "/kit/modules/my_course_checks.py"]
+
+
+def test_open_parents_makes_mount_points_reachable_for_the_unprivileged_user():
+    argv = sandbox.open_parents(["bwrap", "--ro-bind", "/a/b/c", "/a/b/c", "--perms", "1777", "--size", "5",
+                                 "--tmpfs", "/tmp", "--ro-bind", "/x", "/tmp/p/q", "--", "cmd"])
+    assert argv == ["bwrap", "--perms", "0755", "--dir", "/a", "--perms", "0755", "--dir", "/a/b",
+                    "--ro-bind", "/a/b/c", "/a/b/c", "--perms", "1777", "--size", "5", "--tmpfs", "/tmp",
+                    "--perms", "0755", "--dir", "/tmp/p", "--ro-bind", "/x", "/tmp/p/q", "--", "cmd"]
 
 
 def test_pass_shares():

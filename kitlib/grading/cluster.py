@@ -207,10 +207,11 @@ class GradingService:
                  found: dict[str, str] | None = None):
         self.jobs = jobs
         self.scratch_root = Path(scratch_root)
+        self.scratch_root.chmod(0o711)  # sandbox uids may pass through (to their own box only)
         self.use_bwrap = use_bwrap
         self.isolation = isolation
         self.fingerprint = found or fingerprint()
-        self.hide = tuple(sandbox.hidden_paths(self.scratch_root, self.scratch_root))
+        self.run_cgroup = None
         self.free: queue.SimpleQueue[tuple[Slot, GradingOptions]] = queue.SimpleQueue()
         self.slots: list[Slot] = []
         self.bundles: dict[str, AssignmentBundle] = {}
@@ -220,15 +221,21 @@ class GradingService:
         self.worker = None
 
     def options(self, timeout: float, limits: sandbox.Limits) -> GradingOptions:
-        """The teacher's limits, this machine's isolation (its own sandbox, its own hidden folders)."""
-        return GradingOptions(timeout=timeout, limits=limits, use_bwrap=self.use_bwrap, hide=self.hide)
+        """The teacher's limits with this machine's isolation."""
+        return GradingOptions(timeout=timeout, limits=limits, use_bwrap=self.use_bwrap)
+
+    def _start_slot(self, index: int, options: GradingOptions) -> Slot:
+        cgroup = self.run_cgroup.to_plain() if self.run_cgroup is not None else None
+        return Slot.start(self.scratch_root, options, index, cgroup)
 
     # -- Dask worker plugin hooks
     def setup(self, worker=None) -> None:
         self.worker = worker
+        support = sandbox.cgroup_support()
+        self.run_cgroup = support.create_run(f"kit-worker-{os.getpid()}") if support.ok else None
         default = self.options(DEFAULT_SUBMISSION_TIMEOUT, sandbox.Limits(cpu_seconds=int(DEFAULT_SUBMISSION_TIMEOUT) + 5))
-        for _ in range(self.jobs):
-            slot = Slot.start(self.scratch_root, default)
+        for index in range(self.jobs):
+            slot = self._start_slot(index, default)
             self.slots.append(slot)
             self.free.put((slot, default))
 
@@ -236,14 +243,15 @@ class GradingService:
         from kitlib.grading.worker import close_all
 
         close_all([helper for slot in self.slots for helper in slot.helpers()])
+        if self.run_cgroup is not None:
+            self.run_cgroup.remove()
 
     # -- used by the tasks
     def acquire(self, options: GradingOptions) -> Slot:
         slot, started_with = self.free.get(timeout=3600)
-        if (started_with.limits, started_with.use_bwrap, started_with.hide) != \
-                (options.limits, options.use_bwrap, options.hide):
+        if (started_with.limits, started_with.use_bwrap) != (options.limits, options.use_bwrap):
             slot.close()
-            fresh = Slot.start(self.scratch_root, options)
+            fresh = self._start_slot(slot.index, options)
             with self.lock:
                 self.slots[self.slots.index(slot)] = fresh
             slot = fresh
@@ -411,14 +419,16 @@ def grading_checks(allow_unisolated: bool = False) -> list:
     nb_version = found.get("nbgrader", "")
     if nb_version and not nb_version.startswith("0.9."):
         findings.append(Finding("nbgrader", "fail", f"{nb_version}: the course needs nbgrader 0.9.x", fixes["nbgrader"]))
-    ok, message, fix = sandbox.availability()
-    if ok:
-        findings.append(Finding("grading isolation", "ok", message))
-    else:
-        status = "warn" if allow_unisolated else "fail"
-        findings.append(Finding("grading isolation", status, message + ("" if allow_unisolated else
-                                "; a grading worker needs the sandbox (or --allow-unisolated)"), fix))
+    for area, status, detail, fix in sandbox.findings():
+        if area == "grading isolation" and status != "ok" and not allow_unisolated:
+            status, detail = "fail", detail + "; a grading worker needs the sandbox (or --allow-unisolated)"
+        findings.append(Finding(area, status, detail, fix))
     return findings
+
+
+def isolation_summary() -> str:
+    """This machine's isolation in one line (for the teacher's report)."""
+    return " | ".join(("" if status == "ok" else "WARNING: ") + detail for _, status, detail, _ in sandbox.findings())
 
 
 def _require_dask():
@@ -447,9 +457,9 @@ def run_worker(args) -> int:
               f"({', '.join(f.area for f in failed)}); fix them and start kit worker again", file=sys.stderr)
         return 1
     found = fingerprint()
-    ok, message, _ = sandbox.availability()
     scratch = Path(tempfile.mkdtemp(prefix="kit-worker-"))
-    service = GradingService(jobs, scratch, use_bwrap=ok, isolation=message, found=found)
+    service = GradingService(jobs, scratch, use_bwrap=sandbox.availability()[0], isolation=isolation_summary(),
+                             found=found)
     name = args.name or f"kit-{socket.gethostname()}-{os.getpid()}"
     try:
         return _serve(address, jobs, name, service, scratch)

@@ -122,6 +122,27 @@ class Course:
         """Instructor-only exercise data (hidden checks...): never released, never in a sandbox."""
         return self.root / "hidden" / assignment
 
+    @property
+    def probe_secret_path(self) -> Path:
+        return self.root / "hidden" / ".probe-secret"
+
+    def probe_secret(self, create: bool = False) -> bytes | None:
+        """The course's secret for ``KIT_PROBE_SEED`` (instructor-only, never released);
+        made on first use when ``create``. None when there is none."""
+        path = self.probe_secret_path
+        try:
+            return path.read_bytes().strip() or None
+        except FileNotFoundError:
+            if not create:
+                return None
+        import secrets
+
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        return path.read_bytes().strip()
+
     def nbgrader_args(self) -> list[str]:
         """The nbgrader options that point an app at this course and its gradebook."""
         return [f"--CourseDirectory.root={self.root}", f"--CourseDirectory.db_url={self.db_url}"]
@@ -151,15 +172,22 @@ class Course:
         return wanted or known
 
     def students(self, assignment: str) -> list[str]:
-        """Students with a folder ``submitted/<student>/<assignment>/`` (links are not folders)."""
+        """Students with an entry ``submitted/<student>/<assignment>`` (``.x`` names excepted).
+
+        An entry that is not a plain folder (a link, a FIFO...) still counts: the intake
+        refuses it with a report line, so the student is graded 0 instead of forgotten."""
         root = self.root / "submitted"
         if not root.is_dir():
             return []
         found = []
-        for student in _visible_dirs(root):
-            folder = student / assignment
-            if not folder.is_symlink() and folder.is_dir():
-                found.append(student.name)
+        for student in root.iterdir():
+            if student.name.startswith("."):
+                continue
+            try:
+                os.lstat(student / assignment)
+            except OSError:
+                continue
+            found.append(student.name)
         return sorted(found)
 
     def source_notebooks(self, assignment: str) -> list[str]:

@@ -47,19 +47,56 @@ class HideHiddenTests(Preprocessor):
         return cell, resources
 
 
-def generate_feedback(course_dir: Path, assignment: str, worker=None) -> list[Path]:
-    """Feedback HTML for every graded student of ``assignment``; returns the files."""
-    course_dir = Path(course_dir)
+FEEDBACK_MARKERS = (BEGIN_HIDDEN, END_HIDDEN)
+MAX_FEEDBACK_BYTES = 256 * 2**20
+
+
+def generate_feedback(course_dir: Path, assignment: str, worker=None, students=None) -> dict[str, list[str]]:
+    """Feedback HTML for every graded student of ``assignment``; returns report lines per student
+    whose feedback is missing or was withheld (empty: everyone has theirs).
+
+    Each file is checked once more: one that still shows a hidden-test marker (a student can
+    print one) is deleted and named in that student's lines; the others stay."""
+    course = Course(Path(course_dir))
     preprocessors = ('["nbgrader.preprocessors.GetGrades", "kitlib.grading.feedback.HideHiddenTests", '
                      '"nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]')
-    argv = [assignment, "--force", *Course(course_dir).nbgrader_args(), f"--GenerateFeedback.preprocessors={preprocessors}"]
-    rc, text = run_app_output(worker, "generate_feedback", argv, course_dir, course_dir / ".kit-feedback.log")
-    files = sorted((course_dir / "feedback").glob(f"*/{assignment}/*.html"))
+    argv = [assignment, "--force", *course.nbgrader_args(), f"--GenerateFeedback.preprocessors={preprocessors}"]
+    rc, text = run_app_output(worker, "generate_feedback", argv, course.root, course.root / ".kit-feedback.log")
+    errors = [line for line in text.splitlines() if "ERROR" in line][-3:]
     if rc != 0:
-        tail = [l for l in text.splitlines() if "ERROR" in l][-3:]
-        print(f"kit grade: warning: nbgrader generate_feedback reported errors: {' | '.join(tail)}", flush=True)
-    for path in files:
-        if BEGIN_HIDDEN in path.read_text(encoding="utf-8", errors="replace"):
-            path.unlink()
-            raise RuntimeError(f"{path} still contained hidden tests and was deleted")
-    return files
+        print(f"kit grade: warning: nbgrader generate_feedback reported errors: {' | '.join(errors)}", flush=True)
+    problems: dict[str, list[str]] = {}
+    for student in students if students is not None else sorted(p.name for p in (course.root / "feedback").glob("*")):
+        folder = course.feedback_dir(student, assignment)
+        files = sorted(folder.glob("*.html")) if folder.is_dir() and not folder.is_symlink() else []
+        if not files:
+            problems.setdefault(student, []).append(
+                "no feedback was generated for this submission" + (f" (nbgrader: {errors[-1][:200]})" if errors else ""))
+            continue
+        for path in files:
+            why = _leak(path)
+            if why:
+                path.unlink()
+                problems.setdefault(student, []).append(f"feedback {path.name} was withheld: {why}")
+    return problems
+
+
+def _leak(path: Path) -> str | None:
+    """Why a feedback file must not be handed out (None: it may)."""
+    import os
+
+    from kitlib.grading import safefs
+
+    try:
+        fd = safefs.open_dir(path.parent)
+        try:
+            data = safefs.read_regular(fd, path.name, MAX_FEEDBACK_BYTES, allow_links=True)
+        finally:
+            os.close(fd)
+    except (safefs.Refused, OSError) as error:
+        return f"it could not be checked ({error})"
+    text = data.decode("utf-8", errors="replace")
+    for marker in FEEDBACK_MARKERS:
+        if marker in text:
+            return f"it contained the hidden-test marker {marker!r} (printed by the notebook, or a cell lost its nbgrader metadata)"
+    return None

@@ -113,6 +113,24 @@ def _prepare_assignment(course: Course, assignment: str, prep: Path, worker: Wor
     return AssignmentBundle.from_course(course, assignment, blank, db)
 
 
+def _collect(course: Course, student: str, assignment: str) -> Submission:
+    """The intake, which never raises: a submission that cannot be read is graded as not attempted."""
+    try:
+        return Submission.collect(course, student, assignment)
+    except Exception as error:  # noqa: BLE001 - one student's files must not stop the class
+        return Submission(student, assignment, {}, (f"the submission could not be read ({type(error).__name__}: "
+                                                     f"{error}); graded as not attempted",))
+
+
+def _isolation_summary(limits: sandbox.Limits) -> tuple[str, list[str]]:
+    """(one line for the report, the lines kit grade prints first)."""
+    lines = []
+    for area, status, detail, fix in sandbox.findings():
+        lines.append(("" if status == "ok" else "WARNING: ") + detail + (f". Fix: {fix}" if fix else ""))
+    lines.append("limits: " + "; ".join(limits.describe()))
+    return " | ".join(lines), lines
+
+
 def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: int | None = None,
                  timeout: float | None = None, limits: sandbox.Limits | None = None,
                  outputs: bool = True, cluster: str | None = None, resume: bool = False) -> GradeSummary:
@@ -139,16 +157,19 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         from kitlib.grading.cluster import ClusterRunner
 
         runner = ClusterRunner(cluster, timeout, limits)
-        ok, isolation = True, runner.isolation()
+        ok = True  # each worker isolates with its own sandbox (kit worker refuses to join without one)
+        isolation = runner.isolation()
     else:
-        ok, message, fix = sandbox.availability()
-        isolation = message if ok else f"WARNING: {message}. Fix: {fix}"
-        print(f"kit grade: {isolation}", flush=True)
+        ok = sandbox.availability()[0]
+        isolation, lines = _isolation_summary(limits)
+        for line in lines:
+            print(f"kit grade: {line}", flush=True)
 
     scratch_root = Path(tempfile.mkdtemp(prefix="kit-grade-"))
+    scratch_root.chmod(0o711)  # sandbox uids may pass through (to their own box only, without bubblewrap)
     keep = os.environ.get("KIT_GRADE_KEEP_SCRATCH") is not None
-    options = GradingOptions(timeout=timeout, limits=limits, use_bwrap=ok,
-                             hide=tuple(sandbox.hidden_paths(course_dir, scratch_root)))
+    options = GradingOptions(timeout=timeout, limits=limits, use_bwrap=ok)
+    run_cgroup = None
     results: list[SubmissionResult] = []
     slots: list[Slot] = []
     teacher_worker: Worker | None = None  # with --cluster: this machine only prepares and writes outputs
@@ -164,8 +185,11 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         if cluster:
             teacher_worker = Worker().spawn()
         else:
+            support = sandbox.cgroup_support()
+            run_cgroup = support.create_run(f"kit-grade-{os.getpid()}") if support.ok else None
             # Start every slot's helpers now: their imports overlap with the set-up below.
-            slots = [Slot.start(scratch_root, options) for _ in range(max(1, min(jobs, len(todo))))]
+            slots = [Slot.start(scratch_root, options, index, run_cgroup.to_plain() if run_cgroup else None)
+                     for index in range(max(1, min(jobs, len(todo))))]
             runner = LocalRunner(slots, scratch_root, options, keep_scratch=keep)
         prep_worker = teacher_worker or slots[0].worker
         bundles: dict[str, AssignmentBundle] = {}
@@ -192,7 +216,7 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
 
         def pending() -> Iterator[Job]:
             for student, assignment in todo:
-                submission = Submission.collect(course, student, assignment)
+                submission = _collect(course, student, assignment)
                 yield Job(submission, bundles[assignment], content_key(submission, versions[assignment]))
 
         try:
@@ -201,7 +225,7 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
                 ident = (result.student, result.assignment, graded.job.key)
                 if ident in merged:
                     continue  # the same submission and content came back twice: merged once
-                writer.merge(result)
+                writer.record(result)  # never raises: a failed step is a report line
                 journal.record(result, graded.job.key, worker=graded.where, retry=graded.retry)
                 merged.add(ident)
                 results.append(result)
@@ -227,6 +251,8 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         if cluster and runner is not None:
             runner.close()
         close_all([helper for slot in slots for helper in slot.helpers()] + ([teacher_worker] if teacher_worker else []))
+        if run_cgroup is not None:
+            run_cgroup.remove()
         if not keep:
             shutil.rmtree(scratch_root, ignore_errors=True)
     return GradeSummary(course_dir, wanted, results, isolation, time.monotonic() - started)
@@ -241,7 +267,7 @@ def _plan(course: Course, submissions: dict[str, list[str]], versions: dict[str,
     for assignment, students in submissions.items():
         for student in students:
             if (student, assignment) in journal.recorded:
-                submission = Submission.collect(course, student, assignment)
+                submission = _collect(course, student, assignment)
                 recorded = journal.done(student, assignment, content_key(submission, versions[assignment]))
                 if recorded is not None:
                     done.append(recorded)
@@ -252,8 +278,10 @@ def _plan(course: Course, submissions: dict[str, list[str]], versions: dict[str,
 
 def write_outputs(course: Course, results: list[SubmissionResult], isolation: str, slots: list[Slot],
                   worker: Worker | None = None) -> None:
-    """grades.csv and feedback (nbgrader, in a warm worker, in a background thread)
-    while this thread draws the reports."""
+    """grades.csv and feedback (nbgrader, in a warm worker (``worker``, else the first slot's),
+    in a background thread) while this thread draws the reports; a student whose feedback was
+    refused or failed gets a report line (the reports of those assignments are drawn again)
+    and the others keep theirs."""
     from kitlib.grading import feedback as feedback_mod
     from kitlib.grading import report as report_mod
 
@@ -262,23 +290,43 @@ def write_outputs(course: Course, results: list[SubmissionResult], isolation: st
     for slot in slots:
         slot.verifier.close()  # its memory is better spent on nbgrader now
     failure: list[BaseException] = []
+    problems: dict[tuple[str, str], list[str]] = {}
 
     def nbgrader_outputs() -> None:
         try:
-            export_csv(course, workers[0])
             for assignment in graded:
-                feedback_mod.generate_feedback(course.root, assignment, workers[0])
+                students = [r.student for r in results if r.assignment == assignment]
+                try:
+                    found = feedback_mod.generate_feedback(course.root, assignment, workers[0], students=students)
+                except Exception as error:  # noqa: BLE001 - feedback is per student; say so for all
+                    found = {s: [f"no feedback was generated ({type(error).__name__}: {error})"] for s in students}
+                for student, notes in found.items():
+                    problems.setdefault((assignment, student), []).extend(notes)
+            export_csv(course, workers[0])
         except BaseException as error:  # re-raised in the calling thread
             failure.append(error)
+
+    def draw(assignment: str) -> None:
+        report_mod.write_report(course.root, assignment, [r for r in results if r.assignment == assignment],
+                                isolation)
 
     background = threading.Thread(target=nbgrader_outputs, name="kit-grade-outputs")
     background.start()
     try:
         for assignment in graded:
-            report_mod.write_report(course.root, assignment, [r for r in results if r.assignment == assignment],
-                                    isolation)
+            draw(assignment)
     finally:
         background.join()
+    again = set()
+    for result in results:
+        notes = problems.get((result.assignment, result.student))
+        if notes:
+            result.notes += notes
+            again.add(result.assignment)
+            for note in notes:
+                print(f"kit grade: {result.student}/{result.assignment}: {note}", flush=True)
+    for assignment in sorted(again):
+        draw(assignment)
     if failure:
         raise failure[0]
 

@@ -22,6 +22,7 @@ import threading
 import warnings
 from pathlib import Path
 
+from kitlib.grading import safefs
 from kitlib.grading.course import Course, CourseError, db_url
 from kitlib.grading.release import generate
 from kitlib.grading.submission import SubmissionResult
@@ -54,14 +55,6 @@ def ensure_assignment(course: Course, assignment: str, scratch: Path, worker: Wo
     return generate(course.root, assignment, release_dir=scratch / "db-release", db=True, worker=worker)
 
 
-def _safe_relative(rel: str) -> Path | None:
-    """``rel`` as a relative path that stays inside its folder, else None."""
-    path = Path(rel)
-    if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts):
-        return None
-    return path
-
-
 class GradebookWriter:
     """The only writer of the course gradebook and ``autograded/`` (one lock, one process)."""
 
@@ -70,50 +63,62 @@ class GradebookWriter:
         self.lock = threading.Lock()
 
     def write_autograded(self, result: SubmissionResult) -> None:
-        """Replace ``autograded/<student>/<assignment>/`` by the result's files."""
-        target = self.course.autograded_dir(result.student, result.assignment)
-        if target.is_symlink():
+        """Replace ``autograded/<student>/<assignment>/`` by the result's files (never through a link)."""
+        root = self.course.root / "autograded"
+        root.mkdir(exist_ok=True)
+        student_dir = root / result.student
+        if student_dir.is_symlink():
+            student_dir.unlink()
+        student_dir.mkdir(exist_ok=True)
+        target = student_dir / result.assignment
+        if target.is_symlink() or (target.exists() and not target.is_dir()):
             target.unlink()
         elif target.exists():
             shutil.rmtree(target)
-        target.mkdir(parents=True)
-        for rel, data in result.autograded.items():
-            path = _safe_relative(rel)
-            if path is None:
-                continue
-            out = target / path
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(data)
+        safefs.write_tree(target, result.autograded)
 
     def merge(self, result: SubmissionResult) -> None:
-        """Record one graded submission: its files in ``autograded/``, its scores in the gradebook."""
+        """Record one graded submission: its scores in the gradebook, its files in ``autograded/``."""
+        with self.lock:
+            self._scores(result)
+            self.write_autograded(result)
+
+    def record(self, result: SubmissionResult) -> None:
+        """:meth:`merge` that never raises: a step that fails costs only this submission a report line."""
+        with self.lock:
+            for what, step in (("the gradebook", self._scores), ("autograded/", self.write_autograded)):
+                try:
+                    step(result)
+                except Exception as error:  # noqa: BLE001 - one student's record must not stop the class
+                    result.notes.append(f"kit grade could not record this submission in {what} "
+                                        f"({type(error).__name__}: {error})")
+
+    def _scores(self, result: SubmissionResult) -> None:
         from nbgrader.api import Gradebook
 
         a, s = result.assignment, result.student
-        with self.lock:
-            self.write_autograded(result)
-            scores = {(c.notebook, c.grade_id): c for c in result.cells}
-            timestamp = None
-            if result.timestamp:
-                from nbgrader.utils import parse_utc
+        scores = {(c.notebook, c.grade_id): c for c in result.cells}
+        timestamp = None
+        if result.timestamp:
+            from nbgrader.utils import parse_utc
 
-                try:
-                    timestamp = parse_utc(result.timestamp)
-                except Exception:
-                    timestamp = None
-            with warnings.catch_warnings(), Gradebook(self.course.db_url, None) as gb:
-                warnings.simplefilter("ignore")  # SQLAlchemy autoflush notices from nbgrader's own API
-                gb.update_or_create_student(s)
-                submission = (gb.update_or_create_submission(a, s, timestamp=timestamp) if timestamp
-                              else gb.update_or_create_submission(a, s))
-                for nb in submission.notebooks:
-                    for grade in nb.grades:
-                        cell = scores.get((nb.name, grade.name))
-                        if cell is None:
-                            continue
-                        grade.auto_score = cell.score
-                        grade.needs_manual_grade = cell.needs_manual_grade
-                gb.db.commit()
+            try:
+                timestamp = parse_utc(result.timestamp)
+            except Exception:
+                timestamp = None
+        with warnings.catch_warnings(), Gradebook(self.course.db_url, None) as gb:
+            warnings.simplefilter("ignore")  # SQLAlchemy autoflush notices from nbgrader's own API
+            gb.update_or_create_student(s)
+            submission = (gb.update_or_create_submission(a, s, timestamp=timestamp) if timestamp
+                          else gb.update_or_create_submission(a, s))
+            for nb in submission.notebooks:
+                for grade in nb.grades:
+                    cell = scores.get((nb.name, grade.name))
+                    if cell is None:
+                        continue
+                    grade.auto_score = cell.score
+                    grade.needs_manual_grade = cell.needs_manual_grade
+            gb.db.commit()
 
 
 def export_csv(course: Course, worker: Worker | None = None) -> Path:

@@ -1,68 +1,128 @@
-"""Isolation of the student's kernel: bubblewrap plus resource limits.
+"""Isolation of the student's kernel: what student code can read, write, reach and use.
 
-While ``kit grade`` runs a submission, nbgrader (trusted, outside) talks to a
-Jupyter kernel (untrusted, inside) over Unix sockets (ZeroMQ ``ipc``
-transport), so the kernel can live in a bubblewrap sandbox with no network:
+While ``kit grade`` runs a submission, nbgrader (trusted, outside) talks to a Jupyter
+kernel (untrusted, inside) over the kernel protocol (ZeroMQ on Unix sockets), so the
+kernel lives in a bubblewrap sandbox built from an allow-list:
 
-- the whole file system read-only, ``/tmp`` an empty tmpfs, the course folder,
-  the repository's ``.git`` and every grading scratch folder hidden behind
-  empty tmpfs mounts, so the gradebook, ``source/``, hidden tests and other
-  submissions are neither readable nor writable;
-- writable: only the submission's own working copy and the socket folder;
-- new network, PID and IPC namespaces, killed with the grader (``--die-with-parent``);
-- resource limits (setrlimit): address space, CPU seconds, processes, file
-  size; when grading as root, the kernel also drops to user ``nobody`` so that
-  the process limit holds and file permissions apply.
+- **Never root, no capabilities.** Grading as root, bubblewrap starts the sandbox with
+  every capability dropped but SETUID/SETGID/CHOWN, and the trusted launcher
+  (:mod:`kitlib.grading.sandbox_entry`, ``python -I -S``, started from ``/``) hands the
+  box to the job slot's own unprivileged uid and drops to it before the kernel starts;
+  grading as a normal user, an unprivileged user namespace does the same. Python runs
+  isolated (``-I``): no ``PYTHON*`` variables, no working folder on ``sys.path`` at start-up.
+- **Reads** only what is mounted, read-only: ``/usr`` (system libraries), Python, the
+  virtualenv, the ``kitlib`` package, the exercise modules named by
+  ``KIT_EXERCISE_MODULES``, Keras' and the kit's data caches, and the submission's own
+  files (copied into the box). Not mounted: the course (source, release, gradebook,
+  hidden checks, other students), the grading scratch folders (the notebook being
+  executed and the scratch gradebook: nbgrader sends the cells over the protocol), the
+  home folders, ``/etc`` beyond the dynamic linker's files, ``/sys``, ``/run``.
+- **Writes** only the box: one size-limited tmpfs (``--size``) at ``/home/student``
+  holding the working folder, home, ``/tmp``, the recorded answers and the kernel's
+  sockets. Nothing the kernel does reaches the grader's disk; the grader reads the
+  recorded answers out of the box, after every process of the sandbox is dead,
+  through a descriptor it opened before any student code ran, without following links.
+- **Reaches**: no network (own network namespace: only a down loopback), no host Unix
+  sockets (nothing of the host's ``/run`` or ``/tmp`` is mounted; abstract sockets are
+  per network namespace), own PID, IPC and UTS namespaces.
+- **Uses**: a cgroup per sandbox (:mod:`kitlib.grading.cgroups`) caps memory (the tmpfs
+  pages included) and processes/threads of the whole submission; per process: address
+  space, CPU seconds, file size, open files, no core dumps. When the kernel shuts down,
+  the PID namespace ends every process the notebook left behind, and the cgroup is
+  emptied and removed.
 
-Where ``bwrap`` cannot start (missing, or user namespaces disabled), the
-kernel runs with the resource limits only and :func:`availability` says so.
+Where a mechanism is missing the kernel still gets what remains, and :func:`findings`
+(``kit doctor``, the first line of ``kit grade``) says what is missing and how to fix it.
 
 Example::
 
-    from kitlib.grading.sandbox import availability, Limits, kernel_argv
+    from kitlib.grading.sandbox import availability, Limits
     ok, message, fix = availability()
-    argv = kernel_argv(Limits(), workdir, ipc_dir, hide=[course_dir])
-    # ['bwrap', '--ro-bind', '/', '/', ..., '-m', 'kitlib.grading.sandbox', 'launch', ...]
+    Limits().describe()      # ['memory 4096 MB per submission (tmpfs included)', ...]
 """
 from __future__ import annotations
 
 import functools
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 NOBODY = 65534
+BOX = "/home/student"
+CONNECTION_INSIDE = "/kit/connection.json"
+LAUNCH_INSIDE = "/kit/launch.json"
+FILES_INSIDE = "/kit/files"
+MODULES_INSIDE = "/kit/modules"
+DATA_INSIDE = {"keras": "/kit/data/keras", "kitlib": "/kit/data/kitlib"}
+ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime")
+UID_BASE = 1_900_000_000  # sandbox uids: far from any real account, one per job slot and run
 
 
-@dataclass
+@dataclass(frozen=True)
 class Limits:
-    """Resource limits of one student kernel.
+    """Resource limits of one submission (the values ``kit grade`` states in its report).
 
     Attributes:
-        memory_mb: address-space limit (TensorFlow needs about 3 GB of address space to load).
-        cpu_seconds: CPU time of the kernel process (SIGXCPU, then SIGKILL, when spent).
-        processes: most processes/threads the kernel user may own (only enforced for non-root users).
-        file_mb: largest file the kernel may write.
+        memory_mb: memory of the whole submission, its tmpfs included (cgroup); also the address
+            space of each process (TensorFlow needs about 3 GB of address space to load).
+        cpu_seconds: CPU time of each process (SIGXCPU, then SIGKILL, when spent).
+        processes: processes and threads of the whole submission (cgroup; without cgroups, per
+            job slot's uid).
+        file_mb: largest file a process may write.
+        disk_mb: size of the box (working folder, home, /tmp, answers), in memory.
+        shm_mb: size of /dev/shm.
+        open_files: open files per process.
+        output_cell_mb: outputs kept per cell (the rest is cut, with a note).
+        output_total_mb: outputs kept per notebook.
     """
 
     memory_mb: int = 4096
     cpu_seconds: int = 1800
     processes: int = 512
     file_mb: int = 256
+    disk_mb: int = 1024
+    shm_mb: int = 64
+    open_files: int = 1024
+    output_cell_mb: int = 4
+    output_total_mb: int = 32
+
+    def describe(self) -> list[str]:
+        """One phrase per limit, for the report and the instructor guide."""
+        return [f"memory {self.memory_mb} MB per submission (its files in memory included)",
+                f"{self.processes} processes and threads per submission",
+                f"{self.cpu_seconds} s of CPU per process",
+                f"working space {self.disk_mb} MB, /dev/shm {self.shm_mb} MB, files up to {self.file_mb} MB",
+                f"outputs kept: {self.output_cell_mb} MB per cell, {self.output_total_mb} MB per notebook"]
 
 
+# --------------------------------------------------------------------- what this machine offers
 
 def _which(name: str) -> str | None:
     return shutil.which(name)
 
 
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _privilege_args() -> list[str]:
+    """bwrap arguments that make the sandbox unprivileged (see the module docstring)."""
+    if _is_root():
+        return ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                "--cap-add", "CAP_CHOWN"]
+    return ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+
+
 @functools.lru_cache(maxsize=1)
 def availability() -> tuple[bool, str, str]:
     """(ok, message, fix command): can kit grade isolate student code with bubblewrap here?
+
+    Probes the sandbox as ``kit grade`` builds it (namespaces, unprivileged user, sized tmpfs).
 
     Example:
         >>> ok, message, fix = availability()
@@ -71,167 +131,370 @@ def availability() -> tuple[bool, str, str]:
     if not bwrap:
         return (False, "bubblewrap (bwrap) is not installed: kit grade runs student code with resource limits only",
                 "sudo apt-get install -y bubblewrap")
+    probe = [bwrap, *_privilege_args(), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+             "--die-with-parent", "--new-session", *_system_mounts(), "--proc", "/proc", "--dev", "/dev",
+             "--size", str(1 << 20), "--tmpfs", BOX, "--remount-ro", "/", "--", "/bin/true"]
     try:
-        probe = subprocess.run(
-            [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-             "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--", "true"],
-            capture_output=True, text=True, timeout=30)
+        done = subprocess.run(probe, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
         return (False, f"bubblewrap cannot start a sandbox ({error}): kit grade runs with resource limits only",
                 "sudo sysctl -w kernel.unprivileged_userns_clone=1")
-    if probe.returncode != 0:
-        reason = (probe.stderr.strip().splitlines() or ["unknown error"])[-1]
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["unknown error"])[-1]
         return (False, f"bubblewrap cannot start a sandbox here ({reason}): kit grade runs with resource limits only",
                 "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0  # Ubuntu 24.04; on Debian: "
-                "sudo sysctl -w kernel.unprivileged_userns_clone=1")
-    return (True, f"bubblewrap {bwrap} isolates student code (no network, course files hidden)", "")
+                "sudo sysctl -w kernel.unprivileged_userns_clone=1; bubblewrap >= 0.8 is needed for --size")
+    who = ("as root: capabilities dropped, each job slot's own unprivileged uid" if _is_root()
+           else "in an unprivileged user namespace")
+    return (True, f"bubblewrap {bwrap} isolates student code ({who}; no network; allow-listed read-only files; "
+                  f"a size-limited tmpfs as the only writable place)", "")
 
 
-def _repo_root() -> Path:
+@functools.lru_cache(maxsize=1)
+def cgroup_support():
+    """This machine's :class:`kitlib.grading.cgroups.CgroupSupport` (probed once)."""
+    from kitlib.grading import cgroups
+
+    return cgroups.detect()
+
+
+def findings() -> list[tuple[str, str, str, str]]:
+    """(area, "ok" | "warn", detail, fix) for each isolation mechanism: ``kit doctor``'s lines."""
+    ok, message, fix = availability()
+    rows = [("grading isolation", "ok" if ok else "warn", message, fix)]
+    support = cgroup_support()
+    if support.ok:
+        rows.append(("grading limits", "ok", f"{support.message}: memory (tmpfs included) and processes are "
+                     "counted per submission", ""))
+    else:
+        rows.append(("grading limits", "warn", f"{support.message}: memory and process limits fall back to per "
+                     "process (memory) and per job slot's uid (processes" + ("" if _is_root() else
+                     ", not available without root") + "); a fork or memory bomb split across processes "
+                     "may slow the other submissions graded at the same time", support.fix))
+    if not _is_root():
+        rows.append(("grading user", "ok" if ok else "warn",
+                     "grading as a normal user: student code runs as that user in a user namespace"
+                     if ok else "grading as a normal user without bubblewrap: student code runs as that user, "
+                     "with the files that user can read", "" if ok else fix))
+    return rows
+
+
+# --------------------------------------------------------------------- the allow-list
+
+def _system_mounts() -> list[str]:
+    """/usr and the dynamic linker's files, read-only; /bin, /lib... as on the host."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for name in ETC_FILES:
+        if os.path.exists(name):
+            args += ["--ro-bind", name, name]
+    return args
+
+
+_DEST_2 = {"--bind", "--ro-bind", "--bind-try", "--ro-bind-try", "--dev-bind", "--dev-bind-try", "--symlink",
+           "--ro-bind-data", "--bind-data", "--file", "--ro-bind-fd", "--bind-fd"}
+_DEST_1 = {"--tmpfs", "--dir", "--proc", "--dev", "--mqueue"}
+_MODIFIERS = {"--perms", "--size"}
+_OTHER_2 = {"--setenv", "--chmod"}
+_OTHER_1 = {"--uid", "--gid", "--hostname", "--chdir", "--cap-add", "--cap-drop", "--info-fd", "--json-status-fd",
+            "--unsetenv", "--remount-ro", "--args", "--userns", "--userns2", "--pidns", "--seccomp",
+            "--add-seccomp-fd", "--block-fd", "--userns-block-fd", "--sync-fd", "--lock-file", "--exec-label",
+            "--file-label"}
+
+
+def open_parents(argv: list[str]) -> list[str]:
+    """``argv`` with ``--perms 0755 --dir`` for every folder bubblewrap would otherwise create
+    itself on the way to a mount point (it makes them 0700: closed to the unprivileged user).
+    Simulates the mount table: a mount hides what was made under its path before."""
+    out: list[str] = []
+    made: set[str] = {"/"}
+    i = 0
+    pending_start = None  # where the modifiers of the next operation begin
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            out += argv[i:]
+            break
+        if arg in _MODIFIERS:
+            if pending_start is None:
+                pending_start = len(out)
+            out += argv[i:i + 2]
+            i += 2
+            continue
+        if arg in _DEST_2 or arg in _DEST_1:
+            width = 3 if arg in _DEST_2 else 2
+            dest = argv[i + width - 1]
+            parents = [str(p) for p in reversed(Path(dest).parents) if str(p) not in made]
+            insert = []
+            for parent in parents:
+                insert += ["--perms", "0755", "--dir", parent]
+                made.add(parent)
+            at = pending_start if pending_start is not None else len(out)
+            out[at:at] = insert
+            out += argv[i:i + width]
+            if arg != "--dir":
+                made = {m for m in made if not m.startswith(dest.rstrip("/") + "/")}
+            made.add(dest)
+            pending_start = None
+            i += width
+            continue
+        width = 3 if arg in _OTHER_2 else 2 if arg in _OTHER_1 else 1
+        out += argv[i:i + width]
+        i += width
+    return out
+
+
+def kit_root() -> Path:
+    """The folder that holds the ``kitlib`` package (only ``kitlib`` of it is mounted)."""
     return Path(__file__).resolve().parents[2]
 
 
-def hidden_paths(course_dir: Path, scratch_root: Path) -> list[Path]:
-    """Folders the student's kernel must not see: course, repository history, grading scratch."""
-    paths = [Path(course_dir).resolve(), Path(scratch_root).resolve()]
-    repo = _repo_root()
-    for extra in (repo / ".git", repo / "course"):
-        if extra.is_dir():  # a git worktree's .git is a file: tmpfs can only cover folders
-            paths.append(extra)
-    unique: list[Path] = []
-    for path in paths:
-        if path not in unique:
-            unique.append(path)
-    return unique
+def python_prefixes() -> list[Path]:
+    """Python's installation and the virtualenv (each once, existing)."""
+    found: list[Path] = []
+    for path in (Path(sys.base_prefix), Path(sys.prefix)):
+        for candidate in (path, path.resolve()):
+            if candidate.exists() and candidate not in found:
+                found.append(candidate)
+    return found
 
 
-def _needed_paths() -> list[Path]:
-    """Folders the kernel must still read when the grader's home is hidden (Python, venv, kitlib)."""
-    paths = [Path(sys.base_prefix), Path(sys.prefix), _repo_root()]
-    paths += [Path(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    return [p.resolve() for p in paths if p.exists()]
+def exercise_modules() -> list[tuple[str, Path, bool]]:
+    """(top-level name, file or package folder, is a package) of each extra exercise module of
+    ``KIT_EXERCISE_MODULES`` that lives outside kitlib, found as a Python started with this
+    environment would find it (``PYTHONPATH`` first, then this process's ``sys.path``)."""
+    from importlib.machinery import PathFinder
+
+    names = [m.strip() for m in os.environ.get("KIT_EXERCISE_MODULES", "").split(",") if m.strip()]
+    search = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p] + [p for p in sys.path if p]
+    found: list[tuple[str, Path, bool]] = []
+    for name in names:
+        top = name.split(".")[0]
+        if top == "kitlib" or any(top == f[0] for f in found):
+            continue
+        spec = PathFinder.find_spec(top, search)
+        if spec is None:
+            continue
+        if spec.submodule_search_locations:
+            found.append((top, Path(list(spec.submodule_search_locations)[0]), True))
+        elif spec.origin and spec.origin.endswith(".py"):
+            found.append((top, Path(spec.origin), False))
+    return found
 
 
-def _parents_open(target: Path, mounts: list[Path]) -> list[str]:
-    """``--perms 0755 --dir`` for the folders between the tmpfs mount that covers
-    ``target`` and ``target`` itself (bwrap would create them 0700, closed to ``nobody``)."""
-    covering = [m for m in mounts if target != m and target.is_relative_to(m)]
-    if not covering:
-        return []
-    mount = max(covering, key=lambda m: len(m.parts))
+def exercise_module_mounts() -> list[str]:
+    """bwrap arguments: each extra exercise module file (or package folder) alone, read-only,
+    under ``/kit/modules`` (never the folder around it, which may hold a course)."""
     args: list[str] = []
-    for depth in range(len(mount.parts) + 1, len(target.parts)):
-        args += ["--perms", "0755", "--dir", str(Path(*target.parts[:depth]))]
+    for top, source, package in exercise_modules():
+        args += ["--ro-bind", str(source), f"{MODULES_INSIDE}/{top}" if package else f"{MODULES_INSIDE}/{top}.py"]
     return args
 
 
-def _binds(kind: str, paths: list[Path], mounts: list[Path]) -> list[str]:
+def data_cache_mounts() -> tuple[list[str], dict[str, str]]:
+    """(bwrap arguments, environment) for Keras' and the kit's data caches, read-only."""
+    from kitlib.data.cache import keras_home_candidates, kitlib_data_dir
+
     args: list[str] = []
-    for path in paths:
-        args += _parents_open(path, mounts) + [kind, str(path), str(path)]
+    env: dict[str, str] = {}
+    keras_home = next((p for p in keras_home_candidates() if p.is_dir()), None)
+    for key, path, var in (("keras", keras_home, "KERAS_HOME"), ("kitlib", kitlib_data_dir(), "KITLIB_DATA_DIR")):
+        if path is not None and Path(path).is_dir():
+            args += ["--ro-bind", str(Path(path).resolve()), DATA_INSIDE[key]]
+            env[var] = DATA_INSIDE[key]
+    return args, env
+
+
+def read_only_mounts() -> list[str]:
+    """The whole read-only allow-list (system, Python, virtualenv, kitlib, exercise modules)."""
+    args = _system_mounts()
+    for prefix in python_prefixes():
+        if not str(prefix).startswith("/usr"):
+            args += ["--ro-bind", str(prefix), str(prefix)]
+    package = kit_root() / "kitlib"
+    args += ["--ro-bind", str(package), str(package)]
+    args += exercise_module_mounts()
     return args
 
 
-def kernel_argv(limits: Limits, workdir: Path, ipc_dir: Path, hide: list[Path],
-                use_bwrap: bool | None = None) -> list[str]:
-    """The kernel command line (``{connection_file}`` left for jupyter_client to fill in).
+def python_boot(code: str, sandboxed: bool = True) -> str:
+    """Python source that puts the kit (and the extra exercise modules) on ``sys.path``, then runs ``code``.
 
-    ``workdir`` (the notebook's folder) and ``ipc_dir`` (sockets and the
-    connection file) are the only writable places; ``hide`` lists folders to
-    cover with empty tmpfs mounts; the grader's home is hidden too, except the
-    Python installation, the virtualenv and kitlib (re-bound read-only).
-    """
-    launcher = [sys.executable, "-m", "kitlib.grading.sandbox", "launch",
-                f"--memory-mb={limits.memory_mb}", f"--cpu-seconds={limits.cpu_seconds}",
-                f"--processes={limits.processes}", f"--file-mb={limits.file_mb}"]
-    if use_bwrap is None:
-        use_bwrap = availability()[0]
+    In the sandbox the modules are under ``/kit/modules``; without it, their own folders."""
+    entries = [str(kit_root())]
+    if sandboxed:
+        entries.append(MODULES_INSIDE)
+    else:
+        entries += sorted({str(source.parent) for _, source, _ in exercise_modules()})
+    return f"import sys; sys.path[:0] = {entries!r}; {code}"
+
+
+def kernel_argv(python: str | None = None, sandboxed: bool = True) -> list[str]:
+    """The IPython kernel's command (isolated Python, explicit sys.path)."""
+    boot = python_boot("sys.argv[0] = 'ipykernel_launcher'; from ipykernel import kernelapp; "
+                       "kernelapp.launch_new_instance()", sandboxed)
+    return [python or sys.executable, "-I", "-c", boot, "-f", CONNECTION_INSIDE]
+
+
+def entry_script() -> str:
+    return str(Path(__file__).resolve().with_name("sandbox_entry.py"))
+
+
+def sandbox_uid(slot: int, pid: int | None = None) -> int:
+    """A uid of its own for one job slot of one run (far above any real account)."""
+    pid = os.getpid() if pid is None else pid
+    return UID_BASE + (pid % 100_000) * 1000 + slot % 1000
+
+
+def _accounts(uid: int) -> tuple[str, str]:
+    passwd = (f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
+              f"student:x:{uid}:{uid}:student:{BOX}:/usr/sbin/nologin\n"
+              f"nobody:x:{NOBODY}:{NOBODY}:nobody:/nonexistent:/usr/sbin/nologin\n")
+    group = f"root:x:0:\nstudent:x:{uid}:\nnobody:x:{NOBODY}:\n"
+    return passwd, group
+
+
+# --------------------------------------------------------------------- one kernel's plan
+
+@dataclass
+class SandboxPaths:
+    """Where one submission's sandbox keeps its trusted files on the grader's side (root only)."""
+
+    folder: Path            # work/sandbox
+    box: Path               # the box on the host (only without bubblewrap)
+
+    @property
+    def plan(self) -> Path:
+        return self.folder / "plan.json"
+
+    @property
+    def info(self) -> Path:
+        return self.folder / "info.json"
+
+    @property
+    def report(self) -> Path:
+        return self.folder / "report.json"
+
+    @property
+    def answers(self) -> Path:
+        return self.folder / "answers"
+
+    @property
+    def files(self) -> Path:
+        return self.folder / "files"
+
+    @property
+    def ipc(self) -> Path:
+        return self.folder / "ipc"
+
+
+def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The kernel's whole environment (the team contract's list, nothing of the grader's)."""
+    venv_bin = str(Path(sys.executable).parent)
+    env = {"HOME": BOX, "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
+           "TF_CPP_MIN_LOG_LEVEL": "3", "TMPDIR": "/tmp", "KIT_ANSWER_DIR": f"{BOX}/.kit/answers",
+           "KIT_SANDBOX": "1"}
+    for name in ("KITLIB_OFFLINE", "KIT_EXERCISE_MODULES"):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
+    env.update(extra or {})
+    return env
+
+
+def plan_kernel(paths: SandboxPaths, limits: Limits, uid: int | None, *, use_bwrap: bool,
+                cgroup_run: dict | None = None, env: dict[str, str] | None = None) -> dict:
+    """Write the plan that :mod:`kitlib.grading.sandbox_entry` and :class:`kitlib.grading.execute.SandboxKernelManager`
+    follow for one kernel; returns it. ``uid``: the job slot's sandbox uid (used when grading as root)."""
+    for folder in (paths.folder, paths.answers, paths.files, paths.ipc):
+        folder.mkdir(parents=True, exist_ok=True)
+    uid = uid if _is_root() else None
+    token = secrets.token_hex(16)
+    data_args, data_env = data_cache_mounts()
+    kernel_environment = kernel_env({**data_env, **(env or {})})
+    if use_bwrap:
+        box = BOX
+        launch = {"box": box, "workdir": f"{box}/work", "files": FILES_INSIDE, "uid": uid, "gid": uid,
+                  "processes": limits.processes, "token": token, "connection": CONNECTION_INSIDE,
+                  "kernel_argv": kernel_argv(), "env": kernel_environment}
+        passwd, group = _accounts(uid if uid is not None else NOBODY)
+        bwrap = open_parents([_which("bwrap") or "bwrap", *_privilege_args(),
+                 "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+                 "--hostname", "kit-sandbox", "--die-with-parent", "--new-session", "--clearenv",
+                 *read_only_mounts(), *data_args, "--ro-bind", str(paths.files), FILES_INSIDE,
+                 "--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", str(limits.shm_mb << 20), "--tmpfs", "/dev/shm",
+                 "--perms", "0755", "--size", str(limits.disk_mb << 20), "--tmpfs", box,
+                 "--symlink", f"{box}/.tmp", "/tmp", "--perms", "0755", "--dir", "/etc",
+                 "--perms", "0755", "--dir", "/kit", "--chdir", "/"])
+        plan = {"mode": "bwrap", "bwrap": bwrap, "launch": launch, "launch_inside": LAUNCH_INSIDE,
+                "launcher": [sys.executable, "-I", "-S", entry_script(), "launch", LAUNCH_INSIDE],
+                "passwd": passwd, "group": group, "ipc_inside": f"{box}/.kit/ipc/k"}
+    else:
+        # No bubblewrap: the box is a folder of the grader's scratch, reachable by the sandbox uid.
+        box = str(paths.box)
+        paths.box.mkdir(parents=True, exist_ok=True)
+        kernel_environment.update({"HOME": box, "KIT_ANSWER_DIR": f"{box}/.kit/answers",
+                                   "TMPDIR": f"{box}/.tmp"})
+        argv = kernel_argv(sandboxed=False)
+        argv[-1] = f"{box}/.kit/connection.json"
+        launch = {"box": box, "workdir": f"{box}/work", "files": str(paths.files), "uid": uid, "gid": uid,
+                  "processes": limits.processes, "token": token, "connection": f"{box}/.kit/connection.json",
+                  "kernel_argv": argv, "env": kernel_environment}
+        plan = {"mode": "plain", "launch": launch, "ipc_inside": f"{box}/.kit/ipc/k"}
+    plan.update({"limits": asdict(limits), "info_file": str(paths.info), "report": str(paths.report),
+                 "harvest": str(paths.answers), "cgroup_run": cgroup_run, "cgroup_procs": [],
+                 "pass_env": ["NBGRADER_EXECUTION"]})
+    paths.plan.write_text(json.dumps(plan, indent=1), encoding="utf-8")
+    return plan
+
+
+def write_kernelspec(jupyter_dir: Path, plan_path: Path, name: str = "kit-sandbox") -> str:
+    """Write ``jupyter_dir/kernels/<name>/kernel.json`` that starts a kernel by ``plan_path``."""
+    spec_dir = Path(jupyter_dir) / "kernels" / name
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-I", "-S", entry_script(), "enter", str(plan_path), "{connection_file}"]
+    # Interrupts go as a message: a signal to bwrap would not reach the sandboxed kernel.
+    spec = {"argv": argv, "display_name": "Python 3 (kit sandbox)", "language": "python",
+            "interrupt_mode": "message", "env": {}, "metadata": {"kit_sandbox_plan": str(plan_path)}}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    return name
+
+
+# --------------------------------------------------------------------- trusted tools (the re-check)
+
+def tool_argv(readable: list[Path], module: str, args: list[str], uid: int | None, use_bwrap: bool) -> list[str]:
+    """The command of a trusted tool that reads untrusted data (the re-check server): isolated
+    Python, and with bubblewrap the kernel's read-only allow-list plus the ``readable``
+    folders (read-only, at their own paths), a small private /tmp and home, no network,
+    capabilities dropped and an unprivileged uid."""
+    boot = python_boot(f"import runpy; sys.argv[0] = {module!r}; runpy.run_module({module!r}, run_name='__main__')",
+                       use_bwrap)
+    python = [sys.executable, "-I", "-c", boot, *args]
     if not use_bwrap:
-        return launcher + ["--", "{connection_file}"]
-    workdir, ipc_dir = Path(workdir).resolve(), Path(ipc_dir).resolve()
-    home = Path.home().resolve()
-    argv, mounts = _base_mounts(hide)
-    argv += _binds("--bind", [ipc_dir, workdir], mounts)
-    argv += ["--dir", "/tmp/home", "--chmod", "1777", "/tmp/home",
-             "--setenv", "HOME", "/tmp/home", "--setenv", "MPLCONFIGDIR", "/tmp/home/.mpl",
-             "--setenv", "KIT_SANDBOX", "bwrap",
-             "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-             "--die-with-parent", "--new-session", "--chdir", str(workdir), "--"]
-    return argv + launcher + ["--drop-privileges", "--", "{connection_file}"]
-
-
-def launch(argv: list[str] | None = None) -> None:
-    """Inside the sandbox: apply the limits, drop root, exec the IPython kernel.
-
-    The connection file (written 0600 by jupyter_client) is copied readable
-    into its own folder first, so that the unprivileged kernel can read it.
-    """
-    import argparse
-    import resource
-
-    parser = argparse.ArgumentParser(prog="kitlib.grading.sandbox launch")
-    parser.add_argument("--memory-mb", type=int, required=True)
-    parser.add_argument("--cpu-seconds", type=int, required=True)
-    parser.add_argument("--processes", type=int, required=True)
-    parser.add_argument("--file-mb", type=int, required=True)
-    parser.add_argument("--drop-privileges", action="store_true")
-    parser.add_argument("connection_file")
-    args = parser.parse_args(argv)
-    connection = Path(args.connection_file)
-    if args.drop_privileges and os.geteuid() == 0:
-        for root, dirs, _files in os.walk(os.getcwd()):  # the working copy becomes the kernel user's
-            os.chmod(root, 0o777)
-        readable = connection.with_name("kernel-" + connection.name)
-        shutil.copyfile(connection, readable)
-        os.chmod(readable, 0o644)
-        connection = readable
-    mb = 1024 * 1024
-    for limit, value in ((resource.RLIMIT_AS, args.memory_mb * mb), (resource.RLIMIT_CPU, args.cpu_seconds),
-                         (resource.RLIMIT_FSIZE, args.file_mb * mb), (resource.RLIMIT_CORE, 0)):
-        resource.setrlimit(limit, (value, value))
-    if args.drop_privileges and os.geteuid() == 0:
-        os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
-        # Only enforced for non-root users, hence after the switch to nobody.
-        resource.setrlimit(resource.RLIMIT_NPROC, (args.processes, args.processes))
-    # In a new PID namespace the kernel's parent is PID 1, which ipykernel's parent
-    # poller takes for "parent exited"; bwrap --die-with-parent does that job instead.
-    os.environ.pop("JPY_PARENT_PID", None)
-    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection)])
-
-
-def _base_mounts(hide: list[Path]) -> tuple[list[str], list[Path]]:
-    """bwrap arguments: read-only root, empty /tmp, the grader's home and ``hide``
-    covered by tmpfs (Python, venv and kitlib re-bound); and the tmpfs mount points."""
-    home = Path.home().resolve()
-    argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    mounts = [Path("/tmp")]
-    if home != Path("/") and home.exists():
-        argv += ["--tmpfs", str(home)]
-        mounts.append(home)
-    # Python, the virtualenv and kitlib may live under a covered folder (a clone in /tmp, a
-    # venv in the home): re-bind them read-only, before `hide` covers course files again.
-    covered = [p for p in _needed_paths() if any(p.is_relative_to(m) for m in mounts)]
-    argv += _binds("--ro-bind", covered, mounts)
-    for path in hide:
+        return python
+    env_args: list[str] = []
+    data_args, data_env = data_cache_mounts()
+    for key, value in kernel_env(data_env).items():
+        if key != "KIT_ANSWER_DIR":
+            env_args += ["--setenv", key, value]
+    argv = [_which("bwrap") or "bwrap", *_privilege_args(), "--unshare-pid", "--unshare-net", "--unshare-ipc",
+            "--unshare-uts", "--die-with-parent", "--new-session", "--clearenv", *env_args,
+            *read_only_mounts(), *data_args, "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(256 << 20), "--tmpfs", "/tmp",
+            "--perms", "0755", "--size", str(64 << 20), "--tmpfs", BOX]
+    for path in readable:
         path = Path(path).resolve()
-        if path.exists() and path != Path("/"):
-            argv += ["--tmpfs", str(path)]
-            mounts.append(path)
-    return argv, mounts
-
-
-def tool_sandbox_prefix(readable: Path, hide: list[Path]) -> list[str]:
-    """bwrap prefix for a trusted tool that reads untrusted data (the re-check):
-    no network, nothing writable, course files hidden, ``readable`` re-bound read-only."""
-    readable = Path(readable).resolve()
-    home = Path.home().resolve()
-    argv, mounts = _base_mounts(hide)
-    return argv + _binds("--ro-bind", [readable], mounts) + ["--dir", "/tmp/home",
-                   "--setenv", "HOME", "/tmp/home", "--setenv", "MPLCONFIGDIR", "/tmp/home/.mpl",
-                   "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
-                   "--new-session", "--chdir", "/tmp", "--"]
+        if path.exists():
+            argv += ["--ro-bind", str(path), str(path)]
+    argv = open_parents(argv + ["--remount-ro", "/", "--chdir", "/", "--"])
+    drop = [sys.executable, "-I", "-S", entry_script(), "tool",
+            str(uid if (uid is not None and _is_root()) else -1), BOX, "--"]
+    return argv + drop + python
 
 
 def limit_tool_process(limits: Limits):
@@ -239,29 +502,13 @@ def limit_tool_process(limits: Limits):
     import resource
 
     def apply() -> None:
-        mb = 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb,) * 2)
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb << 20,) * 2)
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds,) * 2)
 
     return apply
 
 
-def write_kernelspec(jupyter_dir: Path, argv: list[str], name: str = "kit-sandbox") -> str:
-    """Write ``jupyter_dir/kernels/<name>/kernel.json`` for this argv; returns the kernel name."""
-    spec_dir = Path(jupyter_dir) / "kernels" / name
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    # Interrupts go as a message: a signal to bwrap would not reach the sandboxed kernel.
-    spec = {"argv": argv, "display_name": "Python 3 (kit sandbox)", "language": "python",
-            "interrupt_mode": "message",
-            "env": {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1"}}
-    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
-    return name
-
-
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["launch"]:
-        launch(sys.argv[2:])
-    else:
-        ok, message, fix = availability()
-        print(message + (f"\nfix: {fix}" if fix else ""))
-        sys.exit(0 if ok else 1)
+    for area, status, detail, fix in findings():
+        print(f"{'✔' if status == 'ok' else '!'} {area}: {detail}" + (f"\n    fix: {fix}" if fix else ""))
+    sys.exit(0 if availability()[0] else 1)

@@ -36,6 +36,8 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -44,7 +46,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kitlib.grading import sandbox
+from kitlib.grading import safefs, sandbox
 from kitlib.grading.course import Course, db_url
 from kitlib.grading.notebook import grade_id, outputs_text
 from kitlib.grading.sanitize import repair_notebook
@@ -52,7 +54,12 @@ from kitlib.grading.verify import Verifier
 from kitlib.grading.worker import Worker, close_all
 
 DEFAULT_SUBMISSION_TIMEOUT = 1800.0
-MAX_EXTRA_FILE_BYTES = 50 * 2**20  # a student's data file beside the notebook
+MAX_NOTEBOOK_BYTES = 100 * 2**20    # one submitted notebook
+MAX_EXTRA_FILE_BYTES = 50 * 2**20   # a student's data file beside the notebook
+MAX_STAMP_BYTES = 1024              # nbgrader's timestamp.txt
+MAX_SUBMISSION_BYTES = 300 * 2**20  # everything one student hands in for one assignment
+MAX_SUBMISSION_FILES = 500
+MAX_DEPTH = 4                       # sub-folders of the submission
 
 
 # --------------------------------------------------------------------- results (plain data)
@@ -100,39 +107,41 @@ class GradingOptions:
         timeout: seconds the whole submission may take (nbgrader and kernel together).
         limits: the sandbox's resource limits for the student's kernel.
         use_bwrap: isolate the kernel with bubblewrap (False where it cannot start).
-        hide: folders of this machine the kernel must not see.
     """
 
     timeout: float = DEFAULT_SUBMISSION_TIMEOUT
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     use_bwrap: bool = True
-    hide: tuple[Path, ...] = ()
 
 
 def _read_tree(folder: Path, skip_notebooks: bool = False) -> dict[str, bytes]:
-    """Regular files under ``folder`` (relative posix path -> bytes); links are not followed."""
-    files: dict[str, bytes] = {}
-    if not folder.is_dir():
-        return files
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if ".ipynb_checkpoints" in rel.parts or path.is_symlink() or not path.is_file():
-            continue
-        if skip_notebooks and path.suffix == ".ipynb":
-            continue
-        files[rel.as_posix()] = path.read_bytes()
-    return files
+    """Regular files under a folder of the grader's own (links are not followed)."""
+    if not Path(folder).is_dir():
+        return {}
+    fd = safefs.open_dir(Path(folder))
+    try:
+        files, _ = safefs.read_tree(fd, max_files=10_000, max_total=MAX_SUBMISSION_BYTES * 4,
+                                    max_file=MAX_NOTEBOOK_BYTES, max_depth=8)
+    finally:
+        os.close(fd)
+    return {rel: data for rel, data in files.items() if not (skip_notebooks and rel.endswith(".ipynb"))}
 
 
 @dataclass(frozen=True)
 class AssignmentBundle:
-    """What every submission of one assignment needs, as bytes (see the module docstring)."""
+    """What every submission of one assignment needs, as bytes (see the module docstring).
+
+    ``hidden``: the course's instructor-only exercise data for the assignment
+    (``COURSE/hidden/<assignment>/``), for the trusted re-check only; ``probe_secret``: the
+    course's secret for ``KIT_PROBE_SEED`` (None where the course has none)."""
 
     assignment: str
     config: bytes
     blank: dict[str, bytes]
     source_files: dict[str, bytes]
     gradebook: bytes
+    hidden: dict[str, bytes] = field(default_factory=dict)
+    probe_secret: bytes | None = None
 
     @classmethod
     def from_course(cls, course: Course, assignment: str, blank_dir: Path, gradebook_snapshot: Path
@@ -142,63 +151,82 @@ class AssignmentBundle:
         blank = {p.name: p.read_bytes() for p in sorted(Path(blank_dir).glob("*.ipynb"))}
         return cls(assignment, course.config_path.read_bytes(), blank,
                    _read_tree(course.source_dir(assignment), skip_notebooks=True),
-                   Path(gradebook_snapshot).read_bytes())
+                   Path(gradebook_snapshot).read_bytes(), _read_tree(course.hidden_dir(assignment)),
+                   course.probe_secret(create=probe_seed_function() is not None))
 
     @property
     def digest(self) -> str:
         """A content hash: equal bundles, equal digests (a worker may cache by it)."""
         h = hashlib.sha256()
-        for part in (self.assignment.encode(), self.config, self.gradebook):
+        for part in (self.assignment.encode(), self.config, self.gradebook, self.probe_secret or b""):
             h.update(hashlib.sha256(part).digest())
-        for group in (self.blank, self.source_files):
+        for group in (self.blank, self.source_files, self.hidden):
             for name in sorted(group):
                 h.update(name.encode() + b"\0" + hashlib.sha256(group[name]).digest())
+            h.update(b"\1")
         return h.hexdigest()
 
 
 @dataclass(frozen=True)
 class Submission:
-    """One student's files for one assignment (top-level file name -> bytes), and intake notes."""
+    """One student's files for one assignment (relative path -> bytes), and the intake's notes.
+
+    ``refused``: top-level notebooks that were there but were not read (a link, a FIFO, too big...)."""
 
     student: str
     assignment: str
     files: dict[str, bytes]
     notes: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
 
     @classmethod
     def collect(cls, course: Course, student: str, assignment: str) -> "Submission":
-        """Read ``submitted/<student>/<assignment>/`` on the teacher's side."""
-        folder = course.submitted_dir(student, assignment)
-        files: dict[str, bytes] = {}
-        notes: list[str] = []
-        for item in sorted(folder.iterdir()):
-            if item.suffix == ".ipynb":
-                try:
-                    files[item.name] = item.read_bytes()
-                except OSError as error:
-                    notes.append(f"{item.name} cannot be read ({error.strerror})")
-            elif item.is_file() and item.stat().st_size < MAX_EXTRA_FILE_BYTES:
-                files[item.name] = item.read_bytes()
-        return cls(student, assignment, files, tuple(notes))
+        """Read ``submitted/<student>/<assignment>/`` on the teacher's side, as untrusted files:
+        regular files only, no link followed, every read capped (:mod:`kitlib.grading.safefs`)."""
+        try:
+            fd = safefs.open_dir(course.root, "submitted", student, assignment)
+        except safefs.Refused as why:
+            return cls(student, assignment, {}, (f"the submission folder was not read ({why})",))
+        try:
+            names = [n for n in os.listdir(fd)]
+            files, notes = safefs.read_tree(
+                fd, max_files=MAX_SUBMISSION_FILES, max_total=MAX_SUBMISSION_BYTES, max_file=MAX_EXTRA_FILE_BYTES,
+                max_depth=MAX_DEPTH, max_file_for=lambda rel: MAX_NOTEBOOK_BYTES if rel.endswith(".ipynb")
+                else (MAX_STAMP_BYTES if rel == "timestamp.txt" else MAX_EXTRA_FILE_BYTES))
+        finally:
+            os.close(fd)
+        refused = tuple(sorted(n for n in names if n.endswith(".ipynb") and n not in files))
+        return cls(student, assignment, files, tuple(notes), refused)
 
     @property
     def notebooks(self) -> list[str]:
-        return sorted(name for name in self.files if name.endswith(".ipynb"))
+        return sorted(name for name in self.files if name.endswith(".ipynb") and "/" not in name)
 
 
 # --------------------------------------------------------------------- the slot
 
 @dataclass
 class Slot:
-    """What one job slot keeps warm between submissions: an nbgrader worker and a re-check server."""
+    """What one job slot keeps between submissions: a warm nbgrader worker, a warm re-check
+    server, the slot's own unprivileged sandbox uid and the run's cgroup (None: no cgroups)."""
 
     worker: Worker
     verifier: Verifier
+    index: int = 0
+    uid: int | None = None
+    cgroup_run: dict | None = None
+    scratch_root: Path | None = None
 
     @classmethod
-    def start(cls, scratch_root: Path, options: GradingOptions) -> "Slot":
+    def start(cls, scratch_root: Path, options: GradingOptions, index: int = 0,
+              cgroup_run: dict | None = None) -> "Slot":
         """A slot whose helpers start now (their imports overlap with the caller's set-up)."""
-        return cls(Worker(), Verifier(scratch_root, list(options.hide), options.limits, options.use_bwrap)).spawn()
+        scratch_root = Path(scratch_root)
+        verify_root = scratch_root / "verify"
+        verify_root.mkdir(mode=0o711, exist_ok=True)
+        verifier = Verifier(verify_root, limits=options.limits, use_bwrap=options.use_bwrap,
+                            uid=sandbox.sandbox_uid(index + 500))
+        return cls(Worker(), verifier, index, sandbox.sandbox_uid(index), cgroup_run, scratch_root).spawn()
 
     def spawn(self) -> "Slot":
         self.worker.spawn()
@@ -257,8 +285,23 @@ def cell_type_manual(cell) -> bool:
 
 # --------------------------------------------------------------------- one submission
 
+def probe_seed_function():
+    """``kitlib.exercises.probe_seed`` where the exercises package has it (else None)."""
+    try:
+        import kitlib.exercises as exercises
+    except Exception:
+        return None
+    return getattr(exercises, "probe_seed", None)
+
+
 class SubmissionGrader:
-    """Grades one submission in its own scratch course (thread-safe: shares nothing writable)."""
+    """Grades one submission in its own scratch course (thread-safe: shares nothing writable).
+
+    Scratch layout (``work``, readable by the grader only): an nbgrader course (config, gradebook
+    snapshot, ``source/``, ``submitted/`` written by :meth:`prepare`, ``autograded/`` written by
+    nbgrader), ``jupyter/`` (the kernelspec), ``runtime/`` (connection files) and ``sandbox/`` (the
+    kernel's plan, the submission's files for the box, the answers taken out of the box, the
+    sandbox's report). The kernel sees none of it."""
 
     def __init__(self, submission: Submission, bundle: AssignmentBundle, scratch_root: Path,
                  options: GradingOptions):
@@ -268,7 +311,8 @@ class SubmissionGrader:
         self.assignment = submission.assignment
         self.student = submission.student
         self.scratch_root = Path(scratch_root)
-        self.work = Path(tempfile.mkdtemp(prefix=f"{self.student[:20]}-", dir=scratch_root))
+        self.work = Path(tempfile.mkdtemp(prefix=f"{_slug(self.student)}-", dir=scratch_root))
+        self.paths = sandbox.SandboxPaths(self.work / "sandbox", self.scratch_root / "boxes" / self.work.name)
 
     @property
     def produced(self) -> Path:
@@ -276,7 +320,14 @@ class SubmissionGrader:
 
     @property
     def answers(self) -> Path:
-        return self.produced / ".kit-answers"
+        return self.paths.answers
+
+    @property
+    def seed(self) -> int | None:
+        function = probe_seed_function()
+        if function is None or not self.bundle.probe_secret:
+            return None
+        return int(function(self.bundle.probe_secret, self.assignment, self.student))
 
     # -- preparing the scratch course
     def prepare(self, result: SubmissionResult) -> bool:
@@ -288,11 +339,7 @@ class SubmissionGrader:
         work, a, s, bundle = self.work, self.assignment, self.student, self.bundle
         (work / "nbgrader_config.py").write_bytes(bundle.config)
         (work / "gradebook.db").write_bytes(bundle.gradebook)
-        source = work / "source" / a
-        source.mkdir(parents=True)
-        for rel, data in bundle.source_files.items():
-            (source / rel).parent.mkdir(parents=True, exist_ok=True)
-            (source / rel).write_bytes(data)
+        safefs.write_tree(work / "source" / a, bundle.source_files)
         sub_out = work / "submitted" / s / a
         sub_out.mkdir(parents=True)
         result.notes += list(self.submission.notes)
@@ -303,12 +350,14 @@ class SubmissionGrader:
             result.notes.append("the submission folder is empty: graded as not attempted")
         for name in present:
             if name not in expected:
-                result.notes.append(f"unexpected notebook {name} (from another assignment?): not graded")
+                result.notes.append(f"unexpected notebook {safefs.show(name)} (from another assignment?): not graded")
         usable = 0
         for name in expected:
             blank = nbformat.reads(bundle.blank[name].decode("utf-8"), as_version=4)
             if name not in files:
-                if files:
+                if name in self.submission.refused:
+                    result.notes.append(f"{name} was not read (see above): graded as not attempted")
+                elif files or self.submission.notes:
                     result.notes.append(f"notebook {name} is missing: graded as not attempted")
                 nb = blank
             else:
@@ -321,47 +370,68 @@ class SubmissionGrader:
                     result.notes += [f"{Path(name).stem}: {note}" for note in notes]
                     usable += 1
             nbformat.write(nb, str(sub_out / name))
-        for name, data in files.items():  # the student's own data files and nbgrader's timestamp
-            if not name.endswith(".ipynb"):
-                (sub_out / name).write_bytes(data)
+        extras = {rel: data for rel, data in files.items() if not (rel.endswith(".ipynb") and "/" not in rel)}
+        safefs.write_tree(sub_out, extras)  # the student's own files (nbgrader copies them to autograded/)
+        safefs.write_tree(self.paths.files, {rel: data for rel, data in extras.items() if rel != "timestamp.txt"})
         stamp = files.get("timestamp.txt")
         if stamp is not None:
             result.timestamp = stamp.decode("utf-8", errors="replace").strip()[:100]
         return usable > 0
 
-    def _kernelspec(self) -> dict:
-        ipc = self.work / "ipc"
-        ipc.mkdir(exist_ok=True)
-        ipc.chmod(0o777)
-        argv = sandbox.kernel_argv(self.options.limits, self.produced, ipc, hide=list(self.options.hide),
-                                   use_bwrap=self.options.use_bwrap)
-        sandbox.write_kernelspec(self.work / "jupyter", argv)
-        return {"ipc": ipc}
-
-    def autograde(self, result: SubmissionResult, worker: Worker) -> subprocess.CompletedProcess | None:
-        """Run stock nbgrader autograde in the scratch course, stopped after ``timeout`` seconds."""
-        import os
-
-        paths = self._kernelspec()
-        timeout = self.options.timeout
+    def autograde(self, result: SubmissionResult, slot: Slot) -> subprocess.CompletedProcess | None:
+        """Run stock nbgrader autograde in the scratch course, the kernel in its sandbox,
+        stopped after ``timeout`` seconds."""
+        options = self.options
+        extra_env = {}
+        if self.seed is not None:
+            extra_env["KIT_PROBE_SEED"] = str(self.seed)
+        plan = sandbox.plan_kernel(self.paths, options.limits, slot.uid, use_bwrap=options.use_bwrap,
+                                   cgroup_run=slot.cgroup_run, env=extra_env)
+        sandbox.write_kernelspec(self.work / "jupyter", self.paths.plan)
+        runtime = self.work / "runtime"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        ip = plan["ipc_inside"] if plan["mode"] != "bwrap" else str(self.paths.ipc / "k")
         env = {
-            "JUPYTER_PATH": str(self.work / "jupyter") + os.pathsep + os.environ.get("JUPYTER_PATH", ""),
-            "JUPYTER_RUNTIME_DIR": str(paths["ipc"]),
-            "TMPDIR": str(paths["ipc"]),  # jupyter_client's connection file goes to mkstemp()
-            "KIT_ANSWER_DIR": str(self.answers),
+            "JUPYTER_PATH": str(self.work / "jupyter"),
+            "JUPYTER_RUNTIME_DIR": str(runtime),
+            "TMPDIR": str(runtime),  # jupyter_client's connection file goes to mkstemp()
+            "KIT_OUTPUT_CAPS": f"{options.limits.output_cell_mb},{options.limits.output_total_mb}",
         }
         argv = [self.assignment, f"--student={self.student}", "--force",
                 f"--CourseDirectory.root={self.work}",
                 f"--CourseDirectory.db_url={db_url(self.work / 'gradebook.db')}",
                 "--Execute.kernel_name=kit-sandbox", "--Execute.shutdown_kernel=immediate",
-                "--KernelManager.transport=ipc", f"--KernelManager.ip={paths['ipc'] / 'k'}"]
+                "--KernelManager.transport=ipc", f"--KernelManager.ip={ip}"]
         log = self.work / "autograde.log"
-        rc = worker.run({"cwd": str(self.work), "argv": argv, "env": env, "log": str(log)}, timeout)
+        rc = slot.worker.run({"cwd": str(self.work), "argv": argv, "env": env, "log": str(log), "sandbox": True},
+                             options.timeout)
         if rc is None:
-            result.notes.append(f"the whole submission ran past the {timeout:g} s limit: stopped; graded 0")
+            result.notes.append(f"the whole submission ran past the {options.timeout:g} s limit: stopped; graded 0")
             return None
-        out = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        out = log.read_text(encoding="utf-8", errors="replace")[-200_000:] if log.exists() else ""
         return subprocess.CompletedProcess(argv, rc, out, "")
+
+    def sandbox_notes(self, result: SubmissionResult) -> None:
+        """Report lines from what the sandbox's limits did (its report, written at kernel shutdown)."""
+        try:
+            report = json.loads(self.paths.report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        limits = self.options.limits
+        stats = report.get("limits") or {}
+        if report.get("survivors"):
+            result.notes.append(f"{report['survivors']} process(es) started by the notebook were still running "
+                                "when it ended: all were stopped")
+        if stats.get("oom_kills"):
+            result.notes.append(f"the memory limit ({limits.memory_mb} MB for the whole submission, its files in "
+                                f"memory included) was reached: {stats['oom_kills']} process(es) killed")
+        if stats.get("pids_limit_hit"):
+            result.notes.append(f"the process limit ({limits.processes} processes and threads for the whole "
+                                f"submission) was reached {stats['pids_limit_hit']} time(s)")
+        if report.get("box_full"):
+            result.notes.append(f"the working space ({limits.disk_mb} MB) was full")
+        result.notes += [str(note) for note in report.get("notes", [])]
+        result.notes += [str(note) for note in report.get("harvest", [])][:20]
 
     def read_scores(self, result: SubmissionResult) -> bool:
         """Copy this submission's grades from the scratch gradebook into ``result``."""
@@ -378,6 +448,20 @@ class SubmissionGrader:
                                                    float(grade.auto_score or 0), bool(grade.needs_manual_grade)))
         return bool(result.cells)
 
+    def hidden_dir(self) -> Path | None:
+        """The bundle's instructor-only data, on this machine, readable by the re-check only."""
+        if not self.bundle.hidden:
+            return None
+        folder = self.scratch_root / "verify" / f"hidden-{self.bundle.digest[:16]}" / self.assignment
+        if not folder.is_dir():
+            staging = Path(tempfile.mkdtemp(dir=self.scratch_root / "verify"))
+            safefs.write_tree(staging / self.assignment, self.bundle.hidden)
+            try:
+                os.rename(staging, folder.parent)
+            except OSError:  # another slot made it first
+                shutil.rmtree(staging, ignore_errors=True)
+        return folder
+
     def recheck(self, result: SubmissionResult, verifier: Verifier) -> None:
         """Withdraw points that the trusted re-check does not confirm.
 
@@ -391,25 +475,34 @@ class SubmissionGrader:
                   if c.score > 0 and c.grade_id.endswith("_test")}
         if not passed:
             return
-        verify_dir = self.work / "verify"
-        if self.answers.is_dir():
-            shutil.copytree(self.answers, verify_dir, symlinks=True, dirs_exist_ok=True)  # links stay links
-        else:
-            verify_dir.mkdir(exist_ok=True)
-        verdicts = verifier.check(verify_dir, sorted(passed))
+        verify_dir = self.scratch_root / "verify" / self.work.name
+        if self.answers.is_dir():  # what the sandbox recorded, taken out of the box: regular files only
+            fd = safefs.open_dir(self.answers)
+            try:
+                safefs.copy_tree(fd, verify_dir, max_files=4096, max_total=self.options.limits.disk_mb << 20,
+                                 max_file=self.options.limits.file_mb << 20, max_depth=3)
+            finally:
+                os.close(fd)
+        verify_dir.mkdir(exist_ok=True)
+        try:
+            verdicts = verifier.check(verify_dir, sorted(passed), hidden=self.hidden_dir(), seed=self.seed)
+        finally:
+            shutil.rmtree(verify_dir, ignore_errors=True)
         for eid, cell in passed.items():
-            verdict = verdicts.get(eid, {"status": "failed", "message": "no verdict"})
-            if verdict["status"] == "passed":
+            verdict = verdicts.get(eid) if isinstance(verdicts.get(eid), dict) else None
+            verdict = verdict or {"status": "failed", "message": "no verdict"}
+            status, message = str(verdict.get("status")), str(verdict.get("message", ""))[:400]
+            if status == "passed":
                 continue
-            if verdict["status"] in ("unverifiable", "error"):
+            if status in ("unverifiable", "error"):
                 result.notes.append(f"{eid}: sent to manual grading: the grade cell passed inside the notebook but "
-                                    f"the answer could not be re-checked outside it ({verdict['message']}); "
+                                    f"the answer could not be re-checked outside it ({message}); "
                                     f"its {cell.score:g} point(s) wait for the teacher's review in formgrader")
                 cell.score = 0.0
                 cell.needs_manual_grade = True
             else:
                 result.notes.append(f"{eid}: points withdrawn: the grade cell passed inside the notebook but the "
-                                    f"trusted re-check did not ({verdict['message']}); tampering with the checks?")
+                                    f"trusted re-check did not ({message}); tampering with the checks?")
                 cell.score = 0.0
 
     def zero_scores(self, result: SubmissionResult) -> None:
@@ -428,41 +521,66 @@ class SubmissionGrader:
 
     def collect_autograded(self, result: SubmissionResult) -> None:
         """The files for ``autograded/``: what nbgrader produced, else the repaired submission."""
-        if result.executed and self.produced.is_dir():
-            files = _read_tree(self.produced)
-            result.autograded = {rel: data for rel, data in files.items()
-                                 if not rel.split("/")[0] == ".kit-answers"}
-        else:
-            result.autograded = _read_tree(self.work / "submitted" / self.student / self.assignment)
+        source = self.produced if result.executed and self.produced.is_dir() else \
+            self.work / "submitted" / self.student / self.assignment
+        result.autograded = _read_tree(source)
+
+    def problems(self, result: SubmissionResult) -> None:
+        """Report lines from the executed notebooks (problem scan)."""
+        for path in sorted(self.produced.glob("*.ipynb")):
+            result.notes += notebook_problems(path)
 
     def run(self, slot: Slot) -> SubmissionResult:
-        """Grade the submission; never raises (problems become notes and zero points)."""
+        """Grade the submission; never raises (problems become notes and zero points).
+
+        Each step's failure costs only this submission: a report line, zero points where
+        nothing could be scored, and the remaining steps still run where they can."""
         result = SubmissionResult(self.student, self.assignment)
         start = time.monotonic()
         try:
             self.prepare(result)
-            completed = self.autograde(result, slot.worker)
+            completed = self.autograde(result, slot)
+            self.sandbox_notes(result)
             if completed is not None and self.read_scores(result):
                 result.executed = True
                 if completed.returncode != 0:
                     result.notes.append(explain_failure(completed.stdout))
-                for path in sorted(self.produced.glob("*.ipynb")):
-                    result.notes += notebook_problems(path)
+                self._step(result, "reading the executed notebook", self.problems)
                 self.recheck(result, slot.verifier)
             else:
                 if completed is not None:
                     result.notes.append(explain_failure(completed.stdout))
                 self.zero_scores(result)
-            self.collect_autograded(result)
         except Exception as error:  # a bug on our side must not cost other students their grade
             result.notes.append(f"kit grade failed on this submission ({type(error).__name__}: {error}); graded 0")
-            (self.work / "kit-error.txt").write_text(traceback.format_exc(), encoding="utf-8")
+            _write_error(self.work)
             try:
                 self.zero_scores(result)
             except Exception:
                 pass
+        self._step(result, "keeping the graded notebook", self.collect_autograded)
         result.seconds = time.monotonic() - start
         return result
+
+    def _step(self, result: SubmissionResult, what: str, step) -> None:
+        try:
+            step(result)
+        except Exception as error:
+            result.notes.append(f"kit grade failed while {what} ({type(error).__name__}: {error})")
+            _write_error(self.work)
+
+
+def _write_error(work: Path) -> None:
+    try:
+        with open(work / "kit-error.txt", "a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc())
+    except OSError:
+        pass
+
+
+def _slug(name: str) -> str:
+    """A scratch folder name part from a student id (which may hold anything)."""
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:20] or "student"
 
 
 def grade_submission(submission: Submission, bundle: AssignmentBundle, slot: Slot, scratch_root: Path,
@@ -477,4 +595,5 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, slot: Slo
     finally:
         if not keep_scratch:
             shutil.rmtree(grader.work, ignore_errors=True)
+            shutil.rmtree(grader.paths.box, ignore_errors=True)
 

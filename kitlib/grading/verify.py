@@ -182,36 +182,41 @@ def main(argv: list[str]) -> int:
 
 class Verifier(Worker):
     """The trusted re-check server of one job slot (``python -m kitlib.grading.verify --serve``),
-    in a read-only sandbox that sees the grading scratch folder but not the course.
+    in a read-only sandbox that sees the answers to re-check but not the course.
 
     The client side of :func:`serve`: one request per submission, a fresh limited child each.
-    Its process management is :class:`kitlib.grading.worker.Worker`'s.
+    Its process management is :class:`kitlib.grading.worker.Worker`'s; the sandbox is
+    :func:`kitlib.grading.sandbox.tool_argv`'s (allow-listed read-only files, ``readable``
+    folders read-only, no network, capabilities dropped, an unprivileged ``uid`` when root).
 
     Example::
 
-        verifier = Verifier(scratch_root, hide=[course_dir], limits=Limits(), use_bwrap=True).spawn()
-        verifier.check(answer_dir, ["mini_sum"])    # {'mini_sum': {'status': 'passed', ...}}
+        verifier = Verifier(answers_root, limits=Limits(), use_bwrap=True).spawn()
+        verifier.check(answers_root / "ana", ["mini_sum"])    # {'mini_sum': {'status': 'passed', ...}}
     """
 
     RECHECK_TIMEOUT = 600.0
 
-    def __init__(self, scratch_root: Path, hide: list[Path], limits, use_bwrap: bool):
+    def __init__(self, scratch_root: Path, hide=(), limits=None, use_bwrap: bool = True, uid: int | None = None,
+                 readable: tuple = ()):
         from kitlib.grading import sandbox
 
-        argv = [sys.executable, "-m", "kitlib.grading.verify", "--serve", f"--memory-mb={limits.memory_mb}",
-                f"--cpu-seconds={min(limits.cpu_seconds, 300)}"]
-        if use_bwrap:
-            argv = sandbox.tool_sandbox_prefix(scratch_root, hide) + argv
+        limits = limits or sandbox.Limits()
+        args = ["--serve", f"--memory-mb={limits.memory_mb}", f"--cpu-seconds={min(limits.cpu_seconds, 300)}"]
+        # ``hide`` is kept for old callers: the sandbox mounts an allow-list, nothing else is visible.
+        argv = sandbox.tool_argv([Path(scratch_root), *readable], "kitlib.grading.verify", args, uid, use_bwrap)
         super().__init__(argv, preexec_fn=sandbox.limit_tool_process(limits))
 
-    def check(self, directory: Path, exercise_ids: list[str]) -> dict:
+    def check(self, directory: Path, exercise_ids: list[str], hidden: Path | None = None,
+              seed: int | None = None) -> dict:
         """Verdicts per exercise id (see :func:`recheck`)."""
-        reply = self.request({"dir": str(directory), "ids": list(exercise_ids)}, self.RECHECK_TIMEOUT)
+        request = {"dir": str(directory), "ids": list(exercise_ids), "hidden": str(hidden) if hidden else None,
+                   "seed": seed}
+        reply = self.request(request, self.RECHECK_TIMEOUT)
         if not isinstance(reply, dict) or "error" in reply:
             return {eid: {"status": "error", "message": "the re-check gave no verdict (it ran too long or died)"}
                     for eid in exercise_ids}
         return reply
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

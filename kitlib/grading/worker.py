@@ -178,12 +178,21 @@ def run_task(task: dict) -> int:
     app = apps[task.get("app", "autograde")]()
     try:
         app.initialize(task["argv"])
+        if task.get("sandbox"):  # the student's kernel in kit grade's sandbox (kitlib.grading.execute)
+            from kitlib.grading.execute import autograde_config
+
+            app.update_config(autograde_config())
         app.start()
     except SystemExit as stop:
         return int(stop.code or 0) if not isinstance(stop.code, str) else 1
     except Exception as error:  # nbgrader raised instead of exiting
         print(f"[kit worker] {type(error).__name__}: {error}", flush=True)
         return 1
+    finally:
+        if task.get("sandbox"):
+            from kitlib.grading.execute import finish_pending
+
+            finish_pending()
     return 0
 
 

@@ -1,0 +1,332 @@
+"""The grader's side of a sandboxed kernel, inside the trusted nbgrader worker.
+
+nbgrader's ``Execute`` preprocessor runs the notebook through nbclient and a jupyter_client
+kernel manager. ``kit grade`` swaps in two subclasses (see :func:`autograde_config`):
+
+- :class:`SandboxKernelManager` follows the plan that :func:`kitlib.grading.sandbox.plan_kernel`
+  wrote: before the start it makes the kernel's cgroup; after the start it learns the sandbox's
+  PID from bubblewrap, talks to the kernel's sockets through ``/proc/<pid>/root`` (they live in
+  the sandbox's own tmpfs) and, once the launcher has filled the box, holds a descriptor of it;
+  at shutdown it kills every process of the sandbox (PID namespace and cgroup), then copies the
+  recorded answers out of the box through that descriptor (regular files only, links never
+  followed, capped), and writes a report: what the limits did, what was refused.
+- :class:`SandboxedExecute` keeps at most ``Limits.output_cell_mb`` of outputs per cell and
+  ``Limits.output_total_mb`` per notebook (bytes, not lines), and caps every ZeroMQ message the
+  kernel sends, so that an output flood costs the flooding notebook its outputs, not the grader
+  its memory.
+
+Example (what the worker does for an autograde task)::
+
+    app.update_config(autograde_config())   # Autograde.autograde_preprocessors: Execute -> SandboxedExecute
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import time
+import uuid
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbgrader.preprocessors import Execute
+
+from kitlib.grading import safefs
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+TRUNCATED = "... Output truncated ..."
+ATTACH_TIMEOUT = 120.0
+_PENDING: list["SandboxKernelManager"] = []  # started, not yet finished (see finish_pending)
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager for the ``kit-sandbox`` kernelspec (see the module docstring)."""
+
+    def _plan_path(self) -> Path | None:
+        metadata = getattr(self.kernel_spec, "metadata", None) or {}
+        value = metadata.get("kit_sandbox_plan")
+        return Path(value) if value else None
+
+    def _load_plan(self) -> dict:
+        if not hasattr(self, "_kit"):
+            path = self._plan_path()
+            self._kit = {"path": path, "plan": json.loads(path.read_text(encoding="utf-8")) if path else None,
+                         "cgroup": None, "pidfd": None, "pid": None, "box": None, "notes": [], "done": False}
+        return self._kit
+
+    # -------------------------------------------------------------- start
+    async def _async_pre_start_kernel(self, **kw):
+        kit = self._load_plan()
+        plan = kit["plan"]
+        _PENDING.append(self)
+        if plan and plan.get("cgroup_run"):
+            from kitlib.grading.cgroups import RunCgroup
+
+            try:
+                run = RunCgroup.from_plain(plan["cgroup_run"])
+                limits = plan["limits"]
+                kit["cgroup"] = run.child(f"k-{uuid.uuid4().hex[:12]}", limits["memory_mb"] << 20,
+                                          limits["processes"])
+                plan["cgroup_procs"] = kit["cgroup"].procs_files
+            except OSError as error:
+                kit["notes"].append(f"no cgroup for this submission ({error.strerror}): per-process limits only")
+            safefs.write_json_atomic(kit["path"], plan)
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        kit = self._load_plan()
+        if kit["plan"] is None:
+            return
+        try:
+            await self._attach(kit)
+        except Exception as error:  # the kernel will not answer; nbgrader reports a dead kernel
+            kit["notes"].append(f"the sandbox did not start ({type(error).__name__}: {error})")
+
+    async def _attach(self, kit: dict) -> None:
+        plan, launch = kit["plan"], kit["plan"]["launch"]
+        deadline = time.monotonic() + ATTACH_TIMEOUT
+        root = ""
+        if plan["mode"] == "bwrap":
+            info = None
+            while info is None:
+                info = _read_info(Path(plan["info_file"]))
+                if info is None:
+                    if time.monotonic() > deadline or not await self._async_is_alive():
+                        raise RuntimeError("bubblewrap gave no sandbox PID")
+                    await asyncio.sleep(0.01)
+            kit["pid"] = int(info["child-pid"])
+            if hasattr(os, "pidfd_open"):
+                kit["pidfd"] = os.pidfd_open(kit["pid"])
+            root = f"/proc/{kit['pid']}/root"
+            self.ip = root + plan["ipc_inside"]  # the kernel's sockets, inside its own tmpfs
+        box = root + launch["box"]
+        token = launch["token"].encode()
+        while True:
+            try:
+                with open(f"{box}/.kit/ready", "rb") as handle:
+                    if handle.read(64) == token:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or not await self._async_is_alive():
+                raise RuntimeError("the sandbox's launcher did not finish")
+            await asyncio.sleep(0.01)
+        fd = os.open(box, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+        ready = safefs.read_regular_at(fd, ".kit/ready", 64)
+        if ready != token:
+            os.close(fd)
+            raise RuntimeError("the sandbox's box changed before it could be held")
+        kit["box"] = fd
+
+    def client(self, **kwargs):
+        kc = super().client(**kwargs)
+        try:  # a kernel cannot make the grader hold a message larger than this (the connection drops)
+            import zmq
+
+            kc.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        except Exception:
+            pass
+        return kc
+
+    # -------------------------------------------------------------- end
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        try:
+            self._finish()
+        finally:
+            await super()._async_cleanup_resources(restart=restart)
+
+    def _finish(self) -> None:
+        kit = self._load_plan()
+        if self in _PENDING:
+            _PENDING.remove(self)
+        if kit["done"] or kit["plan"] is None:
+            return
+        kit["done"] = True
+        plan = kit["plan"]
+        report = {"notes": kit["notes"], "limits": {}, "harvest": [], "box_full": False, "survivors": 0}
+        try:
+            report["survivors"] = self._kill_everything(kit)
+            if kit["cgroup"] is not None:
+                report["limits"] = kit["cgroup"].stats()
+            if kit["box"] is not None:
+                report["harvest"] = self._harvest(kit["box"], Path(plan["harvest"]), plan["limits"])
+                try:
+                    usage = os.fstatvfs(kit["box"])
+                    report["box_full"] = bool(usage.f_blocks) and usage.f_bavail * 100 < usage.f_blocks
+                except OSError:
+                    pass
+            else:
+                report["notes"].append("the sandbox never became ready: no answers were recorded")
+        finally:
+            if kit["cgroup"] is not None:
+                kit["cgroup"].remove()
+            for key in ("box", "pidfd"):
+                if kit[key] is not None:
+                    os.close(kit[key])
+                    kit[key] = None
+            safefs.write_json_atomic(Path(plan["report"]), report)
+
+    def _kill_everything(self, kit: dict) -> int:
+        """SIGKILL the sandbox's PID namespace and cgroup; how many processes had outlived the kernel."""
+        survivors = 0
+        if kit["cgroup"] is not None:
+            survivors = max(0, len(kit["cgroup"].pids()) - 1)
+        if kit["pidfd"] is not None:
+            try:
+                signal.pidfd_send_signal(kit["pidfd"], signal.SIGKILL)  # PID 1 of the namespace: all die
+            except ProcessLookupError:
+                pass
+        elif kit["pid"] is not None:
+            try:
+                os.kill(kit["pid"], signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if kit["cgroup"] is not None:
+            kit["cgroup"].kill()
+        elif kit["plan"]["mode"] != "bwrap":
+            uid = kit["plan"]["launch"].get("uid")
+            if uid is not None:  # no PID namespace, no cgroup: the job slot's uid is this sandbox's alone
+                _kill_uid(int(uid))
+        return survivors
+
+    @staticmethod
+    def _harvest(box_fd: int, target: Path, limits: dict) -> list[str]:
+        """Copy ``.kit/answers`` out of the dead sandbox's box; report lines for what was refused."""
+        try:
+            answers = safefs.open_dir_at(box_fd, ".kit/answers")
+        except safefs.Refused as why:
+            return [f"the recorded answers could not be read ({why})"]
+        try:
+            _, notes = safefs.copy_tree(answers, target, max_files=2048, max_total=limits["disk_mb"] << 20,
+                                        max_file=limits["file_mb"] << 20, max_depth=3)
+        finally:
+            os.close(answers)
+        return [f"recorded answers: {note}" for note in notes]
+
+
+def finish_pending() -> None:
+    """Finish the sandboxes whose kernel nbgrader never shut down (one that died while starting):
+    kill what is left, take out the answers, write the report, remove the cgroup."""
+    for manager in list(_PENDING):
+        try:
+            manager._finish()
+        except Exception:  # noqa: BLE001 - best effort; the run's cgroup is removed at the end anyway
+            pass
+
+
+def _read_info(path: Path) -> dict | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+        return data if isinstance(data, dict) and "child-pid" in data else None
+    except (OSError, ValueError):
+        return None
+
+
+def _kill_uid(uid: int) -> None:
+    """SIGKILL every process of ``uid`` (a job slot's own sandbox uid), twice over."""
+    for _ in range(3):
+        found = False
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                if os.stat(entry.path).st_uid == uid:
+                    os.kill(int(entry.name), signal.SIGKILL)
+                    found = True
+            except (OSError, ProcessLookupError):
+                continue
+        if not found:
+            return
+        time.sleep(0.05)
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's ``Execute`` with the sandbox's kernel manager and byte caps on outputs."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["kernel_manager_class"] = SandboxKernelManager
+        super().__init__(*args, **kwargs)
+        self._kit_bytes: dict[int, int] = {}
+        self._kit_total = 0
+        self._kit_cut: set[int] = set()
+        self._kit_caps = _caps_from_env()
+
+    def _over(self, msg: dict, cell_index: int) -> bool:
+        size = _message_bytes(msg)
+        cell_cap, total_cap = self._kit_caps
+        used = self._kit_bytes.get(cell_index, 0)
+        if used + size > cell_cap or self._kit_total + size > total_cap:
+            return True
+        self._kit_bytes[cell_index] = used + size
+        self._kit_total += size
+        return False
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg.get("msg_type") != "error" and self._over(msg, cell_index):
+            if cell_index not in self._kit_cut:
+                self._kit_cut.add(cell_index)
+                from nbformat.v4 import new_output
+
+                cell_cap, total_cap = self._kit_caps
+                outs.append(new_output("stream", name="stdout", text=(
+                    f"\n{TRUNCATED} (kit grade keeps {cell_cap >> 20} MB of outputs per cell and "
+                    f"{total_cap >> 20} MB per notebook)\n")))
+            return None
+        if msg.get("msg_type") == "error":
+            _cap_error(msg)
+        return super().output(outs, msg, display_id, cell_index)
+
+    def update_display_data(self, msg):
+        if self._over(msg, -1):
+            return
+        return super().update_display_data(msg)
+
+
+def _message_bytes(msg: dict) -> int:
+    content = msg.get("content") or {}
+    try:
+        return len(json.dumps(content, default=str))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _cap_error(msg: dict, limit: int = 64 * 1024) -> None:
+    content = msg.get("content") or {}
+    for key in ("ename", "evalue"):
+        if isinstance(content.get(key), str) and len(content[key]) > limit:
+            content[key] = content[key][:limit] + " [cut]"
+    tb = content.get("traceback")
+    if isinstance(tb, list):
+        content["traceback"] = [str(line)[:limit] for line in tb[-50:]]
+
+
+CAPS_ENV = "KIT_OUTPUT_CAPS"
+
+
+def _caps_from_env() -> tuple[int, int]:
+    """(per cell, per notebook) output bytes; the worker task sets ``KIT_OUTPUT_CAPS=cell_mb,total_mb``."""
+    try:
+        cell, total = (int(v) for v in os.environ.get(CAPS_ENV, "").split(","))
+    except ValueError:
+        from kitlib.grading.sandbox import Limits
+
+        cell, total = Limits.output_cell_mb, Limits.output_total_mb
+    return cell << 20, total << 20
+
+
+def autograde_config():
+    """nbgrader config for an autograde run in the sandbox: ``Execute`` -> :class:`SandboxedExecute`."""
+    from nbgrader.converters.autograde import Autograde
+    from traitlets.config import Config
+
+    pipeline = [f"{__name__}.SandboxedExecute" if p is Execute else f"{p.__module__}.{p.__name__}"
+                for p in Autograde.class_traits()["autograde_preprocessors"].default()]
+    config = Config()
+    config.Autograde.autograde_preprocessors = pipeline
+    return config
+
+
+__all__ = ["SandboxKernelManager", "SandboxedExecute", "autograde_config"]
