@@ -171,13 +171,16 @@ class AssignmentBundle:
 class Submission:
     """One student's files for one assignment (relative path -> bytes), and the intake's notes.
 
-    ``refused``: top-level notebooks that were there but were not read (a link, a FIFO, too big...)."""
+    ``refused``: top-level notebooks that were there but were not read (a link, a FIFO, too big...).
+    ``probe_seed``: ``KIT_PROBE_SEED`` computed on the teacher's side, for a machine that must not
+    hold the course's secret (a cluster worker: its bundle comes without it); None: from the bundle."""
 
     student: str
     assignment: str
     files: dict[str, bytes]
     notes: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
+    probe_seed: int | None = None
 
     @classmethod
     def collect(cls, course: Course, student: str, assignment: str) -> "Submission":
@@ -324,6 +327,8 @@ class SubmissionGrader:
 
     @property
     def seed(self) -> int | None:
+        if self.submission.probe_seed is not None:
+            return int(self.submission.probe_seed)
         function = probe_seed_function()
         if function is None or not self.bundle.probe_secret:
             return None
