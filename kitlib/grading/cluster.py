@@ -48,6 +48,7 @@ Example::
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -70,7 +71,7 @@ from kitlib.grading import sandbox
 from kitlib.grading.course import CourseError
 from kitlib.grading.runner import Graded, Job
 from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBundle, GradingOptions, Slot,
-                                       SubmissionGrader, SubmissionResult, grade_submission)
+                                       SubmissionGrader, SubmissionResult, grade_submission, probe_seed_function)
 from kitlib.grading.worker import tool_env
 
 RESOURCE_PREFIX = "kit-slot-"
@@ -631,10 +632,13 @@ class ClusterRunner:
 
     # -- tasks
     def _bundle_future(self, bundle: AssignmentBundle):
+        """The bundle as a pure Dask task keyed by its digest, without the course's probe secret
+        (it stays on this machine: each task carries its submission's seed instead)."""
         ident = id(bundle)
         if ident not in self.bundles:
-            digest = bundle.digest
-            blob = pickle.dumps(bundle, protocol=pickle.HIGHEST_PROTOCOL)
+            shipped = dataclasses.replace(bundle, probe_secret=None)
+            digest = shipped.digest
+            blob = pickle.dumps(shipped, protocol=pickle.HIGHEST_PROTOCOL)
             future = self.client.submit(bytes, blob, key=f"kit-bundle-{digest}", pure=True)
             self.bundles[ident] = (future, digest)
         return self.bundles[ident]
@@ -642,6 +646,9 @@ class ClusterRunner:
     def _submit(self, task: _Task) -> None:
         bundle_future, digest = self._bundle_future(task.job.bundle)
         s = task.job.submission
+        function = probe_seed_function()
+        if function is not None and task.job.bundle.probe_secret and s.probe_seed is None:
+            s = dataclasses.replace(s, probe_seed=int(function(task.job.bundle.probe_secret, s.assignment, s.student)))
         key = f"kit-grade-{self.run_id}-{s.assignment}-{s.student}-{task.attempt}"
         future = self.client.submit(grade_remote, s, bundle_future, digest, self.spec, key=key, pure=False,
                                     resources={self.resource: 1}, retries=0)
