@@ -8,10 +8,10 @@ the course's exercise module first on its path (another course version): it must
 
 - the cluster grades a batch mixing honest and broken submissions like a local run
   (grades.csv rows, gradebook scores and manual-grading flags);
-- a worker SIGKILLed while it runs a student's kernel: every submission still ends in the
-  journal and the gradebook exactly once, with the same grades;
 - the teacher's process SIGKILLed mid-run: ``--resume`` grades only what was not recorded,
   plus a recorded submission whose file changed since;
+- a worker SIGKILLed while it runs a student's kernel: every submission still ends in the
+  journal and the gradebook exactly once, with the same grades (the last test that needs both);
 - a worker whose exercise modules do not import refuses to join.
 
 Every process started here is killed with its descendants (psutil), also when a test fails.
@@ -295,39 +295,6 @@ def test_cluster_grades_like_a_local_run(cluster, batch, local_run):
     assert "Dask dashboard:" in run.stdout
 
 
-def test_a_killed_worker_loses_no_submission(cluster, batch, local_run):
-    course = copy_course(batch, "worker_killed")
-    procs = cluster.procs
-    teacher = grade_in_background(course, cluster, procs, course.parent / "grade.log")
-    victim = cluster.worker_process("w1")
-
-    def running_a_kernel():
-        try:
-            return any("ipykernel" in " ".join(p.cmdline()) or "launch" in p.cmdline()
-                       for p in victim.children(recursive=True))
-        except psutil.NoSuchProcess:
-            return False
-
-    wait_for(running_a_kernel, 240, "w1 to run a student's kernel", interval=0.05)
-    family = [victim] + victim.children(recursive=True)
-    for member in family:
-        procs.seen[member.pid] = member  # its helpers: killed at the end if they outlive it
-    victim.kill()  # SIGKILL mid-task: no goodbye to the scheduler
-    assert teacher.wait(timeout=600) == 0, (course.parent / "grade.log").read_text()[-3000:]
-    log = (course.parent / "grade.log").read_text()
-    assert "worker w1" in log and "left the cluster" in log, log[-3000:]
-    records = merged(course)
-    students = [r["student"] for r in records]
-    assert sorted(students) == sorted(BATCH), students  # each exactly once
-    assert {s: float(r["raw_score"]) for s, r in rows(course).items()} == EXPECTED
-    assert gradebook(course) == gradebook(local_run)
-    # The cluster is whole again for the next test.
-    cluster.workers["w1"].wait(timeout=60)
-    (cluster.base / "w1" / "log").unlink()
-    cluster.start_worker("w1")
-    cluster.wait_joined("w1")
-
-
 def test_interrupted_teacher_resumes(cluster, batch, local_run):
     course = copy_course(batch, "teacher_killed")
     procs = cluster.procs
@@ -357,6 +324,34 @@ def test_interrupted_teacher_resumes(cluster, batch, local_run):
     assert [l["type"] for l in lines].count("run") == 1 and [l["type"] for l in lines].count("resume") == 1
 
 
+def test_a_killed_worker_loses_no_submission(cluster, batch, local_run):
+    course = copy_course(batch, "worker_killed")
+    procs = cluster.procs
+    teacher = grade_in_background(course, cluster, procs, course.parent / "grade.log")
+    victim = cluster.worker_process("w1")
+
+    def running_a_kernel():
+        try:
+            return any("ipykernel" in " ".join(p.cmdline()) or "launch" in p.cmdline()
+                       for p in victim.children(recursive=True))
+        except psutil.NoSuchProcess:
+            return False
+
+    wait_for(running_a_kernel, 240, "w1 to run a student's kernel", interval=0.05)
+    family = [victim] + victim.children(recursive=True)
+    for member in family:
+        procs.seen[member.pid] = member  # its helpers: killed at the end if they outlive it
+    victim.kill()  # SIGKILL mid-task: no goodbye to the scheduler
+    assert teacher.wait(timeout=600) == 0, (course.parent / "grade.log").read_text()[-3000:]
+    log = (course.parent / "grade.log").read_text()
+    assert "worker w1" in log and "left the cluster" in log, log[-3000:]
+    records = merged(course)
+    students = [r["student"] for r in records]
+    assert sorted(students) == sorted(BATCH), students  # each exactly once
+    assert {s: float(r["raw_score"]) for s, r in rows(course).items()} == EXPECTED
+    assert gradebook(course) == gradebook(local_run)
+
+
 def test_worker_refuses_to_join_when_the_course_does_not_import(cluster, tmp_path):
     broken = tmp_path / "modules"
     broken.mkdir()
@@ -368,3 +363,21 @@ def test_worker_refuses_to_join_when_the_course_does_not_import(cluster, tmp_pat
     assert done.returncode == 1
     assert "refusing to join" in done.stderr and "exercise modules" in done.stderr
     assert "the course checks need a package not installed" in done.stdout
+
+
+def test_a_submission_that_stops_its_workers_is_graded_zero_with_a_report_line(batch):
+    """What ClusterRunner gives when Dask raises KilledWorker (the task was on allowed-failures + 1
+    workers that died): zero points for every grade cell, the repaired submission, a report line."""
+    from kitlib.grading.cluster import failed_result, killed_note
+    from kitlib.grading.course import Course
+    from kitlib.grading.runner import Job
+    from kitlib.grading.submission import AssignmentBundle, Submission
+
+    course = Course.open(batch)
+    bundle = AssignmentBundle.from_course(course, "mini", course.release_dir("mini"), course.gradebook_path)
+    submission = Submission.collect(course, "honest_full", "mini")
+    result = failed_result(Job(submission, bundle, "key"), killed_note(4))
+    assert [(c.grade_id, c.score, c.max_score) for c in result.cells] == [("mini_sum_test", 0.0, 2.0),
+                                                                           ("mini_words_test", 0.0, 3.0)]
+    assert result.notes[-1].startswith("grading this submission stopped its worker 4 times")
+    assert sorted(result.autograded) == ["mini.ipynb"] and not result.executed

@@ -504,6 +504,31 @@ def _serve(address: str, jobs: int, name: str, service: GradingService, scratch:
 
 # --------------------------------------------------------------------- the teacher's side
 
+def killed_note(times: int) -> str:
+    """The report line of a submission whose grading stopped ``times`` workers."""
+    return (f"grading this submission stopped its worker {times} times (a crash, or the machine ran out of "
+            f"memory); graded 0: grade it again with kit grade --resume, or look at it by hand")
+
+
+def failed_result(job: Job, note: str) -> SubmissionResult:
+    """Zero points for every grade cell and a report line, when the grading machines (not the
+    student) failed; ``autograded/`` gets the repaired submission, as for any that could not run."""
+    scratch = Path(tempfile.mkdtemp(prefix="kit-zero-"))
+    result = SubmissionResult(job.submission.student, job.submission.assignment)
+    try:
+        grader = SubmissionGrader(job.submission, job.bundle, scratch, GradingOptions(use_bwrap=False))
+        try:
+            grader.prepare(result)
+            grader.collect_autograded(result)
+        except Exception:  # noqa: BLE001 - the zero grades matter, the copy does not
+            result.autograded = {}
+        result.notes.append(note)
+        grader.zero_scores(result)
+        return result
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 @dataclass
 class _Task:
     job: Job
@@ -655,22 +680,6 @@ class ClusterRunner:
         self.live[future] = task
         future.add_done_callback(self.done_queue.put)
 
-    def _zero(self, job: Job, note: str) -> SubmissionResult:
-        """Zero points for every grade cell, with a report line (the grading machines failed)."""
-        scratch = Path(tempfile.mkdtemp(prefix="kit-zero-"))
-        result = SubmissionResult(job.submission.student, job.submission.assignment)
-        result.notes = list(job.submission.notes) + [note]
-        try:
-            grader = SubmissionGrader(job.submission, job.bundle, scratch, GradingOptions(use_bwrap=False))
-            grader.zero_scores(result)
-            try:  # autograded/ gets the repaired submission, as for any submission that could not run
-                grader.prepare(SubmissionResult(result.student, result.assignment))
-                grader.collect_autograded(result)
-            except Exception:
-                result.autograded = {}
-            return result
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
 
     def _finished(self, future) -> Graded | None:
         """A done future as a :class:`Graded`, or None when it was sent again."""
@@ -682,11 +691,9 @@ class ClusterRunner:
             return Graded(task.job, result, where)
         except KilledWorker as error:
             self.failures += 1
-            note = (f"grading this submission stopped its worker {error.allowed_failures + 1} times "
-                    f"(a crash or the machine's memory); graded 0: grade it again with --resume, "
-                    f"or look at it by hand")
+            note = killed_note(error.allowed_failures + 1)
             self.say(f"{task.job.label}: {note}")
-            return Graded(task.job, self._zero(task.job, note), "none", retry=True)
+            return Graded(task.job, failed_result(task.job, note), "none", retry=True)
         except KitVersionMismatch as error:
             self.failures += 1
             self.say(f"{task.job.label}: a worker refused the task ({error}); sending it elsewhere")
@@ -702,7 +709,7 @@ class ClusterRunner:
     def _again(self, task: _Task, why: str) -> Graded | None:
         if task.attempt >= self.ATTEMPTS:
             note = f"kit grade failed on the cluster {task.attempt} times ({why[:200]}); graded 0: grade it again with --resume"
-            return Graded(task.job, self._zero(task.job, note), "none", retry=True)
+            return Graded(task.job, failed_result(task.job, note), "none", retry=True)
         self.pending.appendleft(_Task(task.job, task.attempt + 1))
         return None
 
