@@ -1,6 +1,6 @@
 """Benchmark of ``kit grade`` against serial ``nbgrader autograde``, side by side.
 
-    .venv/bin/python bench/bench_grading.py [--submissions 20] [--work 2.0] [--jobs 2]
+    .venv/bin/python bench/bench_grading.py [--submissions 20] [--work 2.0] [--jobs 2] [--no-cluster]
 
 Builds N synthetic submissions of the mini assignment (tests/fixtures/mini_course,
 with one extra cell that burns ``--work`` CPU seconds, like a small training
@@ -9,10 +9,14 @@ cell), then times on identical copies of the course:
 1. executing the N notebooks alone (nbclient, one process, one kernel each);
 2. serial ``nbgrader autograde mini`` (one nbgrader process, as nbgrader does it);
 3. ``kit grade --jobs 1`` and ``kit grade --jobs N`` (everything included: gradebook,
-   sandbox, re-check, CSV, feedback, report).
+   sandbox, re-check, CSV, feedback, report);
+4. ``kit grade --cluster`` on a Dask scheduler with N ``kit worker --jobs 1`` on this
+   machine (the same number of slots as 3.; the scheduler and workers are started and
+   joined before the clock starts, as they would be on a real cluster).
 
 Prints one JSON object: the times, ``speedup`` = serial / kit --jobs N (goal >= 1.7
-on 2 cores) and ``overhead`` = kit --jobs 1 / execution alone - 1 (goal <= 0.15).
+on 2 cores), ``overhead`` = kit --jobs 1 / execution alone - 1 (goal <= 0.15) and
+``cluster_overhead_per_submission_s`` = (cluster - kit --jobs N) / submissions.
 """
 from __future__ import annotations
 
@@ -100,6 +104,60 @@ def execute_alone(course: Path) -> float:
     return timed([PY, "-c", script], course)
 
 
+class LocalCluster:
+    """A Dask scheduler and ``kit worker`` processes on this machine (stopped with SIGTERM:
+    each worker closes its slots' helpers)."""
+
+    def __init__(self, base: Path, workers: int):
+        self.base = base
+        self.procs: list[subprocess.Popen] = []
+        folder = base / "scheduler"
+        folder.mkdir()
+        self.procs.append(subprocess.Popen([PY, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                            "--port", "0", "--no-dashboard", "--scheduler-file", "s.json"],
+                                           cwd=folder, env=env(), stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL, start_new_session=True))
+        self.address = self._wait(lambda: json.loads((folder / "s.json").read_text())["address"], "scheduler")
+        logs = []
+        for index in range(workers):
+            home = base / f"worker{index}"
+            home.mkdir()
+            log = home / "log"
+            with open(log, "wb") as handle:
+                self.procs.append(subprocess.Popen([PY, "-m", "kitlib.cli", "worker", self.address, "--jobs", "1"],
+                                                   cwd=home, env=env(), stdout=handle, stderr=subprocess.STDOUT,
+                                                   start_new_session=True))
+            logs.append(log)
+        for log in logs:
+            self._wait(lambda: "kit worker: joined" in log.read_text(errors="replace"), f"worker ({log})")
+
+    def _wait(self, probe, what: str, timeout: float = 300):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                value = probe()
+                if value:
+                    return value
+            except (OSError, ValueError, KeyError):
+                pass
+            if any(p.poll() is not None for p in self.procs):
+                sys.exit(f"the local cluster died while waiting for the {what}")
+            time.sleep(0.3)
+        sys.exit(f"timed out waiting for the {what}")
+
+    def stop(self) -> None:
+        import signal
+
+        for proc in reversed(self.procs):  # workers first, the scheduler last
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
 def scores(csv_path: Path) -> dict[str, float]:
     import csv
 
@@ -112,6 +170,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--submissions", type=int, default=20)
     parser.add_argument("--work", type=float, default=2.0, help="CPU seconds each notebook burns")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-cluster", action="store_true", help="skip the Dask cluster path")
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     try:
@@ -128,6 +187,16 @@ def main(argv: list[str] | None = None) -> dict:
         many = fresh_copy(course, "kitN")
         kitn = timed([PY, "-m", "kitlib.cli", "grade", "mini", "--course", str(many), "--jobs", str(args.jobs)], many)
         same = scores(many / "grades.csv") == scores(serial_course / "grades.csv") == scores(one / "grades.csv")
+        on_cluster = None
+        if not args.no_cluster:
+            cluster = LocalCluster(base / "cluster", workers=args.jobs)
+            try:
+                remote = fresh_copy(course, "cluster_course")
+                on_cluster = timed([PY, "-m", "kitlib.cli", "grade", "mini", "--course", str(remote),
+                                    "--cluster", cluster.address], remote)
+            finally:
+                cluster.stop()
+            same_cluster = scores(remote / "grades.csv") == scores(many / "grades.csv")
         result = {
             "submissions": args.submissions, "work_cpu_seconds_per_notebook": args.work, "jobs": args.jobs,
             "cores": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
@@ -141,6 +210,14 @@ def main(argv: list[str] | None = None) -> dict:
             "same_scores_as_serial_nbgrader": same,
             "goals": {"speedup": 1.7, "overhead": 0.15},
         }
+        if on_cluster is not None:
+            result.update({
+                f"kit_grade_cluster_{args.jobs}_workers_s": round(on_cluster, 1),
+                "cluster_vs_local_jobs": round(on_cluster / kitn, 2),
+                "cluster_overhead_per_submission_s": round((on_cluster - kitn) / args.submissions, 2),
+                "speedup_cluster_vs_serial_nbgrader": round(serial / on_cluster, 2),
+                "same_scores_cluster_as_local": same_cluster,
+            })
     finally:
         shutil.rmtree(base, ignore_errors=True)
     print(json.dumps(result, indent=1))

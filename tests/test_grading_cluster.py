@@ -1,7 +1,8 @@
 """kit grade --cluster on a real Dask scheduler and real kit workers, all on 127.0.0.1.
 
-One cluster serves the module (module-scoped): a ``dask scheduler`` and two ``kit worker``
-processes, each in its own working directory and, where bubblewrap can make one, in a mount
+One cluster serves the module (module-scoped): a ``dask scheduler`` and two grading workers
+(``kit worker``, and ``dask worker --preload kitlib.grading.cluster`` as dask-jobqueue starts one),
+each in its own working directory and, where bubblewrap can make one, in a mount
 namespace where the folder of the test courses is an empty tmpfs (the workers cannot read
 the course: everything they grade comes through Dask). A third worker has an edited copy of
 the course's exercise module first on its path (another course version): it must be refused.
@@ -123,13 +124,18 @@ class Cluster:
         info = wait_for(lambda: _read_json(folder / "scheduler.json"), 120, "the scheduler")
         self.address = info["address"]
 
-    def start_worker(self, name: str, env_extra: dict | None = None) -> subprocess.Popen:
-        """``kit worker`` in its own folder; where possible, the courses' folder is an empty tmpfs for it."""
+    def start_worker(self, name: str, env_extra: dict | None = None, preload: bool = False) -> subprocess.Popen:
+        """``kit worker`` (or, with ``preload``, ``dask worker --preload kitlib.grading.cluster`` with
+        its nanny, as dask-jobqueue starts workers) in its own folder; where possible, the courses'
+        folder is an empty tmpfs for it."""
         folder = self.base / name
         folder.mkdir(exist_ok=True)
         env = kit_env()
         env.update(env_extra or {})
         argv = [PY, "-m", "kitlib.cli", "worker", self.address, "--jobs", "1", "--name", name]
+        if preload:
+            argv = [PY, "-m", "distributed.cli.dask_worker", self.address, "--nthreads", "1", "--name", name,
+                    "--preload", "kitlib.grading.cluster"]
         if self.isolated:
             argv = ["bwrap", "--dev-bind", "/", "/", "--tmpfs", str(self.hidden), "--cap-add", "ALL",
                     "--die-with-parent", "--chdir", str(folder), "--"] + argv
@@ -144,7 +150,8 @@ class Cluster:
         def joined():
             if self.workers[name].poll() is not None:
                 raise AssertionError(f"kit worker {name} ended:\n{self.log(name)[-3000:]}")
-            return "kit worker: joined" in self.log(name)
+            log = self.log(name)
+            return "kit worker: joined" in log or ("grading slot(s) as resource" in log and "Registered to:" in log)
         wait_for(joined, timeout, f"kit worker {name} to join", interval=0.5)
 
     def worker_process(self, name: str) -> psutil.Process:
@@ -175,8 +182,8 @@ def cluster(tmp_path_factory):
         stale.mkdir()
         fixtures = Path(__file__).parent / "fixtures"
         (stale / "mini_exercises.py").write_text((fixtures / "mini_exercises.py").read_text() + "\n# edited\n")
-        for name in ("w1", "w2"):
-            c.start_worker(name)
+        c.start_worker("w1")
+        c.start_worker("w2", preload=True)
         c.start_worker("stale", {"PYTHONPATH": str(stale) + os.pathsep + kit_env()["PYTHONPATH"]})
         for name in ("w1", "w2", "stale"):
             c.wait_joined(name)
@@ -288,9 +295,10 @@ def test_cluster_grades_like_a_local_run(cluster, batch, local_run):
         assert mine == sorted(p.name for p in (local_run / "autograded" / student / "mini").iterdir()), student
     assert (course / "reports" / "mini.html").is_file()
     assert (course / "feedback" / "honest_full" / "mini" / "mini.html").is_file()
-    # Graded by the two good workers only; the other course version was refused, with the reason.
+    # Graded by both good workers (kit worker and the preloaded dask worker), never by the other
+    # course version, which was refused with the reason.
     workers = {r["worker"] for r in merged(course)}
-    assert workers <= {"w1", "w2"} and workers, workers
+    assert workers == {"w1", "w2"}, workers
     assert "worker stale" in run.stdout and "refused: exercises:mini_exercises" in run.stdout, run.stdout[-3000:]
     assert "Dask dashboard:" in run.stdout
 

@@ -310,8 +310,9 @@ def _service(dask_worker=None) -> GradingService:
     return service
 
 
-def _plugin(service: GradingService):
-    """``service`` as a Dask worker plugin (``setup`` when the worker starts, ``teardown`` when it closes)."""
+def _plugin(service: GradingService, remove_scratch: bool = False):
+    """``service`` as a Dask worker plugin (``setup`` when the worker starts, ``teardown`` when it
+    closes; ``remove_scratch``: the scratch folder goes with it)."""
     from distributed import WorkerPlugin
 
     class GradingPlugin(WorkerPlugin):
@@ -325,6 +326,8 @@ def _plugin(service: GradingService):
 
         def teardown(self, worker):
             service.teardown(worker)
+            if remove_scratch:
+                shutil.rmtree(service.scratch_root, ignore_errors=True)
 
     return GradingPlugin()
 
@@ -439,33 +442,57 @@ def _require_dask():
         raise ClusterError(f"Dask is not installed here ({missing}): {DASK_HINT}") from missing
 
 
+class WorkerRefused(RuntimeError):
+    """This machine cannot grade (the message lists what is missing)."""
+
+
+def checked_service(jobs: int, allow_unisolated: bool = False, where: str = "the scheduler") -> GradingService:
+    """Run :func:`grading_checks` (printing them) and return this machine's grading service,
+    or raise :class:`WorkerRefused` saying what is missing."""
+    print(f"kit worker: checking what grading needs on {socket.gethostname()} ...", flush=True)
+    findings = grading_checks(allow_unisolated=allow_unisolated)
+    for finding in findings:
+        print("  " + finding.line().replace("\n", "\n  "), flush=True)
+    failed = [f for f in findings if f.status == "fail"]
+    if failed:
+        raise WorkerRefused(f"refusing to join {where}: {len(failed)} problem(s) above "
+                            f"({', '.join(f.area for f in failed)}); fix them and start the worker again")
+    scratch = Path(tempfile.mkdtemp(prefix="kit-worker-"))
+    return GradingService(jobs, scratch, use_bwrap=sandbox.availability()[0], isolation=isolation_summary())
+
+
 def run_worker(args) -> int:
     """``kit worker``: checks, then a Dask worker with grading slots until stopped."""
     address = args.scheduler
     jobs = max(1, int(args.jobs or os.cpu_count() or 1))
     try:
         _require_dask()
-    except ClusterError as error:
+        service = checked_service(jobs, args.allow_unisolated, address)
+    except (ClusterError, WorkerRefused) as error:
         print(f"kit worker: {error}", file=sys.stderr)
         return 1
-    print(f"kit worker: checking what grading needs on {socket.gethostname()} ...", flush=True)
-    findings = grading_checks(allow_unisolated=args.allow_unisolated)
-    for finding in findings:
-        print("  " + finding.line().replace("\n", "\n  "), flush=True)
-    failed = [f for f in findings if f.status == "fail"]
-    if failed:
-        print(f"kit worker: refusing to join {address}: {len(failed)} problem(s) above "
-              f"({', '.join(f.area for f in failed)}); fix them and start kit worker again", file=sys.stderr)
-        return 1
-    found = fingerprint()
-    scratch = Path(tempfile.mkdtemp(prefix="kit-worker-"))
-    service = GradingService(jobs, scratch, use_bwrap=sandbox.availability()[0], isolation=isolation_summary(),
-                             found=found)
     name = args.name or f"kit-{socket.gethostname()}-{os.getpid()}"
     try:
-        return _serve(address, jobs, name, service, scratch)
+        return _serve(address, jobs, name, service, service.scratch_root)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(service.scratch_root, ignore_errors=True)
+
+
+async def dask_setup(worker) -> None:
+    """``dask worker ADDRESS --nthreads N --preload kitlib.grading.cluster``: a plain Dask worker
+    (as dask-jobqueue or the Dask Kubernetes operator start them) becomes a kit worker with
+    ``N`` grading slots, after the same checks as ``kit worker`` (a failed check stops it with
+    the reasons). ``KIT_WORKER_ALLOW_UNISOLATED=1`` plays ``--allow-unisolated``."""
+    import asyncio
+
+    allow = os.environ.get("KIT_WORKER_ALLOW_UNISOLATED", "") == "1"
+    jobs = max(1, int(worker.state.nthreads))
+    service = await asyncio.to_thread(checked_service, jobs, allow, str(worker.scheduler.address))
+    resource = resource_name(service.fingerprint)
+    worker.state.total_resources[resource] = jobs  # advertised when the worker registers, just after
+    worker.state.available_resources[resource] = jobs
+    await worker.plugin_add(plugin=_plugin(service, remove_scratch=True), catch_errors=False)
+    print(f"kit worker: {jobs} grading slot(s) as resource {resource}; {service.isolation}", flush=True)
 
 
 def _serve(address: str, jobs: int, name: str, service: GradingService, scratch: Path) -> int:
