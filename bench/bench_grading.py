@@ -112,7 +112,7 @@ class LocalCluster:
         self.base = base
         self.procs: list[subprocess.Popen] = []
         folder = base / "scheduler"
-        folder.mkdir()
+        folder.mkdir(parents=True)
         self.procs.append(subprocess.Popen([PY, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
                                             "--port", "0", "--no-dashboard", "--scheduler-file", "s.json"],
                                            cwd=folder, env=env(), stdout=subprocess.DEVNULL,
