@@ -5,7 +5,8 @@
                                     open the student view of the course in JupyterLab
     kit release [ASSIGNMENT ...] [--course DIR]
                                     make the student versions (nbgrader generate_assignment)
-    kit grade [ASSIGNMENT ...] [--course DIR] [--jobs N] [--timeout SECONDS] [--cluster tcp://HOST:PORT] [--resume]
+    kit grade [ASSIGNMENT ...] [--course DIR] [--jobs N] [--timeout SECONDS]
+              [--memory-mb MB] [--processes N] [--disk-mb MB] [--cluster tcp://HOST:PORT] [--resume]
                                     grade every submission, in parallel and isolated (here, or on
                                     the kit workers of a Dask scheduler); --resume finishes an
                                     interrupted run
@@ -45,7 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--course", type=Path, default=None, help="the course directory")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
     grade.add_argument("--timeout", type=float, default=None,
-                       help="seconds one submission may run in all (default: from the course config)")
+                       help="seconds one submission may run in all (default: 1800)")
+    grade.add_argument("--memory-mb", type=int, default=None,
+                       help="memory of one submission, its in-memory files included (default: 4096)")
+    grade.add_argument("--processes", type=int, default=None,
+                       help="processes and threads of one submission (default: 512)")
+    grade.add_argument("--disk-mb", type=int, default=None,
+                       help="size of one submission's working space, in memory (default: 1024)")
     grade.add_argument("--cluster", metavar="tcp://HOST:PORT", default=None,
                        help="grade on the kit workers of this Dask scheduler instead of this machine")
     grade.add_argument("--resume", action="store_true",

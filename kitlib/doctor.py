@@ -224,12 +224,12 @@ def check_data() -> list[Finding]:
 
 
 def check_isolation() -> list[Finding]:
+    """How ``kit grade`` isolates student code here: the sandbox, per-submission limits, the user."""
     try:
-        from kitlib.grading.sandbox import availability
+        from kitlib.grading.sandbox import findings
     except ImportError:
         return [Finding("grading isolation", "warn", "kitlib.grading is not installed", "reinstall the kit")]
-    ok, message, fix = availability()
-    return [Finding("grading isolation", "ok" if ok else "warn", message, fix)]
+    return [Finding(area, status, detail, fix) for area, status, detail, fix in findings()]
 
 
 def check_course(course_dir: Path | None) -> list[Finding]:

@@ -269,3 +269,67 @@ def test_current_release_is_reused_only_while_newer_than_every_source(tmp_path):
     (source / "extra.ipynb").write_text("{}")  # a notebook the release does not have
     os.utime(source / "extra.ipynb", (past, past))
     assert current_release(tmp_path, "mini") is None
+
+
+def test_isolation_findings_say_what_is_missing_and_how_to_fix_it(monkeypatch):
+    import functools
+
+    from kitlib.grading import cgroups
+
+    monkeypatch.setattr(sandbox, "availability", functools.lru_cache(maxsize=1)(
+        lambda: (False, "bubblewrap (bwrap) is not installed", "sudo apt-get install -y bubblewrap")))
+    monkeypatch.setattr(sandbox, "cgroup_support", lambda: cgroups.CgroupSupport(
+        None, {}, "no cgroup file system is mounted", "mount cgroup2 at /sys/fs/cgroup"))
+    rows = {area: (status, detail, fix) for area, status, detail, fix in sandbox.findings()}
+    status, detail, fix = rows["grading isolation"]
+    assert status == "warn" and "can read every file" in detail and "apt-get install -y bubblewrap" in fix
+    status, detail, fix = rows["grading limits"]
+    assert status == "warn" and "fall back" in detail and "cgroup2" in fix
+    assert "per process" in sandbox.Limits().describe(sandboxed=False, cgroups=False)[0]
+
+
+def test_cgroup_detection_reads_v1_and_v2_layouts(tmp_path):
+    from kitlib.grading import cgroups
+
+    v2 = tmp_path / "v2"
+    (v2 / "user.slice" / "me").mkdir(parents=True)
+    (v2 / "user.slice" / "me" / "cgroup.controllers").write_text("cpu memory pids\n")
+    (tmp_path / "mountinfo").write_text(f"30 1 0:26 / {v2} rw,nosuid - cgroup2 cgroup2 rw\n")
+    (tmp_path / "cgroup").write_text("0::/user.slice/me\n")
+    found = cgroups.detect(str(tmp_path / "mountinfo"), str(tmp_path / "cgroup"))
+    assert found.version == "v2" and found.parents["memory"] == v2 / "user.slice" / "me"
+    (v2 / "user.slice" / "me" / "cgroup.controllers").write_text("cpu\n")
+    missing = cgroups.detect(str(tmp_path / "mountinfo"), str(tmp_path / "cgroup"))
+    assert not missing.ok and "memory" in missing.message and missing.fix
+    (tmp_path / "mountinfo").write_text("")
+    assert "no cgroup" in cgroups.detect(str(tmp_path / "mountinfo"), str(tmp_path / "cgroup")).message
+
+
+def test_untrusted_reads_refuse_links_specials_hard_links_and_big_files(tmp_path):
+    import os
+
+    from kitlib.grading import safefs
+
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("fine")
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", folder / "link.txt")
+    os.link(tmp_path / "secret.txt", folder / "hard.txt")
+    os.mkfifo(folder / "pipe.ipynb")
+    os.symlink(".", folder / "loop")
+    (folder / "big.bin").write_bytes(b"x" * 2048)
+    (folder / "deep").mkdir()
+    (folder / "deep" / "data.csv").write_text("1,2")
+    fd = safefs.open_dir(folder)
+    try:
+        files, notes = safefs.read_tree(fd, max_files=10, max_total=10_000, max_file=1024, max_depth=2)
+    finally:
+        os.close(fd)
+    assert files == {"ok.txt": b"fine", "deep/data.csv": b"1,2"}
+    text = " ".join(notes)
+    for words in ("link.txt is a symbolic link", "hard link", "pipe.ipynb is a FIFO", "loop is a symbolic link",
+                  "big.bin is 0.0 MB, over the"):
+        assert words in text, (words, notes)
+    with pytest.raises(safefs.Refused, match="symbolic link"):
+        safefs.open_dir(tmp_path, "sub", "loop")

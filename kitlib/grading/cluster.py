@@ -354,6 +354,7 @@ def worker_identity(dask_worker=None) -> dict:
     """What a kit worker says about itself (``client.run``): fingerprint, slots, isolation."""
     service = _service(dask_worker)
     return {"fingerprint": service.fingerprint, "jobs": service.jobs, "isolation": service.isolation,
+            "sandboxed": bool(service.use_bwrap), "cgroups": service.run_cgroup is not None,
             "host": socket.gethostname(), "pid": os.getpid(), "graded": service.graded}
 
 
@@ -621,8 +622,13 @@ class ClusterRunner:
         return link or "not served by this scheduler (install bokeh where the scheduler runs)"
 
     def isolation(self) -> str:
-        kinds = sorted({info.get("isolation", "?") for info in self.workers.values()})
-        return f"graded on the Dask cluster at {self.address}: " + " | ".join(kinds or ["no worker yet"])
+        """The report's isolation line: what the workers said about theirs, and the limits."""
+        workers = list(self.workers.values())
+        kinds = sorted({info.get("isolation", "?") for info in workers})
+        limits = self.spec.limits.describe(all(w.get("sandboxed") for w in workers),
+                                           all(w.get("cgroups") for w in workers))
+        return (f"graded on the Dask cluster at {self.address}: " + " | ".join(kinds or ["no worker yet"])
+                + " | limits: " + "; ".join(limits))
 
     # -- workers
     def refresh_workers(self) -> None:
@@ -641,8 +647,9 @@ class ClusterRunner:
             if address in self.workers or address in self.refused:
                 continue
             if resources.get(self.resource):
-                identity = self._identity(address)
-                worker = dict(worker, isolation=identity.get("isolation", "?") if identity else "?")
+                identity = self._identity(address) or {}
+                worker = dict(worker, isolation=identity.get("isolation", "?"), sandboxed=identity.get("sandboxed"),
+                              cgroups=identity.get("cgroups"))
                 self.workers[address] = worker
                 self.say(f"worker {worker.get('name', address)} ({address}) joined with "
                          f"{resources[self.resource]:g} grading slot(s)")

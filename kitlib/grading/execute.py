@@ -52,7 +52,8 @@ class SandboxKernelManager(AsyncKernelManager):
         if not hasattr(self, "_kit"):
             path = self._plan_path()
             self._kit = {"path": path, "plan": json.loads(path.read_text(encoding="utf-8")) if path else None,
-                         "cgroup": None, "pidfd": None, "pid": None, "box": None, "notes": [], "done": False}
+                         "cgroup": None, "pidfd": None, "pid": None, "box": None, "answers": None, "notes": [],
+                         "done": False}
         return self._kit
 
     # -------------------------------------------------------------- start
@@ -119,6 +120,9 @@ class SandboxKernelManager(AsyncKernelManager):
             os.close(fd)
             raise RuntimeError("the sandbox's box changed before it could be held")
         kit["box"] = fd
+        # The answers have a tmpfs of their own: hold it too (once the sandbox is gone, a path
+        # from the box no longer crosses into it).
+        kit["answers"] = safefs.open_dir_at(fd, ".kit/answers")
 
     def client(self, **kwargs):
         kc = super().client(**kwargs)
@@ -131,6 +135,30 @@ class SandboxKernelManager(AsyncKernelManager):
         return kc
 
     # -------------------------------------------------------------- end
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]
+        kit = self._load_plan()
+        if kit["plan"] is not None and "survivors" not in kit:
+            kit["survivors"] = self._count_survivors(kit)  # before the kill: what the notebook left running
+        await super().shutdown_kernel(now=now, restart=restart)
+
+    def _count_survivors(self, kit: dict) -> int:
+        """Processes of the sandbox besides its init and the kernel (children, daemons, orphans)."""
+        try:
+            table = _process_table()
+            outer = getattr(getattr(self.provisioner, "process", None), "pid", None)
+            if kit["pid"] is not None:
+                init = kit["pid"]
+                members = _descendants(table, init)
+                direct = sorted((table[p][1], p) for p in members if table[p][0] == init)
+                kernel = direct[0][1] if direct else None
+                return len([p for p in members if p != kernel])
+            uid = kit["plan"]["launch"].get("uid")
+            if uid is not None:
+                return len([p for p, (_, _, owner) in table.items() if owner == int(uid) and p != outer])
+        except OSError:
+            pass
+        return 0
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         try:
             self._finish()
@@ -145,13 +173,14 @@ class SandboxKernelManager(AsyncKernelManager):
             return
         kit["done"] = True
         plan = kit["plan"]
-        report = {"notes": kit["notes"], "limits": {}, "harvest": [], "box_full": False, "survivors": 0}
+        report = {"notes": kit["notes"], "limits": {}, "harvest": [], "box_full": False,
+                  "survivors": kit.get("survivors", 0)}
         try:
-            report["survivors"] = self._kill_everything(kit)
+            self._kill_everything(kit)
             if kit["cgroup"] is not None:
                 report["limits"] = kit["cgroup"].stats()
-            if kit["box"] is not None:
-                report["harvest"] = self._harvest(kit["box"], Path(plan["harvest"]), plan["limits"])
+            if kit["answers"] is not None:
+                report["harvest"] = self._harvest(kit["answers"], Path(plan["harvest"]), plan["limits"])
                 try:
                     usage = os.fstatvfs(kit["box"])
                     report["box_full"] = bool(usage.f_blocks) and usage.f_bavail * 100 < usage.f_blocks
@@ -162,17 +191,14 @@ class SandboxKernelManager(AsyncKernelManager):
         finally:
             if kit["cgroup"] is not None:
                 kit["cgroup"].remove()
-            for key in ("box", "pidfd"):
+            for key in ("box", "answers", "pidfd"):
                 if kit[key] is not None:
                     os.close(kit[key])
                     kit[key] = None
             safefs.write_json_atomic(Path(plan["report"]), report)
 
-    def _kill_everything(self, kit: dict) -> int:
-        """SIGKILL the sandbox's PID namespace and cgroup; how many processes had outlived the kernel."""
-        survivors = 0
-        if kit["cgroup"] is not None:
-            survivors = max(0, len(kit["cgroup"].pids()) - 1)
+    def _kill_everything(self, kit: dict) -> None:
+        """SIGKILL the sandbox's PID namespace and cgroup (or, without either, the slot uid's processes)."""
         if kit["pidfd"] is not None:
             try:
                 signal.pidfd_send_signal(kit["pidfd"], signal.SIGKILL)  # PID 1 of the namespace: all die
@@ -189,17 +215,14 @@ class SandboxKernelManager(AsyncKernelManager):
             uid = kit["plan"]["launch"].get("uid")
             if uid is not None:  # no PID namespace, no cgroup: the job slot's uid is this sandbox's alone
                 _kill_uid(int(uid))
-        return survivors
 
     @staticmethod
-    def _harvest(box_fd: int, target: Path, limits: dict) -> list[str]:
-        """Copy ``.kit/answers`` out of the dead sandbox's box; report lines for what was refused."""
+    def _harvest(answers_fd: int, target: Path, limits: dict) -> list[str]:
+        """Copy the recorded answers out of the dead sandbox; report lines for what was refused."""
+        answers = os.dup(answers_fd)
         try:
-            answers = safefs.open_dir_at(box_fd, ".kit/answers")
-        except safefs.Refused as why:
-            return [f"the recorded answers could not be read ({why})"]
-        try:
-            _, notes = safefs.copy_tree(answers, target, max_files=2048, max_total=limits["disk_mb"] << 20,
+            _, notes = safefs.copy_tree(answers, target, max_files=2048,
+                                        max_total=limits.get("answers_mb", limits["disk_mb"]) << 20,
                                         max_file=limits["file_mb"] << 20, max_depth=3)
         finally:
             os.close(answers)
@@ -214,6 +237,34 @@ def finish_pending() -> None:
             manager._finish()
         except Exception:  # noqa: BLE001 - best effort; the run's cgroup is removed at the end anyway
             pass
+
+
+def _process_table() -> dict[int, tuple[int, int, int]]:
+    """pid -> (parent pid, start time, uid) of every process."""
+    table = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            table[int(entry.name)] = (int(fields[1]), int(fields[19]), os.stat(entry.path).st_uid)
+        except (OSError, IndexError, ValueError):
+            continue
+    return table
+
+
+def _descendants(table: dict, root: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found, stack = set(), [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
 
 
 def _read_info(path: Path) -> dict | None:

@@ -127,7 +127,7 @@ def _isolation_summary(limits: sandbox.Limits) -> tuple[str, list[str]]:
     lines = []
     for area, status, detail, fix in sandbox.findings():
         lines.append(("" if status == "ok" else "WARNING: ") + detail + (f". Fix: {fix}" if fix else ""))
-    lines.append("limits: " + "; ".join(limits.describe()))
+    lines.append("limits: " + "; ".join(limits.describe(sandbox.availability()[0], sandbox.cgroup_support().ok)))
     return " | ".join(lines), lines
 
 
@@ -333,9 +333,16 @@ def write_outputs(course: Course, results: list[SubmissionResult], isolation: st
 
 def run_grade(args) -> int:
     """``kit grade``: 0 when every submission got a grade, 1 for the teacher's own errors."""
+    overrides = {key: getattr(args, key, None) for key in ("memory_mb", "processes", "disk_mb")}
+    overrides = {key: int(value) for key, value in overrides.items() if value is not None}
+    if any(value <= 0 for value in overrides.values()):
+        print("kit grade: --memory-mb, --processes and --disk-mb must be positive", file=sys.stderr)
+        return 1
+    timeout = float(args.timeout or DEFAULT_SUBMISSION_TIMEOUT)
+    limits = sandbox.Limits(cpu_seconds=int(timeout) + 5, **overrides)
     try:
         summary = grade_course(Path(args.course), list(args.assignments or []), jobs=args.jobs,
-                               timeout=args.timeout, cluster=getattr(args, "cluster", None),
+                               timeout=args.timeout, limits=limits, cluster=getattr(args, "cluster", None),
                                resume=bool(getattr(args, "resume", False)))
     except CourseError as error:  # GradingError, GradebookError, ReleaseError, ClusterError: the teacher's side
         print(f"kit grade: {error}", file=sys.stderr)

@@ -110,6 +110,21 @@ def as_cell_type(cell, cell_type: str):
     return new
 
 
+def _check_cell_shape(cell) -> None:
+    """ValueError unless ``cell`` has the shape every tool downstream relies on."""
+    if not isinstance(cell, dict):
+        raise ValueError("a cell is not an object")
+    if cell.get("cell_type") not in ("code", "markdown", "raw"):
+        raise ValueError(f"unknown cell type {str(cell.get('cell_type'))[:40]!r}")
+    source = cell.get("source", "")
+    if not (isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))):
+        raise ValueError("a cell's source is not text")
+    if not isinstance(cell.get("metadata", {}), dict):
+        raise ValueError("a cell's metadata is not an object")
+    if cell["cell_type"] == "code" and not isinstance(cell.get("outputs", []), list):
+        raise ValueError("a code cell's outputs are not a list")
+
+
 def parse_notebook(raw: bytes, name: str):
     """(notebook, None) for bytes that hold a gradable notebook, else (None, reason).
 
@@ -128,11 +143,9 @@ def parse_notebook(raw: bytes, name: str):
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, f"{name} is JSON but not a Jupyter notebook (no list of cells)"
     try:
+        for cell in data["cells"]:
+            _check_cell_shape(cell)
         nb = nbformat.reads(json.dumps(data), as_version=4)
-        for cell in nb.cells:
-            if cell.get("cell_type") not in ("code", "markdown", "raw"):
-                raise ValueError(f"unknown cell type {cell.get('cell_type')!r}")
-            cell_source(cell)
     except Exception as error:
         return None, f"{name} is not a valid notebook ({type(error).__name__}: {str(error)[:80]})"
     return nb, None

@@ -212,15 +212,21 @@ def _safe_parts(relative: str) -> list[str]:
     return parts
 
 
-def write_tree(target: Path, files: dict[str, bytes]) -> None:
+def write_tree(target: Path, files: dict[str, bytes]) -> list[str]:
     """Create ``target`` (its parent is the grader's) and write ``files`` into it, never
-    through a link, never over an existing file."""
+    through a link, never over an existing file; returns the paths that could not be
+    written (a name clash between a file and a folder, say)."""
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
+    skipped: list[str] = []
     root = os.open(str(target), os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         for relative, data in files.items():
-            parts = _safe_parts(relative)
+            try:
+                parts = _safe_parts(relative)
+            except Refused:
+                skipped.append(relative)
+                continue
             fd = os.dup(root)
             try:
                 for part in parts[:-1]:
@@ -239,10 +245,13 @@ def write_tree(target: Path, files: dict[str, bytes]) -> None:
                         view = view[os.write(out, view):]
                 finally:
                     os.close(out)
+            except OSError:
+                skipped.append(relative)
             finally:
                 os.close(fd)
     finally:
         os.close(root)
+    return skipped
 
 
 def copy_tree(src_fd: int, target: Path, *, max_files: int, max_total: int, max_file: int,
@@ -286,8 +295,10 @@ def copy_tree(src_fd: int, target: Path, *, max_files: int, max_total: int, max_
                 notes.append(f"{why}: not copied")
                 continue
             state["total"] += len(data)
-            write_tree(Path(target), {rel: data})
-            copied.append(rel)
+            if write_tree(Path(target), {rel: data}):
+                notes.append(f"{show(rel)} could not be written: not copied")
+            else:
+                copied.append(rel)
 
     walk(src_fd, "", 0)
     return copied, notes

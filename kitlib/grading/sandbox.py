@@ -68,13 +68,16 @@ class Limits:
     """Resource limits of one submission (the values ``kit grade`` states in its report).
 
     Attributes:
-        memory_mb: memory of the whole submission, its tmpfs included (cgroup); also the address
-            space of each process (TensorFlow needs about 3 GB of address space to load).
+        memory_mb: memory of the whole submission, its in-memory files included (cgroup); where
+            there is no memory cgroup, the address space of each process instead (TensorFlow needs
+            about 3 GB of address space to load).
         cpu_seconds: CPU time of each process (SIGXCPU, then SIGKILL, when spent).
         processes: processes and threads of the whole submission (cgroup; without cgroups, per
             job slot's uid).
         file_mb: largest file a process may write.
-        disk_mb: size of the box (working folder, home, /tmp, answers), in memory.
+        disk_mb: size of the box (working folder, home, /tmp), in memory.
+        answers_mb: room for the answers the grade cells record, in memory, apart from the box
+            (filling the working folder must not stop the answers from being recorded).
         shm_mb: size of /dev/shm.
         open_files: open files per process.
         output_cell_mb: outputs kept per cell (the rest is cut, with a note).
@@ -86,17 +89,22 @@ class Limits:
     processes: int = 512
     file_mb: int = 256
     disk_mb: int = 1024
+    answers_mb: int = 512
     shm_mb: int = 64
     open_files: int = 1024
     output_cell_mb: int = 4
     output_total_mb: int = 32
 
-    def describe(self) -> list[str]:
+    def describe(self, sandboxed: bool = True, cgroups: bool = True) -> list[str]:
         """One phrase per limit, for the report and the instructor guide."""
-        return [f"memory {self.memory_mb} MB per submission (its files in memory included)",
-                f"{self.processes} processes and threads per submission",
-                f"{self.cpu_seconds} s of CPU per process",
-                f"working space {self.disk_mb} MB, /dev/shm {self.shm_mb} MB, files up to {self.file_mb} MB",
+        memory = (f"memory {self.memory_mb} MB per submission (its files in memory included)" if cgroups
+                  else f"memory {self.memory_mb} MB of address space per process")
+        processes = (f"{self.processes} processes and threads per submission" if cgroups
+                     else f"{self.processes} processes and threads per job slot's uid")
+        space = (f"working space {self.disk_mb} MB (answers {self.answers_mb} MB apart), /dev/shm {self.shm_mb} MB, "
+                 f"files up to {self.file_mb} MB" if sandboxed
+                 else f"files up to {self.file_mb} MB each (no limit on the working space without bubblewrap)")
+        return [memory, processes, f"{self.cpu_seconds} s of CPU per process", space,
                 f"outputs kept: {self.output_cell_mb} MB per cell, {self.output_total_mb} MB per notebook"]
 
 
@@ -159,23 +167,28 @@ def cgroup_support():
 
 
 def findings() -> list[tuple[str, str, str, str]]:
-    """(area, "ok" | "warn", detail, fix) for each isolation mechanism: ``kit doctor``'s lines."""
+    """(area, "ok" | "warn", detail, fix) for each isolation mechanism: ``kit doctor``'s lines,
+    and the first lines ``kit grade`` prints (and puts in its reports)."""
     ok, message, fix = availability()
-    rows = [("grading isolation", "ok" if ok else "warn", message, fix)]
+    who = "the job slot's own unprivileged uid" if _is_root() else "your own user"
+    if ok:
+        rows = [("grading isolation", "ok", message, "")]
+    else:
+        rows = [("grading isolation", "warn",
+                 f"{message}. kit grade still grades, but student code then runs on this machine's file system as "
+                 f"{who}, with resource limits only: it can read every file that user may read (a course folder "
+                 "readable by others included), use the network and see other processes",
+                 f"{fix}; until then keep the course folder private: chmod -R go-rwx COURSE")]
     support = cgroup_support()
     if support.ok:
-        rows.append(("grading limits", "ok", f"{support.message}: memory (tmpfs included) and processes are "
-                     "counted per submission", ""))
+        rows.append(("grading limits", "ok", f"{support.message}: memory (its in-memory files included) and "
+                     "processes are counted per submission", ""))
     else:
-        rows.append(("grading limits", "warn", f"{support.message}: memory and process limits fall back to per "
-                     "process (memory) and per job slot's uid (processes" + ("" if _is_root() else
-                     ", not available without root") + "); a fork or memory bomb split across processes "
-                     "may slow the other submissions graded at the same time", support.fix))
-    if not _is_root():
-        rows.append(("grading user", "ok" if ok else "warn",
-                     "grading as a normal user: student code runs as that user in a user namespace"
-                     if ok else "grading as a normal user without bubblewrap: student code runs as that user, "
-                     "with the files that user can read", "" if ok else fix))
+        fallback = ("per process (memory) and per job slot's uid (processes)" if _is_root()
+                    else "per process (memory); no process limit without root")
+        rows.append(("grading limits", "warn", f"{support.message}: limits fall back to {fallback}; a fork or "
+                     "memory bomb split across processes may slow the submissions graded at the same time",
+                     support.fix))
     return rows
 
 
@@ -416,10 +429,13 @@ def plan_kernel(paths: SandboxPaths, limits: Limits, uid: int | None, *, use_bwr
     token = secrets.token_hex(16)
     data_args, data_env = data_cache_mounts()
     kernel_environment = kernel_env({**data_env, **(env or {})})
+    # Per-uid process limit: the limit itself without cgroups, a looser safety net with them
+    # (the cgroup's count, which also holds the sandbox's two root processes, must be hit first).
+    nproc = limits.processes if not cgroup_run else limits.processes * 2
     if use_bwrap:
         box = BOX
         launch = {"box": box, "workdir": f"{box}/work", "files": FILES_INSIDE, "uid": uid, "gid": uid,
-                  "processes": limits.processes, "token": token, "connection": CONNECTION_INSIDE,
+                  "processes": nproc, "token": token, "connection": CONNECTION_INSIDE,
                   "kernel_argv": kernel_argv(), "env": kernel_environment}
         passwd, group = _accounts(uid if uid is not None else NOBODY)
         bwrap = open_parents([_which("bwrap") or "bwrap", *_privilege_args(),
@@ -429,6 +445,7 @@ def plan_kernel(paths: SandboxPaths, limits: Limits, uid: int | None, *, use_bwr
                  "--proc", "/proc", "--dev", "/dev",
                  "--perms", "1777", "--size", str(limits.shm_mb << 20), "--tmpfs", "/dev/shm",
                  "--perms", "0755", "--size", str(limits.disk_mb << 20), "--tmpfs", box,
+                 "--perms", "0755", "--size", str(limits.answers_mb << 20), "--tmpfs", f"{box}/.kit/answers",
                  "--symlink", f"{box}/.tmp", "/tmp", "--perms", "0755", "--dir", "/etc",
                  "--perms", "0755", "--dir", "/kit", "--chdir", "/"])
         plan = {"mode": "bwrap", "bwrap": bwrap, "launch": launch, "launch_inside": LAUNCH_INSIDE,
@@ -443,7 +460,7 @@ def plan_kernel(paths: SandboxPaths, limits: Limits, uid: int | None, *, use_bwr
         argv = kernel_argv(sandboxed=False)
         argv[-1] = f"{box}/.kit/connection.json"
         launch = {"box": box, "workdir": f"{box}/work", "files": str(paths.files), "uid": uid, "gid": uid,
-                  "processes": limits.processes, "token": token, "connection": f"{box}/.kit/connection.json",
+                  "processes": nproc, "token": token, "connection": f"{box}/.kit/connection.json",
                   "kernel_argv": argv, "env": kernel_environment}
         plan = {"mode": "plain", "launch": launch, "ipc_inside": f"{box}/.kit/ipc/k"}
     plan.update({"limits": asdict(limits), "info_file": str(paths.info), "report": str(paths.report),

@@ -41,9 +41,14 @@ def _set_limit(which, value):
     resource.setrlimit(which, (value, value))
 
 
-def apply_limits(limits):
-    """Per-process limits; inherited by bubblewrap and everything the kernel starts."""
-    _set_limit(resource.RLIMIT_AS, limits["memory_mb"] * MB)
+def apply_limits(limits, per_process_memory=True):
+    """Per-process limits; inherited by bubblewrap and everything the kernel starts.
+
+    The address-space limit stands in for the memory limit only where the submission has no
+    memory cgroup: it counts reserved, not used, memory (thread stacks, allocator arenas), so
+    with a cgroup doing the real accounting it would only get in the way."""
+    if per_process_memory:
+        _set_limit(resource.RLIMIT_AS, limits["memory_mb"] * MB)
     _set_limit(resource.RLIMIT_CPU, limits["cpu_seconds"])
     _set_limit(resource.RLIMIT_FSIZE, limits["file_mb"] * MB)
     _set_limit(resource.RLIMIT_CORE, 0)
@@ -157,7 +162,7 @@ def enter(plan_path, connection_file, extra_args=()):
     with open(plan_path, encoding="utf-8") as handle:
         plan = json.load(handle)
     join_cgroups(plan.get("cgroup_procs", []))
-    apply_limits(plan["limits"])
+    apply_limits(plan["limits"], per_process_memory=not plan.get("cgroup_procs"))
     with open(connection_file, encoding="utf-8") as handle:
         connection = json.load(handle)
     launch_plan = plan["launch"]
@@ -184,7 +189,7 @@ def enter(plan_path, connection_file, extra_args=()):
                          (plan["group"].encode(), "/etc/group")):
         argv += ["--perms", "0444", "--ro-bind-data", str(_data_fd(data)), target]
     argv += ["--info-fd", str(info), "--remount-ro", "/", "--"] + plan["launcher"]
-    os.execv(argv[0], argv)
+    os.execve(argv[0], argv, {})  # nothing of the grader's environment goes into the sandbox, not even to PID 1
 
 
 def main(argv):

@@ -50,7 +50,7 @@ def repair_notebook(nb: nbformat.NotebookNode, blank: nbformat.NotebookNode) -> 
     for cell in nb.cells:
         gid = _grade_id(cell)
         if gid is None:
-            if _meta(cell):
+            if "nbgrader" in (cell.get("metadata") or {}):  # forged or broken metadata: an ordinary cell
                 cell = copy.deepcopy(cell)
                 cell.metadata.pop("nbgrader", None)
             cells.append(cell)

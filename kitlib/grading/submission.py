@@ -40,6 +40,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import traceback
@@ -199,11 +200,38 @@ class Submission:
         finally:
             os.close(fd)
         refused = tuple(sorted(n for n in names if n.endswith(".ipynb") and n not in files))
+        notes += shadowing_notes(files)
         return cls(student, assignment, files, tuple(notes), refused)
 
     @property
     def notebooks(self) -> list[str]:
         return sorted(name for name in self.files if name.endswith(".ipynb") and "/" not in name)
+
+
+CONFIG_FILES = ("ipython_config.py", "ipython_kernel_config.py", "jupyter_config.py", "jupyter_server_config.py",
+                "nbgrader_config.py", "pyvenv.cfg")
+
+
+def shadowing_notes(files: dict[str, bytes]) -> list[str]:
+    """Report lines for submitted files named like a Python module or a Jupyter configuration file.
+
+    They cannot reach the grader (its processes start isolated, from folders the student never
+    had); in the student's own kernel they may replace what the notebook imports, which the
+    trusted re-check catches. The teacher still gets a line: they are rarely innocent."""
+    import importlib.machinery
+
+    tops = sorted({rel.split("/")[0] for rel in files})
+    notes = []
+    for top in tops:
+        name = top[:-3] if top.endswith(".py") else top if f"{top}/__init__.py" in files else None
+        if top in CONFIG_FILES:
+            notes.append(f"{safefs.show(top)} is a Jupyter/Python configuration file name: it only affects this "
+                         "student's own kernel")
+        elif name and (name in sys.stdlib_module_names or name in ("sitecustomize", "usercustomize")
+                       or importlib.machinery.PathFinder.find_spec(name) is not None):
+            notes.append(f"{safefs.show(top)} has the name of the Python module {name!r}: it can only change what "
+                         "this student's own kernel imports")
+    return notes
 
 
 # --------------------------------------------------------------------- the slot
@@ -227,7 +255,9 @@ class Slot:
         scratch_root = Path(scratch_root)
         verify_root = scratch_root / "verify"
         verify_root.mkdir(mode=0o711, exist_ok=True)
-        verifier = Verifier(verify_root, limits=options.limits, use_bwrap=options.use_bwrap,
+        # The re-check's own limits (trusted code on untrusted data), not the students' --memory-mb.
+        verifier_limits = sandbox.Limits(cpu_seconds=min(options.limits.cpu_seconds, 300))
+        verifier = Verifier(verify_root, limits=verifier_limits, use_bwrap=options.use_bwrap,
                             uid=sandbox.sandbox_uid(index + 500))
         return cls(Worker(), verifier, index, sandbox.sandbox_uid(index), cgroup_run, scratch_root).spawn()
 
@@ -377,7 +407,11 @@ class SubmissionGrader:
             nbformat.write(nb, str(sub_out / name))
         extras = {rel: data for rel, data in files.items() if not (rel.endswith(".ipynb") and "/" not in rel)}
         safefs.write_tree(sub_out, extras)  # the student's own files (nbgrader copies them to autograded/)
-        safefs.write_tree(self.paths.files, {rel: data for rel, data in extras.items() if rel != "timestamp.txt"})
+        # The kernel's working folder: the student's files, then the assignment's own files over them
+        # (as nbgrader does in autograded/; they were released to the students anyway).
+        box_files = {rel: data for rel, data in extras.items() if rel != "timestamp.txt"}
+        box_files.update(bundle.source_files)
+        safefs.write_tree(self.paths.files, box_files)
         stamp = files.get("timestamp.txt")
         if stamp is not None:
             result.timestamp = stamp.decode("utf-8", errors="replace").strip()[:100]
@@ -484,7 +518,7 @@ class SubmissionGrader:
         if self.answers.is_dir():  # what the sandbox recorded, taken out of the box: regular files only
             fd = safefs.open_dir(self.answers)
             try:
-                safefs.copy_tree(fd, verify_dir, max_files=4096, max_total=self.options.limits.disk_mb << 20,
+                safefs.copy_tree(fd, verify_dir, max_files=4096, max_total=self.options.limits.answers_mb << 20,
                                  max_file=self.options.limits.file_mb << 20, max_depth=3)
             finally:
                 os.close(fd)

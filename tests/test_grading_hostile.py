@@ -1,0 +1,624 @@
+"""The hostile-submission gallery: one ``kit grade --jobs 2`` run over a class of attacks (issue 14).
+
+Every class of attack gets a student of its own next to honest students graded at the same
+time. For each: the submission is graded (zero where it cheats), the report has a line,
+nothing outside it is read or changed (canaries planted in the instructor's files, another
+student's notebook, the teacher's private folder and the grader's environment never appear
+in anything the run produced; hashes of the course source, release, gradebook tables, every
+submission folder, the kit and its caches are unchanged), honest students keep full marks,
+and no process of it survives the run.
+
+Light mini course (tests/fixtures/mini_course, no TensorFlow); one run serves the module.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kitlib.grading import sandbox
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+PY = sys.executable
+
+pytestmark = [pytest.mark.slow]
+
+if not sandbox.availability()[0]:  # pragma: no cover - the CI machine has bubblewrap
+    pytestmark.append(pytest.mark.skip(reason="bubblewrap cannot start here: " + sandbox.availability()[1]))
+
+RUN = secrets.token_hex(4)
+CANARY_SOURCE = f"kit-canary-source-{RUN}"      # in the instructor's solution (source notebook, gradebook)
+CANARY_HIDDEN = f"kit-canary-hidden-{RUN}"      # in the course's instructor-only hidden/ folder
+CANARY_PEER = f"kit-canary-peer-{RUN}"          # in an honest student's notebook
+CANARY_PRIVATE = f"kit-canary-private-{RUN}"    # in a teacher's folder elsewhere on the machine
+CANARY_ENV = f"kit-canary-env-{RUN}"            # in the grader's environment
+CANARIES = (CANARY_SOURCE, CANARY_HIDDEN, CANARY_PEER, CANARY_PRIVATE, CANARY_ENV)
+MARKER = f"kit-hostile-{RUN}"                   # in the command line of every process an attack starts
+
+SUM_OK = "total = 2 + 3"
+WORDS_OK = 'words = ["keras", "layers"]'
+MEMORY_MB = 768
+PROCESSES = 96
+DISK_MB = 192
+
+
+def kit_env() -> dict:
+    env = dict(os.environ)
+    env["KIT_EXERCISE_MODULES"] = "mini_exercises"
+    env["PYTHONPATH"] = str(FIXTURES) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PATH"] = str(Path(PY).parent) + os.pathsep + env.get("PATH", "")
+    env["KIT_TEST_GRADER_SECRET"] = CANARY_ENV
+    return env
+
+
+def kit(*args, timeout=1200) -> subprocess.CompletedProcess:
+    return subprocess.run([PY, "-m", "kitlib.cli", *args], capture_output=True, text=True, env=kit_env(),
+                          timeout=timeout)
+
+
+def answer(nb, gid: str, code: str):
+    for cell in nb.cells:
+        if (cell.metadata.get("nbgrader") or {}).get("grade_id") == gid:
+            cell.source = code
+            return nb
+    raise KeyError(gid)
+
+
+def solved(released, sum_code=SUM_OK, words_code=WORDS_OK, extra_cells=()):
+    nb = copy.deepcopy(released)
+    answer(nb, "mini_sum_answer", sum_code)
+    answer(nb, "mini_words_answer", words_code)
+    for code in extra_cells:
+        nb.cells.append(nbformat.v4.new_code_cell(code))
+    return nb
+
+
+# --------------------------------------------------------------------- the attacks, one class each
+
+def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[str, dict]:
+    """student -> {"nb": notebook or None, "files": {name: bytes}, "setup": callable(folder) or None}."""
+    # The probe searches for the canaries' common prefix, built at run time, so that its own
+    # source (kept in its autograded notebook) holds no canary.
+    walk_probe = (
+        "import os, socket\n"
+        f"canaries = ['kit-' + 'canary-' + kind + '-{RUN}' for kind in ('source', 'hidden', 'peer', 'private', 'env')]\n"
+        f"places = {[str(course), str(private), str(peer_notebook.parent)]!r}\n"
+        "found = []\n"
+        "for key, value in os.environ.items():\n"
+        "    if any(c in value for c in canaries): found.append('env ' + key)\n"
+        "for pid in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+        "    for name in ('environ', 'cmdline'):\n"
+        "        try:\n"
+        "            data = open(f'/proc/{pid}/{name}', 'rb').read()\n"
+        "            if any(c.encode() in data for c in canaries): found.append(f'/proc/{pid}/{name}')\n"
+        "        except OSError: pass\n"
+        "for rel in ('../gradebook.db', '../../gradebook.db', '../../../gradebook.db', '../../../../source',\n"
+        "            '../mini.ipynb', '../../autograded', '/proc/self/cwd/../../gradebook.db'):\n"
+        "    if os.path.exists(rel): found.append('relative ' + rel)\n"
+        "for place in places:\n"
+        "    if os.path.exists(place): found.append('visible ' + place)\n"
+        "for root, dirs, files in os.walk('/'):\n"
+        "    dirs[:] = [d for d in dirs if os.path.join(root, d) not in ('/proc', '/sys', '/usr', '/dev', '/home/student')\n"
+        "               and 'site-packages' not in root and 'python3.11' not in root]\n"
+        "    for name in files:\n"
+        "        path = os.path.join(root, name)\n"
+        "        try:\n"
+        "            with open(path, 'rb') as handle: data = handle.read(1 << 20)\n"
+        "        except OSError: continue\n"
+        "        if any(c.encode() in data for c in canaries): found.append('file ' + path)\n"
+        "reached = []\n"
+        "for target in ('/run/dbus/system_bus_socket', '/var/run/docker.sock', '/tmp/.X11-unix/X0',\n"
+        "               '\\0/tmp/.X11-unix/X0'):\n"
+        "    try:\n"
+        "        s = socket.socket(socket.AF_UNIX); s.settimeout(1); s.connect(target); reached.append(target)\n"
+        "    except OSError: pass\n"
+        "for host, port in (('127.0.0.1', 22), ('10.0.0.1', 80), ('pypi.org', 443)):\n"
+        "    try:\n"
+        "        socket.create_connection((host, port), timeout=1); reached.append(f'{host}:{port}')\n"
+        "    except OSError: pass\n"
+        "print('FOUND' if found else 'NOTHING-FOUND', found, 'REACHED' if reached else 'NOTHING-REACHED', reached)\n"
+        + SUM_OK)
+    runtime_links = (  # an extra cell after the grade cells: replace the recorded answers by links and FIFOs
+        "import os, socket\n"
+        "answers = os.environ['KIT_ANSWER_DIR']\n"
+        "for name in os.listdir(answers):\n"
+        "    if name.startswith('mini_words'):\n"
+        "        os.remove(os.path.join(answers, name))\n"
+        "os.symlink('/kit/connection.json', os.path.join(answers, 'mini_words.json'))\n"
+        "os.mkfifo(os.path.join(answers, 'mini_words.npy'))\n"
+        "s = socket.socket(socket.AF_UNIX); s.bind(os.path.join(answers, 'mini_words.sock'))\n"
+        "os.link(os.path.join(answers, 'mini_sum.json'), os.path.join(answers, 'hard.json'))\n"
+        "os.symlink('/', 'root'); os.symlink('.', 'loop'); os.mkfifo('mini.ipynb'); os.mkfifo('pipe')\n"
+        "try:\n"
+        "    os.mknod('dev', 0o600 | 0o020000, os.makedev(1, 3))\n"
+        "except OSError as error:\n"
+        "    print('mknod refused', error.errno)\n")
+    outlive = (
+        "import os, subprocess, sys, threading, time\n"
+        f"subprocess.Popen(['sleep', '3600', '{MARKER}'], start_new_session=True)\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        f"        os.execv('/bin/sh', ['/bin/sh', '-c', 'sleep 3600; echo {MARKER}'])\n"
+        "    os._exit(0)\n"
+        "threading.Thread(target=time.sleep, args=(3600,), daemon=False).start()\n"
+        "try:\n"
+        "    os.kill(os.getppid(), 9)\n"
+        "except OSError:\n"
+        "    pass\n"
+        + SUM_OK)
+    fork_bomb = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    while True:\n"
+        "        try:\n"
+        "            os.fork()\n"
+        "        except OSError:\n"
+        "            time.sleep(0.01)\n"
+        "time.sleep(3)\n"
+        + SUM_OK)
+    memory_bomb = (
+        "import os, time\n"
+        "children = []\n"
+        "for _ in range(3):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        f"        block = bytearray({MEMORY_MB // 2} * 1024 * 1024)\n"
+        "        for i in range(0, len(block), 4096): block[i] = 1\n"
+        "        time.sleep(2)\n"
+        "        os._exit(0)\n"
+        "    children.append(pid)\n"
+        "for pid in children:\n"
+        "    os.waitpid(pid, 0)\n"
+        "try:\n"
+        "    with open('/dev/shm/fill', 'wb') as handle:\n"
+        "        for _ in range(1000): handle.write(b'x' * (1 << 20))\n"
+        "except OSError as error:\n"
+        "    print('shm full', error.errno)\n"
+        + SUM_OK)
+    flood = (
+        "import os\n"
+        "from IPython.display import display, Image\n"
+        "print('y' * (12 * 1024 * 1024))\n"
+        "png = b'\\x89PNG\\r\\n\\x1a\\n' + os.urandom(3 * 1024 * 1024)\n"
+        "for _ in range(12):\n"
+        "    display(Image(data=png, format='png'))\n"
+        "try:\n"
+        "    with open('big.bin', 'wb') as handle:\n"
+        "        for _ in range(4096): handle.write(b'z' * (1 << 20))\n"
+        "except OSError as error:\n"
+        "    print('disk full', error.errno)\n"
+        + SUM_OK)
+    shadow_files = {
+        "kitlib/__init__.py": b"print('shadow kitlib imported')\n",
+        "kitlib/exercises.py": b"def grade(*args, **kwargs):\n    print('\\u2714 passed')\n",
+        "json.py": b"raise SystemExit('shadow json imported')\n",
+        "sitecustomize.py": b"open('/tmp/sitecustomize-ran', 'w').write('x')\n",
+        "ipykernel_launcher.py": b"raise SystemExit('shadow launcher')\n",
+        "ipython_kernel_config.py": b"c = get_config()\nc.InteractiveShellApp.exec_lines = ['print(\"config ran\")']\n",
+        "usercustomize.py": b"raise SystemExit('shadow usercustomize')\n",
+    }
+
+    subs: dict[str, dict] = {}
+
+    def add(student, nb=None, files=None, setup=None):
+        subs[student] = {"nb": nb, "files": files or {}, "setup": setup}
+
+    # links, hard links, special files in the submission
+    add("link_notebook_peer", setup=lambda f: os.symlink(peer_notebook, f / "mini.ipynb"))
+    add("link_notebook_source", setup=lambda f: os.symlink(course / "source" / "mini" / "mini.ipynb",
+                                                           f / "mini.ipynb"))
+    add("link_folder", setup="folder-link")
+    add("hardlink_source", setup=lambda f: os.link(course / "source" / "mini" / "mini.ipynb", f / "mini.ipynb"))
+
+    def special(folder: Path):
+        os.symlink(".", folder / "loop")
+        os.symlink("/", folder / "root")
+        os.symlink("/dev/zero", folder / "zero.csv")
+        os.mkfifo(folder / "pipe.csv")
+        os.mkfifo(folder / "other.ipynb")
+        os.mknod(folder / "null.dev", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(folder / "listen.sock"))
+        sock.close()
+
+    add("special_files", solved(released), setup=special)
+    add("fifo_notebook", setup=lambda f: os.mkfifo(f / "mini.ipynb"))
+    # links, FIFOs, sockets created by the kernel at run time
+    add("runtime_links", solved(released, extra_cells=[runtime_links]))
+    # files that shadow modules, next to a notebook that cheats through the shadow
+    add("shadow_modules", solved(released, sum_code="total = 4", words_code="words = ['z', 'a']"), shadow_files)
+    # processes that outlive the notebook (and try to kill the grader)
+    add("outlive", solved(released, sum_code=outlive))
+    # fork and memory bombs split across processes, each next to an honest student graded at the same time
+    add("bomb_fork", solved(released, sum_code=fork_bomb))
+    add("bomb_fork_peer", solved(released))
+    add("bomb_memory", solved(released, sum_code=memory_bomb))
+    add("bomb_memory_peer", solved(released))
+    # output floods in bytes (one long line, big images, a big file in the working folder)
+    add("flood_bytes", solved(released, sum_code=flood))
+    # reading the environment, /proc, relative paths, the whole file system; host sockets, network
+    add("read_everything", solved(released, sum_code=walk_probe))
+    # malformed notebooks
+    add("malformed_json", files={"mini.ipynb": b'{"cells": [' * 5000})
+    add("malformed_nbformat3", files={"mini.ipynb": json.dumps(
+        {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}).encode()})
+    add("malformed_types", files={"mini.ipynb": json.dumps(
+        {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": 7},
+         "cells": [{"cell_type": "code", "source": 12, "metadata": {"nbgrader": "x"}, "outputs": None}]}).encode()})
+    add("malformed_huge", setup=lambda f: _huge(f / "mini.ipynb", 110 * 2**20))
+    # forged nbgrader metadata: a bonus grade cell, points on an answer cell, a wrong answer
+    forged = solved(released, sum_code="total = 4")
+    for cell in forged.cells:
+        meta = cell.metadata.get("nbgrader") or {}
+        if meta.get("grade_id") == "mini_sum_answer":
+            meta.update({"grade": True, "points": 100, "locked": False})
+        if meta.get("grade_id") == "mini_sum_test":
+            cell.source = "pass"
+            meta["checksum"] = "0" * 32
+    bonus = nbformat.v4.new_code_cell("pass")
+    bonus.metadata["nbgrader"] = {"grade_id": "bonus_test", "grade": True, "points": 50, "solution": False,
+                                  "locked": True, "schema_version": 3}
+    garbage = nbformat.v4.new_markdown_cell("hello")
+    garbage.metadata["nbgrader"] = ["not", "a", "dict"]
+    forged.cells += [bonus, garbage]
+    forged.metadata["kernelspec"] = {"name": "evil", "display_name": "evil", "language": "python"}
+    add("forged_metadata", forged)
+    # hidden-test markers printed in an output and in a cell without metadata: that feedback is withheld
+    marker = solved(released, extra_cells=["print('### BEGIN HIDDEN TESTS')\nprint('### END HIDDEN TESTS')",
+                                           "# ### BEGIN HIDDEN TESTS\nx = 1\n# ### END HIDDEN TESTS"])
+    add("hidden_marker", marker)
+    return subs
+
+
+def _huge(path: Path, size: int) -> None:
+    with open(path, "wb") as handle:
+        handle.write(b'{"cells": [], "x": "')
+        handle.truncate(size)
+
+
+HONEST = ["honest_a", "honest_m", "honest_z", "bomb_fork_peer", "bomb_memory_peer"]
+
+# student -> (expected score, words that must be in one of its report lines)
+EXPECTED = {
+    "link_notebook_peer": (0, "symbolic link"),
+    "link_notebook_source": (0, "symbolic link"),
+    "link_folder": (0, "symbolic link"),
+    "hardlink_source": (0, "hard link"),
+    "special_files": (5, "FIFO"),
+    "fifo_notebook": (0, "FIFO"),
+    "runtime_links": (2, "points withdrawn"),
+    "shadow_modules": (0, "has the name of the Python module"),
+    "outlive": (5, "still running"),
+    "bomb_fork": (None, "process limit"),
+    "bomb_memory": (None, "memory limit"),
+    "flood_bytes": (5, "truncated"),
+    "read_everything": (5, None),
+    "malformed_json": (0, "not valid JSON"),
+    "malformed_nbformat3": (0, "not a Jupyter notebook"),
+    "malformed_types": (0, "not a valid notebook"),
+    "malformed_huge": (0, "over the 100 MB limit"),
+    "forged_metadata": (3, "bonus_test"),
+    "hidden_marker": (5, "withheld"),
+}
+ALSO_IN_REPORT = {  # further lines a class must produce
+    "special_files": ["symbolic link", "device file", "socket"],
+    "flood_bytes": ["working space"],
+    "runtime_links": ["not copied"],
+}
+
+
+# --------------------------------------------------------------------- snapshots
+
+def tree_hash(path: Path) -> str:
+    """A hash of a folder's names, types, modes and contents, links and special files included."""
+    h = hashlib.sha256()
+    if not os.path.lexists(path):
+        return "absent"
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(dirs + files):
+            full = os.path.join(root, name)
+            st = os.lstat(full)
+            h.update(f"{os.path.relpath(full, path)}|{stat.S_IFMT(st.st_mode)}|{stat.S_IMODE(st.st_mode)}".encode())
+            if stat.S_ISLNK(st.st_mode):
+                h.update(os.readlink(full).encode())
+            elif stat.S_ISREG(st.st_mode):
+                h.update(f"|{st.st_nlink}|".encode())
+                with open(full, "rb") as handle:
+                    h.update(hashlib.sha256(handle.read()).digest())
+    return h.hexdigest()
+
+
+INSTRUCTOR_TABLES = ("assignment", "notebook", "base_cell", "grade_cells", "solution_cells", "source_cell",
+                     "task_cells")
+
+
+def gradebook_snapshot(db: Path) -> dict:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        tables = sorted(r[0] for r in conn.execute("select name from sqlite_master"))
+        rows = {}
+        for table in INSTRUCTOR_TABLES:
+            if table in tables:
+                rows[table] = hashlib.sha256(repr(sorted(map(repr, conn.execute(f"select * from {table}")))).encode()
+                                             ).hexdigest()
+    return {"tables": tables, "instructor_rows": rows}
+
+
+def snapshot(course: Path, private: Path) -> dict:
+    from kitlib.data.cache import keras_home_candidates, kitlib_data_dir
+
+    return {
+        "source": tree_hash(course / "source"),
+        "release": tree_hash(course / "release"),
+        "hidden": tree_hash(course / "hidden"),
+        "config": tree_hash(course / "nbgrader_config.py"),
+        "submitted": tree_hash(course / "submitted"),
+        "private": tree_hash(private),
+        "kitlib": tree_hash(ROOT / "kitlib"),
+        "fixtures": tree_hash(FIXTURES),
+        "kitlib_cache": tree_hash(kitlib_data_dir()),
+        "keras_cache": tree_hash(keras_home_candidates()[0]),
+        "gradebook": gradebook_snapshot(course / "gradebook.db"),
+    }
+
+
+def processes_with(marker: str) -> list[str]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if marker.encode() in handle.read():
+                    found.append(entry)
+        except OSError:
+            continue
+    return found
+
+
+def cgroups_left() -> list[str]:
+    """kit grade run cgroups whose run (process) is gone: left behind."""
+    from kitlib.grading import cgroups
+
+    support = cgroups.detect()
+    left = []
+    for path in set(support.parents.values()):
+        for child in path.iterdir():
+            pid = child.name.removeprefix("kit-grade-")
+            if child.is_dir() and child.name.startswith("kit-grade-") and pid.isdigit() and \
+                    not Path(f"/proc/{pid}").exists():
+                left.append(str(child))
+    return left
+
+
+# --------------------------------------------------------------------- the shared run
+
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    course = tmp / "course"
+    shutil.copytree(FIXTURES / "mini_course", course)
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text().replace("timeout = 20", "timeout = 8"))
+    source = course / "source" / "mini" / "mini.ipynb"
+    nb = nbformat.read(str(source), as_version=4)
+    for cell in nb.cells:  # a canary in the instructor's solution: it reaches the gradebook, never a student
+        if "### BEGIN SOLUTION" in cell.source:
+            cell.source = cell.source.replace("### END SOLUTION", f"# {CANARY_SOURCE}\n### END SOLUTION")
+    nbformat.write(nb, str(source))
+    hidden = course / "hidden" / "mini"
+    hidden.mkdir(parents=True)
+    (hidden / "notes.txt").write_text(CANARY_HIDDEN)
+    from kitlib.grading.course import Course
+    from kitlib.grading.submission import probe_seed_function
+
+    if probe_seed_function() is not None:  # kit grade makes it on first use; made now, the hashes stay equal
+        Course(course).probe_secret(create=True)
+    private = tmp / "teacher_private"
+    private.mkdir()
+    (private / "exam_solutions.txt").write_text(CANARY_PRIVATE)
+    done = kit("release", "--course", str(course))
+    assert done.returncode == 0, done.stderr
+    released = nbformat.read(str(course / "release" / "mini" / "mini.ipynb"), as_version=4)
+
+    root = course / "submitted"
+    for student in ("honest_a", "honest_m", "honest_z"):
+        folder = root / student / "mini"
+        folder.mkdir(parents=True)
+        nbformat.write(solved(released, sum_code=f"{SUM_OK}  # {CANARY_PEER}"), str(folder / "mini.ipynb"))
+    peer_notebook = root / "honest_a" / "mini" / "mini.ipynb"
+    subs = attacks(released, course, private, peer_notebook)
+    for student, spec in subs.items():
+        folder = root / student / "mini"
+        if spec["setup"] == "folder-link":
+            (root / student).mkdir(parents=True)
+            os.symlink(root / "honest_a" / "mini", folder)
+            continue
+        folder.mkdir(parents=True)
+        if spec["nb"] is not None:
+            nbformat.write(spec["nb"], str(folder / "mini.ipynb"))
+        for name, data in spec["files"].items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+        if callable(spec["setup"]):
+            spec["setup"](folder)
+
+    before = snapshot(course, private)
+    started = time.monotonic()
+    run = kit("grade", "--course", str(course), "--jobs", "2", "--timeout", "120", "--memory-mb", str(MEMORY_MB),
+              "--processes", str(PROCESSES), "--disk-mb", str(DISK_MB))
+    seconds = time.monotonic() - started
+    time.sleep(0.5)
+    print(f"\nhostile gallery: kit grade --jobs 2 graded {len(subs) + 3} submissions in {seconds:.1f} s")
+    return {"course": course, "private": private, "run": run, "seconds": seconds, "before": before,
+            "after": snapshot(course, private), "survivors": processes_with(MARKER), "cgroups": cgroups_left(),
+            "students": sorted(set(subs) | {"honest_a", "honest_m", "honest_z"})}
+
+
+def scores(course: Path) -> dict[str, float]:
+    with open(course / "grades.csv", newline="") as handle:
+        return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(handle)}
+
+
+def report_lines(course: Path, student: str) -> list[str]:
+    report = (course / "reports" / "mini.html").read_text()
+    return [line for line in report.split("<li>") if line.startswith(f"<b>{student}</b>")]
+
+
+# --------------------------------------------------------------------- the checks
+
+def test_run_completes_for_the_whole_class(gallery):
+    run = gallery["run"]
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert set(scores(gallery["course"])) == set(gallery["students"])
+    feedback = gallery["course"] / "feedback"
+    for student in HONEST:
+        assert (feedback / student / "mini" / "mini.html").is_file(), student
+
+
+@pytest.mark.parametrize("student", HONEST)
+def test_honest_students_graded_at_the_same_time_keep_full_marks(gallery, student):
+    assert scores(gallery["course"])[student] == 5, gallery["run"].stdout[-4000:]
+    assert not report_lines(gallery["course"], student)
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_each_attack_is_graded_with_a_report_line(gallery, student):
+    expected, words = EXPECTED[student]
+    got = scores(gallery["course"])[student]
+    if expected is not None:
+        assert got == expected, "\n".join(report_lines(gallery["course"], student))
+    else:
+        assert 0 <= got <= 5
+    lines = report_lines(gallery["course"], student)
+    if words is not None:
+        assert any(words.lower() in line.lower() for line in lines), lines
+    for more in ALSO_IN_REPORT.get(student, []):
+        assert any(more.lower() in line.lower() for line in lines), (more, lines)
+
+
+def test_nothing_outside_a_submission_changed(gallery):
+    before, after = gallery["before"], gallery["after"]
+    for key in before:
+        assert after[key] == before[key], key
+
+
+def test_no_canary_reaches_anything_the_run_produced(gallery):
+    course = gallery["course"]
+    produced = [course / "autograded", course / "feedback", course / "reports", course / "grades.csv"]
+    texts = [gallery["run"].stdout, gallery["run"].stderr]
+    for place in produced:
+        paths = [place] if place.is_file() else [p for p in place.rglob("*") if p.is_file()]
+        for path in paths:
+            if path.parts[-3:-2] == ("honest_a",) or path.parts[-3:-2] == ("honest_m",) or \
+                    path.parts[-3:-2] == ("honest_z",):
+                continue  # the honest students' own notebooks hold their own comment
+            texts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    blob = "\n".join(texts)
+    for canary in CANARIES:
+        assert canary not in blob, canary
+
+
+def test_the_kernel_found_and_reached_nothing(gallery):
+    nb = nbformat.read(str(gallery["course"] / "autograded" / "read_everything" / "mini" / "mini.ipynb"),
+                       as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "NOTHING-FOUND" in text and "NOTHING-REACHED" in text, text[:3000]
+
+
+def test_no_process_or_cgroup_survives(gallery):
+    assert gallery["survivors"] == []
+    assert gallery["cgroups"] == []
+
+
+def test_outputs_are_capped_in_bytes(gallery):
+    course = gallery["course"]
+    limits = sandbox.Limits()
+    notebook = course / "autograded" / "flood_bytes" / "mini" / "mini.ipynb"
+    assert notebook.stat().st_size < (limits.output_total_mb + 2) * 2**20
+    assert not (course / "autograded" / "flood_bytes" / "mini" / "big.bin").exists()
+    html = course / "feedback" / "flood_bytes" / "mini" / "mini.html"
+    assert html.stat().st_size < (limits.output_total_mb + 4) * 2**20
+
+
+def test_refused_feedback_costs_only_its_own_student(gallery):
+    course = gallery["course"]
+    assert not list((course / "feedback" / "hidden_marker").rglob("*.html"))
+    assert (course / "feedback" / "special_files" / "mini" / "mini.html").is_file()
+
+
+def test_gallery_time_is_recorded(gallery, artifacts_dir):
+    out = artifacts_dir / "hostile_gallery.json"
+    out.write_text(json.dumps({"submissions": len(gallery["students"]), "seconds": round(gallery["seconds"], 1),
+                               "command": "kit grade --jobs 2 --timeout 120"}, indent=1))
+    assert gallery["seconds"] > 0
+
+
+# --------------------------------------------------------------------- where the mechanisms are missing
+
+@pytest.fixture(scope="module")
+def degraded(tmp_path_factory, monkeypatch_module):
+    """kit grade without bubblewrap and without cgroups: limits, the slot's uid, outputs caps only."""
+    import functools
+
+    from kitlib.grading import grade as grade_mod
+    from kitlib.grading import cgroups
+
+    for key, value in kit_env().items():
+        monkeypatch_module.setenv(key, value)
+    monkeypatch_module.setattr(sandbox, "availability", functools.lru_cache(maxsize=1)(
+        lambda: (False, "bubblewrap disabled for this test", "sudo apt-get install -y bubblewrap")))
+    monkeypatch_module.setattr(sandbox, "cgroup_support", lambda: cgroups.CgroupSupport(
+        None, {}, "cgroups disabled for this test", "enable them"))
+    tmp = tmp_path_factory.mktemp("degraded")
+    course = tmp / "course"
+    shutil.copytree(FIXTURES / "mini_course", course)
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text().replace("timeout = 20", "timeout = 8"))
+    assert kit("release", "--course", str(course)).returncode == 0
+    released = nbformat.read(str(course / "release" / "mini" / "mini.ipynb"), as_version=4)
+    subs = attacks(released, course, tmp, course / "submitted" / "honest_a" / "mini" / "mini.ipynb")
+    chosen = {"honest_a": solved(released), "honest_b": solved(released), "outlive": subs["outlive"]["nb"],
+              "bomb_fork": subs["bomb_fork"]["nb"]}
+    for student, nb in chosen.items():
+        folder = course / "submitted" / student / "mini"
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / "mini.ipynb"))
+    summary = grade_mod.grade_course(course, ["mini"], jobs=2, timeout=120,
+                                     limits=sandbox.Limits(cpu_seconds=125, memory_mb=2048, processes=PROCESSES))
+    time.sleep(0.5)
+    return {"summary": summary, "course": course, "survivors": processes_with(MARKER)}
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    patcher = pytest.MonkeyPatch()
+    yield patcher
+    patcher.undo()
+
+
+def test_without_bubblewrap_or_cgroups_kit_grade_says_so_and_still_grades(degraded):
+    summary = degraded["summary"]
+    assert "WARNING" in summary.isolation and "chmod -R go-rwx" in summary.isolation
+    results = {r.student: r for r in summary.results}
+    assert results["honest_a"].score == 5 and results["honest_b"].score == 5
+    assert not results["honest_a"].notes and not results["honest_b"].notes
+    assert any("still running" in note for note in results["outlive"].notes)
+    assert results["outlive"].score == 5
+    assert degraded["survivors"] == []  # without a PID namespace: the slot's uid is killed out
