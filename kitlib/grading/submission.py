@@ -247,6 +247,7 @@ class Slot:
     uid: int | None = None
     cgroup_run: dict | None = None
     scratch_root: Path | None = None
+    zygote: Worker | None = None  # the warm process that forks this slot's kernels (kitlib.grading.warm)
 
     @classmethod
     def start(cls, scratch_root: Path, options: GradingOptions, index: int = 0,
@@ -259,15 +260,21 @@ class Slot:
         verifier_limits = sandbox.Limits(cpu_seconds=min(options.limits.cpu_seconds, 300))
         verifier = Verifier(verify_root, limits=verifier_limits, use_bwrap=options.use_bwrap,
                             uid=sandbox.sandbox_uid(index + 500))
-        return cls(Worker(), verifier, index, sandbox.sandbox_uid(index), cgroup_run, scratch_root).spawn()
+        zygote = None
+        if options.use_bwrap:
+            from kitlib.grading import warm
+
+            if warm.enabled():
+                zygote = warm.Zygote(scratch_root / "warm" / f"slot{index}")
+        return cls(Worker(), verifier, index, sandbox.sandbox_uid(index), cgroup_run, scratch_root, zygote).spawn()
 
     def spawn(self) -> "Slot":
-        self.worker.spawn()
-        self.verifier.spawn()
+        for helper in self.helpers():
+            helper.spawn()
         return self
 
     def helpers(self) -> list[Worker]:
-        return [self.worker, self.verifier]
+        return [self.worker, self.verifier] + ([self.zygote] if self.zygote is not None else [])
 
     def close(self) -> None:
         close_all(self.helpers())
@@ -424,8 +431,10 @@ class SubmissionGrader:
         extra_env = {}
         if self.seed is not None:
             extra_env["KIT_PROBE_SEED"] = str(self.seed)
+        zygote = slot.zygote.spawn().socket_path if slot.zygote is not None else None
         plan = sandbox.plan_kernel(self.paths, options.limits, slot.uid, use_bwrap=options.use_bwrap,
-                                   cgroup_run=slot.cgroup_run, env=extra_env)
+                                   cgroup_run=slot.cgroup_run, env=extra_env,
+                                   zygote=str(zygote) if zygote else None)
         sandbox.write_kernelspec(self.work / "jupyter", self.paths.plan)
         runtime = self.work / "runtime"
         runtime.mkdir(mode=0o700, exist_ok=True)
