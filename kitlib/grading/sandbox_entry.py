@@ -150,9 +150,10 @@ def launch(plan_path):
 
 def wait_for_warm_kernel(plan, timeout=120.0):
     """A warm kernel (kitlib.grading.warm) enters this sandbox's namespaces from the slot's
-    warm process; wait for it (the first process besides init and this one), then for its
-    end, then exit (the sandbox ends with this process). Returns, so that the kernel starts
-    the usual way, when the grader writes ``.kit/cold`` or no kernel came in ``timeout`` s."""
+    warm process; wait for it (the first process besides this one whose parent is init: it
+    arrives as an orphan of this namespace), then for its end, then exit (the sandbox ends
+    with this process). Returns, so that the kernel starts the usual way, when the grader
+    writes ``.kit/cold`` or no kernel came in ``timeout`` s."""
     import select
     import time
 
@@ -162,9 +163,10 @@ def wait_for_warm_kernel(plan, timeout=120.0):
     while kernel is None:
         if os.path.exists(cold) or time.monotonic() > deadline:
             return
-        others = [int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) not in (1, me)]
-        if others:
-            kernel = min(others)
+        for name in os.listdir("/proc"):
+            if name.isdigit() and int(name) not in (1, me) and _parent(int(name)) == 1:
+                kernel = int(name)
+                break
         else:
             time.sleep(0.005)
     try:
@@ -174,6 +176,14 @@ def wait_for_warm_kernel(plan, timeout=120.0):
         while os.path.exists(f"/proc/{kernel}"):
             time.sleep(0.05)
     os._exit(0)
+
+
+def _parent(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return int(handle.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def tool(uid, box, argv):

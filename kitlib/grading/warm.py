@@ -18,8 +18,9 @@ the slot's unprivileged uid. Only the last step differs:
    (:func:`_handle`), so no request of one submission is ever in the memory that the next
    submission's kernel is forked from. The handler joins the submission's cgroups, sets the
    per-process limits, enters the sandbox's namespaces (``setns``: IPC, UTS, network, PID,
-   cgroup, mount: the root becomes the sandbox's), and forks the kernel, which is PID
-   ``N`` of the sandbox's namespace, reparented to its init when the handler exits. The
+   cgroup, mount: the root becomes the sandbox's), and forks twice: the kernel is an orphan
+   of the sandbox's namespace, so its parent is the sandbox's init (as for a kernel the
+   launcher starts, ``os.getppid()`` is 1). The
    kernel reads the launch plan that the launcher got (``/kit/launch.json``), drops every
    capability from its bounding set, sets ``no_new_privs``, starts a new session, drops to
    the slot's uid, takes the plan's environment and working folder, reseeds the unseeded
@@ -297,15 +298,21 @@ def _enter(sandbox_pid: int, cgroup_procs: list[str], limits: dict) -> int:
             os.close(fd)
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the kernel: PID n of the sandbox's namespace
+    if pid == 0:  # the first process inside the sandbox's PID namespace
         os.close(read_end)
-        _become_kernel(write_end)  # never returns
+        if os.fork() == 0:
+            _become_kernel(write_end)  # never returns
+        # Exiting now makes the kernel an orphan of this namespace, so its init (PID 1 of the
+        # sandbox) becomes its parent, as for a kernel the launcher starts: os.getppid() is 1,
+        # and a kernel that signals its parent reaches the protected init, not its own group.
+        os._exit(0)
     os.close(write_end)
+    os.waitpid(pid, 0)
     with os.fdopen(read_end, "rb") as pipe:
         status = pipe.read(4096)
-    if status != b"ok":
+    if not status.startswith(b"ok "):
         raise RuntimeError(status.decode("utf-8", "replace") or "the kernel did not start")
-    return pid
+    return int(status[3:])
 
 
 def _become_kernel(status_fd: int) -> None:
@@ -330,7 +337,7 @@ def _become_kernel(status_fd: int) -> None:
         os.environ.update(plan["env"])
         argv = list(plan["kernel_argv"])
         options = argv[argv.index("-c") + 2:] if "-c" in argv else ["-f", sandbox.CONNECTION_INSIDE]
-        os.write(status_fd, b"ok")
+        os.write(status_fd, f"ok {os.getpid()}".encode())
         os.close(status_fd)
     except BaseException as error:  # noqa: BLE001 - told to the handler, which tells the grader
         try:
