@@ -198,8 +198,8 @@ class GradingService:
     a cache of bundles by digest. Installed as a Dask worker plugin (name ``kit-grading``,
     :func:`_plugin`).
 
-    Slots are started at once with the default limits; a task whose limits differ (the
-    teacher gave ``--timeout``) restarts the helpers of the slot it gets, once."""
+    Slots are started at once with the default limits; a task whose re-check limit differs
+    (the teacher gave a ``--timeout`` under 300 s) restarts the helpers of the slot it gets, once."""
 
     name = SERVICE_NAME
     BUNDLES_KEPT = 8
@@ -250,7 +250,7 @@ class GradingService:
     # -- used by the tasks
     def acquire(self, options: GradingOptions) -> Slot:
         slot, started_with = self.free.get(timeout=3600)
-        if (started_with.limits, started_with.use_bwrap) != (options.limits, options.use_bwrap):
+        if _slot_key(started_with) != _slot_key(options):
             slot.close()
             fresh = self._start_slot(slot.index, options)
             with self.lock:
@@ -296,6 +296,12 @@ class GradingService:
         resources = {name: 0 for name in (worker.state.total_resources or {}) if name.startswith(RESOURCE_PREFIX)}
         if resources:
             worker.loop.add_callback(worker.set_resources, **resources)
+
+
+def _slot_key(options: GradingOptions) -> tuple:
+    """What a slot's helpers were started with (the per-submission limits go into each kernel's
+    plan; only the re-check server's CPU limit and the isolation are fixed at start)."""
+    return min(options.limits.cpu_seconds, 300), options.use_bwrap
 
 
 def _service(dask_worker=None) -> GradingService:

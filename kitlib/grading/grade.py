@@ -33,6 +33,12 @@ trusted nbgrader worker process, :mod:`kitlib.grading.worker`):
 5. The teacher process alone writes the course gradebook (scores copied from
    the scratch gradebook with nbgrader's API) and ``autograded/``; then
    ``grades.csv`` (``nbgrader export``), feedback without hidden tests and the report.
+6. Where the submissions are graded is a runner (:mod:`kitlib.grading.runner`): this
+   machine's slots, or with ``cluster=`` the kit workers of a Dask scheduler
+   (:mod:`kitlib.grading.cluster`); both run :func:`~kitlib.grading.submission.grade_submission`
+   and this process merges what they return, once per student, assignment and content.
+7. Every merge is recorded in the course's resume journal (:mod:`kitlib.grading.journal`)
+   after it happened; ``resume=True`` grades only what the journal does not hold unchanged.
 
 Example::
 
