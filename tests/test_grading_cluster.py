@@ -19,6 +19,7 @@ Every process started here is killed with its descendants (psutil), also when a 
 """
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import os
@@ -42,9 +43,11 @@ pytestmark = [pytest.mark.slow]
 
 PY = sys.executable
 BATCH = ["honest_full", "honest_half", "honest_blank", "bad_json", "kernel_death", "tamper_checks",
-         "tamper_unexportable", "edited_test", "wrong_assignment", "empty_folder"]
+         "tamper_unexportable", "edited_test", "wrong_assignment", "empty_folder", "warm_probe"]
 EXPECTED = {"honest_full": 5, "honest_half": 2, "honest_blank": 0, "bad_json": 0, "kernel_death": 0,
-            "tamper_checks": 2, "tamper_unexportable": 3, "edited_test": 3, "wrong_assignment": 0, "empty_folder": 0}
+            "tamper_checks": 2, "tamper_unexportable": 3, "edited_test": 3, "wrong_assignment": 0, "empty_folder": 0,
+            "warm_probe": 5}
+WARM_PROBE = "import sys\nprint('WARM KERNEL', 'tensorflow' in sys.modules)\ntotal = 2 + 3"
 JOURNAL = ".kit-grade-journal.jsonl"
 
 
@@ -200,6 +203,11 @@ def batch(cluster):
     assert done.returncode == 0, done.stderr
     released = nbformat.read(str(course / "release" / "mini" / "mini.ipynb"), as_version=4)
     subs = submissions(released, course)
+    probe = copy.deepcopy(subs["honest_full"])
+    for cell in probe.cells:
+        if (cell.metadata.get("nbgrader") or {}).get("grade_id") == "mini_sum_answer":
+            cell.source = WARM_PROBE
+    subs["warm_probe"] = probe
     for student in BATCH:
         folder = course / "submitted" / student / "mini"
         folder.mkdir(parents=True)
@@ -294,6 +302,11 @@ def test_cluster_grades_like_a_local_run(cluster, batch, local_run):
         mine = sorted(p.name for p in (course / "autograded" / student / "mini").iterdir())
         assert mine == sorted(p.name for p in (local_run / "autograded" / student / "mini").iterdir()), student
     assert (course / "reports" / "mini.html").is_file()
+    # The workers' kernels were warm where this machine can fork them into sandboxes (kitlib.grading.warm).
+    from kitlib.grading import warm
+
+    probe = (course / "autograded" / "warm_probe" / "mini" / "mini.ipynb").read_text()
+    assert f"WARM KERNEL {warm.enabled()}" in probe
     assert (course / "feedback" / "honest_full" / "mini" / "mini.html").is_file()
     # Graded by both good workers (kit worker and the preloaded dask worker), never by the other
     # course version, which was refused with the reason.
