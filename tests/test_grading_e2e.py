@@ -312,3 +312,32 @@ def test_per_submission_time_limit(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "10 s limit" in done.stdout
     assert scores(course / "grades.csv")["slow"] == 0
+
+
+def test_assignment_with_two_notebooks_gets_a_sandbox_per_notebook(tmp_path):
+    """Each notebook has its own kernel and sandbox; the answers of both reach the re-check."""
+    course = make_course(tmp_path)
+    source = course / "source" / "mini"
+    nb = nbformat.read(str(source / "mini.ipynb"), as_version=4)
+    split = index_of(nb, "mini_words_answer") - 1  # the markdown task cell of the second exercise
+    second = copy.deepcopy(nb)
+    nb.cells, second.cells = nb.cells[:split], nb.cells[:2] + nb.cells[split:]
+    nbformat.write(nb, str(source / "mini.ipynb"))
+    nbformat.write(second, str(source / "words.ipynb"))
+    assert kit("release", "--course", str(course)).returncode == 0
+    for student, words in (("both_right", WORDS_OK), ("second_tampers", (
+            "from kitlib.exercises import REGISTRY\n"
+            "REGISTRY.get('mini_words').checks = [lambda answer: None]\n"
+            "REGISTRY.get('mini_words').hidden_checks = []\n"
+            "words = ['z', 'a']"))):
+        folder = course / "submitted" / student / "mini"
+        folder.mkdir(parents=True)
+        first = nbformat.read(str(course / "release" / "mini" / "mini.ipynb"), as_version=4)
+        nbformat.write(answer(first, "mini_sum_answer", SUM_OK), str(folder / "mini.ipynb"))
+        other = nbformat.read(str(course / "release" / "mini" / "words.ipynb"), as_version=4)
+        nbformat.write(answer(other, "mini_words_answer", words), str(folder / "words.ipynb"))
+    done = kit("grade", "--course", str(course), "--jobs", "2", "--timeout", "120")
+    assert done.returncode == 0, done.stdout + done.stderr
+    got = scores(course / "grades.csv")
+    assert got == {"both_right": 5, "second_tampers": 2}, done.stdout
+    assert "mini_words: points withdrawn" in done.stdout

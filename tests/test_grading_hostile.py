@@ -57,8 +57,13 @@ PROCESSES = 96
 DISK_MB = 192
 
 
+CACHES: dict[str, Path] = {}  # KITLIB_DATA_DIR / KERAS_HOME of the gallery's runs (test-owned copies)
+
+
 def kit_env() -> dict:
     env = dict(os.environ)
+    for name, path in CACHES.items():
+        env[name] = str(path)
     env["KIT_EXERCISE_MODULES"] = "mini_exercises"
     env["PYTHONPATH"] = str(FIXTURES) + os.pathsep + env.get("PYTHONPATH", "")
     env["PATH"] = str(Path(PY).parent) + os.pathsep + env.get("PATH", "")
@@ -131,6 +136,11 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[
         "    try:\n"
         "        socket.create_connection((host, port), timeout=1); reached.append(f'{host}:{port}')\n"
         "    except OSError: pass\n"
+        "for var, name in (('KITLIB_DATA_DIR', 'mnist-substitute-v4.npz'), ('KERAS_HOME', 'keras.json')):\n"
+        "    try:\n"
+        "        open(os.path.join(os.environ.get(var, '/nonexistent'), name), 'wb').write(b'poisoned')\n"
+        "        reached.append('wrote ' + var)\n"
+        "    except OSError: pass\n"
         "print('FOUND' if found else 'NOTHING-FOUND', found, 'REACHED' if reached else 'NOTHING-REACHED', reached)\n"
         + SUM_OK)
     runtime_links = (  # an extra cell after the grade cells: replace the recorded answers by links and FIFOs
@@ -171,6 +181,17 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[
         "        except OSError:\n"
         "            time.sleep(0.01)\n"
         "time.sleep(3)\n"
+        + SUM_OK)
+    cpu_bomb = (
+        "import os, time\n"
+        "for _ in range(48):\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        end = time.time() + 60\n"
+        "        while time.time() < end:\n"
+        "            pass\n"
+        "        os._exit(0)\n"
+        "time.sleep(6)\n"
         + SUM_OK)
     memory_bomb = (
         "import os, time\n"
@@ -245,7 +266,9 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[
     add("shadow_modules", solved(released, sum_code="total = 4", words_code="words = ['z', 'a']"), shadow_files)
     # processes that outlive the notebook (and try to kill the grader)
     add("outlive", solved(released, sum_code=outlive))
-    # fork and memory bombs split across processes, each next to an honest student graded at the same time
+    # CPU, fork and memory bombs split across processes, each next to an honest student graded at the same time
+    add("bomb_cpu", solved(released, sum_code=cpu_bomb, extra_cells=["import time\ntime.sleep(6)"] * 3))
+    add("bomb_cpu_peer", solved(released))
     add("bomb_fork", solved(released, sum_code=fork_bomb))
     add("bomb_fork_peer", solved(released))
     add("bomb_memory", solved(released, sum_code=memory_bomb))
@@ -292,7 +315,7 @@ def _huge(path: Path, size: int) -> None:
         handle.truncate(size)
 
 
-HONEST = ["honest_a", "honest_m", "honest_z", "bomb_fork_peer", "bomb_memory_peer"]
+HONEST = ["honest_a", "honest_m", "honest_z", "bomb_cpu_peer", "bomb_fork_peer", "bomb_memory_peer"]
 
 # student -> (expected score, words that must be in one of its report lines)
 EXPECTED = {
@@ -305,6 +328,7 @@ EXPECTED = {
     "runtime_links": (2, "points withdrawn"),
     "shadow_modules": (0, "has the name of the Python module"),
     "outlive": (5, "still running"),
+    "bomb_cpu": (None, "still running"),
     "bomb_fork": (None, "process limit"),
     "bomb_memory": (None, "memory limit"),
     "flood_bytes": (5, "truncated"),
@@ -361,8 +385,6 @@ def gradebook_snapshot(db: Path) -> dict:
 
 
 def snapshot(course: Path, private: Path) -> dict:
-    from kitlib.data.cache import keras_home_candidates, kitlib_data_dir
-
     return {
         "source": tree_hash(course / "source"),
         "release": tree_hash(course / "release"),
@@ -372,8 +394,8 @@ def snapshot(course: Path, private: Path) -> dict:
         "private": tree_hash(private),
         "kitlib": tree_hash(ROOT / "kitlib"),
         "fixtures": tree_hash(FIXTURES),
-        "kitlib_cache": tree_hash(kitlib_data_dir()),
-        "keras_cache": tree_hash(keras_home_candidates()[0]),
+        "kitlib_cache": tree_hash(CACHES["KITLIB_DATA_DIR"]),
+        "keras_cache": tree_hash(CACHES["KERAS_HOME"]),
         "gradebook": gradebook_snapshot(course / "gradebook.db"),
     }
 
@@ -412,6 +434,13 @@ def cgroups_left() -> list[str]:
 @pytest.fixture(scope="module")
 def gallery(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
+    # The kit's caches for this run: copies the test owns (the sandbox mounts them read-only), so that
+    # their hashes cannot change through another test filling the real caches at the same time.
+    for name, sub in (("KITLIB_DATA_DIR", "kitlib_cache"), ("KERAS_HOME", "keras_home")):
+        CACHES[name] = tmp / sub
+        CACHES[name].mkdir()
+    (CACHES["KITLIB_DATA_DIR"] / "mnist-substitute-v4.npz").write_bytes(os.urandom(4096))
+    (CACHES["KERAS_HOME"] / "keras.json").write_text('{"backend": "tensorflow"}')
     course = tmp / "course"
     shutil.copytree(FIXTURES / "mini_course", course)
     config = course / "nbgrader_config.py"

@@ -36,7 +36,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CONTROLLERS = ("memory", "pids")
+CONTROLLERS = ("memory", "pids")  # required
+OPTIONAL = ("cpu",)  # a fair share of the CPUs per sandbox, however many processes it runs
 
 
 @dataclass
@@ -52,10 +53,27 @@ class CgroupSupport:
     def ok(self) -> bool:
         return self.version is not None
 
+    def remove_stale(self, prefix: str = "kit-grade-") -> list[str]:
+        """Remove the run cgroups of earlier runs whose process is gone (killed before it could clean up)."""
+        removed = []
+        for parent in set(self.parents.values()):
+            try:
+                children = list(parent.iterdir())
+            except OSError:
+                continue
+            for child in children:
+                pid = child.name[len(prefix):]
+                if child.is_dir() and child.name.startswith(prefix) and pid.isdigit() and \
+                        not Path(f"/proc/{pid}").exists():
+                    RunCgroup(self.version, {c: p / child.name for c, p in self.parents.items()}).remove()
+                    removed.append(child.name)
+        return removed
+
     def create_run(self, name: str) -> "RunCgroup | None":
         """The run's parent cgroup(s) under the grader's own; None when they cannot be made."""
         if not self.ok:
             return None
+        self.remove_stale()
         if self.version == "v2":
             parent = self.parents["memory"]
             if not _v2_enable(parent):
@@ -65,11 +83,16 @@ class CgroupSupport:
             if not _v2_enable(run):
                 _rmdir(run)
                 return None
-            return RunCgroup("v2", {c: run for c in CONTROLLERS})
+            return RunCgroup("v2", {c: run for c in self.parents})
         paths = {}
-        for controller in CONTROLLERS:
+        for controller in self.parents:
             path = self.parents[controller] / name
-            _mkdir(path)
+            try:
+                _mkdir(path)
+            except OSError:
+                if controller in CONTROLLERS:
+                    raise
+                continue
             paths[controller] = path
         return RunCgroup("v1", paths)
 
@@ -128,6 +151,8 @@ class SandboxCgroup:
             _write(memory / "memory.memsw.limit_in_bytes", str(memory_bytes), optional=True)  # no swap either
             _write(memory / "memory.swappiness", "0", optional=True)
             _write(self.paths["pids"] / "pids.max", str(pids))
+            if "cpu" in self.paths:
+                _write(self.paths["cpu"] / "cpu.shares", "1024", optional=True)  # one equal share each
         else:
             path = self.paths["memory"]
             _write(path / "memory.max", str(memory_bytes))
@@ -232,13 +257,16 @@ def detect(mountinfo: str = "/proc/self/mountinfo", own: str = "/proc/self/cgrou
     for point, fstype, options in mounts:
         if fstype != "cgroup":
             continue
-        for controller in CONTROLLERS:
+        for controller in CONTROLLERS + OPTIONAL:
             if controller in options.split(",") and controller in cgroups:
                 v1[controller] = Path(point) / cgroups[controller].lstrip("/")
-    if set(v1) == set(CONTROLLERS):
+    if all(c in v1 for c in CONTROLLERS):
         why = next((w for w in (_probe_writable(v1[c]) for c in CONTROLLERS) if w), None)
         if why is None:
-            return CgroupSupport("v1", v1, "cgroup v1: a memory and a pids cgroup per sandbox")
+            for controller in OPTIONAL:
+                if controller in v1 and _probe_writable(v1[controller]) is not None:
+                    del v1[controller]
+            return CgroupSupport("v1", v1, f"cgroup v1: a {_names(v1)} cgroup per sandbox")
         return CgroupSupport(None, {}, f"cgroup v1 is mounted but {why}",
                              "run kit grade as root, or in a cgroup it may write to")
     v2_root = next((Path(p) for p, t, _ in mounts if t == "cgroup2"), None)
@@ -252,8 +280,9 @@ def detect(mountinfo: str = "/proc/self/mountinfo", own: str = "/proc/self/cgrou
         if not missing:
             why = _probe_writable(own_dir)
             if why is None:
-                return CgroupSupport("v2", {c: own_dir for c in CONTROLLERS},
-                                     "cgroup v2: a memory and a pids cgroup per sandbox")
+                wanted = CONTROLLERS + tuple(c for c in OPTIONAL if c in available)
+                return CgroupSupport("v2", {c: own_dir for c in wanted}, f"cgroup v2: a {_names(wanted)} "
+                                     "cgroup per sandbox")
             return CgroupSupport(None, {}, f"cgroup v2 is mounted but {why}",
                                  "run kit grade as root, or delegated: "
                                  "systemd-run --user --scope -p Delegate=yes kit grade ...")
@@ -265,6 +294,11 @@ def detect(mountinfo: str = "/proc/self/mountinfo", own: str = "/proc/self/cgrou
                          "mount cgroup2 at /sys/fs/cgroup (systemd does so by default)")
 
 
+def _names(controllers) -> str:
+    names = list(controllers)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
 def _v2_enable(folder: Path) -> bool:
     """Enable the memory and pids controllers for ``folder``'s children (moving this process
     into a leaf first when ``folder`` holds processes: cgroup v2's no-internal-process rule)."""
@@ -273,9 +307,14 @@ def _v2_enable(folder: Path) -> bool:
         enabled = control.read_text().split()
     except OSError:
         return False
-    if all(c in enabled for c in CONTROLLERS):
+    try:
+        available = (folder / "cgroup.controllers").read_text().split()
+    except OSError:
+        available = []
+    wanted = list(CONTROLLERS) + [c for c in OPTIONAL if c in available]
+    if all(c in enabled for c in wanted):
         return True
-    request = " ".join(f"+{c}" for c in CONTROLLERS)
+    request = " ".join(f"+{c}" for c in wanted)
     try:
         control.write_text(request)
         return True

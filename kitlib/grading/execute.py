@@ -60,19 +60,27 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw):
         kit = self._load_plan()
         plan = kit["plan"]
+        if plan is None:
+            return await super()._async_pre_start_kernel(**kw)
         _PENDING.append(self)
-        if plan and plan.get("cgroup_run"):
+        # One plan serves every notebook of the submission: each kernel gets its own token and info file.
+        import secrets
+
+        kernel = uuid.uuid4().hex[:12]
+        plan["launch"]["token"] = secrets.token_hex(16)
+        plan["info_file"] = str(Path(plan["info_file"]).with_name(f"info-{kernel}.json"))
+        plan["cgroup_procs"] = []
+        if plan.get("cgroup_run"):
             from kitlib.grading.cgroups import RunCgroup
 
             try:
                 run = RunCgroup.from_plain(plan["cgroup_run"])
                 limits = plan["limits"]
-                kit["cgroup"] = run.child(f"k-{uuid.uuid4().hex[:12]}", limits["memory_mb"] << 20,
-                                          limits["processes"])
+                kit["cgroup"] = run.child(f"k-{kernel}", limits["memory_mb"] << 20, limits["processes"])
                 plan["cgroup_procs"] = kit["cgroup"].procs_files
             except OSError as error:
                 kit["notes"].append(f"no cgroup for this submission ({error.strerror}): per-process limits only")
-            safefs.write_json_atomic(kit["path"], plan)
+        safefs.write_json_atomic(kit["path"], plan)  # what the launcher will read
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
@@ -213,7 +221,7 @@ class SandboxKernelManager(AsyncKernelManager):
                 if kit[key] is not None:
                     os.close(kit[key])
                     kit[key] = None
-            safefs.write_json_atomic(Path(plan["report"]), report)
+            _append_report(Path(plan["report"]), report)
 
     def _kill_everything(self, kit: dict) -> None:
         """SIGKILL the sandbox's PID namespace and cgroup (or, without either, the slot uid's processes)."""
@@ -232,7 +240,9 @@ class SandboxKernelManager(AsyncKernelManager):
         elif kit["plan"]["mode"] != "bwrap":
             uid = kit["plan"]["launch"].get("uid")
             if uid is not None:  # no PID namespace, no cgroup: the job slot's uid is this sandbox's alone
-                _kill_uid(int(uid))
+                from kitlib.grading.sandbox import kill_uid
+
+                kill_uid(int(uid))
 
     @staticmethod
     def _harvest(answers_fd: int, target: Path, limits: dict) -> list[str]:
@@ -255,6 +265,16 @@ def finish_pending() -> None:
             manager._finish()
         except Exception:  # noqa: BLE001 - best effort; the run's cgroup is removed at the end anyway
             pass
+
+
+def _append_report(path: Path, report: dict) -> None:
+    """Add one kernel's report to the submission's list (a submission may have several notebooks)."""
+    try:
+        reports = json.loads(path.read_text(encoding="utf-8"))
+        reports = reports if isinstance(reports, list) else [reports]
+    except (OSError, ValueError):
+        reports = []
+    safefs.write_json_atomic(path, reports + [report])
 
 
 def _process_table() -> dict[int, tuple[int, int, int]]:
@@ -292,24 +312,6 @@ def _read_info(path: Path) -> dict | None:
         return data if isinstance(data, dict) and "child-pid" in data else None
     except (OSError, ValueError):
         return None
-
-
-def _kill_uid(uid: int) -> None:
-    """SIGKILL every process of ``uid`` (a job slot's own sandbox uid), twice over."""
-    for _ in range(3):
-        found = False
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                if os.stat(entry.path).st_uid == uid:
-                    os.kill(int(entry.name), signal.SIGKILL)
-                    found = True
-            except (OSError, ProcessLookupError):
-                continue
-        if not found:
-            return
-        time.sleep(0.05)
 
 
 class SandboxedExecute(Execute):

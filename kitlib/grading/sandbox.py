@@ -181,8 +181,9 @@ def findings() -> list[tuple[str, str, str, str]]:
                  f"{fix}; until then keep the course folder private: chmod -R go-rwx COURSE")]
     support = cgroup_support()
     if support.ok:
+        cpu = ", and each gets an equal share of the CPUs" if "cpu" in support.parents else ""
         rows.append(("grading limits", "ok", f"{support.message}: memory (its in-memory files included) and "
-                     "processes are counted per submission", ""))
+                     f"processes are counted per submission{cpu}", ""))
     else:
         fallback = ("per process (memory) and per job slot's uid (processes)" if _is_root()
                     else "per process (memory); no process limit without root")
@@ -457,7 +458,8 @@ def plan_kernel(paths: SandboxPaths, limits: Limits, uid: int | None, *, use_bwr
     else:
         # No bubblewrap: the box is a folder of the grader's scratch, reachable by the sandbox uid.
         box = str(paths.box)
-        paths.box.mkdir(parents=True, exist_ok=True)
+        paths.box.parent.mkdir(mode=0o711, parents=True, exist_ok=True)
+        paths.box.mkdir(exist_ok=True)
         kernel_environment.update({"HOME": box, "KIT_ANSWER_DIR": f"{box}/.kit/answers",
                                    "TMPDIR": f"{box}/.tmp"})
         argv = kernel_argv(sandboxed=False)
@@ -518,6 +520,33 @@ def tool_argv(readable: list[Path], module: str, args: list[str], uid: int | Non
     drop = [sys.executable, "-I", "-S", entry_script(), "tool",
             str(uid if (uid is not None and _is_root()) else -1), BOX, "--"]
     return argv + drop + python
+
+
+def kill_uid(uid: int, rounds: int = 3) -> int:
+    """SIGKILL every process of ``uid`` (a job slot's own sandbox uid: nothing else runs as it);
+    how many were found. Only as root, only for sandbox uids."""
+    import signal
+    import time
+
+    if not _is_root() or uid < UID_BASE:
+        return 0
+    killed = 0
+    for _ in range(rounds):
+        found = 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                if os.stat(entry.path).st_uid == uid:
+                    os.kill(int(entry.name), signal.SIGKILL)
+                    found += 1
+            except OSError:
+                continue
+        killed += found
+        if not found:
+            break
+        time.sleep(0.05)
+    return killed
 
 
 def limit_tool_process(limits: Limits):

@@ -455,31 +455,38 @@ class SubmissionGrader:
                              options.timeout)
         if rc is None:
             result.notes.append(f"the whole submission ran past the {options.timeout:g} s limit: stopped; graded 0")
+            if slot.uid is not None:  # the worker was killed before it could end the sandbox itself
+                sandbox.kill_uid(slot.uid)
             return None
         out = log.read_text(encoding="utf-8", errors="replace")[-200_000:] if log.exists() else ""
         return subprocess.CompletedProcess(argv, rc, out, "")
 
     def sandbox_notes(self, result: SubmissionResult) -> None:
-        """Report lines from what the sandbox's limits did (its report, written at kernel shutdown)."""
+        """Report lines from what the sandbox's limits did (one report per kernel, written at its shutdown)."""
         try:
-            report = json.loads(self.paths.report.read_text(encoding="utf-8"))
+            reports = json.loads(self.paths.report.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
+        reports = [r for r in (reports if isinstance(reports, list) else [reports]) if isinstance(r, dict)]
         limits = self.options.limits
-        stats = report.get("limits") or {}
-        if report.get("survivors"):
-            result.notes.append(f"{report['survivors']} process(es) started by the notebook were still running "
+
+        def total(key: str) -> int:
+            return sum(int((r.get("limits") or {}).get(key) or 0) for r in reports)
+
+        survivors = sum(int(r.get("survivors") or 0) for r in reports)
+        if survivors:
+            result.notes.append(f"{survivors} process(es) started by the notebook were still running "
                                 "when it ended: all were stopped")
-        if stats.get("oom_kills"):
+        if total("oom_kills"):
             result.notes.append(f"the memory limit ({limits.memory_mb} MB for the whole submission, its files in "
-                                f"memory included) was reached: {stats['oom_kills']} process(es) killed")
-        if stats.get("pids_limit_hit"):
+                                f"memory included) was reached: {total('oom_kills')} process(es) killed")
+        if total("pids_limit_hit"):
             result.notes.append(f"the process limit ({limits.processes} processes and threads for the whole "
-                                f"submission) was reached {stats['pids_limit_hit']} time(s)")
-        if report.get("box_full"):
+                                f"submission) was reached {total('pids_limit_hit')} time(s)")
+        if any(r.get("box_full") for r in reports):
             result.notes.append(f"the working space ({limits.disk_mb} MB) was full")
-        result.notes += [str(note) for note in report.get("notes", [])]
-        result.notes += [str(note) for note in report.get("harvest", [])][:20]
+        lines = [str(note) for r in reports for note in (r.get("notes") or []) + (r.get("harvest") or [])]
+        result.notes += list(dict.fromkeys(lines))[:20]
 
     def read_scores(self, result: SubmissionResult) -> bool:
         """Copy this submission's grades from the scratch gradebook into ``result``."""
