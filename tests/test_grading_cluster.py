@@ -402,3 +402,28 @@ def test_a_submission_that_stops_its_workers_is_graded_zero_with_a_report_line(b
                                                                            ("mini_words_test", 0.0, 3.0)]
     assert result.notes[-1].startswith("grading this submission stopped its worker 4 times")
     assert sorted(result.autograded) == ["mini.ipynb"] and not result.executed
+
+
+def test_ctrl_c_on_a_local_run_then_resume(cluster, batch, local_run):
+    """Without --cluster too: Ctrl-C stops at once (exit 130, how to resume), merges nothing more,
+    and --resume finishes with the same grades."""
+    course = copy_course(batch, "local_interrupted")
+    procs = cluster.procs
+    log = course.parent / "grade.log"
+    teacher = procs.start([PY, "-m", "kitlib.cli", "grade", "--course", str(course), "--timeout", "120",
+                           "--jobs", "2"], course.parent, kit_env(), log)
+    journal = course / JOURNAL
+    wait_for(lambda: journal.exists() and journal.read_text().count('"type": "merged"') >= 2, 300,
+             "two merged submissions")
+    teacher.send_signal(signal.SIGINT)
+    assert teacher.wait(timeout=120) == 130, log.read_text()[-3000:]
+    text = log.read_text()
+    assert "interrupted" in text and "--resume" in text, text[-2000:]
+    first = merged(course)
+    assert 2 <= len(first) < len(BATCH)
+    again = grade(course, "--resume", "--jobs", "2")
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    students = [r["student"] for r in merged(course)]
+    assert sorted(students) == sorted(BATCH), students  # nothing graded twice
+    assert {s: float(r["raw_score"]) for s, r in rows(course).items()} == EXPECTED
+    assert gradebook(course) == gradebook(local_run)

@@ -48,8 +48,10 @@ Example::
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -231,9 +233,10 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
                 ident = (result.student, result.assignment, graded.job.key)
                 if ident in merged:
                     continue  # the same submission and content came back twice: merged once
-                writer.record(result)  # never raises: a failed step is a report line
-                journal.record(result, graded.job.key, worker=graded.where, retry=graded.retry)
-                merged.add(ident)
+                with _ctrl_c_after():  # the gradebook and the journal agree even when Ctrl-C comes now
+                    writer.record(result)  # never raises: a failed step is a report line
+                    journal.record(result, graded.job.key, worker=graded.where, retry=graded.retry)
+                    merged.add(ident)
                 results.append(result)
                 progress.update(result)
                 for note in result.notes:
@@ -262,6 +265,22 @@ def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: i
         if not keep:
             shutil.rmtree(scratch_root, ignore_errors=True)
     return GradeSummary(course_dir, wanted, results, isolation, time.monotonic() - started)
+
+
+@contextlib.contextmanager
+def _ctrl_c_after():
+    """Hold a Ctrl-C (SIGINT) that arrives inside the block until the block is done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _plan(course: Course, submissions: dict[str, list[str]], versions: dict[str, str],
