@@ -80,7 +80,6 @@ class LocalRunner:
         limit = 2 * len(self.slots)
 
         def finished(block: bool) -> Iterator[Graded]:
-            nonlocal in_flight
             done, _ = wait(list(in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
             for future in done:
                 job = in_flight.pop(future)
