@@ -6,8 +6,12 @@
     kit release [ASSIGNMENT ...] [--course DIR]
                                     make the student versions (nbgrader generate_assignment)
     kit grade [ASSIGNMENT ...] [--course DIR] [--jobs N] [--timeout SECONDS]
-              [--memory-mb MB] [--processes N] [--disk-mb MB]
-                                    grade every submission, in parallel and isolated
+              [--memory-mb MB] [--processes N] [--disk-mb MB] [--cluster tcp://HOST:PORT] [--resume]
+                                    grade every submission, in parallel and isolated (here, or on
+                                    the kit workers of a Dask scheduler); --resume finishes an
+                                    interrupted run
+    kit worker tcp://HOST:PORT [--jobs N]
+                                    check this machine, then grade for a Dask scheduler
     kit test-exercises [ASSIGNMENT ...] [--course DIR] [--jobs N]
                                     mutation-test the exercises' checks (kitlib.exercises.mutate)
 """
@@ -53,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="processes and threads of one submission (default: 512)")
     grade.add_argument("--disk-mb", type=int, default=None,
                        help="size of one submission's working space, in memory (default: 1024)")
+    grade.add_argument("--cluster", metavar="tcp://HOST:PORT", default=None,
+                       help="grade on the kit workers of this Dask scheduler instead of this machine")
+    grade.add_argument("--resume", action="store_true",
+                       help="finish the last (interrupted) run: submissions it recorded are not graded again "
+                            "unless their files changed")
+
+    worker = sub.add_parser("worker", help="grade for a Dask scheduler (kit grade --cluster) on this machine")
+    worker.add_argument("scheduler", metavar="tcp://HOST:PORT", help="the Dask scheduler's address")
+    worker.add_argument("--jobs", type=int, default=None, help="submissions graded at once here (default: cores)")
+    worker.add_argument("--name", default=None, help="this worker's name in the cluster (default: kit-HOST-PID)")
+    worker.add_argument("--allow-unisolated", action="store_true",
+                        help="join even where bubblewrap cannot isolate student code (resource limits only)")
     _add_test_exercises(sub)
     return parser
 
@@ -78,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    if getattr(args, "course", None) is None and args.command != "doctor":
+    if getattr(args, "course", None) is None and args.command not in ("doctor", "worker"):
         args.course = default_course_dir()
     if args.command == "doctor":
         from kitlib.doctor import run_doctor
@@ -88,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         from kitlib.lab import run_lab
 
         return run_lab(args)
-    if args.command in ("release", "grade"):
+    if args.command in ("release", "grade", "worker"):
         from kitlib.grading import skip_slow_optional_imports
 
         skip_slow_optional_imports()
@@ -104,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         from kitlib.grading.grade import run_grade
 
         return run_grade(args)
+    if args.command == "worker":
+        from kitlib.grading.cluster import run_worker
+
+        return run_worker(args)
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -7,6 +7,10 @@
 - :mod:`kitlib.grading.submission`: grading ONE submission (the unit a cluster worker runs).
 - :mod:`kitlib.grading.gradebook`: the only writer of ``gradebook.db`` and ``autograded/``.
 - :mod:`kitlib.grading.grade`: ``kit grade``, orchestration only.
+- :mod:`kitlib.grading.runner`: where submissions are graded (this machine's slots; the Job the runners take).
+- :mod:`kitlib.grading.cluster`: ``kit grade --cluster`` and ``kit worker`` (Dask), the version fingerprint.
+- :mod:`kitlib.grading.journal`: the resume journal (``kit grade --resume``).
+- :mod:`kitlib.grading.warm`: warm kernels, forked into each notebook's sandbox.
 - :mod:`kitlib.grading.sandbox`: bubblewrap + resource limits around the student's kernel.
 - :mod:`kitlib.grading.worker`, :mod:`kitlib.grading.verify`: the warm helper processes (both ends).
 - :mod:`kitlib.grading.feedback`: feedback HTML without hidden tests or the grader's paths.

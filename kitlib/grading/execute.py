@@ -131,6 +131,20 @@ class SandboxKernelManager(AsyncKernelManager):
         # The answers have a tmpfs of their own: hold it too (once the sandbox is gone, a path
         # from the box no longer crosses into it).
         kit["answers"] = safefs.open_dir_at(fd, ".kit/answers")
+        if launch.get("inject"):
+            await self._warm_kernel(kit)
+
+    async def _warm_kernel(self, kit: dict) -> None:
+        """Ask the slot's warm process for the kernel (kitlib.grading.warm); if none comes,
+        tell the launcher to start it cold (``.kit/cold``)."""
+        from kitlib.grading.warm import request_kernel
+
+        ok, why = await asyncio.to_thread(request_kernel, kit["plan"]["zygote"], kit["pid"], kit["plan"])
+        if not ok:
+            kit["cold"] = why
+            marker = os.open(".kit/cold", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o444,
+                             dir_fd=kit["box"])
+            os.close(marker)
 
     def client(self, **kwargs):
         kc = super().client(**kwargs)
@@ -158,8 +172,10 @@ class SandboxKernelManager(AsyncKernelManager):
                 init = kit["pid"]
                 members = _descendants(table, init)
                 direct = sorted((table[p][1], p) for p in members if table[p][0] == init)
-                kernel = direct[0][1] if direct else None
-                return len([p for p in members if p != kernel])
+                # A warm kernel came in beside the launcher, which waits: both are the sandbox's own.
+                own = 2 if kit["plan"]["launch"].get("inject") and not kit.get("cold") else 1
+                kernel = {p for _, p in direct[:own]}
+                return len([p for p in members if p not in kernel])
             uid = kit["plan"]["launch"].get("uid")
             if uid is not None:
                 return len([p for p, (_, _, owner) in table.items() if owner == int(uid) and p != outer])
@@ -182,7 +198,9 @@ class SandboxKernelManager(AsyncKernelManager):
         kit["done"] = True
         plan = kit["plan"]
         report = {"notes": kit["notes"], "limits": {}, "harvest": [], "box_full": False,
-                  "survivors": kit.get("survivors", 0)}
+                  "survivors": kit.get("survivors", 0),
+                  "kernel": ("cold" if not plan["launch"].get("inject") else
+                             f"cold ({kit['cold']})" if kit.get("cold") else "warm")}
         try:
             self._kill_everything(kit)
             if kit["cgroup"] is not None:

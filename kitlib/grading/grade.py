@@ -1,7 +1,6 @@
 """``kit grade``: nbgrader autograde, in parallel, isolated, merged into one gradebook.
 
-Orchestration only: which submissions, how many at a time, progress
-(:mod:`kitlib.grading.progress`), and the
+Orchestration only: which submissions, how many at a time, progress, and the
 class-wide outputs. The pieces it drives, one concern each:
 
 - :mod:`kitlib.grading.course`: the course folder (assignments, paths, config);
@@ -34,6 +33,12 @@ trusted nbgrader worker process, :mod:`kitlib.grading.worker`):
 5. The teacher process alone writes the course gradebook (scores copied from
    the scratch gradebook with nbgrader's API) and ``autograded/``; then
    ``grades.csv`` (``nbgrader export``), feedback without hidden tests and the report.
+6. Where the submissions are graded is a runner (:mod:`kitlib.grading.runner`): this
+   machine's slots, or with ``cluster=`` the kit workers of a Dask scheduler
+   (:mod:`kitlib.grading.cluster`); both run :func:`~kitlib.grading.submission.grade_submission`
+   and this process merges what they return, once per student, assignment and content.
+7. Every merge is recorded in the course's resume journal (:mod:`kitlib.grading.journal`)
+   after it happened; ``resume=True`` grades only what the journal does not hold unchanged.
 
 Example::
 
@@ -43,25 +48,32 @@ Example::
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 from kitlib.grading import sandbox
 from kitlib.grading.course import Course, CourseError
 from kitlib.grading.gradebook import GradebookWriter, ensure_assignment, export_csv, snapshot
+from kitlib.grading.journal import Journal, assignment_version, content_key
 from kitlib.grading.progress import GradingProgress
 from kitlib.grading.release import generate
 from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBundle, CellResult,  # noqa: F401
                                        GradingOptions, Slot, Submission, SubmissionResult, grade_submission)
 from kitlib.grading.verify import Verifier  # noqa: F401 - re-exported: kit grade's re-check client
+from kitlib.grading.runner import Job, LocalRunner
 from kitlib.grading.worker import Worker, close_all
+
+if TYPE_CHECKING:
+    from kitlib.grading.cluster import ClusterRunner
 
 
 class GradingError(CourseError):
@@ -109,22 +121,27 @@ def _isolation_summary(limits: sandbox.Limits) -> tuple[str, list[str]]:
 
 def grade_course(course_dir: Path, assignments: list[str] | None = None, jobs: int | None = None,
                  timeout: float | None = None, limits: sandbox.Limits | None = None,
-                 outputs: bool = True, progress: GradingProgress | None = None) -> GradeSummary:
+                 outputs: bool = True, cluster: str | None = None, resume: bool = False,
+                 progress: GradingProgress | None = None) -> GradeSummary:
     """Grade all submissions of ``assignments`` (all with submissions when empty); see module docstring.
 
+    ``cluster``: the address of a Dask scheduler whose ``kit worker`` s grade instead of this
+    machine (:mod:`kitlib.grading.cluster`). ``resume``: finish the run recorded in the course's
+    journal (:mod:`kitlib.grading.journal`) without grading again what it holds.
     Progress (:mod:`kitlib.grading.progress`) shows from the first second: a live display in a
-    terminal, plain lines in a log."""
+    terminal, plain lines in a log (per notebook locally, per submission on a cluster)."""
     own = progress is None
     progress = progress or GradingProgress.start()
     try:
-        return _grade_course(progress, course_dir, assignments, jobs, timeout, limits, outputs)
+        return _grade_course(progress, course_dir, assignments, jobs, timeout, limits, outputs, cluster, resume)
     finally:
         if own:
             progress.close()
 
 
 def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list[str] | None, jobs: int | None,
-                  timeout: float | None, limits: sandbox.Limits | None, outputs: bool) -> GradeSummary:
+                  timeout: float | None, limits: sandbox.Limits | None, outputs: bool, cluster: str | None,
+                  resume: bool) -> GradeSummary:
     started = time.monotonic()
     progress.stage("reading the course")
     try:
@@ -139,76 +156,112 @@ def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list
         raise GradingError("--timeout must be a positive number of seconds")
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     limits = limits or sandbox.Limits(cpu_seconds=int(timeout) + 5)
-    progress.stage("checking the sandbox")
-    ok = sandbox.availability()[0]
-    isolation, lines = _isolation_summary(limits)
-    for line in lines:
-        print(f"kit grade: {line}", flush=True)
+    runner: LocalRunner | ClusterRunner | None = None
+    if cluster:
+        from kitlib.grading.cluster import ClusterRunner
+
+        progress.stage(f"connecting to the Dask scheduler at {cluster}")
+        runner = ClusterRunner(cluster, timeout, limits)
+        ok = True  # each worker isolates with its own sandbox (kit worker refuses to join without one)
+        isolation = runner.isolation()
+    else:
+        progress.stage("checking the sandbox")
+        ok = sandbox.availability()[0]
+        isolation, lines = _isolation_summary(limits)
+        for line in lines:
+            print(f"kit grade: {line}", flush=True)
 
     scratch_root = Path(tempfile.mkdtemp(prefix="kit-grade-"))
     scratch_root.chmod(0o711)  # sandbox uids may pass through (to their own box only, without bubblewrap)
     keep = os.environ.get("KIT_GRADE_KEEP_SCRATCH") is not None
     options = GradingOptions(timeout=timeout, limits=limits, use_bwrap=ok)
-    support = sandbox.cgroup_support()
-    run_cgroup = support.create_run(f"kit-grade-{os.getpid()}") if support.ok else None
+    run_cgroup = None
     results: list[SubmissionResult] = []
     slots: list[Slot] = []
+    teacher_worker: Worker | None = None  # with --cluster: this machine only prepares and writes outputs
+    journal: Journal | None = None
     try:
+        journal = (Journal.resume if resume else Journal.start)(course, wanted)
         submissions = {assignment: course.students(assignment) for assignment in wanted}
-        total = sum(len(students) for students in submissions.values())
-        # Start every slot's helpers now: their imports overlap with the set-up below.
-        slots = [Slot.start(scratch_root, options, index, run_cgroup.to_plain() if run_cgroup else None)
-                 for index in range(max(1, min(jobs, total)))]
-        tasks: list[tuple[str, str, AssignmentBundle]] = []
+        versions = {assignment: assignment_version(course, assignment) for assignment in wanted}
+        todo, results = _plan(course, submissions, versions, journal)
+        if resume:
+            print(f"kit grade: resuming: {len(results)} submission(s) already graded in this run, "
+                  f"{len(todo)} to grade", flush=True)
+        if cluster:
+            teacher_worker = Worker().spawn()
+        else:
+            support = sandbox.cgroup_support()
+            run_cgroup = support.create_run(f"kit-grade-{os.getpid()}") if support.ok else None
+            # Start every slot's helpers now: their imports overlap with the set-up below.
+            slots = [Slot.start(scratch_root, options, index, run_cgroup.to_plain() if run_cgroup else None)
+                     for index in range(max(1, min(jobs, len(todo))))]
+            runner = LocalRunner(slots, scratch_root, options, keep_scratch=keep, progress=progress)
+        prep_worker = teacher_worker or slots[0].worker
+        bundles: dict[str, AssignmentBundle] = {}
         for assignment in wanted:
-            students = submissions[assignment]
-            if not students:
+            if not submissions[assignment]:
                 print(f"kit grade: no submissions for {assignment} in {course_dir / 'submitted'}", flush=True)
+                continue
+            if not any(a == assignment for _, a in todo):
                 continue
             progress.stage(f"preparing {assignment}: gradebook and student versions")
             prep = scratch_root / f"_{assignment}"
             prep.mkdir()
             try:
-                bundle = _prepare_assignment(course, assignment, prep, slots[0].worker)
+                bundles[assignment] = _prepare_assignment(course, assignment, prep, prep_worker)
             except CourseError as error:
                 raise GradingError(str(error)) from error
-            tasks += [(student, assignment, bundle) for student in students]
-        if not tasks:
+        if not todo and not results:
             return GradeSummary(course_dir, wanted, [], isolation, time.monotonic() - started)
-        print(f"kit grade: {len(tasks)} submission(s), {jobs} at a time, "
+        where = f"on the cluster at {cluster}" if cluster else f"{jobs} at a time"
+        print(f"kit grade: {len(todo)} submission(s), {where}, "
               f"per cell {settings['cell_timeout']:g} s, per submission {timeout:g} s", flush=True)
-        progress.plan({f"{student}/{assignment}": [Path(name).stem for name in sorted(bundle.blank)]
-                       for student, assignment, bundle in tasks}, slots=len(slots))
+        progress.plan({f"{student}/{assignment}": [Path(name).stem for name in sorted(bundles[assignment].blank)]
+                       for student, assignment in todo}, slots=max(1, runner.slots()) if cluster else len(slots))
         writer = GradebookWriter(course)
-        local = threading.local()
-        spare = list(slots)
+        merged: set[tuple[str, str, str]] = set()
 
-        def run(index: int, task: tuple[str, str, AssignmentBundle]) -> SubmissionResult:
-            if not hasattr(local, "slot"):
-                local.slot = spare.pop()
-            student, assignment, bundle = task
-            events = scratch_root / f"events-{index}.jsonl"
-            progress.submission_started(f"{student}/{assignment}", events)
-            return grade_submission(_collect(course, student, assignment), bundle, local.slot, scratch_root,
-                                    options, keep_scratch=keep, events=events)
+        def pending() -> Iterator[Job]:
+            for student, assignment in todo:
+                submission = _collect(course, student, assignment)
+                yield Job(submission, bundles[assignment], content_key(submission, versions[assignment]))
 
-        with ThreadPoolExecutor(max_workers=len(slots)) as pool:
-            futures = [pool.submit(run, index, task) for index, task in enumerate(tasks)]
-            for done, future in enumerate(as_completed(futures), start=1):
-                result = future.result()
-                writer.record(result)
+        try:
+            for graded in (runner.run(pending(), total=len(todo)) if todo else ()):
+                result = graded.result
+                ident = (result.student, result.assignment, graded.job.key)
+                if ident in merged:
+                    continue  # the same submission and content came back twice: merged once
+                with _ctrl_c_after():  # the gradebook and the journal agree even when Ctrl-C comes now
+                    writer.record(result)  # never raises: a failed step is a report line
+                    journal.record(result, graded.job.key, worker=graded.where, retry=graded.retry)
+                    merged.add(ident)
                 results.append(result)
                 flag = f" · {len(result.notes)} problem(s)" if result.notes else ""
                 progress.submission_finished(
-                    f"{result.student}/{result.assignment}",
-                    f"[{done}/{len(tasks)}] {result.student}/{result.assignment}: "
+                    graded.job.label, f"[{len(merged)}/{len(todo)}] {graded.job.label}: "
                     f"{result.score:g}/{result.max_score:g} in {result.seconds:.1f} s{flag}", result.notes)
+        except KeyboardInterrupt:
+            runner.stop()
+            for helper in [h for slot in slots for h in slot.helpers()] + [teacher_worker]:
+                if helper is not None:
+                    helper.close(kill=True)  # running submissions end now; their results are not merged
+            print(f"\nkit grade: interrupted; {len(merged)} submission(s) of this run were merged and recorded "
+                  f"in {journal.path}: `kit grade ... --resume` finishes the run", file=sys.stderr, flush=True)
+            raise
+        if cluster:
+            isolation = runner.isolation()
         results.sort(key=lambda r: (r.assignment, r.student))
         if outputs:
             progress.stage("writing grades.csv, feedback and reports")
-            write_outputs(course, results, isolation, slots)
+            write_outputs(course, results, isolation, slots, prep_worker)
     finally:
-        close_all([helper for slot in slots for helper in slot.helpers()])
+        if journal is not None:
+            journal.close()
+        if cluster and runner is not None:
+            runner.close()
+        close_all([helper for slot in slots for helper in slot.helpers()] + ([teacher_worker] if teacher_worker else []))
         if run_cgroup is not None:
             run_cgroup.remove()
         if not keep:
@@ -216,15 +269,51 @@ def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list
     return GradeSummary(course_dir, wanted, results, isolation, time.monotonic() - started)
 
 
-def write_outputs(course: Course, results: list[SubmissionResult], isolation: str, slots: list[Slot]) -> None:
-    """grades.csv and feedback (nbgrader, in the warm workers, in a background thread)
-    while this thread draws the reports; a student whose feedback was refused or failed gets a
-    report line (the reports of those assignments are drawn again) and the others keep theirs."""
+@contextlib.contextmanager
+def _ctrl_c_after():
+    """Hold a Ctrl-C (SIGINT) that arrives inside the block until the block is done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _plan(course: Course, submissions: dict[str, list[str]], versions: dict[str, str],
+          journal: Journal) -> tuple[list[tuple[str, str]], list[SubmissionResult]]:
+    """(student, assignment) pairs to grade, and the results the journal already holds for
+    the others (a recorded submission whose files or assignment changed is graded again)."""
+    todo: list[tuple[str, str]] = []
+    done: list[SubmissionResult] = []
+    for assignment, students in submissions.items():
+        for student in students:
+            if (student, assignment) in journal.recorded:
+                submission = _collect(course, student, assignment)
+                recorded = journal.done(student, assignment, content_key(submission, versions[assignment]))
+                if recorded is not None:
+                    done.append(recorded)
+                    continue
+            todo.append((student, assignment))
+    return todo, done
+
+
+def write_outputs(course: Course, results: list[SubmissionResult], isolation: str, slots: list[Slot],
+                  worker: Worker | None = None) -> None:
+    """grades.csv and feedback (nbgrader, in a warm worker (``worker``, else the first slot's),
+    in a background thread) while this thread draws the reports; a student whose feedback was
+    refused or failed gets a report line (the reports of those assignments are drawn again)
+    and the others keep theirs."""
     from kitlib.grading import feedback as feedback_mod
     from kitlib.grading import report as report_mod
 
     graded = sorted({r.assignment for r in results})
-    workers = [slot.worker for slot in slots] or [Worker()]
+    workers = [worker] if worker is not None else [slot.worker for slot in slots] or [Worker()]
     for slot in slots:
         slot.verifier.close()  # its memory is better spent on nbgrader now
     failure: list[BaseException] = []
@@ -280,10 +369,13 @@ def run_grade(args) -> int:
     limits = sandbox.Limits(cpu_seconds=int(timeout) + 5, **overrides)
     try:
         summary = grade_course(Path(args.course), list(args.assignments or []), jobs=args.jobs,
-                               timeout=args.timeout, limits=limits)
-    except CourseError as error:  # GradingError, GradebookError, ReleaseError: the teacher's side
+                               timeout=args.timeout, limits=limits, cluster=getattr(args, "cluster", None),
+                               resume=bool(getattr(args, "resume", False)))
+    except CourseError as error:  # GradingError, GradebookError, ReleaseError, ClusterError: the teacher's side
         print(f"kit grade: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     if summary.results:
         course = summary.course
         print(f"kit grade: graded {len(summary.results)} submission(s) in {summary.seconds:.0f} s; "

@@ -421,9 +421,12 @@ def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def plan_kernel(paths: SandboxPaths, limits: Limits, uid: int | None, *, use_bwrap: bool,
-                cgroup_run: dict | None = None, env: dict[str, str] | None = None) -> dict:
+                cgroup_run: dict | None = None, env: dict[str, str] | None = None,
+                zygote: str | None = None) -> dict:
     """Write the plan that :mod:`kitlib.grading.sandbox_entry` and :class:`kitlib.grading.execute.SandboxKernelManager`
-    follow for one kernel; returns it. ``uid``: the job slot's sandbox uid (used when grading as root)."""
+    follow for one kernel; returns it. ``uid``: the job slot's sandbox uid (used when grading as root);
+    ``zygote``: the socket of the slot's warm process (:mod:`kitlib.grading.warm`), which then forks the
+    kernel into the sandbox (bubblewrap only)."""
     for folder in (paths.folder, paths.answers, paths.files, paths.ipc):
         folder.mkdir(parents=True, exist_ok=True)
     uid = uid if _is_root() else None
@@ -465,6 +468,9 @@ def plan_kernel(paths: SandboxPaths, limits: Limits, uid: int | None, *, use_bwr
                   "processes": nproc, "token": token, "connection": f"{box}/.kit/connection.json",
                   "kernel_argv": argv, "env": kernel_environment}
         plan = {"mode": "plain", "launch": launch, "ipc_inside": f"{box}/.kit/ipc/k"}
+    if zygote and use_bwrap:
+        plan["launch"]["inject"] = True
+        plan["zygote"] = zygote
     plan.update({"limits": asdict(limits), "info_file": str(paths.info), "report": str(paths.report),
                  "harvest": str(paths.answers), "cgroup_run": cgroup_run, "cgroup_procs": [],
                  "pass_env": ["NBGRADER_EXECUTION"]})

@@ -180,13 +180,16 @@ class AssignmentBundle:
 class Submission:
     """One student's files for one assignment (relative path -> bytes), and the intake's notes.
 
-    ``refused``: top-level notebooks that were there but were not read (a link, a FIFO, too big...)."""
+    ``refused``: top-level notebooks that were there but were not read (a link, a FIFO, too big...).
+    ``probe_seed``: ``KIT_PROBE_SEED`` computed on the teacher's side, for a machine that must not
+    hold the course's secret (a cluster worker: its bundle comes without it); None: from the bundle."""
 
     student: str
     assignment: str
     files: dict[str, bytes]
     notes: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
+    probe_seed: int | None = None
 
     @classmethod
     def collect(cls, course: Course, student: str, assignment: str) -> "Submission":
@@ -252,6 +255,7 @@ class Slot:
     uid: int | None = None
     cgroup_run: dict | None = None
     scratch_root: Path | None = None
+    zygote: Worker | None = None  # the warm process that forks this slot's kernels (kitlib.grading.warm)
 
     @classmethod
     def start(cls, scratch_root: Path, options: GradingOptions, index: int = 0,
@@ -264,15 +268,21 @@ class Slot:
         verifier_limits = sandbox.Limits(cpu_seconds=min(options.limits.cpu_seconds, 300))
         verifier = Verifier(verify_root, limits=verifier_limits, use_bwrap=options.use_bwrap,
                             uid=sandbox.sandbox_uid(index + 500))
-        return cls(Worker(), verifier, index, sandbox.sandbox_uid(index), cgroup_run, scratch_root).spawn()
+        zygote = None
+        if options.use_bwrap:
+            from kitlib.grading import warm
+
+            if warm.enabled():
+                zygote = warm.Zygote(scratch_root / "warm" / f"slot{index}")
+        return cls(Worker(), verifier, index, sandbox.sandbox_uid(index), cgroup_run, scratch_root, zygote).spawn()
 
     def spawn(self) -> "Slot":
-        self.worker.spawn()
-        self.verifier.spawn()
+        for helper in self.helpers():
+            helper.spawn()
         return self
 
     def helpers(self) -> list[Worker]:
-        return [self.worker, self.verifier]
+        return [self.worker, self.verifier] + ([self.zygote] if self.zygote is not None else [])
 
     def close(self) -> None:
         close_all(self.helpers())
@@ -383,6 +393,8 @@ class SubmissionGrader:
 
     @property
     def seed(self) -> int | None:
+        if self.submission.probe_seed is not None:
+            return int(self.submission.probe_seed)
         function = probe_seed_function()
         if function is None or not self.bundle.probe_secret:
             return None
@@ -448,8 +460,10 @@ class SubmissionGrader:
         extra_env = {}
         if self.seed is not None:
             extra_env["KIT_PROBE_SEED"] = str(self.seed)
+        zygote = slot.zygote.spawn().socket_path if slot.zygote is not None else None
         plan = sandbox.plan_kernel(self.paths, options.limits, slot.uid, use_bwrap=options.use_bwrap,
-                                   cgroup_run=slot.cgroup_run, env=extra_env)
+                                   cgroup_run=slot.cgroup_run, env=extra_env,
+                                   zygote=str(zygote) if zygote else None)
         sandbox.write_kernelspec(self.work / "jupyter", self.paths.plan)
         runtime = self.work / "runtime"
         runtime.mkdir(mode=0o700, exist_ok=True)
