@@ -38,8 +38,7 @@ def wrong_answers(exercise) -> list:
     """The exercise's planted wrong answers: course-side (COURSE/hidden) or, not yet ported, its own."""
     from kitlib.exercises import hidden
 
-    spec = hidden.load(COURSE / "hidden").get(exercise.id)
-    return list(exercise.wrong_answers) + list(getattr(spec, "wrong_answers", []))
+    return hidden.planted_wrong_answers(exercise, COURSE / "hidden")
 
 
 def exercises_in(notebooks: list[Path]) -> dict[str, tuple[str, object]]:

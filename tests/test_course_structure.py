@@ -67,8 +67,7 @@ def test_exercises_are_wired_to_the_registry(path):
         assert "### BEGIN HIDDEN TESTS" in test.source and "### END HIDDEN TESTS" in test.source
         assert SOLUTION.search(answer.source), f"{exercise_id}: no solution region"
         # Planted wrong answers: course-side in COURSE/hidden/<assignment>/ (or, not yet ported, in the exercise).
-        spec = hidden.load(ROOT / "course" / "hidden").get(exercise_id)
-        wrong_answers = list(exercise.wrong_answers) + list(getattr(spec, "wrong_answers", []))
+        wrong_answers = hidden.planted_wrong_answers(exercise, ROOT / "course" / "hidden")
         assert wrong_answers, f"{exercise_id}: plant at least one wrong answer"
         # The student version must stay valid Python: region -> stub (course/nbgrader_config.py).
         student = SOLUTION.sub("# YOUR CODE HERE", answer.source)

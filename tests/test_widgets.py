@@ -56,13 +56,19 @@ class _Collect(logging.Handler):
 @pytest.fixture(autouse=True)
 def strict_widgets(capfd):
     """Fail on swallowed widget-callback exceptions, on Keras warnings and on stderr output."""
+    from traitlets.log import get_logger
+
     handler = _Collect()
-    logger = logging.getLogger("traitlets")
-    logger.addHandler(handler)
+    # Widgets log through traitlets' logger, or through a running Application's logger once one
+    # exists (an earlier test in this process may have started an IPython app): listen on both.
+    loggers = {logging.getLogger("traitlets"), get_logger()}
+    for logger in loggers:
+        logger.addHandler(handler)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield handler
-    logger.removeHandler(handler)
+    for logger in loggers:
+        logger.removeHandler(handler)
     failures = [r.getMessage() + ("\n" + logging.Formatter().formatException(r.exc_info) if r.exc_info else "") for r in handler.records]
     assert not failures, "exception swallowed by an ipywidgets callback:\n" + "\n".join(failures)
     noisy = [

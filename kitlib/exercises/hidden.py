@@ -98,6 +98,19 @@ def load(directory: Path | str | None) -> dict[str, Hidden]:
     return found
 
 
+def planted_wrong_answers(exercise: Any, directory: Path | str | None) -> list[tuple[str, str]]:
+    """The typical mistakes planted for ``exercise``: ``(code, message fragment)`` pairs from its
+    course-side hidden part under ``directory`` (``COURSE/hidden``), then any the exercise itself
+    declares (test courses whose exercises have no hidden part).
+
+    Example::
+
+        planted_wrong_answers(get("seq04_repair"), "course/hidden")[0]   # ("model = ...", "padding")
+    """
+    spec = load(directory).get(exercise.id)
+    return list(getattr(spec, "wrong_answers", ())) + list(getattr(exercise, "wrong_answers", ()))
+
+
 def _load_module(path: Path) -> list[Hidden]:
     name = "kit_hidden_" + re.sub(r"\W", "_", f"{path.parent.name}_{path.stem}")
     spec = importlib.util.spec_from_file_location(name, path)

@@ -115,7 +115,9 @@ class Chapter:
         return f"{self.assignment}/{self.name}"
 
 
-def _exercises(student_nb: dict, source_nb: dict, registry) -> list[Exercise]:
+def _exercises(student_nb: dict, source_nb: dict, registry, hidden_dir: Path) -> list[Exercise]:
+    from kitlib.exercises import hidden
+
     solved = solve(student_nb, source_nb)
     index = {nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(student_nb["cells"])}
     found = []
@@ -128,7 +130,7 @@ def _exercises(student_nb: dict, source_nb: dict, registry) -> list[Exercise]:
             continue
         wrong = fragment = None
         try:
-            planted = registry.get(exercise_id).wrong_answers
+            planted = hidden.planted_wrong_answers(registry.get(exercise_id), hidden_dir)
         except KeyError:
             planted = []
         if planted:
@@ -151,7 +153,7 @@ class LabCourse:
         for chapter in self.chapters:
             if any(e.wrong for e in chapter.exercises):
                 return chapter
-        pytest.fail("no chapter has an exercise with a planted wrong answer (Exercise.wrong_answers)")
+        pytest.fail("no chapter has an exercise with a planted wrong answer (COURSE/hidden/<assignment>/)")
 
     def chapter_to_run(self) -> Chapter:
         """$KIT_BROWSER_CHAPTER if set, else the shortest chapter with exercises (time budget)."""
@@ -224,7 +226,7 @@ def lab_course(tmp_path_factory, lab_env) -> LabCourse:
         code = [cell_source(c) for c in student_nb["cells"] if c["cell_type"] == "code"]
         chapters.append(Chapter(
             assignment, source.name, student, solved, source,
-            exercises=_exercises(student_nb, source_nb, registry),
+            exercises=_exercises(student_nb, source_nb, registry, ROOT / "course" / "hidden"),
             code_lines=sum(len(s.splitlines()) for s in code),
             uses_widgets=any("kitlib.widgets" in s or "from kitlib import widgets" in s for s in code),
         ))
