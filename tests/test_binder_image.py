@@ -98,7 +98,8 @@ def test_the_search_finds_answers_and_removed_compiled_modules_and_skips_only_un
     repo, home, prefix = tmp_path / "repo", tmp_path / "home", tmp_path / "env"
     write(repo / "kitlib" / "ok.py", "x = 1\n")
     write(repo / "kitlib" / "cheat.md", leak)
-    write(home / ".jupyter" / "notes.json", '{"a": "words = [\'keras\', \'layers\']"}')
+    write(repo / "kitlib" / "hints.py", 'HINT = "try words = [\\"keras\\", \\"layers\\"]"\n')  # escaped quotes
+    write(home / ".jupyter" / "notes.json", '{"a": "words = [\\"keras\\", \\"layers\\"]"}')
     (repo / "kitlib" / "__pycache__").mkdir()
     (repo / "kitlib" / "__pycache__" / "ok.cpython-311.pyc").write_bytes(b"\0compiled")
     (repo / "kitlib" / "__pycache__" / "answers.cpython-311.pyc").write_bytes(b"\0compiled")  # answers.py gone
@@ -114,7 +115,7 @@ def test_the_search_finds_answers_and_removed_compiled_modules_and_skips_only_un
     assert where == ["env/lib/python3.11/site-packages/keras/edited.py",
                      "env/lib/python3.11/site-packages/kit_finder.py",
                      "home/.jupyter/notes.json", "repo/kitlib/__pycache__/answers.cpython-311.pyc",
-                     "repo/kitlib/cheat.md"]
+                     "repo/kitlib/cheat.md", "repo/kitlib/hints.py"]
     assert {f.kind for f in found} == {"reference solution", "compiled module without its source"}
 
 
