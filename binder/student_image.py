@@ -3,11 +3,15 @@
 repo2docker copies the whole repository into the image, as the notebook user's home: without this
 step a student could open ``course/source`` (the notebooks with their solutions), ``course/hidden``
 (hidden checks, planted wrong answers, expected values), ``tests/`` and the git history. ``binder/postBuild``
-runs this last, from the repository root, once everything that needs the instructor material is built
-(``student/``, the Jupyter configuration, the data caches)::
+makes the student's workspace with it (step 2) and strips the image with it last, from the repository
+root, once everything that needs the instructor material is built (``student/``, the Jupyter
+configuration, the data caches)::
 
-    python binder/student_image.py --course course --keep binder kitlib student README.md \
+    python binder/student_image.py workspace --course course --workspace student
+    python binder/student_image.py strip --course course --keep binder kitlib student README.md \
         pyproject.toml course/nbgrader_config.py
+
+``strip``:
 
 1. It collects every assignment's secrets while ``course/`` is still complete
    (:func:`kitlib.exercises.hidden.secrets`, what ``kit release`` checks: the solution regions of the
@@ -22,10 +26,14 @@ runs this last, from the repository root, once everything that needs the instruc
    ``RECORD``, excepted: they come from PyPI, not from the course), and looks for compiled modules whose
    source was removed. Anything found fails the build, naming the file, the exercise and the kind.
 
+``workspace`` makes ``student/`` from ``course/source`` as ``kit lab`` does, or, in a student
+repository published without the instructor material, from the released versions in
+``course/release/`` (see course/INSTRUCTORS.md, *Hosting on Binder*).
+
 Example::
 
-    python binder/student_image.py --course course --keep kitlib student course/nbgrader_config.py
-    # student image: kept binder, course/nbgrader_config.py, kitlib, student; removed .git, bench, course/hidden, ...
+    python binder/student_image.py strip --course course --keep kitlib student course/nbgrader_config.py
+    # student image: kept course/nbgrader_config.py, kitlib, student; removed .git, bench, course/hidden, ...
 """
 from __future__ import annotations
 
@@ -80,13 +88,17 @@ class Stripped:
 # --------------------------------------------------------------------------- 1. the secrets
 
 def course_secrets(course: Path) -> list:
-    """Every assignment's :class:`kitlib.exercises.hidden.Secret` list, joined."""
+    """Every assignment's :class:`kitlib.exercises.hidden.Secret` list (the assignments of ``source/``
+    and of ``hidden/``), joined."""
     from kitlib.exercises import hidden
     from kitlib.grading.course import Course
 
+    course = Path(course)
+    names = set(Course(course).assignments())
+    names |= {p.name for p in hidden.course_hidden_dir(course).glob("*") if p.is_dir() and p.name[0] not in "._"}
     found = []
-    for assignment in Course(Path(course)).assignments():
-        found += hidden.secrets(Path(course), assignment)
+    for assignment in sorted(names):
+        found += hidden.secrets(course, assignment)
     return found
 
 
@@ -208,22 +220,53 @@ def search(roots: list[Path], secrets: list, prefix: Path | None = None) -> list
     return found + orphan_bytecode(roots)
 
 
-# --------------------------------------------------------------------------- the command
+# --------------------------------------------------------------------------- the student's workspace
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="binder/student_image.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--course", type=Path, required=True, help="the course folder (before removal)")
-    parser.add_argument("--keep", nargs="+", required=True, help="paths of the repository the image keeps")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the repository (default: here)")
-    parser.add_argument("--prefix", type=Path, default=Path(sys.prefix),
-                        help="the Python environment to search (default: this Python's)")
-    args = parser.parse_args(argv)
+MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
+
+
+def make_student_workspace(course: Path, workspace: Path):
+    """``workspace`` (``student/``) with the course map: from the instructor repository by
+    :func:`kitlib.lab.make_workspace` (``kit release``, its leak check, then a copy), or, in a student
+    repository that holds no ``course/source``, from the student versions published in
+    ``course/release/<assignment>/`` (``kit release``'s output, checked on the teacher's machine;
+    a notebook with a solution or hidden-test marker is refused here too). Never overwrites a file."""
+    from kitlib.lab import COURSE_MAP, GUIDES, WorkspaceReport, course_map, make_workspace
+
+    course, workspace = Path(course).resolve(), Path(workspace).resolve()
+    if any((course / "source").glob("*/*.ipynb")):
+        return make_workspace(course, workspace)
+    release = course / "release"
+    order = list(GUIDES)
+    names = sorted((p.name for p in release.glob("*") if p.is_dir() and any(p.glob("*.ipynb"))),
+                   key=lambda n: (order.index(n) if n in order else len(order), n))
+    if not names:
+        raise SystemExit(f"student_image: no notebooks in {course / 'source'} nor in {release}: publish the "
+                         "instructor repository, or a student one with kit release's output in course/release")
+    report = WorkspaceReport(workspace)
+    for name in names:
+        for src in sorted((release / name).rglob("*")):
+            if src.is_dir() or ".ipynb_checkpoints" in src.parts:
+                continue
+            if src.suffix == ".ipynb" and any(m in src.read_text(encoding="utf-8") for m in MARKERS):
+                raise SystemExit(f"student_image: {src} is not a student version (it holds a solution or hidden-test "
+                                 "marker): publish what kit release wrote, not course/source")
+            dest = workspace / name / src.relative_to(release / name)
+            if dest.exists():
+                report.kept.append(dest)
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest)
+            report.copied.append(dest)
+    (workspace / COURSE_MAP).write_text(course_map(workspace, names), encoding="utf-8")
+    return report
+
+
+# --------------------------------------------------------------------------- the commands
+
+def run_strip(args) -> int:
     repo = args.repo.resolve()
     secrets = course_secrets(args.course)
-    if not secrets:
-        print(f"student_image: no secrets found in {args.course} (no course/source, course/hidden?): "
-              "nothing to check the image against", file=sys.stderr)
-        return 1
     report = strip(repo, args.keep)
     course = args.course.resolve()
     if course.is_dir():
@@ -235,11 +278,34 @@ def main(argv: list[str] | None = None) -> int:
     if found:
         listing = "\n  ".join(str(f) for f in found[:40])
         print(f"student_image: the image would still hold instructor-only text ({len(found)} finding(s)); "
-              f"remove the file or leave it out of --keep in binder/postBuild:\n  {listing}", file=sys.stderr)
+              f"remove the file or leave it out of KEEP in binder/postBuild:\n  {listing}", file=sys.stderr)
         return 1
-    print(f"student image: none of the course's {len(secrets)} secrets is in the repository, {home} "
-          f"or {args.prefix}")
+    if secrets:
+        print(f"student image: none of the course's {len(secrets)} secrets is in the repository, {home} "
+              f"or {args.prefix}")
+    else:  # a student repository: the answers were never in it
+        print(f"student image: {args.course} holds no instructor material (a student repository): "
+              "nothing to search for")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="binder/student_image.py", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    workspace = sub.add_parser("workspace", help="make student/ from course/source (or course/release)")
+    workspace.add_argument("--course", type=Path, required=True)
+    workspace.add_argument("--workspace", type=Path, required=True)
+    strip_ = sub.add_parser("strip", help="remove the instructor material, then search what is left")
+    strip_.add_argument("--course", type=Path, required=True, help="the course folder (before removal)")
+    strip_.add_argument("--keep", nargs="+", required=True, help="paths of the repository the image keeps")
+    strip_.add_argument("--repo", type=Path, default=Path.cwd(), help="the repository (default: here)")
+    strip_.add_argument("--prefix", type=Path, default=Path(sys.prefix),
+                        help="the Python environment to search (default: this Python's)")
+    args = parser.parse_args(argv)
+    if args.command == "workspace":
+        print(make_student_workspace(args.course, args.workspace).summary())
+        return 0
+    return run_strip(args)
 
 
 if __name__ == "__main__":

@@ -146,7 +146,7 @@ def student_copy(tmp_path, monkeypatch):
 def run_image(repo: Path, tmp_path: Path, capsys) -> tuple[int, str, str]:
     empty_env = tmp_path / "env"
     empty_env.mkdir(exist_ok=True)
-    code = si.main(["--course", str(repo / "course"), "--keep", *postbuild_keep(), "--repo", str(repo),
+    code = si.main(["strip", "--course", str(repo / "course"), "--keep", *postbuild_keep(), "--repo", str(repo),
                     "--prefix", str(empty_env)])
     out = capsys.readouterr()
     return code, out.out, out.err
@@ -183,7 +183,7 @@ def test_a_kept_file_with_an_answer_fails_the_build(student_copy, tmp_path, caps
 
     assert code == 1
     assert "README.md: reference solution of " + reference.exercise in err
-    assert "binder/postBuild" in err  # where to change what is kept
+    assert "KEEP in binder/postBuild" in err  # where to change what is kept
 
 
 @pytest.mark.parametrize("command", ["release", "grade", "test-exercises", "lab"])
@@ -231,3 +231,48 @@ def test_the_workspace_kit_lab_makes_holds_student_versions_only(tmp_path):
     assert hidden.find_secrets([workspace / f for f in files], secrets, workspace) == []
     assert "### BEGIN" not in (workspace / "mini" / "mini.ipynb").read_text()
     assert os.access(workspace / "mini" / "mini.ipynb", os.W_OK)
+
+
+def released_notebook(path: Path, source: str = "words = None\n# YOUR CODE HERE") -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"), nbformat.v4.new_code_cell(source)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_student_repository_builds_its_workspace_from_the_published_release(tmp_path, monkeypatch, capsys):
+    """The route for a course graded for credit: the public repository holds kit release's output,
+    never course/source or course/hidden; postBuild makes student/ from it and strips the rest."""
+    repo = tmp_path / "public"
+    write(repo / "course" / "nbgrader_config.py", (ROOT / "course" / "nbgrader_config.py").read_text())
+    released_notebook(repo / "course" / "release" / "functional_api" / "01_introduction.ipynb")
+    released_notebook(repo / "course" / "release" / "sequential_model" / "01_when_to_use.ipynb")
+    write(repo / "kitlib" / "__init__.py")
+    write(repo / "student" / "sequential_model" / "01_when_to_use.ipynb", "the student's own work\n")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+    report = si.make_student_workspace(repo / "course", repo / "student")
+
+    assert [p.relative_to(repo).as_posix() for p in report.copied] == ["student/functional_api/01_introduction.ipynb"]
+    assert (repo / "student" / "sequential_model" / "01_when_to_use.ipynb").read_text() == "the student's own work\n"
+    course_map = (repo / "student" / "START_HERE.md").read_text()
+    assert course_map.index("sequential_model/01_when_to_use.ipynb") < course_map.index("functional_api/")
+    (tmp_path / "env").mkdir()
+    code = si.main(["strip", "--course", str(repo / "course"), "--keep", *postbuild_keep(), "--repo", str(repo),
+                    "--prefix", str(tmp_path / "env")])
+    assert code == 0 and "holds no instructor material" in capsys.readouterr().out
+    assert sorted(p.name for p in (repo / "course").iterdir()) == ["README.md", "nbgrader_config.py"]
+
+
+def test_a_published_release_with_solutions_is_refused(tmp_path):
+    course = tmp_path / "course"
+    released_notebook(course / "release" / "mini" / "mini.ipynb",
+                      "words = None\n### BEGIN SOLUTION\nwords = ['keras']\n### END SOLUTION")
+    with pytest.raises(SystemExit, match="not a student version"):
+        si.make_student_workspace(course, tmp_path / "student")
+    assert not (tmp_path / "student" / "mini").exists()
+    with pytest.raises(SystemExit, match="no notebooks in"):
+        si.make_student_workspace(tmp_path / "empty", tmp_path / "student")
