@@ -450,16 +450,34 @@ def test_the_image_holds_no_answer_solution_or_hidden_check(image, artifacts_dir
     assert not course_side, f"course-side files in the image: {course_side}"
 
 
+def source_exercise_ids() -> set[str]:
+    """The exercises of this working tree's course: its answer cells' grade ids, less ``_answer``."""
+    ids = set()
+    for notebook in (ROOT / "course" / "source").glob("*/*.ipynb"):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader") or {}
+            if meta.get("solution") and meta.get("grade_id", "").endswith("_answer"):
+                ids.add(meta["grade_id"].removesuffix("_answer"))
+    return ids
+
+
 def test_the_students_tools_work_without_the_instructor_material(image):
-    """The progress view, the Validate button's settings (course/nbgrader_config.py, kept) and a
-    clear word from an instructor command, in the built image."""
+    """The progress view, the Validate button's settings (course/nbgrader_config.py, kept), every
+    exercise's self-check loading and answering (a notebook's check cell is run in the next test),
+    and a clear word from an instructor command, in the built image."""
     chapter = image.repo / "student" / "sequential_model"
     probe = ("from kitlib.lab import progress\n"
              "print(progress().markdown())\n"
              "from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler\n"
              "config = ValidateAssignmentHandler.load_config(None)\n"
-             "print('validate:', config.Execute.timeout, config.IgnorePattern.enabled)\n")
+             "print('validate:', config.Execute.timeout, config.IgnorePattern.enabled)\n"
+             "import json\n"
+             "from kitlib.exercises import REGISTRY, check\n"
+             "print('exercises:', json.dumps({e.id: check(e.id, None).status for e in REGISTRY.all()}))\n")
     done = run([image.python, "-c", probe], env=image.env, cwd=chapter)
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("exercises: ")]
+    statuses = json.loads(line.removeprefix("exercises: "))
+    assert set(statuses) == source_exercise_ids() and set(statuses.values()) == {"not attempted"}, statuses
     for notebook in sorted((image.repo / "student").glob("*/*.ipynb")):
         rel = notebook.relative_to(image.repo / "student").as_posix()
         assert f"](../{rel})" in done.stdout, f"progress() does not list {rel}:\n{done.stdout}"
