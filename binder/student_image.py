@@ -24,7 +24,8 @@ configuration, the data caches)::
 3. It searches every text file left in the repository, in ``$HOME`` and in the Python environment for
    those secrets (files that are byte for byte what a third-party wheel installed, by the hashes in its
    ``RECORD``, excepted: they come from PyPI, not from the course), and looks for compiled modules whose
-   source was removed. Anything found fails the build, naming the file, the exercise and the kind.
+   source was removed and for course-side files (a gradebook, the probe secret, a ``hidden`` folder).
+   Anything found fails the build, naming the file, the exercise and the kind.
 
 ``workspace`` makes ``student/`` from ``course/source`` as ``kit lab`` does, or, in a student
 repository published without the instructor material, from the released versions in
@@ -211,13 +212,26 @@ def orphan_bytecode(roots: list[Path]) -> list[Found]:
     return found
 
 
+def course_side_files(roots: list[Path]) -> list[Found]:
+    """Binary or nameless course-side files the text search cannot judge: a gradebook (nbgrader keeps
+    the grade cells' sources in it), the probe secret, a ``hidden`` folder of Python modules."""
+    found = []
+    for root in roots:
+        for path in Path(root).rglob("*"):
+            if path.name in ("gradebook.db", ".probe-secret") or \
+                    path.is_dir() and path.name == "hidden" and any(path.rglob("*.py")):
+                found.append(Found(str(path), "-", "course-side file", path.name))
+    return found
+
+
 def search(roots: list[Path], secrets: list, prefix: Path | None = None) -> list[Found]:
-    """Every secret found in the image's text files, and every orphaned compiled module."""
+    """Every secret found in the image's text files, every orphaned compiled module, every
+    course-side file."""
     from kitlib.exercises import hidden
 
     found = [Found(path, s.exercise, s.kind, s.text)
              for path, s in hidden.find_secrets(image_files(roots, prefix), secrets)]
-    return found + orphan_bytecode(roots)
+    return found + orphan_bytecode(roots) + course_side_files(roots)
 
 
 # --------------------------------------------------------------------------- the student's workspace

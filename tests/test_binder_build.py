@@ -435,7 +435,7 @@ def test_the_image_holds_no_answer_solution_or_hidden_check(image, artifacts_dir
     orphans = [str(p.relative_to(image.scratch)) for p in all_files(repo, home)
                if p.suffix == ".pyc" and not (p.parent.parent / (p.name.split(".", 1)[0] + ".py")).exists()]
     course_side = [str(p.relative_to(image.scratch)) for p in all_files(repo, home)
-                   if p.name == ".probe-secret" or "hidden" in p.relative_to(image.scratch).parts[1:-1]]
+                   if p.name in (".probe-secret", "gradebook.db") or "hidden" in p.relative_to(image.scratch).parts[1:-1]]
     image.report["secrets_search"] = {"secrets": len(secrets), "files": len(files), "searched": len(searched),
                                       **count, "seconds": round(time.monotonic() - started, 1)}
     image.save(artifacts_dir)

@@ -104,6 +104,8 @@ def test_the_search_finds_answers_and_removed_compiled_modules_and_skips_only_un
     (repo / "kitlib" / "__pycache__" / "ok.cpython-311.pyc").write_bytes(b"\0compiled")
     (repo / "kitlib" / "__pycache__" / "answers.cpython-311.pyc").write_bytes(b"\0compiled")  # answers.py gone
     (repo / "kitlib" / "data.bin").write_bytes(b"\0" + leak.encode())  # binary: not read
+    (repo / "student" / "gradebook.db").parent.mkdir()
+    (repo / "student" / "gradebook.db").write_bytes(b"SQLite format 3\0")  # binary, but a gradebook
     site = prefix / "lib" / "python3.11" / "site-packages"
     wheel_file(site, "keras-3.0", "keras/docs.py", leak)  # the library's own text, unchanged: not ours
     wheel_file(site, "keras-3.0", "keras/edited.py", leak, record_text="original\n")  # changed after install
@@ -115,8 +117,8 @@ def test_the_search_finds_answers_and_removed_compiled_modules_and_skips_only_un
     assert where == ["env/lib/python3.11/site-packages/keras/edited.py",
                      "env/lib/python3.11/site-packages/kit_finder.py",
                      "home/.jupyter/notes.json", "repo/kitlib/__pycache__/answers.cpython-311.pyc",
-                     "repo/kitlib/cheat.md", "repo/kitlib/hints.py"]
-    assert {f.kind for f in found} == {"reference solution", "compiled module without its source"}
+                     "repo/kitlib/cheat.md", "repo/kitlib/hints.py", "repo/student/gradebook.db"]
+    assert {f.kind for f in found} == {"reference solution", "compiled module without its source", "course-side file"}
 
 
 def copy_tree(dest: Path) -> None:
