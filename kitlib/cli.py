@@ -21,7 +21,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kitlib.grading.course import default_course_dir
+from kitlib.grading.course import default_course_dir, missing_instructor_material
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if getattr(args, "course", None) is None and args.command not in ("doctor", "worker"):
         args.course = default_course_dir()
+    if args.command in ("lab", "release", "grade", "test-exercises"):
+        missing = missing_instructor_material(args.course)
+        if missing:  # a student copy (Binder): say so instead of grading or releasing nothing
+            print(f"kit {args.command}: {missing}", file=sys.stderr)
+            return 1
     if args.command == "doctor":
         from kitlib.doctor import run_doctor
 

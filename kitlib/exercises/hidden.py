@@ -291,9 +291,26 @@ def student_side_files(root: Path) -> list[Path]:
                   and "__pycache__" not in p.parts)
 
 
+def _strings_in(value: Any) -> list[str]:
+    """Every string of a JSON value; a list of strings (a notebook cell's lines) joined."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        if value and all(isinstance(v, str) for v in value):
+            return ["".join(value)]
+        return [s for v in value for s in _strings_in(v)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *_strings_in(v)]]
+    return []
+
+
 def file_text(path: Path) -> str:
-    """A file's text for the leak search (a notebook: its cells' sources and text outputs)."""
+    """A file's text for the leak search, with the text inside it that escapes would hide: a
+    notebook's cell sources and the strings of its outputs, every string of a .json file, the string
+    constants of a .py file (``"encode = layers.Dense(4, activation=\\"relu\\")"`` in a hint)."""
+    import ast
     import json
+    import warnings
 
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".ipynb":
@@ -306,8 +323,24 @@ def file_text(path: Path) -> str:
             source = cell.get("source", "")
             parts.append("".join(source) if isinstance(source, list) else str(source))
             parts.append(json.dumps(cell.get("outputs", [])))
+            parts += _strings_in(cell.get("outputs", []))
         return "\n".join(parts)
-    return text
+    parts = [text]
+    if path.suffix == ".json":
+        try:
+            parts += _strings_in(json.loads(text))
+        except ValueError:
+            pass
+    elif path.suffix == ".py":
+        try:
+            with warnings.catch_warnings():  # invalid escapes in someone's file are not ours to report
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            tree = None
+        parts += [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                  and isinstance(node.value, str)] if tree else []
+    return "\n".join(parts)
 
 
 def find_secrets(files: list[Path], found: list[Secret], base: Path | None = None) -> list[tuple[str, Secret]]:

@@ -45,6 +45,25 @@ def default_course_dir() -> Path:
     return (Path(__file__).resolve().parents[2] / "course").resolve()
 
 
+def missing_instructor_material(path) -> str | None:
+    """Why the course folder ``path`` cannot serve ``kit lab`` / ``release`` / ``grade`` /
+    ``test-exercises``: it has its ``nbgrader_config.py`` but no assignment in ``source/``, as in a
+    student copy of the course (the Binder image removes the instructor material on purpose). None
+    when it has assignments, or when it is no course folder at all (the command's own error says so).
+
+    Example::
+
+        missing_instructor_material("course")   # None in the kit's repository
+    """
+    root = Path(path).resolve()
+    if not (root / CONFIG_NAME).is_file() or Course(root).assignments():
+        return None
+    return (f"{root / 'source'} holds no instructor notebooks. A student copy of the course (the Binder "
+            f"image) has none on purpose: its notebooks are in {root.parent / 'student'} (START_HERE.md); "
+            "release, grade and test the course from the teacher's copy (or restore course/source "
+            "with git checkout, or pass --course DIR)")
+
+
 def db_url(path: Path) -> str:
     """The SQLAlchemy URL nbgrader uses for a gradebook file.
 

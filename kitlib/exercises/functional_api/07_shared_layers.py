@@ -26,7 +26,7 @@ _ENCODE = dict(units=4, activation="relu", share="encoder", what="the shared Den
 DIFFERENCE = N("Subtract", N("Dense", In(0, shape=(10,)), **_ENCODE), N("Dense", In(1, shape=(10,)), **_ENCODE),
                any_order=True, what="layers.subtract of the two encodings")
 SIAMESE = [N("Dense", DIFFERENCE, units=1, activation="sigmoid", what="the output Dense(1, sigmoid)")]
-SIAMESE_HINTS = {"share": "Create one layer, encode = layers.Dense(4, activation=\"relu\"), and call that same object "
+SIAMESE_HINTS = {"share": "Create the Dense(4, relu) layer once, keep it in a variable, and call that same object "
                           "on both inputs.",
                  "kind": "Encode both inputs with the one Dense(4, relu), subtract the encodings, then Dense(1, "
                          "activation=\"sigmoid\").",
