@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kitlib.grading import answers, feedback, release, report, sandbox, sanitize
+from kitlib.grading import feedback, release, report, sandbox, sanitize
 
 FIXTURE_NB = Path(__file__).parent / "fixtures" / "mini_course" / "source" / "mini" / "mini.ipynb"
 

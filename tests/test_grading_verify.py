@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kitlib.exercises.core import REGISTRY, Exercise, expect
-from kitlib.grading import answers, sandbox, verify
+from kitlib.exercises import answers
+from kitlib.grading import sandbox, verify
 from kitlib.grading.grade import Verifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
