@@ -99,6 +99,26 @@ def _status_from_line(line: str) -> str | None:
     return _SYMBOLS.get(line[:1])
 
 
+def feedback_record(output: dict) -> dict | None:
+    """The ``application/vnd.kitlib.feedback+json`` record of one output (a dict), or None when the
+    output has none (or an unreadable one). The one reader of that format, for the student's progress
+    view here and for the teacher's report (:mod:`kitlib.grading.messages`).
+
+    Example:
+        >>> feedback_record({"output_type": "display_data", "data": {FEEDBACK_MIME: {"status": "passed"}}})
+        {'status': 'passed'}
+    """
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return None
+    record = (output.get("data") or {}).get(FEEDBACK_MIME)
+    if isinstance(record, str):
+        try:
+            record = json.loads(record)
+        except ValueError:
+            return None
+    return record if isinstance(record, dict) else None
+
+
 def output_verdicts(cell: dict) -> list[tuple[str, str, str, list]]:
     """``(exercise, status, title, problems)`` for every verdict among one cell's outputs."""
     found = []
@@ -107,13 +127,8 @@ def output_verdicts(cell: dict) -> list[tuple[str, str, str, list]]:
         kind = output.get("output_type")
         data = output.get("data") or {}
         if kind in ("display_data", "execute_result") and FEEDBACK_MIME in data:
-            record = data[FEEDBACK_MIME]
-            if isinstance(record, str):
-                try:
-                    record = json.loads(record)
-                except ValueError:
-                    continue
-            if isinstance(record, dict) and record.get("status") in STATUSES and (record.get("exercise") or default):
+            record = feedback_record(output)
+            if record is not None and record.get("status") in STATUSES and (record.get("exercise") or default):
                 found.append((record.get("exercise") or default, record["status"], str(record.get("title") or ""),
                               [str(p) for p in record.get("problems") or []]))
             continue

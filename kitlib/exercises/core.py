@@ -53,11 +53,12 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from kitlib.verdicts import FEEDBACK_MIME  # the saved-verdict format: written here, read by kitlib.verdicts
+
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 NOT_ATTEMPTED = (None, Ellipsis)
 MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
-FEEDBACK_MIME = "application/vnd.kitlib.feedback+json"
 
 
 # --------------------------------------------------------------------------- failures and messages

@@ -20,13 +20,12 @@ Example::
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
 from kitlib.grading.notebook import grade_id, nbgrader_meta
+from kitlib.verdicts import FEEDBACK_MIME, feedback_record  # noqa: F401 - the format has one reader
 
-FEEDBACK_MIME = "application/vnd.kitlib.feedback+json"
 NOT_PASSED_ERROR = "ExerciseNotPassed"
 PASSED, NOT_YET, NOT_ATTEMPTED, ERROR = "passed", "not yet", "not attempted", "error"
 MANUAL = "manual grading"  # set by the grader: a pass the re-check could not verify
@@ -95,17 +94,10 @@ def _verdict_from_outputs(outputs) -> Verdict:
     raised: Verdict | None = None
     for output in outputs or []:
         kind = output.get("output_type")
-        data = output.get("data") or {}
-        if kind in ("display_data", "execute_result") and FEEDBACK_MIME in data:
-            record = data[FEEDBACK_MIME]
-            if isinstance(record, str):
-                try:
-                    record = json.loads(record)
-                except ValueError:
-                    record = {}
-            if isinstance(record, dict):
-                status = str(record.get("status") or "")
-                shown.append(Verdict(status, [] if status == "passed" else _problem_texts(record.get("problems"))))
+        record = feedback_record(output)
+        if record is not None:
+            status = str(record.get("status") or "")
+            shown.append(Verdict(status, [] if status == "passed" else _problem_texts(record.get("problems"))))
         elif kind == "error" and raised is None:
             if output.get("ename") == NOT_PASSED_ERROR:
                 raised = parse_feedback_text(str(output.get("evalue", "")))
