@@ -245,7 +245,7 @@ def make_student_workspace(course: Path, workspace: Path):
     repository that holds no ``course/source``, from the student versions published in
     ``course/release/<assignment>/`` (``kit release``'s output, checked on the teacher's machine;
     a notebook with a solution or hidden-test marker is refused here too). Never overwrites a file."""
-    from kitlib.lab import COURSE_MAP, GUIDES, WorkspaceReport, course_map, make_workspace
+    from kitlib.lab import GUIDES, copy_released, make_workspace
 
     course, workspace = Path(course).resolve(), Path(workspace).resolve()
     if any((course / "source").glob("*/*.ipynb")):
@@ -257,23 +257,14 @@ def make_student_workspace(course: Path, workspace: Path):
     if not names:
         raise SystemExit(f"student_image: no notebooks in {course / 'source'} nor in {release}: publish the "
                          "instructor repository, or a student one with kit release's output in course/release")
-    report = WorkspaceReport(workspace)
-    for name in names:
-        for src in sorted((release / name).rglob("*")):
-            if src.is_dir() or ".ipynb_checkpoints" in src.parts:
-                continue
-            if src.suffix == ".ipynb" and any(m in src.read_text(encoding="utf-8") for m in MARKERS):
-                raise SystemExit(f"student_image: {src} is not a student version (it holds a solution or hidden-test "
-                                 "marker): publish what kit release wrote, not course/source")
-            dest = workspace / name / src.relative_to(release / name)
-            if dest.exists():
-                report.kept.append(dest)
-                continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest)
-            report.copied.append(dest)
-    (workspace / COURSE_MAP).write_text(course_map(workspace, names), encoding="utf-8")
-    return report
+
+    def refuse(src: Path) -> str | None:
+        if src.suffix == ".ipynb" and any(m in src.read_text(encoding="utf-8") for m in MARKERS):
+            return (f"student_image: {src} is not a student version (it holds a solution or hidden-test "
+                    "marker): publish what kit release wrote, not course/source")
+        return None
+
+    return copy_released(release, names, workspace, refuse=refuse)
 
 
 # --------------------------------------------------------------------------- the commands

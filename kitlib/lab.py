@@ -207,12 +207,28 @@ def make_workspace(course_dir, workspace, names: list[str] | None = None) -> Wor
     stale = [name for name in names if current_release(course_dir, name) is None]
     if stale:
         release_assignments(course_dir, stale)
+    return copy_released(course_dir / "release", names, workspace)
+
+
+def copy_released(release: Path, names: list[str], workspace: Path, refuse=None) -> WorkspaceReport:
+    """Copy ``release/<name>/`` (student versions, as ``kit release`` wrote them) into
+    ``workspace/<name>/`` without overwriting a file, then write the course map.
+
+    ``refuse(path)``: a reason to stop at a file that must not reach a student (None: copy it).
+
+    Example::
+
+        copy_released(Path("course/release"), ["sequential_model"], Path("student"))
+    """
     report = WorkspaceReport(workspace)
     for name in names:
-        released = course_dir / "release" / name
+        released = release / name
         for src in sorted(released.rglob("*")):
             if src.is_dir() or ".ipynb_checkpoints" in src.parts:
                 continue
+            why = refuse(src) if refuse else None
+            if why:
+                raise SystemExit(why)
             dest = workspace / name / src.relative_to(released)
             if dest.exists():
                 report.kept.append(dest)
