@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -333,3 +334,39 @@ def test_untrusted_reads_refuse_links_specials_hard_links_and_big_files(tmp_path
         assert words in text, (words, notes)
     with pytest.raises(safefs.Refused, match="symbolic link"):
         safefs.open_dir(tmp_path, "sub", "loop")
+
+
+def _tmpfs_tmp_before_mounts_below_tmp(argv: list[str]) -> bool:
+    """True when the private /tmp is mounted before (so: under) every mount that lies below /tmp."""
+    tmp = next(i for i, arg in enumerate(argv) if arg == "--tmpfs" and argv[i + 1] == "/tmp")
+    below = [i for i, arg in enumerate(argv) if arg in ("--ro-bind", "--bind") and argv[i + 2].startswith("/tmp/")]
+    return bool(below) and all(tmp < i for i in below)
+
+
+def test_a_kit_living_below_tmp_is_not_hidden_by_the_private_tmp(tmp_path, monkeypatch):
+    # A fresh clone in CI may live in /tmp: the kit, its virtualenv and the exercise modules are
+    # then mounted below /tmp, and the sandbox's own /tmp must not cover them.
+    from kitlib.grading import warm
+
+    clone = Path("/tmp/kit-clone-for-test")
+    monkeypatch.setattr(sandbox, "kit_root", lambda: clone)
+    plan = _plan(tmp_path)
+    assert _tmpfs_tmp_before_mounts_below_tmp(plan["bwrap"])
+    tool = sandbox.tool_argv([tmp_path], "kitlib.grading.verify", [], None, use_bwrap=True)
+    assert _tmpfs_tmp_before_mounts_below_tmp(tool)
+    assert _tmpfs_tmp_before_mounts_below_tmp(warm.zygote_argv(tmp_path / "sockets"))
+
+
+def test_private_tmp_then_allow_list_really_shows_a_kit_below_tmp(tmp_path, monkeypatch):
+    if not sandbox.availability()[0]:
+        pytest.skip("bubblewrap cannot start a sandbox here")
+    clone = tmp_path / "clone"  # pytest's tmp_path is below /tmp
+    (clone / "kitlib").mkdir(parents=True)
+    (clone / "kitlib" / "marker.txt").write_text("the kit is visible")
+    monkeypatch.setattr(sandbox, "kit_root", lambda: clone)
+    argv = sandbox.open_parents([sandbox._which("bwrap"), *sandbox._privilege_args(), "--die-with-parent",
+                                 *sandbox.private_tmp(1 << 20), *sandbox.read_only_mounts(), "--proc", "/proc",
+                                 "--dev", "/dev", "--", "/bin/sh", "-c",
+                                 f"cat {clone}/kitlib/marker.txt && touch /tmp/written && echo ' ok'"])
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["the", "kit", "is", "visible", "ok"], done.stderr

@@ -18,8 +18,10 @@ kernel lives in a bubblewrap sandbox built from an allow-list:
   executed and the scratch gradebook: nbgrader sends the cells over the protocol), the
   home folders, ``/etc`` beyond the dynamic linker's files, ``/sys``, ``/run``.
 - **Writes** only the box: one size-limited tmpfs (``--size``) at ``/home/student``
-  holding the working folder, home, ``/tmp``, the recorded answers and the kernel's
-  sockets. Nothing the kernel does reaches the grader's disk; the grader reads the
+  holding the working folder, home, the recorded answers and the kernel's sockets, and
+  a private ``/tmp`` of the same size (its own tmpfs, mounted *under* the allow-list, so
+  that a kit or virtualenv that itself lives below ``/tmp``, as in a fresh CI clone,
+  stays visible). Nothing the kernel does reaches the grader's disk; the grader reads the
   recorded answers out of the box, after every process of the sandbox is dead,
   through a descriptor it opened before any student code ran, without following links.
 - **Reaches**: no network (own network namespace: only a down loopback), no host Unix
@@ -75,7 +77,7 @@ class Limits:
         processes: processes and threads of the whole submission (cgroup; without cgroups, per
             job slot's uid).
         file_mb: largest file a process may write.
-        disk_mb: size of the box (working folder, home, /tmp), in memory.
+        disk_mb: size of the box (working folder, home), in memory; /tmp gets as much again.
         answers_mb: room for the answers the grade cells record, in memory, apart from the box
             (filling the working folder must not stop the answers from being recorded).
         shm_mb: size of /dev/shm.
@@ -101,7 +103,8 @@ class Limits:
                   else f"memory {self.memory_mb} MB of address space per process")
         processes = (f"{self.processes} processes and threads per submission" if cgroups
                      else f"{self.processes} processes and threads per job slot's uid")
-        space = (f"working space {self.disk_mb} MB (answers {self.answers_mb} MB apart), /dev/shm {self.shm_mb} MB, "
+        space = (f"working space {self.disk_mb} MB and /tmp {self.disk_mb} MB (answers {self.answers_mb} MB apart), "
+                 f"/dev/shm {self.shm_mb} MB, "
                  f"files up to {self.file_mb} MB" if sandboxed
                  else f"files up to {self.file_mb} MB each (no limit on the working space without bubblewrap)")
         return [memory, processes, f"{self.cpu_seconds} s of CPU per process", space,
@@ -324,6 +327,20 @@ def data_cache_mounts() -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
+def private_tmp(size_bytes: int) -> list[str]:
+    """bwrap arguments for a private, size-limited, world-writable ``/tmp``.
+
+    Goes *before* :func:`read_only_mounts`: bubblewrap applies its operations in order, and a
+    kit or virtualenv that lives below ``/tmp`` (a fresh clone in CI, ``pip install`` into a
+    temporary folder) must be mounted on top of the private ``/tmp``, not hidden by it.
+
+    Example::
+
+        argv = ["bwrap", *private_tmp(64 << 20), *read_only_mounts(), ...]
+    """
+    return ["--perms", "1777", "--size", str(size_bytes), "--tmpfs", "/tmp"]
+
+
 def read_only_mounts() -> list[str]:
     """The whole read-only allow-list (system, Python, virtualenv, kitlib, exercise modules)."""
     args = _system_mounts()
@@ -445,12 +462,12 @@ def plan_kernel(paths: SandboxPaths, limits: Limits, uid: int | None, *, use_bwr
         bwrap = open_parents([_which("bwrap") or "bwrap", *_privilege_args(),
                  "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                  "--hostname", "kit-sandbox", "--die-with-parent", "--new-session", "--clearenv",
-                 *read_only_mounts(), *data_args, "--ro-bind", str(paths.files), FILES_INSIDE,
+                 *private_tmp(limits.disk_mb << 20), *read_only_mounts(), *data_args, "--ro-bind", str(paths.files), FILES_INSIDE,
                  "--proc", "/proc", "--dev", "/dev",
                  "--perms", "1777", "--size", str(limits.shm_mb << 20), "--tmpfs", "/dev/shm",
                  "--perms", "0755", "--size", str(limits.disk_mb << 20), "--tmpfs", box,
                  "--perms", "0755", "--size", str(limits.answers_mb << 20), "--tmpfs", f"{box}/.kit/answers",
-                 "--symlink", f"{box}/.tmp", "/tmp", "--perms", "0755", "--dir", "/etc",
+                 "--perms", "0755", "--dir", "/etc",
                  "--perms", "0755", "--dir", "/kit", "--chdir", "/"])
         plan = {"mode": "bwrap", "bwrap": bwrap, "launch": launch, "launch_inside": LAUNCH_INSIDE,
                 "launcher": [sys.executable, "-I", "-S", entry_script(), "launch", LAUNCH_INSIDE],
@@ -509,8 +526,7 @@ def tool_argv(readable: list[Path], module: str, args: list[str], uid: int | Non
             env_args += ["--setenv", key, value]
     argv = [_which("bwrap") or "bwrap", *_privilege_args(), "--unshare-pid", "--unshare-net", "--unshare-ipc",
             "--unshare-uts", "--die-with-parent", "--new-session", "--clearenv", *env_args,
-            *read_only_mounts(), *data_args, "--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(256 << 20), "--tmpfs", "/tmp",
+            *private_tmp(256 << 20), *read_only_mounts(), *data_args, "--proc", "/proc", "--dev", "/dev",
             "--perms", "0755", "--size", str(64 << 20), "--tmpfs", BOX]
     for path in readable:
         path = Path(path).resolve()

@@ -90,8 +90,8 @@ def zygote_argv(socket_dir: Path) -> list[str]:
     env = sandbox.kernel_env(data_env)
     argv = [sandbox._which("bwrap") or "bwrap", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--die-with-parent", "--new-session", "--clearenv", "--cap-add", "ALL",
-            *sandbox.read_only_mounts(), *data_args, "--proc", "/proc", "--dev", "/dev",
-            "--tmpfs", "/tmp", "--tmpfs", sandbox.BOX, "--bind", str(socket_dir), str(socket_dir)]
+            *sandbox.private_tmp(64 << 20), *sandbox.read_only_mounts(), *data_args, "--proc", "/proc",
+            "--dev", "/dev", "--tmpfs", sandbox.BOX, "--bind", str(socket_dir), str(socket_dir)]
     if Path("/sys/fs/cgroup").is_dir():
         argv += ["--bind", "/sys/fs/cgroup", "/sys/fs/cgroup"]
     for name, value in sorted(env.items()):
