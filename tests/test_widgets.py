@@ -54,16 +54,25 @@ class _Collect(logging.Handler):
 
 
 @pytest.fixture(autouse=True)
-def strict_widgets(capfd):
+def strict_widgets(capfd, monkeypatch):
     """Fail on swallowed widget-callback exceptions, on Keras warnings and on stderr output."""
+    from IPython import get_ipython
     from traitlets.log import get_logger
 
     handler = _Collect()
-    # Widgets log through traitlets' logger, or through a running Application's logger once one
-    # exists (an earlier test in this process may have started an IPython app): listen on both.
+    # ipywidgets reports a callback's exception in one of two ways: with an IPython shell in the
+    # process (an earlier test may have made one) it calls the shell's showtraceback(), otherwise
+    # it logs through traitlets' logger, or a running Application's logger once one exists.
+    # Listen on all three.
     loggers = {logging.getLogger("traitlets"), get_logger()}
     for logger in loggers:
         logger.addHandler(handler)
+    shell = get_ipython()
+    if shell is not None:
+        def record_traceback(*args, **kwargs):
+            handler.emit(logging.LogRecord("ipython", logging.ERROR, __file__, 0,
+                                           "Exception in callback (shown by IPython)", None, sys.exc_info()))
+        monkeypatch.setattr(shell, "showtraceback", record_traceback)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield handler
