@@ -5,11 +5,13 @@ Chapters are discovered from ``course/source`` (see ``conftest.py``), not named 
 """
 from __future__ import annotations
 
+import re
 import shutil
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
+from playwright.sync_api import expect
 
 from jlab import (
     cell_text,
@@ -35,8 +37,8 @@ def test_kit_lab_lands_on_the_rendered_course_map_without_popups(page, lab_serve
     page.goto(f"{lab_server.url}/?token={lab_server.token}", wait_until="domcontentloaded")
     wait_for_document(page, "START_HERE.md", kind="document")
     rendered = page.locator(".jp-MarkdownViewer:visible .jp-RenderedMarkdown")
-    rendered.wait_for()
-    assert "course map" in rendered.inner_text().lower()
+    # The viewer appears before the Markdown is rendered into it: wait for the text itself.
+    expect(rendered).to_contain_text(re.compile("course map", re.IGNORECASE), timeout=30_000)
     assert page.locator(".jp-FileEditor:visible").count() == 0, "the course map opened as raw Markdown"
     assert rendered.locator("a[href*='.ipynb']").count() > 0
     page.wait_for_timeout(3000)  # JupyterLab asks about news a moment after start
@@ -53,8 +55,7 @@ def test_kit_lab_lands_on_the_rendered_course_map_without_popups(page, lab_serve
 def test_course_map_opens_and_every_chapter_link_works(page, lab_server, lab_course, shot):
     open_document(page, lab_server.lab_url("START_HERE.md"), "START_HERE.md", kind="document")
     rendered = page.locator(".jp-MarkdownViewer:visible .jp-RenderedMarkdown")
-    rendered.wait_for()
-    assert "course map" in rendered.inner_text().lower()
+    expect(rendered).to_contain_text(re.compile("course map", re.IGNORECASE), timeout=30_000)
     assert "Your progress:" in rendered.inner_text()
     shot("course-map")
 
