@@ -62,8 +62,10 @@ class Processes:
 
     def start(self, argv: list[str], cwd: Path, env: dict, log: Path) -> subprocess.Popen:
         handle = open(log, "wb")
+        # SIGINT back to its default: a shell ignores it for background jobs (a CI runner may start
+        # the suite that way), and Python then never turns the test's Ctrl-C into KeyboardInterrupt.
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_default_sigint)
         handle.close()
         self.started.append(proc)
         return proc
@@ -102,6 +104,10 @@ class Processes:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 pass
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
