@@ -646,8 +646,9 @@ def test_without_bubblewrap_or_cgroups_kit_grade_says_so_and_still_grades(degrad
     summary = degraded["summary"]
     assert "WARNING" in summary.isolation and "chmod -R go-rwx" in summary.isolation
     results = {r.student: r for r in summary.results}
-    assert results["honest_a"].score == 5 and results["honest_b"].score == 5
+    assert results["honest_a"].score == 5 and results["honest_b"].score == 5, (results["honest_a"].notes,
+                                                                               results["honest_b"].notes)
     assert not results["honest_a"].notes and not results["honest_b"].notes
-    assert any("still running" in note for note in results["outlive"].notes)
-    assert results["outlive"].score == 5
+    assert any("still running" in note for note in results["outlive"].notes), results["outlive"].notes
+    assert results["outlive"].score == 5, results["outlive"].notes
     assert degraded["survivors"] == []  # without a PID namespace: the slot's uid is killed out

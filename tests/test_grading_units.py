@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -370,3 +371,40 @@ def test_private_tmp_then_allow_list_really_shows_a_kit_below_tmp(tmp_path, monk
                                  f"cat {clone}/kitlib/marker.txt && touch /tmp/written && echo ' ok'"])
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["the", "kit", "is", "visible", "ok"], done.stderr
+
+
+def test_copy_tree_copies_regular_files_only_within_the_caps(tmp_path):
+    from kitlib.grading import safefs
+
+    # The answers of a finished sandbox: links and special files are left behind, hard links inside
+    # the box's own file system are copied (they cannot point outside it), the caps hold.
+    box = tmp_path / "box"
+    (box / "deep" / "deeper").mkdir(parents=True)
+    (box / "a.json").write_text("{}")
+    os.link(box / "a.json", box / "a-again.json")
+    os.symlink(tmp_path / "elsewhere", box / "link.json")
+    os.mkfifo(box / "pipe.json")
+    (box / "big.json").write_bytes(b"x" * 4096)
+    (box / "deep" / "b.json").write_text("[]")
+    (box / "deep" / "deeper" / "c.json").write_text("1")
+    fd = safefs.open_dir(box)
+    try:
+        copied, notes = safefs.copy_tree(fd, tmp_path / "out", max_files=10, max_total=10_000, max_file=1024,
+                                         max_depth=1)
+    finally:
+        os.close(fd)
+    assert sorted(copied) == ["a-again.json", "a.json", "deep/b.json"]
+    assert (tmp_path / "out" / "deep" / "b.json").read_text() == "[]"
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*")
+                  if p.is_file()) == ["a-again.json", "a.json", "deep/b.json"]
+    text = " ".join(notes)
+    for words in ("link.json is a symbolic link", "pipe.json is a FIFO", "big.json", "deep/deeper",
+                  "not copied"):
+        assert words in text, (words, notes)
+    fd = safefs.open_dir(box)
+    try:
+        copied, notes = safefs.copy_tree(fd, tmp_path / "out2", max_files=1, max_total=10_000, max_file=1024,
+                                         max_depth=1)
+    finally:
+        os.close(fd)
+    assert copied == ["a-again.json"] and any("more than 1 files" in n for n in notes)
