@@ -314,6 +314,8 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
       and the exchange, if any.
     - JupyterLab user settings: Markdown files (the course map) open rendered, with clickable
       links; no news, no update check.
+    - ``custom/custom.css`` (loaded with ``LabApp.custom_css``): nbgrader's Validate dialog wraps
+      long check messages at spaces instead of cutting them off at the dialog's edge.
 
     Args:
         config_dir: the Jupyter configuration folder (``JUPYTER_CONFIG_DIR``).
@@ -346,6 +348,7 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
         lab = data.setdefault("LabApp", {})
         lab["news_url"] = None
         lab["check_for_updates_class"] = "jupyterlab.NeverCheckForUpdate"
+        lab["custom_css"] = True  # {config_dir}/custom/custom.css, below
 
     _merge_json(config_dir / "jupyter_server_config.json", server_config)
 
@@ -364,7 +367,35 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
                 lambda d: d.setdefault("defaultViewers", {}).update({"markdown": "Markdown Preview"}))
     _merge_json(settings / "apputils-extension" / "notification.jupyterlab-settings",
                 lambda d: d.update({"checkForUpdates": False, "fetchNews": "false"}))
+    _write_block(config_dir / "custom" / "custom.css", STUDENT_CSS)
     return StudentJupyter(config_dir, disabled, extensions, exchange)
+
+
+STUDENT_CSS = """\
+/* nbgrader's Validate dialog shows each failed cell's message in a <pre> that does not wrap:
+   a check's sentence ran off the dialog. Wrap at spaces; break a word only when it alone is
+   wider than the dialog. */
+.validation-failed pre, .validation-changed pre, .validation-passed pre {
+  white-space: pre-wrap;
+  word-break: normal;
+  overflow-wrap: break-word;
+}
+"""
+
+
+def _write_block(path: Path, text: str) -> None:
+    """Put ``text`` into ``path`` between kitlib's markers, replacing an earlier kitlib block and
+    keeping whatever else the file holds."""
+    begin, end = "/* kitlib: begin */", "/* kitlib: end */"
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = ""
+    if begin in old and end in old.split(begin, 1)[1]:
+        head, rest = old.split(begin, 1)
+        old = head + rest.split(end, 1)[1].lstrip("\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{old.rstrip()}\n\n{begin}\n{text}{end}\n".lstrip(), encoding="utf-8")
 
 
 def student_config_dir(workspace) -> Path:

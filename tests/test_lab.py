@@ -163,6 +163,14 @@ def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_pa
     assert _read(settings / "apputils-extension" / "notification.jupyterlab-settings")["fetchNews"] == "false"
     assert "Exchange" not in (config / "nbgrader_config.py").read_text()
     assert done.exchange is None
+    # nbgrader's Validate dialog wraps long messages (the browser test checks it on screen)
+    assert server["LabApp"]["custom_css"] is True
+    css = (config / "custom" / "custom.css").read_text()
+    assert ".validation-failed pre" in css and "pre-wrap" in css
+    (config / "custom" / "custom.css").write_text("/* the student's own */\n" + css)
+    lab.configure_student_jupyter(config, tiny_course)  # again: one kitlib block, the student's rule kept
+    css = (config / "custom" / "custom.css").read_text()
+    assert css.startswith("/* the student's own */") and css.count(".validation-failed pre") == 1
 
     # With an exchange, the Assignments tab (and the menu that opens it) come back; instructor tools stay off.
     exchange = tmp_path / "exchange"

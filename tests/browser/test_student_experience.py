@@ -191,6 +191,10 @@ def _validate(page, shot, name: str) -> str:
     dialog.wait_for(timeout=300_000)
     text = dialog.inner_text()
     shot(name)
+    # Every message is readable inside the dialog: wrapped, not cut off at its edge.
+    overflowing = dialog.locator("pre").evaluate_all(
+        "pres => pres.filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText.slice(0, 80))")
+    assert not overflowing, f"messages run off the Validate dialog: {overflowing}"
     dialog.locator(".jp-mod-accept").click()
     return text
 
