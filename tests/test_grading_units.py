@@ -408,3 +408,55 @@ def test_copy_tree_copies_regular_files_only_within_the_caps(tmp_path):
     finally:
         os.close(fd)
     assert copied == ["a-again.json"] and any("more than 1 files" in n for n in notes)
+
+
+def _processes_of(uid: int) -> int:
+    """Processes of ``uid``, zombies included (they count against its process limit)."""
+    import os
+
+    found = 0
+    for entry in os.scandir("/proc"):
+        try:
+            found += entry.name.isdigit() and os.stat(entry.path).st_uid == uid
+        except OSError:
+            continue
+    return found
+
+
+def test_kill_uid_ends_an_orphaned_fork_bomb_and_waits_until_its_processes_are_reaped():
+    # Without bubblewrap and cgroups the slot's uid is the only boundary between one notebook and
+    # the next one of the same slot: after kill_uid, nothing of the uid may be left, not even
+    # zombies waiting for init (they still count against the next notebook's process limit).
+    import os
+    import resource
+    import time
+
+    if not sandbox._is_root():
+        pytest.skip("kill_uid acts only as root")
+    uid = sandbox.sandbox_uid(977)
+    if os.fork() == 0:  # the bomb's parent leaves at once: the bomb is an orphan, as a kernel's leftovers are
+        try:
+            if os.fork() == 0:
+                os.setgid(uid)
+                os.setuid(uid)
+                resource.setrlimit(resource.RLIMIT_NPROC, (48, 48))
+                while True:
+                    try:
+                        os.fork()
+                    except OSError:
+                        time.sleep(0.01)
+        finally:
+            os._exit(0)
+    os.wait()
+    try:
+        deadline = time.monotonic() + 10
+        while _processes_of(uid) < 48 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _processes_of(uid) >= 48, "the fork bomb did not reach its limit"
+        assert sandbox.kill_uid(uid) >= 48
+        assert _processes_of(uid) == 0
+    finally:
+        for _ in range(5):
+            if not _processes_of(uid):
+                break
+            sandbox.kill_uid(uid)

@@ -538,31 +538,70 @@ def tool_argv(readable: list[Path], module: str, args: list[str], uid: int | Non
     return argv + drop + python
 
 
-def kill_uid(uid: int, rounds: int = 3) -> int:
+_KILL_ALL_OF_MY_UID = """\
+import os, signal
+for _ in range(100):
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        break
+"""
+
+
+def kill_uid(uid: int, rounds: int = 3, reap_wait: float = 10.0) -> int:
     """SIGKILL every process of ``uid`` (a job slot's own sandbox uid: nothing else runs as it);
-    how many were found. Only as root, only for sandbox uids."""
+    how many were found. Only as root, only for sandbox uids.
+
+    A scan of /proc followed by one kill per process loses against a fork bomb (its children
+    refill the process limit between the scan and the kills). So a small process that *is*
+    ``uid`` calls ``kill(-1, SIGKILL)``: the kernel signals every process of that uid under one
+    lock that also stops new forks, and a process with SIGKILL pending cannot fork; repeated until
+    no process is left (ESRCH). The /proc scan stays as a fallback and for the count.
+
+    Then it waits (at most ``reap_wait`` seconds) until the killed processes are also *reaped*:
+    orphans go to the machine's init, which may reap them only every second or two, and until
+    then they still count against the uid's process limit, which the slot's next notebook, run as
+    the same uid, would meet: an honest notebook's ``fork()`` could fail because of the zombies
+    of a fork bomb graded just before it.
+    """
     import signal
+    import subprocess
     import time
 
     if not _is_root() or uid < UID_BASE:
         return 0
-    killed = 0
-    for _ in range(rounds):
+
+    def scan(kill: bool) -> int:
         found = 0
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
             try:
                 if os.stat(entry.path).st_uid == uid:
-                    os.kill(int(entry.name), signal.SIGKILL)
                     found += 1
+                    if kill:
+                        os.kill(int(entry.name), signal.SIGKILL)
             except OSError:
                 continue
-        killed += found
-        if not found:
+        return found
+
+    found = scan(kill=False)
+    if not found:
+        return 0
+    try:
+        subprocess.run([sys.executable, "-I", "-S", "-c", _KILL_ALL_OF_MY_UID], user=uid, group=uid,
+                       extra_groups=[], env={}, cwd="/", stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        pass  # the scan below still does what it can
+    for _ in range(rounds):
+        if not scan(kill=True):
             break
         time.sleep(0.05)
-    return killed
+    deadline = time.monotonic() + reap_wait
+    while scan(kill=False) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
 
 
 def limit_tool_process(limits: Limits):
