@@ -386,14 +386,13 @@ STUDENT_CSS = """\
 def _write_block(path: Path, text: str) -> None:
     """Put ``text`` into ``path`` between kitlib's markers, replacing an earlier kitlib block and
     keeping whatever else the file holds."""
+    from kitlib.grading.notebook import strip_regions
+
     begin, end = "/* kitlib: begin */", "/* kitlib: end */"
     try:
-        old = path.read_text(encoding="utf-8")
+        old = strip_regions(path.read_text(encoding="utf-8"), begin, end)
     except FileNotFoundError:
         old = ""
-    if begin in old and end in old.split(begin, 1)[1]:
-        head, rest = old.split(begin, 1)
-        old = head + rest.split(end, 1)[1].lstrip("\n")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"{old.rstrip()}\n\n{begin}\n{text}{end}\n".lstrip(), encoding="utf-8")
 
