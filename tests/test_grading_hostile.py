@@ -160,7 +160,9 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[
         "    print('mknod refused', error.errno)\n")
     outlive = (
         "import os, subprocess, sys, threading, time\n"
-        f"subprocess.Popen(['sleep', '3600', '{MARKER}'], start_new_session=True)\n"
+        # (GNU sleep refuses a second, non-numeric argument and exits at once, printing to stderr: the
+        # marker goes to a shell that stays, and no stray stderr line can land in the grade cell below)
+        f"subprocess.Popen(['/bin/sh', '-c', 'sleep 3600; echo {MARKER}'], start_new_session=True)\n"
         "if os.fork() == 0:\n"
         "    os.setsid()\n"
         "    if os.fork() == 0:\n"
