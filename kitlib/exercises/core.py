@@ -348,6 +348,9 @@ def _takes_context(fn: Callable) -> bool:
     return len(params) >= 2
 
 
+ACTIVITIES = ("predict", "debug", "build", "read")
+
+
 class Exercise:
     """An exercise: an id, points, how to record an answer and the checks that judge the record.
 
@@ -372,6 +375,12 @@ class Exercise:
         hidden_checks, wrong_answers: old style, for test fixtures only. Course exercises keep
             hidden checks and planted wrong answers course-side (:mod:`kitlib.exercises.hidden`).
         legacy: exceptions inside checks are blamed on the answer (exercises written before records).
+        activity: what the student does, for the course map and the mix of practice in a chapter:
+            "predict" (work a value out before running anything), "debug" (repair a given broken
+            model or snippet), "build" (write a model, function or class) or "read" (interpret a
+            summary, graph or training history: a choice or a short value).
+        hints: 2-3 hints in stages, from "where to look" to "which API and why", shown one at a time
+            on request (``kitlib.exercises.hint``). Never the answer line of the exercise.
 
     Example::
 
@@ -396,11 +405,15 @@ class Exercise:
         hidden_checks: Sequence[Check] = (),
         wrong_answers: Sequence[tuple[str, str]] = (),
         legacy: bool = False,
+        activity: str = "build",
+        hints: Sequence[str] = (),
     ):
         if not _ID_RE.match(id):
             raise ValueError(f"exercise id {id!r}: use lower-case letters, digits and underscores")
         if not checks:
             raise ValueError(f"exercise {id!r} needs at least one visible check")
+        if activity not in ACTIVITIES:
+            raise ValueError(f"exercise {id!r}: activity must be one of {', '.join(ACTIVITIES)}")
         self.id = id
         self.title = title
         self.points = points
@@ -415,6 +428,8 @@ class Exercise:
         self.hidden_checks = list(hidden_checks)
         self.wrong_answers = list(wrong_answers)
         self.legacy = legacy
+        self.activity = activity
+        self.hints = tuple(hints)
 
     @property
     def answer_cell_id(self) -> str:

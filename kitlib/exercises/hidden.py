@@ -56,6 +56,8 @@ class Hidden:
             version, and a fragment of the message it must produce (typical mistakes).
         other_solutions: other correct answers (code for the same place): they must pass.
         equivalent_mutants: ``{mutant id: reason}``: generated mutants that are still correct answers.
+        explanation: the worked solution's explanation (why the reference solution is right, and
+            the idea behind it), shown with the solution in self-study mode only.
     """
 
     exercise: str
@@ -64,6 +66,7 @@ class Hidden:
     wrong_answers: Sequence[tuple[str, str]] = ()
     other_solutions: Sequence[str] = ()
     equivalent_mutants: Mapping[str, str] = field(default_factory=dict)
+    explanation: str = ""
 
 
 _CACHE: dict[tuple, dict[str, Hidden]] = {}
