@@ -24,13 +24,29 @@ from __future__ import annotations
 
 import importlib
 
-from kitlib.environment import setup
-
-__version__ = "0.1.0"
+from kitlib import environment
+from kitlib.version import __version__
 
 __all__ = ["setup", "explain", "data", "exercises", "widgets", "__version__"]
 
 _LAZY_SUBMODULES = {"data", "exercises", "widgets", "grading", "diagnose", "modelinfo", "doctor"}
+
+
+def setup(seed: int = environment.DEFAULT_SEED, *, quiet: bool = False) -> None:
+    """Prepare a notebook (:func:`kitlib.environment.setup`: quiet TensorFlow, seeds, plot style) and let
+    ``check``/``grade`` recognise an answer left over from a failed answer cell
+    (:mod:`kitlib.exercises.session`, in IPython only).
+
+    Example::
+
+        import kitlib; kitlib.setup()      # the first code cell of every notebook
+    """
+    environment.setup(seed, quiet=True)
+    from kitlib.exercises import session
+
+    session.install()
+    if not quiet:
+        print(environment.status_line())
 
 
 def explain(error, model=None):

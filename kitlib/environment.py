@@ -155,17 +155,9 @@ def setup(seed: int = DEFAULT_SEED, *, quiet: bool = False) -> None:
     import_tensorflow_quietly()
     reset_keras(seed)
     set_matplotlib_defaults()
-    _install_stale_answer_hook()
     _state["seed"] = seed
     if not quiet:
         print(status_line())
-
-
-def _install_stale_answer_hook() -> None:
-    """Let grade()/check() recognise an answer left over from a failed answer cell (in IPython only)."""
-    from kitlib.exercises import session
-
-    session.install()
 
 
 def status_line() -> str:
@@ -189,6 +181,6 @@ def _data_sources() -> str:
 
 
 def _version() -> str:
-    from kitlib import __version__
+    from kitlib.version import __version__
 
     return __version__

@@ -63,6 +63,23 @@ def test_setup_seeds_and_resets_names():
     assert first.stdout == second.stdout  # same seed, same weights, same output
 
 
+def test_setup_installs_the_stale_answer_hook_in_ipython():
+    """kitlib.setup() (not kitlib.environment) registers kitlib.exercises.session's hook: a failed answer cell
+    leaves its name stale."""
+    result = run_python("""
+        from IPython.core.interactiveshell import InteractiveShell
+        shell = InteractiveShell.instance()
+        shell.run_cell("import kitlib; kitlib.setup(quiet=True)")
+        shell.run_cell("model = undefined_name")
+        from kitlib.exercises import session
+        hooks = [c.__module__ for c in shell.events.callbacks["post_run_cell"]]
+        print(hooks.count("kitlib.exercises.session"), session.failure_of("model"))
+    """)
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]   # above it: IPython's traceback of the failed cell
+    assert last.split()[0] == "1" and "NameError" in last, result.stdout
+
+
 def test_warnings_reach_stdout_not_stderr():
     result = run_python("""
         import kitlib, warnings

@@ -45,7 +45,6 @@ import hashlib
 import hmac
 import html
 import inspect
-import json
 import os
 import re
 import sys
@@ -53,12 +52,14 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from kitlib.exercises.text import clean_text
+from kitlib.exercises.text import explain_error as _explain
+from kitlib.exercises.values import MISSING, canonical, digest
 from kitlib.verdicts import FEEDBACK_MIME  # the saved-verdict format: written here, read by kitlib.verdicts
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 NOT_ATTEMPTED = (None, Ellipsis)
-MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
 
 
 # --------------------------------------------------------------------------- failures and messages
@@ -115,27 +116,6 @@ def run_student(fn: Callable, *args: Any, where: str, hint: str = "", **kwargs: 
         raise
     except Exception as error:
         raise StudentError(error, where, hint) from error
-
-
-_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[\w.@+-]+){2,}/?")
-_GRAPH = re.compile(r"<(?:KerasTensor|KerasVariable|Variable|tf\.Tensor|Functional|Sequential|Operation|Node)\b[^>]*>")
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def clean_text(text: str, limit: int = 400) -> str:
-    """A message fit for a student: no file paths, no Keras graph reprs, no tracebacks, one paragraph.
-
-    Example:
-        >>> clean_text("bad <KerasTensor shape=(None, 3), name=x> in /usr/lib/x/y.py")
-        'bad a symbolic tensor in a file'
-    """
-    text = _ANSI.sub("", str(text))
-    if "Traceback (most recent call last)" in text:
-        text = text.split("Traceback (most recent call last)")[0] or text.strip().splitlines()[-1]
-    text = _GRAPH.sub("a symbolic tensor", text)
-    text = _PATH.sub("a file", text)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @dataclass
@@ -276,38 +256,6 @@ def probe_seed(secret: bytes, assignment: str, student: str) -> int:
         secret = secret.encode("utf-8")
     mac = hmac.new(bytes(secret), f"{assignment}/{student}".encode("utf-8"), hashlib.sha256).digest()
     return int.from_bytes(mac[:4], "big") & 0x7FFFFFFF
-
-
-DIGEST_ITERATIONS = 200_000  # about 0.07 s per digest: cheap for one check, slow for trying millions
-
-
-def canonical(value: Any) -> str:
-    """The JSON text a digest is taken of: tuples become lists, sets sorted lists, keys sorted."""
-
-    def plain(v):
-        if isinstance(v, (list, tuple)):
-            return [plain(i) for i in v]
-        if isinstance(v, (set, frozenset)):
-            return sorted((plain(i) for i in v), key=lambda i: json.dumps(i, sort_keys=True))
-        if isinstance(v, dict):
-            return {str(k): plain(i) for k, i in v.items()}
-        if hasattr(v, "item") and getattr(v, "shape", None) == ():
-            return v.item()
-        return v
-
-    return json.dumps(plain(value), sort_keys=True, separators=(",", ":"))
-
-
-def digest(value: Any, salt: str) -> str:
-    """Salted, slow digest of a normalised answer: the student side compares digests, never values.
-
-    Example:
-        >>> len(digest([None, 4], "demo"))
-        32
-    """
-    raw = hashlib.pbkdf2_hmac("sha256", canonical(value).encode("utf-8"), f"kitlib:{salt}".encode("utf-8"),
-                              DIGEST_ITERATIONS)
-    return raw.hex()[:32]
 
 
 # --------------------------------------------------------------------------- the exercise
@@ -548,19 +496,6 @@ def raised_problem(error: BaseException, where: str, hint: str = "") -> Problem:
     if explanation:
         hint = f"{explanation} {hint}".strip()
     return Problem(what, hint=hint, kind="raised")
-
-
-def _explain(error: BaseException) -> str:
-    """kitlib.diagnose's plain-words explanation of a Keras error, or ''."""
-    try:
-        from kitlib.diagnose import explain
-
-        why = explain(error)
-    except Exception:  # noqa: BLE001 - an explanation is a bonus, never a new failure
-        return ""
-    if getattr(why, "kind", "unknown") == "unknown":
-        return ""
-    return clean_text(" ".join(x for x in (why.message, why.fix) if x), limit=300)
 
 
 # --------------------------------------------------------------------------- the registry

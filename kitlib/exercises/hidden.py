@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from kitlib.exercises.core import MISSING
+from kitlib.exercises.values import MISSING
 
 
 class HiddenError(RuntimeError):
@@ -228,7 +228,7 @@ def value_spellings(value: Any) -> set[str]:
     """
     from itertools import permutations
 
-    from kitlib.exercises.core import canonical
+    from kitlib.exercises.values import canonical
 
     forms: set[str] = {repr(value), canonical(value)}
 

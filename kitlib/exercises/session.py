@@ -93,7 +93,7 @@ def _tuple_targets(source: str) -> set[str]:
 
 
 def _summary(error: BaseException) -> str:
-    from kitlib.exercises.core import clean_text
+    from kitlib.exercises.text import clean_text
 
     first = (str(error).strip().splitlines() or [""])[0]
     return clean_text(f"{type(error).__name__}: {first}" if first else type(error).__name__, limit=200)
@@ -121,7 +121,7 @@ def after_cell(result) -> None:
         return  # a grade cell that did not pass under nbgrader: its names are not answers
     summary = _summary(error)
     try:
-        from kitlib.exercises.core import _explain
+        from kitlib.exercises.text import explain_error as _explain
 
         explained = _explain(error)
     except Exception:  # noqa: BLE001 - an explanation is a bonus, never a new failure in the student's kernel

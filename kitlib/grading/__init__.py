@@ -12,7 +12,8 @@
 - :mod:`kitlib.grading.journal`: the resume journal (``kit grade --resume``).
 - :mod:`kitlib.grading.warm`: warm kernels, forked into each notebook's sandbox.
 - :mod:`kitlib.grading.sandbox`: bubblewrap + resource limits around the student's kernel.
-- :mod:`kitlib.grading.worker`, :mod:`kitlib.grading.verify`: the warm helper processes (both ends).
+- :mod:`kitlib.grading.helper_process` (their common parent side), :mod:`kitlib.grading.worker` (nbgrader apps),
+  :mod:`kitlib.grading.verify`, :mod:`kitlib.grading.warm`: the warm helper processes (both ends).
 - :mod:`kitlib.grading.feedback`: feedback HTML without hidden tests or the grader's paths.
 - :mod:`kitlib.grading.messages`: what each grade cell told the student, read back from a notebook.
 - :mod:`kitlib.grading.report`: the teacher's per-assignment report.

@@ -72,7 +72,7 @@ from kitlib.grading.course import CourseError
 from kitlib.grading.runner import Graded, Job
 from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBundle, GradingOptions, Slot,
                                        SubmissionGrader, SubmissionResult, grade_submission, probe_seed_function)
-from kitlib.grading.worker import tool_env
+from kitlib.grading.helper_process import tool_env
 
 RESOURCE_PREFIX = "kit-slot-"
 DASK_HINT = 'pip install "keras-teaching-kit[cluster]"  (or: pip install "dask[distributed]>=2024.8,<2027")'
@@ -241,7 +241,7 @@ class GradingService:
             self.free.put((slot, default))
 
     def teardown(self, worker=None) -> None:
-        from kitlib.grading.worker import close_all
+        from kitlib.grading.helper_process import close_all
 
         close_all([helper for slot in self.slots for helper in slot.helpers()])
         if self.run_cgroup is not None:

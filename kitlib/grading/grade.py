@@ -70,7 +70,8 @@ from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBun
                                        GradingOptions, Slot, Submission, SubmissionResult, grade_submission)
 from kitlib.grading.verify import Verifier  # noqa: F401 - re-exported: kit grade's re-check client
 from kitlib.grading.runner import Job, LocalRunner
-from kitlib.grading.worker import Worker, close_all
+from kitlib.grading.helper_process import close_all
+from kitlib.grading.worker import Worker
 
 if TYPE_CHECKING:
     from kitlib.grading.cluster import ClusterRunner

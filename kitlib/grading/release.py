@@ -23,7 +23,8 @@ from pathlib import Path
 from kitlib.grading.course import Course, CourseError, current_release  # noqa: F401 - current_release: callers' name
 from kitlib.grading.notebook import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, MARKERS,  # noqa: F401
                                      cell_source, regions, strip_regions)
-from kitlib.grading.worker import run_app_output, tool_env
+from kitlib.grading.helper_process import tool_env
+from kitlib.grading.worker import run_app_output
 
 _MARKERS = MARKERS
 

@@ -50,11 +50,12 @@ from pathlib import Path
 
 from kitlib.grading import safefs, sandbox
 from kitlib.grading.course import Course, db_url
+from kitlib.grading.helper_process import HelperProcess, close_all
 from kitlib.grading.messages import MANUAL, NOT_YET, parse_feedback_text, read_verdicts
 from kitlib.grading.notebook import grade_id, outputs_text
 from kitlib.grading.sanitize import repair_notebook
 from kitlib.grading.verify import Verifier
-from kitlib.grading.worker import Worker, close_all
+from kitlib.grading.worker import Worker
 
 DEFAULT_SUBMISSION_TIMEOUT = 1800.0
 MAX_NOTEBOOK_BYTES = 100 * 2**20    # one submitted notebook
@@ -255,7 +256,7 @@ class Slot:
     uid: int | None = None
     cgroup_run: dict | None = None
     scratch_root: Path | None = None
-    zygote: Worker | None = None  # the warm process that forks this slot's kernels (kitlib.grading.warm)
+    zygote: HelperProcess | None = None  # the warm process that forks this slot's kernels (kitlib.grading.warm)
 
     @classmethod
     def start(cls, scratch_root: Path, options: GradingOptions, index: int = 0,
@@ -281,7 +282,7 @@ class Slot:
             helper.spawn()
         return self
 
-    def helpers(self) -> list[Worker]:
+    def helpers(self) -> list[HelperProcess]:
         return [self.worker, self.verifier] + ([self.zygote] if self.zygote is not None else [])
 
     def close(self) -> None:

@@ -28,7 +28,7 @@ import os
 import sys
 from pathlib import Path
 
-from kitlib.grading.worker import Worker
+from kitlib.grading.helper_process import HelperProcess
 
 def recheck(directory: Path, exercise_ids: list[str], hidden: Path | str | None = None,
             seed: int | None = None) -> dict[str, dict]:
@@ -179,12 +179,12 @@ def main(argv: list[str]) -> int:
 
 # --------------------------------------------------------------------- kit grade's client
 
-class Verifier(Worker):
+class Verifier(HelperProcess):
     """The trusted re-check server of one job slot (``python -m kitlib.grading.verify --serve``),
     in a read-only sandbox that sees the answers to re-check but not the course.
 
     The client side of :func:`serve`: one request per submission, a fresh limited child each.
-    Its process management is :class:`kitlib.grading.worker.Worker`'s; the sandbox is
+    Its process management is :class:`kitlib.grading.helper_process.HelperProcess`'s; the sandbox is
     :func:`kitlib.grading.sandbox.tool_argv`'s (allow-listed read-only files, ``readable``
     folders read-only, no network, capabilities dropped, an unprivileged ``uid`` when root).
 

@@ -58,7 +58,7 @@ import sys
 import time
 from pathlib import Path
 
-from kitlib.grading.worker import Worker
+from kitlib.grading.helper_process import HelperProcess
 
 REQUEST_BYTES = 1 << 20
 NAMESPACES = ("ipc", "uts", "net", "pid", "cgroup", "mnt")  # mnt last: it changes the root
@@ -101,7 +101,7 @@ def zygote_argv(socket_dir: Path) -> list[str]:
     return sandbox.open_parents(argv)
 
 
-class Zygote(Worker):
+class Zygote(HelperProcess):
     """A job slot's warm process (the parent's side; see the module docstring).
 
     Its Unix socket lives in ``folder`` (made 0700: only the grader reaches it)."""

@@ -10,10 +10,10 @@ The worker answers ``{"rc": int}`` on its original stdout; nbgrader's own
 output goes to the ``log`` file. The parent kills a worker that runs past the
 per-submission limit (its sandboxed kernels die with it) and starts a new one.
 
-This module holds both ends of the pipe: :class:`Worker` (the parent's side, also the
-base of the re-check client :class:`kitlib.grading.verify.Verifier`) and :func:`main`
-(the worker's side), plus :func:`run_app`, which every part of the kit uses to run an
-nbgrader app (generate_assignment, autograde, export, generate_feedback).
+This module holds both ends of the pipe: :class:`Worker` (the parent's side, a
+:class:`kitlib.grading.helper_process.HelperProcess`) and :func:`main` (the worker's side), plus
+:func:`run_app`, which every part of the kit uses to run an nbgrader app (generate_assignment,
+autograde, export, generate_feedback).
 
 Example (what :class:`Worker` sends)::
 
@@ -27,87 +27,20 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from kitlib.grading.helper_process import HelperProcess
+
 
 # --------------------------------------------------------------------- the parent's side
 
-def tool_env(extra: dict | None = None) -> dict:
-    """Environment for the kit's trusted helper processes: this Python's bin/ first (nbgrader
-    calls ``alembic`` by name), TensorFlow logging quiet."""
-    env = dict(os.environ)
-    bindir = str(Path(sys.executable).parent)
-    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env.update(extra or {})
-    return env
-
-
-def kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL a helper's whole process group (it was started in its own session) and reap it."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
-
-
-class Worker:
-    """Parent side of a long-lived trusted helper process that answers one JSON line per
-    request: by default this module's :func:`main` (nbgrader apps), one per job slot,
-    restarted after a kill. :meth:`spawn` starts it without waiting, so that the
-    imports of several helpers overlap with each other and with the teacher's own set-up."""
+class Worker(HelperProcess):
+    """Parent side of a warm nbgrader app runner (this module's :func:`main`), one per job slot."""
 
     def __init__(self, argv: list[str] | None = None, preexec_fn=None):
-        self.argv = argv or [sys.executable, "-m", "kitlib.grading.worker"]
-        self.preexec_fn = preexec_fn
-        self.proc: subprocess.Popen | None = None
-        self.ready = False
-
-    def spawn(self) -> "Worker":
-        if self.proc is None or self.proc.poll() is not None:
-            self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL, text=True, env=tool_env(),
-                                         start_new_session=True, preexec_fn=self.preexec_fn)
-            self.ready = False
-        return self
-
-    def _read(self, timeout: float) -> dict | None:
-        import selectors
-
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.proc.stdout, selectors.EVENT_READ)
-            if not selector.select(timeout):
-                return None
-        line = self.proc.stdout.readline()
-        try:
-            return json.loads(line) if line else None
-        except ValueError:
-            return None
-
-    def request(self, message: dict, timeout: float) -> dict | None:
-        """The helper's reply to ``message``, or None when it gave none within ``timeout``
-        seconds or died (it is then killed, and started again by the next request)."""
-        self.spawn()
-        if not self.ready:
-            if self._read(timeout=600) is None:
-                self.close(kill=True)
-                return None
-            self.ready = True
-        try:
-            self.proc.stdin.write(json.dumps(message) + "\n")
-            self.proc.stdin.flush()
-        except OSError:
-            self.close(kill=True)
-            return None
-        reply = self._read(timeout)
-        if reply is None:
-            self.close(kill=True)
-        return reply
+        super().__init__(argv or [sys.executable, "-m", "kitlib.grading.worker"], preexec_fn)
 
     def run(self, task: dict, timeout: float) -> int | None:
         """Exit status of the task, or None when it ran past ``timeout`` (the worker is then killed)."""
@@ -116,33 +49,6 @@ class Worker:
             self.close(kill=True)
             return None
         return int(reply["rc"])
-
-    def close(self, kill: bool = False) -> None:
-        if self.proc is None:
-            return
-        if kill:
-            kill_group(self.proc)
-        else:
-            try:
-                if not self.proc.stdin.closed:
-                    self.proc.stdin.close()
-                self.proc.wait(timeout=30)
-            except Exception:
-                kill_group(self.proc)
-        self.proc = None
-        self.ready = False
-
-
-def close_all(helpers: list[Worker]) -> None:
-    """End several helpers: all are told at once, then waited for (or killed)."""
-    helpers = [helper for helper in helpers if helper.proc is not None]
-    for helper in helpers:
-        try:
-            helper.proc.stdin.close()
-        except OSError:
-            pass
-    for helper in helpers:
-        helper.close()
 
 
 def run_app(worker: Worker | None, app: str, argv: list[str], cwd: Path, log: Path,
