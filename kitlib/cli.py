@@ -13,7 +13,7 @@
     kit worker tcp://HOST:PORT [--jobs N]
                                     check this machine, then grade for a Dask scheduler
     kit test-exercises [ASSIGNMENT ...] [--course DIR] [--jobs N]
-                                    mutation-test the exercises' checks (kitlib.exercises.mutate)
+                                    mutation-test the exercises' checks (kitlib.mutation)
 """
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_test_exercises(sub) -> None:
-    """``kit test-exercises`` (run by :mod:`kitlib.exercises.mutate`, imported only when it runs)."""
+    """``kit test-exercises`` (run by :mod:`kitlib.mutation`, imported only when it runs)."""
     test = sub.add_parser("test-exercises", help="mutation-test the exercises' checks against the course")
     test.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     test.add_argument("--course", type=Path, default=None, help="the course directory")
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_release(args)
     if args.command == "test-exercises":
-        from kitlib.exercises.mutate import run_test_exercises
+        from kitlib.mutation.command import run_test_exercises
 
         return run_test_exercises(args)
     if args.command == "grade":

@@ -10,8 +10,9 @@ Layout: ``core`` (Exercise, Feedback, Registry, check, grade), ``checks`` (every
 reusable check), ``describe`` (answers turned into plain records), ``answers``
 (the record format the kernel writes and the verifier reads), ``session`` (stale
 answers), ``hidden`` (loading the course-side hidden parts), one module per
-chapter in ``sequential_model/`` and ``functional_api/``, and ``mutate``
-(``kit test-exercises``). Nothing here imports :mod:`kitlib.grading`.
+chapter in ``sequential_model/`` and ``functional_api/``. Everything here runs in the student's
+kernel: nothing here imports :mod:`kitlib.grading` or the teacher's mutation tester
+(:mod:`kitlib.mutation`, ``kit test-exercises``), as ``tests/test_architecture.py`` checks.
 """
 from kitlib.exercises.core import (
     REGISTRY,

@@ -18,7 +18,7 @@ the student's terms). The same exercise serves
    record with the same checks plus the course-side hidden checks
    (:mod:`kitlib.exercises.hidden`), so whatever the grade cell accepts the
    re-check accepts by construction;
-4. the kit's tests and ``kit test-exercises`` (:mod:`kitlib.exercises.mutate`).
+4. the kit's tests and ``kit test-exercises`` (:mod:`kitlib.mutation`).
 
 Given objects (``donor``, ``trained``, ``x_small`` ...) reach ``prepare`` by
 name: keyword arguments of ``check``/``grade`` first, then the caller's

@@ -1,0 +1,395 @@
+"""Mutation operators: each yields :class:`~kitlib.mutation.edits.Change` s that turn the reference
+solution into a plausible wrong answer (an activation changed, a size +-1, a layer dropped, a loss
+swapped, a save step skipped, a given object swapped, ...). Each change carries the words a good
+rejection message uses (``keywords``), so ``kit test-exercises`` can tell whether the message names
+the mutated property.
+
+Example::
+
+    from kitlib.mutation.edits import Context, generate
+    from kitlib.mutation.mutants import MUTANT_OPERATORS
+    [c.kind for c, _ in generate("m = keras.layers.Dense(3)", Context("model", "m", {}), MUTANT_OPERATORS)]
+"""
+from __future__ import annotations
+
+import ast
+import copy
+from typing import Callable, Iterator
+
+from kitlib.mutation.edits import (_activation_of, _answer_value, _at, _body_edit, Change, _const_int, Context,
+    _final_name, _int_node, _is_layer_call, _kw, _nodes, _parse, _replace_at, _statement_lists)
+
+
+_ACTIVATION_SWAP = {"relu": "tanh", "tanh": "relu", "sigmoid": "softmax", "softmax": "sigmoid", "elu": "relu",
+                    "selu": "relu", "gelu": "relu", "silu": "relu", "swish": "relu", "softplus": "relu",
+                    "leaky_relu": "relu", "linear": "relu", "exponential": "relu", "relu6": "relu"}
+_WITH_ACTIVATION = ("Dense", "Conv1D", "Conv2D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D", "Conv2DTranspose")
+_INT_ARGS = {"Dense": ("units",), "Conv1D": ("filters", "kernel_size"), "Conv2D": ("filters", "kernel_size"),
+             "Conv3D": ("filters", "kernel_size"), "SeparableConv2D": ("filters", "kernel_size"),
+             "Conv2DTranspose": ("filters", "kernel_size"), "MaxPooling2D": ("pool_size",),
+             "AveragePooling2D": ("pool_size",), "MaxPooling1D": ("pool_size",), "AveragePooling1D": ("pool_size",),
+             "LSTM": ("units",), "GRU": ("units",), "SimpleRNN": ("units",), "Embedding": ("input_dim", "output_dim")}
+_INT_KEYWORDS = {"units": ("unit",), "filters": ("filter",), "kernel_size": ("kernel",), "strides": ("stride",),
+                 "pool_size": ("pool",), "input_dim": ("input",), "output_dim": ("output",),
+                 "shape": ("input", "sample", "shape"), "input_shape": ("input", "sample", "shape")}
+_LOSS_SIBLINGS = {"SparseCategoricalCrossentropy": "CategoricalCrossentropy",
+                  "CategoricalCrossentropy": "SparseCategoricalCrossentropy",
+                  "BinaryCrossentropy": "CategoricalCrossentropy", "MeanSquaredError": "MeanAbsoluteError",
+                  "MeanAbsoluteError": "MeanSquaredError", "sparse_categorical_crossentropy": "categorical_crossentropy",
+                  "categorical_crossentropy": "sparse_categorical_crossentropy",
+                  "binary_crossentropy": "categorical_crossentropy", "mse": "mae", "mae": "mse"}
+_METRIC_SIBLINGS = {"accuracy": "categorical_accuracy", "acc": "categorical_accuracy",
+                    "sparse_categorical_accuracy": "categorical_accuracy", "categorical_accuracy": "accuracy",
+                    "SparseCategoricalAccuracy": "CategoricalAccuracy", "mae": "mse", "mse": "mae"}
+LOSS_WORDS = ("loss", "from_logits", "one-hot", "cross-entropy", "probabilities", "raw scores")
+METRIC_WORDS = ("metric", "accuracy")
+LAYER_WORDS = ("layer",)
+SAVE_WORDS = ("save", "load", "file", "compile settings", "optimizer state", "weights")
+TRAINABLE_WORDS = ("frozen", "trainable", "learn")
+LITERAL_WORDS = ("axis", "axes", "channel", "height", "width", "batch", "kernel", "bias", "entry", "shape",
+                 "scenario", "letter", "number")
+FUNCTION_WORDS = ("value", "shape", "returned", "raised", "called the model")
+
+
+def mutants_activation(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    for index, node in enumerate(_nodes(tree)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _final_name(node.func)
+        keyword = _kw(node, "activation")
+        if name in _WITH_ACTIVATION or (keyword is not None and _is_layer_call(node)):
+            current = _activation_of(keyword.value) if keyword is not None else None
+            if keyword is not None and current is None and not (isinstance(keyword.value, ast.Constant)
+                                                                and keyword.value.value is None):
+                continue
+            current = current or "linear"
+            other = _ACTIVATION_SWAP.get(current, "relu")
+
+            def swap(n, other=other):
+                k = _kw(n, "activation")
+                if k is None:
+                    n.keywords.append(ast.keyword(arg="activation", value=ast.Constant(other)))
+                else:
+                    k.value = ast.Constant(other)
+
+            yield Change("activation", f"{name}: activation {current} -> {other}", ("activation",), _at(index, swap))
+            if current != "linear":
+                yield Change("activation", f"{name}: activation {current} dropped", ("activation",),
+                             _at(index, lambda n: setattr(n, "keywords", [k for k in n.keywords
+                                                                          if k.arg != "activation"])))
+        elif name == "Activation" and node.args and _activation_of(node.args[0]):
+            current = _activation_of(node.args[0])
+            other = _ACTIVATION_SWAP.get(current, "relu")
+            yield Change("activation", f"Activation {current} -> {other}", ("activation",),
+                         _at(index, lambda n, other=other: n.args.__setitem__(0, ast.Constant(other))))
+
+
+def mutants_ints(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    for index, node in enumerate(_nodes(tree)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _final_name(node.func)
+        sites: list[tuple[str, Callable[[ast.Call], ast.AST], Callable[[ast.Call, ast.AST], None]]] = []
+        for position, prop in enumerate(_INT_ARGS.get(name, ())):
+            if position < len(node.args):
+                sites.append((prop, lambda n, p=position: n.args[p],
+                              lambda n, v, p=position: n.args.__setitem__(p, v)))
+        for keyword in node.keywords:
+            if keyword.arg in ("units", "filters", "kernel_size", "strides", "pool_size", "input_dim", "output_dim") \
+                    or keyword.arg in ("shape", "input_shape") and (name == "Input" or _is_layer_call(node)):
+                sites.append((keyword.arg, lambda n, a=keyword.arg: _kw(n, a).value,
+                              lambda n, v, a=keyword.arg: setattr(_kw(n, a), "value", v)))
+        for prop, get, put in sites:
+            value = get(node)
+            elements = value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]
+            for e_index, element in enumerate(elements):
+                number = _const_int(element)
+                if number is None:
+                    continue
+                for delta in (1, -1):
+                    new = number + delta
+                    if new < 1:
+                        continue
+
+                    def edit(n, get=get, put=put, e_index=e_index, new=new):
+                        v = get(n)
+                        if isinstance(v, (ast.Tuple, ast.List)):
+                            v.elts[e_index] = _int_node(new)
+                        else:
+                            put(n, _int_node(new))
+
+                    yield Change("ints", f"{name}: {prop} {number} -> {new}", _INT_KEYWORDS.get(prop, (prop,)),
+                                 _at(index, edit))
+
+
+def mutants_padding(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    for index, node in enumerate(_nodes(tree)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _final_name(node.func)
+        if not (name.startswith("Conv") or "Pooling" in name and "Global" not in name):
+            continue
+        keyword = _kw(node, "padding")
+        if keyword is not None and isinstance(keyword.value, ast.Constant):
+            other = "valid" if keyword.value.value == "same" else "same"
+            yield Change("padding", f"{name}: padding {keyword.value.value} -> {other}", ("padding",),
+                         _at(index, lambda n, o=other: setattr(_kw(n, "padding"), "value", ast.Constant(o))))
+        elif keyword is None:
+            yield Change("padding", f"{name}: padding same added", ("padding",),
+                         _at(index, lambda n: n.keywords.append(ast.keyword(arg="padding",
+                                                                           value=ast.Constant("same")))))
+
+
+def mutants_axis(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Call) and _kw(node, "axis") is not None:
+            number = _const_int(_kw(node, "axis").value)
+            if number is None:
+                continue
+            other = number - 1 if number != 0 else 1
+            yield Change("axis", f"{_final_name(node.func)}: axis {number} -> {other}", ("axis",),
+                         _at(index, lambda n, o=other: setattr(_kw(n, "axis"), "value", _int_node(o))))
+
+
+def mutants_given(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A given model replaced by a fresh ``clone_model`` copy (new weights), given data by other data,
+    everywhere the solution reads it."""
+    used = {n.id for n in _nodes(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    parameters = {a.arg for n in _nodes(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda)) for a in n.args.args}
+    for name, kind in sorted(ctx.given.items()):
+        if name not in used or name in parameters:  # a function's own parameter only shadows the notebook's object
+            continue
+        if kind == "model":
+            first, words, text = f"kit_fresh_{name} = keras.models.clone_model({name})", (name,), \
+                f"{name} -> a fresh clone_model copy"
+        elif kind == "array":
+            first, words, text = f"kit_fresh_{name} = {name}[::-1]", (name, "images", "data"), \
+                f"{name} -> other data ({name}[::-1])"
+        else:
+            continue
+
+        def swap(t, name=name, first=first):
+            for n in _nodes(t):
+                if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load):
+                    n.id = f"kit_fresh_{name}"
+            t.body[:0] = ast.parse(first).body
+
+        yield Change("given", text, words, swap)
+
+
+def mutants_slices(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    nodes = _nodes(tree)
+    subscripted = {id(n.value) for n in nodes if isinstance(n, ast.Subscript)}
+    for index, node in enumerate(nodes):
+        if isinstance(node, ast.Attribute) and node.attr == "layers" and isinstance(node.ctx, ast.Load) \
+                and id(node) not in subscripted:
+            for text, expression in (("the last layer left out", "[:-1]"), ("the first layer left out", "[1:]"),
+                                     ("the layers in reverse order", "[::-1]")):
+                yield Change("slice", f"{ast.unparse(node)}{expression}: {text}",
+                             LAYER_WORDS + FUNCTION_WORDS + ("output",), _replace_at(index, ast.unparse(node) + expression))
+    for index, node in enumerate(nodes):
+        if not isinstance(node, ast.Subscript):
+            continue
+        base = node.value
+        on_layers = isinstance(base, ast.Attribute) and base.attr == "layers"
+        on_data = isinstance(base, ast.Name) and ctx.given.get(base.id) == "array"
+        if not (on_layers or on_data):
+            continue
+        words = LAYER_WORDS if on_layers else (base.id, "images", "data")
+        where = "layers" if on_layers else base.id
+        if isinstance(node.slice, ast.Slice):
+            for bound in ("lower", "upper"):
+                number = _const_int(getattr(node.slice, bound)) if getattr(node.slice, bound) is not None else None
+                if number is None:
+                    continue
+                for delta in (1, -1):
+                    new = number + delta
+                    if new == 0 and bound == "upper":
+                        continue
+
+                    def edit(n, bound=bound, new=new):
+                        setattr(n.slice, bound, _int_node(new))
+
+                    yield Change("slice", f"{where}[...]: {bound} bound {number} -> {new}", words, _at(index, edit))
+        else:
+            number = _const_int(node.slice)
+            if number is not None:
+                new = number + 1 if number >= 0 else number - 1
+                yield Change("slice", f"{where}[{number}] -> [{new}]", words,
+                             _at(index, lambda n, new=new: setattr(n, "slice", _int_node(new))))
+
+
+def mutants_trainable(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == "trainable"
+                                                for t in node.targets):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, bool):
+                value = node.value.value
+                yield Change("trainable", f"trainable = {value} -> {not value}", TRAINABLE_WORDS,
+                             _at(index, lambda n, v=value: setattr(n, "value", ast.Constant(not v))))
+
+
+def mutants_layers(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A layer dropped or repeated (list elements, add() statements), pop() dropped or repeated."""
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.List):
+            for position, element in enumerate(node.elts):
+                if _is_layer_call(element) or isinstance(element, ast.Starred):
+                    label = ast.unparse(element)[:40]
+
+                    def drop(n, p=position):
+                        del n.elts[p]
+
+                    def repeat(n, p=position):
+                        n.elts.insert(p + 1, copy.deepcopy(n.elts[p]))
+
+                    yield Change("layers", f"layer dropped: {label}", LAYER_WORDS, _at(index, drop))
+                    if _is_layer_call(element):
+                        yield Change("layers", f"layer repeated: {label}", LAYER_WORDS, _at(index, repeat))
+    for block_index, name, block in _statement_lists(tree):
+        for position, statement in enumerate(block):
+            call = statement.value if isinstance(statement, ast.Expr) else None
+            if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+                continue
+            if call.func.attr == "add" and call.args and _is_layer_call(call.args[0]) or call.func.attr == "pop":
+                label = ast.unparse(statement)[:50]
+
+                def drop(block_list, p):
+                    del block_list[p]
+                    if not block_list:
+                        block_list.append(ast.Pass())
+
+                def repeat(block_list, p):
+                    block_list.insert(p + 1, copy.deepcopy(block_list[p]))
+
+                yield Change("layers", f"statement dropped: {label}", LAYER_WORDS,
+                             _body_edit(block_index, name, position, drop))
+                yield Change("layers", f"statement repeated: {label}", LAYER_WORDS,
+                             _body_edit(block_index, name, position, repeat))
+
+
+def mutants_compile(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    for index, node in enumerate(_nodes(tree)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _final_name(node.func)
+        if name in _LOSS_SIBLINGS and name[:1].isupper():
+            other = _LOSS_SIBLINGS[name]
+            yield Change("loss", f"loss {name} -> {other}", LOSS_WORDS,
+                         _at(index, lambda n, o=other: setattr(n.func, "attr", o) if isinstance(n.func, ast.Attribute)
+                             else setattr(n.func, "id", o)))
+        keyword = _kw(node, "from_logits")
+        if keyword is not None and isinstance(keyword.value, ast.Constant):
+            value = keyword.value.value
+            yield Change("loss", f"from_logits {value} -> {not value}", LOSS_WORDS,
+                         _at(index, lambda n, v=value: setattr(_kw(n, "from_logits"), "value", ast.Constant(not v))))
+        if name != "compile":
+            continue
+        loss = _kw(node, "loss")
+        if loss is not None and isinstance(loss.value, ast.Constant) and loss.value.value in _LOSS_SIBLINGS:
+            other = _LOSS_SIBLINGS[loss.value.value]
+            yield Change("loss", f"loss {loss.value.value!r} -> {other!r}", LOSS_WORDS,
+                         _at(index, lambda n, o=other: setattr(_kw(n, "loss"), "value", ast.Constant(o))))
+        metrics = _kw(node, "metrics")
+        if metrics is not None:
+            yield Change("metric", "metrics dropped", METRIC_WORDS,
+                         _at(index, lambda n: setattr(n, "keywords", [k for k in n.keywords if k.arg != "metrics"])))
+            if isinstance(metrics.value, (ast.List, ast.Tuple)):
+                for position, element in enumerate(metrics.value.elts):
+                    text = element.value if isinstance(element, ast.Constant) else _final_name(
+                        getattr(element, "func", element))
+                    if text in _METRIC_SIBLINGS:
+                        other = _METRIC_SIBLINGS[text]
+                        replacement = f"'{other}'" if isinstance(element, ast.Constant) else f"keras.metrics.{other}()"
+
+                        def edit(n, p=position, r=replacement):
+                            _kw(n, "metrics").value.elts[p] = _parse(r)
+
+                        yield Change("metric", f"metric {text} -> {other}", METRIC_WORDS, _at(index, edit))
+
+
+def mutants_saving(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    saved: dict[str, str] = {}
+    for node in _nodes(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save" \
+                and node.args:
+            saved[ast.unparse(node.args[0])] = ast.unparse(node.func.value)
+    for block_index, name, block in _statement_lists(tree):
+        for position, statement in enumerate(block):
+            call = statement.value if isinstance(statement, ast.Expr) else None
+            if isinstance(call, ast.Call) and _final_name(call.func) in ("save", "save_model", "save_weights"):
+                def drop(block_list, p):
+                    del block_list[p]
+                    if not block_list:
+                        block_list.append(ast.Pass())
+
+                yield Change("saving", f"save step skipped: {ast.unparse(statement)[:50]}", SAVE_WORDS,
+                             _body_edit(block_index, name, position, drop))
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Call) and _final_name(node.func) == "load_model" and node.args:
+            source = saved.get(ast.unparse(node.args[0]))
+            if source:
+                yield Change("saving", f"load step skipped: {source} used instead", SAVE_WORDS,
+                             _replace_at(index, source))
+            yield Change("saving", "load_model(..., compile=False)", SAVE_WORDS,
+                         _at(index, lambda n: n.keywords.append(ast.keyword(arg="compile",
+                                                                           value=ast.Constant(False)))))
+
+
+def mutants_literal(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    if ctx.kind != "literal":
+        return
+    answer = _answer_value(tree, ctx.variable)
+    if answer is None:
+        return
+    assign_index, value = answer
+    nodes = _nodes(tree)
+    for node in _nodes(value):
+        number = _const_int(node)
+        node_index = next(i for i, n in enumerate(nodes) if n is node)
+        if number is not None:
+            for delta in (1, -1):
+                if number + delta < 0:
+                    continue
+                yield Change("literal", f"element {number} -> {number + delta}", LITERAL_WORDS,
+                             _replace_at(node_index, repr(number + delta)))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) == 1 \
+                and node.value.isalpha():
+            other = chr((ord(node.value.lower()) - ord("a") + 1) % 7 + ord("a"))
+            yield Change("literal", f"letter {node.value!r} -> {other!r}", LITERAL_WORDS,
+                         _replace_at(node_index, repr(other)))
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and node.elts:
+            for position in range(len(node.elts)):
+                def drop(n, p=position):
+                    del n.elts[p]
+
+                yield Change("literal", f"element {ast.unparse(node.elts[position])} dropped", LITERAL_WORDS,
+                             _at(node_index, drop))
+            if node is value:
+                def add(n):
+                    n.elts.append(copy.deepcopy(n.elts[-1]) if not isinstance(n, ast.Set) else ast.Constant("a"))
+
+                added = ("(a)",) if isinstance(node, ast.Set) else ()
+                yield Change("literal", "an element added", LITERAL_WORDS + added, _at(node_index, add))
+
+
+def mutants_function(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    if ctx.kind != "function":
+        return
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, (ast.FunctionDef, ast.Lambda)) and len(node.args.args) >= 2:
+            model, data = node.args.args[0].arg, node.args.args[1].arg
+            for inner_index, inner in enumerate(_nodes(tree)):
+                if isinstance(inner, ast.Return) and inner.value is not None and any(n is inner for n in ast.walk(node)):
+                    yield Change("function", f"returns {data} unchanged", FUNCTION_WORDS,
+                                 _at(inner_index, lambda n, d=data: setattr(n, "value", ast.Name(d, ast.Load()))))
+                if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.args \
+                        and any(n is inner for n in ast.walk(node)) and inner.func.id not in (model,) \
+                        and inner.func.id not in ("len", "range", "reversed", "enumerate", "list", "print"):
+                    yield Change("function", f"calls {model} instead of {inner.func.id}", FUNCTION_WORDS,
+                                 _at(inner_index, lambda n, m=model: setattr(n, "func", ast.Name(m, ast.Load()))))
+
+
+MUTANT_OPERATORS = [mutants_activation, mutants_ints, mutants_padding, mutants_axis, mutants_given, mutants_slices,
+                    mutants_trainable, mutants_layers, mutants_compile, mutants_saving, mutants_literal,
+                    mutants_function]
