@@ -27,7 +27,7 @@ SPECS = {a: hidden.load(COURSE / "hidden" / a) for a in ASSIGNMENTS}
 CASES = [(a, e) for a in ASSIGNMENTS for e in sorted(SPECS[a])]
 _RUNS: dict[str, tuple] = {}
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("mutation")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +65,9 @@ def test_the_command_passes_and_prints_the_totals(runs, assignment):
     assert rejected == mutants == named_of and mutants >= 5 * len(reports)
     assert accepted == equivalents and equivalents >= 3 * len(reports)
     assert named == mutants, text[-6000:]
+    progress = [line for line in text.splitlines() if re.match(r"\[\d+/\d+\] \S+ \(\S+\.ipynb\)  ", line)]
+    assert len(progress) == len(reports), text[:4000]  # one line per exercise as it finished, before the report
+    assert progress[-1].endswith("· done") and text.index(progress[-1]) < text.index(final)
 
 
 @pytest.mark.parametrize("assignment, exercise_id", CASES)

@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from kitlib.mutation.report import format_report, totals
+from kitlib.mutation.report import Progress, format_report, totals
 from kitlib.mutation.runner import run_course, run_worker
 
 
@@ -25,8 +25,10 @@ def run_test_exercises(args: argparse.Namespace) -> int:
     """``kit test-exercises [ASSIGNMENT ...] [--course DIR] [--jobs N] [--only ID] [--no-mutants]``."""
     start = time.monotonic()
     jobs = args.jobs or min(2, os.cpu_count() or 1)
-    reports = run_course(Path(args.course), list(args.assignments or []), jobs=jobs,
-                         only=set(args.only) if args.only else None, mutants=not args.no_mutants)
+    with Progress() as progress:
+        reports = run_course(Path(args.course), list(args.assignments or []), jobs=jobs,
+                             only=set(args.only) if args.only else None, mutants=not args.no_mutants,
+                             progress=progress)
     seconds = time.monotonic() - start
     print(format_report(reports, seconds, verbose=args.verbose))
     if args.json:
@@ -53,9 +55,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--only", action="append", default=None)
         parser.add_argument("--no-mutants", action="store_true")
         args = parser.parse_args(argv)
-        results = run_worker(args.notebook, args.hidden, args.seed, set(args.only) if args.only else None,
-                             not args.no_mutants)
-        args.out.write_text(json.dumps(results), encoding="utf-8")
+        with open(args.out, "w", encoding="utf-8") as out:  # one JSON line per exercise, as it finishes
+
+            def emit(report: dict) -> None:
+                out.write(json.dumps(report) + "\n")
+                out.flush()
+
+            run_worker(args.notebook, args.hidden, args.seed, set(args.only) if args.only else None,
+                       not args.no_mutants, emit=emit)
+            emit({"done": True})
         sys.stdout.flush()
         os._exit(0)  # skip TensorFlow's slow teardown
     if argv[:1] == ["digest"] and len(argv) == 3:

@@ -2,6 +2,9 @@
 the checks did what they must (references and equivalents pass, wrong answers and mutants fail, the
 re-check agrees); :func:`format_report` prints the table per exercise and the final totals line.
 
+While a run goes on, :class:`Progress` prints one line per exercise as it finishes, with an estimate of
+the time left (a live bar under the lines on a terminal, plain lines otherwise).
+
 Example::
 
     judge(report, spec)
@@ -10,7 +13,9 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+import sys
+import time
+from typing import Any, Callable, TextIO
 
 from kitlib.mutation.variants import ExerciseReport, Outcome
 
@@ -129,3 +134,101 @@ def format_report(reports: list[ExerciseReport], seconds: float, verbose: bool =
                  + (f" · declared equivalent {t.declared}" if t.declared else "")
                  + f" · {seconds:.0f} s")
     return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds:02d} s" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+class Progress:
+    """One line per exercise as its notebook's worker finishes it, with an ETA.
+
+    On a terminal (``rich``) the lines scroll above a live bar; otherwise (a pipe, a log, CI) they are
+    plain lines, flushed one by one. The printed report and its final totals line come after.
+
+    Example:
+        >>> import io
+        >>> clock = iter([0.0, 10.0]).__next__
+        >>> out = io.StringIO()
+        >>> with Progress(out, clock=clock) as progress:
+        ...     progress.start(total=2, notebooks=1, jobs=2)
+        ...     progress.finished(ExerciseReport("seq03_weight_shapes", "03_input_shape.ipynb"))
+        >>> print(out.getvalue().splitlines()[-1])
+        [1/2] seq03_weight_shapes (03_input_shape.ipynb)  mutants rejected 0/0 · equivalents accepted 0/0 · 0.0 s · ETA 10 s
+    """
+
+    def __init__(self, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic,
+                 live: bool | None = None):
+        self.stream = stream if stream is not None else sys.stdout
+        self.clock = clock
+        self.live = self.stream.isatty() if live is None else live
+        self.total = self.done = 0
+        self.started = 0.0
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def start(self, total: int, notebooks: int, jobs: int) -> None:
+        """The run begins: ``total`` exercises in ``notebooks`` notebooks, ``jobs`` at a time."""
+        self.total, self.done, self.started = total, 0, self.clock()
+        self._print(f"kit test-exercises: {total} exercise{'s' * (total != 1)} in {notebooks} "
+                    f"notebook{'s' * (notebooks != 1)}, {jobs} at a time")
+        if self.live and total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
+
+            self._bar = Bar(TextColumn("exercises"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[eta]}"), console=Console(file=self.stream),
+                            transient=True)
+            self._task = self._bar.add_task("exercises", total=total, eta="")
+            self._bar.start()
+
+    def eta(self) -> str:
+        """'ETA 1 min 20 s' from the pace so far ('' before the first exercise, 'done' after the last)."""
+        if not self.done:
+            return ""
+        if self.done >= self.total:
+            return "done"
+        elapsed = self.clock() - self.started
+        return f"ETA {_duration(elapsed / self.done * (self.total - self.done))}"
+
+    def line(self, report: ExerciseReport) -> str:
+        """The progress line of one finished exercise."""
+        head = f"[{self.done}/{self.total}] {report.exercise} ({report.notebook})"
+        eta = self.eta()
+        if report.problem:
+            return f"{head}  {report.problem[:160]}" + (f" · {eta}" if eta else "")
+        t = totals([report])
+        seconds = sum(o.seconds for o in report.outcomes)
+        problems = sum(o.verdict == "FAIL" for o in report.outcomes)
+        parts = [f"mutants rejected {t.rejected}/{t.mutants}", f"equivalents accepted {t.accepted}/{t.equivalents}"]
+        if problems:
+            parts.append(f"{problems} problem{'s' * (problems != 1)} (below)")
+        parts.append(f"{seconds:.1f} s")
+        if eta:
+            parts.append(eta)
+        return f"{head}  " + " · ".join(parts)
+
+    def finished(self, report: ExerciseReport) -> None:
+        self.done += 1
+        text = self.line(report)
+        self._print(text)
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done, eta=self.eta())
+
+    def _print(self, text: str) -> None:
+        if self._bar is not None:
+            self._bar.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            print(text, file=self.stream, flush=True)

@@ -20,7 +20,7 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kitlib.mutation.report import judge
 from kitlib.mutation.variants import (exercise_cells, ExerciseReport, given_kinds, Outcome, solution_region,
@@ -33,8 +33,10 @@ CHILD_TIMEOUT = 120.0
 class NotebookRun:
     """One notebook, executed once in an IPython shell; each exercise's variants run in forks of it."""
 
-    def __init__(self, path: Path, hidden_dir: Path | None, seed: int, only: set[str] | None, mutants: bool):
+    def __init__(self, path: Path, hidden_dir: Path | None, seed: int, only: set[str] | None, mutants: bool,
+                 on_report: Callable[[ExerciseReport], None] | None = None):
         self.path, self.hidden_dir, self.seed, self.only, self.mutants = path, hidden_dir, seed, only, mutants
+        self.on_report = on_report  # called with each exercise's report as soon as its variants are done
         self.scratch = Path(tempfile.mkdtemp(prefix="kit_mutate_"))
 
     def run(self) -> list[ExerciseReport]:
@@ -76,6 +78,8 @@ class NotebookRun:
                             for variant in variants_for(exercise, entry, specs.get(eid), given, self.mutants):
                                 report.outcomes.append(self.fork(shell, eid, entry["test"], variant))
                     reports.append(report)
+                    if self.on_report is not None:
+                        self.on_report(report)
                 _quiet_run(shell, student_version(entry["answer"]))
                 continue
             if cell.source in tests:
@@ -219,24 +223,68 @@ def fork_safe_tensorflow() -> None:
         tf.config.threading.set_intra_op_parallelism_threads(1)
 
 
-def run_worker(path: Path, hidden_dir: Path | None, seed: int, only: set[str] | None, mutants: bool) -> list[dict]:
-    """Run one notebook's exercises (in this process) and return the reports as plain data."""
+def run_worker(path: Path, hidden_dir: Path | None, seed: int, only: set[str] | None, mutants: bool,
+               emit: Callable[[dict], None] | None = None) -> list[dict]:
+    """Run one notebook's exercises (in this process) and return the judged reports as plain data;
+    ``emit`` gets each one as soon as its exercise is done."""
     from kitlib.exercises import hidden
 
+    specs = hidden.load(hidden_dir) if hidden_dir else {}
+    out: list[dict] = []
+
+    def finished(report: ExerciseReport) -> None:
+        judge(report, specs.get(report.exercise))
+        out.append(asdict(report))
+        if emit is not None:
+            emit(out[-1])
+
     fork_safe_tensorflow()
-    runner = NotebookRun(path, hidden_dir, seed, only, mutants)
+    runner = NotebookRun(path, hidden_dir, seed, only, mutants, on_report=finished)
     try:
-        reports = runner.run()
+        runner.run()
     finally:
         import shutil
 
         shutil.rmtree(runner.scratch, ignore_errors=True)  # the variants' recorded answers
-    specs = hidden.load(hidden_dir) if hidden_dir else {}
-    out = []
-    for report in reports:
-        judge(report, specs.get(report.exercise))
-        out.append(asdict(report))
     return out
+
+
+class ReportStream:
+    """The parent's side of a worker's output file: one JSON line per finished exercise, then
+    ``{"done": true}``. :meth:`read` returns the reports that arrived since the last call.
+
+    Example::
+
+        stream = ReportStream(out)
+        stream.read()       # [] ... then [{"exercise": "seq03_weight_shapes", ...}]
+        stream.done         # True once the worker wrote its last line
+    """
+
+    def __init__(self, path: Path):
+        self.path, self.offset, self.done = Path(path), 0, False
+        self.reports: list[dict] = []
+
+    def read(self) -> list[dict]:
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(self.offset)
+                data = handle.read()
+        except OSError:
+            return []
+        end = data.rfind(b"\n") + 1  # a line still being written waits for the next call
+        self.offset += end
+        new = []
+        for line in data[:end].splitlines():
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if item == {"done": True}:
+                self.done = True
+            elif isinstance(item, dict):
+                new.append(item)
+        self.reports += new
+        return new
 
 
 def _from_dict(data: dict) -> ExerciseReport:
@@ -252,48 +300,67 @@ def _from_dict(data: dict) -> ExerciseReport:
 
 
 def run_course(course_dir: Path, assignments: list[str], jobs: int = 1, only: set[str] | None = None,
-               mutants: bool = True, seed: int = 1234) -> list[ExerciseReport]:
-    """Every notebook of the assignments in its own worker process, ``jobs`` at a time."""
+               mutants: bool = True, seed: int = 1234, progress: Any = None) -> list[ExerciseReport]:
+    """Every notebook of the assignments in its own worker process, ``jobs`` at a time.
+
+    ``progress`` (a :class:`kitlib.mutation.report.Progress`, optional) is told how many exercises
+    there are and gets each exercise's report as soon as its worker has judged it."""
+    import nbformat
+
     from kitlib.exercises.hidden import course_hidden_dir
 
     notebooks = course_notebooks(course_dir, assignments)
+    counts = {p: len([e for e in exercise_cells(nbformat.read(str(p), as_version=4)) if not only or e in only])
+              for p in notebooks}
     if only:  # only the notebooks that hold the chosen exercises
-        import nbformat
-
-        notebooks = [p for p in notebooks if set(exercise_cells(nbformat.read(str(p), as_version=4))) & set(only)]
+        notebooks = [p for p in notebooks if counts[p]]
+    if progress is not None:
+        progress.start(sum(counts[p] for p in notebooks), len(notebooks), jobs)
     hidden_dir = course_hidden_dir(course_dir)
     pending = list(notebooks)
     attempts: dict[Path, int] = {}
-    running: list[tuple[subprocess.Popen, Path, Path]] = []
+    running: list[tuple[subprocess.Popen, Path, ReportStream]] = []
     results: dict[Path, list[dict]] = {}
+    shown: set[tuple[str, str]] = set()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+
+    def show(stream: ReportStream) -> None:
+        for data in stream.read():
+            key = (data["notebook"], data["exercise"])
+            if progress is not None and key not in shown:  # a retried notebook's exercises are shown once
+                progress.finished(_from_dict(data))
+            shown.add(key)
+
     while pending or running:
         while pending and len(running) < max(1, jobs):
             path = pending.pop(0)
             attempts[path] = attempts.get(path, 0) + 1
-            out = Path(tempfile.mkstemp(prefix="kit_mutate_", suffix=".json")[1])
+            out = Path(tempfile.mkstemp(prefix="kit_mutate_", suffix=".jsonl")[1])
             argv = [sys.executable, "-m", "kitlib.mutation", "worker", str(path), str(out),
                     "--hidden", str(hidden_dir), "--seed", str(seed)] + (["--no-mutants"] if not mutants else [])
             for eid in sorted(only or ()):
                 argv += ["--only", eid]
             running.append((subprocess.Popen(argv, env=env, cwd=str(path.parent), stdout=subprocess.DEVNULL,
-                                             stderr=subprocess.PIPE), path, out))
+                                             stderr=subprocess.PIPE), path, ReportStream(out)))
         time.sleep(0.2)
-        for proc, path, out in list(running):
+        for proc, path, stream in list(running):
+            show(stream)
             if proc.poll() is None:
                 continue
-            running.remove((proc, path, out))
+            running.remove((proc, path, stream))
             stderr = proc.stderr.read() or b""
-            try:
-                results[path] = json.loads(out.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                if attempts[path] < 2:  # a worker killed from outside (e.g. memory pressure): once more
-                    pending.append(path)
-                    continue
-                tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-                why = f"exit status {proc.returncode}" + (f": {' | '.join(tail)}" if tail else "")
-                results[path] = [asdict(ExerciseReport("(notebook)", path.name,
-                                                       problem=f"the worker failed twice ({why})"[:400]))]
-            finally:
-                out.unlink(missing_ok=True)
+            show(stream)
+            stream.path.unlink(missing_ok=True)
+            if stream.done:
+                results[path] = stream.reports
+                continue
+            if attempts[path] < 2:  # a worker killed from outside (e.g. memory pressure): once more
+                pending.append(path)
+                continue
+            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+            why = f"exit status {proc.returncode}" + (f": {' | '.join(tail)}" if tail else "")
+            failed = ExerciseReport("(notebook)", path.name, problem=f"the worker failed twice ({why})"[:400])
+            results[path] = [asdict(failed)]
+            if progress is not None:
+                progress.finished(failed)
     return [_from_dict(d) for path in notebooks for d in results.get(path, [])]
