@@ -117,3 +117,83 @@ def test_python_m_kitlib_mutation_digest_prints_the_digest_of_a_literal():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == digest((None, 7), "demo")
+
+
+# --------------------------------------------------------------------------- the operators for issue 20's classes
+
+@pytest.fixture
+def layer_names(monkeypatch):
+    """The operators' notion of a layer class, without importing Keras (a fast test)."""
+    from kitlib.mutation import edits
+
+    monkeypatch.setattr(edits, "_LAYER_NAMES", {"Dense", "Conv2D", "LSTM", "Embedding", "Flatten", "MaxPooling2D"})
+
+
+def _mutants(operator, code, given=None, variable="model"):
+    from kitlib.mutation.edits import Context, generate
+
+    return {change.description: new for change, new in generate(code, Context("model", variable, given or {}),
+                                                                    [operator])}
+
+
+def test_a_given_model_is_changed_before_use_three_ways(layer_names):
+    from kitlib.mutation.mutants import mutants_given_changed
+
+    code = "features = keras.Model(base.inputs, base.layers[-2].output)\n"
+    found = _mutants(mutants_given_changed, code, {"base": "model", "x": "array"})
+    assert set(found) == {"given base changed first: its weights moved (trained again)",
+                          "given base recompiled first (sgd, mse)", "given base frozen first (trainable = False)"}
+    assert all(new.endswith(code.rstrip()) for new in found.values())
+    assert found["given base recompiled first (sgd, mse)"].startswith("base.compile(optimizer='sgd', loss='mse')\n")
+    # a function's own parameter that shadows the notebook's object is not the given object
+    assert _mutants(mutants_given_changed, "def f(base):\n    return base\n", {"base": "model"}) == {}
+
+
+def test_a_new_object_is_replaced_by_the_given_one(layer_names):
+    from kitlib.mutation.mutants import mutants_reused
+
+    found = _mutants(mutants_reused, "def fresh_copy(model):\n    return keras.models.clone_model(model)\n")
+    assert found == {"clone_model(model) -> model itself (the same object, not a new one)":
+                     "def fresh_copy(model):\n    return model"}
+    found = _mutants(mutants_reused, "model = make_mlp()\nmodel.pop()\n", {"donor": "model"})
+    assert found == {"make_mlp() -> the given donor (re-used, not a new model)": "model = donor\nmodel.pop()"}
+
+
+def test_defaults_the_task_leaves_are_changed(layer_names):
+    from kitlib.mutation.mutants import mutants_defaults
+
+    found = _mutants(mutants_defaults, "model = keras.Sequential([layers.Dense(4), layers.Dense(1, use_bias=True)])\n"
+                                       "h = model.fit(x, y, batch_size=100, epochs=1, verbose=0)\n")
+    assert "Dense(use_bias=False) instead of the default" in found
+    assert "layers.Dense(4, use_bias=False)" in found["Dense(use_bias=False) instead of the default"]
+    assert "fit without batch_size= (the default)" in found and "fit without epochs= (the default)" in found
+    assert not any("verbose" in d for d in found)
+
+
+def test_the_file_format_is_swapped(layer_names):
+    from kitlib.mutation.mutants import mutants_file_format
+
+    found = _mutants(mutants_file_format, 'f = save_dir / "my_digits.keras"\nw = "a.weights.h5"\nx = ".keras"\n')
+    assert set(found) == {"file 'my_digits.keras' -> 'my_digits.h5'", "file 'a.weights.h5' -> 'a.h5'"}
+    assert 'f = save_dir / "my_digits.h5"' in found["file 'my_digits.keras' -> 'my_digits.h5'"].replace("'", '"')
+
+
+def test_explicit_layer_calls_are_wrapped_in_a_new_container(layer_names):
+    from kitlib.mutation.mutants import mutants_container
+
+    found = _mutants(mutants_container, "inp = keras.Input(shape=(3,))\nx = layers.Dense(4)(inp)\ny = layers.Dense(1)(x)\n")
+    assert found == {"layers.Dense(4)(...) wrapped in a new keras.Sequential":
+                     "inp = keras.Input(shape=(3,))\nx = keras.Sequential([layers.Dense(4)])(inp)\ny = layers.Dense(1)(x)"}
+    found = _mutants(mutants_container, "def chain(model, x):\n    for layer in model.layers:\n        x = layer(x)\n"
+                                        "    return x\n")
+    assert list(found.values()) == ["def chain(model, x):\n    for layer in model.layers:\n"
+                                    "        x = keras.Sequential([layer])(x)\n    return x"]
+
+
+def test_the_new_operators_join_only_when_asked(monkeypatch):
+    from kitlib.mutation.mutants import MUTANT_OPERATORS, REQUIREMENT_OPERATORS, operators_in_use
+
+    monkeypatch.delenv("KIT_MUTATION_OPERATORS", raising=False)
+    assert operators_in_use() == MUTANT_OPERATORS
+    monkeypatch.setenv("KIT_MUTATION_OPERATORS", "all")
+    assert operators_in_use() == MUTANT_OPERATORS + REQUIREMENT_OPERATORS

@@ -393,3 +393,141 @@ def mutants_function(tree: ast.Module, ctx: Context) -> Iterator[Change]:
 MUTANT_OPERATORS = [mutants_activation, mutants_ints, mutants_padding, mutants_axis, mutants_given, mutants_slices,
                     mutants_trainable, mutants_layers, mutants_compile, mutants_saving, mutants_literal,
                     mutants_function]
+
+
+# --------------------------------------------------------------------------- the classes of issue 20
+# Given objects changed or re-used, a default changed, the file format swapped, the layers wrapped in a
+# container instead of called. Off by default until the course's checks reject them all:
+# ``KIT_MUTATION_OPERATORS=all kit test-exercises ...`` adds them (see REQUIREMENT_OPERATORS).
+
+GIVEN_WORDS = ("given", "left as it was", "unchanged", "changed", "new", "same object", "copy", "trained",
+               "weights", "compile", "trainable", "frozen")
+FORMAT_WORDS = ("format", ".keras", ".h5", "file")
+CONTAINER_WORDS = ("sequential", "container", "wrap", "yourself", "call the layers", "layers")
+
+
+def _models_read(tree: ast.Module, ctx: Context) -> list[str]:
+    """The given models the solution reads (not a function's own parameter of the same name)."""
+    used = {n.id for n in _nodes(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    parameters = {a.arg for n in _nodes(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda)) for a in n.args.args}
+    return [name for name, kind in sorted(ctx.given.items())
+            if kind == "model" and name in used and name not in parameters]
+
+
+def mutants_given_changed(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A given model changed before the solution uses it: its weights moved (as by training it again),
+    recompiled, or frozen."""
+    for name in _models_read(tree, ctx):
+        edits = [
+            (f"{name}.set_weights([w + 0.01 for w in {name}.get_weights()])",
+             f"given {name} changed first: its weights moved (trained again)"),
+            (f"{name}.compile(optimizer='sgd', loss='mse')", f"given {name} recompiled first (sgd, mse)"),
+            (f"{name}.trainable = False", f"given {name} frozen first (trainable = False)"),
+        ]
+        for code, text in edits:
+            def put_first(t, code=code):
+                t.body[:0] = ast.parse(code).body
+
+            yield Change("given-changed", text, GIVEN_WORDS + (name,), put_first)
+
+
+def mutants_reused(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A new object the task asks for replaced by the given one: ``clone_model(m)`` -> ``m`` itself, and a
+    fresh factory call (``make_x()``) -> the given model of the same notebook when there is one."""
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Call) and _final_name(node.func) == "clone_model" and node.args:
+            source = ast.unparse(node.args[0])
+            yield Change("reused", f"clone_model({source}) -> {source} itself (the same object, not a new one)",
+                         GIVEN_WORDS + (source,), _replace_at(index, source))
+    models = [name for name, kind in sorted(ctx.given.items()) if kind == "model"]
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith("make_") \
+                and not node.args and not node.keywords and models:
+            yield Change("reused", f"{node.func.id}() -> the given {models[0]} (re-used, not a new model)",
+                         GIVEN_WORDS + (models[0],), _replace_at(index, models[0]))
+
+
+_DEFAULT_SWAPS = {"Dense": ("use_bias", False), "Conv1D": ("use_bias", False), "Conv2D": ("use_bias", False),
+                  "LSTM": ("return_sequences", True), "GRU": ("return_sequences", True),
+                  "Embedding": ("mask_zero", True), "Flatten": ("data_format", "channels_first")}
+_DEFAULT_WORDS = {"use_bias": ("bias", "parameter", "weights"), "return_sequences": ("sequence", "shape", "output"),
+                  "mask_zero": ("mask", "zero"), "data_format": ("channel", "format", "shape")}
+
+
+def mutants_defaults(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A default the task leaves as it is changed on a layer (``use_bias=False``, ``return_sequences=True``, ...),
+    and ``fit``'s ``batch_size`` / ``epochs`` / ``validation_split`` moved when the solution names them."""
+    for index, node in enumerate(_nodes(tree)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _final_name(node.func)
+        if name in _DEFAULT_SWAPS and _kw(node, _DEFAULT_SWAPS[name][0]) is None and _is_layer_call(node):
+            keyword, value = _DEFAULT_SWAPS[name]
+            yield Change("default", f"{name}({keyword}={value!r}) instead of the default",
+                         _DEFAULT_WORDS[keyword] + ("default",),
+                         _at(index, lambda n, k=keyword, v=value: n.keywords.append(ast.keyword(arg=k,
+                                                                                             value=ast.Constant(v)))))
+        if name == "fit":
+            for keyword, words in (("batch_size", ("batch",)), ("epochs", ("epoch",)),
+                                   ("validation_split", ("validation",))):
+                found = _kw(node, keyword)
+                if found is None:
+                    continue
+                removed = f"fit without {keyword}= (the default)"
+
+                def drop(n, k=keyword):
+                    n.keywords = [x for x in n.keywords if x.arg != k]
+
+                yield Change("default", removed, words + ("default", keyword), _at(index, drop))
+
+
+def mutants_file_format(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """The file format the task names swapped: a ``.keras`` file name as ``.h5`` and back."""
+    swaps = {".keras": ".h5", ".h5": ".keras", ".weights.h5": ".h5"}
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            for old in sorted(swaps, key=len, reverse=True):
+                if node.value.endswith(old) and len(node.value) > len(old):
+                    new = node.value[: -len(old)] + swaps[old]
+                    yield Change("format", f"file {node.value!r} -> {new!r}", FORMAT_WORDS,
+                                 _at(index, lambda n, new=new: setattr(n, "value", new)))
+                    break
+
+
+def mutants_container(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """Explicit layer calls wrapped in a new container: ``layers.Dense(4)(x)`` -> ``keras.Sequential([layers.Dense(4)])(x)``
+    (the first such call), and a loop's ``layer(x)`` -> ``keras.Sequential([layer])(x)``."""
+    loop_names = {n.target.id for n in _nodes(tree) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)}
+    for index, node in enumerate(_nodes(tree)):
+        if not isinstance(node, ast.Call) or len(node.args) != 1:
+            continue
+        inner = node.func
+        if (isinstance(inner, ast.Call) and _is_layer_call(inner)) or \
+                (isinstance(inner, ast.Name) and inner.id in loop_names):
+            label = ast.unparse(inner)[:40]
+
+            def wrap(n):
+                n.func = ast.Call(func=_parse("keras.Sequential"), args=[ast.List(elts=[n.func], ctx=ast.Load())],
+                                  keywords=[])
+
+            yield Change("container", f"{label}(...) wrapped in a new keras.Sequential", CONTAINER_WORDS,
+                         _at(index, wrap))
+            return
+
+
+REQUIREMENT_OPERATORS = [mutants_given_changed, mutants_reused, mutants_defaults, mutants_file_format,
+                         mutants_container]
+
+
+def operators_in_use(setting: str | None = None) -> list:
+    """The mutation operators ``kit test-exercises`` applies: :data:`MUTANT_OPERATORS`, plus
+    :data:`REQUIREMENT_OPERATORS` when ``$KIT_MUTATION_OPERATORS`` (or ``setting``) is ``all``.
+
+    Example:
+        >>> len(operators_in_use("all")) == len(MUTANT_OPERATORS) + len(REQUIREMENT_OPERATORS)
+        True
+    """
+    import os
+
+    setting = os.environ.get("KIT_MUTATION_OPERATORS", "") if setting is None else setting
+    return MUTANT_OPERATORS + (REQUIREMENT_OPERATORS if setting.strip().lower() == "all" else [])

@@ -16,7 +16,7 @@ from typing import Any
 
 from kitlib.mutation.edits import Context, generate, mutant_id
 from kitlib.mutation.equivalents import EQUIVALENCE_OPERATORS
-from kitlib.mutation.mutants import MUTANT_OPERATORS
+from kitlib.mutation.mutants import operators_in_use
 
 
 SOLUTION = re.compile(r"[ \t]*### BEGIN SOLUTION[^\n]*\n(?P<body>.*?)[ \t]*### END SOLUTION[^\n]*\n?", re.S)
@@ -123,7 +123,7 @@ def variants_for(exercise: Any, cells: dict, spec: Any, given: dict[str, str], m
     for number, code in enumerate(getattr(spec, "other_solutions", ()) or (), start=1):
         variants.append(Variant("other", f"other solution {number}", with_code(code)))
     if mutants and solution.strip():
-        for change, code in generate(solution, ctx, MUTANT_OPERATORS):
+        for change, code in generate(solution, ctx, operators_in_use()):
             variants.append(Variant("mutant", change.description, with_code(code), keywords=change.keywords,
                                     mutant_id=mutant_id(change)))
         for change, code in generate(solution, ctx, EQUIVALENCE_OPERATORS):
