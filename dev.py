@@ -2,7 +2,8 @@
 """The kit's two set-up commands, with nothing but Python 3 and git needed.
 
     python3 dev.py lab     # the student view of the course in JupyterLab
-    python3 dev.py test    # the complete test suite
+    python3 dev.py test    # the complete test suite (2 processes: -n 2 --dist loadfile)
+    python3 dev.py test --fast   # only the tests that need no TensorFlow and no servers (under 2 minutes)
 
 Each creates (once) and fills a virtual environment in ``.venv`` from
 ``pyproject.toml``. A second run only checks a stamp and starts at once.
@@ -62,8 +63,23 @@ def run(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "kit"), "lab", *rest], cwd=ROOT)
     ensure_environment("test,cluster")  # the suite starts a real Dask cluster on 127.0.0.1
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    code = subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env)
-    return code
+    return subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args(rest)], cwd=ROOT, env=env)
+
+
+def pytest_args(rest: list[str]) -> list[str]:
+    """pytest's arguments: the full suite in 2 processes, a file's tests on one (``--dist loadfile``: a
+    notebook's cells share one kernel); ``--fast`` in one process (conftest.py's fast tier).
+    An ``-n`` of your own wins.
+
+    Example:
+        >>> pytest_args(["-k", "data"])
+        ['-n', '2', '--dist', 'loadfile', '-k', 'data']
+        >>> pytest_args(["--fast"])
+        ['--fast']
+    """
+    if "--fast" in rest or any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest):
+        return list(rest)
+    return ["-n", "2", "--dist", "loadfile", *rest]
 
 
 if __name__ == "__main__":

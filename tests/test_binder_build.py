@@ -53,7 +53,7 @@ STUDENT_PLUGINS = ("@jupyter/nbgrader:validate-assignment",)
 INSTRUCTOR_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                       "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:assignment-list")
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("binder")]
+pytestmark = pytest.mark.slow
 
 # Runs inside the fresh environment: executes notebooks up to their first exercise,
 # sampling the kernel's memory. Prints one JSON line per notebook.

@@ -27,7 +27,7 @@ COURSE = ROOT / "course"
 PY = sys.executable
 ASSIGNMENTS = course_assignments(COURSE)
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_pipeline")]
+pytestmark = pytest.mark.slow
 
 
 def _grade_id(cell) -> str | None:

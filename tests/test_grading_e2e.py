@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 PY = sys.executable
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading_e2e")]
+pytestmark = pytest.mark.slow
 
 SUM_OK = "total = 2 + 3"
 WORDS_OK = 'words = ["keras", "layers"]'

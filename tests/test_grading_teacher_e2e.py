@@ -31,7 +31,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PY = sys.executable
 ARTIFACTS = Path(os.environ.get("KIT_ARTIFACTS", ROOT / "artifacts"))
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading_teacher")]
+pytestmark = pytest.mark.slow
 
 CHAPTER = "M1 · A mini chapter"
 SUM_TITLE = "Exercise 1 · Add two numbers"

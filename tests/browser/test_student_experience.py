@@ -26,7 +26,7 @@ from jlab import (
     widget_errors,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TRACEBACK = "Traceback (most recent call last)"
 

@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from jlab import notebook_json, open_document, problems, run_all, unexecuted_code_cells, wait_idle, widget_errors
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDGET_CLASSES = ("kit-debugger", "kit-explorer", "kit-graph", "kit-history")
 
