@@ -92,21 +92,26 @@ def _statement_text(source_lines: list[str], node: ast.stmt | ast.expr) -> str:
     return line if len(line) <= 120 else line[:117] + "..."
 
 
+_WANTED = (ast.Import, ast.ImportFrom, ast.Call, ast.Attribute)
+
+
 @functools.lru_cache(maxsize=None)
-def _parsed(path: Path, stamp: int) -> tuple[ast.Module, list[str]]:
+def _parsed(path: Path, stamp: int) -> tuple[list[ast.AST], list[str]]:
     source = path.read_text(encoding="utf-8")
-    return ast.parse(source, filename=str(path)), source.splitlines()
+    nodes = [n for n in ast.walk(ast.parse(source, filename=str(path))) if isinstance(n, _WANTED)]
+    return nodes, source.splitlines()
 
 
-def parsed(path: Path) -> tuple[ast.Module, list[str]]:
-    """The module's syntax tree and its lines, read once per version of the file."""
+def parsed(path: Path) -> tuple[list[ast.AST], list[str]]:
+    """The nodes the rules look at (imports, calls, attributes) and the module's lines, read and walked
+    once per version of the file."""
     return _parsed(path, path.stat().st_mtime_ns)
 
 
 def imports_of(module: str, path: Path, modules: dict[str, Path]) -> list[Import]:
     """Every kitlib import of ``module``, at any depth (inside functions too), with ``importlib.import_module``
     and ``__import__`` of a literal name."""
-    tree, lines = parsed(path)
+    nodes, lines = parsed(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     root = next(iter(modules)).split(".")[0]
     found: list[Import] = []
@@ -116,7 +121,7 @@ def imports_of(module: str, path: Path, modules: dict[str, Path]) -> list[Import
         if target and target != module:
             found.append(Import(module, target, node.lineno, _statement_text(lines, node)))
 
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] == root:
@@ -336,9 +341,9 @@ def is_private_keras_name(dotted: str) -> bool:
 
 def private_keras_uses(module: str, path: Path) -> list[str]:
     """Every private Keras access of a module, as ``module line N: `text```."""
-    tree, lines = parsed(path)
+    nodes, lines = parsed(path)
     found = []
-    for node in ast.walk(tree):
+    for node in nodes:
         why = ""
         if isinstance(node, ast.Import):
             why = next((a.name for a in node.names if is_private_keras_name(a.name)), "")

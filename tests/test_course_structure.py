@@ -14,6 +14,8 @@ import pytest
 
 from kitlib.exercises import REGISTRY, hidden
 
+pytestmark = pytest.mark.fast
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "course" / "source").glob("*/*.ipynb"))
 SOLUTION = re.compile(r"### BEGIN SOLUTION.*?### END SOLUTION", re.S)

@@ -74,6 +74,7 @@ def unreachable_network(monkeypatch):
 # ---------------------------------------------------------------- import
 
 
+@pytest.mark.fast
 def test_import_does_not_load_tensorflow():
     code = "import sys, kitlib.data; print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -108,6 +109,7 @@ def test_load_cifar10_shapes_and_dtypes(offline_env, capsys):
     assert len(kd.IMAGE_CLASS_NAMES) == 10 == len(set(kd.IMAGE_CLASS_NAMES))
 
 
+@pytest.mark.fast
 def test_generators_validate_input():
     with pytest.raises(ValueError, match="non-negative integer"):
         substitutes.make_digits(-1)
@@ -163,6 +165,7 @@ def test_substitute_digits_are_varied():
 # ---------------------------------------------------------------- no network
 
 
+@pytest.mark.fast
 def test_network_probe_gives_up_within_the_timeout(unreachable_network):
     start = time.monotonic()
     assert network.network_available(timeout=1.0) is False
@@ -192,6 +195,7 @@ def test_fallback_without_network_decides_quickly(unreachable_network, substitut
     assert kd.describe_data_sources() == "MNIST substitute, CIFAR-10 substitute (offline)"
 
 
+@pytest.mark.fast
 def test_refused_connection_falls_back(monkeypatch, substitute_dir, tmp_path, capsys):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("refused (test)")
@@ -209,6 +213,7 @@ def test_refused_connection_falls_back(monkeypatch, substitute_dir, tmp_path, ca
     assert "offline" in capsys.readouterr().out
 
 
+@pytest.mark.fast
 def test_offline_env_skips_the_probe(offline_env, monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("KITLIB_OFFLINE=1 must not touch the network")
@@ -219,6 +224,7 @@ def test_offline_env_skips_the_probe(offline_env, monkeypatch):
     kd.load_mnist()
 
 
+@pytest.mark.fast
 def test_status_never_probes_or_generates(monkeypatch, tmp_path):
     def boom(*args, **kwargs):
         raise AssertionError("status must not probe the network or generate data")
@@ -353,6 +359,7 @@ def test_cache_with_wrong_shapes_is_regenerated(monkeypatch, tmp_path, substitut
     assert calls == [0] and "regenerating" not in capsys.readouterr().out
 
 
+@pytest.mark.fast
 def test_unknown_dataset_name():
     with pytest.raises(ValueError, match="mnist"):
         kd.substitute_path("imagenet")

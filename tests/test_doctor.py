@@ -10,6 +10,7 @@ import pytest
 from kitlib import doctor
 
 
+@pytest.mark.fast
 def test_widgets_versions_match_or_explain():
     assert doctor.widgets_mismatch("8.1.9", "3.0.17", "jupyterlab_widgets~=3.0.15") == ""
     assert "does not match" in doctor.widgets_mismatch("8.1.9", "3.0.10", "jupyterlab_widgets~=3.0.15")

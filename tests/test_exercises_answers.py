@@ -29,12 +29,14 @@ def _params(model):
 
 # ---------------------------------------------------------------- plain values (kind "json")
 
+@pytest.mark.fast
 @pytest.mark.parametrize("value", [None, 3, 2.5, float("inf"), "x", (None, 4), [1, (2, 3)], {"a": (1,)}, True])
 def test_plain_answers_round_trip(tmp_path, value):
     assert answers.encode(value, tmp_path, "ex") == "json"
     assert answers.decode(tmp_path, "ex") == value
 
 
+@pytest.mark.fast
 def test_sets_and_deep_plain_nesting_round_trip(tmp_path):
     value = {"s": {1, "a", (2, 3)}, "f": frozenset({4, 5}), "l": [(1, [None, {"k": -math.inf}])], "e": set()}
     kind, back = round_trip(value, tmp_path)
@@ -42,11 +44,13 @@ def test_sets_and_deep_plain_nesting_round_trip(tmp_path):
     assert type(back["s"]) is set and type(back["f"]) is frozenset and type(back["l"][0]) is tuple
 
 
+@pytest.mark.fast
 def test_nan_comes_back_as_nan(tmp_path):
     kind, back = round_trip([float("nan")], tmp_path)
     assert kind == "json" and math.isnan(back[0])
 
 
+@pytest.mark.fast
 def test_numpy_scalars_come_back_as_python_values(tmp_path):
     np = pytest.importorskip("numpy")
     kind, back = round_trip({"n": np.int64(3), "x": np.float32(0.5), "b": np.bool_(True)}, tmp_path)
@@ -54,6 +58,7 @@ def test_numpy_scalars_come_back_as_python_values(tmp_path):
     assert type(back["n"]) is int and type(back["b"]) is bool
 
 
+@pytest.mark.fast
 def test_numpy_answer_round_trips_without_pickle(tmp_path):
     np = pytest.importorskip("numpy")
     assert answers.encode(np.arange(6).reshape(2, 3), tmp_path, "ex") == "npy"
@@ -61,6 +66,7 @@ def test_numpy_answer_round_trips_without_pickle(tmp_path):
     assert answers.decode(tmp_path, "ex").shape == (2, 3)
 
 
+@pytest.mark.fast
 def test_arrays_inside_containers_become_side_files(tmp_path):
     np = pytest.importorskip("numpy")
     value = {"w": [np.ones((2, 2), dtype="float32"), (np.arange(3), 7)]}
@@ -71,6 +77,7 @@ def test_arrays_inside_containers_become_side_files(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ex.json", "ex.part0.npy", "ex.part1.npy"]
 
 
+@pytest.mark.fast
 def test_no_pickle_is_written(tmp_path, monkeypatch):
     np = pytest.importorskip("numpy")
 
@@ -85,6 +92,7 @@ def test_no_pickle_is_written(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- what stays unsupported
 
+@pytest.mark.fast
 @pytest.mark.parametrize("make", [lambda: (lambda: 1), lambda: type("Custom", (), {}),
                                   lambda: object(), lambda: {1: "int key"}, lambda: [1, print]])
 def test_code_answers_are_not_exported(tmp_path, make):
@@ -93,6 +101,7 @@ def test_code_answers_are_not_exported(tmp_path, make):
         answers.decode(tmp_path, "ex")
 
 
+@pytest.mark.fast
 def test_object_arrays_are_not_exported(tmp_path):
     np = pytest.importorskip("numpy")
     assert answers.encode([np.array([{"a": 1}], dtype=object)], tmp_path, "ex") == "unsupported"
@@ -100,6 +109,7 @@ def test_object_arrays_are_not_exported(tmp_path):
         answers.decode(tmp_path, "ex")
 
 
+@pytest.mark.fast
 def test_a_failure_part_way_leaves_no_answer_that_decodes(tmp_path):
     np = pytest.importorskip("numpy")
     assert answers.encode([np.zeros(3)], tmp_path, "ex") == "bundle"      # an earlier, good answer
@@ -109,6 +119,7 @@ def test_a_failure_part_way_leaves_no_answer_that_decodes(tmp_path):
     assert not [p for p in tmp_path.iterdir() if "staging" in p.name or p.name.startswith(".")]
 
 
+@pytest.mark.fast
 def test_too_deep_nesting_is_unsupported(tmp_path):
     value: list = []
     for _ in range(100):
@@ -122,6 +133,7 @@ def _write_meta(tmp_path, meta, exercise_id="ex"):
     (tmp_path / f"{exercise_id}.json").write_text(json.dumps(meta) if not isinstance(meta, str) else meta)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("meta", [
     {"kind": "bundle", "value": {"__npy__": 0}},                         # side file missing
     {"kind": "bundle", "value": {"__npy__": "../../etc/passwd"}},        # a path instead of a number
@@ -142,6 +154,7 @@ def test_hostile_records_raise_unsupported(tmp_path, meta):
         answers.decode(tmp_path, "ex")
 
 
+@pytest.mark.fast
 def test_huge_nesting_in_a_record_is_refused(tmp_path):
     value: object = 1
     for _ in range(200):
@@ -151,6 +164,7 @@ def test_huge_nesting_in_a_record_is_refused(tmp_path):
         answers.decode(tmp_path, "ex")
 
 
+@pytest.mark.fast
 def test_symlinks_out_of_the_folder_are_not_followed(tmp_path):
     np = pytest.importorskip("numpy")
     outside = tmp_path / "outside"
@@ -169,6 +183,7 @@ def test_symlinks_out_of_the_folder_are_not_followed(tmp_path):
         answers.decode(folder, "ex")
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("bad_id", ["../ex", "a/b", "..", ".hidden", ""])
 def test_unsafe_exercise_ids_are_refused(tmp_path, bad_id):
     with pytest.raises(answers.Unsupported):
@@ -306,6 +321,7 @@ def test_history_of_a_real_fit_round_trips(tmp_path):
     assert back.params == history.params
 
 
+@pytest.mark.fast
 def test_keras_is_not_needed_for_plain_answers():
     import subprocess
     import sys

@@ -37,18 +37,21 @@ def registered(monkeypatch):
     session.reset()
 
 
+@pytest.mark.fast
 def test_placeholder_is_not_attempted():
     feedback = make_sum_exercise().evaluate(None)
     assert not feedback.attempted and not feedback.passed and feedback.status == "not attempted"
     assert "not attempted yet" in str(feedback)
 
 
+@pytest.mark.fast
 def test_wrong_answer_reports_expected_got_and_hint():
     feedback = make_sum_exercise().evaluate(4)
     assert feedback.status == "not yet"
     assert "the sum: expected 5, got 4" in str(feedback) and "Hint: 2 + 3" in str(feedback)
 
 
+@pytest.mark.fast
 def test_feedback_carries_the_json_mime_entry_and_escapes_html():
     feedback = Feedback("x", "T", attempted=True, problems=[Problem("<script>", 1, 2)])
     bundle = feedback._repr_mimebundle_()
@@ -59,6 +62,7 @@ def test_feedback_carries_the_json_mime_entry_and_escapes_html():
     assert bundle["text/plain"].startswith("✘ T: not yet")
 
 
+@pytest.mark.fast
 def test_messages_lose_paths_graph_text_and_tracebacks():
     problem = Problem("bad <KerasTensor shape=(None, 3), dtype=float32, name=x> in /usr/lib/python3/x/y.py")
     text = problem.text()
@@ -66,6 +70,7 @@ def test_messages_lose_paths_graph_text_and_tracebacks():
     assert "Traceback" not in core.clean_text("oops\nTraceback (most recent call last):\n  File 'x'")
 
 
+@pytest.mark.fast
 def test_a_check_that_crashes_is_the_kits_problem_not_the_students():
     namespace: dict = {}  # a check with a bug, as if it were written inside kitlib
     exec(compile("def broken(record):\n    return record['missing key']\n", core.__file__, "exec"), namespace)
@@ -75,6 +80,7 @@ def test_a_check_that_crashes_is_the_kits_problem_not_the_students():
     assert "not a mistake in your answer" in str(feedback) and "raised" not in str(feedback)
 
 
+@pytest.mark.fast
 def test_an_error_from_notebook_code_inside_a_check_is_the_students():
     def explode(answer):  # defined outside kitlib: like code from a notebook cell
         raise ValueError("shapes (2,) and (3,) do not match")
@@ -84,6 +90,7 @@ def test_an_error_from_notebook_code_inside_a_check_is_the_students():
     assert "raised ValueError: shapes (2,) and (3,) do not match" in str(feedback)
 
 
+@pytest.mark.fast
 def test_the_students_own_code_raising_is_said_with_where_it_raised():
     def prepare(answer, ctx):
         return run_student(answer, 1, where="f(1)")
@@ -95,6 +102,7 @@ def test_the_students_own_code_raising_is_said_with_where_it_raised():
     assert "Run your exercise cell on its own" not in str(feedback)  # the cell itself ran fine
 
 
+@pytest.mark.fast
 def test_prepare_runs_once_and_checks_take_the_record_and_maybe_the_context():
     calls = []
 
@@ -111,6 +119,7 @@ def test_prepare_runs_once_and_checks_take_the_record_and_maybe_the_context():
     assert calls == [7]
 
 
+@pytest.mark.fast
 def test_grade_in_the_students_session_shows_and_never_raises(registered, capsys):
     registered(make_sum_exercise())
     assert core.grade("demo_sum", 3) is None  # no exception: "Run All" goes on
@@ -121,6 +130,7 @@ def test_grade_in_the_students_session_shows_and_never_raises(registered, capsys
     assert "✔" in capsys.readouterr().out
 
 
+@pytest.mark.fast
 def test_grade_under_nbgrader_raises_with_the_feedback(registered, monkeypatch, capsys):
     registered(make_sum_exercise())
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
@@ -135,12 +145,14 @@ def test_grade_under_nbgrader_raises_with_the_feedback(registered, monkeypatch, 
         core.grade("nope", 1)
 
 
+@pytest.mark.fast
 def test_check_returns_the_feedback(registered):
     registered(make_sum_exercise())
     assert core.check("demo_sum", 5).passed
     assert core.check("demo_sum", 4).status == "not yet"
 
 
+@pytest.mark.fast
 def test_grade_records_under_kit_grade_and_the_hidden_part_separately(registered, monkeypatch, tmp_path):
     from kitlib.exercises import answers
 
@@ -155,6 +167,7 @@ def test_grade_records_under_kit_grade_and_the_hidden_part_separately(registered
     assert answers.read_meta(tmp_path, "demo_sum.hidden")["evidence"] == []
 
 
+@pytest.mark.fast
 def test_replaced_checks_are_recorded_as_evidence(registered, monkeypatch, tmp_path):
     from kitlib.exercises import answers
 
@@ -165,6 +178,7 @@ def test_replaced_checks_are_recorded_as_evidence(registered, monkeypatch, tmp_p
     assert answers.read_meta(tmp_path, "demo_sum")["evidence"] == ["the checks of demo_sum were replaced"]
 
 
+@pytest.mark.fast
 def test_an_answer_that_cannot_be_recorded_is_said_at_once(registered, monkeypatch, tmp_path, capsys):
     registered(Exercise("demo_any", title="Anything", points=1, checks=[lambda a: None],
                         unrecordable="a number"))
@@ -174,6 +188,7 @@ def test_an_answer_that_cannot_be_recorded_is_said_at_once(registered, monkeypat
     assert "cannot be recorded for grading" in out and "use a number" in out
 
 
+@pytest.mark.fast
 def test_given_objects_come_from_keywords_or_the_callers_namespace(registered):
     def prepare(answer, ctx):
         return ctx.given["donor"] + answer
@@ -185,6 +200,7 @@ def test_given_objects_come_from_keywords_or_the_callers_namespace(registered):
     assert core.check("demo_given", 3).passed
 
 
+@pytest.mark.fast
 def test_a_missing_given_object_says_to_run_the_cells_above(registered):
     registered(Exercise("demo_given2", title="T", points=1, given=("nowhere_defined_xyz",),
                         prepare=lambda a, ctx: a, checks=[lambda r: None]))
@@ -192,6 +208,7 @@ def test_a_missing_given_object_says_to_run_the_cells_above(registered):
     assert feedback.problems[0].kind == "setup" and "Run the notebook's cells from the top" in str(feedback)
 
 
+@pytest.mark.fast
 def test_optional_given_objects_may_be_missing(registered):
     def prepare(answer, ctx):
         return {"answer": answer, "knows": "nowhere_defined_abc" in ctx.given}
@@ -202,6 +219,7 @@ def test_optional_given_objects_may_be_missing(registered):
     assert not core.check("demo_opt", 3, nowhere_defined_abc=1).passed
 
 
+@pytest.mark.fast
 def test_a_stale_answer_is_recognised_in_ipython(registered):
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -221,11 +239,13 @@ def test_a_stale_answer_is_recognised_in_ipython(registered):
     assert shell.run_cell("kit_core.check('demo_sum', total).passed").result is True
 
 
+@pytest.mark.fast
 def test_assigned_names_of_a_cell():
     assert session.assigned_names("a, b = 1, 2\nwith open('x') as f: pass\nimport numpy as np") == {"a", "b", "f", "np"}
     assert "model" in session.assigned_names("model = (\n")  # unparsable: a line scan
 
 
+@pytest.mark.fast
 def test_digests_are_salted_canonical_and_not_the_value():
     assert digest((None, 4), "a") == digest([None, 4], "a")
     assert digest({"b", "a"}, "a") == digest(["a", "b"], "a")
@@ -233,6 +253,7 @@ def test_digests_are_salted_canonical_and_not_the_value():
     assert "4" not in digest((None, 4), "a") or len(digest((None, 4), "a")) == 32
 
 
+@pytest.mark.fast
 def test_probe_seed_is_deterministic_per_course_assignment_and_student():
     one = probe_seed(b"secret", "sequential_model", "alice")
     assert one == probe_seed(b"secret", "sequential_model", "alice")
@@ -242,6 +263,7 @@ def test_probe_seed_is_deterministic_per_course_assignment_and_student():
     assert 0 <= one < 2**31
 
 
+@pytest.mark.fast
 def test_ids_are_validated():
     with pytest.raises(ValueError):
         Exercise("Bad Id", title="T", points=1, checks=[lambda a: None])
@@ -249,6 +271,7 @@ def test_ids_are_validated():
         Exercise("no_checks", title="T", points=1, checks=[])
 
 
+@pytest.mark.fast
 def test_registry_collects_chapter_modules_of_a_package_and_rejects_duplicates(tmp_path, monkeypatch):
     package = tmp_path / "demo_course_part"
     package.mkdir()
@@ -268,6 +291,7 @@ def test_registry_collects_chapter_modules_of_a_package_and_rejects_duplicates(t
         Registry(modules=("demo_course_part",)).all()
 
 
+@pytest.mark.fast
 def test_hidden_parts_load_from_the_course_folder(tmp_path):
     folder = tmp_path / "hidden" / "part"
     folder.mkdir(parents=True)
@@ -282,6 +306,7 @@ def test_hidden_parts_load_from_the_course_folder(tmp_path):
         hidden.load(tmp_path / "hidden")
 
 
+@pytest.mark.fast
 def test_hidden_checks_run_only_where_the_course_is(tmp_path):
     exercise = make_sum_exercise()
     spec = hidden.Hidden("demo_sum", checks=[lambda r: expect(isinstance(r, int), "an int", "int", type(r).__name__)])
@@ -289,6 +314,7 @@ def test_hidden_checks_run_only_where_the_course_is(tmp_path):
     assert not exercise.evaluate(5.0, hidden=True, spec=spec).passed
 
 
+@pytest.mark.fast
 def test_missing_marker_is_falsy_and_distinct():
     assert not MISSING and MISSING is not None
 

@@ -35,6 +35,7 @@ def installed(tmp_path_factory):
     return target
 
 
+@pytest.mark.fast
 def test_every_ported_exercise_has_secrets_to_look_for():
     from kitlib.exercises import REGISTRY
 
@@ -83,6 +84,7 @@ def test_a_leak_in_the_package_or_in_a_release_is_found(tmp_path):
     assert ("sequential_model", "hidden part") in kinds
 
 
+@pytest.mark.fast
 def test_a_planted_wrong_answer_written_into_a_release_is_found(tmp_path):
     spec = hidden.load(COURSE / "hidden" / "sequential_model")["seq07_new_head"]
     code = spec.wrong_answers[1][0]

@@ -7,9 +7,12 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from kitlib.grading import feedback
+
+pytestmark = pytest.mark.fast
 
 VENV_FILE = f"{sys.prefix}/lib/python3.11/site-packages/keras/src/utils/traceback_utils.py"
 STDLIB_FILE = f"{sys.base_prefix}/lib/python3.11/json/decoder.py"

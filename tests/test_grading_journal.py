@@ -12,6 +12,8 @@ from kitlib.grading.journal import JOURNAL_NAME, Journal, assignment_version, co
     result_record, submission_digest
 from kitlib.grading.submission import CellResult, Submission, SubmissionResult
 
+pytestmark = pytest.mark.fast
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

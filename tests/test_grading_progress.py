@@ -19,6 +19,8 @@ from traitlets.config import Config
 
 from kitlib.grading import progress as prog
 
+pytestmark = pytest.mark.fast
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from kitlib.grading import messages, report
 from kitlib.grading.submission import CellResult, SubmissionResult
+
+pytestmark = pytest.mark.fast
 
 
 def graded(cell, gid, **flags):

@@ -12,6 +12,8 @@ import pytest
 
 from kitlib.grading import feedback, release, report, sandbox, sanitize
 
+pytestmark = pytest.mark.fast
+
 FIXTURE_NB = Path(__file__).parent / "fixtures" / "mini_course" / "source" / "mini" / "mini.ipynb"
 
 

@@ -30,6 +30,7 @@ def tiny_course(tmp_path, repo_root):
     return course
 
 
+@pytest.mark.fast
 def test_titles_and_assignment_discovery(tiny_course):
     assert assignments(tiny_course) == ["sequential_model"]
     assert notebook_title(tiny_course / "source" / "sequential_model" / "01_a.ipynb") == "A1 · First chapter"
@@ -37,12 +38,14 @@ def test_titles_and_assignment_discovery(tiny_course):
     assert notebook_title(tiny_course / "broken.ipynb") == "broken"
 
 
+@pytest.mark.fast
 def test_assignments_follow_the_guides_order(tmp_path):
     for name in ("functional_api", "aaa_extra", "sequential_model"):
         write_chapter(tmp_path / "source" / name / "01.ipynb", "T")
     assert assignments(tmp_path) == ["sequential_model", "functional_api", "aaa_extra"]
 
 
+@pytest.mark.fast
 def test_course_map_links_every_chapter(tmp_path):
     write_chapter(tmp_path / "functional_api" / "02_b.ipynb", "B2 · Training")
     write_chapter(tmp_path / "functional_api" / "01_a.ipynb", "B1 · Intro")
@@ -73,11 +76,13 @@ def test_workspace_keeps_student_work_and_adds_new_chapters(tiny_course, tmp_pat
     assert "A2 · Second chapter" in (workspace / "START_HERE.md").read_text()
 
 
+@pytest.mark.fast
 def test_workspace_without_assignments_says_so(tmp_path):
     with pytest.raises(FileNotFoundError, match="no assignments"):
         make_workspace(tmp_path, tmp_path / "student")
 
 
+@pytest.mark.fast
 def test_lab_command_opens_the_course_map(tmp_path, monkeypatch):
     from kitlib import lab
 
@@ -130,6 +135,7 @@ def _read(path):
     return json.loads(path.read_text())
 
 
+@pytest.mark.fast
 def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_path, tiny_course):
     from kitlib import lab
 
@@ -221,6 +227,7 @@ def test_jupyter_itself_reads_the_student_configuration(tmp_path, tiny_course):
                      "nbgrader.server_extensions.course_list": True}, ours
 
 
+@pytest.mark.fast
 def test_course_map_shows_the_students_saved_progress(tmp_path, monkeypatch):
     """Per chapter, the exercises with the verdict the student's saved notebook shows; the total on top;
     progress() renders the same map in a notebook, its links relative to the notebook's folder."""

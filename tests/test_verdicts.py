@@ -4,10 +4,13 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from kitlib.exercises.core import ExerciseNotPassed, Feedback, Problem
 from kitlib.verdicts import FEEDBACK_MIME, NOT_CHECKED, notebook_progress, output_verdicts
+
+pytestmark = pytest.mark.fast
 
 
 def grade_cell(exercise, outputs=(), count=None):
