@@ -195,7 +195,6 @@ def test_fallback_without_network_decides_quickly(unreachable_network, substitut
     assert kd.describe_data_sources() == "MNIST substitute, CIFAR-10 substitute (offline)"
 
 
-@pytest.mark.fast
 def test_refused_connection_falls_back(monkeypatch, substitute_dir, tmp_path, capsys):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("refused (test)")
@@ -213,7 +212,6 @@ def test_refused_connection_falls_back(monkeypatch, substitute_dir, tmp_path, ca
     assert "offline" in capsys.readouterr().out
 
 
-@pytest.mark.fast
 def test_offline_env_skips_the_probe(offline_env, monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("KITLIB_OFFLINE=1 must not touch the network")

@@ -12,8 +12,6 @@ from nbgrader.api import Gradebook
 
 from kitlib.grading.grades_csv import COLUMNS, NBGRADER_COLUMNS, KitCsvExportPlugin
 
-pytestmark = pytest.mark.fast
-
 
 @pytest.fixture(scope="module")
 def gradebook(tmp_path_factory):
