@@ -468,11 +468,11 @@ def mutants_defaults(tree: ast.Module, ctx: Context) -> Iterator[Change]:
                          _at(index, lambda n, k=keyword, v=value: n.keywords.append(ast.keyword(arg=k,
                                                                                              value=ast.Constant(v)))))
         if name == "fit":
-            for keyword, words in (("batch_size", ("batch",)), ("epochs", ("epoch",)),
-                                   ("validation_split", ("validation",))):
+            for keyword, words, default in (("batch_size", ("batch",), 32), ("epochs", ("epoch",), 1),
+                                            ("validation_split", ("validation",), 0.0)):
                 found = _kw(node, keyword)
-                if found is None:
-                    continue
+                if found is None or (isinstance(found.value, ast.Constant) and found.value.value == default):
+                    continue  # dropping a keyword that spells the default out changes nothing
                 removed = f"fit without {keyword}= (the default)"
 
                 def drop(n, k=keyword):
