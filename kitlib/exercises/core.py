@@ -187,6 +187,7 @@ class Feedback:
     attempted: bool
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    tip: str = ""  # the student's own session only: how to get a hint (never under nbgrader, see check/grade)
 
     @property
     def passed(self) -> bool:
@@ -209,11 +210,15 @@ class Feedback:
                      "(replace the None placeholder), run it, then run this check again."]
         elif self.passed:
             lines = [f"✔ {self.title}: passed. Well done!"]
-        else:
-            count = len(self.problems)
-            lines = [f"✘ {self.title}: not yet ({count} thing{'s' if count > 1 else ''} to fix)"]
+        elif len(self.problems) == 1:
+            # The checks stop at the first problem (Exercise.judge): never count what was not looked at.
+            lines = [f"✘ {self.title}: not yet. The first thing to fix (checking stops at the first problem):"]
             lines += [f"  - {p.text()}" for p in self.problems]
-        return lines + [f"  ({note})" for note in self.notes]
+        else:
+            lines = [f"✘ {self.title}: not yet ({len(self.problems)} things to fix)"]
+            lines += [f"  - {p.text()}" for p in self.problems]
+        lines += [f"  ({note})" for note in self.notes]
+        return lines + ([f"  {self.tip}"] if self.tip and not self.passed else [])
 
     def to_json(self) -> dict[str, Any]:
         """The ``application/vnd.kitlib.feedback+json`` entry (see the team contract)."""
@@ -232,6 +237,8 @@ class Feedback:
         items += "".join(f"<li style='{wrap}'><i>{html.escape(n)}</i></li>" for n in self.notes)
         head = html.escape(self.lines()[0])
         body = f"<ul style='margin:4px 0 0 0'>{items}</ul>" if items else ""
+        if self.tip and not self.passed:
+            body += f"<div class='kit-tip' style='margin-top:4px;{wrap}'>{html.escape(self.tip)}</div>"
         return (
             f"<div class='kit-feedback' data-status='{self.status}' "
             f"style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0;max-width:100%;"
@@ -540,10 +547,44 @@ def blame(error: BaseException, *, legacy: bool = False, check: Callable | None 
                    "This is not a mistake in your answer: please tell your teacher", kind="kit")
 
 
+def error_summary(error: BaseException, limit: int = 240) -> str:
+    """'<Error>: <first line>' in the student's terms: an error Keras wrapped as "Exception encountered
+    when calling X.call()" unwrapped to its own message, said to come from inside X; Keras' generated
+    layer names replaced by the layer's kind (:mod:`kitlib.diagnose` owns both).
+
+    Example:
+        >>> error_summary(ValueError("Exception encountered when calling Scale.call().\\n\\nbad\\n\\nArguments received"))
+        'ValueError inside Scale.call(): bad'
+    """
+    called, message = None, str(error)
+    try:
+        from kitlib.diagnose import plain_layer_names, unwrap_call_error
+
+        called, message = unwrap_call_error(error)
+        message = plain_layer_names(message)
+    except Exception:  # noqa: BLE001 - a plainer message is a bonus, never a new failure
+        pass
+    first = clean_text((message.strip().splitlines() or [""])[0], limit=limit)
+    name = type(error).__name__ + (f" inside {called}.call()" if called else "")
+    return f"{name}: {first}" if first else name
+
+
+def _student_line(error: BaseException) -> str:
+    """The line of the student's own code the error came from ('' when it did not come from there)."""
+    frames = _students_frames(error)
+    line = (frames[-1].line or "").strip() if frames else ""
+    return clean_text(line, limit=120) if line else ""
+
+
 def raised_problem(error: BaseException, where: str, hint: str = "") -> Problem:
-    """'<where> raised <Error>: <first line>' with the kit's explanation of Keras errors where it has one."""
-    first = clean_text((str(error).strip().splitlines() or [""])[0], limit=240)
-    what = f"{where} raised {type(error).__name__}" + (f": {first}" if first else "")
+    """'<where> raised <Error>: <first line>' with the kit's explanation of Keras errors where it has one.
+
+    An error of the student's own layer or model that Keras re-raised as "Exception encountered when
+    calling ..." is told by its own message and the line of the student's code it came from."""
+    what = f"{where} raised {error_summary(error)}"
+    line = _student_line(error)
+    if line:
+        what += f" (at `{line}` in your code)"
     explanation = _explain(error)
     if explanation:
         hint = f"{explanation} {hint}".strip()
@@ -560,7 +601,17 @@ def _explain(error: BaseException) -> str:
         return ""
     if getattr(why, "kind", "unknown") == "unknown":
         return ""
-    return clean_text(" ".join(x for x in (why.message, why.fix) if x), limit=300)
+    text = " ".join(x for x in (why.message, why.fix) if x)
+    layer = getattr(why, "layer", None) or ""
+    try:
+        from kitlib.diagnose import _type_from_name, plain_layer_names
+
+        text = plain_layer_names(text)
+        if re.fullmatch(r"[a-z][a-z0-9_]*_\d+", layer) or layer and _type_from_name(layer) != layer:
+            text = re.sub(rf"(?<![\w'\"]){re.escape(layer)}(?![\w'\"])", f"the {_type_from_name(layer)} layer", text)
+    except Exception:  # noqa: BLE001
+        pass
+    return clean_text(text, limit=300)
 
 
 # --------------------------------------------------------------------------- the registry
@@ -715,6 +766,9 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
     stale = _stale_problem(exercise, answer)
     if stale is not None:
         return exercise, Feedback(exercise.id, exercise.title, True, [stale]), MISSING, None
+    slip = _slip_problem(exercise, answer)
+    if slip is not None and is_placeholder(answer):  # `model = model.compile(...)`: an attempt, not a placeholder
+        return exercise, Feedback(exercise.id, exercise.title, True, [slip]), MISSING, None
     given, missing = find_given(exercise.given + exercise.optional_given, given_kwargs, skip_frames=3)
     missing = [name for name in missing if name in exercise.given]
     if missing and not is_placeholder(answer):
@@ -729,7 +783,38 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
 
         spec = hidden_parts.instructor_spec(exercise.id)
     feedback, record = exercise._evaluate(answer, hidden, given=given, seed=seed, spec=spec)
+    if slip is not None and not feedback.passed:
+        feedback.problems = [slip]  # established by the kernel hook: the variable holds the method's result
     return exercise, feedback, record, exercise.context(given=given, seed=seed, hidden=hidden, spec=spec)
+
+
+def _slip_problem(exercise: Exercise, answer: Any) -> Problem | None:
+    """A problem when the answer variable holds what a method returned (``model = model.compile(...)``)."""
+    from kitlib.exercises import session
+
+    name = exercise.variable
+    if name is None:
+        return None
+    user_ns = _user_namespace()
+    if user_ns and name in user_ns and user_ns[name] is not answer:
+        return None  # the check was given something else than that variable
+    what = session.slip_of(name, answer)
+    return Problem(what) if what else None
+
+
+def _in_students_session() -> bool:
+    """True in the student's own kernel; False under nbgrader (autograde, validate) and kit grade."""
+    return not os.environ.get("NBGRADER_EXECUTION") and not os.environ.get("KIT_ANSWER_DIR")
+
+
+def _tutor(exercise: Exercise, feedback: Feedback) -> None:
+    """Hints and solutions: note an attempt; in the student's own session, say how to get a hint."""
+    from kitlib.exercises import tutor
+
+    if feedback.attempted:
+        tutor.note_attempt(exercise.id)
+    if not feedback.passed and not feedback.kit_problem and _in_students_session():
+        feedback.tip = tutor.tip(exercise)
 
 
 def check(exercise_id: str, answer: Any, **given: Any) -> Feedback:
@@ -742,7 +827,8 @@ def check(exercise_id: str, answer: Any, **given: Any) -> Feedback:
 
         check("seq02_new_head", model)   # ✔ / ✘ with what to look at
     """
-    _, feedback, _, _ = _assess(exercise_id, answer, False, given)
+    exercise, feedback, _, _ = _assess(exercise_id, answer, False, given)
+    _tutor(exercise, feedback)
     _notify(feedback, False)
     _display(feedback)
     return feedback
@@ -753,6 +839,7 @@ def grade(exercise_id: str, answer: Any, hidden: bool = False, **given: Any) -> 
     would read a number as partial credit)."""
     seed = _env_seed() if hidden else None
     exercise, feedback, record, ctx = _assess(exercise_id, answer, hidden, given, seed=seed)
+    _tutor(exercise, feedback)
     _record_for_recheck(exercise, feedback, record, hidden, seed)
     _notify(feedback, hidden)
     if os.environ.get("NBGRADER_EXECUTION"):
@@ -787,8 +874,10 @@ def _record_for_recheck(exercise: Exercise, feedback: Feedback, record: Any, hid
         return
     from kitlib.exercises import answers
 
+    from kitlib.exercises import tutor
+
     kit = {"version": 2, "hidden": hidden, "seed": seed, "kernel": feedback.status,
-           "evidence": REGISTRY.replaced(exercise.id)}
+           "evidence": REGISTRY.replaced(exercise.id), "hints": tutor.hints_used(exercise.id)}
     name = f"{exercise.id}.hidden" if hidden else exercise.id
     try:
         kind = answers.encode(record, directory, name, kit=kit)
