@@ -125,7 +125,13 @@ def unwrap_call_error(error) -> tuple[str | None, str]:
     """
     text = _ANSI.sub("", str(error))
     called = _calling_type(text)
-    return called, (_clean(text) if called else text.strip())
+    if not called:
+        return None, text.strip()
+    inner = _clean(text)
+    # A layer called on symbolic inputs: "Could not automatically infer the output shape / dtype of
+    # 'scale' (of type Scale). ... Error encountered:\n\n<the error of its call()>".
+    found = re.search(r"Could not automatically infer the output shape.*?Error encountered:\s*(.+)", inner, re.S)
+    return called, (found.group(1).strip() if found else inner)
 
 
 _AUTO_NAME = re.compile(r"""(?i)\b(layer|model|operation|functional|sequential)\s*[:=]?\s*["'`]([a-z][a-z0-9]*(?:_[a-z0-9]+)*?)(_\d+)?["'`]""")

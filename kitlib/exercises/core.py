@@ -573,6 +573,7 @@ def _student_line(error: BaseException) -> str:
     """The line of the student's own code the error came from ('' when it did not come from there)."""
     frames = _students_frames(error)
     line = (frames[-1].line or "").strip() if frames else ""
+    line = re.sub(r"\s+#[^'\"]*$", "", line)  # the student's own comment
     return clean_text(line, limit=120) if line else ""
 
 

@@ -29,7 +29,7 @@ import re
 _FAILED: dict[str, str] = {}
 _EXPLAINED: dict[str, str] = {}
 _SLIPS: dict[str, dict] = {}  # variable -> the method call whose result it holds (see slip_of)
-_RECEIVERS: dict[str, str] = {}  # receiver name -> its type's name before the cell ran
+_RECEIVERS: dict[str, type] = {}  # receiver name -> its type before the cell ran
 _ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:,\s*[A-Za-z_]\w*\s*)*(?::[^=]*)?=(?!=)", re.M)
 
 
@@ -139,13 +139,13 @@ def slip_of(name: str | None, value) -> str | None:
     method, shown, receiver = slip["method"], slip["shown"], slip["receiver"]
     if value is None:
         what = f"{shown} returns None, so `{name}` is None"
-        if receiver == name:
-            what += f", not your {slip['before'] or 'object'}"
+        if receiver == name and slip["before"]:
+            what += f", not your {slip['before']}"
         fix = f"call {shown} on its own line, without `{name} =`" if receiver == name else \
             f"call {shown} on its own line and give `{name}` the value the task asks for"
         return f"{what}: {fix}"
-    return (f"{shown} returns a {slip['result']}, not the {slip['before']} it is called on, so `{name}` now holds "
-            f"that {slip['result']}: call {shown} on its own line, without `{name} =`")
+    return (f"{shown} returns a {slip['result']}, not the {slip['before'] or 'object'} it is called on, so `{name}` "
+            f"now holds that {slip['result']}: call {shown} on its own line, without `{name} =`")
 
 
 def before_cell(info=None, namespace=None) -> None:
@@ -155,7 +155,7 @@ def before_cell(info=None, namespace=None) -> None:
     _RECEIVERS.clear()
     for _method, receiver, _shown in call_assignments(source).values():
         if receiver and receiver in namespace:
-            _RECEIVERS[receiver] = type(namespace[receiver]).__name__
+            _RECEIVERS[receiver] = type(namespace[receiver])
 
 
 def _note_slips(source: str, namespace) -> None:
@@ -163,9 +163,13 @@ def _note_slips(source: str, namespace) -> None:
         if name not in namespace:
             continue
         value = namespace[name]
-        before = _RECEIVERS.get(receiver or "", "")
+        # The receiver's type before the cell, when the receiver existed then and has that method (it was
+        # called on it): a name defined again inside the cell has no earlier type worth naming.
+        earlier = _RECEIVERS.get(receiver or "")
+        before = earlier.__name__ if earlier is not None and hasattr(earlier, method) else ""
         result = "None" if value is None else type(value).__name__
-        if value is None or (receiver == name and before and result != before):
+        # Established, not guessed: None, or `x = x.method()` left x without the very method it was called with.
+        if value is None or (receiver == name and not hasattr(value, method)):
             _SLIPS[name] = {"method": method, "receiver": receiver, "shown": f"`{shown}`", "before": before,
                             "result": result, "id": id(value)}
 
