@@ -202,9 +202,14 @@ def make_workspace(course_dir, workspace, names: list[str] | None = None) -> Wor
     names = names or assignments(course_dir)
     if not names:
         raise FileNotFoundError(f"no assignments with notebooks under {course_dir / 'source'}")
-    from kitlib.grading.release import current_release, release_assignments
+    from kitlib.exercises.tutor import SOLUTIONS_FILE
+    from kitlib.grading.release import current_release, practice_mode, release_assignments
 
-    stale = [name for name in names if current_release(course_dir, name) is None]
+    # Released again when out of date, or when the course's practice mode changed (kit.toml: self-study
+    # releases hold the worked solutions, graded ones must not).
+    self_study = practice_mode(course_dir) == "self-study"
+    stale = [name for name in names if current_release(course_dir, name) is None
+             or self_study != (course_dir / "release" / name / SOLUTIONS_FILE).is_file()]
     if stale:
         release_assignments(course_dir, stale)
     return copy_released(course_dir / "release", names, workspace)
