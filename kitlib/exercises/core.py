@@ -385,7 +385,8 @@ class Exercise:
         activity: what the student does, for the course map and the mix of practice in a chapter:
             "predict" (work a value out before running anything), "debug" (repair a given broken
             model or snippet), "build" (write a model, function or class) or "read" (interpret a
-            summary, graph or training history: a choice or a short value).
+            summary, graph or training history: a choice or a short value). None: not declared yet
+            (tests/test_course_titles.py requires it for every course exercise).
         hints: 2-3 hints in stages, from "where to look" to "which API and why", shown one at a time
             on request (``kitlib.exercises.hint``). Never the answer line of the exercise.
 
@@ -412,15 +413,17 @@ class Exercise:
         hidden_checks: Sequence[Check] = (),
         wrong_answers: Sequence[tuple[str, str]] = (),
         legacy: bool = False,
-        activity: str = "build",
+        activity: str | None = None,
         hints: Sequence[str] = (),
     ):
         if not _ID_RE.match(id):
             raise ValueError(f"exercise id {id!r}: use lower-case letters, digits and underscores")
         if not checks:
             raise ValueError(f"exercise {id!r} needs at least one visible check")
-        if activity not in ACTIVITIES:
+        if activity is not None and activity not in ACTIVITIES:
             raise ValueError(f"exercise {id!r}: activity must be one of {', '.join(ACTIVITIES)}")
+        if isinstance(hints, str):
+            raise ValueError(f"exercise {id!r}: hints is a tuple of strings, one per stage: hints=(\"...\", \"...\")")
         self.id = id
         self.title = title
         self.points = points
