@@ -70,6 +70,23 @@ def notebook_title(path: Path) -> str:
 
 
 SYMBOLS = {"passed": "✔", "not yet": "✘", "not attempted": "○"}
+# What the student does in an exercise (``Exercise.activity``), as the course map says it.
+ACTIVITY_LABELS = {"predict": "predict it", "debug": "debug this", "build": "build it", "read": "read it"}
+
+
+def activity_label(exercise_id: str) -> str:
+    """'predict it', 'debug this', 'build it' or 'read it' for a course exercise ('' when unknown).
+
+    Example::
+
+        activity_label("seq03_weight_shapes")   # 'predict it'
+    """
+    try:
+        from kitlib.exercises.core import REGISTRY
+
+        return ACTIVITY_LABELS.get(REGISTRY.get(exercise_id).activity or "", "")
+    except Exception:  # noqa: BLE001 - the map still lists the exercise without its kind
+        return ""
 
 
 def progress_lines(notebook: Path) -> tuple[list[str], int, int]:
@@ -86,7 +103,8 @@ def progress_lines(notebook: Path) -> tuple[list[str], int, int]:
     for verdict in progress.exercises:
         symbol = SYMBOLS.get(verdict.status, "·")
         state = "not checked yet" if verdict.status == NOT_CHECKED else verdict.status
-        lines.append(f"  - {symbol} {verdict.label} — *{state}*")
+        kind = activity_label(verdict.exercise)
+        lines.append(f"  - {symbol} {verdict.label}{f' ({kind})' if kind else ''} — *{state}*")
     return lines, progress.passed, len(progress.exercises)
 
 

@@ -245,3 +245,25 @@ def test_compile_and_fit_slips_on_a_course_exercise_whose_check_knows_nothing_of
     assert feedback.problems[0].text().startswith("`model.fit(...)` returns a History, not the Sequential it is "
                                                   "called on, so `model` now holds that History")
     session.reset()
+
+
+def test_the_course_map_names_each_exercises_activity(course, tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from kitlib.lab import activity_label, progress_lines
+    from kitlib.verdicts import FEEDBACK_MIME
+
+    cells = []
+    for number, (eid, title) in enumerate((("demo_sum", "Add two numbers"), ("demo_model", "Two layers, compiled")), 1):
+        grade = new_code_cell(f'grade("{eid}", x)', outputs=[new_output(
+            "display_data", data={"text/plain": "✔", FEEDBACK_MIME: {"exercise": eid, "title": title,
+                                                                     "status": "passed", "problems": []}})])
+        grade.metadata["nbgrader"] = {"grade_id": f"{eid}_test", "grade": True, "points": 1}
+        cells += [new_markdown_cell(f"## Exercise {number} · {title}"), grade]
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(new_notebook(cells=cells), str(path))
+    lines, passed, total = progress_lines(path)
+    assert lines[0] == "  - ✔ Exercise 1 · Add two numbers (predict it) — *passed*"
+    assert lines[1] == "  - ✔ Exercise 2 · Two layers, compiled — *passed*"  # no activity declared: none said
+    assert activity_label("no_such_exercise") == ""
