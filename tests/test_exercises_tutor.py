@@ -44,7 +44,7 @@ def course(monkeypatch):
     tutor.reset()
     add(Exercise("demo_sum", title="Add two numbers", points=1, checks=[_is_five], variable="total", hints=HINTS,
                  activity="predict"),
-        Exercise("demo_model", title="Two layers, compiled", points=2, checks=[_two_layers_compiled],
+        Exercise("demo_model", title="Two layers, compiled", points=2, checks=[_two_layers_compiled], kind="model",
                  variable="model", hints=HINTS[:2]),
         Exercise("demo_bare", title="No hints here", points=1, checks=[_is_five], variable="bare"))
     yield add
@@ -192,6 +192,9 @@ def test_fit_returns_a_history_and_the_message_says_so(shell):
         "`model.fit(...)` returns a History, not the FakeModel it is called on, so `model` now holds that History")
     shell.run_cell("model = FakeModel()\nmodel.add(1)\nmodel.add(2)\nmodel.compile()\nhistory = model.fit([1], [2])")
     assert shell.run_cell("kit_core.check('demo_model', model)").result.passed  # History kept apart: fine
+    shell.run_cell("total = [4, 5]")
+    shell.run_cell("total = total.pop()")  # a conversion on purpose, in an exercise whose answer is no model
+    assert shell.run_cell("kit_core.check('demo_sum', total)").result.passed
 
 
 def test_an_error_inside_the_students_own_layer_is_told_by_its_cause():

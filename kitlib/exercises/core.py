@@ -802,6 +802,8 @@ def _slip_problem(exercise: Exercise, answer: Any) -> Problem | None:
     user_ns = _user_namespace()
     if user_ns and name in user_ns and user_ns[name] is not answer:
         return None  # the check was given something else than that variable
+    if answer is not None and (exercise.kind != "model" or hasattr(answer, "layers")):
+        return None  # `x = x.numpy()` may be meant; only a model answer that is no model is surely the slip
     what = session.slip_of(name, answer)
     return Problem(what) if what else None
 
