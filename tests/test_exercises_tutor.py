@@ -270,3 +270,15 @@ def test_the_course_map_names_each_exercises_activity(course, tmp_path):
     assert lines[0] == "  - ✔ Exercise 1 · Add two numbers (predict it) — *passed*"
     assert lines[1] == "  - ✔ Exercise 2 · Two layers, compiled — *passed*"  # no activity declared: none said
     assert activity_label("no_such_exercise") == ""
+
+
+def test_the_hint_button_is_a_view_of_the_same_stages(course):
+    box = tutor.hint_button("demo_model")
+    button = box.children[0]
+    button.click()
+    assert tutor.hints_used("demo_model") == 1 and button.description == "Next hint"
+    button.click()
+    assert tutor.hints_used("demo_model") == 2 and button.disabled and button.description == "No more hints"
+    tutor.next_hint("demo_model")  # the function and the button share the state: no more after the button's two
+    assert tutor.next_hint("demo_model").kind == "no more hints"
+    assert "There is no exercise" in tutor.hint_button("nope").value

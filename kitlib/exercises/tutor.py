@@ -178,6 +178,38 @@ def hint(exercise_id: str) -> None:
     _show(next_hint(exercise_id))
 
 
+def hint_button(exercise_id: str):
+    """A thin ipywidgets view of :func:`next_hint`: a button that shows the next hint below itself.
+
+    Example::
+
+        hint_button("seq03_weight_shapes")   # in a notebook cell: [Show a hint] -> Hint 1 of 3 ...
+    """
+    import ipywidgets as widgets
+    from IPython.display import HTML
+
+    exercise, unknown = _lookup(exercise_id)
+    if unknown is not None:
+        return widgets.HTML(unknown._repr_html_())
+    button = widgets.Button(description="Show a hint", icon="lightbulb-o",
+                            tooltip=f'the same as hint("{exercise.id}")')
+    shown = widgets.Output()
+
+    def on_click(_):
+        note = next_hint(exercise.id)
+        with shown:
+            from IPython.display import display
+
+            display(HTML(note._repr_html_()))
+        if note.kind in ("last hint", "no more hints", "no hints"):
+            button.description, button.disabled = "No more hints", True
+        else:
+            button.description = "Next hint"
+
+    button.on_click(on_click)
+    return widgets.VBox([button, shown])
+
+
 # --------------------------------------------------------------------------- worked solutions
 
 def solutions_file(start: Path | str | None = None) -> Path | None:
