@@ -815,12 +815,12 @@ def _in_students_session() -> bool:
 
 def _tutor(exercise: Exercise, feedback: Feedback) -> None:
     """Hints and solutions: note an attempt; in the student's own session, say how to get a hint."""
-    from kitlib.exercises import tutor
+    from kitlib.exercises import attempts
 
     if feedback.attempted:
-        tutor.note_attempt(exercise.id)
+        attempts.note_attempt(exercise.id)
     if not feedback.passed and not feedback.kit_problem and _in_students_session():
-        feedback.tip = tutor.tip(exercise)
+        feedback.tip = attempts.tip(exercise)
 
 
 def check(exercise_id: str, answer: Any, **given: Any) -> Feedback:
@@ -880,10 +880,10 @@ def _record_for_recheck(exercise: Exercise, feedback: Feedback, record: Any, hid
         return
     from kitlib.exercises import answers
 
-    from kitlib.exercises import tutor
+    from kitlib.exercises import attempts
 
     kit = {"version": 2, "hidden": hidden, "seed": seed, "kernel": feedback.status,
-           "evidence": REGISTRY.replaced(exercise.id), "hints": tutor.hints_used(exercise.id)}
+           "evidence": REGISTRY.replaced(exercise.id), "hints": attempts.hints_used(exercise.id)}
     name = f"{exercise.id}.hidden" if hidden else exercise.id
     try:
         kind = answers.encode(record, directory, name, kit=kit)

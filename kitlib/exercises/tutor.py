@@ -33,12 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kitlib.exercises.attempts import _SHOWN, attempted, hints_used, note_attempt, reset, tip  # noqa: F401 - re-exported
+
 SOLUTIONS_FILE = "kit-solutions.json"  # written by kit release --self-study next to the notebooks
 SOLUTIONS_FORMAT = "kitlib-solutions/1"
-
-_SHOWN: dict[str, int] = {}  # exercise id -> hints shown so far (the stage reached)
-_ATTEMPTED: set[str] = set()  # exercise ids with an attempted answer checked in this session
-
 
 @dataclass
 class Note:
@@ -75,29 +73,6 @@ class Note:
         printer.text(str(self))
 
 
-# --------------------------------------------------------------------------- session state
-
-def note_attempt(exercise_id: str) -> None:
-    """Remember that an attempted answer of ``exercise_id`` was checked (core's check/grade call it)."""
-    _ATTEMPTED.add(exercise_id)
-
-
-def attempted(exercise_id: str) -> bool:
-    """Whether this session checked an attempted answer of ``exercise_id``."""
-    return exercise_id in _ATTEMPTED
-
-
-def hints_used(exercise_id: str) -> int:
-    """How many hints of ``exercise_id`` this session has shown (recorded with the answer for kit grade)."""
-    return _SHOWN.get(exercise_id, 0)
-
-
-def reset() -> None:
-    """Forget hints shown and attempts seen (tests; a restarted kernel does the same)."""
-    _SHOWN.clear()
-    _ATTEMPTED.clear()
-
-
 # --------------------------------------------------------------------------- looking exercises up
 
 def _lookup(exercise_id: Any):
@@ -115,25 +90,6 @@ def _lookup(exercise_id: Any):
     paragraphs = [f"Did you mean {', '.join(repr(c) for c in close)}?" if close else
                   "The exercise id is the word in quotes in the exercise's check cell, e.g. grade(\"seq03_weight_shapes\", ...)."]
     return None, Note("unknown", f"There is no exercise {text!r}.", paragraphs)
-
-
-def tip(exercise: Any) -> str:
-    """The line under failed or not-attempted feedback telling how to get a hint ('' without hints).
-
-    Example:
-        >>> from kitlib.exercises.core import Exercise
-        >>> tip(Exercise("demo_sum", title="Sum", points=1, checks=[print], hints=("a", "b")))
-        'Stuck? Run hint("demo_sum") for a hint (2 in stages).'
-    """
-    total = len(getattr(exercise, "hints", ()) or ())
-    if not total:
-        return ""
-    shown = hints_used(exercise.id)
-    if shown >= total:
-        return f'You have seen all {total} hints: hint("{exercise.id}") shows them again.'
-    if shown:
-        return f'Stuck? Run hint("{exercise.id}") for the next hint ({shown + 1} of {total}).'
-    return f'Stuck? Run hint("{exercise.id}") for a hint ({total} in stages).'
 
 
 # --------------------------------------------------------------------------- hints
