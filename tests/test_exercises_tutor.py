@@ -282,3 +282,106 @@ def test_the_hint_button_is_a_view_of_the_same_stages(course):
     tutor.next_hint("demo_model")  # the function and the button share the state: no more after the button's two
     assert tutor.next_hint("demo_model").kind == "no more hints"
     assert "There is no exercise" in tutor.hint_button("nope").value
+
+
+# --------------------------------------------------------------------------- given objects left as they were
+
+class Steps:
+    def __init__(self):
+        self.value = 0
+
+    def numpy(self):
+        return self.value
+
+
+class Optimizer:
+    def __init__(self):
+        self.iterations = Steps()
+
+
+class Layer:
+    def __init__(self, weights):
+        self.trainable, self.w = True, weights
+
+
+class GivenModel:
+    """A stand-in for a trained Keras model: weights, layers with trainable flags, an optimizer's step counter."""
+
+    def __init__(self):
+        import numpy as np
+
+        self.layers = [Layer(np.ones(3)), Layer(np.zeros(2))]
+        self.trainable, self.compiled, self.optimizer = True, True, Optimizer()
+
+    def get_weights(self):
+        return [layer.w for layer in self.layers]
+
+    def fit(self, steps=1):
+        self.optimizer.iterations.value += steps
+        self.layers[0].w = self.layers[0].w + 1
+
+    def compile(self):
+        self.optimizer = Optimizer()
+
+
+@pytest.fixture
+def keeping(course, shell):
+    def _new_model(model):
+        expect(hasattr(model, "layers"), "your answer should be a model")
+
+    course(Exercise("demo_keep", title="A new model beside base", points=1, variable="model", kind="model",
+                    checks=[_new_model], keep_given=("base",), new_object=True))
+    shell.user_ns["GivenModel"] = GivenModel
+    shell.run_cell("base = GivenModel()")  # the notebook's cell that makes the given object
+    yield shell
+
+
+@pytest.mark.parametrize("answer, message", [
+    ("base.fit(steps=3)\nmodel = GivenModel()", "the given `base` was trained again (its optimizer took 3 more steps)"),
+    ("base.compile()\nmodel = GivenModel()", "the given `base` was compiled again"),
+    ("for layer in base.layers:\n    layer.trainable = False\nmodel = GivenModel()",
+     "layers of the given `base` were frozen (their trainable flags changed)"),
+    ("base.layers[1].w = base.layers[1].w + 5\nmodel = GivenModel()", "the weights of the given `base` changed"),
+    ("base = GivenModel()\nmodel = GivenModel()", "`base` now names another object than the one the notebook gave"),
+    ("model = base", "`model` is the given `base` itself, not a new object"),
+])
+def test_a_given_object_changed_or_reused_is_named(keeping, answer, message):
+    keeping.run_cell(answer)
+    feedback = keeping.run_cell("kit_core.check('demo_keep', model)").result
+    assert not feedback.passed and message in feedback.problems[0].text(), feedback
+    keeping.run_cell(answer)  # the answer cell run again: still compared with the state before its first run
+    again = keeping.run_cell("kit_core.check('demo_keep', model)").result.problems[0].text()
+    assert message.replace("3 more", "6 more") in again
+
+
+def test_a_given_object_left_alone_passes_and_the_notebooks_own_cells_start_afresh(keeping):
+    keeping.run_cell("model = GivenModel()\nmodel.fit()")
+    assert keeping.run_cell("kit_core.check('demo_keep', model)").result.passed
+    keeping.run_cell("base = GivenModel()\nbase.fit()")  # the notebook's cell again (no answer cell): a new start
+    keeping.run_cell("model = GivenModel()")
+    assert keeping.run_cell("kit_core.check('demo_keep', model)").result.passed
+
+
+def test_a_real_keras_model_trained_again_is_named(course):
+    """The fingerprint reads a real Keras model (weights, trainable flags, optimizer steps) without the kit
+    importing Keras itself."""
+    import keras
+    import numpy as np
+
+    from kitlib.exercises.given_state import changes, fingerprint
+
+    base = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    base.compile(optimizer="sgd", loss="mse")
+    base.fit(np.zeros((4, 3)), np.zeros((4, 2)), verbose=0)
+    before = fingerprint(base)
+    assert before["steps"] == 1 and before["compiled"] and before["trainable"] == [True, True]
+    assert changes("base", before, fingerprint(base)) == []
+    base.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0, epochs=2)
+    assert changes("base", before, fingerprint(base))[0].startswith(
+        "the given `base` was trained again (its optimizer took 2 more steps)")
+    base.layers[0].trainable = False
+    after = fingerprint(base)
+    base.layers[0].trainable = True
+    assert "were unfrozen" in changes("base", after, fingerprint(base))[0]
+    base.compile(optimizer="adam", loss="mse")
+    assert "compiled again" in changes("base", after, fingerprint(base))[0]

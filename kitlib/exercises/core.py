@@ -389,6 +389,12 @@ class Exercise:
             (tests/test_course_titles.py requires it for every course exercise).
         hints: 2-3 hints in stages, from "where to look" to "which API and why", shown one at a time
             on request (``kitlib.exercises.hint``). Never the answer line of the exercise.
+        keep_given: names of given objects the task says to leave as they were (``("base",)``): the
+            kernel hook fingerprints them before the answer cell first runs, the grade cell names any
+            change (trained again, re-compiled, frozen or unfrozen, weights changed, the name assigned
+            again; :mod:`kitlib.exercises.given_state`).
+        new_object: the task asks for a new object: an answer that *is* one of the given objects
+            (``given``, ``optional_given``, ``keep_given``) is named as such.
 
     Example::
 
@@ -415,6 +421,8 @@ class Exercise:
         legacy: bool = False,
         activity: str | None = None,
         hints: Sequence[str] = (),
+        keep_given: Sequence[str] = (),
+        new_object: bool = False,
     ):
         if not _ID_RE.match(id):
             raise ValueError(f"exercise id {id!r}: use lower-case letters, digits and underscores")
@@ -440,6 +448,10 @@ class Exercise:
         self.legacy = legacy
         self.activity = activity
         self.hints = tuple(hints)
+        self.keep_given = tuple(keep_given)
+        self.new_object = bool(new_object)
+        if (self.keep_given or self.new_object) and not variable:
+            raise ValueError(f"exercise {id!r}: keep_given and new_object need the answer cell's `variable`")
 
     @property
     def answer_cell_id(self) -> str:
@@ -773,7 +785,9 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
     slip = _slip_problem(exercise, answer)
     if slip is not None and is_placeholder(answer):  # `model = model.compile(...)`: an attempt, not a placeholder
         return exercise, Feedback(exercise.id, exercise.title, True, [slip]), MISSING, None
-    given, missing = find_given(exercise.given + exercise.optional_given, given_kwargs, skip_frames=3)
+    given, missing = find_given(exercise.given + exercise.optional_given
+                                + tuple(n for n in exercise.keep_given if n not in exercise.given), given_kwargs,
+                                skip_frames=3)
     missing = [name for name in missing if name in exercise.given]
     if missing and not is_placeholder(answer):
         listing = ", ".join(f"`{n}`" for n in missing)
@@ -781,6 +795,9 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
                           hint="Run the notebook's cells from the top (Run > Run All Above), then this one.",
                           kind="setup")
         return exercise, Feedback(exercise.id, exercise.title, True, [problem]), MISSING, None
+    kept = _given_problem(exercise, answer, given)
+    if kept is not None:
+        return exercise, Feedback(exercise.id, exercise.title, True, [kept]), MISSING, None
     spec = None
     if hidden:
         from kitlib.exercises import hidden as hidden_parts
@@ -806,6 +823,27 @@ def _slip_problem(exercise: Exercise, answer: Any) -> Problem | None:
         return None  # `x = x.numpy()` may be meant; only a model answer that is no model is surely the slip
     what = session.slip_of(name, answer)
     return Problem(what) if what else None
+
+
+def _given_problem(exercise: Exercise, answer: Any, given: Mapping[str, Any]) -> Problem | None:
+    """A given object the task says to leave that changed since before the answer cell, or an answer
+    that is a given object where the task asks for a new one (see ``keep_given``, ``new_object``)."""
+    if is_placeholder(answer) or not (exercise.keep_given or exercise.new_object):
+        return None
+    from kitlib.exercises import given_state, session
+
+    if exercise.new_object:
+        names = exercise.given + exercise.optional_given + exercise.keep_given
+        what = given_state.reused(exercise.variable or "your answer", answer, given, names)
+        if what:
+            return Problem(what)
+    before = session.given_before(exercise.id)
+    for name in exercise.keep_given:
+        if name in before and name in given:
+            found = given_state.changes(name, before[name], given_state.fingerprint(given[name]))
+            if found:
+                return Problem(found[0])
+    return None
 
 
 def _in_students_session() -> bool:

@@ -30,6 +30,7 @@ _FAILED: dict[str, str] = {}
 _EXPLAINED: dict[str, str] = {}
 _SLIPS: dict[str, dict] = {}  # variable -> the method call whose result it holds (see slip_of)
 _RECEIVERS: dict[str, type] = {}  # receiver name -> its type before the cell ran
+_GIVEN_BEFORE: dict[str, dict[str, dict]] = {}  # exercise id -> {kept given name: fingerprint before its answer cell}
 _ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:,\s*[A-Za-z_]\w*\s*)*(?::[^=]*)?=(?!=)", re.M)
 
 
@@ -149,13 +150,59 @@ def slip_of(name: str | None, value) -> str | None:
 
 
 def before_cell(info=None, namespace=None) -> None:
-    """The ``pre_run_cell`` hook: note the type of each object a method is called on and assigned from."""
+    """The ``pre_run_cell`` hook: note the type of each object a method is called on and assigned from,
+    and fingerprint the given objects an exercise keeps before its answer cell first runs."""
     source = _source(getattr(info, "raw_cell", None) or "")
     namespace = _namespace(namespace)
     _RECEIVERS.clear()
-    for _method, receiver, _shown in call_assignments(source).values():
-        if receiver and receiver in namespace:
-            _RECEIVERS[receiver] = type(namespace[receiver])
+    try:
+        for _method, receiver, _shown in call_assignments(source).values():
+            if receiver and receiver in namespace:
+                _RECEIVERS[receiver] = type(namespace[receiver])
+        _snapshot_given(assigned_names(source), namespace)
+    except Exception:  # noqa: BLE001 - a better message is a bonus, never a new failure in the student's kernel
+        pass
+
+
+def given_before(exercise_id: str) -> dict[str, dict]:
+    """``{name: fingerprint}`` of the given objects ``exercise_id`` keeps, taken before its answer cell first
+    ran ({} when the hook has not seen it run)."""
+    return _GIVEN_BEFORE.get(exercise_id, {})
+
+
+def _watched() -> dict[str, list]:
+    """``{answer variable: [exercises that keep given objects]}`` (a pass over the loaded registry)."""
+    from kitlib.exercises import core
+
+    watched: dict[str, list] = {}
+    for exercise in core.REGISTRY.all():
+        if exercise.keep_given and exercise.variable:
+            watched.setdefault(exercise.variable, []).append(exercise)
+    return watched
+
+
+def _snapshot_given(names: set[str], namespace) -> None:
+    """Before an answer cell (it assigns an exercise's variable) first runs: fingerprint the kept objects."""
+    if not names:
+        return
+    from kitlib.exercises.given_state import fingerprint
+
+    watched = _watched()
+    for variable in names & set(watched):
+        for exercise in watched[variable]:
+            if exercise.id not in _GIVEN_BEFORE:
+                _GIVEN_BEFORE[exercise.id] = {name: fingerprint(namespace[name]) for name in exercise.keep_given
+                                              if name in namespace}
+
+
+def _forget_given(names: set[str]) -> None:
+    """A cell that makes a kept given object again (and is no answer cell of that exercise) starts afresh."""
+    if not names or not _GIVEN_BEFORE:
+        return
+    for exercises in _watched().values():
+        for exercise in exercises:
+            if exercise.variable not in names and names & set(exercise.keep_given):
+                _GIVEN_BEFORE.pop(exercise.id, None)
 
 
 def _note_slips(source: str, namespace) -> None:
@@ -218,6 +265,10 @@ def after_cell(result, namespace=None) -> None:
     info = getattr(result, "info", None)
     source = _source(getattr(info, "raw_cell", None) or "")
     names = assigned_names(source)
+    try:
+        _forget_given(names)
+    except Exception:  # noqa: BLE001 - never a new failure in the student's kernel
+        pass
     error = getattr(result, "error_before_exec", None) or getattr(result, "error_in_exec", None)
     if error is None:
         for name in names:
@@ -265,3 +316,4 @@ def reset() -> None:
     _EXPLAINED.clear()
     _SLIPS.clear()
     _RECEIVERS.clear()
+    _GIVEN_BEFORE.clear()
