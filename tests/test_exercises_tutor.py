@@ -362,6 +362,18 @@ def test_a_given_object_left_alone_passes_and_the_notebooks_own_cells_start_afre
     assert keeping.run_cell("kit_core.check('demo_keep', model)").result.passed
 
 
+def test_the_answer_cell_is_the_last_cell_that_assigns_the_variable(keeping):
+    """A demo cell above that assigns `model`, then the notebook's own training of `base`: not the student's
+    doing. The answer cell edited and run again (same Jupyter cell id) keeps its first snapshot."""
+    keeping.run_cell("model = GivenModel()  # a demo cell of the chapter", cell_id="demo")
+    keeping.run_cell("base.fit()  # the notebook trains base before the exercise", cell_id="train")
+    keeping.run_cell("model = GivenModel()", cell_id="answer")
+    assert keeping.run_cell("kit_core.check('demo_keep', model)").result.passed
+    keeping.run_cell("base.compile()\nmodel = GivenModel()", cell_id="answer")  # edited, run again
+    keeping.run_cell("model = GivenModel()", cell_id="answer")  # the mistake undone in the text only
+    assert "compiled again" in str(keeping.run_cell("kit_core.check('demo_keep', model)").result)
+
+
 def test_a_real_keras_model_trained_again_is_named(course):
     """The fingerprint reads a real Keras model (weights, trainable flags, optimizer steps) without the kit
     importing Keras itself."""

@@ -24,13 +24,14 @@ Example::
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 
 _FAILED: dict[str, str] = {}
 _EXPLAINED: dict[str, str] = {}
 _SLIPS: dict[str, dict] = {}  # variable -> the method call whose result it holds (see slip_of)
 _RECEIVERS: dict[str, type] = {}  # receiver name -> its type before the cell ran
-_GIVEN_BEFORE: dict[str, dict[str, dict]] = {}  # exercise id -> {kept given name: fingerprint before its answer cell}
+_GIVEN_BEFORE: dict[str, dict] = {}  # exercise id -> {"cell": which cell, "state": {kept name: fingerprint}}
 _ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:,\s*[A-Za-z_]\w*\s*)*(?::[^=]*)?=(?!=)", re.M)
 
 
@@ -159,7 +160,8 @@ def before_cell(info=None, namespace=None) -> None:
         for _method, receiver, _shown in call_assignments(source).values():
             if receiver and receiver in namespace:
                 _RECEIVERS[receiver] = type(namespace[receiver])
-        _snapshot_given(assigned_names(source), namespace)
+        cell = getattr(info, "cell_id", None) or hashlib.sha1(source.encode("utf-8")).hexdigest()
+        _snapshot_given(assigned_names(source), namespace, cell)
     except Exception:  # noqa: BLE001 - a better message is a bonus, never a new failure in the student's kernel
         pass
 
@@ -167,7 +169,7 @@ def before_cell(info=None, namespace=None) -> None:
 def given_before(exercise_id: str) -> dict[str, dict]:
     """``{name: fingerprint}`` of the given objects ``exercise_id`` keeps, taken before its answer cell first
     ran ({} when the hook has not seen it run)."""
-    return _GIVEN_BEFORE.get(exercise_id, {})
+    return (_GIVEN_BEFORE.get(exercise_id) or {}).get("state", {})
 
 
 def _watched() -> dict[str, list]:
@@ -181,8 +183,10 @@ def _watched() -> dict[str, list]:
     return watched
 
 
-def _snapshot_given(names: set[str], namespace) -> None:
-    """Before an answer cell (it assigns an exercise's variable) first runs: fingerprint the kept objects."""
+def _snapshot_given(names: set[str], namespace, cell: str) -> None:
+    """Before a cell that assigns an exercise's variable runs: fingerprint the kept objects, unless this is
+    the same cell running again (``cell``: Jupyter's cell id, else a digest of the source), whose first
+    snapshot stays. The last cell that assigns the variable before the grade cell is the answer cell."""
     if not names:
         return
     from kitlib.exercises.given_state import fingerprint
@@ -190,9 +194,9 @@ def _snapshot_given(names: set[str], namespace) -> None:
     watched = _watched()
     for variable in names & set(watched):
         for exercise in watched[variable]:
-            if exercise.id not in _GIVEN_BEFORE:
-                _GIVEN_BEFORE[exercise.id] = {name: fingerprint(namespace[name]) for name in exercise.keep_given
-                                              if name in namespace}
+            if (_GIVEN_BEFORE.get(exercise.id) or {}).get("cell") != cell:
+                _GIVEN_BEFORE[exercise.id] = {"cell": cell, "state": {
+                    name: fingerprint(namespace[name]) for name in exercise.keep_given if name in namespace}}
 
 
 def _forget_given(names: set[str]) -> None:
