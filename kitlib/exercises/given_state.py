@@ -3,8 +3,8 @@
 An exercise that says "leave ``base`` as it is" declares ``Exercise(..., keep_given=("base",))``; one that
 asks for a *new* object declares ``new_object=True``. The kernel hook (:mod:`kitlib.exercises.session`)
 takes a :func:`fingerprint` of each kept object just before the exercise's answer cell runs for the first
-time (the cell that assigns the exercise's ``variable``; running it again keeps that first snapshot, and
-running the cell that makes the given object again starts afresh). The grade cell compares it with the
+time (the last cell that assigns the exercise's ``variable``; running that same cell again keeps its first
+snapshot, and running the cell that makes the given object again starts afresh). The grade cell compares it with the
 object's state then (:func:`changes`), and :func:`reused` says when the answer *is* a given object.
 
 A fingerprint is plain data, made without importing Keras (duck typing): the object's identity, and for a
