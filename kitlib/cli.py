@@ -3,7 +3,7 @@
     kit doctor                      check that this machine can run the course
     kit lab [--no-browser] [--port N] [--exchange DIR] [JUPYTERLAB OPTIONS]
                                     open the student view of the course in JupyterLab
-    kit release [ASSIGNMENT ...] [--course DIR]
+    kit release [ASSIGNMENT ...] [--course DIR] [--self-study]
                                     make the student versions (nbgrader generate_assignment)
     kit grade [ASSIGNMENT ...] [--course DIR] [--jobs N] [--timeout SECONDS]
               [--memory-mb MB] [--processes N] [--disk-mb MB] [--cluster tcp://HOST:PORT] [--resume]
@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     release = sub.add_parser("release", help="generate the student versions into COURSE/release/")
     release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     release.add_argument("--course", type=Path, default=None, help="the course directory")
+    release.add_argument("--self-study", action="store_true",
+                         help="add the worked solutions, shown after a first attempt (default: course/kit.toml)")
 
     grade = sub.add_parser("grade", help="grade every submission in COURSE/submitted/")
     grade.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")

@@ -111,6 +111,58 @@ def _calling_type(text: str):
     return match.group(1) if match else None
 
 
+def unwrap_call_error(error) -> tuple[str | None, str]:
+    """``(class called, message)`` of an error Keras re-raised as "Exception encountered when calling
+    X.call()" (the student's own layer or model raised inside it); ``(None, message)`` otherwise.
+
+    Keras 3 re-raises the same exception type with the original message wrapped between that line
+    and an "Arguments received by ..." listing (no ``__cause__``): this takes the original back out.
+
+    Example:
+        >>> unwrap_call_error(TypeError("Exception encountered when calling Scale.call().\\n\\nbad operand\\n\\n"
+        ...                             "Arguments received by Scale.call():\\n  • x=1"))
+        ('Scale', 'bad operand')
+    """
+    text = _ANSI.sub("", str(error))
+    called = _calling_type(text)
+    if not called:
+        return None, text.strip()
+    inner = _clean(text)
+    # A layer called on symbolic inputs: "Could not automatically infer the output shape / dtype of
+    # 'scale' (of type Scale). ... Error encountered:\n\n<the error of its call()>".
+    found = re.search(r"Could not automatically infer the output shape.*?Error encountered:\s*(.+)", inner, re.S)
+    return called, (found.group(1).strip() if found else inner)
+
+
+_AUTO_NAME = re.compile(r"""(?i)\b(layer|model|operation|functional|sequential)\s*[:=]?\s*["'`]([a-z][a-z0-9]*(?:_[a-z0-9]+)*?)(_\d+)?["'`]""")
+
+
+def plain_layer_names(text: str) -> str:
+    """Keras' generated names ("layer 'dense_7'") replaced by the layer's kind ("a Dense layer"), so that
+    a message never quotes a name the student did not write.
+
+    Example:
+        >>> plain_layer_names("Input 0 of layer 'dense_7' is incompatible")
+        'Input 0 of a Dense layer is incompatible'
+        >>> plain_layer_names("layer 'encoder' of model 'functional_4'")
+        "layer 'encoder' of a Functional model"
+    """
+    def kind(match):
+        noun, base, suffix = match.group(1), match.group(2), match.group(3)
+        guess = _type_from_name(base)
+        if not suffix and guess == base and base not in ("functional", "sequential"):
+            return match.group(0)  # a name the student gave: keep it
+        if base in ("functional", "sequential") or noun.lower() in ("functional", "sequential"):
+            phrase = f"a {(base if base in ('functional', 'sequential') else noun.lower()).title()} model"
+        else:
+            if guess == base:  # 'my_block_2' -> 'MyBlock'
+                guess = "".join(part[:1].upper() + part[1:] for part in base.split("_"))
+            article = "an" if guess[:1].lower() in "aeiou" else "a"
+            phrase = f"{article} {guess} {noun.lower()}"
+        return phrase[:1].upper() + phrase[1:] if noun[:1].isupper() else phrase
+    return _AUTO_NAME.sub(kind, text)
+
+
 def _parse_tuple(text: str):
     """'(None, 3, 3, 1)', '[None 4 4 1]' or '[1 1]' -> tuple (None kept)."""
     text = text.strip()

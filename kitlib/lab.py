@@ -70,6 +70,23 @@ def notebook_title(path: Path) -> str:
 
 
 SYMBOLS = {"passed": "✔", "not yet": "✘", "not attempted": "○"}
+# What the student does in an exercise (``Exercise.activity``), as the course map says it.
+ACTIVITY_LABELS = {"predict": "predict it", "debug": "debug this", "build": "build it", "read": "read it"}
+
+
+def activity_label(exercise_id: str) -> str:
+    """'predict it', 'debug this', 'build it' or 'read it' for a course exercise ('' when unknown).
+
+    Example::
+
+        activity_label("seq03_weight_shapes")   # 'predict it'
+    """
+    try:
+        from kitlib.exercises.core import REGISTRY
+
+        return ACTIVITY_LABELS.get(REGISTRY.get(exercise_id).activity or "", "")
+    except Exception:  # noqa: BLE001 - the map still lists the exercise without its kind
+        return ""
 
 
 def progress_lines(notebook: Path) -> tuple[list[str], int, int]:
@@ -86,7 +103,8 @@ def progress_lines(notebook: Path) -> tuple[list[str], int, int]:
     for verdict in progress.exercises:
         symbol = SYMBOLS.get(verdict.status, "·")
         state = "not checked yet" if verdict.status == NOT_CHECKED else verdict.status
-        lines.append(f"  - {symbol} {verdict.label} — *{state}*")
+        kind = activity_label(verdict.exercise)
+        lines.append(f"  - {symbol} {verdict.label}{f' ({kind})' if kind else ''} — *{state}*")
     return lines, progress.passed, len(progress.exercises)
 
 
@@ -202,9 +220,14 @@ def make_workspace(course_dir, workspace, names: list[str] | None = None) -> Wor
     names = names or assignments(course_dir)
     if not names:
         raise FileNotFoundError(f"no assignments with notebooks under {course_dir / 'source'}")
-    from kitlib.grading.release import current_release, release_assignments
+    from kitlib.exercises.tutor import SOLUTIONS_FILE
+    from kitlib.grading.release import current_release, practice_mode, release_assignments
 
-    stale = [name for name in names if current_release(course_dir, name) is None]
+    # Released again when out of date, or when the course's practice mode changed (kit.toml: self-study
+    # releases hold the worked solutions, graded ones must not).
+    self_study = practice_mode(course_dir) == "self-study"
+    stale = [name for name in names if current_release(course_dir, name) is None
+             or self_study != (course_dir / "release" / name / SOLUTIONS_FILE).is_file()]
     if stale:
         release_assignments(course_dir, stale)
     return copy_released(course_dir / "release", names, workspace)

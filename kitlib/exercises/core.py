@@ -167,6 +167,7 @@ class Feedback:
     attempted: bool
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    tip: str = ""  # the student's own session only: how to get a hint (never under nbgrader, see check/grade)
 
     @property
     def passed(self) -> bool:
@@ -189,11 +190,15 @@ class Feedback:
                      "(replace the None placeholder), run it, then run this check again."]
         elif self.passed:
             lines = [f"✔ {self.title}: passed. Well done!"]
-        else:
-            count = len(self.problems)
-            lines = [f"✘ {self.title}: not yet ({count} thing{'s' if count > 1 else ''} to fix)"]
+        elif len(self.problems) == 1:
+            # The checks stop at the first problem (Exercise.judge): never count what was not looked at.
+            lines = [f"✘ {self.title}: not yet. The first thing to fix (checking stops at the first problem):"]
             lines += [f"  - {p.text()}" for p in self.problems]
-        return lines + [f"  ({note})" for note in self.notes]
+        else:
+            lines = [f"✘ {self.title}: not yet ({len(self.problems)} things to fix)"]
+            lines += [f"  - {p.text()}" for p in self.problems]
+        lines += [f"  ({note})" for note in self.notes]
+        return lines + ([f"  {self.tip}"] if self.tip and not self.passed else [])
 
     def to_json(self) -> dict[str, Any]:
         """The ``application/vnd.kitlib.feedback+json`` entry (see the team contract)."""
@@ -212,6 +217,8 @@ class Feedback:
         items += "".join(f"<li style='{wrap}'><i>{html.escape(n)}</i></li>" for n in self.notes)
         head = html.escape(self.lines()[0])
         body = f"<ul style='margin:4px 0 0 0'>{items}</ul>" if items else ""
+        if self.tip and not self.passed:
+            body += f"<div class='kit-tip' style='margin-top:4px;{wrap}'>{html.escape(self.tip)}</div>"
         return (
             f"<div class='kit-feedback' data-status='{self.status}' "
             f"style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0;max-width:100%;"
@@ -326,9 +333,16 @@ class Exercise:
         activity: what the student does, for the course map and the mix of practice in a chapter:
             "predict" (work a value out before running anything), "debug" (repair a given broken
             model or snippet), "build" (write a model, function or class) or "read" (interpret a
-            summary, graph or training history: a choice or a short value).
+            summary, graph or training history: a choice or a short value). None: not declared yet
+            (tests/test_course_titles.py requires it for every course exercise).
         hints: 2-3 hints in stages, from "where to look" to "which API and why", shown one at a time
             on request (``kitlib.exercises.hint``). Never the answer line of the exercise.
+        keep_given: names of given objects the task says to leave as they were (``("base",)``): the
+            kernel hook fingerprints them before the answer cell first runs, the grade cell names any
+            change (trained again, re-compiled, frozen or unfrozen, weights changed, the name assigned
+            again; :mod:`kitlib.exercises.given_state`).
+        new_object: the task asks for a new object: an answer that *is* one of the given objects
+            (``given``, ``optional_given``, ``keep_given``) is named as such.
 
     Example::
 
@@ -353,15 +367,19 @@ class Exercise:
         hidden_checks: Sequence[Check] = (),
         wrong_answers: Sequence[tuple[str, str]] = (),
         legacy: bool = False,
-        activity: str = "build",
+        activity: str | None = None,
         hints: Sequence[str] = (),
+        keep_given: Sequence[str] = (),
+        new_object: bool = False,
     ):
         if not _ID_RE.match(id):
             raise ValueError(f"exercise id {id!r}: use lower-case letters, digits and underscores")
         if not checks:
             raise ValueError(f"exercise {id!r} needs at least one visible check")
-        if activity not in ACTIVITIES:
+        if activity is not None and activity not in ACTIVITIES:
             raise ValueError(f"exercise {id!r}: activity must be one of {', '.join(ACTIVITIES)}")
+        if isinstance(hints, str):
+            raise ValueError(f"exercise {id!r}: hints is a tuple of strings, one per stage: hints=(\"...\", \"...\")")
         self.id = id
         self.title = title
         self.points = points
@@ -378,6 +396,10 @@ class Exercise:
         self.legacy = legacy
         self.activity = activity
         self.hints = tuple(hints)
+        self.keep_given = tuple(keep_given)
+        self.new_object = bool(new_object)
+        if (self.keep_given or self.new_object) and not variable:
+            raise ValueError(f"exercise {id!r}: keep_given and new_object need the answer cell's `variable`")
 
     @property
     def answer_cell_id(self) -> str:
@@ -488,10 +510,45 @@ def blame(error: BaseException, *, legacy: bool = False, check: Callable | None 
                    "This is not a mistake in your answer: please tell your teacher", kind="kit")
 
 
+def error_summary(error: BaseException, limit: int = 240) -> str:
+    """'<Error>: <first line>' in the student's terms: an error Keras wrapped as "Exception encountered
+    when calling X.call()" unwrapped to its own message, said to come from inside X; Keras' generated
+    layer names replaced by the layer's kind (:mod:`kitlib.diagnose` owns both).
+
+    Example:
+        >>> error_summary(ValueError("Exception encountered when calling Scale.call().\\n\\nbad\\n\\nArguments received"))
+        'ValueError inside Scale.call(): bad'
+    """
+    called, message = None, str(error)
+    try:
+        from kitlib.diagnose import plain_layer_names, unwrap_call_error
+
+        called, message = unwrap_call_error(error)
+        message = plain_layer_names(message)
+    except Exception:  # noqa: BLE001 - a plainer message is a bonus, never a new failure
+        pass
+    first = clean_text((message.strip().splitlines() or [""])[0], limit=limit)
+    name = type(error).__name__ + (f" inside {called}.call()" if called else "")
+    return f"{name}: {first}" if first else name
+
+
+def _student_line(error: BaseException) -> str:
+    """The line of the student's own code the error came from ('' when it did not come from there)."""
+    frames = _students_frames(error)
+    line = (frames[-1].line or "").strip() if frames else ""
+    line = re.sub(r"\s+#[^'\"]*$", "", line)  # the student's own comment
+    return clean_text(line, limit=120) if line else ""
+
+
 def raised_problem(error: BaseException, where: str, hint: str = "") -> Problem:
-    """'<where> raised <Error>: <first line>' with the kit's explanation of Keras errors where it has one."""
-    first = clean_text((str(error).strip().splitlines() or [""])[0], limit=240)
-    what = f"{where} raised {type(error).__name__}" + (f": {first}" if first else "")
+    """'<where> raised <Error>: <first line>' with the kit's explanation of Keras errors where it has one.
+
+    An error of the student's own layer or model that Keras re-raised as "Exception encountered when
+    calling ..." is told by its own message and the line of the student's code it came from."""
+    what = f"{where} raised {error_summary(error)}"
+    line = _student_line(error)
+    if line:
+        what += f" (at `{line}` in your code)"
     explanation = _explain(error)
     if explanation:
         hint = f"{explanation} {hint}".strip()
@@ -650,7 +707,12 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
     stale = _stale_problem(exercise, answer)
     if stale is not None:
         return exercise, Feedback(exercise.id, exercise.title, True, [stale]), MISSING, None
-    given, missing = find_given(exercise.given + exercise.optional_given, given_kwargs, skip_frames=3)
+    slip = _slip_problem(exercise, answer)
+    if slip is not None and is_placeholder(answer):  # `model = model.compile(...)`: an attempt, not a placeholder
+        return exercise, Feedback(exercise.id, exercise.title, True, [slip]), MISSING, None
+    given, missing = find_given(exercise.given + exercise.optional_given
+                                + tuple(n for n in exercise.keep_given if n not in exercise.given), given_kwargs,
+                                skip_frames=3)
     missing = [name for name in missing if name in exercise.given]
     if missing and not is_placeholder(answer):
         listing = ", ".join(f"`{n}`" for n in missing)
@@ -658,13 +720,70 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
                           hint="Run the notebook's cells from the top (Run > Run All Above), then this one.",
                           kind="setup")
         return exercise, Feedback(exercise.id, exercise.title, True, [problem]), MISSING, None
+    kept = _given_problem(exercise, answer, given)
+    if kept is not None:
+        return exercise, Feedback(exercise.id, exercise.title, True, [kept]), MISSING, None
     spec = None
     if hidden:
         from kitlib.exercises import hidden as hidden_parts
 
         spec = hidden_parts.instructor_spec(exercise.id)
     feedback, record = exercise._evaluate(answer, hidden, given=given, seed=seed, spec=spec)
+    if slip is not None and not feedback.passed:
+        feedback.problems = [slip]  # established by the kernel hook: the variable holds the method's result
     return exercise, feedback, record, exercise.context(given=given, seed=seed, hidden=hidden, spec=spec)
+
+
+def _slip_problem(exercise: Exercise, answer: Any) -> Problem | None:
+    """A problem when the answer variable holds what a method returned (``model = model.compile(...)``)."""
+    from kitlib.exercises import session
+
+    name = exercise.variable
+    if name is None:
+        return None
+    user_ns = _user_namespace()
+    if user_ns and name in user_ns and user_ns[name] is not answer:
+        return None  # the check was given something else than that variable
+    if answer is not None and (exercise.kind != "model" or hasattr(answer, "layers")):
+        return None  # `x = x.numpy()` may be meant; only a model answer that is no model is surely the slip
+    what = session.slip_of(name, answer)
+    return Problem(what) if what else None
+
+
+def _given_problem(exercise: Exercise, answer: Any, given: Mapping[str, Any]) -> Problem | None:
+    """A given object the task says to leave that changed since before the answer cell, or an answer
+    that is a given object where the task asks for a new one (see ``keep_given``, ``new_object``)."""
+    if is_placeholder(answer) or not (exercise.keep_given or exercise.new_object):
+        return None
+    from kitlib.exercises import given_state, session
+
+    if exercise.new_object:
+        names = exercise.given + exercise.optional_given + exercise.keep_given
+        what = given_state.reused(exercise.variable or "your answer", answer, given, names)
+        if what:
+            return Problem(what)
+    before = session.given_before(exercise.id)
+    for name in exercise.keep_given:
+        if name in before and name in given:
+            found = given_state.changes(name, before[name], given_state.fingerprint(given[name]))
+            if found:
+                return Problem(found[0])
+    return None
+
+
+def _in_students_session() -> bool:
+    """True in the student's own kernel; False under nbgrader (autograde, validate) and kit grade."""
+    return not os.environ.get("NBGRADER_EXECUTION") and not os.environ.get("KIT_ANSWER_DIR")
+
+
+def _tutor(exercise: Exercise, feedback: Feedback) -> None:
+    """Hints and solutions: note an attempt; in the student's own session, say how to get a hint."""
+    from kitlib.exercises import attempts
+
+    if feedback.attempted:
+        attempts.note_attempt(exercise.id)
+    if not feedback.passed and not feedback.kit_problem and _in_students_session():
+        feedback.tip = attempts.tip(exercise)
 
 
 def check(exercise_id: str, answer: Any, **given: Any) -> Feedback:
@@ -677,7 +796,8 @@ def check(exercise_id: str, answer: Any, **given: Any) -> Feedback:
 
         check("seq02_new_head", model)   # ✔ / ✘ with what to look at
     """
-    _, feedback, _, _ = _assess(exercise_id, answer, False, given)
+    exercise, feedback, _, _ = _assess(exercise_id, answer, False, given)
+    _tutor(exercise, feedback)
     _notify(feedback, False)
     _display(feedback)
     return feedback
@@ -688,6 +808,7 @@ def grade(exercise_id: str, answer: Any, hidden: bool = False, **given: Any) -> 
     would read a number as partial credit)."""
     seed = _env_seed() if hidden else None
     exercise, feedback, record, ctx = _assess(exercise_id, answer, hidden, given, seed=seed)
+    _tutor(exercise, feedback)
     _record_for_recheck(exercise, feedback, record, hidden, seed)
     _notify(feedback, hidden)
     if os.environ.get("NBGRADER_EXECUTION"):
@@ -722,8 +843,10 @@ def _record_for_recheck(exercise: Exercise, feedback: Feedback, record: Any, hid
         return
     from kitlib.exercises import answers
 
+    from kitlib.exercises import attempts
+
     kit = {"version": 2, "hidden": hidden, "seed": seed, "kernel": feedback.status,
-           "evidence": REGISTRY.replaced(exercise.id)}
+           "evidence": REGISTRY.replaced(exercise.id), "hints": attempts.hints_used(exercise.id)}
     name = f"{exercise.id}.hidden" if hidden else exercise.id
     try:
         kind = answers.encode(record, directory, name, kit=kit)

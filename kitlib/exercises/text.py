@@ -47,4 +47,14 @@ def explain_error(error: BaseException) -> str:
         return ""
     if getattr(why, "kind", "unknown") == "unknown":
         return ""
-    return clean_text(" ".join(x for x in (why.message, why.fix) if x), limit=300)
+    text = " ".join(x for x in (why.message, why.fix) if x)
+    layer = getattr(why, "layer", None) or ""
+    try:  # Keras' generated layer names ("dense_7") mean nothing to a student: "the Dense layer"
+        from kitlib.diagnose import _type_from_name, plain_layer_names
+
+        text = plain_layer_names(text)
+        if re.fullmatch(r"[a-z][a-z0-9_]*_\d+", layer) or layer and _type_from_name(layer) != layer:
+            text = re.sub(rf"(?<![\w'\"]){re.escape(layer)}(?![\w'\"])", f"the {_type_from_name(layer)} layer", text)
+    except Exception:  # noqa: BLE001
+        pass
+    return clean_text(text, limit=300)

@@ -59,7 +59,7 @@ def parse_feedback_text(text: str) -> Verdict:
     head = _HEAD_MARK.sub("", lines[0])
     rest = lines[1:]
     if len(lines) == 1:  # the re-check joins the lines: "✘ T: not yet (2 things to fix) - a - b"
-        match = re.match(r"^(.*?\(\d+ things? to fix\))\s+-\s+(.*)$", head)
+        match = re.match(r"^(.*?(?:\(\d+ things? to fix\)|first thing to fix[^:]*:))\s+-\s+(.*)$", head)
         if match:
             head = match.group(1)
             rest = ["- " + part for part in re.split(r"\s+-\s+(?=\S)", match.group(2))]

@@ -5,6 +5,14 @@ this module then re-reads every released notebook and refuses the release
 (:class:`ReleaseError`) when a solution region or a hidden test survived,
 e.g. because a marker was misspelt or a cell lost its nbgrader metadata.
 
+Self-study courses (Binder, learners on their own): with ``mode = "self-study"`` under
+``[practice]`` in ``COURSE/kit.toml`` (or ``kit release --self-study``) the release also holds
+``kit-solutions.json`` next to the notebooks: each exercise's worked solution (the source notebook's
+``### BEGIN SOLUTION`` region of its answer cell) and its explanation (``Hidden.explanation``), which
+``solution(id)`` in the student's kernel shows after a first attempt. The leak check then accepts the
+reference solutions and expected values *in that file only*; everything else it checks as before.
+In a graded release (the default) the file is removed, and any solution text in it is a leak.
+
 Example::
 
     from pathlib import Path
@@ -94,6 +102,97 @@ def find_leaks(source_nb: dict, released_nb: dict, name: str) -> list[Leak]:
     return leaks
 
 
+# --------------------------------------------------------------------------- practice mode and self-study
+
+SETTINGS_FILE = "kit.toml"
+MODES = ("graded", "self-study")
+# What a self-study release may show, and only in the solutions file: the worked solutions (reference
+# solution regions), the values they produce, and other correct answers an explanation may mention.
+SELF_STUDY_SHOWS = ("reference solution", "expected value", "other solution")
+
+
+def practice_mode(course_dir: Path) -> str:
+    """``"graded"`` (default) or ``"self-study"``: ``[practice] mode`` in ``COURSE/kit.toml``.
+
+    Example::
+
+        practice_mode(Path("course"))   # 'graded' without a kit.toml
+    """
+    path = Path(course_dir) / SETTINGS_FILE
+    if not path.is_file():
+        return "graded"
+    text = path.read_text(encoding="utf-8")
+    try:
+        import tomllib
+
+        mode = (tomllib.loads(text).get("practice") or {}).get("mode", "graded")
+    except ImportError:  # Python 3.10: the one setting, read by hand
+        import re
+
+        found = re.search(r"(?m)^\s*mode\s*=\s*[\"']([^\"']*)[\"']", text)
+        mode = found.group(1) if found else "graded"
+    except ValueError as error:
+        raise ReleaseError(f"{path}: not valid TOML ({error})") from error
+    if mode not in MODES:
+        raise ReleaseError(f"{path}: [practice] mode = {mode!r}; use \"graded\" or \"self-study\"")
+    return mode
+
+
+def worked_solutions(course_dir: Path, assignment: str) -> dict[str, dict[str, str]]:
+    """``{exercise id: {"title", "solution", "explanation"}}`` for every answer cell of ``assignment``:
+    the solution region(s) of ``<id>_answer`` in the source notebook, the title from the exercise
+    (``Exercise.title``, the one source of titles) and ``Hidden.explanation`` from ``COURSE/hidden``."""
+    import textwrap
+
+    from kitlib.exercises import hidden
+    from kitlib.exercises.core import REGISTRY
+
+    explained = hidden.load(hidden.course_hidden_dir(Path(course_dir)) / assignment)
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted((Path(course_dir) / "source" / assignment).glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", []):
+            gid = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id") or ""
+            if not gid.endswith("_answer"):
+                continue
+            code = "\n".join(textwrap.dedent(r).strip("\n") for r in regions(cell_source(cell), BEGIN_SOLUTION,
+                                                                                END_SOLUTION)).strip()
+            if not code:
+                continue
+            exercise = gid[: -len("_answer")]
+            try:
+                title = REGISTRY.get(exercise).title
+            except KeyError:
+                title = exercise
+            spec = explained.get(exercise)
+            found[exercise] = {"title": title, "solution": code,
+                               "explanation": str(getattr(spec, "explanation", "") or "")}
+    return found
+
+
+def write_solutions(course_dir: Path, assignment: str, out_dir: Path) -> Path:
+    """Write ``out_dir/kit-solutions.json`` (the format :mod:`kitlib.exercises.tutor` reads)."""
+    from kitlib.exercises.tutor import SOLUTIONS_FILE, SOLUTIONS_FORMAT
+
+    path = Path(out_dir) / SOLUTIONS_FILE
+    data = {"format": SOLUTIONS_FORMAT, "assignment": assignment,
+            "exercises": worked_solutions(course_dir, assignment)}
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def intended(file: str, secret, self_study: bool, solutions_text: str = "") -> bool:
+    """Whether a secret found in a released ``file`` (path relative to the assignment's folder) is there
+    on purpose: only in a self-study release's solutions file, and only what :data:`SELF_STUDY_SHOWS` or
+    text the worked solutions themselves hold (``solutions_text``, normalised: a typical mistake that
+    shares a line with the reference solution)."""
+    from kitlib.exercises.tutor import SOLUTIONS_FILE
+
+    if not self_study or Path(file).as_posix() != SOLUTIONS_FILE:
+        return False
+    return secret.kind in SELF_STUDY_SHOWS or bool(solutions_text) and secret.text in solutions_text
+
+
 def _nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess:
     """Run the stock nbgrader CLI of this Python, from the course folder."""
     command = [sys.executable, "-m", "nbgrader", *args, *Course(course_dir).nbgrader_args()]
@@ -141,8 +240,10 @@ def generate(course_dir: Path, assignment: str, release_dir: Path | None = None,
     return out
 
 
-def verify_release(course_dir: Path, assignment: str, release_root: Path | None = None) -> list[Leak]:
-    """Leaks in the released notebooks of ``assignment`` (empty list: clean)."""
+def verify_release(course_dir: Path, assignment: str, release_root: Path | None = None,
+                   self_study: bool = False) -> list[Leak]:
+    """Leaks in the released notebooks of ``assignment`` (empty list: clean); ``self_study``: the
+    worked solutions in the solutions file are intended (see the module docstring)."""
     source_dir = course_dir / "source" / assignment
     out_dir = (release_root or course_dir / "release") / assignment
     leaks: list[Leak] = []
@@ -153,11 +254,11 @@ def verify_release(course_dir: Path, assignment: str, release_root: Path | None 
         source_nb = json.loads(source_path.read_text(encoding="utf-8"))
         released_nb = json.loads(released_path.read_text(encoding="utf-8"))
         leaks += find_leaks(source_nb, released_nb, f"{assignment}/{source_path.name}")
-    return leaks + student_side_leaks(course_dir, assignment, out_dir)
+    return leaks + student_side_leaks(course_dir, assignment, out_dir, self_study=self_study)
 
 
 def student_side_leaks(course_dir: Path, assignment: str, released: Path | None = None,
-                       package: Path | None = None) -> list[Leak]:
+                       package: Path | None = None, self_study: bool = False) -> list[Leak]:
     """Instructor-only text of ``assignment`` found where students can read it (issue 15).
 
     What is searched for (:func:`kitlib.exercises.hidden.secrets`): the reference solutions, and from
@@ -178,8 +279,13 @@ def student_side_leaks(course_dir: Path, assignment: str, released: Path | None 
 
     released = released or course_dir / "release" / assignment
     secrets = hidden.secrets(course_dir, assignment)
+    shown = ""
+    if self_study:
+        shown = "\n".join(hidden.normalise_text(entry["solution"])
+                          for entry in worked_solutions(course_dir, assignment).values())
     leaks = [Leak(f"{assignment}/{name}", "-", secret.kind, f"{secret.exercise}: {secret.text[:80]}")
-             for name, secret in hidden.find_secrets(hidden.student_side_files(released), secrets, released)]
+             for name, secret in hidden.find_secrets(hidden.student_side_files(released), secrets, released)
+             if not intended(name, secret, self_study, shown)]
     for path in released.rglob("*"):
         if path.name == ".probe-secret" or path.is_dir() and path.name == "hidden" or \
                 path.is_file() and path.parent.name == "hidden" and path.suffix == ".py":
@@ -191,9 +297,11 @@ def student_side_leaks(course_dir: Path, assignment: str, released: Path | None 
     return leaks
 
 
-def release_assignments(course_dir: Path, assignments: list[str] | None = None) -> list[Path]:
+def release_assignments(course_dir: Path, assignments: list[str] | None = None,
+                        self_study: bool | None = None) -> list[Path]:
     """Generate and verify the student versions; returns their folders.
 
+    ``self_study``: add the worked solutions (default: the course's ``practice_mode``).
     Raises :class:`ReleaseError` for an unknown assignment, a failing nbgrader
     run, or any solution / hidden-test text left in a released notebook.
     """
@@ -206,9 +314,17 @@ def release_assignments(course_dir: Path, assignments: list[str] | None = None) 
     if not wanted:
         raise ReleaseError(f"no assignments with notebooks in {course_dir / 'source'}")
     released = []
+    if self_study is None:
+        self_study = practice_mode(course_dir) == "self-study"
+    from kitlib.exercises.tutor import SOLUTIONS_FILE
+
     for assignment in wanted:
         out = generate(course_dir, assignment)
-        leaks = verify_release(course_dir, assignment)
+        if self_study:
+            write_solutions(course_dir, assignment, out)
+        else:
+            (out / SOLUTIONS_FILE).unlink(missing_ok=True)  # left by an earlier self-study release
+        leaks = verify_release(course_dir, assignment, self_study=self_study)
         if leaks:
             listing = "\n  ".join(str(leak) for leak in leaks[:20])
             raise ReleaseError(f"the student version of {assignment} is NOT safe to hand out "
@@ -219,12 +335,19 @@ def release_assignments(course_dir: Path, assignments: list[str] | None = None) 
 
 def run_release(args) -> int:
     """``kit release [ASSIGNMENT ...] [--course DIR]``: 0 on success, 1 with a message otherwise."""
+    from kitlib.exercises.tutor import SOLUTIONS_FILE
+
     try:
-        folders = release_assignments(Path(args.course), list(args.assignments or []))
+        self_study = True if getattr(args, "self_study", False) else None
+        folders = release_assignments(Path(args.course), list(args.assignments or []), self_study=self_study)
     except ReleaseError as error:
         print(f"kit release: {error}", file=sys.stderr)
         return 1
     for folder in folders:
         count = len(list(folder.glob("*.ipynb")))
-        print(f"released {folder.name}: {count} notebook(s) in {folder} (no solutions, no hidden tests)")
+        if (folder / SOLUTIONS_FILE).is_file():
+            print(f"released {folder.name}: {count} notebook(s) in {folder} (self-study: worked solutions in "
+                  f"{SOLUTIONS_FILE}, shown after a first attempt; no hidden tests)")
+        else:
+            print(f"released {folder.name}: {count} notebook(s) in {folder} (no solutions, no hidden tests)")
     return 0

@@ -1,0 +1,128 @@
+"""Given objects left as they were: fingerprints of the notebook's objects and what changed in them.
+
+An exercise that says "leave ``base`` as it is" declares ``Exercise(..., keep_given=("base",))``; one that
+asks for a *new* object declares ``new_object=True``. The kernel hook (:mod:`kitlib.exercises.session`)
+takes a :func:`fingerprint` of each kept object just before the exercise's answer cell runs for the first
+time (the last cell that assigns the exercise's ``variable``; running that same cell again keeps its first
+snapshot, and running the cell that makes the given object again starts afresh). The grade cell compares it with the
+object's state then (:func:`changes`), and :func:`reused` says when the answer *is* a given object.
+
+A fingerprint is plain data, made without importing Keras (duck typing): the object's identity, and for a
+model or layer a digest of its weights, its trainable flags, whether it is compiled, its optimizer's
+identity and step counter; for an array a digest of its values.
+
+Example::
+
+    before = fingerprint(base)
+    base.fit(x, y)                          # the mistake
+    changes("base", before, fingerprint(base))
+    # ['the given `base` was trained again (its optimizer took 3 more steps) ...']
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Mapping, Sequence
+
+
+def _layers(obj: Any) -> list:
+    """The layers inside a model (depth first, the model itself excluded); [] for anything else."""
+    found, seen = [], set()
+
+    def walk(item):
+        for layer in getattr(item, "layers", None) or []:
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            found.append(layer)
+            walk(layer)
+
+    try:
+        walk(obj)
+    except Exception:  # noqa: BLE001 - an object that is no model has no layers
+        return []
+    return found
+
+
+def _digest_arrays(arrays) -> str:
+    import numpy as np
+
+    h = hashlib.sha256()
+    for array in arrays:
+        value = np.asarray(array)
+        h.update(f"{value.shape}{value.dtype}".encode())
+        h.update(np.ascontiguousarray(value).tobytes())
+    return h.hexdigest()[:20]
+
+
+def fingerprint(obj: Any) -> dict[str, Any]:
+    """Plain data that changes when ``obj`` is trained, re-compiled, frozen or unfrozen, or replaced.
+
+    Example:
+        >>> import numpy as np
+        >>> fingerprint(np.zeros(3))["values"] == fingerprint(np.zeros(3))["values"]
+        True
+    """
+    state: dict[str, Any] = {"id": id(obj), "type": type(obj).__name__}
+    get_weights = getattr(obj, "get_weights", None)
+    if callable(get_weights):
+        try:
+            state["weights"] = _digest_arrays(get_weights())
+        except Exception:  # noqa: BLE001 - an unbuilt model: no weights yet
+            state["weights"] = None
+        state["trainable"] = [bool(getattr(obj, "trainable", True))] + [bool(getattr(layer, "trainable", True))
+                                                                        for layer in _layers(obj)]
+        state["compiled"] = bool(getattr(obj, "compiled", False))
+        optimizer = getattr(obj, "optimizer", None)
+        state["optimizer"] = id(optimizer) if optimizer is not None else None
+        steps = getattr(optimizer, "iterations", None)
+        try:
+            state["steps"] = int(steps.numpy() if hasattr(steps, "numpy") else steps) if steps is not None else None
+        except (TypeError, ValueError):
+            state["steps"] = None
+    elif hasattr(obj, "shape") and hasattr(obj, "dtype"):
+        try:
+            state["values"] = _digest_arrays([obj])
+        except Exception:  # noqa: BLE001
+            pass
+    return state
+
+
+def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """What happened to the given object ``name`` between two fingerprints, in the student's terms
+    (empty: nothing). The first of them is the one to fix.
+
+    Example:
+        >>> changes("base", {"id": 1, "steps": 3}, {"id": 1, "steps": 5})[0].split(":")[0]
+        'the given `base` was trained again (its optimizer took 2 more steps)'
+    """
+    keep = f"leave the given `{name}` as the notebook made it and work on a new object"
+    if before.get("id") != after.get("id"):
+        return [f"`{name}` now names another object than the one the notebook gave: your code assigned `{name}` "
+                f"again. Give your own object another name and {keep}"]
+    found = []
+    steps_before, steps_after = before.get("steps"), after.get("steps")
+    if steps_before is not None and steps_after is not None and steps_after > steps_before:
+        found.append(f"the given `{name}` was trained again (its optimizer took {steps_after - steps_before} more "
+                     f"steps): {keep}")
+    if before.get("optimizer") != after.get("optimizer") or before.get("compiled") != after.get("compiled"):
+        found.append(f"the given `{name}` was compiled again: {keep}")
+    if before.get("trainable") != after.get("trainable"):
+        old, new = before.get("trainable") or [], after.get("trainable") or []
+        how = "unfrozen" if sum(new) > sum(old) else "frozen" if sum(new) < sum(old) else "frozen and unfrozen"
+        found.append(f"layers of the given `{name}` were {how} (their trainable flags changed): {keep}, e.g. "
+                     "set trainable on the layers of your new model only")
+    if not found and before.get("weights") != after.get("weights"):
+        found.append(f"the weights of the given `{name}` changed (trained, or set with set_weights or through a "
+                     f"layer it shares with your model): {keep}")
+    if not found and before.get("values") != after.get("values"):
+        found.append(f"the values of the given `{name}` changed: {keep}")
+    return found
+
+
+def reused(variable: str, answer: Any, given: Mapping[str, Any], names: Sequence[str]) -> str | None:
+    """The message when ``answer`` is one of the given objects ``names`` itself (the task asks for a new one)."""
+    for name in names:
+        if name in given and given[name] is answer and answer is not None:
+            return (f"`{variable}` is the given `{name}` itself, not a new object: the task asks for a new one. "
+                    f"Make it in your answer cell and leave `{name}` as it is")
+    return None
