@@ -53,6 +53,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from kitlib.exercises.text import clean_text
+from kitlib.exercises import session as _session
+from kitlib.exercises.text import error_summary  # noqa: F401 - part of core's API
 from kitlib.exercises.text import explain_error as _explain
 from kitlib.exercises.values import MISSING, canonical, digest
 from kitlib.verdicts import FEEDBACK_MIME  # the saved-verdict format: written here, read by kitlib.verdicts
@@ -510,26 +512,6 @@ def blame(error: BaseException, *, legacy: bool = False, check: Callable | None 
                    "This is not a mistake in your answer: please tell your teacher", kind="kit")
 
 
-def error_summary(error: BaseException, limit: int = 240) -> str:
-    """'<Error>: <first line>' in the student's terms: an error Keras wrapped as "Exception encountered
-    when calling X.call()" unwrapped to its own message, said to come from inside X; Keras' generated
-    layer names replaced by the layer's kind (:mod:`kitlib.diagnose` owns both).
-
-    Example:
-        >>> error_summary(ValueError("Exception encountered when calling Scale.call().\\n\\nbad\\n\\nArguments received"))
-        'ValueError inside Scale.call(): bad'
-    """
-    called, message = None, str(error)
-    try:
-        from kitlib.diagnose import plain_layer_names, unwrap_call_error
-
-        called, message = unwrap_call_error(error)
-        message = plain_layer_names(message)
-    except Exception:  # noqa: BLE001 - a plainer message is a bonus, never a new failure
-        pass
-    first = clean_text((message.strip().splitlines() or [""])[0], limit=limit)
-    name = type(error).__name__ + (f" inside {called}.call()" if called else "")
-    return f"{name}: {first}" if first else name
 
 
 def _student_line(error: BaseException) -> str:
@@ -634,6 +616,7 @@ def _fingerprint(exercise: Exercise) -> tuple:
 
 
 REGISTRY = Registry()
+_session.use_exercises(REGISTRY.all)  # the kernel hook finds exercises without importing core
 
 
 # --------------------------------------------------------------------------- given objects and stale answers

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+from typing import Any, Callable, Iterable
 
 _FAILED: dict[str, str] = {}
 _EXPLAINED: dict[str, str] = {}
@@ -166,6 +167,16 @@ def before_cell(info=None, namespace=None) -> None:
         pass
 
 
+_EXERCISES: Callable[[], Iterable[Any]] = tuple  # the course's exercises; kitlib.exercises.core hands its registry in
+
+
+def use_exercises(all_exercises: Callable[[], Iterable[Any]]) -> None:
+    """Where the hooks find the course's exercises (``core`` calls this with ``REGISTRY.all``, so that this
+    module never imports ``core``: the import graph stays one-way)."""
+    global _EXERCISES
+    _EXERCISES = all_exercises
+
+
 def given_before(exercise_id: str) -> dict[str, dict]:
     """``{name: fingerprint}`` of the given objects ``exercise_id`` keeps, taken before its answer cell first
     ran ({} when the hook has not seen it run)."""
@@ -174,10 +185,8 @@ def given_before(exercise_id: str) -> dict[str, dict]:
 
 def _watched() -> dict[str, list]:
     """``{answer variable: [exercises that keep given objects]}`` (a pass over the loaded registry)."""
-    from kitlib.exercises import core
-
     watched: dict[str, list] = {}
-    for exercise in core.REGISTRY.all():
+    for exercise in _EXERCISES():
         if exercise.keep_given and exercise.variable:
             watched.setdefault(exercise.variable, []).append(exercise)
     return watched
@@ -259,7 +268,7 @@ def _tuple_targets(source: str) -> set[str]:
 
 
 def _summary(error: BaseException) -> str:
-    from kitlib.exercises.core import error_summary
+    from kitlib.exercises.text import error_summary
 
     return error_summary(error, limit=200)
 

@@ -58,3 +58,24 @@ def explain_error(error: BaseException) -> str:
     except Exception:  # noqa: BLE001
         pass
     return clean_text(text, limit=300)
+
+def error_summary(error: BaseException, limit: int = 240) -> str:
+    """'<Error>: <first line>' in the student's terms: an error Keras wrapped as "Exception encountered
+    when calling X.call()" unwrapped to its own message, said to come from inside X; Keras' generated
+    layer names replaced by the layer's kind (:mod:`kitlib.diagnose` owns both).
+
+    Example:
+        >>> error_summary(ValueError("Exception encountered when calling Scale.call().\\n\\nbad\\n\\nArguments received"))
+        'ValueError inside Scale.call(): bad'
+    """
+    called, message = None, str(error)
+    try:
+        from kitlib.diagnose import plain_layer_names, unwrap_call_error
+
+        called, message = unwrap_call_error(error)
+        message = plain_layer_names(message)
+    except Exception:  # noqa: BLE001 - a plainer message is a bonus, never a new failure
+        pass
+    first = clean_text((message.strip().splitlines() or [""])[0], limit=limit)
+    name = type(error).__name__ + (f" inside {called}.call()" if called else "")
+    return f"{name}: {first}" if first else name
