@@ -616,7 +616,7 @@ def _fingerprint(exercise: Exercise) -> tuple:
 
 
 REGISTRY = Registry()
-_session.use_exercises(REGISTRY.all)  # the kernel hook finds exercises without importing core
+_session.use_exercises(lambda: REGISTRY.all())  # looked up at call time: the session hooks never import core
 
 
 # --------------------------------------------------------------------------- given objects and stale answers
