@@ -96,6 +96,7 @@ class SubmissionResult:
     executed: bool = False  # False: zero grades given without running (broken beyond repair)
     autograded: dict[str, bytes] = field(default_factory=dict)  # files for COURSE/autograded/<s>/<a>/
     timestamp: str | None = None  # the submission's nbgrader timestamp.txt, when it had one
+    refused: bool = False  # the folder's name is not a usable id (kitlib.grading.names): not graded, not recorded
 
     @property
     def score(self) -> float:
