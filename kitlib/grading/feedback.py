@@ -1,5 +1,10 @@
 """Student feedback HTML without the hidden tests (works around jupyter/nbgrader#917),
-without the teacher's file paths, and with long lines wrapped.
+without the teacher's file paths, without live student markup, and with long lines wrapped.
+
+One ``nbgrader generate_feedback --student=...`` run per submission (one failure costs one
+submission); every page is then rebuilt inert (:mod:`kitlib.grading.htmlsafe`: sanitised
+with nh3, a strict Content-Security-Policy), and student files a browser would open as
+live pages are left out of ``feedback/``.
 
 ``nbgrader generate_feedback`` is run with two extra preprocessors:
 
@@ -24,15 +29,19 @@ Example::
 """
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 import sys
+import threading
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
 
 from kitlib.grading.course import Course
 from kitlib.grading.notebook import BEGIN_HIDDEN, END_HIDDEN, hidden_lines, strip_regions  # noqa: F401
-from kitlib.grading.worker import run_app_output
+from kitlib.grading.worker import run_app
 
 
 class HideHiddenTests(Preprocessor):
@@ -154,38 +163,134 @@ def add_wrap_css(page: str) -> str:
 
 FEEDBACK_MARKERS = (BEGIN_HIDDEN, END_HIDDEN)
 MAX_FEEDBACK_BYTES = 256 * 2**20
+FEEDBACK_TIMEOUT = 300.0  # seconds for one submission's feedback (nbgrader's run, the pages checked)
+PREPROCESSORS = ["nbgrader.preprocessors.GetGrades", "kitlib.grading.feedback.HideHiddenTests",
+                 "kitlib.grading.feedback.HideTeacherPaths", "kitlib.grading.feedback.InertSvg",
+                 "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 
 
-def generate_feedback(course_dir: Path, assignment: str, worker=None, students=None) -> dict[str, list[str]]:
+class InertSvg(Preprocessor):
+    """SVG outputs become images (``<img src="data:image/svg+xml...">``): drawn, never run
+    (:func:`kitlib.grading.htmlsafe.inert_svg_outputs`)."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.enabled = True
+
+    def preprocess(self, nb, resources):
+        from kitlib.grading.htmlsafe import inert_svg_outputs
+
+        inert_svg_outputs(nb)
+        return nb, resources
+
+
+def generate_feedback(course_dir: Path, assignment: str, worker=None, students=None,
+                      timeout: float = FEEDBACK_TIMEOUT) -> dict[str, list[str]]:
     """Feedback HTML for every graded student of ``assignment``; returns report lines per student
-    whose feedback is missing or was withheld (empty: everyone has theirs).
+    whose feedback is missing, was withheld or lost a file (empty: everyone has theirs, complete).
 
-    Each file is checked once more: one that still shows a hidden-test marker (a student can
-    print one) is deleted and named in that student's lines; the others stay."""
+    One nbgrader run per submission (``--student``), so that one submission's failure (or a
+    run past ``timeout`` seconds) costs that submission alone; ids that nbgrader cannot take
+    safely (:func:`kitlib.grading.names.refusal`) never reach it. Each page is then made inert
+    (:func:`kitlib.grading.htmlsafe.inert_page`: student markup sanitised, a strict
+    Content-Security-Policy) and checked once more for hidden tests: a page that still shows a
+    hidden-test marker (a student can print one) is deleted and named in that student's lines.
+    Student files nbgrader copied along that a browser would open as a live page (``.html``,
+    ``.svg``...) are removed from ``feedback/``, with a line."""
+    from kitlib.grading.names import refusal
+
     course = Course(Path(course_dir))
-    preprocessors = ('["nbgrader.preprocessors.GetGrades", "kitlib.grading.feedback.HideHiddenTests", '
-                     '"kitlib.grading.feedback.HideTeacherPaths", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]')
-    argv = [assignment, "--force", *course.nbgrader_args(), f"--GenerateFeedback.preprocessors={preprocessors}"]
-    rc, text = run_app_output(worker, "generate_feedback", argv, course.root, course.root / ".kit-feedback.log")
-    errors = [line for line in text.splitlines() if "ERROR" in line][-3:]
-    if rc != 0:
-        print(f"kit grade: warning: nbgrader generate_feedback reported errors: {' | '.join(errors)}", flush=True)
+    if students is None:
+        autograded = course.root / "autograded"
+        students = sorted(p.name for p in autograded.iterdir() if (p / assignment).is_dir()) \
+            if autograded.is_dir() else []
     problems: dict[str, list[str]] = {}
-    for student in students if students is not None else sorted(p.name for p in (course.root / "feedback").glob("*")):
-        folder = course.feedback_dir(student, assignment)
-        files = sorted(folder.glob("*.html")) if folder.is_dir() and not folder.is_symlink() else []
-        if not files:
-            problems.setdefault(student, []).append(
-                "no feedback was generated for this submission" + (f" (nbgrader: {errors[-1][:200]})" if errors else ""))
-            continue
-        for path in files:
-            why, page = _leak(path)
-            if why:
-                path.unlink()
-                problems.setdefault(student, []).append(f"feedback {path.name} was withheld: {why}")
-            else:
-                path.write_text(add_wrap_css(page), encoding="utf-8")
+    for student in students:
+        if refusal(student) is not None:
+            continue  # kit grade already said so; nbgrader would glob with it
+        try:
+            notes = feedback_for(course, assignment, student, worker, timeout)
+        except Exception as error:  # noqa: BLE001 - a failure on our side costs this student's feedback only
+            shutil.rmtree(course.feedback_dir(student, assignment), ignore_errors=True)
+            notes = [f"no feedback: kit grade failed while writing it ({type(error).__name__}: {error})"]
+        if notes:
+            problems[student] = notes
     return problems
+
+
+def feedback_for(course: Course, assignment: str, student: str, worker=None,
+                 timeout: float = FEEDBACK_TIMEOUT) -> list[str]:
+    """One submission's feedback (see :func:`generate_feedback`); its report lines."""
+    argv = [assignment, f"--student={student}", "--force", *course.nbgrader_args(),
+            f"--GenerateFeedback.preprocessors={json.dumps(PREPROCESSORS)}"]
+    log = course.root / f".kit-feedback-{os.getpid()}-{threading.get_ident()}.log"
+    rc = run_app(worker, "generate_feedback", argv, course.root, log, timeout=timeout)
+    text = log.read_text(errors="replace") if log.exists() else ""
+    log.unlink(missing_ok=True)
+    errors = [line for line in text.splitlines() if "ERROR" in line][-3:]
+    folder = course.feedback_dir(student, assignment)
+    if rc is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return [f"no feedback: generating it ran past {timeout:g} s"]
+    notes: list[str] = []
+    if not folder.is_dir() or folder.is_symlink():
+        return ["no feedback was generated for this submission" + (f" (nbgrader: {errors[-1][:200]})" if errors else "")]
+    pages = {f"{Path(name).stem}.html" for name in course.source_notebooks(assignment)}
+    files = sorted(p for p in folder.glob("*.html") if p.name in pages)
+    if not files:
+        notes.append("no feedback was generated for this submission" + (f" (nbgrader: {errors[-1][:200]})" if errors else ""))
+    for path in files:
+        why, page = _leak(path)
+        if not why:
+            page = inert_page(page, path.stem)
+            why = _marker(page)
+        if why:
+            path.unlink()
+            notes.append(f"feedback {path.name} was withheld: {why}")
+        else:
+            path.write_text(page, encoding="utf-8")
+    notes += remove_live_files(folder, keep={p.name for p in files})
+    return notes
+
+
+def inert_page(page: str, title: str) -> str:
+    """A feedback page made inert (:func:`kitlib.grading.htmlsafe.inert_page`), with :data:`WRAP_CSS`."""
+    from kitlib.grading import htmlsafe
+
+    return htmlsafe.inert_page(page, title, extra_head=WRAP_CSS)
+
+
+def remove_live_files(folder: Path, keep: set[str]) -> list[str]:
+    """Remove from a feedback folder every file (links included) that a browser would open as a live
+    page (:func:`kitlib.grading.htmlsafe.live_file`), but the kit's own pages (``keep``, at the top);
+    one report line naming them."""
+    from kitlib.grading.htmlsafe import live_file
+    from kitlib.grading.names import show
+
+    removed = []
+    for root, dirs, names in os.walk(folder):
+        for name in dirs + names:
+            path = Path(root) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink() or (not path.is_dir() and (live_file(name) or not path.is_file())):
+                if rel in keep:
+                    continue
+                path.unlink(missing_ok=True)
+                removed.append(rel)
+    if not removed:
+        return []
+    shown = ", ".join(show(rel) for rel in sorted(removed)[:5]) + (f" and {len(removed) - 5} more"
+                                                                     if len(removed) > 5 else "")
+    return [f"{len(removed)} submitted file(s) left out of the feedback (a browser would open them as live "
+            f"pages, or they are not data files): {shown}"]
+
+
+def _marker(text: str) -> str | None:
+    for marker in FEEDBACK_MARKERS:
+        if marker in text:
+            return (f"it contained the hidden-test marker {marker!r} (printed by the notebook, or a cell lost "
+                    "its nbgrader metadata)")
+    return None
 
 
 def _leak(path: Path) -> tuple[str | None, str]:
@@ -203,8 +308,4 @@ def _leak(path: Path) -> tuple[str | None, str]:
     except (safefs.Refused, OSError) as error:
         return f"it could not be checked ({error})", ""
     text = data.decode("utf-8", errors="replace")
-    for marker in FEEDBACK_MARKERS:
-        if marker in text:
-            return (f"it contained the hidden-test marker {marker!r} (printed by the notebook, or a cell lost "
-                    "its nbgrader metadata)", text)
-    return None, text
+    return _marker(text), text

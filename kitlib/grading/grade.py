@@ -343,7 +343,7 @@ def write_outputs(course: Course, results: list[SubmissionResult], isolation: st
     def nbgrader_outputs() -> None:
         try:
             for assignment in graded:
-                students = [r.student for r in results if r.assignment == assignment]
+                students = [r.student for r in results if r.assignment == assignment and not r.refused]
                 try:
                     found = feedback_mod.generate_feedback(course.root, assignment, workers[0], students=students)
                 except Exception as error:  # noqa: BLE001 - feedback is per student; say so for all
