@@ -4,6 +4,7 @@ tests/test_grading_teacher_e2e.py."""
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -169,3 +170,39 @@ def test_hostile_outputs_and_markdown_become_inert_html():
     assert 'src="data:image/svg+xml;base64,' in page
     assert page.lower().count("content-security-policy") == 1 and "default-src 'none'" in page
     assert "<script" not in page.lower(), page[page.lower().find("<script") - 300:][:500]
+
+
+def encodings(secret: str) -> dict[str, str]:
+    import base64
+    import bz2
+    import codecs
+    import gzip
+    import lzma
+    import zlib
+
+    raw = ("prefix " + secret + " suffix").encode()
+    return {"plain": secret, "base64": base64.b64encode(raw).decode(), "hex": raw.hex(),
+            "rot13": codecs.encode(secret, "rot13"), "reversed": secret[::-1],
+            "zlib": base64.b64encode(zlib.compress(raw)).decode(), "gzip-hex": gzip.compress(raw).hex(),
+            "bz2": base64.b64encode(bz2.compress(raw)).decode(), "lzma": base64.b64encode(lzma.compress(raw)).decode(),
+            "base32": base64.b32encode(raw).decode(), "bytes": str(list(raw)), "escaped": repr(raw),
+            "wrapped-base64": "\n".join(textwrap.wrap(base64.b64encode(raw).decode(), 20)),
+            "html": f"<pre>{base64.b64encode(raw).decode()}</pre>"}
+
+
+def test_an_output_showing_hidden_source_in_any_encoding_is_withheld():
+    nb = executed_notebook()
+    secret = 'grade("mini_sum", total, hidden=True)'
+    spy = new_code_cell("print(encode(In[-2]))")
+    variants = encodings(secret)
+    spy.outputs = [new_output("stream", name="stdout", text=text) if kind != "html" else
+                   new_output("display_data", data={"text/html": text}) for kind, text in variants.items()]
+    honest = new_code_cell("print(total)")
+    honest.outputs = [new_output("stream", name="stdout", text="5\nhidden=True is a keyword I like\n"),
+                      new_output("stream", name="stdout", text="aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\n")]
+    nb.cells += [spy, honest]
+    nb, _ = feedback.HideHiddenTests().preprocess(nb, {})
+    for kind, output in zip(variants, nb.cells[2].outputs):
+        assert output["text"].strip() == feedback.WITHHELD_OUTPUT, kind
+    assert [o["text"] for o in nb.cells[3].outputs] == ["5\nhidden=True is a keyword I like\n",
+                                                        "aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\n"]

@@ -37,6 +37,7 @@ import sys
 import threading
 from pathlib import Path
 
+import nbformat
 from nbconvert.preprocessors import Preprocessor
 
 from kitlib.grading.course import Course
@@ -44,12 +45,132 @@ from kitlib.grading.notebook import BEGIN_HIDDEN, END_HIDDEN, hidden_lines, stri
 from kitlib.grading.worker import run_app
 
 
+WITHHELD_OUTPUT = "[kit: this output was withheld from the feedback: it showed hidden test source]"
+MAX_DECODED = 4_000_000  # characters of one output searched for encoded parts
+MAX_BLOB = 262_144      # characters of one encoded part decoded
+MIN_SECRET = 12  # shorter hidden lines (``x = 1``) are too common to be told apart from a student's own
+
+
+def _variants(secret: str) -> set[str]:
+    """How a notebook can print ``secret`` without its text: reversed, rot13, hex, base64/base32
+    (every alignment), escaped, URL-quoted."""
+    import base64
+    import codecs
+    import urllib.parse
+
+    raw = secret.encode("utf-8")
+    found = {secret, secret[::-1], codecs.encode(secret, "rot13"), raw.hex(), raw.hex().upper(),
+             urllib.parse.quote(secret), urllib.parse.quote_plus(secret), "".join(f"\\x{b:02x}" for b in raw),
+             " ".join(str(b) for b in raw), ",".join(str(b) for b in raw), ", ".join(str(b) for b in raw)}
+    for shift in range(3):  # a base64 text holds the secret's encoding at one of three alignments
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            core = encode(raw[shift:]).decode().rstrip("=")
+            found.add(core[1:-3] if shift else core[:-3])
+    for shift in range(5):
+        core = base64.b32encode(raw[shift:]).decode().rstrip("=")
+        found.add(core[2:-8] if shift else core[:-8])
+    return {v for v in found if len(v) >= MIN_SECRET - 4}
+
+
+_BLOB = re.compile(r"[A-Za-z0-9+/_=-]{16,}|(?:\\x[0-9a-fA-F]{2}){8,}|(?:[0-9a-fA-F]{2}[ :]?){8,}")
+
+
+def _decoded(text: str, depth: int = 0):
+    """``text``, then what its encoded-looking parts decode or decompress to (base64, hex, byte
+    escapes; zlib, gzip, bz2, lzma), twice over."""
+    import base64
+    import binascii
+    import bz2
+    import lzma
+    import zlib
+
+    yield text
+    if depth >= 2:
+        return
+    for match in _BLOB.finditer(text[:MAX_DECODED]):
+        blob = match.group(0)[:MAX_BLOB]  # a prefix decodes (and decompresses) to a prefix
+        candidates = []
+        for decode in (lambda b: base64.b64decode(b + "=" * (-len(b) % 4)),
+                       lambda b: base64.urlsafe_b64decode(b + "=" * (-len(b) % 4)),
+                       lambda b: bytes.fromhex(re.sub(r"[ :]|\\x", "", b))):
+            try:
+                candidates.append(decode(blob))
+            except (ValueError, binascii.Error):
+                pass
+        for data in list(candidates):
+            for unpack in (lambda d: zlib.decompressobj().decompress(d, MAX_BLOB * 4),
+                           lambda d: zlib.decompressobj(47).decompress(d, MAX_BLOB * 4),
+                           lambda d: bz2.BZ2Decompressor().decompress(d, MAX_BLOB * 4),
+                           lambda d: lzma.LZMADecompressor().decompress(d, MAX_BLOB * 4)):
+                try:
+                    candidates.append(unpack(data))
+                except Exception:  # noqa: BLE001 - not compressed that way
+                    pass
+        for data in candidates:
+            yield from _decoded(data.decode("utf-8", errors="replace"), depth + 1)
+
+
+def shows_secret(text: str, secrets: list[str]) -> bool:
+    """Whether ``text`` shows one of ``secrets`` (hidden-test lines), plainly or encoded.
+
+    Example:
+        >>> import base64, zlib
+        >>> secret = 'grade("mini_sum", total, hidden=True)'
+        >>> shows_secret(base64.b64encode(zlib.compress(("x" + secret).encode())).decode(), [secret])
+        True
+        >>> shows_secret(secret[::-1], [secret]), shows_secret("total = 5", [secret])
+        (True, False)
+    """
+    secrets = [s for s in secrets if len(s) >= MIN_SECRET]
+    if not secrets or not text:
+        return False
+    variants = set().union(*(_variants(s) for s in secrets))
+    squeezed = {re.sub(r"\s+", "", v) for v in variants}  # encodings printed across lines, spaces dropped
+    for plain in _decoded(text):
+        flat = re.sub(r"\s+", "", plain)
+        if any(v in flat for v in squeezed):
+            return True
+    return False
+
+
+def _output_text(output) -> str:
+    """What an output shows as text (images are pictures: not searched)."""
+    parts = [str(output.get("text", "")), str(output.get("evalue", ""))]
+    parts += [str(line) for line in output.get("traceback", []) or []]
+    for kind, value in (output.get("data") or {}).items():
+        if not str(kind).startswith(("image/", "video/", "audio/")) or kind == "image/svg+xml":
+            parts.append("".join(value) if isinstance(value, list) else str(value))
+    return "\n".join(parts)
+
+
 class HideHiddenTests(Preprocessor):
-    """Strip hidden tests from grade cells, and any trace of their source from the outputs."""
+    """Strip hidden tests from grade cells, and any trace of their source from the outputs.
+
+    The kernel executed the hidden tests, so a later cell can print their source (``In``,
+    IPython's history) in any encoding: every output that shows a hidden-test line, plainly
+    or encoded (:func:`shows_secret`), is replaced by :data:`WITHHELD_OUTPUT`."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
         self.enabled = True  # nbconvert preprocessors are off unless enabled
+
+    def preprocess(self, nb, resources):
+        secrets, public = [], set()
+        for cell in nb.cells:
+            source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+            if cell.get("cell_type") == "code" and ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade"):
+                secrets += hidden_lines(source)
+                public |= {l.strip() for l in strip_regions(source, BEGIN_HIDDEN, END_HIDDEN).splitlines()}
+        nb, resources = super().preprocess(nb, resources)
+        secrets = sorted({s for s in secrets if s not in public})
+        for cell in nb.cells:
+            if cell.get("cell_type") != "code":
+                continue
+            outputs = cell.get("outputs", []) or []
+            for index, output in enumerate(outputs):
+                if isinstance(output, dict) and shows_secret(_output_text(output), secrets):
+                    outputs[index] = nbformat.v4.new_output("stream", name="stdout", text=WITHHELD_OUTPUT + "\n")
+        return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
         meta = (cell.get("metadata") or {}).get("nbgrader") or {}
@@ -249,6 +370,9 @@ def feedback_for(course: Course, assignment: str, student: str, worker=None,
             notes.append(f"feedback {path.name} was withheld: {why}")
         else:
             path.write_text(page, encoding="utf-8")
+        if WITHHELD_OUTPUT in page and not why:
+            notes.append(f"feedback {path.name}: an output that showed hidden test source (plain or encoded) "
+                         "was withheld")
     notes += remove_live_files(folder, keep={p.name for p in files})
     return notes
 
