@@ -115,6 +115,21 @@ def add_csp(page: str) -> str:
     return f"<!DOCTYPE html>\n<html><head>{meta}</head><body>{page}</body></html>"
 
 
+_CSS_URL = re.compile(r"""url\(\s*(?!['"]?data:)[^)]*\)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"@import[^;]*;?", re.IGNORECASE)
+
+
+def inert_css(css: str) -> str:
+    """A style sheet that fetches nothing: every ``url(...)`` but ``data:`` ones becomes ``none``,
+    every ``@import`` goes (the template's fonts would otherwise be asked for, in vain).
+
+    Example:
+        >>> inert_css("@import 'x.css'; a { background: url(http://h/x.png) } b { src: url(data:,) }")
+        ' a { background: none } b { src: url(data:,) }'
+    """
+    return _CSS_URL.sub("none", _CSS_IMPORT.sub("", css))
+
+
 def inert_page(page: str, title: str, extra_head: str = "") -> str:
     """A generated page (nbconvert's) rebuilt inert: its ``<style>`` blocks (the template's, which no
     student can write into) kept, everything else of its head dropped (scripts, MathJax, the
@@ -132,7 +147,7 @@ def inert_page(page: str, title: str, extra_head: str = "") -> str:
     body = page[body_at:] if body_at >= 0 else page
     body = re.sub(r"^<body\b[^>]*>", "", body, flags=re.IGNORECASE)
     body = re.sub(r"</body\s*>\s*</html\s*>\s*$", "", body, flags=re.IGNORECASE)
-    styles = "\n".join(f"<style>{m.group(1)}</style>" for m in _STYLE_BLOCK.finditer(head))
+    styles = "\n".join(f"<style>{inert_css(m.group(1))}</style>" for m in _STYLE_BLOCK.finditer(head))
     rebuilt = (f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
                f"{styles}\n{extra_head}</head>\n<body>\n{clean_html(body)}\n</body>\n</html>\n")
     return add_csp(rebuilt)
@@ -177,4 +192,4 @@ def live_file(name: str) -> bool:
     return suffix not in INERT_SUFFIXES
 
 
-__all__ = ["add_csp", "clean_html", "csp_meta", "inert_page", "inert_svg_outputs", "live_file"]
+__all__ = ["add_csp", "clean_html", "csp_meta", "inert_css", "inert_page", "inert_svg_outputs", "live_file"]

@@ -63,6 +63,7 @@ MAX_STAMP_BYTES = 1024              # nbgrader's timestamp.txt
 MAX_SUBMISSION_BYTES = 300 * 2**20  # everything one student hands in for one assignment
 MAX_SUBMISSION_FILES = 500
 MAX_DEPTH = 4                       # sub-folders of the submission
+MAX_CELLS = 2000                    # cells of one notebook (or 4 times the blank version's, if more)
 
 
 # --------------------------------------------------------------------- results (plain data)
@@ -363,6 +364,10 @@ def probe_seed_function():
     return getattr(exercises, "probe_seed", None)
 
 
+class PastDeadline(Exception):
+    """The submission's ``--timeout`` ran out (its message: the step it was in)."""
+
+
 class SubmissionGrader:
     """Grades one submission in its own scratch course (thread-safe: shares nothing writable).
 
@@ -383,6 +388,7 @@ class SubmissionGrader:
         self.scratch_root = Path(scratch_root)
         self.work = Path(tempfile.mkdtemp(prefix=f"{_slug(self.student)}-", dir=scratch_root))
         self.paths = sandbox.SandboxPaths(self.work / "sandbox", self.scratch_root / "boxes" / self.work.name)
+        self.deadline = time.monotonic() + options.timeout  # set again when run() starts
 
     @property
     def produced(self) -> Path:
@@ -434,6 +440,9 @@ class SubmissionGrader:
                 nb = blank
             else:
                 nb, reason = parse_notebook(files[name], name)
+                if nb is not None and len(nb.cells) > max(MAX_CELLS, 4 * len(blank.cells)):
+                    nb, reason = None, (f"{name} has {len(nb.cells):,} cells, more than the "
+                                        f"{max(MAX_CELLS, 4 * len(blank.cells)):,} a notebook of this assignment may have")
                 if nb is None:
                     result.notes.append(f"{reason}: graded as not attempted")
                     nb = blank
@@ -484,7 +493,7 @@ class SubmissionGrader:
         task = {"cwd": str(self.work), "argv": argv, "env": env, "log": str(log), "sandbox": True}
         if self.events is not None:
             task["events"] = str(self.events)  # notebook start / end lines for kit grade's progress
-        rc = slot.worker.run(task, options.timeout)
+        rc = slot.worker.run(task, self.remaining())  # what --timeout leaves after preparing
         if rc is None:
             result.notes.append(f"the whole submission ran past the {options.timeout:g} s limit: stopped; graded 0")
             if slot.uid is not None:  # the worker was killed before it could end the sandbox itself
@@ -628,20 +637,33 @@ class SubmissionGrader:
         nothing could be scored, and the remaining steps still run where they can."""
         result = SubmissionResult(self.student, self.assignment)
         start = time.monotonic()
+        self.deadline = start + self.options.timeout
         try:
             self.prepare(result)
+            self._in_time("preparing the notebooks")
             completed = self.autograde(result, slot)
             self.sandbox_notes(result)
             if completed is not None and self.read_scores(result):
                 result.executed = True
                 if completed.returncode != 0:
                     result.notes.append(explain_failure(completed.stdout))
+                self._in_time("running the notebooks")
                 self._step(result, "reading the executed notebook", self.problems)
+                self._in_time("reading the executed notebooks back")
                 self.recheck(result, slot.verifier)
+                self._in_time("re-checking the answers")
             else:
                 if completed is not None:
                     result.notes.append(explain_failure(completed.stdout))
                 self.zero_scores(result)
+        except PastDeadline as late:
+            result.notes.append(f"the whole submission ran past the {self.options.timeout:g} s limit (--timeout) "
+                                f"while {late}: stopped; graded 0")
+            result.executed = False
+            try:
+                self.zero_scores(result)
+            except Exception:
+                pass
         except Exception as error:  # a bug on our side must not cost other students their grade
             result.notes.append(f"kit grade failed on this submission ({type(error).__name__}: {error}); graded 0")
             _write_error(self.work)
@@ -652,6 +674,15 @@ class SubmissionGrader:
         self._step(result, "keeping the graded notebook", self.collect_autograded)
         result.seconds = time.monotonic() - start
         return result
+
+    def _in_time(self, what: str) -> None:
+        """Raise :class:`PastDeadline` when the submission's ``--timeout`` is spent (checked after each step)."""
+        if time.monotonic() > self.deadline:
+            raise PastDeadline(what)
+
+    def remaining(self) -> float:
+        """Seconds left of the submission's ``--timeout`` (at least one: a step then ends at once)."""
+        return max(1.0, self.deadline - time.monotonic())
 
     def _step(self, result: SubmissionResult, what: str, step) -> None:
         try:
