@@ -64,3 +64,57 @@ def test_the_kernel_run_gets_what_the_limit_leaves(tmp_path):
     assert 6 < g.remaining() <= 7
     g.deadline = time.monotonic() - 5
     assert g.remaining() == 1.0
+
+
+def attempts_grader(tmp_path, monkeypatch, outcomes):
+    """A grader whose kernel runs end as ``outcomes`` say, one per attempt: (log, score, sandbox note)."""
+    import subprocess
+
+    runs = []
+
+    def autograde(self, result, slot):
+        log, score, note = outcomes[len(runs)]
+        runs.append(log)
+        self._score, self._note = score, note
+        return subprocess.CompletedProcess([], 1 if log else 0, log, "")
+
+    def sandbox_notes(self, result):
+        if self._note:
+            result.notes.append(self._note)
+
+    def scores(self, result):
+        result.cells.append(sub.CellResult("mini", "mini_sum_test", 2.0, self._score))
+        return True
+
+    monkeypatch.setattr(sub.SubmissionGrader, "prepare", lambda self, result: True)
+    monkeypatch.setattr(sub.SubmissionGrader, "autograde", autograde)
+    monkeypatch.setattr(sub.SubmissionGrader, "sandbox_notes", sandbox_notes)
+    monkeypatch.setattr(sub.SubmissionGrader, "read_scores", scores)
+    monkeypatch.setattr(sub.SubmissionGrader, "problems", lambda self, result: None)
+    monkeypatch.setattr(sub.SubmissionGrader, "recheck", lambda self, result, verifier: None)
+    slot = type("S", (), {"verifier": None})()
+    return grader(tmp_path, timeout=600).run(slot), runs
+
+
+DIED = "nbclient.exceptions.DeadKernelError: Kernel died"
+
+
+def test_a_kernel_that_died_for_no_reason_of_its_own_is_run_once_more(tmp_path, monkeypatch):
+    result, runs = attempts_grader(tmp_path, monkeypatch, [(DIED, 0.0, None), ("", 2.0, None)])
+    assert len(runs) == 2 and result.score == 2.0
+    assert len(result.cells) == 1
+    line = [n for n in result.notes if "graded once more" in n]
+    assert len(line) == 1 and "a kernel died" in line[0] and "the second run counts" in line[0], result.notes
+
+
+def test_the_second_failure_stands_with_a_line(tmp_path, monkeypatch):
+    result, runs = attempts_grader(tmp_path, monkeypatch, [(DIED, 0.0, None), (DIED, 0.0, None)])
+    assert len(runs) == 2 and result.score == 0.0
+    assert any("the same happened again" in n for n in result.notes), result.notes
+
+
+def test_a_kernel_killed_by_its_own_limit_is_not_run_again(tmp_path, monkeypatch):
+    note = "the memory limit (768 MB for the whole submission, its files in memory included) was reached"
+    result, runs = attempts_grader(tmp_path, monkeypatch, [(DIED, 0.0, note), ("", 2.0, None)])
+    assert len(runs) == 1 and result.score == 0.0
+    assert not any("graded once more" in n for n in result.notes)

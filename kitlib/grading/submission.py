@@ -641,9 +641,8 @@ class SubmissionGrader:
         try:
             self.prepare(result)
             self._in_time("preparing the notebooks")
-            completed = self.autograde(result, slot)
-            self.sandbox_notes(result)
-            if completed is not None and self.read_scores(result):
+            completed, scored = self.execute_once_more_if_not_its_fault(result, slot)
+            if scored:
                 result.executed = True
                 if completed.returncode != 0:
                     result.notes.append(explain_failure(completed.stdout))
@@ -674,6 +673,58 @@ class SubmissionGrader:
         self._step(result, "keeping the graded notebook", self.collect_autograded)
         result.seconds = time.monotonic() - start
         return result
+
+    def _execute(self, result: SubmissionResult, slot: Slot) -> tuple[subprocess.CompletedProcess | None, bool]:
+        completed = self.autograde(result, slot)
+        self.sandbox_notes(result)
+        return completed, completed is not None and self.read_scores(result)
+
+    def interrupted(self, result: SubmissionResult, completed: subprocess.CompletedProcess | None,
+                    notes_from: int) -> str | None:
+        """Why a kernel of this attempt died or a cell of it was stopped at the per-cell limit, when
+        nothing shows that the submission itself caused it (its memory or process limit reached);
+        None otherwise, or when the whole submission ran out of time (that stands)."""
+        notes = result.notes[notes_from:]
+        if completed is None or any("memory limit" in n or "process limit" in n for n in notes):
+            return None
+        lines = [explain_failure(completed.stdout)] if completed.returncode != 0 else []
+        if self.produced.is_dir():
+            for path in sorted(self.produced.glob("*.ipynb")):
+                lines += notebook_problems(path)
+        for line in lines:
+            if "kernel died" in line:
+                return "a kernel died"
+            if "per-cell time limit" in line:
+                return "a cell ran past the per-cell time limit"
+        return None
+
+    def execute_once_more_if_not_its_fault(self, result: SubmissionResult, slot: Slot
+                                           ) -> tuple[subprocess.CompletedProcess | None, bool]:
+        """Run the notebooks; when a kernel died or a cell hit the per-cell limit for no reason the
+        submission shows (a busy machine slows a cell down, a neighbour starves a kernel's start),
+        run them once more (within the submission's deadline): the second run counts, and the report
+        says so either way."""
+        mark, cells = len(result.notes), len(result.cells)
+        completed, scored = self._execute(result, slot)
+        why = self.interrupted(result, completed, mark)
+        if why is None or self.remaining() < 10:
+            return completed, scored
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        del result.notes[mark:]
+        del result.cells[cells:]
+        for stale in (self.paths.report, self.paths.answers):  # what the first run left for the re-check
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+                stale.mkdir(parents=True, exist_ok=True)
+            else:
+                stale.unlink(missing_ok=True)
+        self._in_time("running the notebooks")
+        completed, scored = self._execute(result, slot)
+        again = self.interrupted(result, completed, mark)
+        result.notes.append(f"{why} (machine load {load:.1f} on {os.cpu_count()} CPUs): graded once more, in case "
+                            "the cause was outside the submission; " + (
+                                "the same happened again: that result stands" if again else "the second run counts"))
+        return completed, scored
 
     def _in_time(self, what: str) -> None:
         """Raise :class:`PastDeadline` when the submission's ``--timeout`` is spent (checked after each step)."""
