@@ -23,8 +23,10 @@ Example (what the kernelspec runs)::
 
     python -I -S /.../kitlib/grading/sandbox_entry.py enter /tmp/kit-grade-x/ana/sandbox/plan.json {connection_file}
 """
+import ctypes  # (imported here, as root: after the drop to the sandbox's uid, the Python install may be unreadable)
 import json
 import os
+import platform
 import resource
 import shutil
 import stat
@@ -135,16 +137,17 @@ PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 
 
-def _libc():
-    import ctypes
+_LIBC = []
 
-    return ctypes.CDLL(None, use_errno=True)
+
+def _libc():
+    if not _LIBC:
+        _LIBC.append(ctypes.CDLL(None, use_errno=True))
+    return _LIBC[0]
 
 
 def fresh_keyring():
     """Join a new, empty session keyring (nothing another submission's kernel stored is in it)."""
-    import platform
-
     number = KEYCTL.get(platform.machine())
     if number is not None:
         _libc().syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None)
@@ -153,7 +156,6 @@ def fresh_keyring():
 def load_seccomp(program):
     """Load a compiled seccomp filter (classic BPF, from kitlib.grading.sandbox_seccomp) on this
     process and all it will start: ``no_new_privs``, then ``PR_SET_SECCOMP``. Raises OSError."""
-    import ctypes
 
     class SockFprog(ctypes.Structure):
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
@@ -182,9 +184,6 @@ def confine(plan):
 def probe_seccomp():
     """``sandbox_entry.py probe-seccomp`` (the teacher's side, once per run): load the filter read
     from stdin, then check that keyctl and io_uring_setup are refused. Exit status 0: it works."""
-    import ctypes
-    import platform
-
     load_seccomp(sys.stdin.buffer.read())
     libc = _libc()
     calls = {"x86_64": (250, 425), "aarch64": (219, 425)}.get(platform.machine())

@@ -712,6 +712,7 @@ class SubmissionGrader:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         del result.notes[mark:]
         del result.cells[cells:]
+        shutil.rmtree(self.paths.box, ignore_errors=True)  # without bubblewrap the box is a folder: a new one
         for stale in (self.paths.report, self.paths.answers):  # what the first run left for the re-check
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
