@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.slow]
 
 PROBE = '''import os, sys, socket, random
 status = {l.split(':')[0]: l.split(':')[1].split()[0] for l in open('/proc/self/status')
-          if l.startswith(('CapEff', 'CapPrm', 'CapBnd', 'NoNewPrivs', 'Uid'))}
+          if l.startswith(('CapEff', 'CapPrm', 'CapBnd', 'NoNewPrivs', 'Uid', 'Seccomp:'))}
 facts = {"tf_before": "tensorflow" in sys.modules, "status": status, "host": socket.gethostname(),
          "ppid": os.getppid(), "tmp": sorted(os.listdir('/tmp')), "random": random.random()}
 import keras
@@ -136,6 +136,7 @@ def test_warm_kernel_is_a_fresh_unprivileged_sandboxed_process(runs, student):
     assert seen["tf_before"] is True  # the kernel came from the warm process
     assert seen["status"]["CapEff"] == seen["status"]["CapPrm"] == seen["status"]["CapBnd"] == "0000000000000000"
     assert seen["status"]["NoNewPrivs"] == "1"
+    assert seen["status"]["Seccomp"] == "2"  # the kit's filter (kitlib.grading.sandbox_seccomp)
     assert seen["status"]["Uid"] != "0"
     assert seen["host"] == "kit-sandbox"
     assert seen["ppid"] == 1            # adopted by the sandbox's init, as a cold kernel's parent is
@@ -147,6 +148,7 @@ def test_cold_kernels_see_the_same_sandbox(runs):
     seen = facts(runs["cold"], "s0")
     assert seen["tf_before"] is True  # warmed up with a warm kernel's imports before the first cell
     assert seen["status"]["CapEff"] == "0000000000000000" and seen["status"]["NoNewPrivs"] == "1"
+    assert seen["status"]["Seccomp"] == "2"
     assert seen["host"] == "kit-sandbox" and seen["ppid"] == 1 and seen["leak"] is None
     assert seen["tmp"] == mount_points_in_tmp()
     assert facts(runs["warm"], "s0")["status"]["Uid"] != "0"

@@ -293,7 +293,7 @@ def _refuse_names(submissions: dict[str, list[str]]) -> list[SubmissionResult]:
     (:func:`kitlib.grading.names.refusal`); one result each, with no grade cells and one
     report line naming the folder (escaped). They never reach nbgrader, the gradebook,
     grades.csv or feedback/, so nobody else's grading can be touched by them."""
-    from kitlib.grading.names import refused_line, show_line
+    from kitlib.grading.names import refused_line
 
     refused = []
     for assignment, students in submissions.items():
