@@ -58,7 +58,7 @@ def test_kit_doctor_command_on_this_machine():
     out = result.stdout
     for area in ("Python", "TensorFlow", "Keras", "JupyterLab", "ipywidgets", "nbgrader lab extension",
                  "nbgrader server extension", "pydot", "graphviz", "dataset MNIST", "dataset CIFAR-10",
-                 "grading isolation", "course"):
+                 "grading isolation", "grading system calls", "course"):
         assert f" {area}:" in out, f"doctor says nothing about {area}:\n{out}"
     assert result.returncode == (1 if "✘" in out else 0), out
     assert result.returncode == 0, f"this machine should be able to run the course:\n{out}"

@@ -4,6 +4,7 @@ tests/test_grading_teacher_e2e.py."""
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -78,19 +79,133 @@ def test_wrap_css_goes_into_the_head_once():
 
 
 def test_the_feedback_run_uses_the_presentation_preprocessors(tmp_path, monkeypatch):
-    calls = {}
+    calls = []
 
-    def fake_run(worker, app, argv, cwd, log):
-        calls["argv"] = argv
-        page = tmp_path / "feedback" / "ana" / "mini" / "mini.html"
-        page.parent.mkdir(parents=True)
-        page.write_text("<html><head></head><body>ok</body></html>")
-        return 0, ""
+    def fake_run(worker, app, argv, cwd, log, timeout=0):
+        calls.append(argv)
+        student = next(a for a in argv if a.startswith("--student="))[len("--student="):]
+        folder = tmp_path / "feedback" / student / "mini"
+        folder.mkdir(parents=True)
+        (folder / "mini.html").write_text("<html><head><script>x()</script></head><body>ok "
+                                          "<img src=x onerror=alert(1)></body></html>")
+        (folder / "page.html").write_text("<script>alert(1)</script>")
+        (folder / "data.csv").write_text("1,2")
+        if student == "ben":
+            raise RuntimeError("nbgrader broke on ben")
+        return 0
 
     (tmp_path / "nbgrader_config.py").write_text("")
-    monkeypatch.setattr(feedback, "run_app_output", fake_run)
+    (tmp_path / "source" / "mini").mkdir(parents=True)
+    (tmp_path / "source" / "mini" / "mini.ipynb").write_text("{}")
+    for student in ("ana", "ben", "cy", "bad[1]"):
+        (tmp_path / "autograded" / student / "mini").mkdir(parents=True)
+    monkeypatch.setattr(feedback, "run_app", fake_run)
     problems = feedback.generate_feedback(Path(tmp_path), "mini")
-    joined = " ".join(calls["argv"])
+    # one nbgrader run per student, never one for the class; a refused id never reaches nbgrader
+    assert [a[1] for a in calls] == ["--student=ana", "--student=ben", "--student=cy"]
+    assert problems["ben"] == ["no feedback: kit grade failed while writing it (RuntimeError: nbgrader broke on ben)"]
+    assert not (tmp_path / "feedback" / "ben").exists() or not list((tmp_path / "feedback" / "ben").rglob("*.*"))
+    assert (tmp_path / "feedback" / "cy" / "mini" / "mini.html").is_file()
+    assert "left out of the feedback" in problems["ana"][0]
+    joined = " ".join(calls[0])
     assert "kitlib.grading.feedback.HideHiddenTests" in joined and "kitlib.grading.feedback.HideTeacherPaths" in joined
-    assert problems == {}
-    assert "kit-feedback-wrap" in (tmp_path / "feedback" / "ana" / "mini" / "mini.html").read_text()
+    assert "kitlib.grading.feedback.InertSvg" in joined
+    page = (tmp_path / "feedback" / "ana" / "mini" / "mini.html").read_text()
+    assert "kit-feedback-wrap" in page and "Content-Security-Policy" in page
+    assert "<script" not in page and "onerror" not in page
+    assert not (tmp_path / "feedback" / "ana" / "mini" / "page.html").exists()
+    assert (tmp_path / "feedback" / "ana" / "mini" / "data.csv").exists()
+
+
+def test_one_submission_failing_costs_only_its_own_feedback(tmp_path, monkeypatch):
+    def fake_run(worker, app, argv, cwd, log, timeout=0):
+        student = argv[1][len("--student="):]
+        if student == "ben":
+            return None if "slow" in student else 1
+        folder = tmp_path / "feedback" / student / "mini"
+        folder.mkdir(parents=True)
+        (folder / "mini.html").write_text("<html><head></head><body>ok</body></html>")
+        (folder / "notes.svg").write_text("<svg onload='alert(1)'/>")
+        return 0
+
+    (tmp_path / "nbgrader_config.py").write_text("")
+    (tmp_path / "source" / "mini").mkdir(parents=True)
+    (tmp_path / "source" / "mini" / "mini.ipynb").write_text("{}")
+    monkeypatch.setattr(feedback, "run_app", fake_run)
+    problems = feedback.generate_feedback(Path(tmp_path), "mini", students=["ana", "ben", "cy", "x\nY"])
+    assert set(problems) == {"ana", "ben", "cy"}
+    assert problems["ben"] == ["no feedback was generated for this submission"]
+    assert all("left out of the feedback" in line and "notes.svg" in line for line in problems["ana"])
+    for student in ("ana", "cy"):
+        assert (tmp_path / "feedback" / student / "mini" / "mini.html").is_file()
+        assert not (tmp_path / "feedback" / student / "mini" / "notes.svg").exists()
+
+
+HOSTILE_OUTPUTS = {
+    "text/html": ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+                  '<a href="javascript:window.__pwned=3">js</a><iframe srcdoc="<script>parent.__pwned=4</script>">'
+                  '</iframe><meta http-equiv="refresh" content="0;url=http://127.0.0.1:9/"><style>@import '
+                  'url(http://127.0.0.1:9/x.css); body{background:url(http://127.0.0.1:9/bg)}</style>'
+                  '<form action="http://127.0.0.1:9/f"><button>go</button></form>'
+                  '<a href="data:text/html,<script>alert(1)</script>">data</a><b>honest bold</b>'),
+    "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=5"><circle r="4"/></svg>',
+}
+
+
+def test_hostile_outputs_and_markdown_become_inert_html():
+    from nbconvert import HTMLExporter
+
+    nb = new_notebook()
+    markdown = nbformat.v4.new_markdown_cell(
+        "# Title\n[click](javascript:alert(1)) ![x](http://127.0.0.1:9/md.png) <script>alert(2)</script>"
+        "<svg onload=alert(3)></svg> <div onclick=alert(4)>md div</div>")
+    code = new_code_cell("show()")
+    code.outputs = [new_output("display_data", data={kind: value}) for kind, value in HOSTILE_OUTPUTS.items()]
+    nb.cells = [markdown, code]
+    feedback.InertSvg().preprocess(nb, {})
+    page, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    page = feedback.inert_page(page, "mini")
+    lower = page.lower().split("<body>", 1)[1]  # the head holds the template's style sheets only
+    for live in ("<script", "onerror", "onload", "onclick", "javascript:", "<iframe", "http-equiv=\"refresh",
+                 "@import", "url(http", "<form", "data:text/html", "127.0.0.1", "<svg"):
+        assert live not in lower, live
+    assert "honest bold" in page and "md div" in page and "Title" in page
+    assert 'src="data:image/svg+xml;base64,' in page
+    assert page.lower().count("content-security-policy") == 1 and "default-src 'none'" in page
+    assert "<script" not in page.lower(), page[page.lower().find("<script") - 300:][:500]
+
+
+def encodings(secret: str) -> dict[str, str]:
+    import base64
+    import bz2
+    import codecs
+    import gzip
+    import lzma
+    import zlib
+
+    raw = ("prefix " + secret + " suffix").encode()
+    return {"plain": secret, "base64": base64.b64encode(raw).decode(), "hex": raw.hex(),
+            "rot13": codecs.encode(secret, "rot13"), "reversed": secret[::-1],
+            "zlib": base64.b64encode(zlib.compress(raw)).decode(), "gzip-hex": gzip.compress(raw).hex(),
+            "bz2": base64.b64encode(bz2.compress(raw)).decode(), "lzma": base64.b64encode(lzma.compress(raw)).decode(),
+            "base32": base64.b32encode(raw).decode(), "bytes": str(list(raw)), "escaped": repr(raw),
+            "wrapped-base64": "\n".join(textwrap.wrap(base64.b64encode(raw).decode(), 20)),
+            "html": f"<pre>{base64.b64encode(raw).decode()}</pre>"}
+
+
+def test_an_output_showing_hidden_source_in_any_encoding_is_withheld():
+    nb = executed_notebook()
+    secret = 'grade("mini_sum", total, hidden=True)'
+    spy = new_code_cell("print(encode(In[-2]))")
+    variants = encodings(secret)
+    spy.outputs = [new_output("stream", name="stdout", text=text) if kind != "html" else
+                   new_output("display_data", data={"text/html": text}) for kind, text in variants.items()]
+    honest = new_code_cell("print(total)")
+    honest.outputs = [new_output("stream", name="stdout", text="5\nhidden=True is a keyword I like\n"),
+                      new_output("stream", name="stdout", text="aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\n")]
+    nb.cells += [spy, honest]
+    nb, _ = feedback.HideHiddenTests().preprocess(nb, {})
+    for kind, output in zip(variants, nb.cells[2].outputs):
+        assert output["text"].strip() == feedback.WITHHELD_OUTPUT, kind
+    assert [o["text"] for o in nb.cells[3].outputs] == ["5\nhidden=True is a keyword I like\n",
+                                                        "aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\n"]

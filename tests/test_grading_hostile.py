@@ -95,8 +95,11 @@ def solved(released, sum_code=SUM_OK, words_code=WORDS_OK, extra_cells=()):
 
 # --------------------------------------------------------------------- the attacks, one class each
 
-def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[str, dict]:
-    """student -> {"nb": notebook or None, "files": {name: bytes}, "setup": callable(folder) or None}."""
+def attacks(released, course: Path, private: Path, peer_notebook: Path, port: int = 9) -> dict[str, dict]:
+    """student -> {"nb": notebook or None, "files": {name: bytes}, "setup": callable(folder) or None}.
+
+    ``port``: the test's HTTP listener on 127.0.0.1, which every markup attack tries to reach
+    from the teacher's browser."""
     # The probe searches for the canaries' common prefix, built at run time, so that its own
     # source (kept in its autograded notebook) holds no canary.
     walk_probe = (
@@ -308,7 +311,101 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path) -> dict[
     marker = solved(released, extra_cells=["print('### BEGIN HIDDEN TESTS')\nprint('### END HIDDEN TESTS')",
                                            "# ### BEGIN HIDDEN TESTS\nx = 1\n# ### END HIDDEN TESTS"])
     add("hidden_marker", marker)
+
+    # ---- issue 21: ids and names as data, markup carriers, kernel-state channels, self-reading
+    for student in HONEST_IDS:
+        add(student, solved(released))
+    for student in REFUSED_IDS:
+        add(student, solved(released))
+    here = f"http://127.0.0.1:{port}"
+    markup_code = (
+        "from IPython.display import HTML, SVG, Markdown, Javascript, display\n"
+        f"P = {here!r}\n"
+        "display(HTML(\"<script>window.__pwned = 'script'; document.title = 'pwned'</script>\"))\n"
+        "display(HTML('<img src=x onerror=\"window.__pwned = 1\">'))\n"
+        "display(HTML('<a id=kitjs href=\"javascript:window.__pwned = 2\">click me</a>'))\n"
+        "display(HTML('<iframe srcdoc=\"<script>parent.__pwned = 3</script>\"></iframe>'))\n"
+        "display(HTML(f'<meta http-equiv=\"refresh\" content=\"0;url={P}/refresh\">'))\n"
+        "display(HTML(f'<style>@import url({P}/import.css); body {{ background: url({P}/bg.png) }}</style>'))\n"
+        "display(HTML(f'<div style=\"background-image: url({P}/inline.png)\">styled</div>'))\n"
+        "display(HTML(f'<form action=\"{P}/form\" method=post><input name=a value=b><button id=kitform>go</button></form>'))\n"
+        "display(HTML('<a id=kitdata href=\"data:text/html,<script>alert(1)</script>\">data link</a>'))\n"
+        "display(HTML(f'<img src=\"{P}/img.png\"><link rel=stylesheet href=\"{P}/link.css\"><object data=\"{P}/obj\"></object>'))\n"
+        "display(HTML(f'<video src=\"{P}/v.mp4\" autoplay></video><embed src=\"{P}/e\"><base href=\"{P}/\">'))\n"
+        "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"window.__pwned = 4\"><script>window.__pwned = 5'\n"
+        "            '</script><image href=\"' + P + '/svgimg.png\"/><circle r=\"5\"/></svg>'))\n"
+        "display(Markdown(f'[md link](javascript:window.__pwned=6) ![md image]({P}/md.png) '\n"
+        "                 '<img src=x onerror=\"window.__pwned = 7\">'))\n"
+        "display(Javascript('window.__pwned = 8'))\n"
+        "print('HONEST-OUTPUT: my sum is ready')\n"
+        + SUM_OK)
+    markup = solved(released, sum_code=markup_code)
+    markup.cells.append(nbformat.v4.new_markdown_cell(
+        f"# My notes\n\n[click](javascript:window.__pwned=9) [web]({here}/mdlink) ![pic]({here}/mdcell.png)\n\n"
+        "<script>window.__pwned = 10</script><img src=x onerror=\"window.__pwned = 11\">\n\n"
+        f"<iframe src=\"{here}/frame\"></iframe><svg onload=\"window.__pwned = 12\"></svg>"))
+    page = f"<html><body><script>window.__pwned = 13; fetch('{here}/file')</script></body></html>".encode()
+    add("markup_carriers", markup, {"page.html": page, "notes.htm": page, "drawing.svg":
+                                     b'<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned = 14"/>',
+                                     "doc.xhtml": page, "sub/deeper.html": page, "data.csv": b"a,b\n1,2\n"})
+    store = (
+        "import ctypes, time\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "def call(*args):\n"
+        "    result = libc.syscall(*args)\n"
+        "    return result if result != -1 else -ctypes.get_errno()\n"
+        f"desc = b'kit-channel-{RUN}'\n"
+        f"secret = b'kit-' + b'channel-secret-{RUN}'\n"
+        "stored = [call(248, b'user', desc, secret, len(secret), ctypes.c_int(ring)) for ring in (-4, -3, -5)]\n"
+        "ring = call(425, 4, ctypes.create_string_buffer(120))\n"
+        "print('KEYRING-STORE', stored, 'IO_URING', ring, 'UNSHARE', call(272, 0x10000000))\n"
+        "time.sleep(4)\n"
+        + SUM_OK)
+    search = (
+        "import ctypes, time\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        f"desc = b'kit-channel-{RUN}'\n"
+        "found, text = -1, b''\n"
+        "for _ in range(15):\n"
+        "    for ring in (-4, -3, -5):\n"
+        "        key = libc.syscall(250, 10, ctypes.c_int(ring), b'user', desc, 0)\n"
+        "        if key > 0:\n"
+        "            buf = ctypes.create_string_buffer(256)\n"
+        "            size = libc.syscall(250, 11, key, buf, 256)\n"
+        "            found, text = key, buf.raw[:max(size, 0)]\n"
+        "    if found > 0:\n"
+        "        break\n"
+        "    time.sleep(0.2)\n"
+        "print('KEYRING-READ', 'FOUND ' + text.decode() if found > 0 else 'NOTHING')\n"
+        + SUM_OK)
+    add("channel_keyring_1", solved(released, sum_code=store))
+    add("channel_keyring_2", solved(released, sum_code=search))
+    spy = ("import base64, codecs, zlib\n"
+           "cells = [c for c in In if 'hidden' in c]\n"
+           "for c in cells:\n"
+           "    print(base64.b64encode(c.encode()).decode())\n"
+           "    print(c.encode().hex())\n"
+           "    print(codecs.encode(c, 'rot13'))\n"
+           "    print(c[::-1])\n"
+           "    print(base64.b64encode(zlib.compress(c.encode())).decode())\n"
+           "import glob\n"
+           "for path in glob.glob('/**/*.ipynb', recursive=True) + glob.glob('*.ipynb'):\n"
+           "    try:\n"
+           "        print(path, base64.b64encode(open(path, 'rb').read()).decode())\n"
+           "    except OSError:\n"
+           "        pass\n"
+           "print('SPY-DONE')\n")
+    add("self_reading", solved(released, extra_cells=[spy]))
+    # slow on the teacher's side: tens of thousands of cells (refused before they cost minutes)
+    add("huge_cells", solved(released, extra_cells=[f"x{i} = {i}" for i in range(30_000)]))
     return subs
+
+
+# Ids a file system and nbgrader take: graded as anyone (shown escaped, CSV cells neutralised).
+HONEST_IDS = ["=1+2", "@here", "josé 李 o'brien", "<img src=x onerror=window.__pwned=99>"]
+# Ids that are refused with one report line (kitlib.grading.names.refusal); nobody else is touched.
+REFUSED_IDS = ["nl\nid", "honest_*", "glob[ab]", "esc\x1b[2J\x1b[Hforged 5 of 5", "-rf", "bidi\u202eexe.txt",
+               "x" * 120, "tab\tid"]
 
 
 def _huge(path: Path, size: int) -> None:
@@ -317,7 +414,7 @@ def _huge(path: Path, size: int) -> None:
         handle.truncate(size)
 
 
-HONEST = ["honest_a", "honest_m", "honest_z", "bomb_cpu_peer", "bomb_fork_peer", "bomb_memory_peer"]
+HONEST = ["honest_a", "honest_m", "honest_z", "bomb_cpu_peer", "bomb_fork_peer", "bomb_memory_peer", *HONEST_IDS]
 
 # student -> (expected score, words that must be in one of its report lines)
 EXPECTED = {
@@ -341,6 +438,11 @@ EXPECTED = {
     "malformed_huge": (0, "over the 100 MB limit"),
     "forged_metadata": (3, "bonus_test"),
     "hidden_marker": (5, "withheld"),
+    "markup_carriers": (5, "left out of the feedback"),
+    "channel_keyring_1": (5, None),
+    "channel_keyring_2": (5, None),
+    "self_reading": (5, "hidden test source"),
+    "huge_cells": (0, "cells, more than"),
 }
 ALSO_IN_REPORT = {  # further lines a class must produce
     "special_files": ["symbolic link", "device file", "socket"],
@@ -433,8 +535,45 @@ def cgroups_left() -> list[str]:
 
 # --------------------------------------------------------------------- the shared run
 
+class Listener:
+    """An HTTP listener on 127.0.0.1 that records every request (the markup attacks' target)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        seen = self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _record(self):
+                seen.append(f"{self.command} {self.path}")
+                self.send_response(204)
+                self.end_headers()
+
+            do_GET = do_POST = do_HEAD = do_OPTIONS = _record
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture(scope="module")
-def gallery(tmp_path_factory):
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory, listener):
     tmp = tmp_path_factory.mktemp("hostile")
     # The kit's caches for this run: copies the test owns (the sandbox mounts them read-only), so that
     # their hashes cannot change through another test filling the real caches at the same time.
@@ -474,7 +613,7 @@ def gallery(tmp_path_factory):
         folder.mkdir(parents=True)
         nbformat.write(solved(released, sum_code=f"{SUM_OK}  # {CANARY_PEER}"), str(folder / "mini.ipynb"))
     peer_notebook = root / "honest_a" / "mini" / "mini.ipynb"
-    subs = attacks(released, course, private, peer_notebook)
+    subs = attacks(released, course, private, peer_notebook, listener.port)
     for student, spec in subs.items():
         folder = root / student / "mini"
         if spec["setup"] == "folder-link":
@@ -499,17 +638,23 @@ def gallery(tmp_path_factory):
     print(f"\nhostile gallery: kit grade --jobs 2 graded {len(subs) + 3} submissions in {seconds:.1f} s")
     return {"course": course, "private": private, "run": run, "seconds": seconds, "before": before,
             "after": snapshot(course, private), "survivors": processes_with(MARKER), "cgroups": cgroups_left(),
-            "students": sorted(set(subs) | {"honest_a", "honest_m", "honest_z"})}
+            "students": sorted((set(subs) | {"honest_a", "honest_m", "honest_z"}) - set(REFUSED_IDS)),
+            "keys": [line for line in Path("/proc/keys").read_text().splitlines() if f"kit-channel-{RUN}" in line]
+            if Path("/proc/keys").exists() else []}
 
 
 def scores(course: Path) -> dict[str, float]:
+    """student id -> raw score, from grades.csv (a cell a spreadsheet would evaluate is read back as written)."""
     with open(course / "grades.csv", newline="") as handle:
-        return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(handle)}
+        rows = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(handle)}
+    return {key[1:] if key.startswith("'") else key: value for key, value in rows.items()}
 
 
 def report_lines(course: Path, student: str) -> list[str]:
+    import html
+
     report = (course / "reports" / "mini.html").read_text()
-    return [line for line in report.split("<li>") if line.startswith(f"<b>{student}</b>")]
+    return [line for line in report.split("<li>") if line.startswith(f"<b>{html.escape(student)}</b>")]
 
 
 # --------------------------------------------------------------------- the checks
@@ -601,6 +746,154 @@ def test_gallery_time_is_recorded(gallery, artifacts_dir):
     assert gallery["seconds"] > 0
 
 
+# --------------------------------------------------------------------- issue 21: data, markup, channels
+
+def test_refused_ids_get_one_report_line_and_touch_nobody(gallery):
+    from kitlib.grading.names import show
+
+    course, run = gallery["course"], gallery["run"]
+    report = (course / "reports" / "mini.html").read_text()
+    graded = scores(course)
+    for student in REFUSED_IDS:
+        assert student not in graded
+        assert sum(show(f"submitted/{student}/mini", 160) in line and "was not graded" in line
+                   for line in report.split("<li>")) == 1, student
+        assert not (course / "feedback" / student).exists() and not (course / "autograded" / student).exists()
+    for student in HONEST:
+        assert (course / "feedback" / student / "mini" / "mini.html").is_file(), student
+
+
+def test_ids_reach_terminal_and_csv_as_data(gallery):
+    run, course = gallery["run"], gallery["course"]
+    assert "\x1b" not in run.stdout + run.stderr and "\u202e" not in run.stdout + run.stderr
+    assert "esc\\x1b[2J\\x1b[Hforged 5 of 5" in run.stdout
+    assert not any(line.startswith("forged") or line.startswith("id") for line in run.stdout.splitlines())
+    with open(course / "grades.csv", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert "'=1+2" in cells and "'@here" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
+def test_no_channel_between_submissions(gallery):
+    course = gallery["course"]
+
+    def printed(student):
+        nb = nbformat.read(str(course / "autograded" / student / "mini" / "mini.ipynb"), as_version=4)
+        return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+    store, read = printed("channel_keyring_1"), printed("channel_keyring_2")
+    assert "KEYRING-STORE [-1, -1, -1] IO_URING -1 UNSHARE -1" in store, store  # EPERM, everywhere
+    assert "KEYRING-READ NOTHING" in read, read
+    assert f"channel-secret-{RUN}" not in read
+    assert gallery["keys"] == []  # nothing stored in the slot uids' keyrings on this machine
+
+
+def test_hidden_source_read_back_by_the_notebook_is_withheld(gallery):
+    import base64
+
+    from kitlib.grading.feedback import WITHHELD_OUTPUT
+
+    page = (gallery["course"] / "feedback" / "self_reading" / "mini" / "mini.html").read_text()
+    assert WITHHELD_OUTPUT in page and "SPY-DONE" in page
+    secret = 'grade("mini_sum", total, hidden=True)'
+    for shown in (secret, secret[::-1], base64.b64encode(secret.encode()).decode()[:20], secret.encode().hex()):
+        assert shown not in page
+
+
+def live_markup(body: str, own_page: bool = False) -> list[str]:
+    """Elements and attributes of an HTML body that could run, fetch or navigate (``own_page``: a page
+    the kit draws itself, the report, may hold its own SVG chart and style attributes, under its CSP)."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Scan(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "frame", "svg", "math", "form", "meta", "object", "embed", "base",
+                       "link", "style", "video", "audio", "source", "input", "button", "template") and \
+                    not (own_page and tag == "svg"):
+                found.append(tag)
+            for name, value in attrs:
+                value = (value or "").strip().lower()
+                if name.startswith("on") or name in ("srcdoc", "action", "formaction", "xlink:href") or \
+                        (name == "style" and not own_page):
+                    found.append(f"{tag} {name}")
+                if name in ("href", "src") and not value.startswith(("http:", "https:", "mailto:", "#")) and not \
+                        (name == "src" and tag == "img" and value.startswith("data:image/")):
+                    found.append(f"{tag} {name}={value[:40]}")
+                if name == "src" and value.startswith("http"):
+                    found.append(f"{tag} {name}={value[:40]}")
+
+    Scan().feed(body)
+    return found
+
+
+def kit_pages(course: Path) -> list[Path]:
+    return sorted(p for p in (course / "feedback").rglob("*") if p.is_file() and p.suffix.lower() in
+                  (".html", ".htm", ".xhtml", ".svg")) + sorted((course / "reports").glob("*.html"))
+
+
+def test_no_live_file_in_feedback_and_every_page_has_the_policy(gallery):
+    course = gallery["course"]
+    folder = course / "feedback" / "markup_carriers" / "mini"
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == \
+        ["data.csv", "mini.html"] or sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["mini.html"]
+    pages = kit_pages(course)
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text(errors="replace")
+        assert page.suffix == ".html" and page.stem in ("mini",), page  # the kit's own pages only
+        assert "Content-Security-Policy" in text and "default-src 'none'" in text, page
+        body = text.split("<body", 1)[1]
+        assert live_markup(body, own_page=page.parent.name == "reports") == [], page
+    page = (folder / "mini.html").read_text()
+    assert "HONEST-OUTPUT: my sum is ready" in page and "My notes" in page and "styled" in page
+
+
+def test_pages_in_chromium_run_nothing_and_request_nothing(gallery, listener, artifacts_dir):
+    """Every feedback page and the report, opened in headless Chromium: no attack's sentinel is set,
+    the title stays the kit's, no request leaves the page (the listener and Chromium's own log),
+    links clicked go nowhere; and the honest content reads well (a screenshot of one hostile page)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    chromium = os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        pytest.skip(f"no Chromium at {chromium}")
+    course = gallery["course"]
+    pages = kit_pages(course)
+    requests: list[str] = []
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            context = browser.new_context(viewport={"width": 1000, "height": 900})
+            context.on("request", lambda request: requests.append(request.url))
+            page = context.new_page()
+            for path in pages:
+                page.goto(path.as_uri(), wait_until="load")
+                title = page.title()
+                if path.parent.parent.name == "markup_carriers":
+                    shot = artifacts_dir / "screenshots" / "hostile_markup_feedback.png"
+                    shot.parent.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(shot), full_page=False)
+                    assert "HONEST-OUTPUT" in page.inner_text("body")
+                    for selector in ("#kitjs", "#kitdata", "#kitform"):  # what the attacks hoped to be clicked
+                        link = page.query_selector(selector)
+                        if link is not None and link.is_visible():
+                            try:
+                                link.click(timeout=1000, no_wait_after=True)
+                            except playwright_api.Error:
+                                pass
+                    page.wait_for_timeout(500)  # (a meta refresh, an onload, a late image)
+                assert page.evaluate("() => window.__pwned === undefined"), path
+                assert page.title() == title and "pwned" not in title, path
+                assert page.url == path.as_uri() or page.url.startswith(path.as_uri() + "#"), (path, page.url)
+        finally:
+            browser.close()
+    own = {p.as_uri() for p in pages}
+    assert [url for url in requests if url not in own and not url.startswith("data:")] == []
+    assert listener.requests == []
+
+
 # --------------------------------------------------------------------- where the mechanisms are missing
 
 @pytest.fixture(scope="module")
@@ -631,8 +924,13 @@ def degraded(tmp_path_factory, monkeypatch_module):
         folder = course / "submitted" / student / "mini"
         folder.mkdir(parents=True)
         nbformat.write(nb, str(folder / "mini.ipynb"))
-    summary = grade_mod.grade_course(course, ["mini"], jobs=2, timeout=120,
-                                     limits=sandbox.Limits(cpu_seconds=125, memory_mb=2048, processes=PROCESSES))
+    # On a busy machine (issue 21: every kernel of this mode once ended "the kernel died" under load 6-10):
+    # CPU hogs beside the grader, each ending by itself.
+    from test_grading_warm import cpu_hogs
+
+    with cpu_hogs(2 * (os.cpu_count() or 1), seconds=300):
+        summary = grade_mod.grade_course(course, ["mini"], jobs=2, timeout=120,
+                                         limits=sandbox.Limits(cpu_seconds=125, memory_mb=2048, processes=PROCESSES))
     time.sleep(0.5)
     return {"summary": summary, "course": course, "survivors": processes_with(MARKER)}
 

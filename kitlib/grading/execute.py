@@ -37,6 +37,7 @@ from kitlib.grading import safefs
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 TRUNCATED = "... Output truncated ..."
 ATTACH_TIMEOUT = 120.0
+STARTUP_TIMEOUT = 300  # nbclient waits this long for a started kernel to answer (its default: 60 s)
 _PENDING: list["SandboxKernelManager"] = []  # started, not yet finished (see finish_pending)
 
 
@@ -355,6 +356,76 @@ class SandboxedExecute(Execute):
             return
         return super().update_display_data(msg)
 
+    # -------------------------------------------------------------- a cold kernel warmed up like a warm one
+    async def async_start_new_kernel_client(self):
+        """The kernel client, and for a cold kernel (no warm process, or its kernel did not come) the
+        imports a warm kernel already holds (:data:`WARM_UP`), before the first cell: the per-cell
+        limit then measures the notebook's own work in both, not TensorFlow's import, which on a busy
+        machine can take longer than a cell may (a cold kernel then lost points a warm one kept)."""
+        kc = await super().async_start_new_kernel_client()
+        kit = self.km._load_plan() if isinstance(self.km, SandboxKernelManager) else {"plan": None}
+        plan = kit.get("plan")
+        if plan is not None and warm_up_wanted(plan, kit):
+            await self._kit_warm_up(kc)
+        return kc
+
+    from nbclient.util import run_sync as _run_sync
+
+    start_new_kernel_client = _run_sync(async_start_new_kernel_client)
+    del _run_sync
+
+    async def _kit_warm_up(self, kc) -> None:
+        from queue import Empty
+
+        from jupyter_core.utils import ensure_async
+
+        msg_id = kc.execute(WARM_UP, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + WARM_UP_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                msg = await ensure_async(kc.shell_channel.get_msg(timeout=1))
+            except Empty:
+                if not await ensure_async(kc.is_alive()):
+                    return
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return
+        self.log.warning("kit: the kernel's warm-up took longer than %s s", WARM_UP_TIMEOUT)
+
+
+# What a warm kernel (kitlib.grading.warm._preload) holds before the first cell; student-side modules only.
+WARM_UP = """
+def _kit_warm_up():
+    import importlib.util
+    import os
+    import sys
+    if importlib.util.find_spec("tensorflow") is None:
+        return
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        import numpy, tensorflow, keras, kitlib, kitlib.exercises
+    except Exception:
+        pass
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+_kit_warm_up()
+del _kit_warm_up
+"""
+WARM_UP_TIMEOUT = 600.0
+
+
+def warm_up_wanted(plan: dict, kit: dict) -> bool:
+    """Whether a kernel of this plan should be warmed up: a cold one (a warm one came with the imports),
+    with a memory cgroup (without one, the per-process address-space limit is the memory limit, and
+    an import that fails half-way must not be left for the notebook to find)."""
+    if plan["launch"].get("inject") and not kit.get("cold"):
+        return False
+    return bool(plan.get("cgroup_procs")) and os.environ.get("KIT_WARM_UP_COLD", "1") != "0"
+
 
 def _message_bytes(msg: dict) -> int:
     content = msg.get("content") or {}
@@ -397,6 +468,9 @@ def autograde_config():
                 for p in Autograde.class_traits()["autograde_preprocessors"].default()]
     config = Config()
     config.Autograde.autograde_preprocessors = pipeline
+    # Starting a kernel runs nothing of the student's: on a busy machine it may take its time (the
+    # whole submission's --timeout still bounds it).
+    config.Execute.startup_timeout = STARTUP_TIMEOUT
     return config
 
 

@@ -1,5 +1,10 @@
 """Student feedback HTML without the hidden tests (works around jupyter/nbgrader#917),
-without the teacher's file paths, and with long lines wrapped.
+without the teacher's file paths, without live student markup, and with long lines wrapped.
+
+One ``nbgrader generate_feedback --student=...`` run per submission (one failure costs one
+submission); every page is then rebuilt inert (:mod:`kitlib.grading.htmlsafe`: sanitised
+with nh3, a strict Content-Security-Policy), and student files a browser would open as
+live pages are left out of ``feedback/``.
 
 ``nbgrader generate_feedback`` is run with two extra preprocessors:
 
@@ -24,23 +29,148 @@ Example::
 """
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 import sys
+import threading
 from pathlib import Path
 
+import nbformat
 from nbconvert.preprocessors import Preprocessor
 
 from kitlib.grading.course import Course
 from kitlib.grading.notebook import BEGIN_HIDDEN, END_HIDDEN, hidden_lines, strip_regions  # noqa: F401
-from kitlib.grading.worker import run_app_output
+from kitlib.grading.worker import run_app
+
+
+WITHHELD_OUTPUT = "[kit: this output was withheld from the feedback: it showed hidden test source]"
+MAX_DECODED = 4_000_000  # characters of one output searched for encoded parts
+MAX_BLOB = 262_144      # characters of one encoded part decoded
+MIN_SECRET = 12  # shorter hidden lines (``x = 1``) are too common to be told apart from a student's own
+
+
+def _variants(secret: str) -> set[str]:
+    """How a notebook can print ``secret`` without its text: reversed, rot13, hex, base64/base32
+    (every alignment), escaped, URL-quoted."""
+    import base64
+    import codecs
+    import urllib.parse
+
+    raw = secret.encode("utf-8")
+    found = {secret, secret[::-1], codecs.encode(secret, "rot13"), raw.hex(), raw.hex().upper(),
+             urllib.parse.quote(secret), urllib.parse.quote_plus(secret), "".join(f"\\x{b:02x}" for b in raw),
+             " ".join(str(b) for b in raw), ",".join(str(b) for b in raw), ", ".join(str(b) for b in raw)}
+    for shift in range(3):  # a base64 text holds the secret's encoding at one of three alignments
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            core = encode(raw[shift:]).decode().rstrip("=")
+            found.add(core[1:-3] if shift else core[:-3])
+    for shift in range(5):
+        core = base64.b32encode(raw[shift:]).decode().rstrip("=")
+        found.add(core[2:-8] if shift else core[:-8])
+    return {v for v in found if len(v) >= MIN_SECRET - 4}
+
+
+_BLOB = re.compile(r"[A-Za-z0-9+/_=-]{16,}|(?:\\x[0-9a-fA-F]{2}){8,}|(?:[0-9a-fA-F]{2}[ :]?){8,}")
+
+
+def _decoded(text: str, depth: int = 0):
+    """``text``, then what its encoded-looking parts decode or decompress to (base64, hex, byte
+    escapes; zlib, gzip, bz2, lzma), twice over."""
+    import base64
+    import binascii
+    import bz2
+    import lzma
+    import zlib
+
+    yield text
+    if depth >= 2:
+        return
+    for match in _BLOB.finditer(text[:MAX_DECODED]):
+        blob = match.group(0)[:MAX_BLOB]  # a prefix decodes (and decompresses) to a prefix
+        candidates = []
+        for decode in (lambda b: base64.b64decode(b + "=" * (-len(b) % 4)),
+                       lambda b: base64.urlsafe_b64decode(b + "=" * (-len(b) % 4)),
+                       lambda b: bytes.fromhex(re.sub(r"[ :]|\\x", "", b))):
+            try:
+                candidates.append(decode(blob))
+            except (ValueError, binascii.Error):
+                pass
+        for data in list(candidates):
+            for unpack in (lambda d: zlib.decompressobj().decompress(d, MAX_BLOB * 4),
+                           lambda d: zlib.decompressobj(47).decompress(d, MAX_BLOB * 4),
+                           lambda d: bz2.BZ2Decompressor().decompress(d, MAX_BLOB * 4),
+                           lambda d: lzma.LZMADecompressor().decompress(d, MAX_BLOB * 4)):
+                try:
+                    candidates.append(unpack(data))
+                except Exception:  # noqa: BLE001 - not compressed that way
+                    pass
+        for data in candidates:
+            yield from _decoded(data.decode("utf-8", errors="replace"), depth + 1)
+
+
+def shows_secret(text: str, secrets: list[str]) -> bool:
+    """Whether ``text`` shows one of ``secrets`` (hidden-test lines), plainly or encoded.
+
+    Example:
+        >>> import base64, zlib
+        >>> secret = 'grade("mini_sum", total, hidden=True)'
+        >>> shows_secret(base64.b64encode(zlib.compress(("x" + secret).encode())).decode(), [secret])
+        True
+        >>> shows_secret(secret[::-1], [secret]), shows_secret("total = 5", [secret])
+        (True, False)
+    """
+    secrets = [s for s in secrets if len(s) >= MIN_SECRET]
+    if not secrets or not text:
+        return False
+    variants = set().union(*(_variants(s) for s in secrets))
+    squeezed = {re.sub(r"\s+", "", v) for v in variants}  # encodings printed across lines, spaces dropped
+    for plain in _decoded(text):
+        flat = re.sub(r"\s+", "", plain)
+        if any(v in flat for v in squeezed):
+            return True
+    return False
+
+
+def _output_text(output) -> str:
+    """What an output shows as text (images are pictures: not searched)."""
+    parts = [str(output.get("text", "")), str(output.get("evalue", ""))]
+    parts += [str(line) for line in output.get("traceback", []) or []]
+    for kind, value in (output.get("data") or {}).items():
+        if not str(kind).startswith(("image/", "video/", "audio/")) or kind == "image/svg+xml":
+            parts.append("".join(value) if isinstance(value, list) else str(value))
+    return "\n".join(parts)
 
 
 class HideHiddenTests(Preprocessor):
-    """Strip hidden tests from grade cells, and any trace of their source from the outputs."""
+    """Strip hidden tests from grade cells, and any trace of their source from the outputs.
+
+    The kernel executed the hidden tests, so a later cell can print their source (``In``,
+    IPython's history) in any encoding: every output that shows a hidden-test line, plainly
+    or encoded (:func:`shows_secret`), is replaced by :data:`WITHHELD_OUTPUT`."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
         self.enabled = True  # nbconvert preprocessors are off unless enabled
+
+    def preprocess(self, nb, resources):
+        secrets, public = [], set()
+        for cell in nb.cells:
+            source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+            if cell.get("cell_type") == "code" and ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade"):
+                secrets += hidden_lines(source)
+                public |= {l.strip() for l in strip_regions(source, BEGIN_HIDDEN, END_HIDDEN).splitlines()}
+        nb, resources = super().preprocess(nb, resources)
+        secrets = sorted({s for s in secrets if s not in public})
+        for cell in nb.cells:
+            if cell.get("cell_type") != "code":
+                continue
+            outputs = cell.get("outputs", []) or []
+            for index, output in enumerate(outputs):
+                if isinstance(output, dict) and shows_secret(_output_text(output), secrets):
+                    outputs[index] = nbformat.v4.new_output("stream", name="stdout", text=WITHHELD_OUTPUT + "\n")
+        return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
         meta = (cell.get("metadata") or {}).get("nbgrader") or {}
@@ -154,38 +284,137 @@ def add_wrap_css(page: str) -> str:
 
 FEEDBACK_MARKERS = (BEGIN_HIDDEN, END_HIDDEN)
 MAX_FEEDBACK_BYTES = 256 * 2**20
+FEEDBACK_TIMEOUT = 300.0  # seconds for one submission's feedback (nbgrader's run, the pages checked)
+PREPROCESSORS = ["nbgrader.preprocessors.GetGrades", "kitlib.grading.feedback.HideHiddenTests",
+                 "kitlib.grading.feedback.HideTeacherPaths", "kitlib.grading.feedback.InertSvg",
+                 "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 
 
-def generate_feedback(course_dir: Path, assignment: str, worker=None, students=None) -> dict[str, list[str]]:
+class InertSvg(Preprocessor):
+    """SVG outputs become images (``<img src="data:image/svg+xml...">``): drawn, never run
+    (:func:`kitlib.grading.htmlsafe.inert_svg_outputs`)."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.enabled = True
+
+    def preprocess(self, nb, resources):
+        from kitlib.grading.htmlsafe import inert_svg_outputs
+
+        inert_svg_outputs(nb)
+        return nb, resources
+
+
+def generate_feedback(course_dir: Path, assignment: str, worker=None, students=None,
+                      timeout: float = FEEDBACK_TIMEOUT) -> dict[str, list[str]]:
     """Feedback HTML for every graded student of ``assignment``; returns report lines per student
-    whose feedback is missing or was withheld (empty: everyone has theirs).
+    whose feedback is missing, was withheld or lost a file (empty: everyone has theirs, complete).
 
-    Each file is checked once more: one that still shows a hidden-test marker (a student can
-    print one) is deleted and named in that student's lines; the others stay."""
+    One nbgrader run per submission (``--student``), so that one submission's failure (or a
+    run past ``timeout`` seconds) costs that submission alone; ids that nbgrader cannot take
+    safely (:func:`kitlib.grading.names.refusal`) never reach it. Each page is then made inert
+    (:func:`kitlib.grading.htmlsafe.inert_page`: student markup sanitised, a strict
+    Content-Security-Policy) and checked once more for hidden tests: a page that still shows a
+    hidden-test marker (a student can print one) is deleted and named in that student's lines.
+    Student files nbgrader copied along that a browser would open as a live page (``.html``,
+    ``.svg``...) are removed from ``feedback/``, with a line."""
+    from kitlib.grading.names import refusal
+
     course = Course(Path(course_dir))
-    preprocessors = ('["nbgrader.preprocessors.GetGrades", "kitlib.grading.feedback.HideHiddenTests", '
-                     '"kitlib.grading.feedback.HideTeacherPaths", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]')
-    argv = [assignment, "--force", *course.nbgrader_args(), f"--GenerateFeedback.preprocessors={preprocessors}"]
-    rc, text = run_app_output(worker, "generate_feedback", argv, course.root, course.root / ".kit-feedback.log")
-    errors = [line for line in text.splitlines() if "ERROR" in line][-3:]
-    if rc != 0:
-        print(f"kit grade: warning: nbgrader generate_feedback reported errors: {' | '.join(errors)}", flush=True)
+    if students is None:
+        autograded = course.root / "autograded"
+        students = sorted(p.name for p in autograded.iterdir() if (p / assignment).is_dir()) \
+            if autograded.is_dir() else []
     problems: dict[str, list[str]] = {}
-    for student in students if students is not None else sorted(p.name for p in (course.root / "feedback").glob("*")):
-        folder = course.feedback_dir(student, assignment)
-        files = sorted(folder.glob("*.html")) if folder.is_dir() and not folder.is_symlink() else []
-        if not files:
-            problems.setdefault(student, []).append(
-                "no feedback was generated for this submission" + (f" (nbgrader: {errors[-1][:200]})" if errors else ""))
-            continue
-        for path in files:
-            why, page = _leak(path)
-            if why:
-                path.unlink()
-                problems.setdefault(student, []).append(f"feedback {path.name} was withheld: {why}")
-            else:
-                path.write_text(add_wrap_css(page), encoding="utf-8")
+    for student in students:
+        if refusal(student) is not None:
+            continue  # kit grade already said so; nbgrader would glob with it
+        try:
+            notes = feedback_for(course, assignment, student, worker, timeout)
+        except Exception as error:  # noqa: BLE001 - a failure on our side costs this student's feedback only
+            shutil.rmtree(course.feedback_dir(student, assignment), ignore_errors=True)
+            notes = [f"no feedback: kit grade failed while writing it ({type(error).__name__}: {error})"]
+        if notes:
+            problems[student] = notes
     return problems
+
+
+def feedback_for(course: Course, assignment: str, student: str, worker=None,
+                 timeout: float = FEEDBACK_TIMEOUT) -> list[str]:
+    """One submission's feedback (see :func:`generate_feedback`); its report lines."""
+    argv = [assignment, f"--student={student}", "--force", *course.nbgrader_args(),
+            f"--GenerateFeedback.preprocessors={json.dumps(PREPROCESSORS)}"]
+    log = course.root / f".kit-feedback-{os.getpid()}-{threading.get_ident()}.log"
+    rc = run_app(worker, "generate_feedback", argv, course.root, log, timeout=timeout)
+    text = log.read_text(errors="replace") if log.exists() else ""
+    log.unlink(missing_ok=True)
+    errors = [line for line in text.splitlines() if "ERROR" in line][-3:]
+    folder = course.feedback_dir(student, assignment)
+    if rc is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return [f"no feedback: generating it ran past {timeout:g} s"]
+    notes: list[str] = []
+    if not folder.is_dir() or folder.is_symlink():
+        return ["no feedback was generated for this submission" + (f" (nbgrader: {errors[-1][:200]})" if errors else "")]
+    pages = {f"{Path(name).stem}.html" for name in course.source_notebooks(assignment)}
+    files = sorted(p for p in folder.glob("*.html") if p.name in pages)
+    if not files:
+        notes.append("no feedback was generated for this submission" + (f" (nbgrader: {errors[-1][:200]})" if errors else ""))
+    for path in files:
+        why, page = _leak(path)
+        if not why:
+            page = inert_page(page, path.stem)
+            why = _marker(page)
+        if why:
+            path.unlink()
+            notes.append(f"feedback {path.name} was withheld: {why}")
+        else:
+            path.write_text(page, encoding="utf-8")
+        if WITHHELD_OUTPUT in page and not why:
+            notes.append(f"feedback {path.name}: an output that showed hidden test source (plain or encoded) "
+                         "was withheld")
+    notes += remove_live_files(folder, keep={p.name for p in files})
+    return notes
+
+
+def inert_page(page: str, title: str) -> str:
+    """A feedback page made inert (:func:`kitlib.grading.htmlsafe.inert_page`), with :data:`WRAP_CSS`."""
+    from kitlib.grading import htmlsafe
+
+    return htmlsafe.inert_page(page, title, extra_head=WRAP_CSS)
+
+
+def remove_live_files(folder: Path, keep: set[str]) -> list[str]:
+    """Remove from a feedback folder every file (links included) that a browser would open as a live
+    page (:func:`kitlib.grading.htmlsafe.live_file`), but the kit's own pages (``keep``, at the top);
+    one report line naming them."""
+    from kitlib.grading.htmlsafe import live_file
+    from kitlib.grading.names import show
+
+    removed = []
+    for root, dirs, names in os.walk(folder):
+        for name in dirs + names:
+            path = Path(root) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink() or (not path.is_dir() and (live_file(name) or not path.is_file())):
+                if rel in keep:
+                    continue
+                path.unlink(missing_ok=True)
+                removed.append(rel)
+    if not removed:
+        return []
+    shown = ", ".join(show(rel) for rel in sorted(removed)[:5]) + (f" and {len(removed) - 5} more"
+                                                                     if len(removed) > 5 else "")
+    return [f"{len(removed)} submitted file(s) left out of the feedback (a browser would open them as live "
+            f"pages, or they are not data files): {shown}"]
+
+
+def _marker(text: str) -> str | None:
+    for marker in FEEDBACK_MARKERS:
+        if marker in text:
+            return (f"it contained the hidden-test marker {marker!r} (printed by the notebook, or a cell lost "
+                    "its nbgrader metadata)")
+    return None
 
 
 def _leak(path: Path) -> tuple[str | None, str]:
@@ -203,8 +432,4 @@ def _leak(path: Path) -> tuple[str | None, str]:
     except (safefs.Refused, OSError) as error:
         return f"it could not be checked ({error})", ""
     text = data.decode("utf-8", errors="replace")
-    for marker in FEEDBACK_MARKERS:
-        if marker in text:
-            return (f"it contained the hidden-test marker {marker!r} (printed by the notebook, or a cell lost "
-                    "its nbgrader metadata)", text)
-    return None, text
+    return _marker(text), text

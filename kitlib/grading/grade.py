@@ -64,6 +64,7 @@ from kitlib.grading import sandbox
 from kitlib.grading.course import Course, CourseError
 from kitlib.grading.gradebook import GradebookWriter, ensure_assignment, export_csv, snapshot
 from kitlib.grading.journal import Journal, assignment_version, content_key
+from kitlib.grading.names import show_line
 from kitlib.grading.progress import GradingProgress
 from kitlib.grading.release import generate
 from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBundle, CellResult,  # noqa: F401
@@ -184,6 +185,7 @@ def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list
     try:
         journal = (Journal.resume if resume else Journal.start)(course, wanted)
         submissions = {assignment: course.students(assignment) for assignment in wanted}
+        refused = _refuse_names(submissions)  # ids nbgrader or a file system cannot take: a line each
         versions = {assignment: assignment_version(course, assignment) for assignment in wanted}
         todo, results = _plan(course, submissions, versions, journal)
         if resume:
@@ -214,7 +216,7 @@ def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list
             except CourseError as error:
                 raise GradingError(str(error)) from error
         if not todo and not results:
-            return GradeSummary(course_dir, wanted, [], isolation, time.monotonic() - started)
+            return GradeSummary(course_dir, wanted, refused, isolation, time.monotonic() - started)
         where = f"on the cluster at {cluster}" if cluster else f"{jobs} at a time"
         print(f"kit grade: {len(todo)} submission(s), {where}, "
               f"per cell {settings['cell_timeout']:g} s, per submission {timeout:g} s", flush=True)
@@ -253,6 +255,7 @@ def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list
             raise
         if cluster:
             isolation = runner.isolation()
+        results += refused
         results.sort(key=lambda r: (r.assignment, r.student))
         if outputs:
             progress.stage("writing grades.csv, feedback and reports")
@@ -284,6 +287,24 @@ def _ctrl_c_after():
         signal.signal(signal.SIGINT, previous)
     if caught:
         raise KeyboardInterrupt
+
+
+def _refuse_names(submissions: dict[str, list[str]]) -> list[SubmissionResult]:
+    """Take out of ``submissions`` the folders whose names are not usable student ids
+    (:func:`kitlib.grading.names.refusal`); one result each, with no grade cells and one
+    report line naming the folder (escaped). They never reach nbgrader, the gradebook,
+    grades.csv or feedback/, so nobody else's grading can be touched by them."""
+    from kitlib.grading.names import refused_line
+
+    refused = []
+    for assignment, students in submissions.items():
+        for student in list(students):
+            line = refused_line(f"submitted/{student}/{assignment}", student)
+            if line is not None:
+                students.remove(student)
+                refused.append(SubmissionResult(student, assignment, notes=[line], refused=True))
+                print(show_line(f"kit grade: {line}"), flush=True)
+    return refused
 
 
 def _plan(course: Course, submissions: dict[str, list[str]], versions: dict[str, str],
@@ -323,7 +344,7 @@ def write_outputs(course: Course, results: list[SubmissionResult], isolation: st
     def nbgrader_outputs() -> None:
         try:
             for assignment in graded:
-                students = [r.student for r in results if r.assignment == assignment]
+                students = [r.student for r in results if r.assignment == assignment and not r.refused]
                 try:
                     found = feedback_mod.generate_feedback(course.root, assignment, workers[0], students=students)
                 except Exception as error:  # noqa: BLE001 - feedback is per student; say so for all
@@ -352,7 +373,7 @@ def write_outputs(course: Course, results: list[SubmissionResult], isolation: st
             result.notes += notes
             again.add(result.assignment)
             for note in notes:
-                print(f"kit grade: {result.student}/{result.assignment}: {note}", flush=True)
+                print(show_line(f"kit grade: {result.student}/{result.assignment}: {note}"), flush=True)
     for assignment in sorted(again):
         draw(assignment)
     if failure:

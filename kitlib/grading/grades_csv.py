@@ -26,11 +26,16 @@ import csv
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import CsvExportPlugin
 
+from kitlib.grading.names import csv_cell
+
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                     "raw_score", "late_submission_penalty", "score", "max_score"]
 COLUMNS = NBGRADER_COLUMNS + ["status"]
 
 GRADED, MANUAL, MISSING = "graded", "needs manual grading", "missing"
+# Cells whose text comes from people (ids, names, e-mails): a leading = + - @ is neutralised
+# (kitlib.grading.names.csv_cell), so that a spreadsheet shows them instead of evaluating them.
+TEXT_COLUMNS = ("assignment", "student_id", "last_name", "first_name", "email")
 
 
 def _text(value) -> str:
@@ -63,7 +68,8 @@ class KitCsvExportPlugin(CsvExportPlugin):
                     row.update(timestamp=submission.timestamp, raw_score=submission.score,
                                late_submission_penalty=penalty, score=max(0.0, submission.score - (penalty or 0)),
                                status=MANUAL if submission.needs_manual_grade else GRADED)
-                rows.append({key: _text(row[key]) for key in COLUMNS})
+                rows.append({key: csv_cell(_text(row[key])) if key in TEXT_COLUMNS else _text(row[key])
+                             for key in COLUMNS})
         return rows
 
     def export(self, gradebook) -> None:

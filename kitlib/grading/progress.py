@@ -422,7 +422,11 @@ class GradingProgress:
 
     # -- output
     def print(self, text: str) -> None:
-        """One line, above the bar in a terminal, as is in a log."""
+        """One line, above the bar in a terminal, as is in a log (control characters and escape
+        sequences from student ids or notes shown escaped: :func:`kitlib.grading.names.show_line`)."""
+        from kitlib.grading.names import show_line
+
+        text = show_line(text)
         with self.lock:
             self.last_print = self.clock()
             if self._rich is not None:
@@ -456,7 +460,7 @@ class GradingProgress:
         with self.lock:
             self.stage_text = text
             if self._rich is not None and not self.planned:
-                self._rich.update(self._tasks["stage"], description=text)
+                self._rich.update(self._tasks["stage"], description=_bar_text(text))
             else:
                 self.print(f"kit grade: {text}")
 
@@ -561,4 +565,14 @@ class GradingProgress:
         self._rich.update(self._tasks["notebooks"], completed=m.notebooks_done, total=m.notebooks_total,
                           info=f"ETA {self.eta_text()}")
         self._rich.update(self._tasks["submissions"], completed=m.submissions_done, total=m.submissions_total,
-                          info=f"running {now}" if now else "")
+                          info=_bar_text(f"running {now}") if now else "")
+
+
+def _bar_text(text: str) -> str:
+    """Text for the rich display: escaped (:func:`kitlib.grading.names.show_line`), and rich's
+    ``[markup]`` in a student id shown as written, not applied."""
+    from rich.markup import escape
+
+    from kitlib.grading.names import show_line
+
+    return escape(show_line(text))

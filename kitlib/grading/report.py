@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kitlib.grading.htmlsafe import add_csp
 from kitlib.grading.messages import NOT_ATTEMPTED, mistake_key, mistake_what
 from kitlib.grading.notebook import cell_source, grade_id, nbgrader_meta
 
@@ -494,5 +495,5 @@ def write_report(course_dir: Path, assignment: str, results, isolation: str) -> 
     out.parent.mkdir(parents=True, exist_ok=True)
     catalog = exercise_catalog((course_dir / "source" / assignment).glob("*.ipynb"))
     summary = summarise(assignment, list(results), catalog, enrolled_without_submission(course_dir, assignment))
-    out.write_text(render_report(summary, isolation), encoding="utf-8")
+    out.write_text(add_csp(render_report(summary, isolation)), encoding="utf-8")  # inert page (htmlsafe)
     return out

@@ -32,9 +32,11 @@ class Refused(Exception):
 
 
 def show(name: str) -> str:
-    """A file name as it may appear in a report line (control characters escaped, length capped)."""
-    text = name.encode("unicode_escape", errors="backslashreplace").decode("ascii", errors="replace")
-    return text if len(text) <= 80 else text[:77] + "..."
+    """A file name as it may appear in a report line (:func:`kitlib.grading.names.show`:
+    control and invisible characters escaped, length capped)."""
+    from kitlib.grading.names import show as show_name
+
+    return show_name(name)
 
 
 def kind(mode: int) -> str:

@@ -193,6 +193,16 @@ def findings() -> list[tuple[str, str, str, str]]:
         rows.append(("grading limits", "warn", f"{support.message}: limits fall back to {fallback}; a fork or "
                      "memory bomb split across processes may slow the submissions graded at the same time",
                      support.fix))
+    from kitlib.grading import sandbox_seccomp
+
+    filtered, detail = sandbox_seccomp.status()
+    if filtered:
+        rows.append(("grading system calls", "ok", detail, ""))
+    else:
+        rows.append(("grading system calls", "warn", f"{detail}: student kernels start without the seccomp filter, "
+                     "so submissions graded one after another in a job slot could pass data through the slot "
+                     "uid's kernel keyrings, and io_uring, ptrace and new namespaces stay open to them",
+                     "install libseccomp2 (sudo apt-get install -y libseccomp2) and the pyseccomp package"))
     return rows
 
 
@@ -485,6 +495,11 @@ def plan_kernel(paths: SandboxPaths, limits: Limits, uid: int | None, *, use_bwr
                   "processes": nproc, "token": token, "connection": f"{box}/.kit/connection.json",
                   "kernel_argv": argv, "env": kernel_environment}
         plan = {"mode": "plain", "launch": launch, "ipc_inside": f"{box}/.kit/ipc/k"}
+    from kitlib.grading import sandbox_seccomp
+
+    program = sandbox_seccomp.bpf_program()
+    if program is not None:  # loaded by the launcher just before the kernel starts, cold or warm
+        plan["launch"]["seccomp"] = program.hex()
     if zygote and use_bwrap:
         plan["launch"]["inject"] = True
         plan["zygote"] = zygote

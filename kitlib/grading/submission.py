@@ -64,6 +64,7 @@ MAX_STAMP_BYTES = 1024              # nbgrader's timestamp.txt
 MAX_SUBMISSION_BYTES = 300 * 2**20  # everything one student hands in for one assignment
 MAX_SUBMISSION_FILES = 500
 MAX_DEPTH = 4                       # sub-folders of the submission
+MAX_CELLS = 2000                    # cells of one notebook (or 4 times the blank version's, if more)
 
 
 # --------------------------------------------------------------------- results (plain data)
@@ -97,6 +98,7 @@ class SubmissionResult:
     executed: bool = False  # False: zero grades given without running (broken beyond repair)
     autograded: dict[str, bytes] = field(default_factory=dict)  # files for COURSE/autograded/<s>/<a>/
     timestamp: str | None = None  # the submission's nbgrader timestamp.txt, when it had one
+    refused: bool = False  # the folder's name is not a usable id (kitlib.grading.names): not graded, not recorded
 
     @property
     def score(self) -> float:
@@ -363,6 +365,10 @@ def probe_seed_function():
     return getattr(exercises, "probe_seed", None)
 
 
+class PastDeadline(Exception):
+    """The submission's ``--timeout`` ran out (its message: the step it was in)."""
+
+
 class SubmissionGrader:
     """Grades one submission in its own scratch course (thread-safe: shares nothing writable).
 
@@ -383,6 +389,7 @@ class SubmissionGrader:
         self.scratch_root = Path(scratch_root)
         self.work = Path(tempfile.mkdtemp(prefix=f"{_slug(self.student)}-", dir=scratch_root))
         self.paths = sandbox.SandboxPaths(self.work / "sandbox", self.scratch_root / "boxes" / self.work.name)
+        self.deadline = time.monotonic() + options.timeout  # set again when run() starts
 
     @property
     def produced(self) -> Path:
@@ -434,6 +441,9 @@ class SubmissionGrader:
                 nb = blank
             else:
                 nb, reason = parse_notebook(files[name], name)
+                if nb is not None and len(nb.cells) > max(MAX_CELLS, 4 * len(blank.cells)):
+                    nb, reason = None, (f"{name} has {len(nb.cells):,} cells, more than the "
+                                        f"{max(MAX_CELLS, 4 * len(blank.cells)):,} a notebook of this assignment may have")
                 if nb is None:
                     result.notes.append(f"{reason}: graded as not attempted")
                     nb = blank
@@ -484,7 +494,7 @@ class SubmissionGrader:
         task = {"cwd": str(self.work), "argv": argv, "env": env, "log": str(log), "sandbox": True}
         if self.events is not None:
             task["events"] = str(self.events)  # notebook start / end lines for kit grade's progress
-        rc = slot.worker.run(task, options.timeout)
+        rc = slot.worker.run(task, self.remaining())  # what --timeout leaves after preparing
         if rc is None:
             result.notes.append(f"the whole submission ran past the {options.timeout:g} s limit: stopped; graded 0")
             if slot.uid is not None:  # the worker was killed before it could end the sandbox itself
@@ -628,20 +638,32 @@ class SubmissionGrader:
         nothing could be scored, and the remaining steps still run where they can."""
         result = SubmissionResult(self.student, self.assignment)
         start = time.monotonic()
+        self.deadline = start + self.options.timeout
         try:
             self.prepare(result)
-            completed = self.autograde(result, slot)
-            self.sandbox_notes(result)
-            if completed is not None and self.read_scores(result):
+            self._in_time("preparing the notebooks")
+            completed, scored = self.execute_once_more_if_not_its_fault(result, slot)
+            if scored:
                 result.executed = True
                 if completed.returncode != 0:
                     result.notes.append(explain_failure(completed.stdout))
+                self._in_time("running the notebooks")
                 self._step(result, "reading the executed notebook", self.problems)
+                self._in_time("reading the executed notebooks back")
                 self.recheck(result, slot.verifier)
+                self._in_time("re-checking the answers")
             else:
                 if completed is not None:
                     result.notes.append(explain_failure(completed.stdout))
                 self.zero_scores(result)
+        except PastDeadline as late:
+            result.notes.append(f"the whole submission ran past the {self.options.timeout:g} s limit (--timeout) "
+                                f"while {late}: stopped; graded 0")
+            result.executed = False
+            try:
+                self.zero_scores(result)
+            except Exception:
+                pass
         except Exception as error:  # a bug on our side must not cost other students their grade
             result.notes.append(f"kit grade failed on this submission ({type(error).__name__}: {error}); graded 0")
             _write_error(self.work)
@@ -652,6 +674,68 @@ class SubmissionGrader:
         self._step(result, "keeping the graded notebook", self.collect_autograded)
         result.seconds = time.monotonic() - start
         return result
+
+    def _execute(self, result: SubmissionResult, slot: Slot) -> tuple[subprocess.CompletedProcess | None, bool]:
+        completed = self.autograde(result, slot)
+        self.sandbox_notes(result)
+        return completed, completed is not None and self.read_scores(result)
+
+    def interrupted(self, result: SubmissionResult, completed: subprocess.CompletedProcess | None,
+                    notes_from: int) -> str | None:
+        """Why a kernel of this attempt died or a cell of it was stopped at the per-cell limit, when
+        nothing shows that the submission itself caused it (its memory or process limit reached);
+        None otherwise, or when the whole submission ran out of time (that stands)."""
+        notes = result.notes[notes_from:]
+        if completed is None or any("memory limit" in n or "process limit" in n for n in notes):
+            return None
+        lines = [explain_failure(completed.stdout)] if completed.returncode != 0 else []
+        if self.produced.is_dir():
+            for path in sorted(self.produced.glob("*.ipynb")):
+                lines += notebook_problems(path)
+        for line in lines:
+            if "kernel died" in line:
+                return "a kernel died"
+            if "per-cell time limit" in line:
+                return "a cell ran past the per-cell time limit"
+        return None
+
+    def execute_once_more_if_not_its_fault(self, result: SubmissionResult, slot: Slot
+                                           ) -> tuple[subprocess.CompletedProcess | None, bool]:
+        """Run the notebooks; when a kernel died or a cell hit the per-cell limit for no reason the
+        submission shows (a busy machine slows a cell down, a neighbour starves a kernel's start),
+        run them once more (within the submission's deadline): the second run counts, and the report
+        says so either way."""
+        mark, cells = len(result.notes), len(result.cells)
+        completed, scored = self._execute(result, slot)
+        why = self.interrupted(result, completed, mark)
+        if why is None or self.remaining() < 10:
+            return completed, scored
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        del result.notes[mark:]
+        del result.cells[cells:]
+        shutil.rmtree(self.paths.box, ignore_errors=True)  # without bubblewrap the box is a folder: a new one
+        for stale in (self.paths.report, self.paths.answers):  # what the first run left for the re-check
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+                stale.mkdir(parents=True, exist_ok=True)
+            else:
+                stale.unlink(missing_ok=True)
+        self._in_time("running the notebooks")
+        completed, scored = self._execute(result, slot)
+        again = self.interrupted(result, completed, mark)
+        result.notes.append(f"{why} (machine load {load:.1f} on {os.cpu_count()} CPUs): graded once more, in case "
+                            "the cause was outside the submission; " + (
+                                "the same happened again: that result stands" if again else "the second run counts"))
+        return completed, scored
+
+    def _in_time(self, what: str) -> None:
+        """Raise :class:`PastDeadline` when the submission's ``--timeout`` is spent (checked after each step)."""
+        if time.monotonic() > self.deadline:
+            raise PastDeadline(what)
+
+    def remaining(self) -> float:
+        """Seconds left of the submission's ``--timeout`` (at least one: a step then ends at once)."""
+        return max(1.0, self.deadline - time.monotonic())
 
     def _step(self, result: SubmissionResult, what: str, step) -> None:
         try:

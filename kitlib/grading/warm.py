@@ -332,6 +332,7 @@ def _become_kernel(status_fd: int) -> None:
         _drop_bounding_set()
         _prctl(PR_SET_NO_NEW_PRIVS, 1)
         sandbox_entry.drop_privileges(plan.get("uid"), plan.get("gid"), plan.get("processes"))
+        sandbox_entry.confine(plan)  # a fresh session keyring, the seccomp filter: as a cold kernel
         os.chdir(plan["workdir"])
         os.environ.clear()
         os.environ.update(plan["env"])
