@@ -21,7 +21,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from kitlib.grading.course import default_course_dir, missing_instructor_material
+from kitlib.grading.course import CourseError, find_course, missing_instructor_material
+
+# Commands that act on a course: it is --course DIR, $KIT_COURSE or the folder kit runs in (the one with
+# nbgrader_config.py, as for nbgrader's own commands); the first line they print (stderr) names it.
+COURSE_COMMANDS = ("doctor", "lab", "release", "grade", "test-exercises", "report", "students", "extend", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,8 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    if getattr(args, "course", None) is None and args.command not in ("doctor", "worker"):
-        args.course = default_course_dir()
+    if args.command in COURSE_COMMANDS:
+        try:
+            args.course = find_course(getattr(args, "course", None))
+        except CourseError as error:
+            print(f"kit {args.command}: {error}", file=sys.stderr, flush=True)
+            if args.command != "doctor":
+                return 1
+            args.course = None  # the doctor still checks the machine; its course line fails (exit 1)
+        else:
+            print(f"kit {args.command}: course {args.course}", file=sys.stderr, flush=True)
     if args.command in ("lab", "release", "grade", "test-exercises"):
         missing = missing_instructor_material(args.course)
         if missing:  # a student copy (Binder): say so instead of grading or releasing nothing
