@@ -80,11 +80,19 @@ def test_the_teachers_own_nbgrader_config_names_the_course(elsewhere, tmp_path, 
     assert find_course(cwd=home) == elsewhere.resolve()
 
 
-def test_kit_release_and_grade_act_on_the_course_they_run_in(elsewhere):
+def test_kit_release_and_grade_act_on_the_course_they_run_in(elsewhere, tmp_path):
+    due = kit("due", "mini", "2026-12-01 17:00 UTC", cwd=elsewhere)
+    assert due.returncode == 0 and due.stderr.splitlines()[0] == f"kit due: course {elsewhere.resolve()}", due.stderr
     done = kit("release", cwd=elsewhere)
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[0] == f"kit release: course {elsewhere.resolve()}"
     assert (elsewhere / "release" / "mini" / "mini.ipynb").is_file()
+    # the due date travels with the release, and the student's course map shows it
+    assert "Due: 2026-12-01 17:00 UTC" in (elsewhere / "release" / "mini" / "DUE.md").read_text()
+    from kitlib.lab import copy_released
+
+    copy_released(elsewhere / "release", ["mini"], tmp_path / "student")
+    assert "**Due: 2026-12-01 17:00 UTC**" in (tmp_path / "student" / "START_HERE.md").read_text()
     assert not (ROOT / "tests" / "fixtures" / "mini_course" / "release").exists()
     graded = kit("grade", "--jobs", "1", cwd=elsewhere)  # nothing submitted yet: says so, of this course
     assert graded.returncode == 0, graded.stderr

@@ -278,6 +278,18 @@ class Course:
                 break
         return {"cell_timeout": float(timeout or DEFAULT_CELL_TIMEOUT)}
 
+    def course_id(self) -> str:
+        """``c.CourseDirectory.course_id`` of the course's config (nbgrader's default when unset): the
+        gradebook records every assignment under it."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        try:
+            config = PyFileConfigLoader(CONFIG_NAME, path=str(self.root)).load_config()
+        except Exception as error:
+            raise CourseError(f"{self.config_path} cannot be loaded: {error}") from error
+        value = config.get("CourseDirectory", {}).get("course_id")
+        return value if isinstance(value, str) and value else "default_course"
+
     def current_release(self, assignment: str) -> Path | None:
         """``release/<assignment>`` when it is up to date, else None.
 

@@ -166,9 +166,24 @@ def set_due_date(course: Course, assignment: str, when: datetime.datetime | None
     """``Assignment.duedate`` in the gradebook (nbgrader's own field; created with the assignment if needed)."""
     from nbgrader.api import Gradebook
 
-    with warnings.catch_warnings(), Gradebook(course.db_url, None) as gb:
+    with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id()) as gb:
         warnings.simplefilter("ignore")
         gb.update_or_create_assignment(assignment, duedate=when)
+
+
+def publish_due_date(course: Course, assignment: str, when: datetime.datetime | None) -> Path:
+    """Write (or, without a date, remove) ``source/<assignment>/DUE.md``: nbgrader's generate_assignment
+    copies it into every release, so students see the due date beside the notebooks (Assignments tab,
+    ``kit lab``) and on the course map (START_HERE), without access to the gradebook."""
+    from kitlib.lab import DUE_NOTE
+
+    path = course.source_dir(assignment) / DUE_NOTE
+    if when is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(f"**Due: {format_due(when)}** (ask your teacher about an extension before then).\n",
+                        encoding="utf-8")
+    return path
 
 
 def due_dates(course: Course) -> dict[str, datetime.datetime]:

@@ -444,7 +444,7 @@ def _shape(line: str) -> str:
     line = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "'…'", line)
     line = re.sub(r"(?:[\w.-]*/)+[\w.-]+", "…/…", line)
     line = re.sub(r"\d+(?:\.\d+)?", "N", line)
-    return re.sub(r"\b(folder|file|entry|link|notebook)\s+\S+", r"\1 …", line)
+    return re.sub(r"\b(folder|entry|link)\s+(?!'…')\S+", r"\1 …", line)
 
 
 def condense(lines: list[str], limit: int = 8, per_kind: int = 3) -> list[str]:

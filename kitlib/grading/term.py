@@ -91,16 +91,18 @@ def run_students(args) -> int:
 
 
 def run_due(args) -> int:
-    from kitlib.grading.deadlines import format_due, parse_due, set_due_date
+    from kitlib.grading.deadlines import format_due, parse_due, publish_due_date, set_due_date
 
     try:
         course = Course.open(args.course)
         course.require([args.assignment])
         when = None if args.when.lower() in ("none", "") else parse_due(args.when)
         set_due_date(course, args.assignment, when)
+        note = publish_due_date(course, args.assignment, when)
     except CourseError as error:
         return _fail("due", error)
-    print(f"kit due: {args.assignment} is due {format_due(when) or 'whenever (no due date)'}")
+    print(f"kit due: {args.assignment} is due {format_due(when) or 'whenever (no due date)'} "
+          f"(students see it in {note.name} of the next kit release)")
     return 0
 
 
