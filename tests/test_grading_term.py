@@ -190,3 +190,18 @@ def test_withhold_markers_replaces_printed_markers():
     texts = [o["text"] for o in nb.cells[0].outputs]
     assert "HIDDEN" not in "".join(texts) and "withheld" in texts[0] and texts[1] == "fine\n"
     nbformat.validate(nb)
+
+
+def test_report_messages_come_from_the_trusted_recheck_only():
+    """A check message the notebook displayed counts only where the trusted re-check says the same."""
+    from kitlib.grading.submission import trusted_messages
+
+    real = "the total: expected 5, got 4. Hint: Add 2 and 3."
+    recheck = {"status": "failed", "message": "re-check disagreed: " + real}
+    assert trusted_messages([real], recheck) == [real]
+    assert trusted_messages(["FORGED: the kit is broken", real], recheck) == [real]
+    assert trusted_messages(["FORGED"], recheck) == [real]
+    assert trusted_messages(["FORGED"], {"status": "missing", "message": "no answer was recorded"}) == []
+    assert trusted_messages(["FORGED"], {"status": "passed", "message": "re-check passed"}) == []
+    tampered = {"status": "failed", "message": "tampering: kitlib replaced; re-check: " + real}
+    assert trusted_messages(["FORGED"], tampered) == [real]

@@ -65,6 +65,7 @@ from kitlib.grading.course import Course, CourseError
 from kitlib.grading.gradebook import GradebookWriter, ensure_assignment, export_csv, snapshot
 from kitlib.grading.journal import Journal, assignment_version, content_key
 from kitlib.grading.progress import GradingProgress
+from kitlib.grading.report import condense
 from kitlib.grading.release import generate
 from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBundle, CellResult,  # noqa: F401
                                        GradingOptions, Slot, Submission, SubmissionResult, grade_submission)
@@ -243,7 +244,7 @@ def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list
                 flag = f" · {len(result.notes)} problem(s)" if result.notes else ""
                 progress.submission_finished(
                     graded.job.label, f"[{len(merged)}/{len(todo)}] {graded.job.label}: "
-                    f"{result.score:g}/{result.max_score:g} in {result.seconds:.1f} s{flag}", result.notes)
+                    f"{result.score:g}/{result.max_score:g} in {result.seconds:.1f} s{flag}", condense(result.notes))
         except KeyboardInterrupt:
             runner.stop()
             for helper in [h for slot in slots for h in slot.helpers()] + [teacher_worker]:
