@@ -414,6 +414,7 @@ def test_late_policy_and_extension_in_grades_csv_and_report(graded):
     assert ben["duedate"].startswith("2020-01-01 00:00:00")
     assert float(cleo["late_submission_penalty"] or 0) == 0.0  # late by 1 day, with 2 days' extension
     assert rows["ana"]["late_submission_penalty"] in ("0.0", "")
+    assert rows["eve"]["last_name"] == "'=HYPERLINK(\"http://x\")"  # a formula from the roster stays text
     page = (graded["course"] / "reports" / "mini.html").read_text()
     row = re.search(r'<tr class="student" id="student-ben">(.*?)</tr>', page, flags=re.S).group(1)
     assert "2 / 5" in row and "3 − 1 late" in row

@@ -87,7 +87,7 @@ class LatePolicy:
     def describe(self) -> str:
         if self.per_day <= 0:
             return "no late penalty (c.KitLatePolicy in nbgrader_config.py sets one)"
-        return f"late: {self.per_day:g} % of the points per started day, at most {self.cap:g} %"
+        return f"Late policy: {self.per_day:g} % of the points per started day late, at most {self.cap:g} %"
 
 
 # --------------------------------------------------------------------- extensions

@@ -33,6 +33,24 @@ COLUMNS = NBGRADER_COLUMNS + ["status"]
 GRADED, MANUAL, MISSING = "graded", "needs manual grading", "missing"
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+TEXT_COLUMNS = ("assignment", "student_id", "last_name", "first_name", "email")
+
+
+def csv_cell(value) -> str:
+    """A text cell a spreadsheet shows as text, never evaluates (a leading ``'`` before ``= + - @``);
+    numbers stay numbers. (Integrator: issue 21's names/escaping module owns this; swap it in here.)
+
+    Example:
+        >>> csv_cell("=HYPERLINK(1)"), csv_cell(4.5), csv_cell("Ana"), csv_cell(None)
+        ("'=HYPERLINK(1)", '4.5', 'Ana', '')
+    """
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
 def _text(value) -> str:
     return "" if value is None else str(value)
 
@@ -63,7 +81,7 @@ class KitCsvExportPlugin(CsvExportPlugin):
                     row.update(timestamp=submission.timestamp, raw_score=submission.score,
                                late_submission_penalty=penalty, score=max(0.0, submission.score - (penalty or 0)),
                                status=MANUAL if submission.needs_manual_grade else GRADED)
-                rows.append({key: _text(row[key]) for key in COLUMNS})
+                rows.append({key: csv_cell(row[key]) if key in TEXT_COLUMNS else _text(row[key]) for key in COLUMNS})
         return rows
 
     def export(self, gradebook) -> None:

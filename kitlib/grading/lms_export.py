@@ -25,26 +25,9 @@ import csv
 from pathlib import Path
 
 from kitlib.grading.course import Course, CourseError
+from kitlib.grading.grades_csv import csv_cell
 
 FORMATS = ("canvas", "moodle")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A text cell a spreadsheet shows as text, never evaluates (a leading ``'`` before ``= + - @``).
-
-    Numbers stay numbers. (Integrator: the names/escaping module of issue 21 owns this; swap it in.)
-
-    Example:
-        >>> csv_cell("=HYPERLINK(1)"), csv_cell(4.5), csv_cell("Ana")
-        ("'=HYPERLINK(1)", '4.5', 'Ana')
-    """
-    if isinstance(value, (int, float)):
-        return f"{value:g}"
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
-
-
 def export_rows(course: Course, kind: str, assignments: list[str] | None = None) -> list[list[str]]:
     """The rows (header first) of the ``kind`` export of ``assignments`` (all graded ones when None)."""
     from kitlib.grading.gradebook import read_grades
