@@ -317,18 +317,19 @@ def _term_lines(course: Course, wanted: list[str]):
     on the class list or hold no assignment, and whether nbgrader's Generate Feedback is safe here."""
     from kitlib.grading.nbgrader_feedback import feedback_config_problem
     from kitlib.grading.report import condense
-    from kitlib.grading.roster import check_submitted
+    from kitlib.grading.roster import check_submitted, shown_name
 
     check = check_submitted(course, wanted)
     for assignment, students in check.missing.items():
         if students:
             print(f"kit grade: {assignment}: {len(students)} enrolled student(s) without a submission: "
                   f"{', '.join(condense(students, limit=20, per_kind=20))}", flush=True)
-    for line in condense([f"submitted/{f} is not on the class list (kit students import ROSTER.csv; "
+    for line in condense([f"submitted/{shown_name(f)} is not on the class list (kit students import ROSTER.csv; "
                           "graded all the same)" for f in check.unknown]):
         print(f"kit grade: {line}", flush=True)
-    for line in condense([f"submitted/{folder} holds no assignment of this course "
-                          f"({', '.join(inside[:3]) or 'empty'})" for folder, inside in check.no_assignment]):
+    for line in condense([f"submitted/{shown_name(folder)} holds no assignment of this course "
+                          f"({shown_name(', '.join(inside[:3])) or 'empty'})"
+                          for folder, inside in check.no_assignment]):
         print(f"kit grade: {line}", flush=True)
     problem = feedback_config_problem(course.root)
     if problem:

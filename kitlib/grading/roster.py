@@ -35,6 +35,17 @@ ALIASES = {
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$")
 
 
+def shown_name(text: str) -> str:
+    """A folder or student name as a terminal line may show it: control characters and escape sequences
+    escaped (``\\x1b``), never interpreted. (Integrator: issue 21's names/escaping module owns this.)
+
+    Example:
+        >>> shown_name("ana\\x1b[2J\\nbob")
+        'ana\\\\x1b[2J\\\\nbob'
+    """
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(text))
+
+
 @dataclass
 class ImportSummary:
     added: int = 0
@@ -142,8 +153,10 @@ def check_submitted(course: Course, assignments: list[str]) -> SubmittedCheck:
     no_assignment = []
     for folder in folders:
         path = root / folder
+        if path.is_symlink() or not path.is_dir():
+            continue  # not a folder: the intake refuses it with its own report line
         try:
-            inside = sorted(p.name for p in path.iterdir()) if path.is_dir() and not path.is_symlink() else []
+            inside = sorted(p.name for p in path.iterdir())
         except OSError:
             inside = []
         if not any(name in known for name in inside):
