@@ -60,7 +60,8 @@ def run(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "lab":
         ensure_environment("")
-        return subprocess.call([str(BIN / "kit"), "lab", *rest], cwd=ROOT)
+        course = [] if any(a == "--course" or a.startswith("--course=") for a in rest) else ["--course", "course"]
+        return subprocess.call([str(BIN / "kit"), "lab", *course, *rest], cwd=ROOT)  # kit never guesses the course
     ensure_environment("test,cluster")  # the suite starts a real Dask cluster on 127.0.0.1
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     return subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args(rest)], cwd=ROOT, env=env)

@@ -35,3 +35,15 @@ c.IgnorePattern.pattern = (
     r"|To enable the following instructions:[^\n]*)\s*)+$"
 )
 
+
+# nbgrader's own Generate Feedback (the formgrader's button, `nbgrader generate_feedback`) makes the
+# kit's feedback: hidden tests withheld, the grader's paths shortened (kitlib.grading.nbgrader_feedback).
+# Names only: this file imports nothing of the kit (the students' Validate button reads it too); where
+# the kit is not installed, Generate Feedback fails instead of showing the hidden tests.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "kitlib.grading.feedback.HideHiddenTests",
+    "kitlib.grading.feedback.HideTeacherPaths",
+    "kitlib.grading.nbgrader_feedback.WithholdMarkers",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -14,6 +14,19 @@
                                     check this machine, then grade for a Dask scheduler
     kit test-exercises [ASSIGNMENT ...] [--course DIR] [--jobs N]
                                     mutation-test the exercises' checks (kitlib.mutation)
+    kit report [ASSIGNMENT ...]     the reports and grades.csv again from the gradebook (manual grades,
+                                    comments, extensions), without grading
+    kit students import ROSTER.csv | kit students list
+                                    the class list (the gradebook's students)
+    kit due ASSIGNMENT "2026-12-01 17:00 UTC"      the due date (nbgrader's)
+    kit extend STUDENT ASSIGNMENT --days N         one student's extension
+    kit export canvas|moodle [ASSIGNMENT ...] [--out FILE]
+                                    grades as a CSV an LMS gradebook imports
+
+Every command but worker acts on one course: --course DIR, else $KIT_COURSE, else the folder it runs
+in when that holds nbgrader_config.py (as nbgrader's own commands), else the c.CourseDirectory.root of
+the teacher's nbgrader config (~/.jupyter); the first line it prints (on stderr) names the course. With
+none of these it says how to point at one and exits 1.
 """
 from __future__ import annotations
 
@@ -21,7 +34,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from kitlib.grading.course import default_course_dir, missing_instructor_material
+from kitlib.grading.course import CourseError, find_course, missing_instructor_material
+
+# Commands that act on a course: it is --course DIR, $KIT_COURSE or the folder kit runs in (the one with
+# nbgrader_config.py, as for nbgrader's own commands); the first line they print (stderr) names it.
+COURSE_COMMANDS = ("doctor", "lab", "release", "grade", "test-exercises", "report", "students", "due", "extend",
+                   "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--allow-unisolated", action="store_true",
                         help="join even where bubblewrap cannot isolate student code (resource limits only)")
     _add_test_exercises(sub)
+    from kitlib.grading.term import add_parsers
+
+    add_parsers(sub)  # report, students, due, extend, export
     return parser
 
 
@@ -96,8 +117,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    if getattr(args, "course", None) is None and args.command not in ("doctor", "worker"):
-        args.course = default_course_dir()
+    if args.command in COURSE_COMMANDS:
+        try:
+            args.course = find_course(getattr(args, "course", None))
+        except CourseError as error:
+            print(f"kit {args.command}: {error}", file=sys.stderr, flush=True)
+            if args.command != "doctor":
+                return 1
+            args.course = None  # the doctor still checks the machine; its course line fails (exit 1)
+        else:
+            print(f"kit {args.command}: course {args.course}", file=sys.stderr, flush=True)
     if args.command in ("lab", "release", "grade", "test-exercises"):
         missing = missing_instructor_material(args.course)
         if missing:  # a student copy (Binder): say so instead of grading or releasing nothing
@@ -131,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
         from kitlib.grading.cluster import run_worker
 
         return run_worker(args)
+    from kitlib.grading.term import RUNNERS
+
+    if args.command in RUNNERS:
+        return RUNNERS[args.command](args)
     parser.error(f"unknown command {args.command}")
     return 2
 

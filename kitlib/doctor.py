@@ -233,22 +233,36 @@ def check_isolation() -> list[Finding]:
 
 
 def check_course(course_dir: Path | None) -> list[Finding]:
-    from kitlib.grading.course import Course, CourseError, default_course_dir, missing_instructor_material
+    from kitlib.grading.course import Course, CourseError, find_course, missing_instructor_material
 
     try:
-        course = Course.open(Path(course_dir) if course_dir else default_course_dir())
-    except CourseError:
-        where = Path(course_dir) if course_dir else default_course_dir()
-        return [Finding("course", "fail", f"no nbgrader course at {where}",
-                        "run from the kit's repository, or pass --course DIR")]
+        course = Course.open(Path(course_dir) if course_dir else find_course())
+    except CourseError as error:
+        where = f"no nbgrader course at {course_dir}" if course_dir else str(error).partition(": run")[0]
+        return [Finding("course", "fail", where,
+                        "run kit from the course folder (cd ~/course), or pass --course DIR, or set KIT_COURSE")]
     names = course.assignments()
     count = sum(len(course.source_notebooks(n)) for n in names)
     missing = missing_instructor_material(course.root)
     if missing:  # a student copy (Binder) runs its notebooks without them: a warning, not a failure
         detail, _, fix = missing.partition(". ")
         return [Finding("course", "warn", detail, fix)]
-    course = course.root
-    return [Finding("course", "ok", f"{course}: {', '.join(names)} ({count} notebooks)")]
+    return [Finding("course", "ok", f"{course.root}: {', '.join(names)} ({count} notebooks)"), *check_formgrader(course)]
+
+
+def check_formgrader(course) -> list[Finding]:
+    """Is nbgrader's Generate Feedback safe in this course (the kit's feedback, no hidden tests)? And where
+    the formgrader works: in its own browser tab (JupyterHub >= 4.1 forbids framing it, jupyter/nbgrader#1870)."""
+    from kitlib.grading.nbgrader_feedback import feedback_config_problem
+
+    problem = feedback_config_problem(course.root)
+    tab = ("open the formgrader in its own browser tab (JupyterLab: Nbgrader > Formgrader opens one; "
+           "or go to <your server>/formgrader): on JupyterHub >= 4.1 it is blank inside JupyterLab")
+    if problem:
+        return [Finding("formgrader", "fail", problem,
+                        "copy the c.GenerateFeedback.preprocessors lines of the kit's course/nbgrader_config.py "
+                        "into this course's nbgrader_config.py (course/INSTRUCTORS.md, Generate feedback)")]
+    return [Finding("formgrader", "ok", "Generate Feedback gives the kit's feedback (hidden tests withheld); " + tab)]
 
 
 CHECKS: tuple[Callable[[], list[Finding]], ...] = (

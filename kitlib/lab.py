@@ -135,6 +135,9 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
         title, url = GUIDES.get(name, (name.replace("_", " ").title(), ""))
         body.append(f"## {title}")
         body.append("")
+        due = Path(root) / folder / name / DUE_NOTE  # `kit due` puts it in source/, every release carries it
+        if due.is_file():
+            body += [due.read_text(encoding="utf-8", errors="replace").strip().splitlines()[0][:200], ""]
         for nb in sorted((Path(root) / folder / name).glob("*.ipynb")):
             rel = link_prefix + nb.relative_to(root).as_posix()
             link = f"- [{notebook_title(nb)}]({rel})"
@@ -158,6 +161,9 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
             "",
         ]
     return "\n".join(lines + body)
+
+
+DUE_NOTE = "DUE.md"  # an assignment's due date, one line (kitlib.grading.deadlines.publish_due_date)
 
 
 def find_workspace(start=None) -> Path:

@@ -482,7 +482,7 @@ def test_the_students_tools_work_without_the_instructor_material(image):
         rel = notebook.relative_to(image.repo / "student").as_posix()
         assert f"](../{rel})" in done.stdout, f"progress() does not list {rel}:\n{done.stdout}"
     assert "validate: 300 True" in done.stdout, done.stdout
-    kit = subprocess.run([str(image.env_dir / "bin" / "kit"), "release"], env=image.env, cwd=image.repo,
+    kit = subprocess.run([str(image.env_dir / "bin" / "kit"), "release"], env=image.env, cwd=image.repo / "course",
                          capture_output=True, text=True, timeout=120)
     assert kit.returncode == 1 and "student copy" in kit.stderr and "Traceback" not in kit.stderr, kit.stderr
 

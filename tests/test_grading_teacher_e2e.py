@@ -50,6 +50,18 @@ PLANTED = {
 }
 
 
+ROSTER = """Student ID,First name,Last name,Email,SIS User ID
+ana,Ana,Lopez,ana@example.org,S001
+ben,Ben,Okafor,ben@example.org,S002
+cleo,Cleo,Martin,cleo@example.org,S003
+dan,Dan,Ito,dan@example.org,S004
+eve,Eve,"=HYPERLINK(""http://x"")",eve@example.org,S005
+finn,Finn,Berg,finn@example.org,S006
+hal,Hal,Nord,hal@example.org,S008
+"""
+DUE = "2020-01-01 00:00 UTC"
+
+
 def kit_env() -> dict:
     env = dict(os.environ)
     env["KIT_EXERCISE_MODULES"] = "mini_exercises"
@@ -128,11 +140,22 @@ def graded(tmp_path_factory):
     released = nbformat.read(str(course / "release" / "mini" / "mini.ipynb"), as_version=4)
     for student, (sum_code, words_code) in PLANTED.items():
         submit(course, released, student, sum_code, words_code)
-    from nbgrader.api import Gradebook
-
-    os.environ["PATH"] = kit_env()["PATH"]  # nbgrader's gradebook runs alembic
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        gb.update_or_create_student("hal")  # enrolled, submitted nothing
+    # The term's bookkeeping, by the kit's commands run from inside the course (no --course):
+    # a class list without gus (his folder is unknown) and with hal (enrolled, submits nothing),
+    # a due date in the past, a late policy, ben late by 1.5 days, cleo late by 1 day with 2 days' extension,
+    # and a folder of submitted/ that holds no assignment of the course.
+    (tmp / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    with (course / "nbgrader_config.py").open("a") as handle:
+        handle.write("\nc.KitLatePolicy.penalty_per_day = 10\nc.KitLatePolicy.max_penalty = 50\n")
+    for args in (["students", "import", str(tmp / "roster.csv")], ["due", "mini", DUE],
+                 ["extend", "cleo", "mini", "--days", "2"]):
+        done = subprocess.run([PY, "-m", "kitlib.cli", *args], capture_output=True, text=True, env=kit_env(),
+                              cwd=course, timeout=120)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        assert done.stderr.startswith(f"kit {args[0]}: course {course.resolve()}\n"), done.stderr
+    (course / "submitted" / "ben" / "mini" / "timestamp.txt").write_text("2020-01-02 12:00:00 UTC")
+    (course / "submitted" / "cleo" / "mini" / "timestamp.txt").write_text("2020-01-02 00:00:00 UTC")
+    (course / "submitted" / "zed" / "homework").mkdir(parents=True)
     # A copy with one submission, graded again under a pseudo-terminal (test_progress_in_a_terminal).
     tty_course = tmp / "tty" / "course"
     shutil.copytree(course, tty_course, ignore=shutil.ignore_patterns("submitted"))
@@ -157,7 +180,8 @@ def test_grade_succeeds(graded):
 
 def test_progress_in_a_log_starts_at_once_and_follows_every_notebook(graded):
     lines = graded["lines"]
-    first_time, first = lines[0]
+    assert lines[0][1] == f"kit grade: course {graded['course'].resolve()}", lines[:3]  # the course, named first
+    first_time, first = lines[1]
     assert first_time < 10 and first.startswith("kit grade: started at"), lines[:3]
     text = output(graded)
     n = len(PLANTED)
@@ -234,19 +258,19 @@ def test_report_lists_missed_exercises_per_student(graded):
     assert SUM_TITLE in missed("ben") and WORDS_TITLE not in missed("ben")
     assert "the total: expected 5, got 4" in missed("ben")
     assert SUM_TITLE in missed("dan") and WORDS_TITLE in missed("dan")
-    assert missed("finn").count("not attempted") == 2
+    assert "blank submission: nothing attempted" in missed("finn") and SUM_TITLE not in missed("finn")  # one line
 
 
 def test_blank_submission_is_a_problem_line_and_a_missing_one_is_named(graded):
     page = (graded["course"] / "reports" / "mini.html").read_text()
     assert re.search(r"<li><b>finn</b>: blank submission: none of the 2 exercises was attempted", page)
-    assert '<p class="missing">hal</p>' in page
+    assert '<span class="missing">hal</span>' in page
 
 
 def test_histogram_in_whole_points(graded):
     page = (graded["course"] / "reports" / "mini.html").read_text()
     bars = dict(re.findall(r"<title>(\d+) point\(s\): (\d+) student\(s\)</title>", page))
-    assert bars == {"0": "5", "3": "1", "5": "1"}  # ana 5, ben 3, everyone else 0
+    assert bars == {"0": "5", "2": "1", "5": "1"}  # ana 5, ben 3 - 1 late, everyone else 0
 
 
 # ---------------------------------------------------------------- grades.csv
@@ -326,7 +350,7 @@ def test_report_in_chromium(graded, chromium):
             first = page.locator("table.exercises tr.exercise").first
             assert SUM_TITLE in first.inner_text() and CHAPTER in first.inner_text()
             assert page.locator("svg.histogram rect").count() == 3
-            assert page.get_by_text("blank submission").is_visible()
+            assert page.get_by_text("blank submission").first.is_visible()
             assert overflowing(page) == []
             page.screenshot(path=str(shots / f"teacher-report-{width}px.png"), full_page=True)
         finally:
@@ -355,3 +379,159 @@ def test_feedback_in_chromium(graded, chromium):
         assert "ExerciseNotPassed" not in eve.inner_text("body")  # the friendly text alone
     finally:
         eve.close()
+
+
+# ---------------------------------------------------------------- the term: class list, deadlines, gradebook
+
+
+def tidy(text: str) -> str:
+    """Report text as read: no space before , : ) and after (."""
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+([,:)])", r"\1", text))
+
+
+def page_text(path: Path) -> str:
+    """What a reader sees of an HTML page (highlighted code splits ``hidden=True`` into spans)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+def test_grade_names_missing_unknown_and_stray_folders(graded):
+    text = output(graded)
+    assert "mini: 1 enrolled student(s) without a submission: hal" in text
+    assert "submitted/gus is not on the class list" in text
+    assert "submitted/zed holds no assignment of this course (homework)" in text
+    summary = tidy(report_text(graded).split("Who needs help with what")[0])
+    assert "No submission (1): hal" in summary and "Not on the class list (1; graded, check the names): folder gus" \
+        in summary
+    assert "Folders of submitted/ with no assignment of this course (1): zed (homework)" in summary
+
+
+def test_late_policy_and_extension_in_grades_csv_and_report(graded):
+    with (graded["course"] / "grades.csv").open(newline="") as handle:
+        rows = {r["student_id"]: r for r in csv.DictReader(handle)}
+    ben, cleo = rows["ben"], rows["cleo"]
+    # 1.5 days late: two started days at 10 % of 5 points
+    assert (ben["raw_score"], ben["late_submission_penalty"], ben["score"]) == ("3.0", "1.0", "2.0"), ben
+    assert ben["duedate"].startswith("2020-01-01 00:00:00")
+    assert float(cleo["late_submission_penalty"] or 0) == 0.0  # late by 1 day, with 2 days' extension
+    assert rows["ana"]["late_submission_penalty"] in ("0.0", "")
+    assert rows["eve"]["last_name"] == "'=HYPERLINK(\"http://x\")"  # a formula from the roster stays text
+    page = (graded["course"] / "reports" / "mini.html").read_text()
+    row = re.search(r'<tr class="student" id="student-ben">(.*?)</tr>', page, flags=re.S).group(1)
+    assert "2 / 5" in row and "3 − 1 late" in row
+    assert "Late (1): ben 1 d 12 h late (−1)" in tidy(report_text(graded))
+
+
+def test_report_opens_with_the_summary_and_links_each_student(graded):
+    page = (graded["course"] / "reports" / "mini.html").read_text()
+    assert page.index('id="summary"') < page.index("Exercises, hardest first") < page.index("<details class=\"isolation\"")
+    summary = tidy(report_text(graded).split("Exercises, hardest first")[0])
+    assert "Full marks (1): ana" in summary and "Blank submission, nothing attempted (1): finn" in summary
+    help_ = summary.split("Who needs help with what")[1]
+    assert f"{SUM_TITLE} (5): ben, cleo, dan, eve, gus" in help_
+    assert f"{WORDS_TITLE} (4): cleo, dan, eve, gus" in help_
+    assert "finn" not in help_  # a blank submission is one line, not every exercise
+    row = re.search(r'<tr class="student" id="student-ana">(.*?)</tr>', page, flags=re.S).group(1)
+    hrefs = re.findall(r'href="([^"]+)"', row)
+    assert "../feedback/ana/mini/mini.html" in hrefs and "../autograded/ana/mini/mini.ipynb" in hrefs
+    for href in hrefs:  # relative links that work from disk
+        assert (graded["course"] / "reports" / html.unescape(href)).resolve().is_file(), href
+    assert "Ana Lopez" in row
+
+
+def test_generate_feedback_of_nbgrader_withholds_hidden_tests(graded):
+    """``nbgrader generate_feedback`` (the CLI, in the course folder) and the formgrader's Generate Feedback
+    (nbgrader's API as the formgrader's server calls it) make the kit's feedback: no hidden test."""
+    course = graded["tmp"] / "nbgrader-feedback" / "course"
+    shutil.copytree(graded["course"], course)
+    shutil.rmtree(course / "feedback")
+    done = subprocess.run(["nbgrader", "generate_feedback", "mini", "--force"], cwd=course, env=kit_env(),
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages = sorted((course / "feedback").glob("*/mini/*.html"))
+    assert len(pages) == len(PLANTED)
+    for path in pages:
+        text = page_text(path)
+        assert "hidden=True" not in text and "HIDDEN TESTS" not in text, path
+    shutil.rmtree(course / "feedback" / "eve")
+    api = ("from nbgrader.apps.baseapp import NbGrader\nfrom nbgrader.apps.api import NbGraderAPI\n"
+           "from nbgrader.auth import Authenticator\n"
+           "app = NbGrader(); app.initialize([])\n"
+           "api = NbGraderAPI(app.coursedir, Authenticator(parent=app), parent=app)\n"
+           "result = api.generate_feedback('mini', 'eve'); print(result['success'], result.get('error', ''))\n")
+    done = subprocess.run([PY, "-c", api], cwd=course, env=kit_env(), capture_output=True, text=True, timeout=600)
+    assert done.stdout.startswith("True"), done.stdout + done.stderr
+    eve = page_text(course / "feedback" / "eve" / "mini" / "mini.html")
+    assert "hidden=True" not in eve and "HIDDEN TESTS" not in eve
+    # the check above can fail: nbgrader's default preprocessors do show the hidden tests
+    done = subprocess.run(["nbgrader", "generate_feedback", "mini", "--force", "--student", "ana",
+                           '--GenerateFeedback.preprocessors=["nbgrader.preprocessors.GetGrades"]'],
+                          cwd=course, env=kit_env(), capture_output=True, text=True, timeout=600)
+    assert "hidden=True" in page_text(course / "feedback" / "ana" / "mini" / "mini.html")
+
+
+def test_manual_grade_and_comment_reach_report_and_grades_csv(graded):
+    """A manual score and a comment set in the gradebook (as the formgrader does) show after ``kit report``."""
+    from nbgrader.api import Gradebook
+
+    course = graded["tmp"] / "manual" / "course"
+    shutil.copytree(graded["course"], course)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.find_grade("mini_words_test", "mini", "mini", "dan").manual_score = 3.0
+        gb.find_comment("mini_words_answer", "mini", "mini", "dan").manual_comment = "One word short: see the task."
+        gb.db.commit()
+    done = subprocess.run([PY, "-m", "kitlib.cli", "report"], cwd=course, env=kit_env(), capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr.startswith(f"kit report: course {course.resolve()}")
+    page = (course / "reports" / "mini.html").read_text()
+    row = re.search(r'<tr class="student" id="student-dan">(.*?)</tr>', page, flags=re.S).group(1)
+    assert "3 / 5" in row and "graded by hand" in row and "One word short: see the task." in row
+    assert WORDS_TITLE not in row  # the hand-given full points take it off the missed list
+    with (course / "grades.csv").open(newline="") as handle:
+        rows = {r["student_id"]: r for r in csv.DictReader(handle)}
+    assert rows["dan"]["score"] == "3.0" and rows["ben"]["score"] == "2.0"  # the late penalty stays
+
+
+def test_export_for_canvas_and_moodle(graded):
+    course = graded["course"]
+    for kind in ("canvas", "moodle"):
+        out = graded["tmp"] / f"{kind}.csv"
+        done = subprocess.run([PY, "-m", "kitlib.cli", "export", kind, "--out", str(out)], cwd=course,
+                              env=kit_env(), capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        rows = list(csv.reader(out.open(newline="")))
+        if kind == "canvas":
+            assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "mini"]
+            assert rows[1][0].strip() == "Points Possible" and rows[1][5] == "5"
+            people = {r[3]: r for r in rows[2:]}
+            assert people["ana"][:3] == ["Lopez, Ana", "", "S001"] and people["ana"][5] == "5"
+            assert people["ben"][5] == "2"  # after the late penalty
+            assert people["hal"][5] == ""  # no submission: left empty, not 0
+            assert people["eve"][0].startswith("'=")  # a formula from the roster stays text
+        else:
+            assert rows[0] == ["First name", "Last name", "ID number", "Email address", "Username", "mini"]
+            people = {r[4]: r for r in rows[1:]}
+            assert people["ana"] == ["Ana", "Lopez", "S001", "ana@example.org", "ana", "5"]
+            assert people["eve"][1].startswith("'=")
+
+
+def test_report_meets_wcag_aa_in_axe_core(graded, chromium):
+    """axe-core (the axe-playwright-python package ships it) finds no serious or critical issue."""
+    import json
+
+    import axe_playwright_python
+
+    axe = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    context = chromium.new_context(bypass_csp=True, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto((graded["course"] / "reports" / "mini.html").as_uri())
+        page.evaluate(axe)
+        result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+        bad = [{"id": v["id"], "impact": v["impact"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == [], json.dumps(bad, indent=1)
+        assert result["passes"], "axe ran no check"
+    finally:
+        context.close()

@@ -32,17 +32,68 @@ class CourseError(RuntimeError):
     """The teacher's course folder is not usable as it is (the message says why and what to do)."""
 
 
-def default_course_dir() -> Path:
-    """The repository's ``course/`` (or ``$KIT_COURSE``).
+COURSE_ENV = "KIT_COURSE"
+
+NO_COURSE_HELP = ("run kit from the course folder (the one that holds nbgrader_config.py: cd ~/course), "
+                  "or pass --course DIR, or set KIT_COURSE=DIR")
+
+
+def _configured_root(folder: Path) -> Path | None:
+    """``c.CourseDirectory.root`` of the nbgrader config files nbgrader itself reads from ``folder``
+    (``folder/nbgrader_config.py`` and the Jupyter config path, ``~/.jupyter`` ...), or None."""
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
+
+    root = None
+    for where in [*reversed(jupyter_config_path()), str(folder)]:  # nbgrader: the current folder wins
+        for name, loader in ((CONFIG_NAME, PyFileConfigLoader), ("nbgrader_config.json", JSONFileConfigLoader)):
+            if not (Path(where) / name).is_file():
+                continue
+            try:
+                config = loader(name, path=where).load_config()
+            except Exception as error:  # a config nbgrader cannot load either: say which
+                raise CourseError(f"{Path(where) / name} cannot be loaded: {error}") from error
+            value = config.get("CourseDirectory", {}).get("root")
+            if isinstance(value, str) and value:
+                root = Path(where, value) if not Path(value).is_absolute() else Path(value)
+    return root
+
+
+def find_course(explicit=None, cwd=None, environ=None) -> Path:
+    """The course ``kit`` acts on, found the way nbgrader finds it, or :class:`CourseError`.
+
+    In this order: ``explicit`` (``--course DIR``); ``$KIT_COURSE``; the current folder when it holds
+    ``nbgrader_config.py`` (its ``c.CourseDirectory.root`` when that names another folder); the
+    ``c.CourseDirectory.root`` of the teacher's own nbgrader config (``~/.jupyter/nbgrader_config.py``,
+    as on a JupyterHub). Never a course the teacher did not point at (not the kit's repository).
 
     Example::
 
-        default_course_dir()   # PosixPath('/home/me/kit/course')
+        find_course("course")                 # PosixPath('/home/me/kit/course')
+        find_course(cwd="/home/me/course")    # the folder with nbgrader_config.py
+        find_course(cwd="/tmp")               # CourseError: no course here ... --course DIR
     """
-    env = os.environ.get("KIT_COURSE")
-    if env:
-        return Path(env).resolve()
-    return (Path(__file__).resolve().parents[2] / "course").resolve()
+    environ = os.environ if environ is None else environ
+    cwd = Path(cwd or os.getcwd()).resolve()
+    if explicit is not None:
+        return (cwd / Path(explicit).expanduser()).resolve()
+    if environ.get(COURSE_ENV):
+        return (cwd / Path(environ[COURSE_ENV]).expanduser()).resolve()
+    root = _configured_root(cwd)
+    if root is not None:
+        return root.resolve()
+    if (cwd / CONFIG_NAME).is_file():
+        return cwd
+    hint = ""
+    for parent in cwd.parents:
+        if (parent / CONFIG_NAME).is_file():
+            hint = f" (the folder above, {parent}, is one: cd {parent}, or pass --course {parent})"
+            break
+    else:
+        below = sorted(p.parent for p in cwd.glob(f"*/{CONFIG_NAME}"))
+        if below:
+            hint = f" ({below[0]} is one: cd {below[0]}, or pass --course {below[0]})"
+    raise CourseError(f"no nbgrader course in {cwd}{hint}: {NO_COURSE_HELP}")
 
 
 def missing_instructor_material(path) -> str | None:
@@ -226,6 +277,18 @@ class Course:
                 timeout = config[section]["timeout"]
                 break
         return {"cell_timeout": float(timeout or DEFAULT_CELL_TIMEOUT)}
+
+    def course_id(self) -> str:
+        """``c.CourseDirectory.course_id`` of the course's config (nbgrader's default when unset): the
+        gradebook records every assignment under it."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        try:
+            config = PyFileConfigLoader(CONFIG_NAME, path=str(self.root)).load_config()
+        except Exception as error:
+            raise CourseError(f"{self.config_path} cannot be loaded: {error}") from error
+        value = config.get("CourseDirectory", {}).get("course_id")
+        return value if isinstance(value, str) and value else "default_course"
 
     def current_release(self, assignment: str) -> Path | None:
         """``release/<assignment>`` when it is up to date, else None.

@@ -66,6 +66,7 @@ from kitlib.grading.gradebook import GradebookWriter, ensure_assignment, export_
 from kitlib.grading.journal import Journal, assignment_version, content_key
 from kitlib.grading.names import show_line
 from kitlib.grading.progress import GradingProgress
+from kitlib.grading.report import condense
 from kitlib.grading.release import generate
 from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBundle, CellResult,  # noqa: F401
                                        GradingOptions, Slot, Submission, SubmissionResult, grade_submission)
@@ -173,6 +174,8 @@ def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list
         for line in lines:
             print(f"kit grade: {line}", flush=True)
 
+    check = _term_lines(course, wanted)
+
     scratch_root = Path(tempfile.mkdtemp(prefix="kit-grade-"))
     scratch_root.chmod(0o711)  # sandbox uids may pass through (to their own box only, without bubblewrap)
     keep = os.environ.get("KIT_GRADE_KEEP_SCRATCH") is not None
@@ -244,7 +247,7 @@ def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list
                 flag = f" · {len(result.notes)} problem(s)" if result.notes else ""
                 progress.submission_finished(
                     graded.job.label, f"[{len(merged)}/{len(todo)}] {graded.job.label}: "
-                    f"{result.score:g}/{result.max_score:g} in {result.seconds:.1f} s{flag}", result.notes)
+                    f"{result.score:g}/{result.max_score:g} in {result.seconds:.1f} s{flag}", condense(result.notes))
         except KeyboardInterrupt:
             runner.stop()
             for helper in [h for slot in slots for h in slot.helpers()] + [teacher_worker]:
@@ -259,6 +262,12 @@ def _grade_course(progress: GradingProgress, course_dir: Path, assignments: list
         results.sort(key=lambda r: (r.assignment, r.student))
         if outputs:
             progress.stage("writing grades.csv, feedback and reports")
+            from kitlib.grading.report import save_results
+
+            for assignment in sorted({r.assignment for r in results}):
+                save_results(course.root, assignment, [], unknown=check.unknown,
+                             no_assignment=[f"{folder} ({', '.join(inside[:3]) or 'empty'})"
+                                            for folder, inside in check.no_assignment])
             write_outputs(course, results, isolation, slots, prep_worker)
     finally:
         if journal is not None:
@@ -325,12 +334,36 @@ def _plan(course: Course, submissions: dict[str, list[str]], versions: dict[str,
     return todo, done
 
 
+def _term_lines(course: Course, wanted: list[str]):
+    """Say, before grading, who is enrolled but submitted nothing, which folders of ``submitted/`` are not
+    on the class list or hold no assignment, and whether nbgrader's Generate Feedback is safe here."""
+    from kitlib.grading.nbgrader_feedback import feedback_config_problem
+    from kitlib.grading.report import condense
+    from kitlib.grading.roster import check_submitted, shown_name
+
+    check = check_submitted(course, wanted)
+    for assignment, students in check.missing.items():
+        if students:
+            print(f"kit grade: {assignment}: {len(students)} enrolled student(s) without a submission: "
+                  f"{', '.join(condense(students, limit=20, per_kind=20))}", flush=True)
+    for line in condense([f"submitted/{shown_name(f)} is not on the class list (kit students import ROSTER.csv; "
+                          "graded all the same)" for f in check.unknown]):
+        print(f"kit grade: {line}", flush=True)
+    for line in condense([f"submitted/{shown_name(folder)} holds no assignment of this course "
+                          f"({shown_name(', '.join(inside[:3])) or 'empty'})"
+                          for folder, inside in check.no_assignment]):
+        print(f"kit grade: {line}", flush=True)
+    problem = feedback_config_problem(course.root)
+    if problem:
+        print(f"kit grade: warning: {problem}", flush=True)
+    return check
+
+
 def write_outputs(course: Course, results: list[SubmissionResult], isolation: str, slots: list[Slot],
                   worker: Worker | None = None) -> None:
-    """grades.csv and feedback (nbgrader, in a warm worker (``worker``, else the first slot's),
-    in a background thread) while this thread draws the reports; a student whose feedback was
-    refused or failed gets a report line (the reports of those assignments are drawn again)
-    and the others keep theirs."""
+    """grades.csv and feedback (nbgrader, in a warm worker (``worker``, else the first slot's)), then
+    the reports, which link each student's feedback; a student whose feedback was refused or failed
+    gets a report line and the others keep theirs."""
     from kitlib.grading import feedback as feedback_mod
     from kitlib.grading import report as report_mod
 
@@ -352,29 +385,28 @@ def write_outputs(course: Course, results: list[SubmissionResult], isolation: st
                 for student, notes in found.items():
                     problems.setdefault((assignment, student), []).extend(notes)
             export_csv(course, workers[0])
-        except BaseException as error:  # re-raised in the calling thread
+        except BaseException as error:  # re-raised after the reports are drawn
             failure.append(error)
 
     def draw(assignment: str) -> None:
         report_mod.write_report(course.root, assignment, [r for r in results if r.assignment == assignment],
                                 isolation)
 
-    background = threading.Thread(target=nbgrader_outputs, name="kit-grade-outputs")
-    background.start()
-    try:
-        for assignment in graded:
-            draw(assignment)
-    finally:
-        background.join()
-    again = set()
+    from kitlib.grading.deadlines import apply_deadlines
+
+    for assignment in graded:  # extensions and the late policy, before grades.csv and the reports read them
+        try:
+            apply_deadlines(course, assignment)
+        except CourseError as error:
+            print(f"kit grade: warning: late penalties not applied to {assignment}: {error}", flush=True)
+    nbgrader_outputs()
     for result in results:
         notes = problems.get((result.assignment, result.student))
         if notes:
             result.notes += notes
-            again.add(result.assignment)
             for note in notes:
                 print(show_line(f"kit grade: {result.student}/{result.assignment}: {note}"), flush=True)
-    for assignment in sorted(again):
+    for assignment in graded:  # after the feedback: the report links each student's pages
         draw(assignment)
     if failure:
         raise failure[0]

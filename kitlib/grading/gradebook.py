@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import threading
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from kitlib.grading import safefs
@@ -134,4 +135,98 @@ def export_csv(course: Course, worker: Worker | None = None) -> Path:
     return out
 
 
-__all__ = ["GradebookError", "GradebookWriter", "db_url", "ensure_assignment", "export_csv", "snapshot"]
+# --------------------------------------------------------------------- reading: what the teacher decided
+
+
+@dataclass
+class CellGrade:
+    """One grade cell as the gradebook holds it: the formgrader's ``manual_score`` overrides ``auto_score``."""
+
+    notebook: str
+    grade_id: str
+    max_score: float
+    auto_score: float | None
+    manual_score: float | None
+    needs_manual_grade: bool
+
+    @property
+    def score(self) -> float:
+        return float(self.manual_score if self.manual_score is not None else (self.auto_score or 0.0))
+
+
+@dataclass
+class GradedSubmission:
+    """One student's submission of one assignment, read from the gradebook (nbgrader's API)."""
+
+    student: str
+    timestamp: object  # datetime (UTC, naive as nbgrader stores it) or None
+    seconds_late: float
+    extension: object  # timedelta or None
+    penalty: float
+    cells: dict[tuple[str, str], CellGrade]
+    comments: list[tuple[str, str, str]]  # (notebook, cell name, the teacher's or the grader's comment)
+
+    @property
+    def raw_score(self) -> float:
+        return sum(c.score for c in self.cells.values())
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.cells.values())
+
+    @property
+    def score(self) -> float:
+        return max(0.0, self.raw_score - self.penalty)
+
+
+@dataclass
+class AssignmentGrades:
+    """Everything the gradebook says about one assignment: due date, submissions, the class list."""
+
+    assignment: str
+    duedate: object  # datetime or None
+    submissions: dict[str, GradedSubmission]
+    students: dict[str, dict]  # id -> {first_name, last_name, email, lms_user_id}
+
+
+def read_grades(course: Course, assignment: str) -> AssignmentGrades:
+    """The gradebook's view of ``assignment`` (empty when the gradebook or the assignment is missing).
+
+    Example::
+
+        grades = read_grades(Course.open("course"), "mini")
+        grades.submissions["ana"].cells[("mini", "mini_sum_test")].score   # manual_score if the teacher set one
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    empty = AssignmentGrades(assignment, None, {}, {})
+    if not course.gradebook_path.exists():
+        return empty
+    with warnings.catch_warnings(), Gradebook(course.db_url, None) as gb:
+        warnings.simplefilter("ignore")
+        students = {s.id: {"first_name": s.first_name or "", "last_name": s.last_name or "",
+                           "email": s.email or "", "lms_user_id": s.lms_user_id or ""} for s in gb.students}
+        try:
+            found = gb.find_assignment(assignment)
+        except MissingEntry:
+            return AssignmentGrades(assignment, None, {}, students)
+        submissions = {}
+        for sub in found.submissions:
+            cells, comments = {}, []
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    cells[(nb.name, grade.name)] = CellGrade(nb.name, grade.name, float(grade.max_score or 0),
+                                                             grade.auto_score, grade.manual_score,
+                                                             bool(grade.needs_manual_grade))
+                for comment in nb.comments:
+                    text = comment.manual_comment or comment.auto_comment
+                    if text and text.strip() and text.strip() != "No response.":
+                        comments.append((nb.name, comment.name, text.strip()))
+            submissions[sub.student.id] = GradedSubmission(
+                sub.student.id, sub.timestamp, float(sub.total_seconds_late or 0), sub.extension,
+                float(sub.late_submission_penalty or 0), cells, comments)
+        return AssignmentGrades(assignment, found.duedate, submissions, students)
+
+
+__all__ = ["AssignmentGrades", "CellGrade", "GradebookError", "GradebookWriter", "GradedSubmission", "db_url",
+           "ensure_assignment", "export_csv", "read_grades", "snapshot"]

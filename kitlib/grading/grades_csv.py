@@ -38,6 +38,7 @@ GRADED, MANUAL, MISSING = "graded", "needs manual grading", "missing"
 TEXT_COLUMNS = ("assignment", "student_id", "last_name", "first_name", "email")
 
 
+
 def _text(value) -> str:
     return "" if value is None else str(value)
 

@@ -231,11 +231,19 @@ class ExerciseSummary:
 @dataclass
 class StudentSummary:
     student: str
-    score: float
+    score: float  # the final score (late penalty taken off)
     max_score: float
     seconds: float
     missed: list[tuple[ExerciseInfo, str]]  # (exercise, the first thing to fix or its status)
     problems: list[str]
+    blank: bool = False  # nothing attempted: one line, not every exercise
+    raw_score: float | None = None  # before the late penalty
+    penalty: float = 0.0
+    late: str = ""  # "2 d 3 h late (extension 1 d)" or ""
+    comments: list[str] = field(default_factory=list)  # the teacher's comments from the formgrader
+    manual: bool = False  # a score was set by hand in the formgrader
+    name: str = ""  # "Ana Lopez" from the class list
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, relative href)
 
 
 @dataclass
@@ -246,6 +254,10 @@ class AssignmentSummary:
     scores: list[float]
     max_score: float
     missing: list[str] = field(default_factory=list)  # enrolled in the gradebook, nothing submitted
+    unknown: list[str] = field(default_factory=list)  # submitted/ folders of students not on the class list
+    no_assignment: list[str] = field(default_factory=list)  # submitted/ folders with no assignment of the course
+    duedate: str = ""
+    policy: str = ""
 
     @property
     def problems(self) -> list[tuple[str, str]]:
@@ -302,7 +314,8 @@ def summarise(assignment: str, results, catalog: dict[tuple[str, str], ExerciseI
         if blank and not notes:
             notes.append(blank)
         students.append(StudentSummary(result.student, result.score, result.max_score, result.seconds,
-                                       sorted(missed, key=lambda m: m[0].order), notes))
+                                       [] if blank else sorted(missed, key=lambda m: m[0].order), notes,
+                                       blank=bool(blank)))
     for key, entry in exercises.items():
         entry.mistakes = group_mistakes(messages[key])
     ordered = sorted(exercises.values(), key=lambda e: (e.share, e.info.order))
@@ -358,7 +371,9 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:
  color:#1f2328;line-height:1.45}
 h1{margin-bottom:.2em} h2{margin-top:1.8em;border-bottom:1px solid #d0d7de;padding-bottom:.2em}
 .meta{color:#57606a} code,.gid{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em}
-.gid{color:#6e7781}
+.gid{color:#57606a}
+a{color:#0550ae;text-decoration:underline} a:focus{outline:2px solid #0550ae;outline-offset:1px}
+.summary li,.help li{margin:.3em 0} .links{font-size:.9em} .comments li{color:#1f2328;font-style:italic}
 table{border-collapse:collapse;width:100%} td,th{padding:6px 10px;text-align:left;vertical-align:top}
 tr+tr td{border-top:1px solid #eaeef2} th{border-bottom:2px solid #d0d7de}
 .exercise .label{font-weight:600} .chapter{color:#57606a;font-weight:400}
@@ -367,11 +382,12 @@ tr+tr td{border-top:1px solid #eaeef2} th{border-bottom:2px solid #d0d7de}
 .bar>span{display:block;height:100%;background:#2da44e}
 ul{margin:.2em 0;padding-left:1.2em} li{margin:.15em 0;overflow-wrap:anywhere}
 .mistakes li .pct{font-weight:600;display:inline-block;min-width:3.2em}
-.mistakes .example{color:#57606a} .mistakes li.not-attempted{color:#6e7781}
+.mistakes .example{color:#57606a} .mistakes li.not-attempted{color:#57606a}
 .missed li{font-size:.92em} .reason{color:#57606a}
 .problems li{overflow-wrap:anywhere} .none{color:#57606a}
 svg.histogram{max-width:100%;height:auto} svg.histogram text{font-size:12px;fill:#57606a;font-family:inherit}
-details summary{cursor:pointer;color:#0969da}
+details summary{cursor:pointer;color:#0550ae;text-decoration:underline}
+details.isolation{margin-top:2em}
 """
 
 
@@ -420,80 +436,317 @@ def _exercise_label_html(info: ExerciseInfo) -> str:
             f'<span class="gid">{esc(info.notebook)}/{esc(info.grade_id)}</span>')
 
 
+# --------------------------------------------------------------------- bounded notes
+
+
+def _shape(line: str) -> str:
+    """A line with its particulars (numbers, quoted text, paths, ids after "folder") blanked: lines of one shape
+    are one kind of note ("skipped folder 'x1'", "skipped folder 'x2'")."""
+    line = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "'…'", line)
+    line = re.sub(r"(?:[\w.-]*/)+[\w.-]+", "…/…", line)
+    line = re.sub(r"\d+(?:\.\d+)?", "N", line)
+    return re.sub(r"\b(folder|entry|link)\s+(?!'…')\S+", r"\1 …", line)
+
+
+def condense(lines: list[str], limit: int = 8, per_kind: int = 3) -> list[str]:
+    """At most ``limit`` lines: equal lines merged with a count, and of many lines of one kind the first
+    ``per_kind`` and "N more like this" (a flood of 3,000 folders is 4 lines, not 3,000).
+
+    Example:
+        >>> condense(["a", "a", "b"])
+        ['a (×2)', 'b']
+        >>> condense([f"skipped folder x{i}" for i in range(3000)])[-1]
+        '… and 2,997 more like this (skipped folder …)'
+    """
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    kinds: dict[str, list[str]] = {}
+    for line in counts:
+        kinds.setdefault(_shape(line), []).append(line)
+    out: list[str] = []
+    for kind, members in kinds.items():
+        for line in members[:per_kind]:
+            out.append(line + (f" (×{counts[line]:,})" if counts[line] > 1 else ""))
+        if len(members) > per_kind:
+            out.append(f"… and {len(members) - per_kind:,} more like this ({kind[:80]})")
+    if len(out) > limit:
+        rest = len(out) - (limit - 1)
+        out = out[:limit - 1] + [f"… and {rest:,} more note(s)"]
+    return out
+
+
+# --------------------------------------------------------------------- the gradebook's word
+
+
+def apply_gradebook(summary: AssignmentSummary, grades, names: dict | None = None) -> AssignmentSummary:
+    """Scores as the gradebook holds them (the formgrader's manual grades override the autograder's),
+    the late penalty, and the teacher's comments; a student graded only in the gradebook gets a row."""
+    from kitlib.grading.deadlines import format_due, format_late
+
+    if grades is None:
+        return summary
+    rows = {s.student: s for s in summary.students}
+    for student, sub in grades.submissions.items():
+        row = rows.get(student)
+        if row is None:
+            row = StudentSummary(student, 0.0, sub.max_score, 0.0, [], ["graded outside kit grade (nbgrader)"])
+            summary.students.append(row)
+        row.raw_score = sub.raw_score
+        row.penalty = sub.penalty
+        row.score = sub.score
+        row.max_score = sub.max_score or row.max_score
+        row.manual = any(c.manual_score is not None for c in sub.cells.values())
+        if row.manual:
+            for cell in sub.cells.values():
+                if cell.manual_score is None:
+                    continue
+                row.missed = [(info, reason) for info, reason in row.missed
+                              if not (info.notebook == cell.notebook and info.grade_id == cell.grade_id
+                                      and cell.manual_score >= cell.max_score > 0)]
+        row.comments = [text for _nb, _cell, text in sub.comments]
+        if sub.seconds_late > 0:
+            extension = sub.extension.total_seconds() / 86400 if sub.extension else 0
+            row.late = f"{format_late(sub.seconds_late)} late" + (f" (extension {extension:g} d)" if extension else "")
+    summary.students.sort(key=lambda s: s.student)
+    summary.scores = [s.score for s in summary.students]
+    summary.max_score = max([s.max_score for s in summary.students] + [summary.max_score])
+    summary.duedate = format_due(grades.duedate)
+    for row in summary.students:
+        info = (names or grades.students).get(row.student) or {}
+        row.name = " ".join(p for p in (info.get("first_name", ""), info.get("last_name", "")) if p)
+    return summary
+
+
+def student_links(course_dir: Path, student: str, assignment: str) -> list[tuple[str, str]]:
+    """(label, href relative to ``reports/``) of the student's feedback pages and notebooks that exist."""
+    from urllib.parse import quote
+
+    links = []
+    for label, folder, pattern in (("feedback", "feedback", "*.html"), ("graded notebook", "autograded", "*.ipynb"),
+                                   ("submission", "submitted", "*.ipynb")):
+        where = Path(course_dir) / folder / student / assignment
+        try:
+            files = sorted(p.name for p in where.glob(pattern)) if where.is_dir() and not where.is_symlink() else []
+        except OSError:
+            files = []
+        for name in files[:4]:
+            href = "../" + "/".join(quote(part, safe="") for part in (folder, student, assignment, name))
+            links.append((f"{label} {Path(name).stem}" if len(files) > 1 else label, href))
+    return links
+
+
+# --------------------------------------------------------------------- the page
+
+
 def render_report(summary: AssignmentSummary, isolation: str) -> str:
-    """The report page (HTML) of :func:`summarise`'s result."""
+    """The report page (HTML) of :func:`summarise`'s result: the summary first (who passed, who needs
+    help with what), then the exercises, the distribution, the problems and one row per student."""
+    from urllib.parse import quote
+
     esc = html.escape
     total = len(summary.students)
     mean = sum(summary.scores) / total if total else 0.0
+
+    def who(students) -> str:
+        return ", ".join(f'<a href="#student-{quote(s, safe="")}">{esc(s)}</a>' for s in students)
+
+    NOBODY = '<span class="none">nobody</span>'
+    full = [s.student for s in summary.students if s.max_score > 0 and s.score >= s.max_score]
+    blank = [s.student for s in summary.students if s.blank]
+    late = [s for s in summary.students if s.late]
+    help_rows = []
+    for e in summary.exercises:
+        missed = sorted({s.student for s in summary.students if not s.blank
+                         for info, _ in s.missed if (info.notebook, info.grade_id) == (e.info.notebook, e.info.grade_id)})
+        if missed:
+            help_rows.append(f'<li><span class="label">{esc(e.info.title)}</span> '
+                             f'<span class="meta">({len(missed)})</span>: {who(missed)}</li>')
+    summary_items = [
+        f"<li><b>{total}</b> submission(s) graded, mean <b>{mean:.1f}</b> of {summary.max_score:g} points"
+        + (f"; due {esc(summary.duedate)}" if summary.duedate else "") + "</li>",
+        f"<li>Full marks ({len(full)}): {who(full) or NOBODY}</li>",
+    ]
+    if blank:
+        summary_items.append(f"<li>Blank submission, nothing attempted ({len(blank)}): {who(blank)}</li>")
+    if late:
+        summary_items.append(f"<li>Late ({len(late)}): " + ", ".join(
+            f'<a href="#student-{quote(s.student, safe="")}">{esc(s.student)}</a> {esc(s.late)}'
+            + (f" (−{s.penalty:g})" if s.penalty else "") for s in late) + "</li>")
+    if summary.missing:
+        summary_items.append(f'<li>No submission ({len(summary.missing)}): '
+                             f'<span class="missing">{", ".join(esc(s) for s in summary.missing)}</span></li>')
+    if summary.unknown:
+        shown = condense([f"folder {s}" for s in summary.unknown], limit=6)
+        summary_items.append(f"<li>Not on the class list ({len(summary.unknown)}; graded, check the names): "
+                             f"{esc('; '.join(shown))}</li>")
+    if summary.no_assignment:
+        shown = condense(summary.no_assignment, limit=6)
+        summary_items.append(f"<li>Folders of submitted/ with no assignment of this course "
+                             f"({len(summary.no_assignment):,}): {esc('; '.join(shown))}</li>")
+    if summary.policy:
+        summary_items.append(f'<li class="meta">{esc(summary.policy)}</li>')
+
     exercise_rows = "".join(
         f'<tr class="exercise"><td>{_exercise_label_html(e.info)}</td>'
-        f'<td class="share"><span class="bar"><span style="width:{100 * e.share:.0f}%"></span></span>'
+        f'<td class="share"><span class="bar" aria-hidden="true"><span style="width:{100 * e.share:.0f}%"></span></span>'
         f'{_pct(e.share)} <span class="meta">({e.passed}/{e.submissions})</span></td>'
         f'<td>{_mistakes_html(e, e.submissions)}</td></tr>' for e in summary.exercises)
     student_rows = []
     for s in summary.students:
-        if s.missed:
+        if s.blank:
+            missed = '<span class="reason">blank submission: nothing attempted</span>'
+        elif s.missed:
             missed = "".join(f'<li><span class="chapter">{esc(info.chapter)} · </span>{esc(info.title)} '
                              f'<span class="reason">— {_short(reason)}</span></li>' for info, reason in s.missed)
             missed = f'<ul class="missed">{missed}</ul>'
         else:
             missed = '<span class="none">none</span>'
+        if s.comments:
+            missed += '<ul class="comments">' + "".join(
+                f"<li>Comment: {_short(c, 400)}</li>" for c in s.comments[:5]) + "</ul>"
         flag = f'<br><span class="meta">{len(s.problems)} problem(s) below</span>' if s.problems else ""
-        student_rows.append(f'<tr class="student" id="student-{esc(s.student)}"><td><b>{esc(s.student)}</b>{flag}</td>'
-                            f'<td>{s.score:g} / {s.max_score:g}</td><td>{missed}</td>'
+        name = f'<br><span class="meta">{esc(s.name)}</span>' if s.name else ""
+        links = " · ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in s.links)
+        links = f'<br><span class="links">{links}</span>' if links else ""
+        score = f"{s.score:g} / {s.max_score:g}"
+        if s.penalty:
+            score += f'<br><span class="meta">{s.raw_score:g} − {s.penalty:g} late</span>'
+        if s.late and not s.penalty:
+            score += f'<br><span class="meta">{esc(s.late)}</span>'
+        if s.manual:
+            score += '<br><span class="meta">graded by hand</span>'
+        student_rows.append(f'<tr class="student" id="student-{esc(quote(s.student, safe=""))}">'
+                            f'<td><b>{esc(s.student)}</b>{name}{flag}{links}</td>'
+                            f'<td>{score}</td><td>{missed}</td>'
                             f'<td class="meta">{s.seconds:.1f} s</td></tr>')
-    problems = "".join(f"<li><b>{esc(student)}</b>: {esc(note)}</li>" for student, note in summary.problems)
-    missing = (f'<h2>No submission ({len(summary.missing)})</h2><p class="missing">'
-               f'{", ".join(esc(s) for s in summary.missing)}</p>' if summary.missing else "")
+    problem_items = []
+    for s in summary.students:
+        for note in condense(s.problems):
+            problem_items.append(f"<li><b>{esc(s.student)}</b>: {esc(note)}</li>")
+    count = sum(1 for s in summary.students if s.problems)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Report: {esc(summary.assignment)}</title><style>{CSS}</style></head><body>
+<title>Report: {esc(summary.assignment)}</title><style>{CSS}</style></head><body><main>
 <h1>Assignment {esc(summary.assignment)}</h1>
-<p class="meta">{total} submission(s) graded{f", {len(summary.missing)} without a submission" if summary.missing else ""};
-mean {mean:.1f} of {summary.max_score:g} points;
-{len(summary.problems)} problem(s) in submissions. Isolation: {esc(isolation)}</p>
+<h2 id="summary">Summary</h2>
+<ul class="summary">{"".join(summary_items)}</ul>
+<h3>Who needs help with what</h3>
+<ul class="help">{"".join(help_rows) or '<li class="none">nobody missed an exercise</li>'}</ul>
 <h2>Exercises, hardest first</h2>
-<table class="exercises"><tr><th>exercise</th><th>passed</th><th>most common mistakes</th></tr>
+<table class="exercises"><tr><th scope="col">exercise</th><th scope="col">passed</th><th scope="col">most common mistakes</th></tr>
 {exercise_rows or '<tr><td colspan="3" class="none">no graded exercise</td></tr>'}</table>
 <h2>Score distribution</h2>
 {score_histogram_svg(summary.scores, summary.max_score)}
-<h2>Problems in submissions ({len(summary.problems)})</h2>
-<ul class="problems">{problems or '<li class="none">none</li>'}</ul>
-{missing}
+<h2>Problems in submissions ({count})</h2>
+<ul class="problems">{"".join(problem_items) or '<li class="none">none</li>'}</ul>
 <h2>Students</h2>
-<table class="students"><tr><th>student</th><th>score</th><th>exercises missed</th><th>time</th></tr>
+<table class="students"><tr><th scope="col">student</th><th scope="col">score</th><th scope="col">exercises missed</th><th scope="col">time</th></tr>
 {''.join(student_rows)}</table>
-</body></html>
+<details class="isolation"><summary>How the submissions were run (sandbox and limits)</summary>
+<p class="meta">{esc(isolation or "not recorded")}</p></details>
+</main></body></html>
 """
 
 
 def enrolled_without_submission(course_dir: Path, assignment: str) -> list[str]:
     """Students of the course gradebook with no submission of ``assignment`` ([] without a gradebook)."""
-    from kitlib.grading.course import db_url
-
-    path = Path(course_dir) / "gradebook.db"
-    if not path.exists():
-        return []
-    import warnings
-
-    from nbgrader.api import Gradebook
+    from kitlib.grading.course import Course
+    from kitlib.grading.gradebook import read_grades
 
     try:
-        with warnings.catch_warnings(), Gradebook(db_url(path), None) as gb:
-            warnings.simplefilter("ignore")
-            submitted = {s.student.id for s in gb.find_assignment(assignment).submissions}
-            return sorted(s.id for s in gb.students if s.id not in submitted)
+        grades = read_grades(Course(Path(course_dir)), assignment)
     except Exception:  # an unreadable gradebook costs this line of the report, nothing else
         return []
+    return sorted(set(grades.students) - set(grades.submissions))
+
+
+# --------------------------------------------------------------------- what kit grade found, kept for kit report
+
+STORE = ".kit"  # COURSE/reports/.kit/<assignment>.json
+
+
+def _store_path(course_dir: Path, assignment: str) -> Path:
+    return Path(course_dir) / "reports" / STORE / f"{assignment}.json"
+
+
+def save_results(course_dir: Path, assignment: str, results, isolation: str | None = None,
+                 unknown: list[str] | None = None, no_assignment: list[str] | None = None) -> dict:
+    """Keep what ``kit grade`` found (the check messages, notes; scores live in the gradebook) so that
+    ``kit report`` draws the report again without grading; this run's students replace their old entries."""
+    import json
+
+    from kitlib.grading.journal import result_record
+
+    path = _store_path(course_dir, assignment)
+    stored = load_store(course_dir, assignment)
+    for result in results:
+        stored["results"][result.student] = result_record(result)
+    if isolation is not None:
+        stored["isolation"] = isolation
+    if unknown is not None:
+        stored["unknown"] = list(unknown)
+    if no_assignment is not None:
+        stored["no_assignment"] = list(no_assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(stored), encoding="utf-8")
+    tmp.replace(path)
+    return stored
+
+
+def load_store(course_dir: Path, assignment: str) -> dict:
+    import json
+
+    empty = {"results": {}, "isolation": "", "unknown": [], "no_assignment": []}
+    try:
+        data = json.loads(_store_path(course_dir, assignment).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return empty
+    return {**empty, **data} if isinstance(data, dict) else empty
+
+
+def build_report(course_dir: Path, assignment: str, isolation: str | None = None) -> Path:
+    """Draw ``COURSE/reports/<assignment>.html`` from what ``kit grade`` kept and what the gradebook holds now
+    (manual grades, comments, late penalties); ``kit report`` and ``kit grade`` both end here."""
+    from kitlib.grading.course import Course
+    from kitlib.grading.deadlines import LatePolicy
+    from kitlib.grading.gradebook import read_grades
+    from kitlib.grading.journal import result_from_record
+
+    course_dir = Path(course_dir)
+    course = Course(course_dir)
+    stored = load_store(course_dir, assignment)
+    results = []
+    for record in stored["results"].values():
+        try:
+            results.append(result_from_record(record))
+        except Exception:  # noqa: BLE001 - a damaged entry: the gradebook still gives the scores
+            continue
+    try:
+        grades = read_grades(course, assignment)
+    except Exception:  # noqa: BLE001 - an unreadable gradebook: the autograder's scores
+        grades = None
+    catalog = exercise_catalog((course_dir / "source" / assignment).glob("*.ipynb"))
+    missing = sorted(set(grades.students) - set(grades.submissions)) if grades else []
+    summary = summarise(assignment, results, catalog, missing)
+    apply_gradebook(summary, grades)
+    for row in summary.students:
+        row.links = student_links(course_dir, row.student, assignment)
+    summary.unknown = list(stored.get("unknown") or [])
+    summary.no_assignment = list(stored.get("no_assignment") or [])
+    try:
+        summary.policy = LatePolicy.of(course).describe()
+    except Exception:  # noqa: BLE001
+        summary.policy = ""
+    out = course_dir / "reports" / f"{assignment}.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page = render_report(summary, isolation if isolation is not None else stored.get("isolation", ""))
+    out.write_text(add_csp(page), encoding="utf-8")  # last: the policy hashes the page's own styles
+    return out
 
 
 def write_report(course_dir: Path, assignment: str, results, isolation: str) -> Path:
-    """Write and return ``COURSE/reports/<assignment>.html``; titles come from ``COURSE/source/<assignment>``,
-    the students without a submission from the gradebook."""
-    course_dir = Path(course_dir)
-    out = course_dir / "reports" / f"{assignment}.html"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    catalog = exercise_catalog((course_dir / "source" / assignment).glob("*.ipynb"))
-    summary = summarise(assignment, list(results), catalog, enrolled_without_submission(course_dir, assignment))
-    out.write_text(add_csp(render_report(summary, isolation)), encoding="utf-8")  # inert page (htmlsafe)
-    return out
+    """Keep ``results`` (:func:`save_results`) and write ``COURSE/reports/<assignment>.html`` (:func:`build_report`)."""
+    save_results(course_dir, assignment, list(results), isolation)
+    return build_report(course_dir, assignment, isolation)

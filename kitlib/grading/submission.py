@@ -338,6 +338,30 @@ def read_executed(result: "SubmissionResult", folder: Path) -> None:
                 cell.status, cell.problems = verdict.status, list(verdict.problems)
 
 
+def trusted_messages(shown: list[str], verdict: dict) -> list[str]:
+    """The check messages of a failing grade cell that the trusted re-check stands behind.
+
+    ``shown``: what the notebook's record said; ``verdict``: the re-check's (:mod:`kitlib.exercises.trusted`).
+    A shown message is kept when the re-check's message contains it (the re-check joins the first failing
+    record's problems); otherwise the re-check's own message replaces them all. No trusted verdict (the
+    grade cell recorded no answer, the re-check broke down): no message, rather than one the notebook made.
+
+    Example:
+        >>> trusted_messages(["the total: expected 5, got 4."], {"status": "failed",
+        ...                  "message": "re-check disagreed: the total: expected 5, got 4."})
+        ['the total: expected 5, got 4.']
+        >>> trusted_messages(["<forged>"], {"status": "failed", "message": "re-check disagreed: the total: expected 5"})
+        ['the total: expected 5']
+        >>> trusted_messages(["<forged>"], {"status": "missing", "message": "no answer was recorded"})
+        []
+    """
+    if verdict.get("status") != "failed":
+        return []
+    message = re.sub(r"^(re-check disagreed: |tampering: .*?; re-check: )", "", str(verdict.get("message", "")))
+    kept = [m for m in shown if m and m.strip() in message]
+    return kept or ([message] if message.strip() else [])
+
+
 def explain_failure(log: str) -> str:
     """One report line for a failed ``nbgrader autograde`` run, from its log."""
     if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
@@ -571,7 +595,12 @@ class SubmissionGrader:
           formgrader (a student must not keep points that nobody could verify)."""
         passed = {c.grade_id[: -len("_test")]: c for c in result.cells
                   if c.score > 0 and c.grade_id.endswith("_test")}
-        if not passed:
+        # The failing cells' check messages (what the report groups as "most common mistakes") are read
+        # from records the notebook displayed, which student code can forge: re-check them too and keep
+        # only what the trusted re-check says (issue 21; see trusted_messages).
+        told = {c.grade_id[: -len("_test")]: c for c in result.cells
+                if c.score <= 0 and c.max_score > 0 and c.grade_id.endswith("_test") and c.status == NOT_YET}
+        if not passed and not told:
             return
         verify_dir = self.scratch_root / "verify" / self.work.name
         if self.answers.is_dir():  # what the sandbox recorded, taken out of the box: regular files only
@@ -583,9 +612,13 @@ class SubmissionGrader:
                 os.close(fd)
         verify_dir.mkdir(exist_ok=True)
         try:
-            verdicts = verifier.check(verify_dir, sorted(passed), hidden=self.hidden_dir(), seed=self.seed)
+            verdicts = verifier.check(verify_dir, sorted(set(passed) | set(told)), hidden=self.hidden_dir(),
+                                      seed=self.seed)
         finally:
             shutil.rmtree(verify_dir, ignore_errors=True)
+        for eid, cell in told.items():
+            verdict = verdicts.get(eid) if isinstance(verdicts.get(eid), dict) else {}
+            cell.problems = trusted_messages(cell.problems, verdict)
         for eid, cell in passed.items():
             verdict = verdicts.get(eid) if isinstance(verdicts.get(eid), dict) else None
             verdict = verdict or {"status": "failed", "message": "no verdict"}
