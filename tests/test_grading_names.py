@@ -49,7 +49,7 @@ def test_csv_cells_a_spreadsheet_would_evaluate_are_neutralised(cell):
 
 
 def test_csv_cells_that_are_data_stay():
-    assert names.csv_cell("ana") == "ana" and names.csv_cell("") == "" and names.csv_cell(3.5) == 3.5
+    assert names.csv_cell("ana") == "ana" and names.csv_cell("") == "" and names.csv_cell(3.5) == "3.5" and names.csv_cell(5.0) == "5"
 
 
 def test_progress_lines_show_ids_escaped():

@@ -140,14 +140,18 @@ def refused_line(folder: str, name: str, what: str = "student id") -> str | None
 
 def csv_cell(value):
     """A CSV cell a spreadsheet shows as written: text starting with ``= + - @``, tab, CR or LF
-    gets a leading ``'`` (OWASP CSV injection guidance); anything not text is returned as it is.
+    gets a leading ``'`` (OWASP CSV injection guidance); a number is written plainly (``5`` for 5.0,
+    at most 4 decimals); anything else is returned as it is.
 
     Example:
-        >>> csv_cell("=1+1"), csv_cell("ana"), csv_cell(""), csv_cell(None)
-        ("'=1+1", 'ana', '', None)
+        >>> csv_cell("=1+1"), csv_cell("ana"), csv_cell(""), csv_cell(None), csv_cell(5.0), csv_cell(2.12345)
+        ("'=1+1", 'ana', '', None, '5', '2.1235')
     """
     if isinstance(value, str) and value.startswith(CSV_TRIGGERS):
         return "'" + value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else f"{number:.4f}".rstrip("0").rstrip(".")
     return value
 
 

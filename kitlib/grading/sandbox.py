@@ -54,6 +54,8 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from kitlib.grading.sandbox_entry import entry_script
+
 NOBODY = 65534
 BOX = "/home/student"
 CONNECTION_INSIDE = "/kit/connection.json"
@@ -380,10 +382,6 @@ def kernel_argv(python: str | None = None, sandboxed: bool = True) -> list[str]:
     boot = python_boot("sys.argv[0] = 'ipykernel_launcher'; from ipykernel import kernelapp; "
                        "kernelapp.launch_new_instance()", sandboxed)
     return [python or sys.executable, "-I", "-c", boot, "-f", CONNECTION_INSIDE]
-
-
-def entry_script() -> str:
-    return str(Path(__file__).resolve().with_name("sandbox_entry.py"))
 
 
 def sandbox_uid(slot: int, pid: int | None = None) -> int:

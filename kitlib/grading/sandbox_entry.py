@@ -318,5 +318,15 @@ def main(argv):
     return 1  # only reached when exec failed
 
 
+def entry_script() -> str:
+    """This file's path, as the kit runs it (``python -I -S <path> enter|launch|tool|probe-seccomp ...``).
+
+    Example::
+
+        subprocess.run([sys.executable, "-I", "-S", entry_script(), "probe-seccomp"], input=program)
+    """
+    return os.path.realpath(__file__)
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -101,7 +101,7 @@ def _probed() -> tuple[bytes | None, str]:
     import subprocess
     import sys
 
-    from kitlib.grading.sandbox import entry_script
+    from kitlib.grading.sandbox_entry import entry_script
 
     program, message = _built()
     if program is None:
