@@ -60,7 +60,7 @@ def run(argv: list[str]) -> int:
     if command == "lab":
         ensure_environment("")
         return subprocess.call([str(BIN / "kit"), "lab", *rest], cwd=ROOT)
-    ensure_environment("test,cluster")  # the suite starts a real Dask cluster on 127.0.0.1
+    ensure_environment("test,cluster,hub")  # a real Dask cluster and a real JupyterHub, on 127.0.0.1
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     code = subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env)
     return code

@@ -360,6 +360,9 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
     if exchange is not None:
         exchange.mkdir(parents=True, exist_ok=True)
         lines.append(f"c.Exchange.root = {str(exchange)!r}")
+        # The course's config names its course_id; pinned, the Assignments tab would list that course
+        # only (nbgrader lists the configured course): a student on a hub may be in several.
+        lines.append('c.CourseDirectory.course_id = ""  # every course of the exchange')
     (config_dir / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     settings = config_dir / "lab" / "user-settings" / "@jupyterlab"

@@ -182,6 +182,8 @@ def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_pa
     assert _read(config / "jupyter_server_config.json")["ServerApp"]["jpserver_extensions"][
         "nbgrader.server_extensions.assignment_list"] is True
     assert exchange.is_dir() and repr(str(exchange)) in (config / "nbgrader_config.py").read_text()
+    # every course of the exchange in the Assignments tab, not only the one the course's config names
+    assert 'c.CourseDirectory.course_id = ""' in (config / "nbgrader_config.py").read_text()
 
 
 @pytest.mark.slow
