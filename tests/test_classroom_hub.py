@@ -13,10 +13,11 @@ the asserts, each test reading what the loop recorded:
   ``c.Exchange.root`` (and ``path_includes_course``) from ONE shared ``nbgrader_config.py`` in a
   folder named by ``JUPYTER_CONFIG_PATH`` in ``c.Spawner.environment``. Commands the test runs as a
   user get the same environment, as a terminal of that user's server would.
-- The student environment holds no instructor material: kitlib is installed from a wheel built from
-  this repository (the wheel is checked: no ``course/``), with the course's public
+- One environment for everybody, with no instructor material: kitlib installed from a wheel built
+  from this repository (the wheel is checked: no ``course/``), and the course's public
   ``nbgrader_config.py`` (the student repository's) for ``binder/student-jupyter``, run as each
-  student. The instructor keeps the teacher's kit (this checkout) and the formgrader.
+  student. The instructor uses the same environment, skips ``student-jupyter`` and so keeps the
+  formgrader.
 - Two courses (``mini`` and ``mini2``, the mini course of tests/fixtures twice), private folders in
   the instructor's home: ``chmod -R go-rwx``.
 - The loop: the instructor releases both (``kit release --course``, ``nbgrader release_assignment``);
@@ -124,10 +125,7 @@ class Classroom:
             "KITLIB_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             "KIT_EXERCISE_MODULES": "mini_exercises",
         }
-        if account.is_student:
-            env["PYTHONPATH"] = str(self.student_site)  # the wheel's kitlib and the mini course's exercises
-        else:
-            env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(FIXTURES)])  # the teacher's kit
+        env["PYTHONPATH"] = str(self.student_site)  # the wheel's kitlib and the mini course's exercises
         return env
 
     def run(self, account: Account, command: list[str], cwd: Path | None = None, check: bool = True,
@@ -184,7 +182,7 @@ def _users_namespace(base: Path) -> subprocess.Popen | None:
     everything the users run live in a mount namespace of their own in which the private folder is
     an empty tmpfs (0755) with only the needed sub-folders bound back in. Nothing changes outside
     it. Returns the process that holds the namespace (None where every path is reachable already)."""
-    needed = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), PY.resolve(), ROOT]
+    needed = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), PY.resolve()]
     exposed: dict[Path, set[str]] = {}
     for path in needed:
         blocked = _unreadable_by_others(path)
@@ -293,8 +291,7 @@ def _student_environment(base: Path, work: Path) -> tuple[Path, list[str] | None
 
 
 def _hub_config(room: Classroom, hub_dir: Path, port: int) -> Path:
-    students = [a.name for a in room.accounts.values() if a.is_student]
-    site, teacher_path = str(room.student_site), os.pathsep.join([str(ROOT), str(FIXTURES)])
+    site = str(room.student_site)
     config = f'''
 import os
 c = get_config()  # noqa: F821
@@ -321,15 +318,14 @@ c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = {START_TIMEOUT}
 c.Spawner.http_timeout = {START_TIMEOUT}
 c.Spawner.args = ["--LabApp.expose_app_in_browser=True"]  # test only: the tests read the notebook model
-STUDENTS = {students!r}
 c.Spawner.environment = {{
     # every user: the shared nbgrader_config.py with c.Exchange.root
     "JUPYTER_CONFIG_PATH": {str(room.shared_config)!r},
     "KITLIB_OFFLINE": "1",
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "KIT_EXERCISE_MODULES": "mini_exercises",
-    # students: kitlib from the student environment; the instructor: the teacher's kit
-    "PYTHONPATH": lambda spawner: {site!r} if spawner.user.name in STUDENTS else {teacher_path!r},
+    # the environment's kitlib, installed from the wheel (a real hub: in site-packages, no variable)
+    "PYTHONPATH": {site!r},
 }}
 '''
     if not AS_ROOT:
@@ -375,10 +371,13 @@ def _stop_hub(process: subprocess.Popen) -> None:
 def _course_copy(room: Classroom, course_id: str) -> Path:
     """The mini course in the instructor's home, private (INSTRUCTORS.md: chmod -R go-rwx)."""
     course = room.course(course_id)
-    shutil.copytree(FIXTURES / "mini_course", course)
-    if course_id != "mini":
-        with open(course / "nbgrader_config.py", "a") as config:
-            config.write(f"\nc.CourseDirectory.course_id = {course_id!r}\n")
+    shutil.copytree(FIXTURES / "mini_course" / "source", course / "source")
+    # A course folder of its own, as a teacher has it: the kit's course configuration, with the mini
+    # course's id and short cell limits (the fixture's config loads it from beside kitlib instead).
+    (course / "nbgrader_config.py").write_text(
+        (ROOT / "course" / "nbgrader_config.py").read_text(encoding="utf-8")
+        + f"\n# the test's mini course\nc.CourseDirectory.course_id = {course_id!r}\n"
+        "c.ExecutePreprocessor.timeout = 20\nc.Execute.timeout = 20\n", encoding="utf-8")
     if AS_ROOT:
         shutil.chown(course, room.teacher.name, room.teacher.name)
         for path in course.rglob("*"):
@@ -596,7 +595,7 @@ def _hand_in_by_command(room: Classroom, role: str) -> None:
         account = room.accounts[role]
         room.nbgrader(account, "fetch_assignment", "mini", "--course", course_id)
         _edit_fetched(account.home / course_id / "mini" / "mini.ipynb", answers)
-        room.nbgrader(account, "submit", str(account.home / course_id / "mini"), "--course", course_id)
+        room.nbgrader(account, "submit", "mini", "--course", course_id)  # from the home: <course>/<assignment>
 
 
 @pytest.fixture(scope="module")
