@@ -553,6 +553,14 @@ def _answer_in_browser(page, answers: tuple[str, str]) -> dict:
     return jlab.notebook_json(page)
 
 
+_RUNNING_KERNELS = """async () => { const k = window.jupyterapp.serviceManager.kernels;
+                                     await k.refreshRunning(); return Array.from(k.running()).length; }"""
+_NO_KERNEL_LEFT = """async () => { const k = window.jupyterapp.serviceManager.kernels;
+  for (let i = 0; i < 150; i++) { await k.refreshRunning(); if (Array.from(k.running()).length === 0) return 0;
+                                  await new Promise(r => setTimeout(r, 200)); }
+  return Array.from(k.running()).length; }"""
+
+
 def _validate(page, shot) -> str:
     """Press the notebook's Validate button; the text of nbgrader's result dialog (``shot`` takes it)."""
     button = page.locator(".jp-NotebookPanel:visible .validate-button")
@@ -651,6 +659,11 @@ def term(classroom, chromium, artifacts_dir):
         t0 = time.monotonic()
         record["isolation"] = _try_to_pry(room) if AS_ROOT else None
         room.time("isolation tries", t0)
+        # ana closes the chapter: its kernel stops (kernelShutdown, set by student-jupyter), memory comes back
+        record["kernels_before_close"] = page.evaluate(_RUNNING_KERNELS)
+        page.evaluate("""() => { for (const w of Array.from(window.jupyterapp.shell.widgets('main')))
+                                   if (w.context && w.context.path.endsWith('.ipynb')) w.close(); }""")
+        record["kernels_after_close"] = page.evaluate(_NO_KERNEL_LEFT)
 
         # The instructor: collect, kit grade, release feedback; in each course folder.
         t0 = time.monotonic()
@@ -843,6 +856,12 @@ def test_formgrader_in_its_own_tab_shows_the_same_scores(classroom, term):
         assert re.search(rf"\b{scores[acc[role].name][0]:g}(\.0)?\s*/\s*5(\.0)?\b", row), (role, row)
     # why its own tab: the hub forbids framing it inside JupyterLab (jupyter/nbgrader#1870)
     assert "frame-ancestors 'none'" in term["formgrader_csp"], term["formgrader_csp"]
+
+
+def test_closing_a_chapter_stops_its_kernel(term):
+    """A student session can afford several chapters: closing one gives its kernel's memory back."""
+    assert term["kernels_before_close"] >= 1
+    assert term["kernels_after_close"] == 0, term["kernels_after_close"]
 
 
 @pytest.mark.skipif(not AS_ROOT, reason="one account for every user without root (SimpleLocalProcessSpawner): "
