@@ -17,7 +17,11 @@ the asserts, each test reading what the loop recorded:
   from this repository (the wheel is checked: no ``course/``), and the course's public
   ``nbgrader_config.py`` (the student repository's) for ``binder/student-jupyter``, run as each
   student. The instructor uses the same environment, skips ``student-jupyter`` and so keeps the
-  formgrader.
+  formgrader. (The wheel is installed with ``pip --target`` into a world-readable folder named by
+  ``PYTHONPATH``: the suite cannot build a second environment with TensorFlow for every run.)
+- Where the suite's own Python lives in a folder other accounts cannot enter (pyenv under a 0700
+  ``/root``, as on this project's machines and CI), the hub and everything the users run live in a
+  private mount namespace in which only that Python is reachable (:func:`_users_namespace`).
 - Two courses (``mini`` and ``mini2``, the mini course of tests/fixtures twice), private folders in
   the instructor's home: ``chmod -R go-rwx``.
 - The loop: the instructor releases both (``kit release --course``, ``nbgrader release_assignment``);
