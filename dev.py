@@ -62,7 +62,7 @@ def run(argv: list[str]) -> int:
         ensure_environment("")
         course = [] if any(a == "--course" or a.startswith("--course=") for a in rest) else ["--course", "course"]
         return subprocess.call([str(BIN / "kit"), "lab", *course, *rest], cwd=ROOT)  # kit never guesses the course
-    ensure_environment("test,cluster")  # the suite starts a real Dask cluster on 127.0.0.1
+    ensure_environment("test,cluster,hub")  # a real Dask cluster and a real JupyterHub, on 127.0.0.1
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     return subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args(rest)], cwd=ROOT, env=env)
 

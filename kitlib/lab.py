@@ -129,6 +129,9 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
             "Your answers are saved in these notebooks. Submitting: use *Validate* in the notebook toolbar,",
             "then hand the notebook in the way your teacher asked (the *Assignments* tab if your course uses it).",
             "",
+            "Each open chapter runs a Python of its own (a few hundred MB of memory): close a chapter's tab",
+            "when you move on. That stops its Python; what you saved stays.",
+            "",
         ]
     body, passed, total = [], 0, 0
     for name in names:
@@ -282,6 +285,10 @@ INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrad
 # JupyterLab's news pop-up ("receive official Jupyter news?") and update check: they cover the
 # course map on the first start and need the network.
 NEWS_PLUGINS = ("@jupyterlab/apputils-extension:announcements",)
+# Memory a session can afford (Binder: about 2 GB; a chapter's kernel holds about 650 MB): closing a
+# notebook shuts its kernel down, and the server stops a kernel no tab is connected to (a tab closed
+# in another way, a browser gone) after this many idle seconds.
+KERNEL_CULL_IDLE_S = 900
 JUPYTER_DIR = ".jupyter"  # kit lab's own Jupyter configuration, hidden inside the workspace
 
 
@@ -342,7 +349,9 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
     - ``nbgrader_config.py``: the course's settings for Validate (300 s per cell, stderr filter)
       and the exchange, if any.
     - JupyterLab user settings: Markdown files (the course map) open rendered, with clickable
-      links; no news, no update check.
+      links; no news, no update check; closing a notebook shuts its kernel down.
+    - The server stops kernels that no tab is connected to after ``KERNEL_CULL_IDLE_S`` idle
+      seconds (``MappingKernelManager`` culling), so kernels of closed chapters do not pile up.
     - ``custom/custom.css`` (loaded with ``LabApp.custom_css``): nbgrader's Validate dialog wraps
       long check messages at spaces instead of cutting them off at the dialog's edge.
 
@@ -374,6 +383,8 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
     def server_config(data):
         server = data.setdefault("ServerApp", {})
         server.setdefault("jpserver_extensions", {}).update(extensions)
+        data.setdefault("MappingKernelManager", {}).update(
+            {"cull_idle_timeout": KERNEL_CULL_IDLE_S, "cull_interval": 60, "cull_connected": False})
         lab = data.setdefault("LabApp", {})
         lab["news_url"] = None
         lab["check_for_updates_class"] = "jupyterlab.NeverCheckForUpdate"
@@ -389,6 +400,9 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
     if exchange is not None:
         exchange.mkdir(parents=True, exist_ok=True)
         lines.append(f"c.Exchange.root = {str(exchange)!r}")
+        # The course's config names its course_id; pinned, the Assignments tab would list that course
+        # only (nbgrader lists the configured course): a student on a hub may be in several.
+        lines.append('c.CourseDirectory.course_id = ""  # every course of the exchange')
     (config_dir / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     settings = config_dir / "lab" / "user-settings" / "@jupyterlab"
@@ -396,6 +410,8 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
                 lambda d: d.setdefault("defaultViewers", {}).update({"markdown": "Markdown Preview"}))
     _merge_json(settings / "apputils-extension" / "notification.jupyterlab-settings",
                 lambda d: d.update({"checkForUpdates": False, "fetchNews": "false"}))
+    _merge_json(settings / "notebook-extension" / "tracker.jupyterlab-settings",
+                lambda d: d.update({"kernelShutdown": True}))  # closing a chapter frees its kernel
     _write_block(config_dir / "custom" / "custom.css", STUDENT_CSS)
     return StudentJupyter(config_dir, disabled, extensions, exchange)
 

@@ -52,6 +52,8 @@ def test_course_map_links_every_chapter(tmp_path):
     text = course_map(tmp_path, ["functional_api"])
     assert "Part 2 · The Functional API" in text
     assert text.index("[B1 · Intro](functional_api/01_a.ipynb)") < text.index("[B2 · Training](functional_api/02_b.ipynb)")
+    # the student is told why to close chapters (closing one shuts its kernel down: configure_student_jupyter)
+    assert "close a chapter's tab" in text
 
 
 @pytest.mark.slow
@@ -167,6 +169,10 @@ def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_pa
     assert _read(settings / "docmanager-extension" / "plugin.jupyterlab-settings")["defaultViewers"] == {
         "markdown": "Markdown Preview"}
     assert _read(settings / "apputils-extension" / "notification.jupyterlab-settings")["fetchNews"] == "false"
+    # kernels a session can afford: closing a chapter frees its kernel; kernels of closed tabs are culled
+    assert _read(settings / "notebook-extension" / "tracker.jupyterlab-settings")["kernelShutdown"] is True
+    assert server["MappingKernelManager"] == {"cull_idle_timeout": lab.KERNEL_CULL_IDLE_S, "cull_interval": 60,
+                                              "cull_connected": False}
     assert "Exchange" not in (config / "nbgrader_config.py").read_text()
     assert done.exchange is None
     # nbgrader's Validate dialog wraps long messages (the browser test checks it on screen)
@@ -188,6 +194,8 @@ def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_pa
     assert _read(config / "jupyter_server_config.json")["ServerApp"]["jpserver_extensions"][
         "nbgrader.server_extensions.assignment_list"] is True
     assert exchange.is_dir() and repr(str(exchange)) in (config / "nbgrader_config.py").read_text()
+    # every course of the exchange in the Assignments tab, not only the one the course's config names
+    assert 'c.CourseDirectory.course_id = ""' in (config / "nbgrader_config.py").read_text()
 
 
 @pytest.mark.slow
@@ -225,6 +233,16 @@ def test_jupyter_itself_reads_the_student_configuration(tmp_path, tiny_course):
                      "nbgrader.server_extensions.assignment_list": True,
                      "nbgrader.server_extensions.formgrader": True,
                      "nbgrader.server_extensions.course_list": True}, ours
+    # the server itself culls kernels no tab is connected to (kernels of closed chapters)
+    probe = ("from jupyter_server.serverapp import ServerApp\n"
+             "app = ServerApp()\n"
+             f"app.initialize(argv=['--ServerApp.root_dir={tmp_path}'], find_extensions=False, new_httpserver=False)\n"
+             "km = app.kernel_manager\n"
+             "print('CULL', km.cull_idle_timeout, km.cull_interval, km.cull_connected)\n")
+    culled = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    from kitlib.lab import KERNEL_CULL_IDLE_S
+
+    assert f"CULL {KERNEL_CULL_IDLE_S} 60 False" in culled.stdout, culled.stdout + culled.stderr
 
 
 @pytest.mark.fast

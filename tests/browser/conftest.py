@@ -41,9 +41,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-CHROMIUM = os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from jlab import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one place for the browser's flags)
 SERVER_START_TIMEOUT = 120
 
 

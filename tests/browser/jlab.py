@@ -13,6 +13,12 @@ Example::
 from __future__ import annotations
 
 import json
+import os
+
+# Debian's Chromium, headless (the suite runs as root in CI: no sandbox).
+CHROMIUM = os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 APP_READY = "() => !!(window.jupyterapp && window.jupyterapp.shell)"
 
