@@ -1006,3 +1006,83 @@ __all__ = [
     "shape_tuple", "is_keras_model", "is_built", "total_params", "trainable_params", "layer_count", "layer_types",
     "model_output_shape", "model_input_shape", "equals", "predicts_like", "set_seeded_weights", "as_array",
 ]
+
+
+# --- added for Functional chapters 07-11
+
+def predicted_parts(parts: Sequence[str], example: str, what: str = "your prediction") -> Callable[[Any], list]:
+    """A ``prepare`` for a prediction made of several parts, each a whole number (``"count"``) or a shape
+    (``"shape"``: a tuple of whole numbers and None): the answer as a list of ints and shape lists.
+    The form is checked only (how many parts, numbers or shapes), never the values.
+
+    Example:
+        >>> predicted_parts(["shape", "count"], "((None, 4), 20)")(([None, 4], 20))
+        [[None, 4], 20]
+    """
+    from kitlib.exercises.describe import _is_int
+
+    def prepare(answer: Any) -> list:
+        kinds = "numbers" if set(parts) == {"count"} else "shapes" if set(parts) == {"shape"} else \
+            "entries (numbers and shapes)"
+        expect(isinstance(answer, (list, tuple)) and len(answer) == len(parts),
+               f"{what} should be a tuple of {len(parts)} {kinds}", None,
+               f"{len(answer)} entries" if isinstance(answer, (list, tuple)) else what_is(answer),
+               hint=f"Write it like {example}.")
+        record = []
+        for number, (part, value) in enumerate(zip(parts, answer)):
+            if part == "count":
+                expect(_is_int(value), f"entry {number + 1} of {what} should be a whole number", None,
+                       repr(value) if isinstance(value, (str, float)) else what_is(value),
+                       hint=f"Write it like {example}.")
+                record.append(int(value))
+            else:
+                record.append(list(plain_shape(value, f"entry {number + 1} of {what}", example)))
+        return record
+
+    prepare.__name__ = "predicted_parts"
+    return prepare
+
+
+def chosen_letters(count: int, options: str, example: str, what: str = "your answer") -> Callable[[Any], list]:
+    """A ``prepare`` for a read-it answer of ``count`` choices in order, each one letter of ``options``
+    (a string or a tuple/list of letters, any case): the lower-case letters as a list.
+
+    Example:
+        >>> chosen_letters(3, "abcde", "('b', 'a', 'e')")("B, a, e")
+        ['b', 'a', 'e']
+    """
+
+    def prepare(answer: Any) -> list:
+        if isinstance(answer, str):
+            items = [ch for ch in answer if ch.isalpha()]
+        elif isinstance(answer, (list, tuple)):
+            items = list(answer)
+        else:
+            raise CheckFailed(f"{what} should be a tuple of {count} letters", None, what_is(answer),
+                              hint=f"Write it like {example}.")
+        letters = []
+        for item in items:
+            expect(isinstance(item, str) and len(item.strip()) == 1 and item.strip().isalpha(),
+                   f"each entry of {what} should be one letter", None,
+                   repr(item) if isinstance(item, (str, int, float)) else what_is(item),
+                   hint=f"Write it like {example}.")
+            letters.append(item.strip().lower())
+        expect(len(letters) == count, f"{what} should have one letter for each of the {count} questions", count,
+               len(letters), hint=f"Write it like {example}.")
+        unknown = sorted(set(letters) - set(options))
+        expect(not unknown, f"letters that are not among the options ({', '.join(options)})", None,
+               ", ".join(unknown), hint=f"Write it like {example}.")
+        return letters
+
+    prepare.__name__ = "chosen_letters"
+    return prepare
+
+
+def config_keeps_base(config: Any, what: str) -> None:
+    """A custom layer's ``get_config()`` result carries the base layer's keys (``name``, ``trainable``,
+    ``dtype``): the sign that it called ``super().get_config()``. Checks a plain dict, raises CheckFailed."""
+    expect(isinstance(config, dict), f"{what} should return a dict", None, what_is(config),
+           hint="return {**super().get_config(), ...}.")
+    missing = [key for key in ("name", "trainable", "dtype") if key not in config]
+    expect(not missing, f"{what} lacks the base layer's settings ({', '.join(missing)}): it does not start from "
+           "super().get_config()", hint="return {**super().get_config(), \"your_argument\": self.your_argument}.")
