@@ -11,6 +11,13 @@ grading. The record holds plain outputs and the kit's own expected values; the j
   another activation): ``inputs + inner(inputs)`` for the layer it is given, a JSON config, and the same
   output after saving and loading a model that uses it (a ``from_config`` that builds a fixed layer
   instead of deserializing the stored one is found by the second inner layer).
+- ``fn09_predict_params`` (predict): the parameters and weight variables of a model with the notebook's
+  CustomDense, one of them called twice; a salted digest with messages for the usual slips (a layer called
+  twice counted twice, the bias forgotten).
+- ``fn09_fix_offset`` (debug): the notebook's ``BrokenOffset`` hard-codes its size in ``build`` and drops
+  the base layer's settings in ``get_config``; the repaired ``Offset`` is probed on inputs of rank 2 and 3
+  and several widths, with the ``scale`` default the task names and another scale, its config checked for
+  the base keys (name, trainable, dtype: the sign of ``super().get_config()``) and rebuilt by ``from_config``.
 """
 from __future__ import annotations
 
@@ -19,8 +26,9 @@ import os
 import tempfile
 from typing import Any
 
+from kitlib.exercises import checks as c
 from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, expect, run_student
-from kitlib.exercises.describe import to_array
+from kitlib.exercises.describe import to_array, what_is
 from kitlib.exercises.functional_api._forms import error_text, expect_class
 
 
@@ -198,6 +206,133 @@ def wrapper_behaves(record: dict) -> None:
                     "\"inner\"])), not make a new one: its weights are then restored.")
 
 
+# --------------------------------------------------------------------------- predict: CustomDense called twice
+
+SALT_PARAMS = "fn09_predict_params"
+KNOWN_PARAMS = {
+    "7cd1f117259e900711efd7a67c0b12b8": "you counted the layer `first` once per call: build runs once, on the first "
+    "call, so a layer called twice has one set of weights (the number of parameters and of weights count them once)",
+    "f8496f5e751f0cce3d268d995f7f16a7": "the number of parameters counts `first` once per call: build runs once, so "
+    "a layer called twice has one set of weights",
+    "57857e561f25c85a8d4c2095e498c7b2": "the number of weight variables counts `first` once per call: build runs once, "
+    "so a layer called twice makes its w and b once",
+    "c87dddf78f75e61977b8b0365266d62c": "the number of weight variables: each CustomDense's build makes two of them, "
+    "w and b",
+    "cba4169ea0c0cfb29a28062b8c3d1338": "CustomDense has a bias b (one number per unit) besides its kernel w: the "
+    "number of parameters counts both",
+    "b0519a98b29d2e66189cc560e32f497d": "the number of parameters of the whole model counts the second CustomDense(2) "
+    "too",
+}
+PARAMS = c.matches_digest(SALT_PARAMS, "30744fcdc5ef06b4cf2426a4d8034cab", known=KNOWN_PARAMS,
+                          what="the numbers are not right yet",
+                          hint="For each layer object: build makes w (input features x units) and b (units) once.")
+
+
+# --------------------------------------------------------------------------- debug: Offset
+
+
+def offset_probes(seed: int | None) -> list:
+    """(input shape, scale or None for the default) of the probes: ranks 2 and 3, several widths."""
+    if seed is None:
+        return [((3, 6), None), ((2, 4, 5), 0.5), ((2, 3), 2.0)]
+    import numpy as np
+
+    rng = np.random.default_rng([int(seed), 29])
+    width = lambda: int(rng.integers(2, 9))  # noqa: E731
+    return [((2, width()), None), ((2, int(rng.integers(2, 5)), width()), float(rng.choice([0.5, 2.0, -1.0]))),
+            ((int(rng.integers(1, 3)), 2, 2, width()), None)]
+
+
+def offset_record(cls: Any, ctx: Context) -> dict:
+    """Prepare: Offset on each probe: its weights, its output fresh and with the offsets set to 1..n, its
+    config (plain data only) and what ``from_config`` makes of it."""
+    import numpy as np
+
+    expect_class(cls, "Offset")
+    probes = []
+    for number, (shape, scale) in enumerate(offset_probes(ctx.seed)):
+        args = "" if scale is None else f"scale={scale}"
+        name = f"Offset({args})"
+        where = f"{name} on inputs of shape {shape}"
+        x = ctx.rng(90 + number).normal(size=shape).astype("float32")
+        kwargs = {"name": f"kit_offset_{number}"} if scale is None else {"scale": scale, "name": f"kit_offset_{number}"}
+        layer = run_student(cls, where=name, hint="def __init__(self, scale=1.0, **kwargs): pass **kwargs on to "
+                                                  "super().__init__.", **kwargs)
+        probe = {"name": name, "where": where, "shape": list(shape), "scale": 1.0 if scale is None else scale,
+                 "x": x, "error": None, "weights": [], "fresh": None, "shifted": None, "offsets": None,
+                 "config": None, "config_error": None, "rebuilt": None}
+        try:
+            probe["fresh"] = to_array(run_student(layer, x, where=where), f"what {where} returned")
+        except StudentError as failure:
+            probe["error"] = f"{where} raised {error_text(failure.error)}"
+        probe["weights"] = [[int(d) for d in w.shape] for w in layer.weights]
+        if probe["error"] is None and probe["weights"] == [[shape[-1]]]:
+            offsets = np.arange(1, shape[-1] + 1, dtype="float32")
+            layer.weights[0].assign(offsets)
+            probe["offsets"] = offsets
+            probe["shifted"] = to_array(run_student(layer, x, where=where), f"what {where} returned")
+        try:
+            config = run_student(layer.get_config, where=f"{name}.get_config()")
+            probe["config"] = json.loads(json.dumps(config)) if isinstance(config, dict) else what_is(config)
+            clone = run_student(lambda: cls.from_config(config), where=f"Offset.from_config({name}.get_config())")
+            probe["rebuilt"] = {"name": getattr(clone, "name", None), "scale": getattr(clone, "scale", None)
+                                if isinstance(getattr(clone, "scale", None), (int, float)) else None}
+        except StudentError as failure:
+            probe["config_error"] = f"{failure.where} raised {error_text(failure.error)}"
+        except (TypeError, ValueError):
+            probe["config"] = "not json"
+        probes.append(probe)
+    return {"probes": probes}
+
+
+def offset_behaves(record: dict) -> None:
+    for probe in record["probes"]:
+        where, shape, width = probe["where"], tuple(probe["shape"]), probe["shape"][-1]
+        weights = probe["weights"]
+        if weights and weights != [[width]]:
+            raise CheckFailed(f"{where}: the layer's weights have the shapes {weights}, not one offset per feature "
+                              f"({width},): the size must come from the input, its last axis",
+                              hint="In build, shape=(input_shape[-1],): the last axis is the features, whatever "
+                                   "the rank.")
+        if probe["error"]:
+            raise CheckFailed(probe["error"], hint="One offset per feature of the last axis, created in build from "
+                                                   "input_shape.")
+        expect(weights == [[width]], f"{where} should have one weight of shape ({width},): one offset per feature",
+               f"[[{width}]]", str(weights), hint="self.add_weight(shape=(input_shape[-1],), initializer=\"zeros\") "
+                                                 "in build.")
+        expect(_close(probe["fresh"], probe["x"]), f"{where}: a new layer should leave its input unchanged (the "
+               "offsets start at zero)", hint="initializer=\"zeros\", as in BrokenOffset.")
+        import numpy as np
+
+        x, offsets, scale = np.asarray(probe["x"]), np.asarray(probe["offsets"]), probe["scale"]
+        got = np.asarray(probe["shifted"])
+        if not _close(got, x + scale * offsets):
+            default = probe["name"] == "Offset()"
+            if _close(got, x + offsets) and not default:
+                raise CheckFailed(f"{where}: with the offsets set to 1, 2, 3, ... the output is inputs + offsets: "
+                                  "the scale is left out", hint="return inputs + self.scale * self.<your weight>.")
+            if default and got.shape == x.shape:
+                ratio = (got - x)[..., 0].ravel()[0] / offsets[0]
+                if np.allclose(got, x + ratio * offsets, atol=1e-4):
+                    raise CheckFailed(f"{where}: without a scale argument the layer should use the default scale "
+                                      "1.0, as BrokenOffset does", hint="def __init__(self, scale=1.0, **kwargs).")
+            raise CheckFailed(f"{where}: with the offsets set to 1, 2, 3, ... the output is not inputs + scale * "
+                              "offsets", hint="return inputs + self.scale * self.<your weight>.")
+        if probe["config_error"]:
+            raise CheckFailed(probe["config_error"], hint="get_config returns {**super().get_config(), \"scale\": "
+                                                          "self.scale}; from_config is then the base class's.")
+        config = probe["config"]
+        expect(config != "not json", f"{probe['name']}.get_config() should return plain data (numbers, strings)",
+               hint="Store self.scale, a number, in the config.")
+        c.config_keeps_base(config, f"{probe['name']}.get_config()")
+        expect(config.get("scale") == scale, f"{probe['name']}.get_config() should hold the scale", scale,
+               config.get("scale"), hint="Add \"scale\": self.scale to the config.")
+        rebuilt = probe["rebuilt"] or {}
+        expect(rebuilt.get("name") == config.get("name") and rebuilt.get("scale") == scale,
+               f"Offset.from_config({probe['name']}.get_config()) does not give back a layer with the same name "
+               "and scale", hint="Keep the constructor's arguments (scale, **kwargs) and the config's keys the same.")
+
+
 EXERCISES = [
     Exercise(
         "fn09_scale_layer",
@@ -208,6 +343,10 @@ EXERCISES = [
         prepare=scale_record,
         checks=[scale_behaves],
         unrecordable="a class Scale(layers.Layer)",
+        activity="build",
+        hints=("CustomDense in the notebook has the three parts: __init__, build with add_weight, call.",
+               "In build, input_shape[-1] is the number of features: add_weight with that shape and the \"ones\" "
+               "initializer gives one trainable factor per feature; call multiplies the inputs by it."),
     ),
     Exercise(
         "fn09_wrapper_config",
@@ -218,5 +357,40 @@ EXERCISES = [
         prepare=wrapper_record,
         checks=[wrapper_behaves],
         unrecordable="a class Residual(layers.Layer)",
+        activity="build",
+        hints=("Start from NoConfigResidual in the notebook: it has __init__ and call already, and fails at "
+               "get_config.",
+               "get_config returns super().get_config() plus the inner layer as plain data "
+               "(keras.layers.serialize); the classmethod from_config turns that entry back into a layer with "
+               "keras.layers.deserialize and then calls cls(**config)."),
+    ),
+    Exercise(
+        "fn09_predict_params",
+        title="Predict the weights of a layer called twice",
+        points=1,
+        kind="literal",
+        variable="predicted_weights",
+        prepare=c.predicted_parts(["count", "count"], "(123, 4)", what="predicted_weights"),
+        checks=[PARAMS],
+        unrecordable="a tuple of two whole numbers, e.g. (123, 4)",
+        activity="predict",
+        hints=("Look at CustomDense.build: which weights does it make, of which shapes, and when does it run?",
+               "build runs once per layer object, on its first call, so a layer called twice keeps one w and one b; "
+               "count w (input features x units) and b (units) for each layer object."),
+    ),
+    Exercise(
+        "fn09_fix_offset",
+        title="Repair a custom layer's build and get_config",
+        points=2,
+        kind="class",
+        variable="Offset",
+        prepare=offset_record,
+        checks=[offset_behaves],
+        unrecordable="a class Offset(layers.Layer)",
+        activity="debug",
+        hints=("Run the cell with BrokenOffset and read both symptoms: the inputs of 6 features, and the name "
+               "after from_config.",
+               "build receives input_shape: the number of features is its last entry. get_config must start from "
+               "the base layer's own config, super().get_config(), and add scale to it."),
     ),
 ]
