@@ -7,13 +7,19 @@
 - ``fn10_repeat_dense``: a subclassed model with one Dense(units) (no activation) applied ``repeats``
   times. Probed for several ``units`` (4 and 3 for the self-check) with seeded weights on that Dense; the
   kit computes the expected outputs with NumPy from those weights.
+- ``fn10_read_strengths`` (read): five situations, each matched to a strength or the weakness of the
+  functional API (letters a-e); each situation's letter is compared by its own salted digest, and every
+  situation answered wrongly is named with what the chosen option means and what to look at.
+- ``fn10_fix_connect`` (debug): a model that fails while being connected (Conv2D on a flat input),
+  repaired by reshaping the flat (784,) input into 28x28x1 images inside the model.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from kitlib.exercises.checks import describe_op
-from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, expect, run_student
+from kitlib.exercises import checks as c
+from kitlib.exercises.checks import L, describe_op
+from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, digest, expect, run_student
 from kitlib.exercises.describe import activation_name, describe_model, fingerprint, is_keras_model, to_array, what_is
 from kitlib.exercises.functional_api._forms import error_text, expect_class, expect_function
 
@@ -159,6 +165,49 @@ def repeat_behaves(record: dict) -> None:
                                                                            "result into the same Dense layer.")
 
 
+# --------------------------------------------------------------------------- read: strengths and the weakness
+
+OPTIONS = {"a": "less verbose", "b": "checked while you connect the layers", "c": "plottable and inspectable",
+           "d": "serializable and clonable", "e": "the weakness: a dynamic architecture"}
+LOOK_AT = ("look at when the mistake shows up, and what has not happened yet",
+           "look at what is sent: the architecture as data, rebuilt with new weights",
+           "look at whether the network has the same structure for every input",
+           "look at what is reached: a tensor inside a graph that already exists",
+           "look at what is compared: the amount of code for the same network")
+READ_RIGHT = [
+    "b9adfae41546c96aaf0c3518b4cd2df3",
+    "a65c19a28b11359d592d981217307449",
+    "01415ab6c00e0c8d4053cbd5f426b7f8",
+    "1c6092ec18258c7e869cb73b8b276adb",
+    "fe8adda1aac9bcda94ce7fe82d5e42c5",
+]
+
+
+def strengths_read(record: list) -> None:
+    """Each situation's letter by its own digest; every wrong one is named with the option chosen."""
+    wrong = [n for n, (letter, right) in enumerate(zip(record, READ_RIGHT))
+             if digest(letter, f"fn10_read_strengths:{n}") != right]
+    if not wrong:
+        return
+    parts = [f"situation {n + 1}: your letter ({record[n]}), {OPTIONS[record[n]]}, is not what it shows: {LOOK_AT[n]}"
+             for n in wrong]
+    count = f"{len(wrong)} of the 5 situations are" if len(wrong) > 1 else "1 of the 5 situations is"
+    raise CheckFailed(f"{count} not matched right yet. " + "; ".join(parts),
+                      hint="Re-read the notebook's section on each strength and on the weakness.")
+
+
+# --------------------------------------------------------------------------- debug: checked while connecting
+
+DIGITS = [L("Reshape", target_shape=(28, 28, 1)),
+          L("Conv2D", filters=8, kernel_size=(3, 3), padding="valid", activation="relu"),
+          L("GlobalMaxPooling2D"), L("Dense", units=10)]
+DIGITS_HINTS = {"kind": "Reshape((28, 28, 1)) right after the input, then the broken model's layers: Conv2D(8, 3, "
+                        "relu), GlobalMaxPooling2D, Dense(10).",
+                "target_shape": "A 28x28 image with one channel: layers.Reshape((28, 28, 1)).",
+                "extra": "Add only the Reshape layer; keep the other layers as they are.",
+                "missing": "Add a Reshape layer between the input and the Conv2D; keep the other layers."}
+
+
 EXERCISES = [
     Exercise(
         "fn10_fresh_copy",
@@ -169,6 +218,10 @@ EXERCISES = [
         prepare=copy_record,
         checks=[fresh_copy_behaves],
         unrecordable="a function fresh_copy(model) that returns a Keras model",
+        activity="build",
+        hints=("Strength 4 in the notebook makes such a copy of cnn.",
+               "keras.models.clone_model builds new layers from the model's config: same architecture, freshly "
+               "initialised weights, nothing shared with the original. Return what it returns."),
     ),
     Exercise(
         "fn10_repeat_dense",
@@ -179,5 +232,40 @@ EXERCISES = [
         prepare=repeat_record,
         checks=[repeat_behaves],
         unrecordable="a class RepeatDense(keras.Model)",
+        activity="build",
+        hints=("SometimesSkip in the notebook: a layer made in __init__, Python control flow in call.",
+               "Create one layers.Dense(units) in __init__ and keep it on self; in call, start from the inputs and "
+               "feed each result into that same layer, in a loop of `repeats` rounds."),
+    ),
+    Exercise(
+        "fn10_read_strengths",
+        title="Match situations to strengths and the weakness",
+        points=1,
+        kind="literal",
+        variable="matched",
+        prepare=c.chosen_letters(5, "abcde", "('a', 'b', 'c', 'd', 'e')", what="matched"),
+        checks=[strengths_read],
+        unrecordable="a tuple of five letters, e.g. ('a', 'b', 'c', 'd', 'e')",
+        activity="read",
+        hints=("Each strength has its own section above, with a cell that shows it; the weakness is the last one.",
+               "Ask of each situation: is it about how much code (a), when a mistake shows (b), reaching inside the "
+               "graph (c), the architecture as data (d), or a structure that changes with the input (e)?"),
+    ),
+    Exercise(
+        "fn10_fix_connect",
+        title="Repair a model that fails while connecting",
+        points=2,
+        kind="model",
+        variable="digit_model",
+        prepare=c.model_record(what="digit_model"),
+        checks=[c.is_model(what="digit_model"), c.built(),
+                c.input_features((784,), hint="Keep keras.Input(shape=(784,)): the data stays flat, the model "
+                                              "reshapes it."),
+                c.layers_like(DIGITS, hints=DIGITS_HINTS), c.output_shape((None, 10)), c.param_count(total=170)],
+        unrecordable="a keras.Model built from keras.Input and Keras' own layers",
+        activity="debug",
+        hints=("Read the error: which layer refuses which shape, and at which line?",
+               "Conv2D needs images (height, width, channels); layers.Reshape turns the flat 784 numbers into a "
+               "28x28 image with 1 channel inside the model, so the input can stay (784,)."),
     ),
 ]
