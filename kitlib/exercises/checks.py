@@ -1026,7 +1026,8 @@ def predicted_parts(parts: Sequence[str], example: str, what: str = "your predic
             "entries (numbers and shapes)"
         expect(isinstance(answer, (list, tuple)) and len(answer) == len(parts),
                f"{what} should be a tuple of {len(parts)} {kinds}", None,
-               f"{len(answer)} entries" if isinstance(answer, (list, tuple)) else what_is(answer),
+               (f"{len(answer)} entr{'y' if len(answer) == 1 else 'ies'}" if isinstance(answer, (list, tuple))
+                else what_is(answer)),
                hint=f"Write it like {example}.")
         record = []
         for number, (part, value) in enumerate(zip(parts, answer)):
@@ -1086,3 +1087,57 @@ def config_keeps_base(config: Any, what: str) -> None:
     missing = [key for key in ("name", "trainable", "dtype") if key not in config]
     expect(not missing, f"{what} lacks the base layer's settings ({', '.join(missing)}): it does not start from "
            "super().get_config()", hint="return {**super().get_config(), \"your_argument\": self.your_argument}.")
+
+
+def choices_by_digest(salt: str, right: Sequence[str], options: Mapping[str, str], look_at: Sequence[str], *,
+                      item: str = "situation", items: str = "", hint: str = "") -> Check:
+    """A read-it answer of one letter per question (the record of :func:`chosen_letters`): question ``n``'s
+    letter is compared by its own salted digest (``right[n]`` = digest of the letter with ``f"{salt}:{n}"``).
+    Every wrong question is named at once, with what the chosen option means and ``look_at[n]``, what to
+    look at there (never the right option).
+
+    Example::
+
+        choices_by_digest("fn10_read_strengths", RIGHT, {"a": "less verbose", ...}, ("look at ...", ...))
+    """
+    from kitlib.exercises.core import digest
+
+    def check(record):
+        wrong = [n for n, (letter, want) in enumerate(zip(record, right)) if digest(letter, f"{salt}:{n}") != want]
+        if not wrong:
+            return
+        parts = [f"{item} {n + 1}: your letter ({record[n]}), {options[record[n]]}, is not what it shows: {look_at[n]}"
+                 for n in wrong]
+        plural = items or f"{item}s"
+        count = f"{len(wrong)} of the {len(right)} {plural} are" if len(wrong) > 1 else \
+            f"1 of the {len(right)} {plural} is"
+        raise CheckFailed(f"{count} not matched right yet. " + "; ".join(parts), hint=hint)
+
+    check.__name__ = "choices_by_digest"
+    return check
+
+
+def each_part(*checks: Check) -> Check:
+    """A prediction of several parts (the record of :func:`predicted_parts`): ``checks[i]`` judges part i
+    (e.g. a :func:`matches_digest`); every part that is wrong is named, not only the first.
+
+    Example::
+
+        each_part(matches_digest("x:shape", ...), matches_digest("x:params", ...))
+    """
+
+    def check(record):
+        problems = []
+        for part_check, part in zip(checks, record):
+            try:
+                part_check(part)
+            except CheckFailed as failure:
+                problems.append(failure)
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise CheckFailed(f"{len(problems)} parts are not right yet: " + "; ".join(p.what for p in problems),
+                              hint=problems[0].hint)
+
+    check.__name__ = "each_part"
+    return check

@@ -79,7 +79,7 @@ HIDDEN = [
             ("predicted = ((None, 8, 1), 2977)", "batch axis"),
             ("predicted = ((4, 8, 1), 2657)", "kernel of 5"),
             ("predicted = ((4, 8, 1), 2944)", "classifier"),
-            ("predicted = ((4, 10, 1), 2657)", "both parts"),
+            ("predicted = ((4, 10, 1), 2657)", "2 parts are not right yet"),
             ("predicted = (2977, (4, 8, 1))", "shape"),
             ("predicted = (4, 8, 1)", "tuple of 2 entries"),
         ],

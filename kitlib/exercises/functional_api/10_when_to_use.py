@@ -19,7 +19,7 @@ from typing import Any
 
 from kitlib.exercises import checks as c
 from kitlib.exercises.checks import L, describe_op
-from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, digest, expect, run_student
+from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, expect, run_student
 from kitlib.exercises.describe import activation_name, describe_model, fingerprint, is_keras_model, to_array, what_is
 from kitlib.exercises.functional_api._forms import error_text, expect_class, expect_function
 
@@ -183,17 +183,8 @@ READ_RIGHT = [
 ]
 
 
-def strengths_read(record: list) -> None:
-    """Each situation's letter by its own digest; every wrong one is named with the option chosen."""
-    wrong = [n for n, (letter, right) in enumerate(zip(record, READ_RIGHT))
-             if digest(letter, f"fn10_read_strengths:{n}") != right]
-    if not wrong:
-        return
-    parts = [f"situation {n + 1}: your letter ({record[n]}), {OPTIONS[record[n]]}, is not what it shows: {LOOK_AT[n]}"
-             for n in wrong]
-    count = f"{len(wrong)} of the 5 situations are" if len(wrong) > 1 else "1 of the 5 situations is"
-    raise CheckFailed(f"{count} not matched right yet. " + "; ".join(parts),
-                      hint="Re-read the notebook's section on each strength and on the weakness.")
+STRENGTHS_READ = c.choices_by_digest("fn10_read_strengths", READ_RIGHT, OPTIONS, LOOK_AT,
+                                     hint="Re-read the notebook's section on each strength and on the weakness.")
 
 
 # --------------------------------------------------------------------------- debug: checked while connecting
@@ -244,7 +235,7 @@ EXERCISES = [
         kind="literal",
         variable="matched",
         prepare=c.chosen_letters(5, "abcde", "('a', 'b', 'c', 'd', 'e')", what="matched"),
-        checks=[strengths_read],
+        checks=[STRENGTHS_READ],
         unrecordable="a tuple of five letters, e.g. ('a', 'b', 'c', 'd', 'e')",
         activity="read",
         hints=("Each strength has its own section above, with a cell that shows it; the weakness is the last one.",

@@ -199,19 +199,7 @@ _PARAMS = c.matches_digest("fn11_predict_shape:params", "d16eaf2c1495249e00cd8f7
                                                           "the two projections and the classifier.")
 
 
-def mixed_predicted(record: list) -> None:
-    """Both parts judged; every wrong one named (shape first)."""
-    problems = []
-    for check, part in ((_SHAPE, record[0]), (_PARAMS, record[1])):
-        try:
-            check(part)
-        except CheckFailed as failure:
-            problems.append(failure)
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise CheckFailed("both parts are not right yet: " + "; ".join(p.what for p in problems),
-                          hint=problems[0].hint)
+MIXED_PREDICTED = c.each_part(_SHAPE, _PARAMS)
 
 
 # --------------------------------------------------------------------------- debug: a fixed batch shape
@@ -297,7 +285,7 @@ EXERCISES = [
         kind="literal",
         variable="predicted",
         prepare=c.predicted_parts(["shape", "count"], "((1, 2, 3), 1234)", what="predicted"),
-        checks=[mixed_predicted],
+        checks=[MIXED_PREDICTED],
         unrecordable="a tuple of a shape and a whole number, e.g. ((1, 2, 3), 1234)",
         activity="predict",
         hints=("The guide's model above: (16, 8, 1) and 2,657 parameters, with the sum worked out under it.",
