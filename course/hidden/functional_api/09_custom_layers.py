@@ -36,6 +36,8 @@ HIDDEN = [
              "    def call(self, inputs):\n        return inputs * self.w", "kwargs"),
             (SCALE + "    def build(self, input_shape):\n        self.w = self.add_weight(shape=(5,), initializer='ones')\n"
              "    def call(self, inputs):\n        return inputs * self.w", "feature"),
+            (SCALE + "    def build(self, input_shape):\n        self.w = self.add_weight(shape=(input_shape[1],), "
+             "initializer='ones')\n    def call(self, inputs):\n        return inputs * self.w", "one factor per feature"),
         ],
         other_solutions=[
             SCALE + "    def __init__(self, **kwargs):\n        super().__init__(**kwargs)\n\n"
@@ -69,6 +71,8 @@ HIDDEN = [
              "computes something else"),
             (RESIDUAL + CALL + "    def get_config(self):\n        return {**super().get_config(), 'inner': self.inner}\n",
              "serialize"),
+            (RESIDUAL + CALL + "    def get_config(self):\n        return {'inner': keras.layers.serialize(self.inner)}\n\n"
+             + FROM_CONFIG, "super().get_config()"),
         ],
         other_solutions=[
             RESIDUAL + "    def call(self, inputs):\n        return keras.ops.add(inputs, self.inner(inputs))\n\n"

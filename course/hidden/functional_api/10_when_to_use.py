@@ -17,6 +17,8 @@ HIDDEN = [
             ("import os as _os, tempfile as _tempfile\n\ndef fresh_copy(model):\n"
              "    file = _os.path.join(_tempfile.mkdtemp(), 'copy.keras')\n    model.save(file)\n"
              "    return keras.models.load_model(file)", "trained weights"),
+            ("def fresh_copy(model):\n    copy = keras.models.clone_model(model)\n"
+             "    model.set_weights(copy.get_weights())\n    return copy", "changed the model it was given"),
         ],
         other_solutions=[
             "def fresh_copy(model):\n    return keras.Model.from_config(model.get_config())",
@@ -45,6 +47,9 @@ HIDDEN = [
             (REPEAT + "        self.dense = layers.Dense(4)\n\n    def call(self, inputs, repeats=1):\n"
              "        for _ in range(repeats):\n            inputs = self.dense(inputs)\n        return inputs", "units"),
             ("RepeatDense = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(4)])", "class RepeatDense"),
+            (REPEAT + "        self.dense = layers.Dense(units)\n\n    def call(self, inputs, repeats=2):\n"
+             "        for _ in range(repeats):\n            inputs = self.dense(inputs)\n        return inputs",
+             "default is repeats=1"),
         ],
         other_solutions=[
             REPEAT + "        self.layer = layers.Dense(units=units, activation=None)\n\n    def call(self, x, repeats=1):\n"

@@ -4,11 +4,13 @@ Class answers are probed in the kernel (the student's code only through ``run_st
 inner layers the kit makes: fixed ones for the self-check, others drawn from the hidden probe seed for
 grading. The record holds plain outputs and the kit's own expected values; the judge compares them.
 
-- ``fn09_scale_layer``: ``Scale`` on inputs of several widths (5 and 3 for the self-check): one trainable
+- ``fn09_scale_layer``: ``Scale`` on inputs of several widths and ranks ((None, 5) and (None, 4, 3) for the
+  self-check): one trainable
   factor per feature (a hard-coded width is found), the identity at the start, ``inputs * factors`` once
   the factors are set, rebuilt by ``from_config``.
-- ``fn09_wrapper_config``: ``Residual(inner)`` around kit-made Dense layers (Dense(3) and a Dense with
-  another activation): ``inputs + inner(inputs)`` for the layer it is given, a JSON config, and the same
+- ``fn09_wrapper_config``: ``Residual(inner)`` around kit-made layers of two types (Dense(3), a Dense with
+  another activation, a Conv1D on sequences): ``inputs + inner(inputs)`` for the layer it is given, a JSON
+  config that starts from ``super().get_config()`` (the base keys), and the same
   output after saving and loading a model that uses it (a ``from_config`` that builds a fixed layer
   instead of deserializing the stored one is found by the second inner layer).
 - ``fn09_predict_params`` (predict): the parameters and weight variables of a model with the notebook's
@@ -43,12 +45,13 @@ def _close(got: Any, want: Any) -> bool:
 
 
 def scale_widths(seed: int | None) -> list:
+    """The probes' sample shapes: rank 1 and rank 2 samples (batches of rank 2 and 3), several widths."""
     if seed is None:
-        return [5, 3]
+        return [(5,), (4, 3)]
     import numpy as np
 
     rng = np.random.default_rng([int(seed), 9])
-    return [int(rng.integers(2, 9)), int(rng.integers(2, 9))]
+    return [(int(rng.integers(2, 9)),), (int(rng.integers(2, 5)), int(rng.integers(2, 9)))]
 
 
 def scale_record(cls: Any, ctx: Context) -> dict:
@@ -58,14 +61,20 @@ def scale_record(cls: Any, ctx: Context) -> dict:
 
     expect_class(cls, "Scale")
     probes = []
-    for number, width in enumerate(scale_widths(ctx.seed)):
-        where = f"Scale() on inputs of {width} features"
+    for number, sample in enumerate(scale_widths(ctx.seed)):
+        width = sample[-1]
+        where = f"Scale() on inputs of {width} features" + (f" (samples of shape {sample})" if len(sample) > 1 else "")
         hint = "One factor per input feature: add_weight(shape=(input_shape[-1],), initializer=\"ones\") in build()."
         layer = run_student(cls, where="Scale()", hint="Accept **kwargs in __init__ and pass them to super().__init__.")
-        inputs = keras.Input(shape=(width,))
-        model = keras.Model(inputs, run_student(layer, inputs, where=where, hint=hint))
-        x = ctx.rng(10 + number).normal(size=(3, width)).astype("float32")
-        probe = {"width": width, "x": x, "params": int(model.count_params()),
+        inputs = keras.Input(shape=sample)
+        x = ctx.rng(10 + number).normal(size=(3, *sample)).astype("float32")
+        try:
+            model = keras.Model(inputs, run_student(layer, inputs, where=where, hint=hint))
+        except StudentError as failure:  # judged after the weights' shapes, which name the usual cause
+            probes.append({"width": width, "where": where, "x": x, "error": f"{where} raised "
+                           f"{error_text(failure.error)}", "weights": [[int(d) for d in w.shape] for w in layer.weights]})
+            continue
+        probe = {"width": width, "where": where, "x": x, "params": int(model.count_params()), "error": None,
                  "weights": [[int(d) for d in w.shape] for w in layer.weights],
                  "trainable": len(layer.trainable_weights), "fresh": None, "scaled": None, "factors": None,
                  "rebuilt": None}
@@ -88,7 +97,15 @@ def scale_record(cls: Any, ctx: Context) -> dict:
 def scale_behaves(record: dict) -> None:
     for probe in record["probes"]:
         width, x = probe["width"], probe["x"]
-        where = f"Scale() on inputs of {width} features"
+        where = probe["where"]
+        if probe.get("error"):
+            weights = probe["weights"]
+            expect(not weights or weights == [[width]], f"{where}: the layer's weight has the shape "
+                   f"{tuple(weights[0]) if weights else None}, not one factor per feature ({width},)",
+                   hint="add_weight(shape=(input_shape[-1],), ...): the features are the last axis, whatever the "
+                        "rank, and their number comes from the input.")
+            raise CheckFailed(probe["error"], hint="One factor per feature of the last axis: add_weight(shape=("
+                                                   "input_shape[-1],), initializer=\"ones\") in build().")
         expect(probe["params"] == width, f"{where} should have {width} parameters, one factor per feature", width,
                probe["params"], hint="add_weight(shape=(input_shape[-1],), ...): the number of features comes from "
                                      "the input, not from a fixed number.")
@@ -114,56 +131,76 @@ def scale_behaves(record: dict) -> None:
 
 
 def inner_layers(seed: int | None) -> list:
-    """(units, activation, kernel seed) of the Dense layers the probe wraps; units = the input width."""
+    """(kind, units, activation, kernel seed) of the layers the probe wraps: Dense layers and a Conv1D with
+    padding="same" (another layer type, on sequences); units = the input's last axis."""
     if seed is None:
-        return [(3, None, 20), (3, "tanh", 22)]
+        return [("Dense", 3, None, 20), ("Dense", 3, "tanh", 22), ("Conv1D", 2, "relu", 24)]
     import numpy as np
 
     rng = np.random.default_rng([int(seed), 19])
-    return [(int(rng.integers(2, 6)), str(rng.choice(["tanh", "sigmoid", "relu"])), int(seed) % 1000 + 30 + i)
-            for i in range(2)]
+    found = [("Dense", int(rng.integers(2, 6)), str(rng.choice(["tanh", "sigmoid", "relu"])), int(seed) % 1000 + 30 + i)
+             for i in range(2)]
+    return found + [("Conv1D", int(rng.integers(2, 5)), str(rng.choice(["tanh", "relu"])), int(seed) % 1000 + 33)]
 
 
-def _seeded_dense(units: int, activation: str | None, seed: int) -> Any:
+def _seeded_inner(kind: str, units: int, activation: str | None, seed: int) -> Any:
     import keras
 
     from kitlib.exercises.checks import set_seeded_weights
 
-    layer = keras.layers.Dense(units, activation=activation)
-    layer.build((None, units))
+    if kind == "Conv1D":
+        layer = keras.layers.Conv1D(units, 3, padding="same", activation=activation)
+        layer.build((None, 4, units))
+    else:
+        layer = keras.layers.Dense(units, activation=activation)
+        layer.build((None, units))
     return set_seeded_weights(layer, seed)
 
 
-def _dense_name(units: int, activation: str | None) -> str:
-    return f"Dense({units}{', activation=' + repr(activation) if activation else ''})"
+def _inner_name(kind: str, units: int, activation: str | None) -> str:
+    more = ", 3, padding='same'" if kind == "Conv1D" else ""
+    return f"{kind}({units}{more}{', activation=' + repr(activation) if activation else ''})"
+
+
+def _sample(kind: str, units: int) -> tuple:
+    return (4, units) if kind == "Conv1D" else (units,)
 
 
 def wrapper_record(cls: Any, ctx: Context) -> dict:
-    """Prepare: Residual around kit-made Dense layers: its output, its config, and a save / load round trip."""
+    """Prepare: Residual around kit-made layers of two types: its output, its config (the base keys), and a
+    save / load round trip."""
     import keras
 
     expect_class(cls, "Residual")
     probes = []
-    for number, (units, activation, seed) in enumerate(inner_layers(ctx.seed)):
-        name = f"Residual({_dense_name(units, activation)})"
-        x = ctx.rng(40 + number).normal(size=(2, units)).astype("float32")
-        inner = _seeded_dense(units, activation, seed)
+    for number, (kind, units, activation, seed) in enumerate(inner_layers(ctx.seed)):
+        name = f"Residual({_inner_name(kind, units, activation)})"
+        x = ctx.rng(40 + number).normal(size=(2, *_sample(kind, units))).astype("float32")
+        inner = _seeded_inner(kind, units, activation, seed)
         expected = x + to_array(inner(x))
         layer = run_student(cls, inner, where=name, hint="def __init__(self, inner, **kwargs): store the layer.")
-        probe = {"name": name, "output": to_array(run_student(layer, x, where=f"{name} on a batch"), f"{name}'s output"),
-                 "expected": expected, "keeps_inner": any(v is inner for v in vars(layer).values()),
-                 "config": None, "reloaded": None}
+        keeps = any(v is inner for v in vars(layer).values())
+        try:
+            output = to_array(run_student(layer, x, where=f"{name} on a batch"), f"{name}'s output")
+        except StudentError as failure:  # judged in probe order: an earlier probe may name the cause
+            probes.append({"name": name, "error": f"{name} on a batch raised {error_text(failure.error)}",
+                           "keeps_inner": keeps})
+            continue
+        probe = {"name": name, "output": output, "error": None,
+                 "expected": expected, "keeps_inner": keeps,
+                 "config": None, "reloaded": None, "base_keys": []}
         try:
             config = run_student(layer.get_config, where=f"{name}.get_config()")
             json.dumps(config)
             probe["config"] = "ok"
+            probe["base_keys"] = [key for key in ("name", "trainable", "dtype") if key in config]
         except StudentError as failure:
             probe["config"] = "error: " + error_text(failure.error)
         except (TypeError, ValueError):
             probe["config"] = "not json"
         if probe["config"] == "ok":
-            inputs = keras.Input(shape=(units,))
-            model = keras.Model(inputs, run_student(lambda: cls(_seeded_dense(units, activation, seed))(inputs),
+            inputs = keras.Input(shape=_sample(kind, units))
+            model = keras.Model(inputs, run_student(lambda: cls(_seeded_inner(kind, units, activation, seed))(inputs),
                                                     where=f"{name} in a model"))
             with tempfile.TemporaryDirectory() as folder:
                 path = os.path.join(folder, "residual.keras")
@@ -181,6 +218,12 @@ def wrapper_record(cls: Any, ctx: Context) -> dict:
 def wrapper_behaves(record: dict) -> None:
     for probe in record["probes"]:
         name = probe["name"]
+        if probe.get("error"):
+            expect(probe["keeps_inner"], f"{name} does not use the layer it is given (it keeps no reference to it), "
+                   f"and {probe['error'].split(' raised ', 1)[0]} raised an error",
+                   hint="Store the layer you are given: self.inner = inner, and call it in call().")
+            raise CheckFailed(probe["error"], hint="call(): return inputs + self.inner(inputs), for whatever layer "
+                                                   "Residual is given.")
         if not _close(probe["output"], probe["expected"]):
             if not probe["keeps_inner"]:
                 raise CheckFailed(f"{name} does not use the layer it is given: its output is not inputs + "
@@ -195,6 +238,10 @@ def wrapper_behaves(record: dict) -> None:
             raise CheckFailed(f"{name}.get_config() failed ({probe['config'][7:]})",
                               hint="Write get_config(): {**super().get_config(), \"inner\": "
                                    "keras.layers.serialize(self.inner)}.")
+        missing = [key for key in ("name", "trainable", "dtype") if key not in probe["base_keys"]]
+        expect(not missing, f"{name}.get_config() lacks the base layer's settings ({', '.join(missing)}): it does not "
+               "start from super().get_config()", hint="return {**super().get_config(), \"inner\": "
+                                                        "keras.layers.serialize(self.inner)}.")
         reloaded = probe["reloaded"]
         if isinstance(reloaded, str):
             raise CheckFailed(f"saving and loading a model that uses {name} failed ({reloaded[7:]}): Keras could not "

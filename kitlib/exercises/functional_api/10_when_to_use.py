@@ -49,9 +49,13 @@ def copy_record(fn: Any, ctx: Context) -> dict:
     """Prepare: call fresh_copy on a probe model; record the copy's architecture and how it relates to the original."""
     expect_function(fn, "fresh_copy(model)")
     model = copy_probe_model(ctx.seed)
+    before = fingerprint([w.numpy() for w in model.weights])
+    trainable = [layer.trainable for layer in model.layers]
     copy = run_student(fn, model, where="fresh_copy(model) on a small trained model",
                        hint="keras.models.clone_model(model) builds the same architecture with new weights.")
-    record = {"returned": what_is(copy), "model": is_keras_model(copy), "original": describe_model(model, {})}
+    record = {"returned": what_is(copy), "model": is_keras_model(copy), "original": describe_model(model, {}),
+              "original_kept": fingerprint([w.numpy() for w in model.weights]) == before
+              and [layer.trainable for layer in model.layers] == trainable}
     if record["model"]:
         record["copy"] = describe_model(copy, {"model": model})
         record["same_values"] = fingerprint([w.numpy() for w in copy.weights]) == fingerprint(
@@ -66,6 +70,9 @@ def _architecture(description: dict) -> list:
 def fresh_copy_behaves(record: dict) -> None:
     expect(record["model"], "the value fresh_copy returned should be a new Keras model", None, record["returned"],
            hint="keras.models.clone_model builds the same architecture with new layers and weights.")
+    expect(record["original_kept"], "fresh_copy changed the model it was given (its weights or trainable flags): the "
+           "task leaves the trained model as it is", hint="Build the copy without touching the original: "
+                                                          "keras.models.clone_model(model) reads it only.")
     copy, original = record["copy"], record["original"]
     expect(copy["given"] != "model", "fresh_copy returns the model it was given, not a new one",
            hint="keras.models.clone_model(model) builds a new model.")
@@ -113,7 +120,8 @@ def repeat_record(cls: Any, ctx: Context) -> dict:
                "repeats=1): apply it `repeats` times."
         x = ctx.rng(60 + number).normal(size=(2, units)).astype("float32")
         model = run_student(cls, units, where=name, hint=hint)
-        probe = {"name": name, "units": units, "dense": [], "once": None, "thrice": None, "error": None}
+        probe = {"name": name, "units": units, "dense": [], "once": None, "thrice": None, "default": None,
+                 "error": None}
         try:
             run_student(model, x, repeats=1, where=f"{name} called with repeats=1", hint=hint)
             dense = [layer for layer in model.layers if type(layer).__name__ == "Dense"]
@@ -127,6 +135,7 @@ def repeat_record(cls: Any, ctx: Context) -> dict:
                 dense[0].bias.assign(bias)
                 probe["once"] = to_array(run_student(model, x, repeats=1, where=f"{name} called with repeats=1"))
                 probe["thrice"] = to_array(run_student(model, x, repeats=3, where=f"{name} called with repeats=3"))
+                probe["default"] = to_array(run_student(model, x, where=f"{name} called without repeats"))
                 probe["expected"] = [_applied(x, kernel, bias, n) for n in (1, 2, 3, 4)]
         except StudentError as failure:
             probe["error"] = f"{failure.where} raised {error_text(failure.error)}"
@@ -151,12 +160,16 @@ def repeat_behaves(record: dict) -> None:
         expect(dense["activation"] == "linear", f"the activation of {name}'s Dense layer", "none (linear)",
                dense["activation"], hint="The task's Dense layer has no activation.")
         once, thrice, expected = np.asarray(probe["once"]), np.asarray(probe["thrice"]), probe["expected"]
-        for got, times, label in ((once, 1, "repeats=1"), (thrice, 3, "repeats=3")):
+        default = np.asarray(probe["default"])
+        for got, times, label in ((once, 1, "repeats=1"), (thrice, 3, "repeats=3"), (default, 1, "no repeats")):
             if got.shape == np.asarray(expected[times - 1]).shape and np.allclose(got, expected[times - 1], atol=1e-4):
                 continue
             applied = [n + 1 for n in range(4) if got.shape == np.asarray(expected[n]).shape
                        and np.allclose(got, expected[n], atol=1e-4)]
             if applied:
+                if label == "no repeats":
+                    raise CheckFailed(f"model(x) without repeats applies the Dense layer {applied[0]} times: the "
+                                      "task's default is repeats=1", hint="def call(self, inputs, repeats=1).")
                 raise CheckFailed(f"model(x, {label}) applies the Dense layer {applied[0]} time"
                                   f"{'s' if applied[0] > 1 else ''}, not {times}",
                                   hint="Loop exactly `repeats` times: for _ in range(repeats): x = self.dense(x).")
