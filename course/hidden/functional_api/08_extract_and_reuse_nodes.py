@@ -28,7 +28,7 @@ HIDDEN = [
             "the comprehension picks the same five layers",
         },
         explanation="Every layer of vgg19 keeps its output tensor, so a list comprehension that keeps the "
-                    "MaxPooling2D layers, in vgg19.layers' order, gives the five block outputs; keras.Model from "
+                    "MaxPooling2D layers, in vgg19.layers' order, gives the five block outputs. keras.Model from "
                     "vgg19's own input to them re-uses the layers and weights up to block5_pool: only the "
                     "convolutions, 20,024,384 parameters, and no new layer.",
     ),
@@ -47,9 +47,9 @@ HIDDEN = [
             "embedder = keras.Model(inputs=vgg19.input, outputs=vgg19.get_layer(name='fc2').output)",
             "embedder = keras.Model(vgg19.inputs, [vgg19.get_layer('fc2').output])",
         ],
-        explanation="fc2 is the last hidden layer: vgg19.get_layer(\"fc2\").output is its tensor in vgg19's own "
-                    "graph, so keras.Model(vgg19.inputs, that tensor) re-uses every layer up to fc2 with its "
-                    "weights and leaves out the classifier: 4,096 numbers per image, 139,570,240 parameters.",
+        explanation="fc2 is the last hidden layer, and vgg19.get_layer(\"fc2\").output is its tensor in vgg19's own "
+                    "graph. keras.Model(vgg19.inputs, that tensor) re-uses every layer up to fc2 with its weights "
+                    "and leaves out the classifier: 4,096 numbers per image, 139,570,240 parameters.",
     ),
     Hidden(
         "fn08_predict_features",
