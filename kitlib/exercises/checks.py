@@ -1083,10 +1083,11 @@ def config_keeps_base(config: Any, what: str) -> None:
     """A custom layer's ``get_config()`` result carries the base layer's keys (``name``, ``trainable``,
     ``dtype``): the sign that it called ``super().get_config()``. Checks a plain dict, raises CheckFailed."""
     expect(isinstance(config, dict), f"{what} should return a dict", None, what_is(config),
-           hint="return {**super().get_config(), ...}.")
+           hint="Start from the dict super().get_config() returns and add your own arguments to it.")
     missing = [key for key in ("name", "trainable", "dtype") if key not in config]
     expect(not missing, f"{what} lacks the base layer's settings ({', '.join(missing)}): it does not start from "
-           "super().get_config()", hint="return {**super().get_config(), \"your_argument\": self.your_argument}.")
+           "super().get_config()", hint="Start from the dict super().get_config() returns and add your own "
+                                        "arguments to it.")
 
 
 def choices_by_digest(salt: str, right: Sequence[str], options: Mapping[str, str], look_at: Sequence[str], *,

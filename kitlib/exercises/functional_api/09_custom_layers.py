@@ -240,8 +240,8 @@ def wrapper_behaves(record: dict) -> None:
                                    "keras.layers.serialize(self.inner)}.")
         missing = [key for key in ("name", "trainable", "dtype") if key not in probe["base_keys"]]
         expect(not missing, f"{name}.get_config() lacks the base layer's settings ({', '.join(missing)}): it does not "
-               "start from super().get_config()", hint="return {**super().get_config(), \"inner\": "
-                                                        "keras.layers.serialize(self.inner)}.")
+               "start from super().get_config()", hint="Take the dict super().get_config() returns and add the "
+                                                        "serialized inner layer to it.")
         reloaded = probe["reloaded"]
         if isinstance(reloaded, str):
             raise CheckFailed(f"saving and loading a model that uses {name} failed ({reloaded[7:]}): Keras could not "
@@ -345,8 +345,8 @@ def offset_behaves(record: dict) -> None:
             raise CheckFailed(probe["error"], hint="One offset per feature of the last axis, created in build from "
                                                    "input_shape.")
         expect(weights == [[width]], f"{where} should have one weight of shape ({width},): one offset per feature",
-               f"[[{width}]]", str(weights), hint="self.add_weight(shape=(input_shape[-1],), initializer=\"zeros\") "
-                                                 "in build.")
+               f"[[{width}]]", str(weights), hint="In build, add_weight with the shape (input_shape[-1],): one "
+                                                 "offset per feature.")
         expect(_close(probe["fresh"], probe["x"]), f"{where}: a new layer should leave its input unchanged (the "
                "offsets start at zero)", hint="initializer=\"zeros\", as in BrokenOffset.")
         import numpy as np
@@ -366,8 +366,8 @@ def offset_behaves(record: dict) -> None:
             raise CheckFailed(f"{where}: with the offsets set to 1, 2, 3, ... the output is not inputs + scale * "
                               "offsets", hint="return inputs + self.scale * self.<your weight>.")
         if probe["config_error"]:
-            raise CheckFailed(probe["config_error"], hint="get_config returns {**super().get_config(), \"scale\": "
-                                                          "self.scale}; from_config is then the base class's.")
+            raise CheckFailed(probe["config_error"], hint="get_config starts from super().get_config() and adds "
+                                                          "scale; from_config is then the base class's.")
         config = probe["config"]
         expect(config != "not json", f"{probe['name']}.get_config() should return plain data (numbers, strings)",
                hint="Store self.scale, a number, in the config.")
