@@ -1006,3 +1006,139 @@ __all__ = [
     "shape_tuple", "is_keras_model", "is_built", "total_params", "trainable_params", "layer_count", "layer_types",
     "model_output_shape", "model_input_shape", "equals", "predicts_like", "set_seeded_weights", "as_array",
 ]
+
+
+# --- added for Functional chapters 07-11
+
+def predicted_parts(parts: Sequence[str], example: str, what: str = "your prediction") -> Callable[[Any], list]:
+    """A ``prepare`` for a prediction made of several parts, each a whole number (``"count"``) or a shape
+    (``"shape"``: a tuple of whole numbers and None): the answer as a list of ints and shape lists.
+    The form is checked only (how many parts, numbers or shapes), never the values.
+
+    Example:
+        >>> predicted_parts(["shape", "count"], "((None, 4), 20)")(([None, 4], 20))
+        [[None, 4], 20]
+    """
+    from kitlib.exercises.describe import _is_int
+
+    def prepare(answer: Any) -> list:
+        kinds = "numbers" if set(parts) == {"count"} else "shapes" if set(parts) == {"shape"} else \
+            "entries (numbers and shapes)"
+        expect(isinstance(answer, (list, tuple)) and len(answer) == len(parts),
+               f"{what} should be a tuple of {len(parts)} {kinds}", None,
+               (f"{len(answer)} entr{'y' if len(answer) == 1 else 'ies'}" if isinstance(answer, (list, tuple))
+                else what_is(answer)),
+               hint=f"Write it like {example}.")
+        record = []
+        for number, (part, value) in enumerate(zip(parts, answer)):
+            if part == "count":
+                expect(_is_int(value), f"entry {number + 1} of {what} should be a whole number", None,
+                       repr(value) if isinstance(value, (str, float)) else what_is(value),
+                       hint=f"Write it like {example}.")
+                record.append(int(value))
+            else:
+                record.append(list(plain_shape(value, f"entry {number + 1} of {what}", example)))
+        return record
+
+    prepare.__name__ = "predicted_parts"
+    return prepare
+
+
+def chosen_letters(count: int, options: str, example: str, what: str = "your answer") -> Callable[[Any], list]:
+    """A ``prepare`` for a read-it answer of ``count`` choices in order, each one letter of ``options``
+    (a string or a tuple/list of letters, any case): the lower-case letters as a list.
+
+    Example:
+        >>> chosen_letters(3, "abcde", "('b', 'a', 'e')")("B, a, e")
+        ['b', 'a', 'e']
+    """
+
+    def prepare(answer: Any) -> list:
+        if isinstance(answer, str):
+            items = [ch for ch in answer if ch.isalpha()]
+        elif isinstance(answer, (list, tuple)):
+            items = list(answer)
+        else:
+            raise CheckFailed(f"{what} should be a tuple of {count} letters", None, what_is(answer),
+                              hint=f"Write it like {example}.")
+        letters = []
+        for item in items:
+            expect(isinstance(item, str) and len(item.strip()) == 1 and item.strip().isalpha(),
+                   f"each entry of {what} should be one letter", None,
+                   repr(item) if isinstance(item, (str, int, float)) else what_is(item),
+                   hint=f"Write it like {example}.")
+            letters.append(item.strip().lower())
+        expect(len(letters) == count, f"{what} should have one letter for each of the {count} questions", count,
+               len(letters), hint=f"Write it like {example}.")
+        unknown = sorted(set(letters) - set(options))
+        expect(not unknown, f"letters that are not among the options ({', '.join(options)})", None,
+               ", ".join(unknown), hint=f"Write it like {example}.")
+        return letters
+
+    prepare.__name__ = "chosen_letters"
+    return prepare
+
+
+def config_keeps_base(config: Any, what: str) -> None:
+    """A custom layer's ``get_config()`` result carries the base layer's keys (``name``, ``trainable``,
+    ``dtype``): the sign that it called ``super().get_config()``. Checks a plain dict, raises CheckFailed."""
+    expect(isinstance(config, dict), f"{what} should return a dict", None, what_is(config),
+           hint="Start from the dict super().get_config() returns and add your own arguments to it.")
+    missing = [key for key in ("name", "trainable", "dtype") if key not in config]
+    expect(not missing, f"{what} lacks the base layer's settings ({', '.join(missing)}): it does not start from "
+           "super().get_config()", hint="Start from the dict super().get_config() returns and add your own "
+                                        "arguments to it.")
+
+
+def choices_by_digest(salt: str, right: Sequence[str], options: Mapping[str, str], look_at: Sequence[str], *,
+                      item: str = "situation", items: str = "", hint: str = "") -> Check:
+    """A read-it answer of one letter per question (the record of :func:`chosen_letters`): question ``n``'s
+    letter is compared by its own salted digest (``right[n]`` = digest of the letter with ``f"{salt}:{n}"``).
+    Every wrong question is named at once, with what the chosen option means and ``look_at[n]``, what to
+    look at there (never the right option).
+
+    Example::
+
+        choices_by_digest("fn10_read_strengths", RIGHT, {"a": "less verbose", ...}, ("look at ...", ...))
+    """
+    from kitlib.exercises.core import digest
+
+    def check(record):
+        wrong = [n for n, (letter, want) in enumerate(zip(record, right)) if digest(letter, f"{salt}:{n}") != want]
+        if not wrong:
+            return
+        parts = [f"{item} {n + 1}: your letter ({record[n]}), {options[record[n]]}, is not what it shows: {look_at[n]}"
+                 for n in wrong]
+        plural = items or f"{item}s"
+        count = f"{len(wrong)} of the {len(right)} {plural} are" if len(wrong) > 1 else \
+            f"1 of the {len(right)} {plural} is"
+        raise CheckFailed(f"{count} not matched right yet. " + "; ".join(parts), hint=hint)
+
+    check.__name__ = "choices_by_digest"
+    return check
+
+
+def each_part(*checks: Check) -> Check:
+    """A prediction of several parts (the record of :func:`predicted_parts`): ``checks[i]`` judges part i
+    (e.g. a :func:`matches_digest`); every part that is wrong is named, not only the first.
+
+    Example::
+
+        each_part(matches_digest("x:shape", ...), matches_digest("x:params", ...))
+    """
+
+    def check(record):
+        problems = []
+        for part_check, part in zip(checks, record):
+            try:
+                part_check(part)
+            except CheckFailed as failure:
+                problems.append(failure)
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise CheckFailed(f"{len(problems)} parts are not right yet: " + "; ".join(p.what for p in problems),
+                              hint=problems[0].hint)
+
+    check.__name__ = "each_part"
+    return check

@@ -7,6 +7,10 @@ are the same. Nothing is exported but this description (no weights).
 
 - ``fn08_pool_outputs``: the outputs of vgg19's five MaxPooling2D layers, in order.
 - ``fn08_fc2_embedder``: the output of vgg19's ``fc2``.
+- ``fn08_predict_features`` (predict): how many outputs a model of vgg19's convolutions has, and the shape
+  of its last output on one image; each part by its own salted digest, every wrong part named.
+- ``fn08_read_summaries`` (read): four (output shape, parameters) lines, each matched to the vgg19 layer
+  that ends that model (letters a-g); each by its own digest, every wrong one named with the option chosen.
 """
 from __future__ import annotations
 
@@ -83,6 +87,51 @@ def fc2_output(record: dict) -> None:
            hint="vgg19.get_layer(\"fc2\").output is the tensor to end the model with.")
 
 
+# --------------------------------------------------------------------------- predict: the convolutions' outputs
+
+_COUNT = c.matches_digest("fn08_predict_features:count", "ab48be2cac924a8e118cec87d6eb5867", known={
+    "f42b26f83fdc7c382ab9d326778bfcbc": "the number of outputs: blocks 1 and 2 have two convolutions each, only "
+    "blocks 3, 4 and 5 have four",
+    "e7744c2487880eae90b99718844fb910": "the number of outputs: the comprehension keeps only the layers whose name "
+    "contains \"conv\", not all 26",
+    "aef86616f43ae6d0ed9b488ea893bd7f": "the number of outputs: every convolution of every block has \"conv\" in "
+    "its name, not only the last one of each block",
+    "70e8244ab30dfcdaf74f8b5cdc46f797": "the number of outputs: the 19 of VGG19 counts its 3 Dense layers too, "
+    "whose names (fc1, fc2, predictions) have no \"conv\"",
+    "29d94737403bb49ae1cb2de08beef99d": "the number of outputs: the input layer's name (input_layer) has no "
+    "\"conv\"",
+}, what="the number of outputs is not right yet",
+    hint="Count the layers named blockN_convM in the list of vgg19's layers above (or in its summary).")
+_LAST = c.matches_digest("fn08_predict_features:shape", "7db4f898ac447425746109bfc074a880", known={
+    "b1b71e47dc9ba657c98bfa100567e1b7": "the shape of the last output: 7x7 comes from block5_pool, which comes after "
+    "the last convolution",
+    "e3cbeb7927155cb34ceb3f865ef43f49": "the shape of the last output: the model is applied to one image, so the "
+    "batch axis is 1, not None",
+    "fda9bfce02bb63dde343793ccb211a5c": "the shape of the last output: the last convolution is block5's, not the "
+    "first one",
+    "7d3531ddca9914f56130d498a452016f": "the shape of the last output: block4_pool halves 28x28 before block 5's "
+    "convolutions",
+    "883edf5348319173239860862103c722": "the shape of the last output has 4 axes: the batch axis comes first",
+}, what="the shape of the last output is not right yet",
+    hint="Each pooling layer halves height and width; padding=\"same\" convolutions keep them.")
+FEATURES_PREDICTED = c.each_part(_COUNT, _LAST)
+
+# --------------------------------------------------------------------------- read: which layer ends the model
+
+READ_OPTIONS = {"a": "block2_pool (MaxPooling2D)", "b": "block3_conv4 (Conv2D)", "c": "block3_pool (MaxPooling2D)",
+                "d": "block4_conv1 (Conv2D)", "e": "block5_pool (MaxPooling2D)", "f": "fc1 (Dense)",
+                "g": "flatten (Flatten)"}
+READ_LOOK_AT = ("look at the height and width, then at the parameters: which layers give that map size",
+                "look at the parameters: the same count as a deeper-looking map means a layer without weights",
+                "look at the number of axes: one flat vector per image",
+                "look at the channels, then at the parameters: they grew past block 3's")
+SUMMARIES_READ = c.choices_by_digest("fn08_read_summaries", [
+    "813b27410057e535d9be0b0e3cad1877", "f3fe182f9734d3ebfe75f882360f5a8e", "249e0fe62d87cd0672aa1d1c48a1cb77",
+    "2e23c520dc0644d57612b56374e87073"], READ_OPTIONS, READ_LOOK_AT, item="summary", items="summaries",
+    hint="Pooling halves height and width and adds no parameters; a convolution adds parameters; Flatten makes "
+         "one axis of height x width x channels.")
+
+
 EXERCISES = [
     Exercise(
         "fn08_pool_outputs",
@@ -94,6 +143,10 @@ EXERCISES = [
         prepare=vgg_record,
         checks=[c.is_model(what="pool_features"), built_on_vgg19, five_pools, c.param_count(total=20_024_384)],
         unrecordable="a keras.Model from vgg19's input to outputs of vgg19's layers",
+        activity="build",
+        hints=("The notebook's feat_extraction_model collects layer.output for every layer of vgg19.",
+               "Keep only the layers that are MaxPooling2D (isinstance, or their names blockN_pool), in vgg19.layers' "
+               "order, and build keras.Model(vgg19.inputs, that list): the same layers, no new weights."),
     ),
     Exercise(
         "fn08_fc2_embedder",
@@ -106,5 +159,38 @@ EXERCISES = [
         checks=[c.is_model(what="embedder"), fc2_output, built_on_vgg19, c.output_shape((None, 4096)),
                 c.param_count(total=139_570_240)],
         unrecordable="a keras.Model from vgg19's input to the output of one of vgg19's layers",
+        activity="build",
+        hints=("The notebook's block3 model picks one layer by its name.",
+               "vgg19.get_layer(\"fc2\").output is a tensor of the existing graph; keras.Model from vgg19.inputs to "
+               "it re-uses vgg19's layers up to fc2 and their weights."),
+    ),
+    Exercise(
+        "fn08_predict_features",
+        title="Predict the outputs of a model of the convolutions",
+        points=1,
+        kind="literal",
+        variable="predicted_features",
+        prepare=c.predicted_parts(["count", "shape"], "(7, (1, 2, 3, 4))", what="predicted_features"),
+        checks=[FEATURES_PREDICTED],
+        unrecordable="a tuple of a whole number and a shape, e.g. (7, (1, 2, 3, 4))",
+        activity="predict",
+        hints=("The list of vgg19's layer names and the shapes printed above have all you need.",
+               "Count the names with \"conv\" block by block; the last of them is in block 5, whose maps are what "
+               "block4_pool leaves; applied to one image, the batch axis is 1."),
+    ),
+    Exercise(
+        "fn08_read_summaries",
+        title="Read which layer ends each model",
+        points=1,
+        kind="literal",
+        variable="ends_with",
+        prepare=c.chosen_letters(4, "abcdefg", "('a', 'b', 'c', 'd')", what="ends_with"),
+        checks=[SUMMARIES_READ],
+        unrecordable="a tuple of four letters, e.g. ('a', 'b', 'c', 'd')",
+        activity="read",
+        hints=("vgg19.summary() lists each layer's output shape and parameters; the total of a model up to a layer "
+               "is the sum of the rows down to it.",
+               "Height and width tell the block; a pooling layer halves them and adds no parameters, so two models "
+               "with the same total can end at a convolution or at the pooling after it."),
     ),
 ]

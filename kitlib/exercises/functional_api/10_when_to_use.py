@@ -7,12 +7,18 @@
 - ``fn10_repeat_dense``: a subclassed model with one Dense(units) (no activation) applied ``repeats``
   times. Probed for several ``units`` (4 and 3 for the self-check) with seeded weights on that Dense; the
   kit computes the expected outputs with NumPy from those weights.
+- ``fn10_read_strengths`` (read): five situations, each matched to a strength or the weakness of the
+  functional API (letters a-e); each situation's letter is compared by its own salted digest, and every
+  situation answered wrongly is named with what the chosen option means and what to look at.
+- ``fn10_fix_connect`` (debug): a model that fails while being connected (Conv2D on a flat input),
+  repaired by reshaping the flat (784,) input into 28x28x1 images inside the model.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from kitlib.exercises.checks import describe_op
+from kitlib.exercises import checks as c
+from kitlib.exercises.checks import L, describe_op
 from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, expect, run_student
 from kitlib.exercises.describe import activation_name, describe_model, fingerprint, is_keras_model, to_array, what_is
 from kitlib.exercises.functional_api._forms import error_text, expect_class, expect_function
@@ -43,9 +49,13 @@ def copy_record(fn: Any, ctx: Context) -> dict:
     """Prepare: call fresh_copy on a probe model; record the copy's architecture and how it relates to the original."""
     expect_function(fn, "fresh_copy(model)")
     model = copy_probe_model(ctx.seed)
+    before = fingerprint([w.numpy() for w in model.weights])
+    trainable = [layer.trainable for layer in model.layers]
     copy = run_student(fn, model, where="fresh_copy(model) on a small trained model",
                        hint="keras.models.clone_model(model) builds the same architecture with new weights.")
-    record = {"returned": what_is(copy), "model": is_keras_model(copy), "original": describe_model(model, {})}
+    record = {"returned": what_is(copy), "model": is_keras_model(copy), "original": describe_model(model, {}),
+              "original_kept": fingerprint([w.numpy() for w in model.weights]) == before
+              and [layer.trainable for layer in model.layers] == trainable}
     if record["model"]:
         record["copy"] = describe_model(copy, {"model": model})
         record["same_values"] = fingerprint([w.numpy() for w in copy.weights]) == fingerprint(
@@ -60,6 +70,9 @@ def _architecture(description: dict) -> list:
 def fresh_copy_behaves(record: dict) -> None:
     expect(record["model"], "the value fresh_copy returned should be a new Keras model", None, record["returned"],
            hint="keras.models.clone_model builds the same architecture with new layers and weights.")
+    expect(record["original_kept"], "fresh_copy changed the model it was given (its weights or trainable flags): the "
+           "task leaves the trained model as it is", hint="Build the copy without touching the original: "
+                                                          "keras.models.clone_model(model) reads it only.")
     copy, original = record["copy"], record["original"]
     expect(copy["given"] != "model", "fresh_copy returns the model it was given, not a new one",
            hint="keras.models.clone_model(model) builds a new model.")
@@ -107,7 +120,8 @@ def repeat_record(cls: Any, ctx: Context) -> dict:
                "repeats=1): apply it `repeats` times."
         x = ctx.rng(60 + number).normal(size=(2, units)).astype("float32")
         model = run_student(cls, units, where=name, hint=hint)
-        probe = {"name": name, "units": units, "dense": [], "once": None, "thrice": None, "error": None}
+        probe = {"name": name, "units": units, "dense": [], "once": None, "thrice": None, "default": None,
+                 "error": None}
         try:
             run_student(model, x, repeats=1, where=f"{name} called with repeats=1", hint=hint)
             dense = [layer for layer in model.layers if type(layer).__name__ == "Dense"]
@@ -121,6 +135,7 @@ def repeat_record(cls: Any, ctx: Context) -> dict:
                 dense[0].bias.assign(bias)
                 probe["once"] = to_array(run_student(model, x, repeats=1, where=f"{name} called with repeats=1"))
                 probe["thrice"] = to_array(run_student(model, x, repeats=3, where=f"{name} called with repeats=3"))
+                probe["default"] = to_array(run_student(model, x, where=f"{name} called without repeats"))
                 probe["expected"] = [_applied(x, kernel, bias, n) for n in (1, 2, 3, 4)]
         except StudentError as failure:
             probe["error"] = f"{failure.where} raised {error_text(failure.error)}"
@@ -145,18 +160,56 @@ def repeat_behaves(record: dict) -> None:
         expect(dense["activation"] == "linear", f"the activation of {name}'s Dense layer", "none (linear)",
                dense["activation"], hint="The task's Dense layer has no activation.")
         once, thrice, expected = np.asarray(probe["once"]), np.asarray(probe["thrice"]), probe["expected"]
-        for got, times, label in ((once, 1, "repeats=1"), (thrice, 3, "repeats=3")):
+        default = np.asarray(probe["default"])
+        for got, times, label in ((once, 1, "repeats=1"), (thrice, 3, "repeats=3"), (default, 1, "no repeats")):
             if got.shape == np.asarray(expected[times - 1]).shape and np.allclose(got, expected[times - 1], atol=1e-4):
                 continue
             applied = [n + 1 for n in range(4) if got.shape == np.asarray(expected[n]).shape
                        and np.allclose(got, expected[n], atol=1e-4)]
             if applied:
+                if label == "no repeats":
+                    raise CheckFailed(f"model(x) without repeats applies the Dense layer {applied[0]} times: the "
+                                      "task's default is repeats=1", hint="def call(self, inputs, repeats=1).")
                 raise CheckFailed(f"model(x, {label}) applies the Dense layer {applied[0]} time"
                                   f"{'s' if applied[0] > 1 else ''}, not {times}",
                                   hint="Loop exactly `repeats` times: for _ in range(repeats): x = self.dense(x).")
             raise CheckFailed(f"model(x, {label}) is not the Dense layer applied {times} time"
                               f"{'s' if times > 1 else ''} in a row", hint="Start from inputs and feed each "
                                                                            "result into the same Dense layer.")
+
+
+# --------------------------------------------------------------------------- read: strengths and the weakness
+
+OPTIONS = {"a": "less verbose", "b": "checked while you connect the layers", "c": "plottable and inspectable",
+           "d": "serializable and clonable", "e": "the weakness: a dynamic architecture"}
+LOOK_AT = ("look at when the mistake shows up, and what has not happened yet",
+           "look at what is sent: the architecture as data, rebuilt with new weights",
+           "look at whether the network has the same structure for every input",
+           "look at what is reached: a tensor inside a graph that already exists",
+           "look at what is compared: the amount of code for the same network")
+READ_RIGHT = [
+    "b9adfae41546c96aaf0c3518b4cd2df3",
+    "a65c19a28b11359d592d981217307449",
+    "01415ab6c00e0c8d4053cbd5f426b7f8",
+    "1c6092ec18258c7e869cb73b8b276adb",
+    "fe8adda1aac9bcda94ce7fe82d5e42c5",
+]
+
+
+STRENGTHS_READ = c.choices_by_digest("fn10_read_strengths", READ_RIGHT, OPTIONS, LOOK_AT,
+                                     hint="Re-read the notebook's section on each strength and on the weakness.")
+
+
+# --------------------------------------------------------------------------- debug: checked while connecting
+
+DIGITS = [L("Reshape", target_shape=(28, 28, 1)),
+          L("Conv2D", filters=8, kernel_size=(3, 3), padding="valid", activation="relu"),
+          L("GlobalMaxPooling2D"), L("Dense", units=10)]
+DIGITS_HINTS = {"kind": "Reshape((28, 28, 1)) right after the input, then the broken model's layers: Conv2D(8, 3, "
+                        "relu), GlobalMaxPooling2D, Dense(10).",
+                "target_shape": "A 28x28 image with one channel: layers.Reshape((28, 28, 1)).",
+                "extra": "Add only the Reshape layer; keep the other layers as they are.",
+                "missing": "Add a Reshape layer between the input and the Conv2D; keep the other layers."}
 
 
 EXERCISES = [
@@ -169,6 +222,10 @@ EXERCISES = [
         prepare=copy_record,
         checks=[fresh_copy_behaves],
         unrecordable="a function fresh_copy(model) that returns a Keras model",
+        activity="build",
+        hints=("Strength 4 in the notebook makes such a copy of cnn.",
+               "keras.models.clone_model builds new layers from the model's config: same architecture, freshly "
+               "initialised weights, nothing shared with the original. Return what it returns."),
     ),
     Exercise(
         "fn10_repeat_dense",
@@ -179,5 +236,40 @@ EXERCISES = [
         prepare=repeat_record,
         checks=[repeat_behaves],
         unrecordable="a class RepeatDense(keras.Model)",
+        activity="build",
+        hints=("SometimesSkip in the notebook: a layer made in __init__, Python control flow in call.",
+               "Create one layers.Dense(units) in __init__ and keep it on self; in call, start from the inputs and "
+               "feed each result into that same layer, in a loop of `repeats` rounds."),
+    ),
+    Exercise(
+        "fn10_read_strengths",
+        title="Match situations to strengths and the weakness",
+        points=1,
+        kind="literal",
+        variable="matched",
+        prepare=c.chosen_letters(5, "abcde", "('a', 'c', 'c', 'e', 'b')", what="matched"),
+        checks=[STRENGTHS_READ],
+        unrecordable="a tuple of five letters, e.g. ('a', 'c', 'c', 'e', 'b')",
+        activity="read",
+        hints=("Each strength has its own section above, with a cell that shows it; the weakness is the last one.",
+               "Ask of each situation: is it about how much code (a), when a mistake shows (b), reaching inside the "
+               "graph (c), the architecture as data (d), or a structure that changes with the input (e)?"),
+    ),
+    Exercise(
+        "fn10_fix_connect",
+        title="Repair a model that fails while connecting",
+        points=2,
+        kind="model",
+        variable="digit_model",
+        prepare=c.model_record(what="digit_model"),
+        checks=[c.is_model(what="digit_model"), c.built(),
+                c.input_features((784,), hint="Keep keras.Input(shape=(784,)): the data stays flat, the model "
+                                              "reshapes it."),
+                c.layers_like(DIGITS, hints=DIGITS_HINTS), c.output_shape((None, 10)), c.param_count(total=170)],
+        unrecordable="a keras.Model built from keras.Input and Keras' own layers",
+        activity="debug",
+        hints=("Read the error: which layer refuses which shape, and at which line?",
+               "Conv2D needs images (height, width, channels); layers.Reshape turns the flat 784 numbers into a "
+               "28x28 image with 1 channel inside the model, so the input can stay (784,)."),
     ),
 ]

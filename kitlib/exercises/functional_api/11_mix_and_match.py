@@ -8,6 +8,10 @@
 - ``fn11_functional_in_layer``: a layer holding a functional head Input(8) -> Dense(1, sigmoid), applied to
   the mean over the steps. The head is judged as a graph; the layer's output is compared with the head
   applied to the kit's own mean of the probe batch.
+- ``fn11_predict_shape`` (predict): the output shape and the parameters of the guide's mixed model with
+  another batch shape and Conv1D kernel; each part by its own salted digest, every wrong part named.
+- ``fn11_fix_batch`` (debug): a functional model around the notebook's ``CustomRNN`` that fails because its
+  input leaves the batch size open; repaired with a fixed batch shape, the notebook's class used as it is.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from typing import Any
 from kitlib.exercises import checks as c
 from kitlib.exercises.checks import N, In
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
-from kitlib.exercises.describe import describe_model, is_keras_model, to_array, what_is
+from kitlib.exercises.describe import activation_name, describe_model, is_keras_model, to_array, what_is
 from kitlib.exercises.functional_api._forms import expect_class
 
 
@@ -165,6 +169,86 @@ def scorer_behaves(record: dict) -> None:
                                "to that average.")
 
 
+# --------------------------------------------------------------------------- predict: the mixed model's shape
+
+_SHAPE = c.matches_digest("fn11_predict_shape:shape", "0723241e17868390b0e7dda0a85c5ff2", known={
+    "85a086b7d7fac14725508c4cceb96b37": "the output shape: Conv1D without padding shortens the sequence (kernel_size "
+    "- 1 steps fewer), and CustomRNN keeps that number of steps",
+    "0a084d6a7851a14c580f32454f1cbac5": "the output shape: this Conv1D has a kernel of 5, not the guide's 3",
+    "e5a15c1ad0b738d551b19cd180a70078": "the output shape: the classifier inside CustomRNN (a Dense(1)) scores every "
+    "step with one number, so the last axis is not the 32 units",
+    "f4131bdec2ea9403ba5277df7279c3a6": "the output shape: the classifier inside CustomRNN (a Dense(1)) scores every "
+    "step with one number, and Conv1D without padding shortens the sequence",
+    "988f9403f6ad52e31d206fd774d4921c": "the output shape: keras.Input(batch_shape=...) fixes the batch axis too, so "
+    "it is a number, not None",
+    "109f3fe9c3fcdd5b806bb1b35ce736ac": "the output shape: CustomRNN stacks the states of every step and scores each "
+    "one, so the time axis stays",
+}, what="the output shape is not right yet", hint="Follow the shape through Conv1D (no padding), then CustomRNN (one "
+                                                   "score per step).")
+_PARAMS = c.matches_digest("fn11_predict_shape:params", "d16eaf2c1495249e00cd8f774123f631", known={
+    "3c9183b3bdba1c5a3fe5369c3ac62294": "the number of parameters: 2,657 is the guide's model with Conv1D(32, 3); this "
+    "Conv1D has a kernel of 5",
+    "560af6e697709b43318690224171e7a8": "the number of parameters: the classifier inside CustomRNN has weights too, "
+    "a Dense(1) on 32 units",
+    "dc5d2a5621f44fb93074f04d68b40c19": "the number of parameters: each Conv1D filter has kernel_size x input channels "
+    "weights (the 5 features of each step) plus a bias",
+    "cbd66a871c5111656294227e1b0cf88c": "the number of parameters: the Conv1D layer has weights too",
+    "655a2cf9eb33f8fcd75cf53aec1dd5f0": "the number of parameters: CustomRNN's two Dense projections (32 units "
+    "each) have weights too",
+}, what="the number of parameters is not right yet", hint="Add up Conv1D (kernel x channels x filters + filters), "
+                                                          "the two projections and the classifier.")
+
+
+MIXED_PREDICTED = c.each_part(_SHAPE, _PARAMS)
+
+
+# --------------------------------------------------------------------------- debug: a fixed batch shape
+
+
+def tagger_record(model: Any, ctx: Context) -> dict:
+    """Prepare: the model's input and output shapes (batch axis included), its layers' kinds and whether the
+    recurrent layer is the notebook's CustomRNN class itself."""
+    expect(is_keras_model(model), "tagger should be a Keras model", None, what_is(model),
+           hint="Build it with keras.Model(inputs, outputs).")
+    rnn_class = ctx.given["CustomRNN"]
+    shape = lambda t: [None if d is None else int(d) for d in t.shape]  # noqa: E731
+    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    return {"inputs": [shape(t) for t in model.inputs], "outputs": [shape(t) for t in model.outputs],
+            "params": int(model.count_params()),
+            "layers": [{"kind": type(layer).__name__, "custom_rnn": isinstance(layer, rnn_class),
+                        "filters": getattr(layer, "filters", None),
+                        "kernel": list(getattr(layer, "kernel_size", []) or []) or None,
+                        "padding": getattr(layer, "padding", None),
+                        "activation": activation_name(layer.activation) if hasattr(layer, "activation") else None}
+                       for layer in layers]}
+
+
+def tagger_fixed(record: dict) -> None:
+    expect(len(record["inputs"]) == 1, "the number of inputs", 1, len(record["inputs"]))
+    got = record["inputs"][0]
+    expect(got[1:] == [10, 5], "the shape of one input sample (time steps, features)", (10, 5), tuple(got[1:]),
+           hint="Each sample is 10 steps of 5 features, as in the guide.")
+    expect(got[0] == 8, "the input's batch size: CustomRNN makes its zero state with inputs.shape[0], so the model "
+           "must fix it", 8, got[0], hint="keras.Input(batch_shape=(8, 10, 5)) fixes the batch size with the shape.")
+    kinds = [layer["kind"] for layer in record["layers"]]
+    expect(len(kinds) == 2 and kinds[0] == "Conv1D", "the layers: Conv1D(32, 3), then CustomRNN", "Conv1D, CustomRNN",
+           ", ".join(kinds), hint="Keep make_tagger's layers; only the input changes.")
+    conv, rnn = record["layers"]
+    expect(conv["filters"] == 32 and conv["kernel"] == [3] and conv["padding"] == "valid",
+           "the Conv1D layer: 32 filters, kernel 3, no padding", "Conv1D(32, 3)",
+           f"Conv1D({conv['filters']}, {conv['kernel'][0] if conv['kernel'] else None}, padding={conv['padding']!r})",
+           hint="Keep make_tagger's layers.Conv1D(32, 3).")
+    expect(conv["activation"] == "linear", "the activation of the Conv1D layer", "none (linear)", conv["activation"],
+           hint="make_tagger's Conv1D(32, 3) has no activation: CustomRNN's projections apply tanh.")
+    expect(rnn["custom_rnn"], "the second layer should be the notebook's CustomRNN (the class as it is)", "CustomRNN",
+           rnn["kind"], hint="Use CustomRNN() unchanged: the repair is in the input, not in the layer.")
+    expect(record["outputs"] == [[8, 8, 1]], "the output shape", (8, 8, 1),
+           tuple(record["outputs"][0]) if record["outputs"] else None,
+           hint="8 sequences, 10 - 3 + 1 = 8 steps, one score per step.")
+    expect(record["params"] == 2_657, "the number of parameters", 2_657, record["params"],
+           hint="The guide's mixed model: Conv1D 512, two projections 1,056 each, the classifier 33.")
+
+
 EXERCISES = [
     Exercise(
         "fn11_running_sum",
@@ -175,6 +259,10 @@ EXERCISES = [
         prepare=running_record,
         checks=[running_sum_behaves],
         unrecordable="a class RunningSum(layers.Layer)",
+        activity="build",
+        hints=("CustomRNN's call in the notebook loops over inputs.shape[1] and stacks what it kept.",
+               "Keep a total that starts at zero, add inputs[:, t, :] at each step and keep every total; "
+               "keras.ops.stack(totals, axis=1) puts the time axis back in place 1."),
     ),
     Exercise(
         "fn11_functional_in_layer",
@@ -185,5 +273,39 @@ EXERCISES = [
         prepare=scorer_record,
         checks=[scorer_behaves],
         unrecordable="a class Scorer(layers.Layer)",
+        activity="build",
+        hints=("CustomRNN in the notebook keeps a functional model (classifier) on self and calls it in call.",
+               "In __init__ build the head with keras.Input(shape=(8,)) and keras.Model(inputs, outputs); in call, "
+               "keras.ops.mean(inputs, axis=1) averages over the steps before the head is applied."),
+    ),
+    Exercise(
+        "fn11_predict_shape",
+        title="Predict the mixed model's output shape and parameters",
+        points=1,
+        kind="literal",
+        variable="predicted",
+        prepare=c.predicted_parts(["shape", "count"], "((1, 2, 3), 1234)", what="predicted"),
+        checks=[MIXED_PREDICTED],
+        unrecordable="a tuple of a shape and a whole number, e.g. ((1, 2, 3), 1234)",
+        activity="predict",
+        hints=("The guide's model above: (16, 8, 1) and 2,657 parameters, with the sum worked out under it.",
+               "Conv1D without padding gives steps - kernel_size + 1 steps and has kernel_size x channels x "
+               "filters + filters weights; CustomRNN keeps the steps and scores each with one number; "
+               "batch_shape fixes the batch axis."),
+    ),
+    Exercise(
+        "fn11_fix_batch",
+        title="Repair a mixed model that leaves the batch size open",
+        points=2,
+        kind="model",
+        variable="tagger",
+        given=("CustomRNN",),
+        prepare=tagger_record,
+        checks=[tagger_fixed],
+        unrecordable="a keras.Model from a keras.Input through Conv1D and the notebook's CustomRNN",
+        activity="debug",
+        hints=("Read the error of make_tagger(): which value is None, and where does CustomRNN.call need it?",
+               "CustomRNN builds its zero state from inputs.shape[0], the batch size; keras.Input(batch_shape=...) "
+               "fixes it in the graph, as the guide's mixed model does."),
     ),
 ]
