@@ -45,5 +45,8 @@ c.GenerateFeedback.preprocessors = [
     "kitlib.grading.feedback.HideHiddenTests",
     "kitlib.grading.feedback.HideTeacherPaths",
     "kitlib.grading.nbgrader_feedback.WithholdMarkers",
+    "kitlib.grading.feedback.InertSvg",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# ... and its pages inert (student markup sanitised, no script, a strict Content-Security-Policy).
+c.GenerateFeedback.exporter_class = "kitlib.grading.feedback.InertHTMLExporter"

@@ -452,6 +452,8 @@ def test_generate_feedback_of_nbgrader_withholds_hidden_tests(graded):
     for path in pages:
         text = page_text(path)
         assert "hidden=True" not in text and "HIDDEN TESTS" not in text, path
+        raw = path.read_text(encoding="utf-8")  # and inert, like kit grade's pages: no script, a strict policy
+        assert "<script" not in raw.lower() and 'http-equiv="Content-Security-Policy"' in raw, path
     shutil.rmtree(course / "feedback" / "eve")
     api = ("from nbgrader.apps.baseapp import NbGrader\nfrom nbgrader.apps.api import NbGraderAPI\n"
            "from nbgrader.auth import Authenticator\n"

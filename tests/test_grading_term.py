@@ -177,6 +177,9 @@ def test_stock_config_is_named_a_leak(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text(
         "c = get_config()\nc.GenerateFeedback.preprocessors = ['nbgrader.preprocessors.GetGrades']\n")
     assert "lacks kitlib.grading.feedback.HideHiddenTests" in feedback_config_problem(tmp_path)
+    (tmp_path / "nbgrader_config.py").write_text(  # hidden tests withheld, but nbconvert's live pages
+        "c = get_config()\nc.GenerateFeedback.preprocessors = ['kitlib.grading.feedback.HideHiddenTests']\n")
+    assert "exporter_class is not kitlib.grading.feedback.InertHTMLExporter" in feedback_config_problem(tmp_path)
 
 
 def test_withhold_markers_replaces_printed_markers():

@@ -38,6 +38,7 @@ import threading
 from pathlib import Path
 
 import nbformat
+from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from kitlib.grading.course import Course
@@ -285,9 +286,13 @@ def add_wrap_css(page: str) -> str:
 FEEDBACK_MARKERS = (BEGIN_HIDDEN, END_HIDDEN)
 MAX_FEEDBACK_BYTES = 256 * 2**20
 FEEDBACK_TIMEOUT = 300.0  # seconds for one submission's feedback (nbgrader's run, the pages checked)
+# The one list of feedback preprocessors: kit grade's run and nbgrader's own Generate Feedback (the
+# formgrader's button, `nbgrader generate_feedback`: course/nbgrader_config.py names the same, as strings).
 PREPROCESSORS = ["nbgrader.preprocessors.GetGrades", "kitlib.grading.feedback.HideHiddenTests",
-                 "kitlib.grading.feedback.HideTeacherPaths", "kitlib.grading.feedback.InertSvg",
-                 "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+                 "kitlib.grading.feedback.HideTeacherPaths", "kitlib.grading.nbgrader_feedback.WithholdMarkers",
+                 "kitlib.grading.feedback.InertSvg", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+#: nbgrader's Generate Feedback writes its pages with this exporter in a kit course: inert, like kit grade's.
+EXPORTER = "kitlib.grading.feedback.InertHTMLExporter"
 
 
 class InertSvg(Preprocessor):
@@ -375,6 +380,22 @@ def feedback_for(course: Course, assignment: str, student: str, worker=None,
                          "was withheld")
     notes += remove_live_files(folder, keep={p.name for p in files})
     return notes
+
+
+class InertHTMLExporter(HTMLExporter):
+    """nbconvert's HTML exporter whose pages come out inert (:func:`inert_page`): student markup
+    sanitised, no script, a strict Content-Security-Policy. ``c.GenerateFeedback.exporter_class`` of a
+    kit course, so that the formgrader's Generate Feedback writes no live page either.
+
+    Example (``nbgrader_config.py``)::
+
+        c.GenerateFeedback.exporter_class = "kitlib.grading.feedback.InertHTMLExporter"
+    """
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        output, resources = super().from_notebook_node(nb, resources, **kw)
+        title = ((resources or {}).get("metadata") or {}).get("name") or "feedback"
+        return inert_page(output, str(title)), resources
 
 
 def inert_page(page: str, title: str) -> str:

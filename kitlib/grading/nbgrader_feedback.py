@@ -20,8 +20,10 @@ Example (``course/nbgrader_config.py``)::
         "kitlib.grading.feedback.HideHiddenTests",
         "kitlib.grading.feedback.HideTeacherPaths",
         "kitlib.grading.nbgrader_feedback.WithholdMarkers",
+        "kitlib.grading.feedback.InertSvg",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]
+    c.GenerateFeedback.exporter_class = "kitlib.grading.feedback.InertHTMLExporter"
 
     feedback_config_problem("course")   # None: Generate Feedback is safe in this course
 """
@@ -31,16 +33,13 @@ from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
 
+from kitlib.grading.feedback import EXPORTER, PREPROCESSORS
 from kitlib.grading.notebook import BEGIN_HIDDEN, END_HIDDEN
 
-#: What nbgrader's GenerateFeedback runs in a kit course (names, so the config imports nothing).
-FEEDBACK_PREPROCESSORS = [
-    "nbgrader.preprocessors.GetGrades",
-    "kitlib.grading.feedback.HideHiddenTests",
-    "kitlib.grading.feedback.HideTeacherPaths",
-    "kitlib.grading.nbgrader_feedback.WithholdMarkers",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
+#: What nbgrader's GenerateFeedback runs in a kit course (names, so the config imports nothing): the
+#: same list as kit grade's feedback, and the exporter that makes every page inert.
+FEEDBACK_PREPROCESSORS = PREPROCESSORS
+FEEDBACK_EXPORTER = EXPORTER
 REQUIRED = ("kitlib.grading.feedback.HideHiddenTests",)
 WITHHELD = "[kit: this output was withheld from the feedback: it showed a hidden-test marker]"
 
@@ -91,6 +90,17 @@ def configured_preprocessors(course_root) -> list[str] | None:
     return [p if isinstance(p, str) else f"{p.__module__}.{p.__qualname__}" for p in section["preprocessors"]]
 
 
+def configured_exporter(course_root) -> str | None:
+    """``c.GenerateFeedback.exporter_class`` of the course's ``nbgrader_config.py``, as a name (None: not set)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(Path(course_root))).load_config()
+    exporter = config.get("GenerateFeedback", {}).get("exporter_class")
+    if exporter is None or isinstance(exporter, str):
+        return exporter
+    return f"{exporter.__module__}.{exporter.__qualname__}"
+
+
 def feedback_config_problem(course_root) -> str | None:
     """Why nbgrader's Generate Feedback (formgrader button, ``nbgrader generate_feedback``) would hand out
     the hidden tests in this course, or None when it makes the kit's feedback.
@@ -111,9 +121,14 @@ def feedback_config_problem(course_root) -> str | None:
     if missing:
         return (f"c.GenerateFeedback.preprocessors lacks {', '.join(missing)}: nbgrader's Generate Feedback would "
                 "show the hidden tests")
+    if configured_exporter(course_root) != FEEDBACK_EXPORTER:
+        return (f"c.GenerateFeedback.exporter_class is not {FEEDBACK_EXPORTER}: nbgrader's Generate Feedback would "
+                "write pages that run what a student's outputs and Markdown hold; set it as course/nbgrader_config.py "
+                "of the kit does")
     return None
 
 
 def use_kit_feedback(c) -> None:
     """Set ``c.GenerateFeedback.preprocessors`` to the kit's (for a course config written by hand)."""
     c.GenerateFeedback.preprocessors = list(FEEDBACK_PREPROCESSORS)
+    c.GenerateFeedback.exporter_class = FEEDBACK_EXPORTER
