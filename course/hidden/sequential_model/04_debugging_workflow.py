@@ -88,28 +88,30 @@ HIDDEN = [
         wrong_answers=[
             ("model = keras.Sequential([keras.Input(shape=(8, 8, 16)), layers.Conv2D(16, 3, activation='relu'), "
              "layers.GlobalMaxPooling2D(), layers.Dense(10)])", "not `stuck`"),
+            ("stuck.add(layers.GlobalMaxPooling2D())\nstuck.add(layers.Dense(10))\nmodel = stuck",
+             "raised ValueError"),
             ("stuck.pop()\nstuck.add(layers.Dense(10))\nmodel = stuck", "missing"),
             ("stuck.pop()\nstuck.add(layers.Flatten())\nstuck.add(layers.Dense(10))\nmodel = stuck",
              "GlobalMaxPooling2D"),
-            ("stuck.pop()\nstuck.add(layers.GlobalMaxPooling2D())\nstuck.add(layers.Dense(10, activation='softmax'))"
-             "\nmodel = stuck", "activation"),
-            ("stuck.pop()\nstuck.pop()\nstuck.add(layers.GlobalMaxPooling2D())\nstuck.add(layers.Dense(10))\n"
-             "model = stuck", "missing"),
-            ("stuck.pop()\nstuck.add(layers.GlobalMaxPooling2D())\nstuck.add(layers.Dense(1))\nmodel = stuck",
-             "units"),
+            ("stuck.pop()\nstuck.add(layers.GlobalMaxPooling2D())\n"
+             "stuck.add(layers.Dense(10, activation='softmax'))\nmodel = stuck", "activation"),
+            ("stuck.pop()\nstuck.pop()\nstuck.add(layers.GlobalMaxPooling2D())\n"
+             "stuck.add(layers.Dense(10))\nmodel = stuck", "missing"),
+            ("stuck.pop()\nstuck.add(layers.GlobalMaxPooling2D())\nstuck.add(layers.Dense(1))\n"
+             "model = stuck", "units"),
         ],
         other_solutions=[
-            "stuck.pop()\nfor layer in [layers.GlobalMaxPooling2D(), layers.Dense(10)]:\n    stuck.add(layer)\n"
-            "model = stuck",
+            "while len(stuck.layers) > 1:\n    stuck.pop()\n"
+            "for layer in [layers.GlobalMaxPooling2D(), layers.Dense(10)]:\n    stuck.add(layer)\nmodel = stuck",
             "model = stuck\nmodel.pop()\nmodel.add(layers.GlobalMaxPooling2D(name='pool'))\n"
             "model.add(layers.Dense(units=10, activation=None, name='scores'))",
             "failed = stuck.layers[-1]\nstuck.pop()\nassert failed not in stuck.layers\n"
             "stuck.add(layers.GlobalMaxPooling2D())\nstuck.add(layers.Dense(10, activation='linear'))\nmodel = stuck",
         ],
-        explanation="In Keras 3 the Conv2D(16, 7) whose add() failed stays in stuck, and every later add() fails "
-                    "on it. stuck.pop() takes it out; then GlobalMaxPooling2D turns the 6x6x16 maps into 16 "
-                    "numbers and Dense(10) gives the scores. Repairing stuck itself keeps its first Conv2D (and "
-                    "any weights it learnt).",
+        explanation="In Keras 3 a failed add() leaves its layer in the model: the Conv2D(16, 7) that did not fit "
+                    "is still in stuck, and every later add() fails on it (and stays in too). One pop() takes it "
+                    "out; then GlobalMaxPooling2D turns the 6x6x16 maps into 16 numbers and Dense(10) gives the "
+                    "scores. Repairing stuck itself keeps its first Conv2D (and any weights it learnt).",
     ),
     Hidden(
         "seq04_read_summary",

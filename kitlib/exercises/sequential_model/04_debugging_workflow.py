@@ -75,10 +75,10 @@ REPAIR_HINTS = {"filters": KEEP, "kernel_size": KEEP, "strides": KEEP,
 UNSTICK = [L("Conv2D", filters=16, kernel_size=[3, 3], strides=[1, 1], padding="valid", activation="relu"),
            L("GlobalMaxPooling2D", activation=ANY), L("Dense", units=10)]
 UNSTICK_HINTS = {
-    "extra": "The layer whose add() failed is still in stuck: take it out with pop() before adding anything.",
+    "extra": "Every add() that failed left its layer in stuck: pop() each of them before adding anything.",
     "missing": "Keep stuck's first Conv2D, then add a GlobalMaxPooling2D and a Dense layer of 10 units.",
     "kind": "After stuck's first Conv2D come a GlobalMaxPooling2D and a Dense layer of 10 units.",
-    "kernel_size": "The layer whose add() failed is still in stuck: pop() it, do not keep it.",
+    "kernel_size": "The layers whose add() failed are still in stuck: pop() them, do not keep them.",
 }
 
 
@@ -151,10 +151,10 @@ EXERCISES = [
         prepare=c.model_record(),
         checks=[c.is_model("Sequential"), _repairs_stuck, c.layers_like(UNSTICK, hints=UNSTICK_HINTS),
                 c.output_shape((None, 10))],
-        hints=("Print [type(layer).__name__ for layer in stuck.layers]: is the layer whose add() failed still "
-               "there?",
-               "In Keras 3 a failed add() leaves its layer in the model, and every later add() fails the same "
-               "way. pop() removes the last layer; after it, add() works again."),
+        hints=("Print [type(layer).__name__ for layer in stuck.layers]: which layers are in it now?",
+               "In Keras 3 a failed add() leaves its layer in the model, and every later add() fails the same way "
+               "(and leaves its layer too). pop() removes the last layer: pop until only the first Conv2D is "
+               "left, then add() works again. If your own tries failed, re-run the cell that makes stuck first."),
         unrecordable="the model stuck, repaired with pop() and add()",
     ),
     Exercise(
