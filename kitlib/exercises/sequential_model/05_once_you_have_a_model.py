@@ -187,7 +187,8 @@ EXERCISES = [
         activity="build",
         hints=("Look at '1. Compile': the same three decisions, for a fresh model.",
                "The labels are integers, so the loss is a sparse categorical cross-entropy; the last layer has no "
-               "softmax, so the loss must be told from_logits=True; metrics=['accuracy'] reports the accuracy."),
+               "softmax, so the loss must be told its inputs are logits; an accuracy metric in metrics=[...] reports the "
+               "share of right answers."),
         unrecordable="a model from make_digit_model(), compiled with Keras' own losses and metrics or "
                      "functions of your own",
     ),
