@@ -1019,8 +1019,8 @@ def whole_numbers(count: int | None = None, *, what: str = "your answer", exampl
     number is, for the messages ("the steps per epoch").
 
     Example:
-        >>> whole_numbers(2)((32, 96))
-        [32, 96]
+        >>> whole_numbers(2)((30, 90))
+        [30, 90]
         >>> whole_numbers(1)(47)
         47
     """

@@ -27,8 +27,8 @@ def scenario_letters(answer: Any) -> list:
     """Prepare: the chosen scenarios as a sorted list of single lower-case letters.
 
     Example:
-        >>> scenario_letters("b, C, e")
-        ['b', 'c', 'e']
+        >>> scenario_letters("g, B")
+        ['b', 'g']
     """
     if isinstance(answer, str):
         items = [ch for ch in answer if ch.isalpha()]
