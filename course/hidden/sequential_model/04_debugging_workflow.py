@@ -108,9 +108,9 @@ HIDDEN = [
             "failed = stuck.layers[-1]\nstuck.pop()\nassert failed not in stuck.layers\n"
             "stuck.add(layers.GlobalMaxPooling2D())\nstuck.add(layers.Dense(10, activation='linear'))\nmodel = stuck",
         ],
-        explanation="In Keras 3 a failed add() leaves its layer in the model: the Conv2D(16, 7) that did not fit "
-                    "is still in stuck, and every later add() fails on it (and stays in too). One pop() takes it "
-                    "out; then GlobalMaxPooling2D turns the 6x6x16 maps into 16 numbers and Dense(10) gives the "
+        explanation="In Keras 3 a failed add() leaves its layer in the model: the 'edges' layer, built for 3 "
+                    "channels, is still in stuck, and every later add() fails on it (and stays in too). One pop() "
+                    "takes it out; then GlobalMaxPooling2D turns the 6x6x16 maps into 16 numbers and Dense(10) gives the "
                     "scores. Repairing stuck itself keeps its first Conv2D (and any weights it learnt).",
     ),
     Hidden(

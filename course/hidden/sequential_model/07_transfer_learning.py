@@ -14,6 +14,8 @@ HIDDEN = [
             ("model = make_mlp()\nmodel.trainable = False\nmodel.layers[-1].trainable = True", "every layer is frozen"),
             ("model = make_mlp()\nfor layer in model.layers[:-2]:\n    layer.trainable = False", "layer 3"),
             ("model = make_mlp()\nfor layer in model.layers:\n    layer.trainable = False", "every layer is frozen"),
+            ("model = source\nfor layer in model.layers[:-1]:\n    layer.trainable = False", "`source`"),
+            ("model = check\nfor layer in model.layers[:-1]:\n    layer.trainable = False", "a fresh one"),
         ],
         other_solutions=[
             "model = make_mlp()\nmodel.layers[0].trainable = False\nmodel.layers[1].trainable = False\n"

@@ -78,7 +78,6 @@ UNSTICK_HINTS = {
     "extra": "Every add() that failed left its layer in stuck: pop() each of them before adding anything.",
     "missing": "Keep stuck's first Conv2D, then add a GlobalMaxPooling2D and a Dense layer of 10 units.",
     "kind": "After stuck's first Conv2D come a GlobalMaxPooling2D and a Dense layer of 10 units.",
-    "kernel_size": "The layers whose add() failed are still in stuck: pop() them, do not keep them.",
 }
 
 

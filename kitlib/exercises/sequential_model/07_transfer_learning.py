@@ -30,6 +30,16 @@ def _not_whole_model_frozen(record: dict) -> None:
                 "whatever its own flag says. Freeze the layers one by one instead, all but the last.")
 
 
+NOTEBOOK_MLPS = ("demo", "check", "source", "donor")  # the notebook's own make_mlp() models, used above
+
+
+def _fresh_mlp(record: dict) -> None:
+    """A model of the notebook's (trained, or frozen above) is not the fresh make_mlp() the task asks for."""
+    expect(record.get("given") not in NOTEBOOK_MLPS, f"`model` is `{record.get('given')}`, a model the notebook "
+           "already used above, but the task asks for a fresh one", hint="Start with model = make_mlp(), then "
+                                                                       "freeze its layers.")
+
+
 DONOR_BODY = [L("Dense", units=32, activation="relu", given=f"donor.layers[{i}]", trainable=False) for i in range(3)]
 NEW_HEAD = DONOR_BODY + [L("Dense", units=3, activation="softmax", trainable=True)]  # donor's own head has 10 units
 NEW_HEAD_HINTS = {"extra": "The model is donor's three hidden layers and one new head: donor's last layer "
@@ -88,8 +98,9 @@ EXERCISES = [
         points=2,
         kind="model",
         variable="model",
+        optional_given=NOTEBOOK_MLPS,
         prepare=c.model_record(),
-        checks=[c.is_model(), c.input_features((784,)), _not_whole_model_frozen,
+        checks=[c.is_model(), _fresh_mlp, c.input_features((784,)), _not_whole_model_frozen,
                 c.layers_like(MLP, hints=FREEZE_HINTS)],
         activity="build",
         hints=("Look at the first cells: the demo freezes one layer, then the whole model, and prints the counts.",
