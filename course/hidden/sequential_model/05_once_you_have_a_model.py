@@ -113,6 +113,8 @@ HIDDEN = [
             ("trained.compile(optimizer='adam', loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))\n"
              "trained.save(save_dir / 'again.keras')\nrestored = keras.models.load_model(save_dir / 'again.keras')",
              "no longer the model trained above"),
+            ("trained.save(save_dir / 'old_style.h5')\nrestored = keras.models.load_model(save_dir / 'old_style.h5')",
+             "legacy HDF5 format"),
         ],
         other_solutions=[
             "keras.saving.save_model(trained, save_dir / 'again.keras')\n"

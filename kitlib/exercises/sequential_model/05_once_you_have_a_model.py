@@ -7,7 +7,9 @@
 - ``seq05_save_reload``: the model loaded back from a full save of ``trained`` (given): not
   ``trained`` itself, no shared weights, the same architecture and weights, compile settings and
   the optimizer's state (its step count) as ``trained``; and ``trained`` itself left as the notebook
-  trained it (its optimizer's 150 steps: 2 epochs of 75), not trained or compiled again before the save.
+  trained it (its optimizer's 150 steps: 2 epochs of 75), not trained or compiled again before the save;
+  and the file format the task names: the newest model file in ``save_dir`` is a ``.keras`` file (a legacy
+  ``.h5`` file loads back the same model, so only the file itself tells).
 - ``seq05_predict_steps``: predict the steps per epoch and in all of a ``fit()`` call with a
   validation split (two numbers through a digest).
 - ``seq05_read_history``: read a training history: the best epoch and where early stopping would
@@ -62,7 +64,35 @@ def save_reload_probe(model: Any, ctx: Context) -> dict:
         [w.numpy() for w in trained.weights])
     record["trained"] = describe_model(trained, {})
     record["trained"]["compile"] = describe_compile(trained)
+    record["files"] = _saved_files(ctx.given.get("save_dir"))
     return record
+
+
+def _saved_files(save_dir: Any) -> list | None:
+    """The whole-model files under ``save_dir`` (``.keras`` and legacy ``.h5``; weights files ``.weights.h5``
+    left out), newest first, as relative names. None when the notebook's save_dir is not known."""
+    from pathlib import Path
+
+    if save_dir is None:
+        return None
+    try:
+        root = Path(save_dir)
+        found = [(p.stat().st_mtime_ns, p.relative_to(root).as_posix()) for p in root.rglob("*") if p.is_file()
+                 and p.name.endswith((".keras", ".h5", ".hdf5")) and not p.name.endswith(".weights.h5")]
+    except (OSError, TypeError, ValueError):
+        return None
+    return [name for _, name in sorted(found, reverse=True)]
+
+
+def _keras_format(record: dict) -> None:
+    """The task names the file format; a legacy .h5 file loads back the same, so the format is checked
+    directly: the newest model file in save_dir (the one the answer cell wrote) must be a .keras file."""
+    files = record.get("files")
+    if not files:
+        return
+    expect(files[0].endswith(".keras"), f"the file format: the newest model file in save_dir, {files[0]}, is in the "
+           "legacy HDF5 format (.h5); the task asks for one .keras file",
+           hint="Give the file a name ending in .keras: trained.save(save_dir / 'name.keras').")
 
 
 TRAINED_STEPS = 150  # the notebook trains `trained` for 2 epochs of 75 steps and asserts it
@@ -199,8 +229,9 @@ EXERCISES = [
         kind="model",
         variable="restored",
         given=("trained",),
+        optional_given=("save_dir",),
         prepare=save_reload_probe,
-        checks=[c.is_model(), _trained_left_alone, restored_from_file],
+        checks=[c.is_model(), _trained_left_alone, restored_from_file, _keras_format],
         activity="build",
         hints=("Look at '5. Save and load back'.",
                "model.save(path) with a name ending in .keras writes architecture, weights, compile settings and "
