@@ -173,6 +173,24 @@ KNOWN_HISTORY = {
 
 EXERCISES = [
     Exercise(
+        "seq05_compile",
+        title="Compile for integer labels and raw scores",
+        points=2,
+        kind="model",
+        variable="model",
+        optional_given=("trained",),
+        prepare=compile_probe,
+        checks=[c.is_model(), _fresh_model, c.layers_like(DIGIT_MODEL, hints=AS_GIVEN),
+                c.compiled_for_integer_labels(outputs="raw scores (logits)")],
+        activity="build",
+        hints=("Look at '1. Compile': the same three decisions, for a fresh model.",
+               "The labels are integers, so the loss is a sparse categorical cross-entropy; the last layer has no "
+               "softmax, so the loss must be told its inputs are logits; an accuracy metric in metrics=[...] reports the "
+               "share of right answers."),
+        unrecordable="a model from make_digit_model(), compiled with Keras' own losses and metrics or "
+                     "functions of your own",
+    ),
+    Exercise(
         "seq05_predict_steps",
         title="Predict the training steps of fit()",
         points=1,
@@ -203,24 +221,6 @@ EXERCISES = [
                "The best epoch has the lowest val_loss. EarlyStopping(monitor='val_loss', patience=2) counts "
                "the epochs since the best value so far; when that count reaches 2 it stops after that epoch."),
         unrecordable="two whole numbers, e.g. (1, 2)",
-    ),
-    Exercise(
-        "seq05_compile",
-        title="Compile for integer labels and raw scores",
-        points=2,
-        kind="model",
-        variable="model",
-        optional_given=("trained",),
-        prepare=compile_probe,
-        checks=[c.is_model(), _fresh_model, c.layers_like(DIGIT_MODEL, hints=AS_GIVEN),
-                c.compiled_for_integer_labels(outputs="raw scores (logits)")],
-        activity="build",
-        hints=("Look at '1. Compile': the same three decisions, for a fresh model.",
-               "The labels are integers, so the loss is a sparse categorical cross-entropy; the last layer has no "
-               "softmax, so the loss must be told its inputs are logits; an accuracy metric in metrics=[...] reports the "
-               "share of right answers."),
-        unrecordable="a model from make_digit_model(), compiled with Keras' own losses and metrics or "
-                     "functions of your own",
     ),
     Exercise(
         "seq05_save_reload",

@@ -234,6 +234,26 @@ def pool_features_right(record: dict) -> None:
 
 EXERCISES = [
     Exercise(
+        "seq06_predict_feature_shapes",
+        title="Predict the shapes an extractor returns",
+        points=1,
+        kind="literal",
+        variable="feature_shapes",
+        activity="predict",
+        prepare=feature_shape_list,
+        checks=[_feature_shapes_form, c.matches_digest(
+            SALT_FEATURES, "73ea7ad7d784f885ebd5b245bd07d6e0", known=KNOWN_FEATURES,
+            what="height and width are not right yet",
+            hint="Go layer by layer: 'valid' convolution out = (size - kernel) // strides + 1; pooling out = "
+                 "size // pool_size.")],
+        hints=("The extractor returns one output per layer; compare with the first extractor of the notebook, "
+               "on 250x250 images.",
+               "Each output is (images, height, width, channels): the batch is the number of images it is called "
+               "on; a 'valid' Conv2D gives (size - kernel) // strides + 1, a pooling layer size // pool_size, "
+               "and the channels are the filters."),
+        unrecordable="a list of tuples, e.g. [(2, 9, 9, 8)]",
+    ),
+    Exercise(
         "seq06_all_outputs",
         title="A feature extractor for every layer",
         points=2,
@@ -262,26 +282,6 @@ EXERCISES = [
                "digit_model.get_layer(name).output is symbolic: wrap it in keras.Model(digit_model.inputs[0], ...) "
                "and call that model (or its predict) on the images to get numbers."),
         unrecordable="a NumPy array or a tensor of numbers",
-    ),
-    Exercise(
-        "seq06_predict_feature_shapes",
-        title="Predict the shapes an extractor returns",
-        points=1,
-        kind="literal",
-        variable="feature_shapes",
-        activity="predict",
-        prepare=feature_shape_list,
-        checks=[_feature_shapes_form, c.matches_digest(
-            SALT_FEATURES, "73ea7ad7d784f885ebd5b245bd07d6e0", known=KNOWN_FEATURES,
-            what="height and width are not right yet",
-            hint="Go layer by layer: 'valid' convolution out = (size - kernel) // strides + 1; pooling out = "
-                 "size // pool_size.")],
-        hints=("The extractor returns one output per layer; compare with the first extractor of the notebook, "
-               "on 250x250 images.",
-               "Each output is (images, height, width, channels): the batch is the number of images it is called "
-               "on; a 'valid' Conv2D gives (size - kernel) // strides + 1, a pooling layer size // pool_size, "
-               "and the channels are the filters."),
-        unrecordable="a list of tuples, e.g. [(2, 9, 9, 8)]",
     ),
     Exercise(
         "seq06_fix_extractor",

@@ -93,38 +93,6 @@ KNOWN_FROZEN = {
 
 EXERCISES = [
     Exercise(
-        "seq07_freeze_all_but_last",
-        title="Freeze all layers but the last",
-        points=2,
-        kind="model",
-        variable="model",
-        optional_given=NOTEBOOK_MLPS,
-        prepare=c.model_record(),
-        checks=[c.is_model(), _fresh_mlp, c.input_features((784,)), _not_whole_model_frozen,
-                c.layers_like(MLP, hints=FREEZE_HINTS)],
-        activity="build",
-        hints=("Look at the first cells: the demo freezes one layer, then the whole model, and prints the counts.",
-               "Each layer has its own trainable flag: set it on every layer of model.layers except the last. "
-               "Setting the model's own flag would freeze every layer, the last one too, whatever its flag says."),
-        unrecordable="the model from make_mlp()",
-    ),
-    Exercise(
-        "seq07_new_head",
-        title="Reuse a trained body with a new head",
-        points=2,
-        kind="model",
-        variable="transfer_model",
-        given=("donor",),
-        prepare=c.model_record(build_for=(784,)),
-        checks=[c.is_model("Sequential"), c.built(), c.input_features((784,)),
-                c.layers_like(NEW_HEAD, hints=NEW_HEAD_HINTS)],
-        activity="build",
-        hints=("Look at 'A pretrained base with a new head': the same recipe, with donor's layers as the base.",
-               "donor.layers[:-1] are its three hidden layers (the same objects, with their trained weights): "
-               "freeze them, and put them between a keras.Input and a new Dense layer for 3 classes."),
-        unrecordable="a keras.Sequential model made of donor's layers and Keras' own Dense layer",
-    ),
-    Exercise(
         "seq07_predict_trainable",
         title="Predict what freezing two layers leaves to train",
         points=1,
@@ -157,5 +125,37 @@ EXERCISES = [
                "A frozen layer's parameters all count as non-trainable: find the layers whose Param # add up to "
                "the Non-trainable total (only one choice of layers does)."),
         unrecordable="a set of letters, e.g. {'a', 'd'}",
+    ),
+    Exercise(
+        "seq07_freeze_all_but_last",
+        title="Freeze all layers but the last",
+        points=2,
+        kind="model",
+        variable="model",
+        optional_given=NOTEBOOK_MLPS,
+        prepare=c.model_record(),
+        checks=[c.is_model(), _fresh_mlp, c.input_features((784,)), _not_whole_model_frozen,
+                c.layers_like(MLP, hints=FREEZE_HINTS)],
+        activity="build",
+        hints=("Look at the first cells: the demo freezes one layer, then the whole model, and prints the counts.",
+               "Each layer has its own trainable flag: set it on every layer of model.layers except the last. "
+               "Setting the model's own flag would freeze every layer, the last one too, whatever its flag says."),
+        unrecordable="the model from make_mlp()",
+    ),
+    Exercise(
+        "seq07_new_head",
+        title="Reuse a trained body with a new head",
+        points=2,
+        kind="model",
+        variable="transfer_model",
+        given=("donor",),
+        prepare=c.model_record(build_for=(784,)),
+        checks=[c.is_model("Sequential"), c.built(), c.input_features((784,)),
+                c.layers_like(NEW_HEAD, hints=NEW_HEAD_HINTS)],
+        activity="build",
+        hints=("Look at 'A pretrained base with a new head': the same recipe, with donor's layers as the base.",
+               "donor.layers[:-1] are its three hidden layers (the same objects, with their trained weights): "
+               "freeze them, and put them between a keras.Input and a new Dense layer for 3 classes."),
+        unrecordable="a keras.Sequential model made of donor's layers and Keras' own Dense layer",
     ),
 ]
