@@ -25,11 +25,62 @@ def test_every_exercise_has_its_hidden_part_with_mistakes_and_other_solutions():
     from kitlib.exercises import REGISTRY
 
     ported = {e.id for e in REGISTRY.all() if e.id.startswith("seq")}
-    assert set(EXERCISE_IDS) == ported and len(ported) == 14
+    assert set(EXERCISE_IDS) == ported and len(ported) == 28
     for exercise_id in EXERCISE_IDS:
         spec = SPECS[exercise_id]
         assert len(spec.wrong_answers) >= 2, f"{exercise_id}: at least two typical mistakes"
         assert len(spec.other_solutions) >= 2, f"{exercise_id}: at least two other correct solutions"
+
+
+def test_every_chapter_practises_in_four_kinds_with_hints_and_a_worked_explanation():
+    """Issue 20: >= 4 graded items a chapter, all four activities in the part, 2-3 staged hints and an
+    explanation for each, and the notebook heading is the exercise's title."""
+    from collections import Counter
+
+    from kitlib.exercises import REGISTRY
+
+    exercises = {e.id: e for e in REGISTRY.all() if e.id.startswith("seq")}
+    per_chapter = Counter(eid[:5] for eid in exercises)
+    assert len(per_chapter) == 7 and min(per_chapter.values()) >= 4, per_chapter
+    kinds = Counter(e.activity for e in exercises.values())
+    assert set(kinds) == {"predict", "debug", "build", "read"} and min(kinds.values()) >= 3, kinds
+    for exercise_id, exercise in exercises.items():
+        assert 2 <= len(exercise.hints) <= 3, f"{exercise_id}: 2-3 hints"
+        assert len(SPECS[exercise_id].explanation) > 80, f"{exercise_id}: a worked explanation"
+    headings = {}
+    for path in sorted(SOURCE.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        numbers = []
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and cell.source.startswith("## Exercise "):
+                head = cell.source.splitlines()[0]
+                number, title = head[len("## Exercise "):].split(" · ", 1)
+                numbers.append(int(number))
+                headings[title] = path.name
+        assert numbers == list(range(1, len(numbers) + 1)), f"{path.name}: exercises numbered from 1"
+    for exercise_id, exercise in exercises.items():
+        assert exercise.title in headings, f"{exercise_id}: no heading '## Exercise N · {exercise.title}'"
+
+
+def test_hints_never_hold_the_answer():
+    """A hint points to where to look and which API, never the solution line or the value to predict."""
+    from kitlib.exercises import REGISTRY
+    from kitlib.exercises.hidden import normalise_text, value_spellings
+    from kitlib.exercises.core import MISSING
+
+    for exercise in REGISTRY.all():
+        if not exercise.id.startswith("seq"):
+            continue
+        spec = SPECS[exercise.id]
+        text = normalise_text(" ".join(exercise.hints))
+        answer, _ = _answer_and_setup(exercise.id)
+        region = answer.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+        for line in region.splitlines():
+            line = normalise_text(line.split("#")[0])
+            assert len(line) < 12 or line not in text, f"{exercise.id}: a hint holds the solution line {line!r}"
+        if spec.expected is not MISSING:
+            for spelling in value_spellings(spec.expected):
+                assert spelling not in text, f"{exercise.id}: a hint holds the answer {spelling!r}"
 
 
 # ------------------------------------------------------------------ in this process: stderr and records
@@ -39,11 +90,12 @@ CONTEXT = {
     "seq01": ("01_when_to_use.ipynb", [IMPORTS]),
     "seq02": ("02_creating_a_model.ipynb", [IMPORTS, "def make_draft"]),
     "seq03": ("03_input_shape.ipynb", [IMPORTS]),
-    "seq04": ("04_debugging_workflow.ipynb", [IMPORTS, "def conv_out"]),
+    "seq04": ("04_debugging_workflow.ipynb", [IMPORTS, "def conv_out", "stuck = keras.Sequential"]),
     "seq05": ("05_once_you_have_a_model.ipynb",
               [IMPORTS, "load_mnist", "def make_digit_model", "trained.compile", "trained.fit(",
                "scores = trained.predict", "save_dir ="]),
-    "seq06": ("06_feature_extraction.ipynb", [IMPORTS, "load_mnist", "digit_model = keras.Sequential"]),
+    "seq06": ("06_feature_extraction.ipynb", [IMPORTS, "load_mnist", "digit_model = keras.Sequential",
+                                              "snapshot = keras.models.clone_model"]),
     "seq07": ("07_transfer_learning.ipynb", [IMPORTS, "def make_mlp", "donor.load_weights"]),
 }
 _CONTEXTS: dict[str, dict] = {}

@@ -1142,3 +1142,82 @@ def each_part(*checks: Check) -> Check:
 
     check.__name__ = "each_part"
     return check
+
+
+# --- added for the Sequential chapters
+# Prepares for "work it out yourself" answers that are not shapes: a few whole numbers (a parameter
+# count, a step count, a list of units) and a choice of letters (multiple choice, one or several).
+
+def whole_numbers(count: int | None = None, *, what: str = "your answer", example: str = "(10, 20)",
+                  names: Sequence[str] = ()) -> Callable[[Any], Any]:
+    """A ``prepare``: the answer as a list of ``count`` whole numbers (any length >= 1 when ``count`` is
+    None); ``count == 1`` also takes a bare number and records it as a number. ``names``: what each
+    number is, for the messages ("the steps per epoch").
+
+    Example:
+        >>> whole_numbers(2)((30, 90))
+        [30, 90]
+        >>> whole_numbers(1)(47)
+        47
+    """
+    from kitlib.exercises.describe import _is_int
+
+    def prepare(answer: Any) -> Any:
+        if count == 1 and _is_int(answer):
+            return int(answer)
+        if hasattr(answer, "tolist") and not _is_int(answer):
+            answer = answer.tolist()
+        shape_word = f"{count} numbers" if count else "a list of whole numbers"
+        expect(isinstance(answer, (list, tuple)), f"{what} should be {shape_word}", example, what_is(answer),
+               hint=f"Write it like {example}.")
+        expect(count is None or len(answer) == count or count == 1 and len(answer) == 1,
+               f"{what} should have {count} number{'s' if count != 1 else ''}"
+               + (f" ({', '.join(names)})" if names else ""), count, len(answer), hint=f"Write it like {example}.")
+        expect(len(answer) > 0, f"{what} should have at least one number", hint=f"Write it like {example}.")
+        numbers = []
+        for position, item in enumerate(answer, start=1):
+            label = names[position - 1] if len(names) >= position else f"entry {position}"
+            if isinstance(item, float) and item.is_integer():
+                item = int(item)
+            expect(_is_int(item), f"{label} should be a whole number", got=repr(item) if isinstance(
+                item, (str, float)) else what_is(item), hint=f"Write it like {example}.")
+            expect(int(item) >= 0, f"{label} should be a number of 0 or more", got=int(item))
+            numbers.append(int(item))
+        return numbers[0] if count == 1 else numbers
+
+    prepare.__name__ = "whole_numbers"
+    return prepare
+
+
+def letter_choices(options: str, *, single: bool = False, example: str = "{'a', 'd'}") -> Callable[[Any], list]:
+    """A ``prepare`` for multiple choice: the chosen letters (a string like "b, d", a set, a list) as a
+    sorted list of lower-case letters, each one of ``options``; ``single``: exactly one letter.
+
+    Example:
+        >>> letter_choices("abcd")("D, a")
+        ['a', 'd']
+    """
+
+    def prepare(answer: Any) -> list:
+        if isinstance(answer, str):
+            items = [ch for ch in answer if ch.isalpha()]
+        elif isinstance(answer, (set, frozenset, list, tuple)):
+            items = list(answer)
+        else:
+            raise CheckFailed("your answer should be " + ("one letter" if single else "a set of letters"),
+                              example, what_is(answer))
+        letters = set()
+        for item in items:
+            expect(isinstance(item, str) and len(item.strip()) == 1, "each choice should be one letter",
+                   f"letters like {options[0]!r}", repr(item) if isinstance(item, (str, int, float)) else what_is(item))
+            letters.add(item.strip().lower())
+        unknown = sorted(letters - set(options))
+        expect(not unknown, "letters that are not among the options", f"letters {options[0]} to {options[-1]}",
+               ", ".join(unknown))
+        expect(bool(letters), "you chose no letter", hint=f"Answer like {example}.")
+        if single:
+            expect(len(letters) == 1, "choose one letter only", got=", ".join(sorted(letters)))
+        return sorted(letters)
+
+    prepare.__name__ = "letter_choices"
+    return prepare

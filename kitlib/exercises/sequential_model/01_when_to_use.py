@@ -6,6 +6,10 @@
   models (fixed ones for the self-check, ones drawn from the hidden probe seed for grading).
   The judge rebuilds the probe models itself and compares what the function returned
   with what the models compute.
+- ``seq01_predict_params``: predict the parameter count of each layer of a small stack (three
+  numbers, compared through a salted digest; the typical counting slips get their own message).
+- ``seq01_read_graph``: read a drawn graph and pick the layers that break the single chain (a set
+  of letters through a digest; one targeted message for each option missed or chosen too many).
 """
 from __future__ import annotations
 
@@ -23,8 +27,8 @@ def scenario_letters(answer: Any) -> list:
     """Prepare: the chosen scenarios as a sorted list of single lower-case letters.
 
     Example:
-        >>> scenario_letters("b, C, e")
-        ['b', 'c', 'e']
+        >>> scenario_letters("g, B")
+        ['b', 'g']
     """
     if isinstance(answer, str):
         items = [ch for ch in answer if ch.isalpha()]
@@ -169,7 +173,56 @@ def chain_matches_models(record: dict, ctx: Context) -> None:
                                               "previous result, starting from x.")
 
 
+SALT_PARAMS = "seq01_predict_params"
+KNOWN_PARAMS = {
+    "5da6f9626d78eeae1e27e6ad82965bd8": "these numbers count the kernels only: every unit of a Dense layer also "
+    "has one bias",
+    "5f42a1d59abbcfef642b51327491e56b": "a Dense layer has one bias per unit (its output), not one per input",
+    "27b708cd3aadf6a72ca08eb0a8444052": "the numbers of layers 2 and 3: each layer receives what the layer before "
+    "it gives, not the model's 5 input numbers",
+    "f791e5fb4a332692a9e942841e1a254c": "the numbers of layers 2 and 3: a layer receives as many numbers as the "
+    "layer before it has units",
+    "8dbc84eaf3c49d84958b3e9e883a3ee2": "these numbers are the units; the parameters of a Dense layer are its "
+    "kernel (inputs x units) and its bias (units)",
+}
+
+SALT_GRAPH = "seq01_read_graph"
+_FANS_OUT = ("letter a, the first Dense layer, sends its output to two layers (b and c): in a Sequential model "
+             "each layer's output goes to the next layer only")
+_NOT_BREAKING = "layer {} takes one tensor and gives one tensor to one layer: a chain could hold it"
+KNOWN_GRAPH = {
+    "aae32a0c15c305fb6320a1ad69bf1f07": _FANS_OUT,
+    "943fa9b4a465fa437d67110e5838cbe8": "letter c, the Add layer, takes two tensors (from a and from b): a layer of "
+    "a Sequential model receives exactly one",
+    "ad0ea492959a3f14daadfc25688832de": "letter f, the Concatenate layer, takes two tensors (from d and from e): a "
+    "layer of a Sequential model receives exactly one",
+    "ea8f3908dad12897346a8ee90f6c4b07": "letter b: " + _NOT_BREAKING.format("b"),
+    "86f4ee5cf06b7302c5e015bd2fcbb8f5": "letter d: " + _NOT_BREAKING.format("d"),
+    "0ff0889e127931ce4eff2c885e0e7a89": "letter e: " + _NOT_BREAKING.format("e") + " (it reads the second input, "
+    "but the input is not a layer)",
+    "c2ea5987ccbf63ee8049b8045f4a832d": "letter g: " + _NOT_BREAKING.format("g") + " (it is the last layer)",
+    "bdec76fe69ed29a6b36d96b76be85202": "letter a is missing and letter e is one too many: look at arrows, not at "
+    "inputs: which layer sends its output to two layers?",
+}
+
 EXERCISES = [
+    Exercise(
+        "seq01_predict_params",
+        title="Count the parameters of each layer",
+        points=1,
+        kind="literal",
+        variable="layer_params",
+        activity="predict",
+        prepare=c.whole_numbers(3, example="(10, 20, 30)", names=("layer 1's number", "layer 2's number",
+                                                                   "layer 3's number")),
+        checks=[c.matches_digest(SALT_PARAMS, "9c1c90df33ed80979f7c83b31bf59634", known=KNOWN_PARAMS,
+                                 what="not the right numbers of parameters yet",
+                                 hint="Go layer by layer: what comes in, how many units, and what each unit owns.")],
+        hints=("Look at the cell that explains the 33 parameters of the first model: the same rule applies here.",
+               "A Dense layer owns a kernel of shape (inputs, units) and a bias of shape (units,); its inputs are "
+               "the model's input for the first layer and the previous layer's units after that."),
+        unrecordable="three whole numbers, e.g. (10, 20, 30)",
+    ),
     Exercise(
         "seq01_which_need_functional",
         title="Which models need the Functional API?",
@@ -183,17 +236,45 @@ EXERCISES = [
             hint="For each letter ask: one input and one output? No layer used twice? No connection that skips "
                  "or joins layers? When all three hold, a Sequential model can do it; otherwise it needs the "
                  "Functional API.")],
+        activity="read",
+        hints=("The table 'When a Sequential model is not enough' lists four situations: hold each scenario "
+               "against each row.",
+               "A scenario needs the Functional API when it has several inputs or outputs, a layer fed by two "
+               "tensors (Add, Concatenate), one layer object used twice, or a connection that skips layers; a "
+               "long chain of different layer types is still a chain."),
+        unrecordable="a set of letters, e.g. {'a', 'd'}",
+    ),
+    Exercise(
+        "seq01_read_graph",
+        title="Find the layers that break the chain",
+        points=1,
+        kind="literal",
+        variable="breaks_chain",
+        activity="read",
+        prepare=c.letter_choices("abcdefg"),
+        checks=[c.matches_digest(SALT_GRAPH, "45e4fc329e2cb8cb2bc3de6a2df6466e", known=KNOWN_GRAPH,
+                                 what="not the right set of letters yet",
+                                 hint="Count the arrows into and out of each lettered layer.")],
+        hints=("In the graph, follow the arrows of each lettered layer: how many come in, how many go out?",
+               "A Sequential model is one chain: every layer gets exactly one tensor from the layer before it and "
+               "gives its output to the next layer only. A layer with two arrows in, or with two arrows out, "
+               "cannot sit in such a chain."),
         unrecordable="a set of letters, e.g. {'a', 'd'}",
     ),
     Exercise(
         "seq01_chain_layers",
-        title="A Sequential model is a chain of layers",
+        title="Run a Sequential model by hand",
         points=2,
         kind="function",
         variable="chain_layers",
         prepare=probe_chain_layers,
         checks=[chain_matches_models],
         judge_needs_keras=True,
+        activity="build",
+        hints=("Look at the cell 'Calling the model = calling the layers in a chain': it does it by hand for "
+               "three layers.",
+               "model.layers is a list: loop over it and keep one variable that each layer's output replaces "
+               "(h = layer(h)), starting from x; return it at the end. Calling model(x) itself is not allowed."),
         unrecordable="a function chain_layers(model, x) that returns a tensor or an array",
     ),
 ]

@@ -5,6 +5,11 @@
   (inputs, units), a bias has one number per unit, each layer's inputs are the units before
   it), then compares a salted digest.
 - ``seq03_built_from_start``: a model built at once for samples of 20 numbers.
+- ``seq03_predict_built``: predict the weight tensors and parameters of a model built by a first
+  call on a batch (two numbers through a digest; the batch size taken for the features, biases
+  forgotten and "still unbuilt" get their own messages).
+- ``seq03_fix_input_shape``: repair a model whose ``keras.Input`` holds the batch size: judged on the
+  one-sample input shape, the layers and the output shape.
 """
 from __future__ import annotations
 
@@ -65,7 +70,44 @@ KNOWN_WEIGHTS = {
 
 BUILT = [L("Dense", units=8, activation="relu"), L("Dense", units=1)]
 
+SALT_BUILT = "seq03_predict_built"
+KNOWN_BUILT = {
+    "7251f1ebcc05f604a5e5491cd4c6bc16": "the number of parameters: the first axis of the batch, 2, is the number of "
+    "samples; each sample has 6 numbers, and those are what the first layer receives",
+    "dc5c25af854c80c9c50dbdf3b0c7492e": "the number of parameters: each unit has a bias too",
+    "648d66a93aa3904287937f64d2e55373": "the number of weight tensors: each Dense layer has two, a kernel and a bias",
+    "7b1f6dab80849f6a8ad2f03b60798e5f": "the model is no longer unbuilt: calling it on data creates the weights of "
+    "every layer",
+    "9110890f0d6dbe34ca851eb9e6c38fc8": "the number of parameters: calling the model on data builds it, and then "
+    "count_params() counts every weight",
+    "20d2816cfc76722a0237512bb6aa71fe": "the number of weight tensors: two per Dense layer (a kernel and a bias); "
+    "the data is not a layer",
+}
+
+SENSOR_LAYERS = [L("Dense", units=16, activation="relu"), L("Dense", units=1, activation="sigmoid")]
+SENSOR_HINTS = {"extra": "Keep the two layers of make_sensor_model(): the mistake is in the input.",
+                "missing": "Keep the two layers of make_sensor_model(): the mistake is in the input."}
+
 EXERCISES = [
+    Exercise(
+        "seq03_predict_built",
+        title="Predict the weights of a model built by a call",
+        points=1,
+        kind="literal",
+        variable="built_counts",
+        activity="predict",
+        prepare=c.whole_numbers(2, example="(10, 20)", names=("the number of weight tensors",
+                                                               "the number of parameters")),
+        checks=[c.matches_digest(SALT_BUILT, "fbc8b4604ccfbf94e5aa411893eea0f6", known=KNOWN_BUILT,
+                                 what="not the right numbers yet",
+                                 hint="The first call fixes the input size: which axis of the batch is that?")],
+        hints=("Look at 'The same holds for a whole Sequential model': what changes after the model is called "
+               "once on data?",
+               "The first call creates every layer's weights; the first axis of the data is the batch (how many "
+               "samples), the last is what each sample has, and that is what the first Dense layer receives. "
+               "Each Dense layer has a kernel (inputs, units) and a bias (units,)."),
+        unrecordable="two whole numbers, e.g. (10, 20)",
+    ),
     Exercise(
         "seq03_weight_shapes",
         title="Predict the weight shapes",
@@ -78,6 +120,11 @@ EXERCISES = [
             what="not the right shapes yet",
             hint="The first layer receives the model's input features; a kernel is (inputs, units), a bias "
                  "(units,).")],
+        activity="predict",
+        hints=("Look at the section 'The shapes of the weights' and at the first cells, where one Dense layer "
+               "gets its weights.",
+               "model.weights lists each layer's kernel, then its bias. A kernel is (inputs, units), a bias "
+               "(units,); keras.Input is not a layer and has no weights, but it fixes the first layer's inputs."),
         unrecordable="a list of tuples, e.g. [(2, 3), (3,)]",
     ),
     Exercise(
@@ -90,6 +137,27 @@ EXERCISES = [
         checks=[c.is_model("Sequential"),
                 c.built(hint="Put keras.Input(shape=...) first in the list: the model is then built at once."),
                 c.input_features((20,)), c.layers_like(BUILT)],
+        activity="build",
+        hints=("Look at 'Better: say the input shape first, with keras.Input'.",
+               "A keras.Input(shape=...) first in the list builds the model at once; shape is one sample's "
+               "shape, as a tuple."),
+        unrecordable="a keras.Sequential model made of Keras' own layers",
+    ),
+    Exercise(
+        "seq03_fix_input_shape",
+        title="Fix an input shape that holds the batch size",
+        points=2,
+        kind="model",
+        variable="model",
+        activity="debug",
+        prepare=c.model_record(),
+        checks=[c.is_model("Sequential"), c.built(),
+                c.input_features((6,), hint="keras.Input(shape=...) takes the shape of ONE sample: the batch size "
+                                            "(32 here) is not part of it; data of any batch size can come later."),
+                c.layers_like(SENSOR_LAYERS, hints=SENSOR_HINTS), c.output_shape((None, 1))],
+        hints=("Compare the output shape in broken.summary() with what the task asks for: which axis is too many?",
+               "keras.Input(shape=...) describes ONE sample, without the batch size: Keras adds the batch axis "
+               "(None) itself. Write the model again with the right sample shape and the same two layers."),
         unrecordable="a keras.Sequential model made of Keras' own layers",
     ),
 ]

@@ -5,6 +5,11 @@
   square input with square kernels) and compares the rest through a salted digest; typical
   wrong sizes get a message about the step that was missed, never the size itself.
 - ``seq04_repair``: repair ``make_broken()`` by changing padding or pooling only.
+- ``seq04_unstick``: repair ``stuck`` (given), a model left with the layer of a failed ``add()``
+  inside: judged on the same model object (the task repairs it, it does not start again), its layers
+  and its output shape.
+- ``seq04_read_summary``: statements about a summary in which a Dense layer sits on feature maps
+  (a set of letters through a digest; one message for each option missed or chosen too many).
 """
 from __future__ import annotations
 
@@ -67,6 +72,37 @@ REPAIR_HINTS = {"filters": KEEP, "kernel_size": KEEP, "strides": KEEP,
                 "missing": "Keep the same five layers: change an argument, not the list of layers.",
                 "kind": "Keep the same five layers, in the same order."}
 
+UNSTICK = [L("Conv2D", filters=16, kernel_size=[3, 3], strides=[1, 1], padding="valid", activation="relu"),
+           L("GlobalMaxPooling2D", activation=ANY), L("Dense", units=10)]
+UNSTICK_HINTS = {
+    "extra": "Every add() that failed left its layer in stuck: pop() each of them before adding anything.",
+    "missing": "Keep stuck's first Conv2D, then add a GlobalMaxPooling2D and a Dense layer of 10 units.",
+    "kind": "After stuck's first Conv2D come a GlobalMaxPooling2D and a Dense layer of 10 units.",
+}
+
+
+def _repairs_stuck(record: dict) -> None:
+    expect(record.get("given") == "stuck", "`model` is not `stuck`: the task is to repair the model `stuck` "
+           "itself (the same object, with its first Conv2D), not to build another one",
+           hint="Work on stuck: stuck.pop() removes the layer that failed, then stuck.add(...); then model = stuck.")
+
+
+SALT_READ = "seq04_read_summary"
+_LETTER = "letter {}: "
+KNOWN_READ = {
+    "0585f207a9fa54c90f8e161793f33909": _LETTER.format("a") + "the output shape is (None, 5, 5, 10): ten numbers for "
+    "each of the 5x5 positions, not ten scores per image",
+    "b37ef264581e2547baee897da6f56c6f": _LETTER.format("b") + "look at the Dense layer's output shape: it still has "
+    "the 5x5 grid, so the layer ran at every position, with the same kernel",
+    "835e1ce9c883eb69b5df1adf468b3fc5": _LETTER.format("c") + "the summary was printed, so the model was built: "
+    "a Dense layer on feature maps raises no error in Keras 3",
+    "dda10b142e8548ba19e9230961bc9ae4": _LETTER.format("d") + "170 = 16 * 10 + 10: the Dense kernel has one row per "
+    "channel, so it sees the 16 channels of one position at a time",
+    "f7cc461cb012156d5fa5d1d07757530e": _LETTER.format("e") + "a global pooling layer (or Flatten) turns the feature "
+    "maps into one vector per image, and the Dense layer on it gives (None, 10)",
+    "526097ab1cfb411dba07565a347d1210": _LETTER.format("f") + "a pooling layer has no weights at all: Param # 0",
+}
+
 EXERCISES = [
     Exercise(
         "seq04_predict_shape",
@@ -80,6 +116,10 @@ EXERCISES = [
             what="height and width are not right yet",
             hint="Go layer by layer: 'valid' convolution out = (size - kernel) // strides + 1; "
                  "pooling out = size // pool_size.")],
+        activity="predict",
+        hints=("Use the helpers conv_out and pool_out above (or a pencil), one layer at a time.",
+               "A 'valid' Conv2D gives (size - kernel) // strides + 1, a pooling layer size // pool; the channels "
+               "are the last Conv2D's filters and the batch axis stays None."),
         unrecordable="a tuple like (None, 40, 40, 32)",
     ),
     Exercise(
@@ -91,6 +131,46 @@ EXERCISES = [
         prepare=c.model_record(build_for=(32, 32, 3)),
         checks=[c.is_model(), c.built(), c.input_features((32, 32, 3)),
                 c.layers_like(REPAIR, hints=REPAIR_HINTS), c.output_shape((None, 10))],
+        activity="debug",
+        hints=("Grow make_broken()'s layers one at a time (add() + summary(), or the SequentialDebugger) and "
+               "look at the size before the second Conv2D.",
+               "The second Conv2D's 5x5 kernel does not fit the feature maps left after the pooling: "
+               "padding='same' keeps the size, and a smaller pool shrinks less. Change one of those, not the "
+               "Conv2D layers' filters, kernels or strides."),
         unrecordable="a keras.Sequential model made of Keras' own layers",
+    ),
+    Exercise(
+        "seq04_unstick",
+        title="Unstick a model after a failed add()",
+        points=2,
+        kind="model",
+        variable="model",
+        given=("stuck",),
+        activity="debug",
+        prepare=c.model_record(),
+        checks=[c.is_model("Sequential"), _repairs_stuck, c.layers_like(UNSTICK, hints=UNSTICK_HINTS),
+                c.output_shape((None, 10))],
+        hints=("Print [type(layer).__name__ for layer in stuck.layers]: which layers are in it now?",
+               "In Keras 3 a failed add() leaves its layer in the model, and every later add() fails the same way "
+               "(and leaves its layer too). pop() removes the last layer: pop until only the first Conv2D is "
+               "left, then add() works again. If your own tries failed, re-run the cell that makes stuck first."),
+        unrecordable="the model stuck, repaired with pop() and add()",
+    ),
+    Exercise(
+        "seq04_read_summary",
+        title="Read a summary with a Dense layer on feature maps",
+        points=1,
+        kind="literal",
+        variable="true_statements",
+        activity="read",
+        prepare=c.letter_choices("abcdef"),
+        checks=[c.matches_digest(SALT_READ, "04738fa1e812b9116302c7f75cd883d7", known=KNOWN_READ,
+                                 what="not the right set of letters yet",
+                                 hint="Check each statement against one column of the summary.")],
+        hints=("Read the Output Shape column row by row, then the Param # column.",
+               "A Dense layer works on the last axis only: on feature maps it runs at every position with one "
+               "kernel of (channels, units). Pooling layers have no weights; a global pooling or Flatten makes "
+               "one vector per image."),
+        unrecordable="a set of letters, e.g. {'a', 'd'}",
     ),
 ]

@@ -6,7 +6,14 @@
   so a correct loss function of one's own passes, and a metric mistake is named as one.
 - ``seq05_save_reload``: the model loaded back from a full save of ``trained`` (given): not
   ``trained`` itself, no shared weights, the same architecture and weights, compile settings and
-  the optimizer's state (its step count) as ``trained``.
+  the optimizer's state (its step count) as ``trained``; and ``trained`` itself left as the notebook
+  trained it (its optimizer's 150 steps: 2 epochs of 75), not trained or compiled again before the save;
+  and the file format the task names: the newest model file in ``save_dir`` is a ``.keras`` file (a legacy
+  ``.h5`` file loads back the same model, so only the file itself tells).
+- ``seq05_predict_steps``: predict the steps per epoch and in all of a ``fit()`` call with a
+  validation split (two numbers through a digest).
+- ``seq05_read_history``: read a training history: the best epoch and where early stopping would
+  stop (two numbers through a digest).
 """
 from __future__ import annotations
 
@@ -57,7 +64,47 @@ def save_reload_probe(model: Any, ctx: Context) -> dict:
         [w.numpy() for w in trained.weights])
     record["trained"] = describe_model(trained, {})
     record["trained"]["compile"] = describe_compile(trained)
+    record["files"] = _saved_files(ctx.given.get("save_dir"))
     return record
+
+
+def _saved_files(save_dir: Any) -> list | None:
+    """The whole-model files under ``save_dir`` (``.keras`` and legacy ``.h5``; weights files ``.weights.h5``
+    left out), newest first, as relative names. None when the notebook's save_dir is not known."""
+    from pathlib import Path
+
+    if save_dir is None:
+        return None
+    try:
+        root = Path(save_dir)
+        found = [(p.stat().st_mtime_ns, p.relative_to(root).as_posix()) for p in root.rglob("*") if p.is_file()
+                 and p.name.endswith((".keras", ".h5", ".hdf5")) and not p.name.endswith(".weights.h5")]
+    except (OSError, TypeError, ValueError):
+        return None
+    return [name for _, name in sorted(found, reverse=True)]
+
+
+def _keras_format(record: dict) -> None:
+    """The task names the file format; a legacy .h5 file loads back the same, so the format is checked
+    directly: the newest model file in save_dir (the one the answer cell wrote) must be a .keras file."""
+    files = record.get("files")
+    if not files:
+        return
+    expect(files[0].endswith(".keras"), f"the file format: the newest model file in save_dir, {files[0]}, is in the "
+           "legacy HDF5 format (.h5); the task asks for one .keras file",
+           hint="Give the file a name ending in .keras: trained.save(save_dir / 'name.keras').")
+
+
+TRAINED_STEPS = 150  # the notebook trains `trained` for 2 epochs of 75 steps and asserts it
+
+
+def _trained_left_alone(record: dict) -> None:
+    """The task saves `trained` as the notebook left it: its optimizer's step count is still the notebook's."""
+    steps = (record["trained"].get("compile") or {}).get("optimizer_steps")
+    expect(steps == TRAINED_STEPS, f"`trained` is no longer the model trained above: its optimizer has made {steps} "
+           f"training steps, not the {TRAINED_STEPS} of the 2 epochs above",
+           hint="The task saves trained as it is. Training it again adds steps, and compiling it again starts a "
+                "new optimizer: re-run the notebook from the top, then only save and load.")
 
 
 def restored_from_file(record: dict) -> None:
@@ -89,6 +136,41 @@ def restored_from_file(record: dict) -> None:
                 "without compiling it again.")
 
 
+SALT_STEPS = "seq05_predict_steps"
+KNOWN_STEPS = {
+    "bd16a823b2a338fe7c76a6410bf1b23e": "both numbers: validation_split=0.2 holds back 20% of the samples, and fit() "
+    "trains only on the other 80%",
+    "ddb86c94416aed76e1c249ffbd67eb13": "both numbers: the last, smaller batch of an epoch is a step too (the number "
+    "of batches is rounded up)",
+    "7900d943117629ccd82f55215fb8b18f": "the second number: the total counts the steps of every epoch",
+    "f55edaa9a83b0ab237e64fe4621c31ba": "these numbers count samples; a step is one batch of samples",
+    "7ca433acb94eeedf22e6237b3885eedc": "these numbers count the validation batches; the steps that train are the "
+    "batches of the other 80%",
+    "9fe246615526d10f8fa3f8a051c8de58": "both numbers: validation_split holds back 20% of the samples, and the total "
+    "counts every epoch",
+    "8c037eb23eb26689162d6c4b2af50a11": "both numbers: validation_split holds back 20% of the samples, and the last, "
+    "smaller batch is a step too",
+}
+
+SALT_HISTORY = "seq05_read_history"
+KNOWN_HISTORY = {
+    "cfab15a6b6dc41f762ca0deed41a884a": "the first number: the training loss keeps falling to the end; the model is "
+    "best where the validation loss is lowest",
+    "472f9e082082af707b33593a46b8aee9": "both numbers: the history's lists start at epoch 1 (index 0 is epoch 1)",
+    "50da31d212b7e623b293dd56e6677514": "the second number: patience counts the epochs since the best value, not "
+    "since the last drop",
+    "0f5e52777c2af8a9e984b25d93afbb86": "the second number: early stopping cannot know at the best epoch that it is "
+    "the best: it waits `patience` epochs without a new best first",
+    "299f362a1e0df8908c64a593accd4cbd": "the second number: with patience=2 it stops after the second epoch without "
+    "a new best, not the third",
+    "3330cd51af75d1c748079617aadd999e": "the second number: with patience=2 it waits two epochs without a new best, "
+    "not one",
+    "e1c5dd53cd49bd97b2c43bc68baa734f": "both numbers: look at val_loss (data the model does not train on), not at "
+    "the training loss",
+    "f3ec1b2ab6f31f3f881a360c71d9b571": "the second number: early stopping ends the run before the 10 epochs it was "
+    "given",
+}
+
 EXERCISES = [
     Exercise(
         "seq05_compile",
@@ -100,8 +182,45 @@ EXERCISES = [
         prepare=compile_probe,
         checks=[c.is_model(), _fresh_model, c.layers_like(DIGIT_MODEL, hints=AS_GIVEN),
                 c.compiled_for_integer_labels(outputs="raw scores (logits)")],
+        activity="build",
+        hints=("Look at '1. Compile': the same three decisions, for a fresh model.",
+               "The labels are integers, so the loss is a sparse categorical cross-entropy; the last layer has no "
+               "softmax, so the loss must be told its inputs are logits; an accuracy metric in metrics=[...] reports the "
+               "share of right answers."),
         unrecordable="a model from make_digit_model(), compiled with Keras' own losses and metrics or "
                      "functions of your own",
+    ),
+    Exercise(
+        "seq05_predict_steps",
+        title="Predict the training steps of fit()",
+        points=1,
+        kind="literal",
+        variable="steps",
+        activity="predict",
+        prepare=c.whole_numbers(2, example="(10, 20)", names=("the steps per epoch", "the steps in all")),
+        checks=[c.matches_digest(SALT_STEPS, "cbec6bed63fc102521f2b0586e5b0aae", known=KNOWN_STEPS,
+                                 what="not the right numbers of steps yet",
+                                 hint="First the samples fit() trains on, then the batches per epoch, then all epochs.")],
+        hints=("Look at '2. Fit, with a live plot': 6,000 images gave 75 steps per epoch there. Why 75?",
+               "validation_split takes that share of the samples away from training; one step is one batch, and "
+               "a last, smaller batch counts as a step (round up); every epoch repeats the same steps."),
+        unrecordable="two whole numbers, e.g. (10, 20)",
+    ),
+    Exercise(
+        "seq05_read_history",
+        title="Read a training history",
+        points=1,
+        kind="literal",
+        variable="history_reading",
+        activity="read",
+        prepare=c.whole_numbers(2, example="(1, 2)", names=("the best epoch", "the epoch early stopping stops after")),
+        checks=[c.matches_digest(SALT_HISTORY, "249edd66ccfecb6822635e2d6b3ccf1c", known=KNOWN_HISTORY,
+                                 what="not the right numbers yet",
+                                 hint="Follow val_loss epoch by epoch and keep the best value seen so far.")],
+        hints=("In the plot and the printed lists, follow val_loss (the validation loss), not loss.",
+               "The best epoch has the lowest val_loss. EarlyStopping(monitor='val_loss', patience=2) counts "
+               "the epochs since the best value so far; when that count reaches 2 it stops after that epoch."),
+        unrecordable="two whole numbers, e.g. (1, 2)",
     ),
     Exercise(
         "seq05_save_reload",
@@ -110,8 +229,14 @@ EXERCISES = [
         kind="model",
         variable="restored",
         given=("trained",),
+        optional_given=("save_dir",),
         prepare=save_reload_probe,
-        checks=[c.is_model(), restored_from_file],
+        checks=[c.is_model(), _trained_left_alone, restored_from_file, _keras_format],
+        activity="build",
+        hints=("Look at '5. Save and load back'.",
+               "model.save(path) with a name ending in .keras writes architecture, weights, compile settings and "
+               "optimizer state; keras.models.load_model(path) returns a new model with all of them. Save trained "
+               "as it is, and do not compile the loaded model again."),
         unrecordable="the model returned by keras.models.load_model",
     ),
 ]
