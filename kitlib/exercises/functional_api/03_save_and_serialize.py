@@ -314,25 +314,25 @@ def holds_the_model(record: dict) -> None:
 # --------------------------------------------------------------------------- read the archive
 
 ARCHIVE_KNOWN = [
-    {"b6eab50764ea876774ad3ebee750da25": "question 1: metadata.json holds only the Keras version and the date it was "
+    {"b6eab50764ea876774ad3ebee750da25": "metadata.json holds only the Keras version and the date it was "
      "saved",
-     "1e5afb18ccda46af4314480eed7da3bc": "question 1: model.weights.h5 holds the weight values, numbers without "
+     "1e5afb18ccda46af4314480eed7da3bc": "model.weights.h5 holds the weight values, numbers without "
      "the layers' settings"},
-    {"3702ed9580cf9cf49f0c90bd3de162e7": "question 2: config.json holds the optimizer's settings (its class and "
+    {"3702ed9580cf9cf49f0c90bd3de162e7": "config.json holds the optimizer's settings (its class and "
      "learning rate), not the values of its variables",
-     "2ebd2a1149748dbbe691355b3aa2daff": "question 2: metadata.json holds only the Keras version and the date it "
+     "2ebd2a1149748dbbe691355b3aa2daff": "metadata.json holds only the Keras version and the date it "
      "was saved"},
-    {"cb3749b02b2223005c1db842580ce443": "question 3: config.json holds the architecture and the compile settings "
+    {"cb3749b02b2223005c1db842580ce443": "config.json holds the architecture and the compile settings "
      "of the model",
-     "bd1e2a0827fb28098538e183ba56aca0": "question 3: model.weights.h5 holds the values of the variables"},
+     "bd1e2a0827fb28098538e183ba56aca0": "model.weights.h5 holds the values of the variables"},
 ]
 _ARCHIVE = each_matches("fn03_read_archive",
                         ["67acf72d59c4f710705aedb6c7455747", "e21e688aa2235e862c0c3387262126bf",
                          "8a0e00ef5b88f1040243f57a17072c8e"], ARCHIVE_KNOWN,
-                        [f"the answer to question {i} is not right yet" for i in (1, 2, 3)],
+                        ["not right yet"] * 3,
                         ["Look at what the notebook printed from config.json: which member has the layers' settings?",
                          "Variables are arrays of numbers: which member stores arrays?",
-                         "Open the member that is neither the architecture nor the numbers."])
+                         "Open the member that is neither the architecture nor the numbers."], letters=True)
 
 EXERCISES = [
     Exercise(

@@ -96,18 +96,25 @@ def numbers_record(count: int, what: str, example: str) -> Any:
 
 
 def each_matches(salt: str, rights: Sequence[str], known: Sequence[Mapping[str, str]], whats: Sequence[str],
-                 hints: Sequence[str]) -> Any:
+                 hints: Sequence[str], *, letters: bool = False) -> Any:
     """A check of a list record item by item: item ``i`` must have the digest ``rights[i]`` (salt
     ``f"{salt}:{i}"``); a known wrong item gets its targeted message, any other ``whats[i]`` + ``hints[i]``.
-    Stops at the first wrong item. The module holds digests only: nothing reveals the answer."""
+    Stops at the first wrong item. The module holds digests only: nothing reveals the answer.
+    ``letters``: the items are the letters of multiple-choice questions; messages start with
+    "question N, letter 'x': " (the student's own choice, named)."""
     from kitlib.exercises.checks import matches_digest
 
     checks = [matches_digest(f"{salt}:{i}", right, known=known[i], what=whats[i], hint=hints[i])
               for i, right in enumerate(rights)]
 
     def check(record: list) -> None:
-        for item_check, item in zip(checks, record):
-            item_check(item)
+        for number, (item_check, item) in enumerate(zip(checks, record), start=1):
+            try:
+                item_check(item)
+            except CheckFailed as failed:
+                if not letters:
+                    raise
+                raise CheckFailed(f"question {number}, letter {item!r}: {failed.what}", hint=failed.hint) from None
 
     check.__name__ = "each_matches"
     return check
