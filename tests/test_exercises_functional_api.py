@@ -28,7 +28,7 @@ def test_every_exercise_has_its_hidden_part_with_mistakes_and_other_solutions():
     from kitlib.exercises import REGISTRY
 
     ported = {e.id for e in REGISTRY.all() if e.id.startswith("fn")}
-    assert set(EXERCISE_IDS) == ported and len(ported) == 24
+    assert set(EXERCISE_IDS) == ported and len(ported) >= 24
     for exercise_id in EXERCISE_IDS:
         spec = SPECS[exercise_id]
         assert len(spec.wrong_answers) >= 3, f"{exercise_id}: at least three typical mistakes"

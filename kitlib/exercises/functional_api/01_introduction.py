@@ -157,9 +157,9 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="summary_answers",
-        prepare=choices_record(3, "abc", "('a', 'b', 'c')"),
+        prepare=choices_record(3, "abc", "('c', 'a', 'a')"),
         checks=[_SUMMARY],
-        unrecordable="a tuple of 3 letters, e.g. ('a', 'b', 'c')",
+        unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
         activity="read",
         hints=("Everything is in the summary and the graph printed above the questions: rows, output shapes, "
                "parameter counts.",

@@ -383,9 +383,9 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="archive_answers",
-        prepare=choices_record(3, "abc", "('a', 'b', 'c')"),
+        prepare=choices_record(3, "abc", "('c', 'a', 'a')"),
         checks=[_ARCHIVE],
-        unrecordable="a tuple of 3 letters, e.g. ('a', 'b', 'c')",
+        unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
         activity="read",
         hints=("Everything is in the output of the cell that opened the archive: the member names and what "
                "config.json contains.",

@@ -262,9 +262,9 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="shared_answers",
-        prepare=choices_record(3, "abc", "('a', 'b', 'c')"),
+        prepare=choices_record(3, "abc", "('c', 'a', 'a')"),
         checks=[_SHARED],
-        unrecordable="a tuple of 3 letters, e.g. ('a', 'b', 'c')",
+        unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
         activity="read",
         hints=("Everything is in the outputs of 'Two models, one set of layers' and the two summaries above it.",
                "A model is a view on a graph of layer objects: two views that contain the same objects contain "

@@ -50,7 +50,7 @@ def choices_record(count: int, options: str, example: str) -> Any:
 
     Example::
 
-        choices_record(3, "abc", "('b', 'a', 'c')")(("B", "a", "c"))   # ['b', 'a', 'c']
+        choices_record(3, "abc", "('c', 'a', 'a')")(("C", "a", "a"))   # ['c', 'a', 'a']
     """
 
     def prepare(answer: Any) -> list:
