@@ -163,7 +163,7 @@ EXERCISES = [
         activity="read",
         hints=("Everything is in the summary and the graph printed above the questions: rows, output shapes, "
                "parameter counts.",
-               "Unlike a Sequential model, a functional model has an InputLayer row. Dropout changes values, not "
-               "shapes. The first axis of every shape is the one the model cannot know in advance."),
+               "Count every row, the InputLayer's too. Dropout zeroes some values during training: does that change "
+               "a shape? And which number can a model not know while you define it?"),
     ),
 ]

@@ -346,8 +346,8 @@ EXERCISES = [
         unrecordable="a function round_trip(model, path) that returns a Keras model",
         activity="build",
         hints=("Look at 'Save, delete, reload': the two calls you need are both in that cell.",
-               "model.save(path) writes the file; keras.models.load_model(path) builds a new model from it. "
-               "Return that new model, not the one you were given."),
+               "Saving is a method of the model, given the path; loading is a function in keras.models that "
+               "builds a new model from the file. Return that new model, not the one you were given."),
     ),
     Exercise(
         "fn03_read_architecture",
@@ -389,7 +389,7 @@ EXERCISES = [
         activity="read",
         hints=("Everything is in the output of the cell that opened the archive: the member names and what "
                "config.json contains.",
-               "config.json is text about the model (settings); model.weights.h5 is HDF5 (arrays of numbers); "
-               "the third member is about the file itself."),
+               "Each question asks for one kind of content: settings written as text, values stored as arrays of "
+               "numbers, or facts about the file itself. Which member holds which kind?"),
     ),
 ]

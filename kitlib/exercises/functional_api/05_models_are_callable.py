@@ -271,7 +271,8 @@ EXERCISES = [
         unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
         activity="read",
         hints=("Everything is in autoencoder.summary() and the assert below it.",
-               "Inside another model a model behaves as one layer: one row, with all its parameters."),
+               "Inside another model, a model behaves as a layer. How many rows does one layer get in a summary, "
+               "and whose parameters does its row count?"),
     ),
     Exercise(
         "fn05_fix_ensemble",
