@@ -27,6 +27,8 @@ HIDDEN = [
             (f"compiled = make_mnist_model()\ncompiled.compile(optimizer='rmsprop', loss={SCCE}, metrics=['accuracy'])",
              "not model_a"),
             ("compiled = model_a", "not compiled"),
+            (f"model_a.compile(optimizer='rmsprop', loss={SCCE}, metrics=['accuracy'])\n"
+             "model_a.fit(x_train[:64], y_train[:64], epochs=1, verbose=0)\ncompiled = model_a", "was trained"),
         ],
         other_solutions=[
             f"model_a.compile(optimizer='rmsprop', loss={SCCE}, metrics=['acc'])\ncompiled = model_a",
@@ -55,6 +57,8 @@ HIDDEN = [
             ("other = make_mnist_model()\nother.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits="
              "True), optimizer='rmsprop', metrics=['accuracy'])\nhistory_b = other.fit(x_small, y_small, "
              "batch_size=100, epochs=1, validation_split=0.25, verbose=0)", "not come from training model_b"),
+            ("model_b.fit(x_small, y_small, batch_size=100, epochs=1, verbose=0)\n" + FIT +
+             "batch_size=100, epochs=1, validation_split=0.25, verbose=0)", "more than the one epoch"),
         ],
         other_solutions=[
             "history_b = model_b.fit(x_small[:1500], y_small[:1500], batch_size=100, epochs=1, verbose=0, "
@@ -103,6 +107,8 @@ HIDDEN = [
              "loss='sparse_categorical_crossentropy', metrics=['accuracy'])", "not model_sm"),
             ("model_sm.compile(optimizer='rmsprop', loss='binary_crossentropy', metrics=['accuracy'])\n"
              "repaired = model_sm", "yes/no"),
+            ("model_sm.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+             "model_sm.fit(x_train[:64], y_train[:64], epochs=1, verbose=0)\nrepaired = model_sm", "was trained"),
             ("x = layers.Dense(64, activation='relu')(model_sm.inputs[0])\nrepaired = keras.Model(model_sm.inputs, "
              f"layers.Dense(10)(x))\nrepaired.compile(optimizer='rmsprop', loss={SCCE}, metrics=['accuracy'])",
              "not model_sm"),

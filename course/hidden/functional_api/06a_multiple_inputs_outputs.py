@@ -124,6 +124,9 @@ HIDDEN = [
             ("ticket_repaired = build_ticket_model(num_words=100, embed_dim=4, title_units=4, body_units=4)\n"
              f"ticket_repaired.compile(optimizer='rmsprop', loss={{'priority': {BCE}, 'department': {CCE}}}, "
              "loss_weights={'priority': 1.0, 'department': 0.2})", "not ticket_fixme"),
+            (f"ticket_fixme.compile(optimizer='rmsprop', loss={{'priority': {BCE}, 'department': {CCE}}}, "
+             "loss_weights={'priority': 1.0, 'department': 0.2})\nticket_fixme.fit(few_tickets, few_targets, "
+             "epochs=1, verbose=0)\nticket_repaired = ticket_fixme", "was trained"),
         ],
         other_solutions=[
             f"ticket_fixme.compile(optimizer='adam', loss=[{CCE}, {BCE}], loss_weights=[0.2, 1.0])"

@@ -23,7 +23,7 @@ from kitlib.exercises import checks as c
 from kitlib.exercises.checks import L
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect
 from kitlib.exercises.describe import describe_model, what_is
-from kitlib.exercises.functional_api._forms import each_matches, numbers_record
+from kitlib.exercises.functional_api._forms import each_matches, not_trained, numbers_record
 
 MNIST_MODEL = [L("Dense", units=64, activation="relu"), L("Dense", units=64, activation="relu"), L("Dense", units=10)]
 AS_GIVEN = {"extra": "Compile model_a as it is: the exercise is about compile() only.",
@@ -97,8 +97,10 @@ KNOWN_STEPS = {
 
 
 def history_probe(history: Any, ctx: Context) -> dict:
-    """Prepare: the History's epochs, steps and curves, whether it is model_b's, and model_b's loss on the last
+    """Prepare: the History's epochs, steps and curves, model_b's optimizer steps in all, whether it is model_b's, and model_b's loss on the last
     25 % and 20 % of x_small (what fit() validates on with validation_split=0.25 / 0.2)."""
+    import numpy as np
+
     from kitlib.environment import silenced_stderr_fd
     from kitlib.exercises.describe import is_keras_model
 
@@ -111,9 +113,9 @@ def history_probe(history: Any, ctx: Context) -> dict:
               "val_loss": (curves.get("val_loss") or [None])[-1], "model": None, "held_out": None}
     trained = getattr(history, "model", None)
     record["model"] = "model_b" if trained is model_b else ("another model" if is_keras_model(trained) else None)
+    optimizer = getattr(model_b, "optimizer", None)
+    record["iterations"] = int(np.asarray(optimizer.iterations)) if optimizer is not None else None
     if record["model"] == "model_b" and record["val_loss"] is not None:
-        import numpy as np
-
         x, y = np.asarray(ctx.given["x_small"]), np.asarray(ctx.given["y_small"])
         held = {}
         for share in (25, 20):
@@ -135,6 +137,14 @@ def trained_model_b(record: dict) -> None:
            hint="Train the compiled model_b itself: history_b = model_b.fit(...).")
     expect("val_loss" in record["curves"], "history_b has no validation curves (val_loss, val_accuracy): no data "
            "was kept aside for validation", hint="validation_split=0.25 keeps the last 25% of the data aside.")
+
+
+def trained_once(record: dict) -> None:
+    """model_b took exactly the steps of history_b's one epoch: it was not trained before or after it."""
+    if record.get("iterations") is None or record["steps"] is None:
+        return
+    expect(record["iterations"] == record["steps"], "model_b was trained more than the one epoch history_b records "
+           "(another fit() call before or after it)", hint="Call model_b.fit(...) once, for one epoch.")
 
 
 def validated_on_last_quarter(record: dict) -> None:
@@ -194,7 +204,7 @@ EXERCISES = [
         given=("model_a",),
         prepare=compile_probe,
         checks=[c.is_model(what="compiled"), is_model_a, c.layers_like(MNIST_MODEL, hints=AS_GIVEN), rmsprop,
-                c.compiled_for_integer_labels(outputs="raw scores (logits)")],
+                c.compiled_for_integer_labels(outputs="raw scores (logits)"), not_trained("model_a")],
         unrecordable="model_a, compiled with Keras' own losses and metrics or functions of your own",
         activity="build",
         hints=("Look at 'The model and compile': the three choices, and why each fits this data.",
@@ -209,7 +219,7 @@ EXERCISES = [
         variable="history_b",
         given=("model_b", "x_small", "y_small"),
         prepare=history_probe,
-        checks=[trained_model_b, validated_on_last_quarter, training_steps],
+        checks=[trained_model_b, validated_on_last_quarter, trained_once, training_steps],
         unrecordable="the History returned by model_b.fit(...)",
         activity="build",
         hints=("Look at 'fit with a validation split': the same call, with the task's numbers.",
@@ -239,7 +249,7 @@ EXERCISES = [
         given=("model_sm",),
         prepare=repaired_probe,
         checks=[c.is_model(what="repaired"), is_model_sm, c.layers_like(SOFTMAX_MODEL, hints=SM_AS_GIVEN), rmsprop,
-                c.compiled_for_integer_labels(outputs="probabilities")],
+                c.compiled_for_integer_labels(outputs="probabilities"), not_trained("model_sm")],
         unrecordable="model_sm, compiled again with Keras' own losses and metrics or functions of your own",
         activity="debug",
         hints=("Compare model_sm's last layer with the loss in its compile() call: what does each assume the "

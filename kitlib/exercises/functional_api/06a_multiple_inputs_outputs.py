@@ -23,7 +23,7 @@ from kitlib.exercises import checks as c
 from kitlib.exercises.checks import ANY, N, In
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect
 from kitlib.exercises.describe import describe_model, to_array
-from kitlib.exercises.functional_api._forms import each_matches, numbers_record
+from kitlib.exercises.functional_api._forms import each_matches, not_trained, numbers_record
 
 TRUNK = N("Concatenate",
           N("LSTM", N("Embedding", In(0, shape=(None,)), output_dim=16, weights=[[1000, 16]],
@@ -251,7 +251,7 @@ EXERCISES = [
         variable="ticket_compiled",
         given=("ticket_model",),
         prepare=losses_probe,
-        checks=[c.is_model(what="ticket_compiled"), is_ticket_model, weighted_total],
+        checks=[c.is_model(what="ticket_compiled"), is_ticket_model, weighted_total, not_trained("ticket_model")],
         unrecordable="ticket_model, compiled with Keras' own losses or functions of your own",
         activity="build",
         hints=("Look at 'One loss per output': the guide's weights are the ones the task asks for.",
@@ -281,7 +281,7 @@ EXERCISES = [
         given=("ticket_fixme",),
         prepare=fixme_probe,
         checks=[c.is_model(what="ticket_repaired"), is_ticket_fixme, is_compiled, keys_are_output_names,
-                weighted_total],
+                weighted_total, not_trained("ticket_fixme")],
         unrecordable="ticket_fixme, compiled again with Keras' own losses or functions of your own",
         activity="debug",
         hints=("Read the error the broken cell prints, then compare the keys of the loss dict with "

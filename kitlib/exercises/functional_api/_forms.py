@@ -118,3 +118,16 @@ def each_matches(salt: str, rights: Sequence[str], known: Sequence[Mapping[str, 
 
     check.__name__ = "each_matches"
     return check
+
+
+def not_trained(given: str) -> Any:
+    """A check on a model record with compile settings: the given model ``given``, which the task only
+    compiles, took no optimizer step (it was not trained in the answer, its weights are as given)."""
+
+    def check(record: dict) -> None:
+        steps = int(((record.get("compile") or {}).get("optimizer_steps")) or 0)
+        expect(steps == 0, f"{given} was trained ({steps} optimizer steps): the task only compiles it, its weights "
+               "stay as they were", hint="Leave fit() out of the answer cell.")
+
+    check.__name__ = "not_trained"
+    return check
