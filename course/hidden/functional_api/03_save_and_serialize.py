@@ -77,7 +77,7 @@ HIDDEN = [
              "    keras.models.clone_model(model).save(path)\n    return path", "another model was saved"),
             (SAVE_DEF + "    path = os.path.join(tempfile.mkdtemp(), 'checkpoint.keras')\n    model.save(path)\n"
              "    return path", "not in the folder"),
-            (SAVE_DEF + "    model.save(os.path.join(folder, 'checkpoint.keras'))\n    return folder", "returns a folder"),
+            (SAVE_DEF + "    model.save(os.path.join(folder, 'checkpoint.keras'))\n    return folder", "returned is a folder"),
             (SAVE_DEF + "    path = os.path.join(folder, 'checkpoint.keras')\n    model.compile(optimizer='adam', "
              "loss='mse')\n    model.save(path)\n    return path", "changed the model"),
             (SAVE_DEF + "    path = os.path.join(folder, 'checkpoint.keras')\n    model.save(path)\n"

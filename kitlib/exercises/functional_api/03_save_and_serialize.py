@@ -281,7 +281,8 @@ def writes_a_keras_archive(record: dict) -> None:
     for what, facts in zip(SAVE_PROBES, record["probes"]):
         expect(facts["path"], f"save_checkpoint should return the path of the file it wrote (a string), on {what}",
                None, facts["returned"], hint="End with return path.")
-        expect(not facts["is_dir"], f"save_checkpoint returns a folder, not the path of the file it saved (on {what})",
+        expect(not facts["is_dir"], f"the value save_checkpoint returned is a folder, not the path of the file it "
+               f"saved (on {what})",
                hint="Return the path of the file itself, inside folder.")
         expect(facts["exists"], f"there is no file at the path save_checkpoint returns (on {what}): the model was "
                "not saved there", hint="Save to the same path you return.")
