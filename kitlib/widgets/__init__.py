@@ -6,6 +6,7 @@
   samples, views chosen by rank, paged channels, statistics, cached per layer.
 - :class:`ModelGraph` (``kit-graph``): the layer graph as SVG, with or without graphviz.
 - :class:`LiveHistory` (``kit-history``): a Keras callback drawing training curves.
+- :func:`show_graph`: a model's picture (``plot_model`` when graphviz is there, else ModelGraph).
 - :func:`link`: selecting a layer in one view shows it in the others.
 
 The names in brackets are the CSS classes of each widget's outer box (stable,
@@ -25,6 +26,7 @@ from kitlib.widgets._base import link
 from kitlib.widgets.debugger import DebuggerCore, SequentialDebugger
 from kitlib.widgets.explorer import ActivationSource, LayerOutputExplorer
 from kitlib.widgets.graph import ModelGraph, graph_of
+from kitlib.widgets.show import show_graph
 
 __all__ = [
     "SequentialDebugger",
@@ -35,6 +37,7 @@ __all__ = [
     "DebuggerCore",
     "ActivationSource",
     "graph_of",
+    "show_graph",
 ]
 
 

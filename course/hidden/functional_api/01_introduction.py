@@ -1,4 +1,5 @@
 """Hidden part of chapter B1 (instructor only: never released, never in the student's package)."""
+from kitlib.exercises import checks as c
 from kitlib.exercises.hidden import Hidden
 
 MLP_HEAD = "mlp_in = keras.Input(shape=(32,))\n"
@@ -29,6 +30,11 @@ HIDDEN = [
             MLP_HEAD + "x = layers.Dense(16, activation=keras.activations.relu)(mlp_in)\n"
             "x = layers.Dense(16, activation=keras.activations.relu)(x)\nsmall_mlp = keras.Model(mlp_in, layers.Dense(3)(x))",
         ],
+        explanation="A functional model is written as a chain of calls: each layer object is called on the "
+                    "previous symbolic tensor and returns the next one, and keras.Model(inputs, outputs) keeps "
+                    "every layer between the two. The count follows from inputs x units + units per Dense layer: "
+                    "32 x 16 + 16 = 528, 16 x 16 + 16 = 272 and 16 x 3 + 3 = 51, 851 in all. The output layer "
+                    "has no activation, as the task asks: it gives raw scores.",
     ),
     Hidden(
         "fn01_image_input",
@@ -45,5 +51,53 @@ HIDDEN = [
             "images = keras.layers.Input(shape=[32, 32, 3], name='images', dtype='float32')",
             "images = keras.Input(batch_shape=(None, 32, 32, 3))",
         ],
+        explanation="keras.Input(shape=...) describes one sample; Keras puts the batch axis in front as None, "
+                    "because the number of images is known only when data arrives. Keras stores images "
+                    "channels-last, so one CIFAR-10 image is (32, 32, 3), and float32 is keras.Input's default "
+                    "dtype, the one pixel values scaled to 0..1 need.",
+    ),
+    Hidden(
+        "fn01_predict_params",
+        expected=[672, 264, 9],
+        checks=[c.equals_expected("the parameter counts are not right yet")],
+        wrong_answers=[
+            ("layer_params = (640, 256, 8)", "bias"),
+            ("layer_params = (672, 168, 21)", "not the model's 20 input features"),
+            ("layer_params = (672, 264, 33)", "layer 3: its inputs are the outputs of layer 2"),
+            ("layer_params = (672, 264)", "number of values"),
+            ("layer_params = 945", "tuple of 3"),
+            ("layer_params = (660, 264, 9)", "one number per unit"),
+        ],
+        other_solutions=[
+            "layer_params = [672, 264, 9]",
+            "layer_params = (20 * 32 + 32, 32 * 8 + 8, 8 * 1 + 1)",
+            "import numpy as np\nlayer_params = tuple(np.array([672.0, 264.0, 9.0]))",
+        ],
+        explanation="A Dense layer holds a kernel of inputs x units weights and a bias of units numbers. Its "
+                    "inputs are the outputs of the layer before it: 20 features for the first layer, 32 for the "
+                    "second, 8 for the third. So 20 x 32 + 32 = 672, 32 x 8 + 8 = 264 and 8 x 1 + 1 = 9 (945 in "
+                    "all); keras.Input adds no parameters.",
+    ),
+    Hidden(
+        "fn01_read_summary",
+        expected=["b", "c", "a"],
+        checks=[c.equals_expected("the answers are not right yet")],
+        wrong_answers=[
+            ("summary_answers = ('a', 'c', 'a')", "InputLayer"),
+            ("summary_answers = ('b', 'a', 'a')", "not the model's input"),
+            ("summary_answers = ('b', 'b', 'a')", "question 2"),
+            ("summary_answers = ('b', 'c', 'b')", "activation"),
+            ("summary_answers = ('b', 'c')", "3 questions"),
+            ("summary_answers = ('b', 'c', 'd')", "one of the letters"),
+        ],
+        other_solutions=[
+            "summary_answers = ['b', 'c', 'a']",
+            "summary_answers = ('B', 'C', 'A')",
+            "summary_answers = tuple('bca')",
+        ],
+        explanation="mystery.layers lists four layers: the InputLayer (a real node of a functional graph, "
+                    "with its own row in the summary), 'hidden', 'dropout' and 'scores'. Dropout only zeroes "
+                    "values during training, so it passes on the (None, 8) output of 'hidden'. The None in "
+                    "every shape is the batch axis: the number of samples is known only when data arrives.",
     ),
 ]

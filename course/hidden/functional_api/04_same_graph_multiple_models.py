@@ -45,6 +45,11 @@ HIDDEN = [
             "MaxPooling2D: padding same added": "the pooled map is 26x26: MaxPooling2D(2) gives the same 13x13 output "
             "with either padding, so the model is the same",
         },
+        explanation="A model is a view on a graph of layers between its inputs and outputs. One keras.Input "
+                    "and one chain of calls make one graph; keras.Model(input, code) keeps the encoder's layers, "
+                    "keras.Model(input, decoded) all of them, the very same objects. Training the autoencoder "
+                    "therefore trains the encoder too. Counts: 80 + 0 + 292 = 372 for the encoder, plus 296 + 0 "
+                    "+ 73 = 741 for the autoencoder.",
     ),
     Hidden(
         "fn04_decoder_shapes",
@@ -67,5 +72,55 @@ HIDDEN = [
             "side = 5 + 3 - 1\nshapes = ((None, side, side, 8), (None, 2 * side, 2 * side, 8), "
             "(None, 2 * side + 4, 2 * side + 4, 4), (None, 2 * (2 * side + 4), 3 * (2 * side + 4), 4))",
         ],
+        explanation="Conv2DTranspose(8, 3) with the default 'valid' padding adds k - 1 = 2 to each side: 5 -> 7. "
+                    "UpSampling2D(2) doubles height and width: 14. Conv2DTranspose(4, 5) adds 4: 18. UpSampling2D"
+                    "((2, 3)) doubles the height and triples the width: 36 x 54. The channels are the filters of "
+                    "the last Conv2DTranspose; UpSampling2D keeps them.",
+    ),
+    Hidden(
+        "fn04_predict_params",
+        expected=[1168, 0, 145],
+        checks=[c.equals_expected("the parameter counts are not right yet")],
+        wrong_answers=[
+            ("decoder_params = (160, 0, 17)", "spans all 8 input channels"),
+            ("decoder_params = (1152, 0, 144)", "bias"),
+            ("decoder_params = (1168, 4, 145)", "nothing to learn"),
+            ("decoder_params = (1168, 0, 10)", "16 channels layer 1 made"),
+            ("decoder_params = (1160, 0, 145)", "one number per filter"),
+            ("decoder_params = (1168, 145)", "number of values"),
+        ],
+        other_solutions=[
+            "decoder_params = [1168, 0, 145]",
+            "decoder_params = (3 * 3 * 8 * 16 + 16, 0, 3 * 3 * 16 * 1 + 1)",
+            "probe = keras.Input(shape=(6, 6, 8))\nstack = [layers.Conv2DTranspose(16, 3), layers.UpSampling2D(2), "
+            "layers.Conv2DTranspose(1, 3)]\nfor layer in stack:\n    probe = layer(probe)\n"
+            "decoder_params = tuple(layer.count_params() for layer in stack)",
+        ],
+        explanation="A transposed convolution has the weights of a convolution: each of its f filters spans k x k "
+                    "pixels of every input channel, plus one bias per filter. Layer 1: 3 x 3 x 8 x 16 + 16 = "
+                    "1,168. UpSampling2D only repeats rows and columns: 0. Layer 3 reads the 16 channels of "
+                    "layer 1 (UpSampling2D keeps them): 3 x 3 x 16 x 1 + 1 = 145.",
+    ),
+    Hidden(
+        "fn04_read_shared",
+        expected=["b", "c", "a"],
+        checks=[c.equals_expected("the answers are not right yet")],
+        wrong_answers=[
+            ("shared_answers = ('a', 'c', 'a')", "encoder's own layer objects"),
+            ("shared_answers = ('c', 'c', 'a')", "compiling"),
+            ("shared_answers = ('b', 'a', 'a')", "all of the autoencoder"),
+            ("shared_answers = ('b', 'b', 'a')", "the ones both models share"),
+            ("shared_answers = ('b', 'c', 'b')", "no layer was copied"),
+            ("shared_answers = ('b', 'c', 'c')", "question 3"),
+        ],
+        other_solutions=[
+            "shared_answers = ['b', 'c', 'a']",
+            "shared_answers = ('B', 'C', 'A')",
+            "shared_answers = tuple('bca')",
+        ],
+        explanation="encoder and autoencoder were both cut from one graph of layer objects: the autoencoder "
+                    "contains the encoder's layers themselves, not copies, so encoder.layers[1] is "
+                    "autoencoder.layers[1] and training the autoencoder changes the encoder's weights too. Only "
+                    "28,241 - 18,672 = 9,569 parameters belong to the decoder half alone.",
     ),
 ]

@@ -1,4 +1,5 @@
 """Hidden part of chapter B6a (instructor only: never released, never in the student's package)."""
+from kitlib.exercises import checks as c
 from kitlib.exercises.hidden import Hidden
 
 INPUTS = "title = keras.Input(shape=(None,), name='title')\ntags = keras.Input(shape=(12,), name='tags')\n"
@@ -40,6 +41,10 @@ HIDDEN = [
             "ticket_small = keras.Model([title, tags], {'priority': layers.Dense(1, name='priority')(x), "
             "'department': layers.Dense(4, name='department')(x)})",
         ],
+        explanation="Two keras.Input tensors start the graph; the title goes through its Embedding and LSTM, "
+                    "layers.concatenate joins the LSTM's 8 numbers with the 12 tags, and two Dense heads read the "
+                    "20 features. Naming the heads and keying the outputs by those names lets losses and targets "
+                    "be given by name later. Counts: 16,000 + 800 + 21 + 84 = 16,905.",
     ),
     Hidden(
         "fn06a_compile_dicts",
@@ -74,5 +79,69 @@ HIDDEN = [
             f"{CCE}}}, loss_weights={{'priority': 1.0, 'department': 0.2}}, metrics={{'priority': ['mae'], "
             "'department': ['acc']})" + DONE,
         ],
+        explanation="Keras adds the outputs' losses into one total, each scaled by its loss weight. Keying both "
+                    "dicts by output name makes each loss land on its head whatever order model.output_names has "
+                    "(dict outputs are sorted: department comes first). Both heads have no activation, so both "
+                    "losses take from_logits=True.",
+    ),
+    Hidden(
+        "fn06a_predict_merge",
+        expected=[16, 8, 29],
+        checks=[c.equals_expected("the widths are not right yet")],
+        wrong_answers=[
+            ("merge_widths = (8, 8, 21)", "one number per unit"),
+            ("merge_widths = (16, 16, 37)", "no LSTM"),
+            ("merge_widths = (16, 8, 24)", "5 tags"),
+            ("merge_widths = (16, 500, 521)", "vocabulary"),
+            ("merge_widths = (16, 8, 3)", "side by side"),
+            ("merge_widths = (None, 16, 8, 29)", "number of values"),
+        ],
+        other_solutions=[
+            "merge_widths = [16, 8, 29]",
+            "merge_widths = (16, 8, 16 + 8 + 5)",
+            "t = keras.Input(shape=(None,))\nb = keras.Input(shape=(None,))\ng = keras.Input(shape=(5,))\n"
+            "tt = layers.LSTM(16)(layers.Embedding(500, 8)(t))\nbb = layers.GlobalAveragePooling1D()("
+            "layers.Embedding(500, 8)(b))\nmerge_widths = (tt.shape[-1], bb.shape[-1], "
+            "layers.concatenate([tt, bb, g]).shape[-1])",
+        ],
+        explanation="An LSTM(16) reads the title's word vectors one after the other and gives one vector of 16 "
+                    "numbers per ticket. The body's Embedding gives 8 numbers per word, and "
+                    "GlobalAveragePooling1D averages them over the words: 8. concatenate puts its inputs' "
+                    "features side by side: 16 + 8 + 5 tags = 29.",
+    ),
+    Hidden(
+        "fn06a_fix_loss_keys",
+        wrong_answers=[
+            (f"ticket_fixme.compile(optimizer='rmsprop', loss={{'priority': {BCE}, 'department': {CCE}}}, "
+             "loss_weights={'priority_score': 1.0, 'dept': 0.2})\nticket_repaired = ticket_fixme", "loss_weights"),
+            ("ticket_repaired = ticket_fixme", "priority_score"),
+            (f"ticket_fixme.compile(optimizer='rmsprop', loss={{'priority': {BCE}, 'department': {CCE}}}, "
+             "loss_weights={'priority': 0.2, 'department': 1.0})\nticket_repaired = ticket_fixme", "swapped"),
+            (f"ticket_fixme.compile(optimizer='rmsprop', loss=[{BCE}, {CCE}], loss_weights=[1.0, 0.2])\n"
+             "ticket_repaired = ticket_fixme", "swapped"),
+            (f"ticket_fixme.compile(optimizer='rmsprop', loss={{'priority': {BCE}, 'department': {CCE}}})\n"
+             "ticket_repaired = ticket_fixme", "0.2"),
+            ("ticket_repaired = build_ticket_model(num_words=100, embed_dim=4, title_units=4, body_units=4)\n"
+             f"ticket_repaired.compile(optimizer='rmsprop', loss={{'priority': {BCE}, 'department': {CCE}}}, "
+             "loss_weights={'priority': 1.0, 'department': 0.2})", "not ticket_fixme"),
+            (f"ticket_fixme.compile(optimizer='rmsprop', loss={{'priority': {BCE}, 'department': {CCE}}}, "
+             "loss_weights={'priority': 1.0, 'department': 0.2})\nticket_fixme.fit(few_tickets, few_targets, "
+             "epochs=1, verbose=0)\nticket_repaired = ticket_fixme", "was trained"),
+        ],
+        other_solutions=[
+            f"ticket_fixme.compile(optimizer='adam', loss=[{CCE}, {BCE}], loss_weights=[0.2, 1.0])"
+            "\nticket_repaired = ticket_fixme",
+            f"ticket_fixme.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss={{'department': {CCE}, "
+            f"'priority': {BCE}}}, loss_weights={{'department': 0.2, 'priority': 1.0}})\nticket_repaired = ticket_fixme",
+            "names = ticket_fixme.output_names\nlosses = {'priority': keras.losses.BinaryCrossentropy(from_logits=True), "
+            "'department': keras.losses.CategoricalCrossentropy(from_logits=True)}\n"
+            "ticket_fixme.compile(optimizer='rmsprop', loss={n: losses[n] for n in names}, "
+            "loss_weights={'priority': 1.0, 'department': 0.2})\nticket_repaired = ticket_fixme",
+        ],
+        explanation="Keras matches each key of the loss and loss_weights dicts with an output of the same name, "
+                    "and the names are the heads' name= arguments: 'priority' and 'department'. The broken "
+                    "compile keyed them 'priority_score' and 'dept', which name no output, so fit() could not "
+                    "find where each loss belongs. Compiling again with keys taken from "
+                    "ticket_fixme.output_names repairs it; the losses and weights themselves were right.",
     ),
 ]

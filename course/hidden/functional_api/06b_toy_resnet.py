@@ -1,4 +1,5 @@
 """Hidden part of chapter B6b (instructor only: never released, never in the student's package)."""
+from kitlib.exercises import checks as c
 from kitlib.exercises.hidden import Hidden
 
 MAIN = ("block_in = keras.Input(shape=(16, 16, 32))\n"
@@ -35,6 +36,10 @@ HIDDEN = [
             "    y = layers.Conv2D(filters=filters, kernel_size=3, padding='same', activation='relu')(y)\n"
             "    return layers.Add()([x, y])",
         ],
+        explanation="The two convolutions use filters filters and padding='same', so their result has exactly "
+                    "the shape of x, and layers.add can add x back element by element: the block only has to "
+                    "learn a correction of its input. For 8x8x4 inputs each Conv2D has 3 x 3 x 4 x 4 + 4 = 148 "
+                    "parameters, 296 in all; the addition has none.",
     ),
     Hidden(
         "fn06b_fix_add",
@@ -64,5 +69,57 @@ HIDDEN = [
             "Conv2D: padding same added": "on the 1x1 projection, padding='same' and 'valid' give the same 16x16 "
             "output: a 1x1 kernel needs no padding",
         },
+        explanation="The main branch makes 64 channels and the input has 32, so layers.add cannot add them. A "
+                    "1x1 Conv2D(64) on the shortcut maps the 32 channels to 64 without looking at neighbouring "
+                    "pixels; padding='same' keeps 16x16 on the main branch, and the shapes agree. Counts: 18,496 + "
+                    "36,928 on the main branch and 32 x 64 + 64 = 2,112 for the projection: 57,536.",
+    ),
+    Hidden(
+        "fn06b_predict_params",
+        expected=[36928, 36928, 0],
+        checks=[c.equals_expected("the parameter counts are not right yet")],
+        wrong_answers=[
+            ("block_params = (36864, 36864, 0)", "bias"),
+            ("block_params = (1792, 36928, 0)", "not the image's 3"),
+            ("block_params = (36928, 36928, 64)", "nothing to learn"),
+            ("block_params = (36928, 73856, 0)", "per layer"),
+            ("block_params = (4160, 4160, 0)", "3 x 3 pixels"),
+            ("block_params = (36928, 36928)", "number of values"),
+        ],
+        other_solutions=[
+            "block_params = [36928, 36928, 0]",
+            "block_params = (3 * 3 * 64 * 64 + 64,) * 2 + (0,)",
+            "probe = keras.Input(shape=(9, 9, 64))\nc1 = layers.Conv2D(64, 3, activation='relu', padding='same')\n"
+            "c2 = layers.Conv2D(64, 3, activation='relu', padding='same')\nadd = layers.Add()\n"
+            "add([c2(c1(probe)), probe])\nblock_params = (c1.count_params(), c2.count_params(), add.count_params())",
+        ],
+        explanation="Both convolutions read 64 channels (the block's input is block_1_output, 9 x 9 x 64, and the "
+                    "first convolution keeps 64) and have 64 filters of 3 x 3: 3 x 3 x 64 x 64 + 64 = 36,928 each. "
+                    "layers.add adds element by element and learns nothing: 0.",
+    ),
+    Hidden(
+        "fn06b_which_add_fails",
+        wrong_answers=[
+            ("failing = {'b', 'c'}", "MaxPooling2D(2) halves"),
+            ("failing = {'c', 'e'}", "shrinks 8 x 8 to 6 x 6"),
+            ("failing = {'b', 'e'}", "same number of channels"),
+            ("failing = {'a', 'b', 'c', 'e'}", "option (a) does not raise"),
+            ("failing = {'b', 'c', 'd', 'e'}", "option (d) does not raise"),
+            ("failing = 'bce'", "set of letters"),
+            ("failing = {'b', 'c', 'f'}", "one of the letters"),
+        ],
+        other_solutions=[
+            "failing = ['b', 'c', 'e']",
+            "failing = ('E', 'C', 'B')",
+            "failing = set()\nx = keras.Input(shape=(8, 8, 16))\n"
+            "options = {'a': layers.Conv2D(16, 3, padding='same'), 'b': layers.Conv2D(16, 3), "
+            "'c': layers.Conv2D(32, 3, padding='same'), 'd': layers.Conv2D(16, 1), 'e': layers.MaxPooling2D(2)}\n"
+            "for letter, layer in options.items():\n    try:\n        layers.add([x, layer(x)])\n"
+            "    except ValueError:\n        failing.add(letter)",
+        ],
+        explanation="layers.add needs tensors of exactly the same shape, (None, 8, 8, 16) here. (b) shrinks the map "
+                    "to 6 x 6 ('valid' padding), (c) makes 32 channels and (e) halves height and width to 4 x 4: "
+                    "those three raise while the model is defined. (a) keeps the shape with padding='same' and "
+                    "16 filters, and (d)'s 1 x 1 convolution keeps height and width anyway.",
     ),
 ]

@@ -9,6 +9,15 @@
   compared with the kit's own reading of the file, with the typical near misses named (the inner
   ``config`` part, i.e. what ``model.get_config()`` gives; ``metadata.json``; unparsed text).
 
+- ``fn03_fix_save_path`` (debug): ``save_checkpoint(model, folder)``, whose save Keras refuses (a name
+  without a suffix), repaired. Tried on a compiled functional and an uncompiled Sequential probe model,
+  each with a fresh folder: the file's format is checked from its bytes (a zip archive with config.json,
+  model.weights.h5 and metadata.json; HDF5 and weights-only files are named), it must be in the folder,
+  the model loaded from it must predict what the probe predicts and be compiled as the probe is, and the
+  probe must be left as it was (weights, compile state).
+- ``fn03_read_archive`` (read): three questions on the archive members listed in the notebook; feedback
+  per option, digests only.
+
 Probe models are built by the kit with seeded weights: fixed ones for the self-check, others drawn from
 the hidden probe seed for grading.
 """
@@ -22,7 +31,7 @@ from typing import Any
 
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
 from kitlib.exercises.describe import is_keras_model, to_array, what_is
-from kitlib.exercises.functional_api._forms import expect_function
+from kitlib.exercises.functional_api._forms import choices_record, each_matches, expect_function
 
 _WATCH: dict[str, Any] = {"path": None, "reads": 0, "writes": 0}
 _HOOKED: list[bool] = []
@@ -183,6 +192,149 @@ def is_config_json(record: dict) -> None:
                            "json.loads(...) of it, unchanged.")
 
 
+# --------------------------------------------------------------------------- repair the save call
+
+KERAS_MEMBERS = ["config.json", "metadata.json", "model.weights.h5"]
+SAVE_PROBES = ("a compiled functional model", "an uncompiled Sequential model")
+
+
+def _save_probe_models(seed: int | None) -> list:
+    """The models save_checkpoint is tried on: a compiled functional one, an uncompiled Sequential one."""
+    import keras
+    import numpy as np
+    from keras import layers
+
+    from kitlib.exercises.checks import set_seeded_weights
+
+    first = probe_model(seed, name="probe_a")
+    first.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng([0 if seed is None else int(seed), 6])
+    features = 5 if seed is None else int(rng.integers(2, 8))
+    second = keras.Sequential([keras.Input(shape=(features,)), layers.Dense(3, activation="tanh"), layers.Dense(1)],
+                              name="probe_b")
+    return [first, set_seeded_weights(second, 11 if seed is None else int(seed) % 100_000 + 13)]
+
+
+def _file_facts(path: Any, folder: str, model: Any) -> dict:
+    """What the file at ``path`` is (its format read from its bytes, not its name), whether it is in ``folder``,
+    and whether the model loaded from it predicts what ``model`` predicts, compiled as it is."""
+    import zipfile
+
+    import keras
+    import numpy as np
+
+    from kitlib.environment import silenced_stderr_fd
+
+    if not isinstance(path, (str, os.PathLike)):
+        return {"returned": what_is(path), "path": False}
+    path = os.fspath(path)
+    facts = {"returned": "a path", "path": True, "name": os.path.basename(path), "exists": os.path.exists(path),
+             "is_dir": os.path.isdir(path), "format": None, "members": [], "same_predictions": None,
+             "compiled": None, "in_folder": os.path.dirname(os.path.realpath(path)) == os.path.realpath(folder)}
+    if not facts["exists"] or facts["is_dir"]:
+        return facts
+    with open(path, "rb") as handle:
+        start = handle.read(8)
+    if start.startswith(b"\x89HDF"):
+        facts["format"] = "hdf5"
+    elif zipfile.is_zipfile(path):
+        facts["format"] = "zip"
+        with zipfile.ZipFile(path) as archive:
+            facts["members"] = sorted(archive.namelist())
+    else:
+        facts["format"] = "other"
+    if facts["format"] != "zip" or facts["members"] != KERAS_MEMBERS:
+        return facts
+    x = _probe_batch(model, None)
+    with silenced_stderr_fd():
+        loaded = keras.models.load_model(path)
+        got = np.asarray(loaded.predict(x, verbose=0))
+    facts["same_predictions"] = bool(np.allclose(got, to_array(model(x)), atol=1e-6))
+    facts["compiled"] = bool(getattr(loaded, "compiled", False))
+    return facts
+
+
+def probe_save_checkpoint(fn: Any, ctx: Context) -> dict:
+    """Prepare: call save_checkpoint on each probe model with a fresh folder; record what it wrote where, and
+    whether the probe model was left as it was (its weights and its compile state)."""
+    import numpy as np
+
+    expect_function(fn, "save_checkpoint(model, folder)")
+    probes = []
+    for what, model in zip(SAVE_PROBES, _save_probe_models(ctx.seed)):
+        before = [np.array(w) for w in model.get_weights()]
+        compiled = bool(getattr(model, "compiled", False))
+        with tempfile.TemporaryDirectory() as folder:
+            path = run_student(fn, model, folder, where=f"save_checkpoint(model, folder) on {what}",
+                               hint="model.save(path) writes the whole model; Keras chooses the format from the "
+                                    "file name's suffix.")
+            facts = _file_facts(path, folder, model)
+        after = model.get_weights()
+        facts["left_alone"] = len(before) == len(after) and all(np.array_equal(a, b) for a, b in zip(before, after)) \
+            and bool(getattr(model, "compiled", False)) == compiled
+        facts["model_compiled"] = compiled
+        probes.append(facts)
+    return {"probes": probes}
+
+
+def writes_a_keras_archive(record: dict) -> None:
+    for what, facts in zip(SAVE_PROBES, record["probes"]):
+        expect(facts["path"], f"save_checkpoint should return the path of the file it wrote (a string), on {what}",
+               None, facts["returned"], hint="End with return path.")
+        expect(not facts["is_dir"], f"the value save_checkpoint returned is a folder, not the path of the file it "
+               f"saved (on {what})",
+               hint="Return the path of the file itself, inside folder.")
+        expect(facts["exists"], f"there is no file at the path save_checkpoint returns (on {what}): the model was "
+               "not saved there", hint="Save to the same path you return.")
+        if facts["format"] == "hdf5":
+            if facts["name"].endswith(".weights.h5"):
+                raise CheckFailed("the file holds only the weights (save_weights): the architecture and the compile "
+                                  "settings are not in it", hint="model.save(...) writes the whole model.")
+            raise CheckFailed("the file is in the legacy HDF5 format (.h5); the task asks for Keras' own format, the "
+                              ".keras zip archive", hint="Keras 3 picks the format from the file name's suffix.")
+        expect(facts["format"] == "zip" and facts["members"] == KERAS_MEMBERS,
+               "the file save_checkpoint writes is not a .keras archive (a zip with config.json, model.weights.h5 "
+               "and metadata.json)", hint="Write it with model.save(...) to a name that ends in .keras.")
+        expect(facts["in_folder"], "the file is not in the folder save_checkpoint is given",
+               hint="Build the path with os.path.join(folder, ...).")
+
+
+def holds_the_model(record: dict) -> None:
+    for what, facts in zip(SAVE_PROBES, record["probes"]):
+        expect(facts["left_alone"], f"save_checkpoint changed the model it saves ({what}): its weights or its "
+               "compile state", hint="Only save it: no fit(), compile() or set_weights() inside save_checkpoint.")
+        expect(facts["same_predictions"], f"the model in the file does not predict what the model given to "
+               f"save_checkpoint predicts ({what}): another model was saved",
+               hint="Save the model argument itself: model.save(path).")
+        expect(facts["compiled"] == facts["model_compiled"],
+               f"the model in the file is {'not ' if facts['model_compiled'] else ''}compiled, but the model given "
+               f"to save_checkpoint {'is' if facts['model_compiled'] else 'is not'} ({what})",
+               hint="model.save(...) keeps the compile settings as they are.")
+
+
+# --------------------------------------------------------------------------- read the archive
+
+ARCHIVE_KNOWN = [
+    {"b6eab50764ea876774ad3ebee750da25": "metadata.json holds only the Keras version and the date it was "
+     "saved",
+     "1e5afb18ccda46af4314480eed7da3bc": "model.weights.h5 holds the weight values, numbers without "
+     "the layers' settings"},
+    {"3702ed9580cf9cf49f0c90bd3de162e7": "config.json holds the optimizer's settings (its class and "
+     "learning rate), not the values of its variables",
+     "2ebd2a1149748dbbe691355b3aa2daff": "metadata.json holds only the Keras version and the date it "
+     "was saved"},
+    {"cb3749b02b2223005c1db842580ce443": "config.json holds the architecture and the compile settings "
+     "of the model",
+     "bd1e2a0827fb28098538e183ba56aca0": "model.weights.h5 holds the values of the variables"},
+]
+_ARCHIVE = each_matches("fn03_read_archive",
+                        ["67acf72d59c4f710705aedb6c7455747", "e21e688aa2235e862c0c3387262126bf",
+                         "8a0e00ef5b88f1040243f57a17072c8e"], ARCHIVE_KNOWN,
+                        ["not right yet"] * 3,
+                        ["Look at what the notebook printed from config.json: which member has the layers' settings?",
+                         "Variables are arrays of numbers: which member stores arrays?",
+                         "Open the member that is neither the architecture nor the numbers."], letters=True)
+
 EXERCISES = [
     Exercise(
         "fn03_round_trip",
@@ -193,15 +345,52 @@ EXERCISES = [
         prepare=probe_round_trip,
         checks=[loaded_from_the_file],
         unrecordable="a function round_trip(model, path) that returns a Keras model",
+        activity="build",
+        hints=("Look at 'Save, delete, reload': the two calls you need are both in that cell.",
+               "Saving is a method of the model, given the path; loading is a function in keras.models that "
+               "builds a new model from the file. Return that new model, not the one you were given."),
     ),
     Exercise(
         "fn03_read_architecture",
-        title="What the .keras file holds",
+        title="Read the architecture from the file",
         points=2,
         kind="function",
         variable="read_architecture",
         prepare=probe_read_architecture,
         checks=[is_config_json],
         unrecordable="a function read_architecture(path) that returns a dict",
+        activity="build",
+        hints=("Look at 'What is inside a .keras file?': the notebook opens one the same way.",
+               "zipfile.ZipFile(path) opens the archive; read its member 'config.json' and parse the text with "
+               "json.loads. Return the whole parsed dict, not a part of it."),
+    ),
+    Exercise(
+        "fn03_fix_save_path",
+        title="Repair a save that Keras refuses",
+        points=2,
+        kind="function",
+        variable="save_checkpoint",
+        prepare=probe_save_checkpoint,
+        checks=[writes_a_keras_archive, holds_the_model],
+        unrecordable="a function save_checkpoint(model, folder) that returns the path of the file it wrote",
+        activity="debug",
+        hints=("Read the ValueError the broken function raises: what does Keras need to see in the file name?",
+               "Keras 3 chooses the file format from the suffix of the name; the task asks for its own zip "
+               "format, the one keras.models.load_model reads back whole."),
+    ),
+    Exercise(
+        "fn03_read_archive",
+        title="Read what a .keras archive holds",
+        points=1,
+        kind="literal",
+        variable="archive_answers",
+        prepare=choices_record(3, "abc", "('c', 'a', 'a')"),
+        checks=[_ARCHIVE],
+        unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
+        activity="read",
+        hints=("Everything is in the output of the cell that opened the archive: the member names and what "
+               "config.json contains.",
+               "Each question asks for one kind of content: settings written as text, values stored as arrays of "
+               "numbers, or facts about the file itself. Which member holds which kind?"),
     ),
 ]

@@ -9,6 +9,10 @@
   (set by the filters the task gives) are judged openly; height and width only through a salted digest
   per layer, with the typical slips (``same`` padding, shrinking instead of growing, swapped factors)
   named for the first layer that is off, never the size itself.
+- ``fn04_predict_params`` (predict): the parameters of Conv2DTranspose, UpSampling2D, Conv2DTranspose on
+  an 8-channel map; digests per layer, targeted messages for the input channels and the bias forgotten.
+- ``fn04_read_shared`` (read): three questions on what two models cut from one graph share (training,
+  the parameters of the decoder half, layer identity); feedback per option, digests only.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from kitlib.exercises import checks as c
 from kitlib.exercises.checks import ANY, L
 from kitlib.exercises.core import CheckFailed, Exercise, expect
 from kitlib.exercises.describe import describe_model, is_keras_model, plain_shape, what_is
+from kitlib.exercises.functional_api._forms import choices_record, each_matches, numbers_record
 
 ENCODER = [L("Conv2D", filters=8, kernel_size=3, padding="valid", activation="relu"),
            L("MaxPooling2D", pool_size=2, activation=ANY),
@@ -154,6 +159,50 @@ def sizes_by_layer(record: list) -> None:
         check(shape)
 
 
+# --------------------------------------------------------------------------- predict the parameters
+
+CONVT_HINT = "A Conv2DTranspose(f, k) has k x k x (input channels) x f kernel weights plus f biases, like a Conv2D."
+_CONVT_PARAMS = each_matches(
+    "fn04_predict_params",
+    ["282094f9dd17d17e7ee659437005dee3", "8c000c8548f56849e6759e9e5a3ab921", "602225bea42badc3ee086c77bb248648"],
+    [{"a529fa1795ff32faf81302f4e6c4f115": "layer 1: each of the 16 filters spans all 8 input channels, so the "
+      "kernel has 3 x 3 x 8 weights per filter",
+      "0324a19608c3f5b726bcf0974a8e1615": "layer 1: besides its kernel a Conv2DTranspose has a bias, one number per "
+      "filter",
+      "edc36069069eec901eb9ffd73e74b716": "layer 1: the bias has one number per filter (output channel), not per "
+      "input channel"},
+     {"f66e0859e48bfa12dfb8dcf1a2c610f1": "layer 2: UpSampling2D only repeats rows and columns: it has nothing to "
+      "learn",
+      "ee070977c3cf4c36a2b159181af2a7e0": "layer 2: UpSampling2D only repeats rows and columns: it has nothing to "
+      "learn"},
+     {"517854968cd162075dd3c54da30447ee": "layer 3: besides its kernel a Conv2DTranspose has a bias, one number per "
+      "filter",
+      "df1ab6e9c90617355e2d7ae8fd58e341": "layer 3: its filter spans every channel of its input, the 16 channels "
+      "layer 1 made (UpSampling2D keeps them)",
+      "f55271e8f4a304ef14a9532cbb633ea5": "layer 3: its kernel is 3 x 3 per input channel, not one weight per "
+      "input channel"}],
+    [f"the parameters of layer {i} are not right yet" for i in (1, 2, 3)], [CONVT_HINT] * 3)
+
+# --------------------------------------------------------------------------- read what is shared
+
+_SHARED = each_matches(
+    "fn04_read_shared",
+    ["dee590fe9993406799856da687500dee", "354fb597f24f92fb8b2ae0bb3996bca4", "e106b99d8e2eee1ed701bee5a62b4a25"],
+    [{"2324e9b655b36f4f2ac894386d916710": "the autoencoder's first layers are the encoder's own layer "
+      "objects, with their weights",
+      "0b5598154fc53b8bf25171ac7d4d0ad2": "compiling belongs to the model that is trained; the layers it "
+      "trains are shared whatever the other model's state"},
+     {"4af1e5a9badaeaf6715f7f37a59d7fc7": "28,241 is all of the autoencoder, encoder layers included",
+      "5af99174cddc3b576c1dfa8405147d1d": "18,672 are the encoder's parameters, the ones both models "
+      "share"},
+     {"82660d27806e8bb918515efaaf3919d4": "the decoder was added to the same graph: no layer was copied",
+      "0dfda4bd4dd081eb36dfd2830e9d0135": "no layer was created twice: the autoencoder was cut from the "
+      "graph the encoder's layers are in"}],
+    ["not right yet"] * 3,
+    ["Look at the cell that compares the two models' layers.",
+     "Compare the two summaries' totals.",
+     "Look at the 'same weight variable in both models' line."], letters=True)
+
 EXERCISES = [
     Exercise(
         "fn04_two_models",
@@ -172,6 +221,11 @@ EXERCISES = [
                 _about("the encoder", [c.param_count(total=372)]),
                 _about("the autoencoder", [c.param_count(total=741)])],
         unrecordable="a pair of keras.Model objects built from one keras.Input and Keras' own layers",
+        activity="build",
+        hints=("Look at 'The decoder half': the autoencoder continues from encoder_output, and both models start "
+               "at encoder_input.",
+               "Make one keras.Input and one chain of layer calls; keras.Model(input, code) and "
+               "keras.Model(input, decoded) then share every layer up to the code."),
     ),
     Exercise(
         "fn04_decoder_shapes",
@@ -182,5 +236,38 @@ EXERCISES = [
         prepare=shapes_record,
         checks=[shapes_form, sizes_by_layer],
         unrecordable="a list of 4 shape tuples like (None, 7, 7, 8)",
+        activity="predict",
+        hints=("The explanation before the decoder cell says what Conv2DTranspose and UpSampling2D do to a side.",
+               "With padding='valid' (the default) Conv2DTranspose(f, k) adds k - 1 to height and width and "
+               "outputs f channels; UpSampling2D multiplies height and width by its factors, channels unchanged."),
+    ),
+    Exercise(
+        "fn04_predict_params",
+        title="Predict the parameters of a decoder stack",
+        points=1,
+        kind="literal",
+        variable="decoder_params",
+        prepare=numbers_record(3, "parameter counts, one per layer", "(100, 20, 3)"),
+        checks=[_CONVT_PARAMS],
+        unrecordable="a tuple of 3 whole numbers, e.g. (100, 20, 3)",
+        activity="predict",
+        hints=("The summaries of encoder and autoencoder list Conv2D and Conv2DTranspose layers with their "
+               "parameter counts: check your rule on one of them first.",
+               "A transposed convolution has the same weights as a convolution: k x k x (input channels) x filters, "
+               "plus one bias per filter. A layer that only repeats values has none."),
+    ),
+    Exercise(
+        "fn04_read_shared",
+        title="Read what two models on one graph share",
+        points=1,
+        kind="literal",
+        variable="shared_answers",
+        prepare=choices_record(3, "abc", "('c', 'a', 'a')"),
+        checks=[_SHARED],
+        unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
+        activity="read",
+        hints=("Everything is in the outputs of 'Two models, one set of layers' and the two summaries above it.",
+               "A model is a view on a graph of layer objects: two views that contain the same objects contain "
+               "the same weights."),
     ),
 ]

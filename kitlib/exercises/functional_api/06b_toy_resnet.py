@@ -7,6 +7,11 @@
   filters or 'valid' padding are named.
 - ``fn06b_fix_add``: the repaired shortcut, judged as a graph: two Conv2D(64, 3, relu, same) on the main
   branch, a Conv2D(64, 1) without activation on the shortcut from the input, joined by an addition.
+- ``fn06b_predict_params`` (predict): the parameters of the two convolutions and the addition of one of the
+  toy ResNet's residual blocks; digests per layer, targeted messages for the bias, the input channels and
+  the kernel size.
+- ``fn06b_which_add_fails`` (predict): which of five ``layers.add`` calls raise while the model is defined;
+  judged option by option (digests only), each wrong option with its own message.
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from kitlib.exercises import checks as c
 from kitlib.exercises.checks import N, In
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
 from kitlib.exercises.describe import describe_model, is_symbolic, what_is
-from kitlib.exercises.functional_api._forms import expect_function
+from kitlib.exercises.functional_api._forms import each_matches, expect_function, numbers_record
 
 BLOCK_HINT = ("Use the `filters` argument for both Conv2D layers (the block keeps the number of channels) and "
               "padding=\"same\" (it keeps height and width), so that layers.add can add the input back.")
@@ -102,6 +107,75 @@ FIX_HINTS = {"activation": "The main branch's convolutions have activation=\"rel
              "extra": "The shortcut starts at the block's input: Conv2D(64, 1)(block_in)."}
 
 
+# --------------------------------------------------------------------------- predict the block's parameters
+
+_BLOCK_PARAMS = each_matches(
+    "fn06b_predict_params",
+    ["dc1d486f02c91e390ab1775aa50e39df", "1f0bb86b7528bb7298453b49a16b90c7", "132ed7258ec2535dcf54a71b2f51ba5f"],
+    [{"7deb8882ca6e40e3517f8f4c79a4bf57": "the first convolution: besides its kernel a Conv2D has a bias, one number "
+      "per filter",
+      "9fdd2e19d18efe340fc0c6c21b858756": "the first convolution: its input is the block's input with 64 channels, "
+      "not the image's 3",
+      "21cedd8788ba2f4ed6fd40452f7290c2": "the first convolution: its kernel is 3 x 3 pixels, not 1 x 1"},
+     {"d22739d9dfcc8c379f3c7a6934cfe1b7": "the second convolution: besides its kernel a Conv2D has a bias, one number "
+      "per filter",
+      "a4ae0dadcb5ad59bd73bf77a26f5bbe3": "the second convolution alone: the count is per layer"},
+     {"9bab46416d04341a4788911201ff3247": "the addition: layers.add adds element by element and has nothing to learn",
+      "1f10a87ea1a3210c746f5613de2c6601": "the addition: layers.add adds element by element and has nothing to "
+      "learn"}],
+    ["the parameters of the first convolution are not right yet",
+     "the parameters of the second convolution are not right yet",
+     "the parameters of the addition are not right yet"],
+    ["A Conv2D(f, k) on c input channels has k x k x c x f weights plus f biases."] * 2
+    + ["An addition adds two tensors element by element: does it need a kernel or a bias?"])
+
+# --------------------------------------------------------------------------- which add raises
+
+ADD_OPTIONS = "abcde"
+_RAISES = [c.matches_digest(f"fn06b_which_add_fails:{i}", right, known={wrong: message}, what="not right yet")
+           for i, (right, wrong, message) in enumerate([
+               ("3a1e33b9b150f68f4134a77f6823db30", "b1af069cc167b0f713350635411222c4",
+                "option (a) does not raise: padding='same' keeps 8 x 8 and 16 filters keep 16 channels"),
+               ("737707dc28543c209df70994bc865f4b", "21d7349786a20a7b9bbc9dabae922965",
+                "option (b) raises too: without padding='same' a 3 x 3 convolution shrinks 8 x 8 to 6 x 6"),
+               ("d78f3f087a34501b987da00374647aee", "c281007e1e671657f774dfc2a9dc8053",
+                "option (c) raises too: layers.add needs the same number of channels, and 32 filters make 32"),
+               ("3709d8129d23d01d1dba5f3e7b4de592", "68e0c910659d25238ff7f51d4afccaff",
+                "option (d) does not raise: a 1 x 1 convolution keeps height and width, and 16 filters keep the "
+                "channels"),
+               ("27d12034b71ac12e96c2befb010e5718", "9e300764bb73cfd956155fec87d5cdb2",
+                "option (e) raises too: MaxPooling2D(2) halves height and width"),
+           ])]
+
+
+def letters_record(answer: Any) -> list:
+    """Prepare: the chosen options as a sorted list of distinct lower-case letters among a-e."""
+    if isinstance(answer, str) or not isinstance(answer, (set, frozenset, list, tuple)):
+        raise CheckFailed("your answer should be a set of letters, e.g. {\"a\", \"d\"}", None, what_is(answer),
+                          hint="One letter per option that raises; set() if none does.")
+    letters = set()
+    for letter in answer:
+        text = letter.strip().lower() if isinstance(letter, str) else None
+        expect(text is not None and len(text) == 1 and text in ADD_OPTIONS,
+               f"each element should be one of the letters {', '.join(ADD_OPTIONS)}",
+               got=repr(letter) if isinstance(letter, str) else what_is(letter), hint='For example {"a", "d"}.')
+        letters.add(text)
+    return sorted(letters)
+
+
+def raising_options(record: list) -> None:
+    """Option by option: does the student's set say it raises, and is that right (digests only)."""
+    for check, letter in zip(_RAISES, ADD_OPTIONS):
+        try:
+            check(letter in record)
+        except CheckFailed as failed:
+            where = f"letter '{letter}' {'should not be in' if letter in record else 'is missing from'} your set"
+            if failed.what == "not right yet":
+                raise CheckFailed(f"{where}: option ({letter}) is not right yet",
+                                  hint="layers.add needs tensors of exactly the same shape.") from None
+            raise CheckFailed(f"{where}: {failed.what}") from None
+
+
 EXERCISES = [
     Exercise(
         "fn06b_residual_block",
@@ -112,6 +186,10 @@ EXERCISES = [
         prepare=block_record,
         checks=[block_graph],
         unrecordable="a function residual_block(x, filters) that returns a tensor",
+        activity="build",
+        hints=("Look at the toy ResNet's second block: the same four lines, with 64 in place of filters.",
+               "Call two Conv2D layers one after the other on x, then layers.add the result and x itself. "
+               "padding=\"same\" and filters=filters keep the shape, which the addition needs."),
     ),
     Exercise(
         "fn06b_fix_add",
@@ -124,5 +202,37 @@ EXERCISES = [
                 c.graph_like([FIXED], hints=FIX_HINTS), c.output_shape((None, 16, 16, 64)),
                 c.param_count(total=57_536)],
         unrecordable="a keras.Model built from keras.Input and Keras' own layers",
+        activity="debug",
+        hints=("Read the ValueError in 'When shapes do not match': which axis differs between the two tensors?",
+               "Give the shortcut a 1x1 Conv2D with as many filters as the main branch has: it maps the channels "
+               "without looking at neighbouring pixels, so the shapes agree for layers.add."),
+    ),
+    Exercise(
+        "fn06b_predict_params",
+        title="Predict the parameters of a residual block",
+        points=1,
+        kind="literal",
+        variable="block_params",
+        prepare=numbers_record(3, "parameter counts (first Conv2D, second Conv2D, add)", "(100, 20, 3)"),
+        checks=[_BLOCK_PARAMS],
+        unrecordable="a tuple of 3 whole numbers, e.g. (100, 20, 3)",
+        activity="predict",
+        hints=("The toy ResNet's summary lists every Conv2D and Add row, but work it out before you look.",
+               "A Conv2D(f, k) has k x k x (input channels) x f weights plus f biases; the block's input has the "
+               "64 channels of block_1_output. An addition learns nothing."),
+    ),
+    Exercise(
+        "fn06b_which_add_fails",
+        title="Predict which additions raise",
+        points=1,
+        kind="literal",
+        variable="failing",
+        prepare=letters_record,
+        checks=[raising_options],
+        unrecordable='a set of letters, e.g. {"a", "d"}',
+        activity="predict",
+        hints=("Work out the shape of the second tensor in each option, as in 'When shapes do not match'.",
+               "layers.add needs identical shapes: check height and width (padding, pooling) and the channels "
+               "(the number of filters) of each option against (None, 8, 8, 16)."),
     ),
 ]
