@@ -46,7 +46,10 @@ def test_every_ported_exercise_has_secrets_to_look_for():
             kinds = {s.kind for s in found if s.exercise == exercise_id}
             assert "planted wrong answer" in kinds or "other solution" in kinds, exercise_id
             if spec.expected is not hidden.MISSING and hidden.value_spellings(spec.expected):
-                assert "expected value" in kinds, exercise_id  # (a bare number like 15 is too common to search)
+                # every spelling is searched for (a bare number like 15 is too common to search); two read
+                # items may share an answer, which is then listed once, under the first of them
+                expected = {s.text for s in found if s.kind == "expected value"}
+                assert hidden.value_spellings(spec.expected) <= expected, exercise_id
         assert set(specs) <= {e.id for e in REGISTRY.all()}
 
 
