@@ -307,6 +307,27 @@ def test_feedback_has_no_teacher_paths_and_no_hidden_tests(graded):
     assert "json/decoder.py" in gus and "JSONDecodeError" in gus  # the traceback stays useful
 
 
+def test_feedback_names_each_exercise_and_sums_up_the_assignment(graded):
+    """nbgrader's "Test cell" links carry the exercise titles; each student gets one summary page (inert,
+    every exercise by title with its points, linked to its notebook's page), and the report links it."""
+    feedback = graded["course"] / "feedback"
+    ben = (feedback / "ben" / "mini" / "mini.html").read_text(encoding="utf-8")
+    assert ">Test cell<" not in ben and f">{SUM_TITLE}</a>" in ben and f">{WORDS_TITLE}</a>" in ben
+    assert '<html lang="en">' in ben
+    for student in PLANTED:
+        summary = feedback / student / "mini" / "index.html"
+        assert summary.is_file(), student
+        page = summary.read_text(encoding="utf-8")
+        assert "Content-Security-Policy" in page and "<script" not in page.lower() and '<html lang="en">' in page
+    ana = page_text(feedback / "ana" / "mini" / "index.html")
+    assert "Score: 5 / 5" in tidy(ana) and f"{CHAPTER} · {SUM_TITLE}" in ana and "✔ passed" in ana
+    dan = page_text(feedback / "dan" / "mini" / "index.html")
+    assert dan.count("✘ look at it again") == 2 and "Score: 0 / 5" in tidy(dan)
+    assert 'href="mini.html#mini_sum_test"' in (feedback / "dan" / "mini" / "index.html").read_text()
+    report = (graded["course"] / "reports" / "mini.html").read_text(encoding="utf-8")
+    assert 'href="../feedback/ana/mini/index.html"' in report
+
+
 # ---------------------------------------------------------------- by eye, in Chromium
 
 
@@ -371,6 +392,12 @@ def test_feedback_in_chromium(graded, chromium):
             page.screenshot(path=str(shots / f"teacher-feedback-{student}.png"), full_page=True)
         finally:
             page.close()
+    summary = open_page(chromium, graded["course"] / "feedback" / "ben" / "mini" / "index.html", 900)
+    try:
+        assert overflowing(summary) == []
+        summary.screenshot(path=str(shots / "teacher-feedback-summary-ben.png"), full_page=True)
+    finally:
+        summary.close()
     eve = open_page(chromium, graded["course"] / "feedback" / "eve" / "mini" / "mini.html", 900)
     try:
         message = eve.locator("pre", has_text="order of the words").last

@@ -757,7 +757,9 @@ def compiled_for_integer_labels(*, outputs: str = "raw scores (logits)", n_class
             raise CheckFailed("your loss gives other values than the cross-entropy of integer labels on these "
                               f"{outputs}", hint="Use keras.losses.SparseCategoricalCrossentropy"
                                                  f"(from_logits={logits_out}).")
-        metrics = settings["metrics"] or [canonical_metric(k) for k in evaluation if k != "loss"]
+        metrics = settings["metrics"]
+        if metrics is None:  # settings unreadable (a loss or metric Keras cannot serialise): what evaluate() reports
+            metrics = [canonical_metric(k) for k in evaluation if k != "loss"]
         accuracy = float(np.mean(np.argmax(np.asarray(record["outputs"]), axis=-1) == np.asarray(record["labels"])))
         reported = {k: v for k, v in evaluation.items() if k != "loss"}
         wrong_kind = [m for m in metrics if m in ("categorical_accuracy", "binary_accuracy",

@@ -712,7 +712,9 @@ def describe_compile(model: Any) -> dict | None:
     """``{"optimizer", "loss", "metrics"}`` of a compiled model (None when it is not compiled).
 
     ``loss`` is :func:`canonical_loss` (a dict of them for several outputs), ``metrics`` a list of
-    canonical metric names (a dict of lists for several outputs).
+    canonical metric names (a dict of lists for several outputs), or None when the compile settings
+    cannot be read (then only what ``evaluate()`` reports tells them: Keras 3 keeps the metrics of an
+    earlier ``compile()`` running, so those are no evidence of what the last ``compile()`` asked for).
     """
     if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
         return None
@@ -725,8 +727,9 @@ def describe_compile(model: Any) -> dict | None:
         losses = canonical_loss(loss)
     try:
         metrics_config = model.get_compile_config().get("metrics")
+        readable = True
     except Exception:  # noqa: BLE001 - a loss or metric that cannot be serialised (e.g. a functools.partial)
-        metrics_config = None  # the judge then reads the metrics' names from what evaluate() reports
+        metrics_config, readable = None, False  # the judge then reads the metrics' names from evaluate()
 
     def names(value):
         if value is None:
@@ -742,7 +745,8 @@ def describe_compile(model: Any) -> dict | None:
         return [canonical_metric(value)]
 
     optimizer = model.optimizer
-    return {"optimizer": snake(type(optimizer).__name__), "loss": losses, "metrics": names(metrics_config),
+    return {"optimizer": snake(type(optimizer).__name__), "loss": losses,
+            "metrics": names(metrics_config) if readable else None,
             "optimizer_steps": int(_numpy(getattr(optimizer, "iterations", 0)))}
 
 

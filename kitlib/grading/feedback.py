@@ -29,6 +29,7 @@ Example::
 """
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -36,12 +37,14 @@ import shutil
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from kitlib.grading.course import Course
+from kitlib.grading.report import SUMMARY_PAGE
 from kitlib.grading.notebook import BEGIN_HIDDEN, END_HIDDEN, hidden_lines, strip_regions  # noqa: F401
 from kitlib.grading.worker import run_app
 
@@ -341,14 +344,102 @@ def generate_feedback(course_dir: Path, assignment: str, worker=None, students=N
             notes = [f"no feedback: kit grade failed while writing it ({type(error).__name__}: {error})"]
         if notes:
             problems[student] = notes
+    write_summaries(course, assignment, [s for s in students if refusal(s) is None], problems)
     return problems
+
+
+
+SUMMARY_CSS = """
+body { font-family: system-ui, sans-serif; color: #1a1a1a; background: #fff; max-width: 52rem; margin: 2rem auto;
+       padding: 0 1rem; line-height: 1.5; }
+a { color: #0b57a4; text-decoration: underline; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #c8c8c8; vertical-align: top; }
+th { border-bottom: 2px solid #555; }
+.passed { color: #1b5e20; } .missed { color: #8b1a1a; }
+.note { color: #444; }
+"""
+
+
+def write_summaries(course: Course, assignment: str, students: list[str], problems: dict[str, list[str]]) -> None:
+    """One summary page per student who has feedback (:func:`summary_page`), from the gradebook; a
+    student whose page cannot be written gets a line in ``problems`` and keeps the rest."""
+    from kitlib.grading.gradebook import read_grades
+    from kitlib.grading.report import exercise_catalog
+
+    try:
+        grades = read_grades(course, assignment)
+        catalog = exercise_catalog(course.source_dir(assignment).glob("*.ipynb"))
+    except Exception as error:  # noqa: BLE001 - the pages per notebook are there; only the summary is lost
+        for student in students:
+            problems.setdefault(student, []).append(f"no feedback summary page ({type(error).__name__})")
+        return
+    for student in students:
+        folder = course.feedback_dir(student, assignment)
+        submission = grades.submissions.get(student)
+        if submission is None or not folder.is_dir() or folder.is_symlink():
+            continue
+        pages = {p.stem for p in folder.glob("*.html") if p.name != SUMMARY_PAGE}
+        try:
+            (folder / SUMMARY_PAGE).write_text(summary_page(assignment, student, submission, catalog, pages),
+                                                encoding="utf-8")
+        except OSError as error:
+            problems.setdefault(student, []).append(f"no feedback summary page ({error.strerror})")
+
+
+def summary_page(assignment: str, student: str, submission, catalog, pages: set[str]) -> str:
+    """The assignment at a glance for one student: the score (and late penalty), then every exercise
+    by its title with its points, passed or to look at again, linked to its notebook's feedback
+    page, and the teacher's comments. Everything from the submission is escaped; the page is inert
+    (:func:`kitlib.grading.htmlsafe.add_csp`).
+
+    Example::
+
+        summary_page("mini", "ana", read_grades(course, "mini").submissions["ana"], catalog, {"mini"})
+    """
+    from kitlib.grading.htmlsafe import add_csp
+
+    esc = html.escape
+    order = {key: info.order for key, info in catalog.items()}
+    rows = []
+    for key in sorted(submission.cells, key=lambda k: (order.get(k, 10**6), k)):
+        cell = submission.cells[key]
+        info = catalog.get(key)
+        title = info.label if info else cell.grade_id
+        notebook = esc(cell.notebook)
+        where = (f'<a href="{esc(quote(cell.notebook))}.html#{esc(quote(cell.grade_id))}">{notebook}</a>'
+                 if cell.notebook in pages else notebook)
+        if cell.needs_manual_grade:
+            state = '<span class="note">waits for your teacher</span>'
+        elif cell.score >= cell.max_score:
+            state = '<span class="passed">✔ passed</span>'
+        else:
+            state = '<span class="missed">✘ look at it again</span>'
+        rows.append(f"<tr><td>{esc(title)}</td><td>{where}</td><td>{cell.score:g} / {cell.max_score:g}</td>"
+                    f"<td>{state}</td></tr>")
+    late = (f"<p>Late penalty: −{submission.penalty:g} points (score before it: {submission.raw_score:g}).</p>"
+            if submission.penalty else "")
+    comments = "".join(f"<li><b>{esc(notebook)}</b>: {esc(text)}</li>" for notebook, _cell, text in submission.comments)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Feedback: {esc(assignment)} · {esc(student)}</title><style>{SUMMARY_CSS}</style></head><body><main>
+<h1>Your feedback: {esc(assignment)}</h1>
+<p>Score: <b>{submission.score:g} / {submission.max_score:g}</b></p>{late}
+<table><caption class="note">Each exercise; the notebook links go to its feedback page.</caption>
+<tr><th scope="col">exercise</th><th scope="col">notebook</th><th scope="col">points</th><th scope="col">result</th></tr>
+{"".join(rows) or '<tr><td colspan="4">no graded exercise</td></tr>'}</table>
+{f'<h2>Comments</h2><ul>{comments}</ul>' if comments else ''}
+</main></body></html>
+"""
+    return add_csp(page)
 
 
 def feedback_for(course: Course, assignment: str, student: str, worker=None,
                  timeout: float = FEEDBACK_TIMEOUT) -> list[str]:
     """One submission's feedback (see :func:`generate_feedback`); its report lines."""
     argv = [assignment, f"--student={student}", "--force", *course.nbgrader_args(),
-            f"--GenerateFeedback.preprocessors={json.dumps(PREPROCESSORS)}"]
+            f"--GenerateFeedback.preprocessors={json.dumps(PREPROCESSORS)}",
+            f"--GenerateFeedback.exporter_class={EXPORTER}"]
     log = course.root / f".kit-feedback-{os.getpid()}-{threading.get_ident()}.log"
     rc = run_app(worker, "generate_feedback", argv, course.root, log, timeout=timeout)
     text = log.read_text(errors="replace") if log.exists() else ""
@@ -378,7 +469,7 @@ def feedback_for(course: Course, assignment: str, student: str, worker=None,
         if WITHHELD_OUTPUT in page and not why:
             notes.append(f"feedback {path.name}: an output that showed hidden test source (plain or encoded) "
                          "was withheld")
-    notes += remove_live_files(folder, keep={p.name for p in files})
+    notes += remove_live_files(folder, keep={p.name for p in files})  # a student's own index.html goes too
     return notes
 
 
@@ -394,15 +485,42 @@ class InertHTMLExporter(HTMLExporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):
         output, resources = super().from_notebook_node(nb, resources, **kw)
-        title = ((resources or {}).get("metadata") or {}).get("name") or "feedback"
-        return inert_page(output, str(title)), resources
+        name = str(((resources or {}).get("metadata") or {}).get("name") or "feedback")
+        return inert_page(name_exercises(output, nb, name), name), resources
+
+
+def name_exercises(page: str, nb, notebook: str) -> str:
+    """nbgrader's table of contents names every grade cell "Test cell": name each by its exercise's
+    title instead (the notebook's own heading above the exercise, as the teacher's report does).
+
+    Example::
+
+        name_exercises('<li><a href="#mini_sum_test">Test cell</a> (Score: 2.0 / 2.0)</li>', nb, "mini")
+        # '<li><a href="#mini_sum_test">Exercise 1 · Add two numbers</a> (Score: 2.0 / 2.0)</li>'
+    """
+    from kitlib.grading.report import notebook_exercises
+
+    try:
+        titles = {info.grade_id: info.title for info in notebook_exercises(nb, notebook)}
+    except Exception:  # noqa: BLE001 - a page without titles still beats no page
+        return page
+
+    def titled(match: re.Match) -> str:
+        title = titles.get(html.unescape(match.group(1)))
+        return f'<a href="#{match.group(1)}">{html.escape(title)}</a>' if title else match.group(0)
+
+    return re.sub(r'<a href="#([^"<>]+)">Test cell</a>', titled, page)
+
+
+WRAP_MARK = ".kit-feedback, .kit-feedback li"  # a line of WRAP_CSS: a page made inert once already has it
 
 
 def inert_page(page: str, title: str) -> str:
-    """A feedback page made inert (:func:`kitlib.grading.htmlsafe.inert_page`), with :data:`WRAP_CSS`."""
+    """A feedback page made inert (:func:`kitlib.grading.htmlsafe.inert_page`), with :data:`WRAP_CSS`
+    (once: a page that went through :class:`InertHTMLExporter` keeps its styles)."""
     from kitlib.grading import htmlsafe
 
-    return htmlsafe.inert_page(page, title, extra_head=WRAP_CSS)
+    return htmlsafe.inert_page(page, title, extra_head="" if WRAP_MARK in page else WRAP_CSS)
 
 
 def remove_live_files(folder: Path, keep: set[str]) -> list[str]:

@@ -148,7 +148,7 @@ def inert_page(page: str, title: str, extra_head: str = "") -> str:
     body = re.sub(r"^<body\b[^>]*>", "", body, flags=re.IGNORECASE)
     body = re.sub(r"</body\s*>\s*</html\s*>\s*$", "", body, flags=re.IGNORECASE)
     styles = "\n".join(f"<style>{inert_css(m.group(1))}</style>" for m in _STYLE_BLOCK.finditer(head))
-    rebuilt = (f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
+    rebuilt = (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
                f"{styles}\n{extra_head}</head>\n<body>\n{clean_html(body)}\n</body>\n</html>\n")
     return add_csp(rebuilt)
 

@@ -518,8 +518,12 @@ def apply_gradebook(summary: AssignmentSummary, grades, names: dict | None = Non
     return summary
 
 
+SUMMARY_PAGE = "index.html"  # a student's feedback summary page, beside the pages per notebook (kitlib.grading.feedback)
+
+
 def student_links(course_dir: Path, student: str, assignment: str) -> list[tuple[str, str]]:
-    """(label, href relative to ``reports/``) of the student's feedback pages and notebooks that exist."""
+    """(label, href relative to ``reports/``) of the student's feedback (its summary page where there is
+    one, else its pages per notebook) and notebooks that exist."""
     from urllib.parse import quote
 
     links = []
@@ -530,6 +534,8 @@ def student_links(course_dir: Path, student: str, assignment: str) -> list[tuple
             files = sorted(p.name for p in where.glob(pattern)) if where.is_dir() and not where.is_symlink() else []
         except OSError:
             files = []
+        if folder == "feedback" and SUMMARY_PAGE in files:
+            files = [SUMMARY_PAGE]
         for name in files[:4]:
             href = "../" + "/".join(quote(part, safe="") for part in (folder, student, assignment, name))
             links.append((f"{label} {Path(name).stem}" if len(files) > 1 else label, href))

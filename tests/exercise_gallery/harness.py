@@ -445,10 +445,15 @@ def _names_mistake(case: Case, text: str) -> bool:
     return any(word.lower() in lowered for word in case.names)
 
 
+_TIP = re.compile(r"^\s*(Stuck\? Run hint\(|You have seen all \d+ hints: hint\()")
+
+
 def _body(text: str) -> str:
-    """The message without its head line (which repeats the exercise's title)."""
-    lines = text.strip().splitlines()
-    return "\n".join(lines[1:]) if len(lines) > 1 else text
+    """The message without its head line (which repeats the exercise's title) and without the line that
+    offers a hint (kitlib.exercises.attempts.tip: shown in the student's own session only, never in
+    the grade cell under kit grade)."""
+    lines = [line for line in text.strip().splitlines() if not _TIP.match(line)]
+    return "\n".join(lines[1:]) if len(lines) > 1 else "\n".join(lines)
 
 
 def _gist(text: str) -> str:
