@@ -122,11 +122,6 @@ HIDDEN = [
             "repaired = model_sm\nrepaired.compile(loss=keras.losses.SparseCategoricalCrossentropy(), "
             "optimizer='rmsprop', metrics=['accuracy'])",
         ],
-        equivalent_mutants={
-            "metrics dropped": "compile() called again without metrics keeps the metrics of model_sm's first "
-            "compile() in Keras 3: fit() and evaluate() still report accuracy (checked), so the repaired model "
-            "keeps the accuracy metric the task asks for",
-        },
         explanation="model_sm's last layer already applies a softmax, so its outputs are probabilities. "
                     "from_logits=True told the loss they were raw scores: it applied a second softmax to "
                     "probabilities, which squashes them together and leaves little gradient to learn from. The "
