@@ -453,8 +453,8 @@ def condense(lines: list[str], limit: int = 8, per_kind: int = 3) -> list[str]:
     ``per_kind`` and "N more like this" (a flood of 3,000 folders is 4 lines, not 3,000).
 
     Example:
-        >>> condense(["a", "a", "b"])
-        ['a (×2)', 'b']
+        >>> condense(["late", "late", "blank"])
+        ['late (×2)', 'blank']
         >>> condense([f"skipped folder x{i}" for i in range(3000)])[-1]
         '… and 2,997 more like this (skipped folder …)'
     """

@@ -184,9 +184,9 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="ends_with",
-        prepare=c.chosen_letters(4, "abcdefg", "('a', 'b', 'c', 'd')", what="ends_with"),
+        prepare=c.chosen_letters(4, "abcdefg", "('g', 'g', 'f', 'd')", what="ends_with"),
         checks=[SUMMARIES_READ],
-        unrecordable="a tuple of four letters, e.g. ('a', 'b', 'c', 'd')",
+        unrecordable="a tuple of four letters, e.g. ('g', 'g', 'f', 'd')",
         activity="read",
         hints=("vgg19.summary() lists each layer's output shape and parameters; the total of a model up to a layer "
                "is the sum of the rows down to it.",

@@ -247,9 +247,9 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="matched",
-        prepare=c.chosen_letters(5, "abcde", "('a', 'c', 'c', 'e', 'b')", what="matched"),
+        prepare=c.chosen_letters(5, "abcde", "('d', 'd', 'a', 'd', 'd')", what="matched"),
         checks=[STRENGTHS_READ],
-        unrecordable="a tuple of five letters, e.g. ('a', 'c', 'c', 'e', 'b')",
+        unrecordable="a tuple of five letters, e.g. ('d', 'd', 'a', 'd', 'd')",
         activity="read",
         hints=("Each strength has its own section above, with a cell that shows it; the weakness is the last one.",
                "Ask of each situation: is it about how much code (a), when a mistake shows (b), reaching inside the "
