@@ -42,7 +42,7 @@ def runs(tmp_path_factory):
                                    "--course", str(COURSE), "--jobs", "2", "--json", str(out)],
                                   capture_output=True, text=True, env=env, timeout=1700)
             reports = {r["exercise"]: r for r in json.loads(out.read_text())} if out.exists() else {}
-            _RUNS[assignment] = (done.returncode, done.stdout + done.stderr, reports)
+            _RUNS[assignment] = (done.returncode, done.stderr + done.stdout, reports)  # stderr: the course line first
         return _RUNS[assignment]
 
     return run
