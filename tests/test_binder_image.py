@@ -211,8 +211,8 @@ def test_doctor_warns_on_a_student_copy_and_still_fails_on_no_course(tmp_path):
     assert "student copy" in finding.fix
     [finding] = doctor.check_course(tmp_path / "nowhere")
     assert finding.status == "fail"
-    [finding] = doctor.check_course(ROOT / "course")
-    assert finding.status == "ok"
+    findings = doctor.check_course(ROOT / "course")  # the course, and whether nbgrader's Generate Feedback is safe
+    assert [f.area for f in findings] == ["course", "formgrader"] and all(f.status == "ok" for f in findings)
 
 
 @pytest.mark.slow
