@@ -422,7 +422,7 @@ def summary_page(assignment: str, student: str, submission, catalog, pages: set[
     comments = "".join(f"<li><b>{esc(notebook)}</b>: {esc(text)}</li>" for notebook, _cell, text in submission.comments)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Feedback: {esc(assignment)} · {esc(student)}</title><style>{SUMMARY_CSS}</style></head><body><main>
+<title>Feedback: {esc(assignment)}</title><style>{SUMMARY_CSS}</style></head><body><main>
 <h1>Your feedback: {esc(assignment)}</h1>
 <p>Score: <b>{submission.score:g} / {submission.max_score:g}</b></p>{late}
 <table><caption class="note">Each exercise; the notebook links go to its feedback page.</caption>

@@ -258,6 +258,7 @@ class AssignmentSummary:
     no_assignment: list[str] = field(default_factory=list)  # submitted/ folders with no assignment of the course
     duedate: str = ""
     policy: str = ""
+    refused: dict[str, list[str]] = field(default_factory=dict)  # folders not graded (names.refusal): their lines
 
     @property
     def problems(self) -> list[tuple[str, str]]:
@@ -290,7 +291,11 @@ def summarise(assignment: str, results, catalog: dict[tuple[str, str], ExerciseI
                                         len(catalog) + 1000)
         return catalog[key]
 
+    refused: dict[str, list[str]] = {}
     for result in results:
+        if getattr(result, "refused", False):  # a folder whose name is no usable id: a problem line, no student
+            refused[result.student] = list(result.notes)
+            continue
         missed = []
         for cell in result.cells:
             if cell.max_score <= 0:
@@ -319,10 +324,11 @@ def summarise(assignment: str, results, catalog: dict[tuple[str, str], ExerciseI
     for key, entry in exercises.items():
         entry.mistakes = group_mistakes(messages[key])
     ordered = sorted(exercises.values(), key=lambda e: (e.share, e.info.order))
-    top = max([r.max_score for r in results] + [0])
-    graded = {r.student for r in results}
+    counted = [r for r in results if r.student not in refused]
+    top = max([r.max_score for r in counted] + [0])
+    graded = {r.student for r in counted}
     return AssignmentSummary(assignment, ordered, sorted(students, key=lambda s: s.student),
-                             [r.score for r in results], top, sorted(set(missing) - graded))
+                             [r.score for r in counted], top, sorted(set(missing) - graded), refused=refused)
 
 
 # --------------------------------------------------------------------- drawing
@@ -627,10 +633,13 @@ def render_report(summary: AssignmentSummary, isolation: str) -> str:
                             f'<td>{score}</td><td>{missed}</td>'
                             f'<td class="meta">{s.seconds:.1f} s</td></tr>')
     problem_items = []
+    for student, notes in sorted(summary.refused.items()):
+        for note in condense(notes):
+            problem_items.append(f"<li><b>{esc(student)}</b>: {esc(note)}</li>")
     for s in summary.students:
         for note in condense(s.problems):
             problem_items.append(f"<li><b>{esc(s.student)}</b>: {esc(note)}</li>")
-    count = sum(1 for s in summary.students if s.problems)
+    count = sum(1 for s in summary.students if s.problems) + len(summary.refused)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Report: {esc(summary.assignment)}</title><style>{CSS}</style></head><body><main>
@@ -687,6 +696,9 @@ def save_results(course_dir: Path, assignment: str, results, isolation: str | No
     path = _store_path(course_dir, assignment)
     stored = load_store(course_dir, assignment)
     for result in results:
+        if getattr(result, "refused", False):  # never a student of the gradebook: only its report line is kept
+            stored.setdefault("refused", {})[result.student] = list(result.notes)
+            continue
         stored["results"][result.student] = result_record(result)
     if isolation is not None:
         stored["isolation"] = isolation
@@ -736,6 +748,7 @@ def build_report(course_dir: Path, assignment: str, isolation: str | None = None
     catalog = exercise_catalog((course_dir / "source" / assignment).glob("*.ipynb"))
     missing = sorted(set(grades.students) - set(grades.submissions)) if grades else []
     summary = summarise(assignment, results, catalog, missing)
+    summary.refused.update({str(k): [str(n) for n in v] for k, v in (stored.get("refused") or {}).items()})
     apply_gradebook(summary, grades)
     for row in summary.students:
         row.links = student_links(course_dir, row.student, assignment)
