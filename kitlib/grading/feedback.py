@@ -380,6 +380,8 @@ def write_summaries(course: Course, assignment: str, students: list[str], proble
         if submission is None or not folder.is_dir() or folder.is_symlink():
             continue
         pages = {p.stem for p in folder.glob("*.html") if p.name != SUMMARY_PAGE}
+        if not pages:  # every page was withheld (or none was made): no summary beside nothing
+            continue
         try:
             (folder / SUMMARY_PAGE).write_text(summary_page(assignment, student, submission, catalog, pages),
                                                 encoding="utf-8")
