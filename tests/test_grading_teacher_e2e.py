@@ -459,7 +459,7 @@ def test_report_opens_with_the_summary_and_links_each_student(graded):
     assert "finn" not in help_  # a blank submission is one line, not every exercise
     row = re.search(r'<tr class="student" id="student-ana">(.*?)</tr>', page, flags=re.S).group(1)
     hrefs = re.findall(r'href="([^"]+)"', row)
-    assert "../feedback/ana/mini/mini.html" in hrefs and "../autograded/ana/mini/mini.ipynb" in hrefs
+    assert "../feedback/ana/mini/index.html" in hrefs and "../autograded/ana/mini/mini.ipynb" in hrefs  # its summary
     for href in hrefs:  # relative links that work from disk
         assert (graded["course"] / "reports" / html.unescape(href)).resolve().is_file(), href
     assert "Ana Lopez" in row
