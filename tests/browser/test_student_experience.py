@@ -80,6 +80,14 @@ def test_course_map_opens_and_every_chapter_link_works(page, lab_server, lab_cou
         # Back to the map: close the chapter and stop its kernel (every opened notebook starts one).
         page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
                                        await w.sessionContext.shutdown(); w.close(); }""")
+        # A chapter whose kernel wrote its language info into the metadata counts as changed, and
+        # JupyterLab then asks before closing (seen under load): answer as a student would, Discard.
+        page.wait_for_function("""() => document.querySelector('.jp-Dialog') ||
+            [...document.querySelectorAll('.jp-MarkdownViewer .jp-RenderedMarkdown')].some(e => e.offsetParent)""",
+                               timeout=60_000)
+        discard = page.locator(".jp-Dialog button", has_text=re.compile(r"^\s*(Discard|Don.t Save)\s*$", re.I))
+        if discard.count():
+            discard.first.click()
         rendered.wait_for()
     assert sorted(opened) == expected
 
