@@ -204,7 +204,8 @@ def _code_secrets(exercise: str, kind: str, code: str, public: str) -> list[Secr
 
 def public_text(course_dir: Path) -> str:
     """The course's notebooks as students get them (solutions and hidden tests removed), normalised
-    line by line: what is written there is no secret."""
+    line by line and cell by cell: what is written there is no secret (a debug item's given broken code
+    is also its typical wrong answer)."""
     import json
 
     lines: set[str] = set()
@@ -216,6 +217,7 @@ def public_text(course_dir: Path) -> str:
             source = re.sub(r"### BEGIN (SOLUTION|HIDDEN TESTS).*?### END (SOLUTION|HIDDEN TESTS)", "", source,
                             flags=re.S)
             lines |= {normalise_text(line) for line in source.splitlines()}
+            lines.add(normalise_text(source))  # a call written over several lines is public as one line too
     return "\n".join(sorted(lines))
 
 
@@ -242,7 +244,9 @@ def value_spellings(value: Any) -> set[str]:
         forms |= {repr(as_lists(value)), repr(as_tuples(value))}
         items = [repr(v) for v in value]
         forms.add(", ".join(items))
-        if all(isinstance(v, str) for v in value) and len(value) <= 6:  # a set of choices: any order
+        # A set of choices is recorded sorted, and then any order spells it; letters in another order
+        # (one answer per question) are another answer, which only its own order gives away.
+        if all(isinstance(v, str) for v in value) and len(value) <= 6 and list(value) == sorted(value):
             for order in permutations(value):
                 forms.add(", ".join(repr(v) for v in order))
                 forms.add("{" + ", ".join(repr(v) for v in order) + "}")
