@@ -278,14 +278,6 @@ div.output_area pre, div.output_subarea pre, div.input_area pre, div.highlight p
 """
 
 
-def add_wrap_css(page: str) -> str:
-    """``page`` with :data:`WRAP_CSS` before ``</head>`` (once)."""
-    if 'id="kit-feedback-wrap"' in page:
-        return page
-    at = page.lower().find("</head>")
-    return page[:at] + WRAP_CSS + page[at:] if at >= 0 else WRAP_CSS + page
-
-
 FEEDBACK_MARKERS = (BEGIN_HIDDEN, END_HIDDEN)
 MAX_FEEDBACK_BYTES = 256 * 2**20
 FEEDBACK_TIMEOUT = 300.0  # seconds for one submission's feedback (nbgrader's run, the pages checked)
