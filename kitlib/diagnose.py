@@ -18,6 +18,8 @@ Covered (``Explanation.kind``):
 - ``not_built``: weights or parameter counts of a model without a known input shape.
 - ``reshape``: a Reshape whose target does not hold the same number of values.
 - ``duplicate_name``: two layers with the same name in one model.
+- ``unknown_argument``: a keyword the layer does not take (``kernel=`` for ``kernel_size=``),
+  with the likely intended one from the layer's own signature.
 - ``dense_nd`` (warning): a Dense layer on a 4-D tensor (forgotten Flatten).
 - ``legacy_input_shape`` / ``legacy_output_shape``: Keras 2 habits.
 - ``unknown``: anything else (the cleaned original message, with general advice).
@@ -39,7 +41,9 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import difflib
 import html
+import inspect
 import math
 import re
 import warnings
@@ -579,6 +583,109 @@ def _legacy_input_shape(text, model, layer_obj):
     return Explanation("legacy_input_shape", layer_obj.name if layer_obj is not None else None, message, fix, severity="warning")
 
 
+# --------------------------------------------------------------------------- unknown keyword arguments
+def accepted_arguments(cls) -> list[str]:
+    """The keyword arguments ``cls(...)`` names in its signature, its own first, then its bases'
+    (while each ``__init__`` passes ``**kwargs`` on).
+
+    Example::
+
+        accepted_arguments(keras.layers.Conv2D)[:3]   # ['filters', 'kernel_size', 'strides']
+    """
+    names: list[str] = []
+    for klass in getattr(cls, "__mro__", (cls,)):
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        try:
+            parameters = list(inspect.signature(init).parameters.values())
+        except (TypeError, ValueError):
+            break
+        for p in parameters[1:]:  # skip self
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in names:
+                names.append(p.name)
+        if not any(p.kind == p.VAR_KEYWORD for p in parameters):
+            break  # nothing is passed further up
+    return names
+
+
+def likely_argument(word: str, names) -> list[str]:
+    """The arguments among ``names`` that ``word`` was probably meant to be, best first: close
+    spellings (difflib), else the names that contain it as a word (``size`` -> ``pool_size``)."""
+    names = list(names)
+    close = difflib.get_close_matches(word, names, n=3, cutoff=0.6)
+    if close:
+        return close
+    lowered = word.lower()
+    return [n for n in names if lowered in n.lower().split("_") or n.lower().startswith(lowered)][:3]
+
+
+def unknown_argument(cls, keywords, error=None) -> Explanation | None:
+    """Explain the keywords of ``cls(**keywords)`` that ``cls`` does not take (None when all are known).
+
+    ``keywords`` are the names passed (a dict or names).  A keyword counts as unknown when no
+    ``__init__`` along ``cls``'s bases names it; when ``error`` (what the call raised) is given, only
+    if the error is about arguments (Keras still takes a few legacy keywords such as ``input_shape``
+    through ``**kwargs``; these are left to Keras' own message).
+
+    Example::
+
+        unknown_argument(keras.layers.Conv2D, {"filters": 8, "kernel": 3}).message
+        # "Conv2D has no argument kernel=: did you mean kernel_size=? ..."
+    """
+    known = accepted_arguments(cls)
+    unknown = [k for k in keywords if k not in known]
+    if error is not None:
+        text = _clean(str(error))
+        about_arguments = "keyword argument" in text or "required positional argument" in text
+        mentioned = [k for k in unknown if f"'{k}'" in text]
+        if not about_arguments:
+            return None
+        unknown = mentioned or (unknown if "required positional argument" in text else [])
+    if not unknown or not known:
+        return None
+    name = getattr(cls, "__name__", str(cls))
+    parts, guesses = [], {}
+    for word in unknown:
+        likely = likely_argument(word, known)
+        guesses[word] = likely
+        if likely:
+            others = f" (or {', '.join(m + '=' for m in likely[1:])})" if len(likely) > 1 else ""
+            parts.append(f"{word}=: did you mean {likely[0]}={others}?")
+        else:
+            parts.append(f"{word}=: no argument of {name} is spelled like it")
+    plural = "arguments" if len(unknown) > 1 else "an argument"
+    message = f"{name} does not take {plural} called " + "; ".join(parts)
+    fix = (f"Use the argument names of keras.layers.{name}: {', '.join(known[:8])}"
+           f"{', ...' if len(known) > 8 else ''} (help(keras.layers.{name}) lists them all).")
+    return Explanation("unknown_argument", None, message, fix, original=_clean(str(error)) if error else "",
+                       details={"unknown": unknown, "suggestions": guesses})
+
+
+def _unknown_argument(text, model, layer_obj):
+    """Keras' "Unrecognized keyword arguments passed to Dense: {'activations': 'relu'}" and Python's
+    "Conv2D.__init__() got an unexpected keyword argument 'kernel'", for a keras.layers class."""
+    match = re.search(r"Unrecognized keyword arguments? passed to (\w+): \{(.*)\}", text, re.S)
+    if match:
+        cls_name, words = match.group(1), re.findall(r"'(\w+)':", match.group(2))
+    else:
+        match = re.search(r"(\w+)\.__init__\(\) got an unexpected keyword argument '(\w+)'", text)
+        if not match:
+            return None
+        cls_name, words = match.group(1), [match.group(2)]
+    cls = type(layer_obj) if layer_obj is not None and type(layer_obj).__name__ == cls_name else None
+    if cls is None:
+        try:
+            import keras
+
+            cls = getattr(keras.layers, cls_name, None) or getattr(keras, cls_name, None)
+        except ImportError:  # pragma: no cover
+            cls = None
+    if not isinstance(cls, type) or not words:
+        return None
+    return unknown_argument(cls, words)
+
+
 _RECOGNISERS = (
     _output_size,
     _ndim,
@@ -590,6 +697,7 @@ _RECOGNISERS = (
     _not_built,
     _reshape,
     _duplicate_name,
+    _unknown_argument,
     _legacy_output_shape,
     _legacy_input_shape,
 )

@@ -169,7 +169,65 @@ def test_debugger_pop_undo_and_rows():
     assert dbg.pop().name.startswith("dense")
     assert dbg.pop() is None  # only the Input left: nothing to remove, no crash
     assert dbg.rows == [] and dbg.model.weights == []
+    # ... and it says so: what Keras itself would do there, and what to do instead
+    assert dbg.error is not None and dbg.error.severity == "warning"
+    assert "only its Input" in dbg.error.message and "IndexError" in dbg.error.message
+    assert "only its Input" in dbg.error_panel.value
+    dbg.pop_button.click()  # the button the same way
     assert dbg.add(layers.Dense(5))
+    assert dbg.error is None and dbg.rows[0]["input_shape"] == (None, 784)  # the Input was kept
+
+
+@pytest.mark.parametrize(
+    "layer_type, arguments, wrong, meant",
+    [
+        ("Conv2D", "filters=8, kernel=3", "kernel", "kernel_size"),     # Keras says: kernel_size missing
+        ("Dense", "units=4, activations='relu'", "activations", "activation"),  # Keras: unrecognized
+        ("MaxPooling2D", "pool=2", "pool", "pool_size"),
+        ("Conv2D", "filters=8, kernel_size=3, stride=2", "stride", "strides"),
+        ("Dropout", "rate=0.5, seeds=1", "seeds", "seed"),
+        ("LSTM", "unit=4", "unit", "units"),
+        ("Embedding", "input_dim=10, output_dim=4, mask_zeros=True", "mask_zeros", "mask_zero"),
+        ("Dense", "units=4, use_bais=False", "use_bais", "use_bias"),
+    ],
+)
+def test_debugger_names_the_intended_keyword(layer_type, arguments, wrong, meant):
+    """A keyword the layer does not take is named with the one its signature has (not a fixed table)."""
+    dbg = SequentialDebugger((8, 8, 3) if layer_type in ("Conv2D", "MaxPooling2D") else (6, 4))
+    dbg.type_menu.value = layer_type
+    dbg.args_text.value = arguments
+    dbg.add_button.click()
+    assert dbg.error is not None and dbg.error.kind == "unknown_argument", dbg.error
+    assert dbg.error.details["unknown"] == [wrong]
+    assert dbg.error.details["suggestions"][wrong][0] == meant
+    assert f"{wrong}=: did you mean {meant}=" in dbg.error.message
+    assert f"did you mean {meant}=" in dbg.error_panel.value
+    assert len(dbg.model.layers) == 0
+
+
+def test_unknown_keyword_without_a_close_name_lists_the_arguments():
+    from kitlib.diagnose import accepted_arguments, unknown_argument
+
+    why = unknown_argument(layers.Dense, {"units": 3, "colour": "red"})
+    assert why.details["unknown"] == ["colour"] and why.details["suggestions"]["colour"] == []
+    assert "units" in why.fix and "did you mean" not in why.message
+    # legacy keywords Keras still takes through **kwargs are left to Keras when the error is another one
+    assert unknown_argument(layers.Dense, {"units": -1, "input_shape": (3,)},
+                            ValueError("Received an invalid value for `units`")) is None
+    assert unknown_argument(layers.Dense, {"units": 3}) is None
+    assert {"name", "dtype", "trainable"} <= set(accepted_arguments(layers.Conv2D))  # the bases' too
+    # a word that is part of one argument's name: size -> pool_size
+    assert unknown_argument(layers.MaxPooling2D, {"size": 2}).details["suggestions"]["size"][0] == "pool_size"
+
+
+def test_explain_names_the_intended_keyword_from_keras_error():
+    """The same for an error raised in the student's own code (kitlib.explain / explaining())."""
+    with pytest.raises(ValueError) as caught:
+        layers.Dense(4, activations="relu")
+    from kitlib.diagnose import explain
+
+    why = explain(caught.value)
+    assert why.kind == "unknown_argument" and "did you mean activation=" in why.message
 
 
 def test_debugger_warns_about_dense_on_feature_maps():

@@ -222,14 +222,22 @@ class DebuggerCore:
         cls = getattr(keras.layers, layer_type, None)
         if cls is None or not isinstance(cls, type):
             return self._refuse(ValueError(f"keras.layers has no layer type {layer_type!r}"), None)
+        kwargs = {}
         try:
             args, kwargs = parse_arguments(arguments)
             with warnings.catch_warnings(record=True):
                 warnings.simplefilter("always")
                 layer = cls(*args, **kwargs)
         except Exception as err:  # noqa: BLE001 - wrong arguments are explained like any error
-            from kitlib.diagnose import Explanation
+            from kitlib.diagnose import Explanation, unknown_argument
 
+            named = unknown_argument(cls, kwargs, err) if kwargs else None
+            if named is not None:  # a misspelt keyword: name the one the layer's signature has
+                named.layer = None
+                self.error = named
+                self.changed = []
+                self.history.append(f"refused {layer_type}({arguments})")
+                return False
             self.error = Explanation(
                 "arguments",
                 None,
@@ -247,7 +255,19 @@ class DebuggerCore:
         self.error = None
         self.warning = None
         if not self.model.layers:
+            from kitlib.diagnose import Explanation
+
+            self.error = Explanation(
+                "pop_empty",
+                None,
+                "There is no layer to remove: the model holds only its Input. On a plain keras.Sequential, "
+                "pop() here would remove the Input itself and then fail with IndexError (list index out of "
+                "range), leaving a model with no input shape; the debugger keeps the Input and changes nothing.",
+                "Add a layer first (the form above, or dbg.add(layer)); pop() takes back the last layer added.",
+                severity="warning",
+            )
             self.changed = []
+            self.history.append("pop refused: no layer left")
             return None
         layer = self.model.pop()
         self.changed = []
