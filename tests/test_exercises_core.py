@@ -353,3 +353,52 @@ def test_the_students_package_does_not_need_the_teachers():
             "ex.REGISTRY.all()\n"
             "sys.exit(1 if any(n.startswith('kitlib.grading') for n in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_check_as_a_cells_last_line_shows_its_feedback_once(tmp_path, monkeypatch):
+    """In a real kernel: ``check(...)`` as the last line shows one feedback (its display, no Out[] copy),
+    still returns the Feedback, and a feedback asked for again in a later cell is shown again."""
+    import os
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    (tmp_path / "demo_once_mod.py").write_text(
+        "from kitlib.exercises.core import Exercise, expect\n"
+        "def is_five(answer):\n"
+        "    expect(answer == 5, 'the sum', 5, answer)\n"
+        "EXERCISES = [Exercise('demo_once', title='Add two numbers', points=1, checks=[is_five], variable='total')]\n",
+        encoding="utf-8")
+    root = str(Path(__file__).resolve().parents[1])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([root, str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv("KIT_EXERCISE_MODULES", "demo_once_mod")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in ("NBGRADER_EXECUTION", "KIT_ANSWER_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    cells = [
+        "from kitlib.exercises.core import check\ntotal = 5",
+        "check('demo_once', total)",                       # passed, last line
+        "feedback = check('demo_once', 4)\nfeedback",      # not yet, returned and named as the last line
+        "feedback",                                        # asked for again in a later cell: shown
+        "check('demo_once', total);",                      # a trailing semicolon: as before, once
+        "print(type(check('demo_once', total)).__name__, check('demo_once', 3).passed)",
+    ]
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+
+    def feedback_outputs(cell):
+        return [o for o in cell.outputs if FEEDBACK_MIME in o.get("data", {})]
+
+    errors = [o for cell in nb.cells for o in cell.outputs if o.output_type == "error"]
+    assert not errors, errors
+    statuses = [[o["data"][FEEDBACK_MIME]["status"] for o in feedback_outputs(cell)] for cell in nb.cells]
+    assert statuses == [[], ["passed"], ["not yet"], ["not yet"], ["passed"], ["passed", "not yet"]]
+    for cell in nb.cells[1:5]:
+        (shown,) = feedback_outputs(cell)
+        assert shown.output_type == "display_data" and "text/html" in shown["data"]
+        assert not [o for o in cell.outputs if o.output_type == "execute_result"], "the feedback shows twice"
+    printed = "".join(o.get("text", "") for o in nb.cells[5].outputs if o.output_type == "stream")
+    assert printed.strip() == "Feedback False"

@@ -234,6 +234,36 @@ class Feedback:
     def _repr_pretty_(self, printer, cycle):  # plain-text view in terminals and nbval
         printer.text(str(self))
 
+    def _ipython_display_(self) -> None:
+        """IPython shows the feedback through here, for ``display(feedback)`` and for a cell's Out[].
+
+        ``check()`` displays its feedback and returns it; as a cell's last line the returned object
+        would be shown a second time as Out[]. So the feedback remembers the cell that ``check()``
+        showed it in (:meth:`_mark_shown`) and shows nothing more in that cell. Everything else is
+        as before: the same mime bundle as a display_data output, and shown again when asked for in
+        a later cell (``feedback`` alone on a line).
+        """
+        from IPython.display import display
+
+        shown_in = getattr(self, "_shown_in", None)
+        if shown_in is not None and shown_in == _current_cell():
+            return
+        display(self._repr_mimebundle_(), raw=True)
+
+    def _mark_shown(self) -> None:
+        """Note that this feedback was just shown in the current cell (see ``_ipython_display_``)."""
+        self._shown_in = _current_cell()
+
+
+def _current_cell():
+    """A token of the cell running now in IPython (its execution count), or None outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return None
+    shell = get_ipython()
+    return None if shell is None else ("cell", id(shell), shell.execution_count)
+
 
 class ExerciseNotPassed(AssertionError):
     """Raised by :func:`grade` under nbgrader when an answer does not pass.
@@ -858,6 +888,7 @@ def _display(feedback: Feedback) -> None:
 
         if get_ipython() is not None:
             display(feedback)
+            feedback._mark_shown()  # as check()'s return value in the same cell's Out[]: not again
             return
     except ImportError:  # pragma: no cover
         pass
