@@ -721,3 +721,57 @@ def test_live_history_shows_planned_epochs_before_the_first_one():
     live.on_train_begin()
     assert bytes(live.image.value).startswith(PNG) and "4 epochs planned" in live.status.value
     assert live.image.layout.width == f"{shown_width(bytes(live.image.value))}px"
+
+
+# --------------------------------------------------------------------------------- graph: a node's details
+@pytest.mark.parametrize("builder", ["build_b1", "build_toy_resnet", "build_ensemble", "build_custom_dense_model"])
+def test_graph_details_of_every_node_match_keras(builder):
+    """The details pane's logic, for every node id of the guide models: Keras' own numbers."""
+    from kitlib.widgets.graph import layer_details
+
+    model = getattr(guide, builder)()
+    graph = ModelGraph(model, engine="python")
+    for node in graph.graph.nodes:
+        name = node["name"]
+        details = graph.details(name)
+        layer = model.get_layer(name)
+        row = next(r for r in layer_rows(model) if r["name"] == name)
+        assert details == layer_details(model, name)
+        assert details["name"] == name and details["type"] == type(layer).__name__
+        assert details["output_shape"] == row["output_shape"] and details["input_shape"] == row["input_shape"]
+        assert details["params"] == layer.count_params()
+        assert details["trainable_params"] + details["non_trainable_params"] == layer.count_params()
+        if hasattr(layer, "layers") and hasattr(layer, "inputs"):
+            assert details["config"] == {"layers": [inner.name for inner in layer.layers]}
+        else:
+            assert set(details["config"]) == set(layer.get_config()) - {"name"}
+    with pytest.raises(KeyError):
+        graph.details("no_such_layer")
+
+
+def test_graph_details_are_readable_and_follow_the_selection():
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((28, 28, 1), name="image")
+    x = layers.Conv2D(16, 3, activation="relu", name="conv")(inputs)
+    x = layers.BatchNormalization(name="norm")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    outputs = layers.Dense(10, name="head")(x)
+    model = keras.Model(inputs, outputs)
+    graph = ModelGraph(model, engine="python")
+    conv = graph.details("conv")
+    assert conv["output_shape"] == (None, 26, 26, 16) and conv["params"] == 3 * 3 * 1 * 16 + 16
+    assert conv["config"]["kernel_size"] == (3, 3) and conv["config"]["activation"] == "relu"
+    assert conv["config"]["kernel_initializer"] == "GlorotUniform"  # a class name, not a serialised dict
+    norm = graph.details("norm")
+    assert (norm["trainable_params"], norm["non_trainable_params"]) == (32, 32)  # gamma, beta / moving stats
+    # the pane shows the selected layer, and follows a new selection (a click picks it in the menu)
+    assert graph.selected == "conv" and "<b>conv</b> (Conv2D)" in graph.details_pane.value
+    assert "(None, 26, 26, 16)" in graph.details_pane.value and "160" in graph.details_pane.value
+    graph.layer_menu.value = "norm"
+    pane = graph.details_pane.value
+    assert "<b>norm</b> (BatchNormalization)" in pane and "32 trainable, 32 not" in pane
+    assert "kernel_size" not in pane and "momentum" in pane
+    graph.select("image")
+    assert "(None, 28, 28, 1)" in graph.details_pane.value
+    assert "kit-graph-details" in graph._repr_html_()  # the static fallback shows them too
+    assert "Click a layer" in __import__("kitlib.widgets.graph", fromlist=["x"]).details_html(None)

@@ -10,14 +10,17 @@ highlighted.  ``svg()`` always returns a string: for a model it cannot draw
 (unbuilt, empty) the SVG says why.
 
 View: :class:`ModelGraph` (CSS class ``kit-graph``): the SVG plus a layer
-menu; selecting a layer highlights it and notifies linked views.
+menu; selecting a layer (in the menu or by a click on its box) highlights it,
+shows its details beside the picture (:func:`layer_details`: shapes, parameter
+count and arithmetic, configuration) and notifies linked views.
 
 Example::
 
     from kitlib.widgets import ModelGraph
     graph = ModelGraph(model)
     svg = graph.svg()            # '<svg ...'
-    graph.select("conv2d")       # highlighted in the next svg()
+    graph.select("conv2d")       # highlighted in the next svg(), its details in graph.details_pane
+    graph.details("conv2d")      # {'output_shape': (None, 26, 26, 32), 'params': 320, 'config': {...}, ...}
     graph                        # in a notebook: the widget
 """
 from __future__ import annotations
@@ -300,6 +303,115 @@ def _dot_id(name: str) -> str:
     return str(name).replace("\\", "/").replace('"', "'")
 
 
+# ---------------------------------------------------------------------------------- a node's details
+def _plain_value(value):
+    """A config value as a student reads it: a serialised Keras object by its class name
+    (``GlorotUniform``, a dtype policy by its dtype), lists and tuples element by element."""
+    if isinstance(value, dict):
+        if "class_name" in value:
+            inner = value.get("config") or {}
+            if value["class_name"] in ("DTypePolicy", "FloatDTypePolicy") and isinstance(inner, dict):
+                return inner.get("name", value["class_name"])
+            return value["class_name"]
+        return {k: _plain_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_value(v) for v in value)
+    return value
+
+
+def plain_config(layer) -> dict:
+    """``layer.get_config()`` without its name, with Keras' serialised objects by class name.
+
+    A nested model's configuration lists its layers' names instead (the full one is a whole
+    model's description). A layer whose ``get_config`` fails gives ``{}`` and a note under
+    ``"(config)"``."""
+    if hasattr(layer, "layers") and hasattr(layer, "inputs"):
+        return {"layers": [inner.name for inner in layer.layers]}
+    try:
+        config = dict(layer.get_config())
+    except Exception as err:  # noqa: BLE001 - a custom layer without a complete get_config
+        return {"(config)": f"get_config() failed: {type(err).__name__}"}
+    config.pop("name", None)
+    return {key: _plain_value(value) for key, value in config.items()}
+
+
+def layer_details(model, name: str) -> dict:
+    """What the details pane shows for the node ``name`` of ``model``'s graph.
+
+    Keys: ``name, type, input_shape, output_shape, params, trainable_params,
+    non_trainable_params, param_formula, config`` (see :func:`plain_config`).
+    Raises KeyError for a name that is not a layer of ``model``.
+
+    Example::
+
+        layer_details(model, "dense")["params"]   # 330
+    """
+    from kitlib.modelinfo import layer_rows
+
+    row = next((r for r in layer_rows(model) if r["name"] == name), None)
+    if row is None:
+        raise KeyError(f"No layer named {name!r} in this model")
+    layer = model.get_layer(name)
+    trainable = sum(_size(w.shape) for w in layer.trainable_weights) if getattr(layer, "built", False) else 0
+    return {
+        "name": row["name"],
+        "type": row["type"],
+        "input_shape": row["input_shape"],
+        "output_shape": row["output_shape"],
+        "params": row["params"],
+        "trainable_params": trainable,
+        "non_trainable_params": max(0, (row["params"] or 0) - trainable),
+        "param_formula": row["param_formula"],
+        "config": plain_config(layer),
+    }
+
+
+def _size(shape) -> int:
+    count = 1
+    for dim in shape:
+        count *= int(dim)
+    return count
+
+
+def details_html(details: dict | None) -> str:
+    """The details pane's HTML (CSS class ``kit-graph-details``) for :func:`layer_details`'s dict."""
+    from kitlib.modelinfo import format_shape
+
+    esc = html.escape
+    if details is None:
+        return "<div class='kit-graph-details'><i>Click a layer in the graph to see its details.</i></div>"
+
+    def shape(value):
+        return format_shape(value) if value is not None else "unknown (not built)"
+
+    params = f"{details['params']:,}" if details["params"] is not None else "unknown"
+    if details["non_trainable_params"]:
+        params += f" ({details['trainable_params']:,} trainable, {details['non_trainable_params']:,} not)"
+    rows = [
+        ("input shape", shape(details["input_shape"])),
+        ("output shape", shape(details["output_shape"])),
+        ("parameters", params),
+    ]
+    if details["param_formula"] and details["param_formula"] not in ("0", str(details["params"])):
+        rows.append(("arithmetic", details["param_formula"]))
+    cell = "padding:1px 8px 1px 0;vertical-align:top;text-align:left"
+    wrap = "white-space:pre-wrap;word-break:normal;overflow-wrap:anywhere"
+    head = "".join(f"<tr><th style='{cell}'>{esc(k)}</th><td style='{cell};{wrap}'>{esc(str(v))}</td></tr>"
+                   for k, v in rows)
+    config = "".join(
+        f"<tr><td style='{cell};color:#555'>{esc(str(k))}</td><td style='{cell};{wrap}'><code>{esc(repr(v))}</code></td></tr>"
+        for k, v in details["config"].items()
+    )
+    return (
+        "<div class='kit-graph-details' style='border-left:3px solid #1971c2;padding:4px 10px;font-size:12px;"
+        "max-width:100%;box-sizing:border-box'>"
+        f"<b>{esc(details['name'])}</b> ({esc(details['type'])})"
+        f"<table style='border-collapse:collapse;margin:4px 0'>{head}</table>"
+        f"<details open><summary>config</summary><table class='kit-graph-config' "
+        f"style='border-collapse:collapse'>{config}</table></details></div>"
+    )
+
+
 # ---------------------------------------------------------------------------------- widget
 def _first_layer(graph: LayerGraph):
     """The layer a graph starts on: the first that is not an input (None for an empty graph)."""
@@ -316,8 +428,10 @@ class ModelGraph(WidgetView):
             "python" or "graphviz" (falls back to Python when dot fails).
 
     Public API: ``svg() -> str`` (never None), ``engine_used``, ``select(name)``,
-    ``selected``, ``on_select(callback)``.  Child widgets: ``layer_menu``
-    (Dropdown), ``picture`` (HTML holding the SVG).
+    ``selected``, ``details(name=None) -> dict`` (:func:`layer_details`),
+    ``on_select(callback)``.  Child widgets: ``layer_menu`` (Dropdown),
+    ``picture`` (HTML holding the SVG), ``details_pane`` (HTML, the selected
+    layer's details, beside the picture).
     """
 
     css_class = "kit-graph"
@@ -335,9 +449,13 @@ class ModelGraph(WidgetView):
         names = [n["name"] for n in self.graph.nodes]
         self._selected = selected if selected in names else _first_layer(self.graph)
         self.layer_menu = w.Dropdown(options=names, value=self._selected, description="layer")
-        self.picture = w.HTML()
+        self.picture = w.HTML(layout=w.Layout(flex="0 1 auto", min_width="0"))
+        self.details_pane = w.HTML(layout=w.Layout(flex="1 1 280px", min_width="240px", max_width="460px"))
         self.layer_menu.observe(self._on_layer, names="value")
-        self.widget = w.VBox([self.layer_menu, self.picture])
+        # picture and details side by side; the details go under the picture in a narrow cell
+        body = w.HBox([self.picture, self.details_pane],
+                      layout=w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
+        self.widget = w.VBox([self.layer_menu, body])
         self.widget.add_class(self.css_class)
         self.redraw()
 
@@ -352,6 +470,13 @@ class ModelGraph(WidgetView):
         else:
             self.engine_used = "graphviz"
         return text
+
+    def details(self, name=None) -> dict:
+        """The details of layer ``name`` (default: the selected one); see :func:`layer_details`."""
+        name = self._selected if name is None else name
+        if name is None:
+            raise KeyError("No layer selected (the model has no layers)")
+        return layer_details(self.model, name)
 
     def selectable_names(self):
         return [n["name"] for n in self.graph.nodes]
@@ -384,10 +509,13 @@ class ModelGraph(WidgetView):
             self._notify(self._selected)
 
     def redraw(self):
-        self.picture.value = f"<div style='overflow:auto;max-height:640px'>{self.svg()}</div>"
+        self.picture.value = f"<div style='overflow:auto;max-height:640px;max-width:100%'>{self.svg()}</div>"
+        self.details_pane.value = details_html(self.details() if self._selected is not None else None)
 
     def _repr_html_(self):
-        return f"<div class='{self.css_class}-static'>{self.svg()}</div>"
+        details = details_html(self.details()) if self._selected is not None else ""
+        return (f"<div class='{self.css_class}-static' style='display:flex;flex-wrap:wrap;gap:12px;"
+                f"align-items:flex-start'><div>{self.svg()}</div>{details}</div>")
 
     def __repr__(self):
         return f"ModelGraph({len(self.graph.nodes)} layers, selected={self._selected!r})"
