@@ -775,3 +775,78 @@ def test_graph_details_are_readable_and_follow_the_selection():
     assert "(None, 28, 28, 1)" in graph.details_pane.value
     assert "kit-graph-details" in graph._repr_html_()  # the static fallback shows them too
     assert "Click a layer" in __import__("kitlib.widgets.graph", fromlist=["x"]).details_html(None)
+
+
+# --------------------------------------------------------------------------------- explorer: input and colour scale
+def _pixels(png):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_explorer_shows_the_input_sample_beside_the_maps(conv_model, images):
+    explorer = LayerOutputExplorer(conv_model, images, layer="c64")
+    explorer.sample_slider.value = 3
+    png, caption = explorer.source.render_input(3)
+    assert explorer.input_image.value == png and "sample 3" in explorer.input_caption.value
+    assert "28x28 grey image" in caption
+    pixels = _pixels(png)
+    zoom = pixels.shape[0] // 28
+    assert pixels.shape == (28 * zoom, 28 * zoom, 3) and zoom >= 3  # enlarged by a whole factor
+    sample = images[3, :, :, 0]
+    lo, hi = sample.min(), sample.max()
+    expected = np.clip((sample - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+    np.testing.assert_array_equal(pixels[::zoom, ::zoom, 0], expected)  # the sample itself, in grey
+    assert (pixels[..., 0] == pixels[..., 1]).all()
+    # the two sit side by side in one row (wrapping under each other only in a narrow cell)
+    assert explorer.pictures.children[0].children[1] is explorer.input_image
+    assert explorer.image in explorer.pictures.children[1].children
+    explorer.sample_slider.value = 0
+    assert explorer.input_image.value == explorer.source.render_input(0)[0] != png
+
+
+def test_explorer_input_picture_by_kind():
+    from kitlib.widgets.images import input_picture
+
+    rgb = np.zeros((8, 8, 3), np.float32)
+    rgb[..., 0] = 1.0  # pure red
+    pixels = _pixels(input_picture(rgb)[0])
+    assert "colour image" in input_picture(rgb)[1] and tuple(pixels[0, 0]) == (255, 0, 0)
+    assert "time steps" in input_picture(np.random.default_rng(0).random((20, 5)))[1]
+    assert "units" in input_picture(np.arange(784, dtype=np.float32))[1]
+    assert "channels" in input_picture(np.ones((6, 6, 8)))[1]
+
+
+def test_explorer_colour_scale_matches_the_maps(conv_model, images):
+    from kitlib.widgets.images import _lut
+
+    explorer = LayerOutputExplorer(conv_model, images, layer="c8")
+    lut = _lut("viridis")
+    # per-channel scale (the default): the bar says each map has its own range
+    assert explorer.source.colour_scale("c8", 1, "channel") is None
+    assert "its own" in explorer.colorbar_caption.value and explorer.colorbar.layout.display == ""
+    # shared: the ends are the sample's min and max, and the brightest map pixel has the bar's top colour
+    explorer.sample_slider.value = 1
+    explorer.scale_toggle.value = "shared"
+    values = explorer.activations("c8", 1)
+    lo, hi = explorer.source.colour_scale("c8", 1, "shared")
+    assert (lo, hi) == (float(values.min()), float(values.max())) and hi > lo
+    assert f"{hi:.3g}" in explorer.colorbar_caption.value
+    bar = _pixels(explorer.colorbar.value)
+    row = bar[6]
+    coloured = [tuple(p) for p in row if tuple(p) not in ((255, 255, 255), (120, 120, 120))]
+    assert coloured[0] == tuple(lut[0]) and coloured[-1] == tuple(lut[255])  # dark = low, bright = high
+    y, x, channel = np.unravel_index(np.argmax(values), values.shape)
+    grid = _pixels(explorer.image.value)
+    zoom = 6  # 11x11 maps drawn 6x (tile_scale)
+    top, left = 4 + 12 + y * zoom, 4 + channel * (11 * zoom + 4) + x * zoom
+    assert tuple(grid[top, left]) == tuple(lut[255])
+    # a layer drawn as bars has a value axis, not a colour scale
+    explorer.select("probs")
+    assert explorer.colour_bar("probs", 0) is None and explorer.colorbar.layout.display == "none"
+    with pytest.raises(ValueError):
+        explorer.source.colour_scale("probs", 0)
+    static = explorer._repr_html_()
+    assert "input sample" in static

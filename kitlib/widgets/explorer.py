@@ -12,8 +12,8 @@ models are reachable as ``"outer/inner"``; a shared layer's second call as
 
 View: :class:`LayerOutputExplorer`, a thin ipywidgets view (CSS class
 ``kit-explorer``): a layer menu, a sample slider, page buttons, a colour-scale
-switch, the picture (chosen by rank, see :mod:`kitlib.widgets.images`) and
-statistics of the sample shown (value range, mean, share of zeros) and the channels that
+switch, the input sample beside the layer's picture (chosen by rank, see
+:mod:`kitlib.widgets.images`), the colour bar under the maps, and statistics of the sample shown (value range, mean, share of zeros) and the channels that
 are zero for every sample (dead ReLUs).
 
 Example::
@@ -291,6 +291,27 @@ class ActivationSource:
             return images.vector_bars(arr, top_k=top_k)
         return images.vector_bars(arr, page=page)
 
+    def input_sample(self, sample: int = 0, which: int = 0) -> np.ndarray:
+        """Sample ``sample`` of the model's input number ``which`` (as given, batch axis removed)."""
+        sample = int(sample)
+        if not 0 <= sample < self.n_samples:
+            raise IndexError(f"sample must be between 0 and {self.n_samples - 1}, got {sample}")
+        return self.inputs[which][sample]
+
+    def input_names(self) -> list:
+        return [t.name for t in _inputs_of(self.model)]
+
+    def render_input(self, sample=0, which=0):
+        """PNG bytes and caption of the input sample itself: ``(png, caption)`` (see :func:`images.input_picture`)."""
+        return images.input_picture(self.input_sample(sample, which))
+
+    def colour_scale(self, name, sample=0, scale="channel"):
+        """What the colours of the layer's picture mean: ``(lo, hi)`` for a shared scale, None for a
+        per-channel one; raises ValueError for a layer drawn as bars (no colours to explain)."""
+        if self.view_kind(name) == "vector":
+            raise ValueError(f"{name} is drawn as bars with a value axis: it has no colour scale")
+        return images.colour_range(self.activations(name, sample), scale)
+
     def pages(self, name, per_page=16) -> int:
         """How many pages the layer's view has."""
         shape = self._targets[name][1].shape
@@ -371,8 +392,10 @@ class LayerOutputExplorer(WidgetView):
 
     Child widgets (for tests and for arranging): ``layer_menu`` (Dropdown),
     ``sample_slider`` (IntSlider), ``prev_button`` / ``next_button`` (pages),
-    ``scale_toggle`` ("channel" / "shared"), ``image`` (Image), ``caption``
-    (HTML with the page text and statistics).
+    ``scale_toggle`` ("channel" / "shared"), ``image`` (Image, the layer's output),
+    ``input_image`` (Image, the sample fed to the model, left of the maps) with
+    ``input_caption``, ``colorbar`` (Image, the maps' colour scale, hidden for bars)
+    with ``colorbar_caption``, ``caption`` (HTML with the page text and statistics).
     """
 
     css_class = "kit-explorer"
@@ -403,6 +426,10 @@ class LayerOutputExplorer(WidgetView):
                                                       "one colour range for all maps: compare brightness"])
         self.image = w.Image(format="png")
         self.caption = w.HTML()
+        self.input_image = w.Image(format="png")
+        self.input_caption = w.HTML()
+        self.colorbar = w.Image(format="png")
+        self.colorbar_caption = w.HTML()
         self.layer_menu.observe(self._on_layer, names="value")
         self.sample_slider.observe(self._on_change, names="value")
         self.scale_toggle.observe(self._on_change, names="value")
@@ -410,7 +437,15 @@ class LayerOutputExplorer(WidgetView):
         self.next_button.on_click(lambda _b: self.set_page(self.page + 1))
         controls = w.HBox([self.layer_menu, self.sample_slider])
         self.paging = w.HBox([self.prev_button, self.next_button, self.scale_toggle])
-        self.widget = w.VBox([controls, self.paging, self.caption, self.image])
+        # the input sample left of the layer's output, the colour scale under the maps;
+        # in a cell too narrow for both side by side the input goes above
+        source_box = w.VBox([self.input_caption, self.input_image],
+                            layout=w.Layout(flex="0 0 auto", margin="0 16px 0 0"))
+        output_box = w.VBox([self.image, self.colorbar, self.colorbar_caption],
+                            layout=w.Layout(flex="0 1 auto", min_width="0", max_width="100%"))
+        self.pictures = w.HBox([source_box, output_box],
+                               layout=w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
+        self.widget = w.VBox([controls, self.paging, self.caption, self.pictures])
         self.widget.add_class(self.css_class)
         self.redraw()
 
@@ -464,6 +499,27 @@ class LayerOutputExplorer(WidgetView):
         _size_image(self.image, width, height)
         self._show_controls(name)
         self.caption.value = _PIXELATED + self._caption_html(name)
+        sample = self.sample_slider.value
+        source, source_caption = self.source.render_input(sample)
+        self.input_image.value = source
+        _size_image(self.input_image, *png_size(source))
+        self.input_caption.value = (f"<div class='kit-explorer-input'><b>input</b> · sample {sample}<br>"
+                                    f"<small>{html.escape(source_caption)}</small></div>")
+        bar = self.colour_bar(name, sample, width=min(width, 360))
+        if bar is None:
+            self.colorbar.layout.display = self.colorbar_caption.layout.display = "none"
+        else:
+            self.colorbar.value, bar_caption = bar
+            _size_image(self.colorbar, *png_size(bar[0]))
+            self.colorbar.layout.display = self.colorbar_caption.layout.display = ""
+            self.colorbar_caption.value = f"<small class='kit-explorer-scale'>{html.escape(bar_caption)}</small>"
+
+    def colour_bar(self, layer, sample=0, width=320):
+        """``(png, caption)`` of the colour scale of the layer's picture with the current scale
+        switch, or None for a layer drawn as bars."""
+        if self.source.view_kind(layer) == "vector":
+            return None
+        return images.colour_bar(self.source.colour_scale(layer, sample, self.scale_toggle.value), width=width)
 
     def _show_controls(self, name):
         """Only the controls that do something for this layer: paging where there are pages (named
@@ -497,10 +553,17 @@ class LayerOutputExplorer(WidgetView):
 
     def _repr_html_(self):
         name = self._selected
-        png = self.render(name, self.sample_slider.value, self.page)
+        sample = self.sample_slider.value
+        png = self.render(name, sample, self.page)
+        source, _ = self.source.render_input(sample)
+        bar = self.colour_bar(name, sample, width=min(png_size(png)[0], 360))
+        crisp = "image-rendering:pixelated;max-width:100%"
+        scale = f"<br>{png_img_tag(bar[0], alt='colour scale', style=crisp)}<br><small>{html.escape(bar[1])}</small>" if bar else ""
         return (
             f"<div class='{self.css_class}-static'>{self._caption_html(name)}"
-            f"{png_img_tag(png, alt=f'outputs of {name}', style='image-rendering:pixelated;max-width:100%')}</div>"
+            f"<div style='display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start'>"
+            f"<div><b>input</b> · sample {sample}<br>{png_img_tag(source, alt='input sample', style=crisp)}</div>"
+            f"<div>{png_img_tag(png, alt=f'outputs of {name}', style=crisp)}{scale}</div></div></div>"
         )
 
     def __repr__(self):

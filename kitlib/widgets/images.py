@@ -11,6 +11,10 @@ Three views, chosen by the rank of one sample's activation:
 Higher ranks (3-D convolutions) are folded into rank 3 by :func:`as_view_array`.
 Each function returns ``(png_bytes, caption)``.
 
+Beside them: :func:`input_picture` (the sample fed to the model, as the picture
+it is: grey or colour image, sequence, vector) and :func:`colour_bar` (the colour
+scale of the maps: which colour is which value).
+
 Example::
 
     png, caption = feature_grid(np.random.rand(26, 26, 64), page=1)
@@ -238,3 +242,76 @@ def _short_number(value: float) -> str:
     """A value in at most 6 characters, for an axis label."""
     text = f"{value:.3g}"
     return text if len(text) <= 6 else f"{value:.1e}"
+
+
+def colour_range(values, scale="channel"):
+    """The values the ends of the colour scale stand for: ``(lo, hi)`` over ``values`` for a
+    "shared" scale, None for a per-channel one (each map is stretched to its own min..max)."""
+    if scale != "shared":
+        return None
+    values = np.asarray(values, dtype=np.float32)
+    return float(np.min(values)), float(np.max(values))
+
+
+def colour_bar(value_range=None, width=320, cmap="viridis", height=12):
+    """The colour scale of the maps as a PNG: the colour map left (low) to right (high), labelled.
+
+    Args:
+        value_range: ``(lo, hi)`` of a shared scale (labelled with the numbers at both ends and the
+            middle), or None for a per-channel scale (labelled "each map's min" ... "its max").
+
+    Returns:
+        ``(png_bytes, caption)``.
+    """
+    width = max(int(width), 120)
+    lut = _lut(cmap)
+    left, right, label_h = 4, 4, 14
+    bar_w = width - left - right
+    canvas = np.full((height + label_h + 2, width, 3), 255, np.uint8)
+    index = np.linspace(0, 255, bar_w).round().astype(np.uint8)
+    canvas[1 : 1 + height, left : left + bar_w] = lut[index][None, :, :]
+    canvas[1 : 1 + height, left - 1] = canvas[1 : 1 + height, left + bar_w] = (120, 120, 120)
+    y = height + 3
+    if value_range is None:
+        low, high = "each map's min", "its max"
+        caption = "colour scale: each map stretched to its own min (dark) .. max (bright)"
+        items = [(left, y, low), (width - right - 6 * len(high), y, high)]
+    else:
+        lo, hi = value_range
+        mid = (lo + hi) / 2
+        texts = [_short_number(lo), _short_number(mid), _short_number(hi)]
+        items = [(left, y, texts[0]), (left + bar_w // 2 - 3 * len(texts[1]), y, texts[1]),
+                 (width - right - 6 * len(texts[2]), y, texts[2])]
+        caption = f"colour scale: {texts[0]} (dark) .. {texts[2]} (bright), the same for every map"
+    return _to_png(_draw_text(canvas, items)), caption
+
+
+def input_picture(sample, size=(96, 192)):
+    """One input sample as the picture it is: ``(png_bytes, caption)``.
+
+    ``(height, width, 1)`` is drawn as a grey image, ``(height, width, 3)`` as a colour image (both stretched to the sample's own
+    min..max, enlarged by an integer factor to ``size``); other rank-3 inputs as a feature grid,
+    ``(time steps, features)`` as a heatmap, vectors as bars.
+    """
+    arr = np.asarray(sample)
+    if arr.ndim == 3 and arr.shape[-1] in (1, 3):
+        h, w, c = arr.shape
+        values = arr.astype(np.float32)
+        lo, hi = float(values.min()), float(values.max())
+        img = _normalise(values, lo, hi)
+        img = np.repeat(img, 3, axis=-1) if c == 1 else img
+        zoom, shrink = tile_scale(max(h, w), *size)
+        if shrink > 1:
+            img = np.stack([_block_mean(img[:, :, k].astype(np.float32), shrink) for k in range(3)], -1)
+            img = img.round().astype(np.uint8)
+        if zoom > 1:
+            img = img.repeat(zoom, axis=0).repeat(zoom, axis=1)
+        kind = "grey" if c == 1 else "colour"
+        caption = f"{h}x{w} {kind} image, values {_short_number(lo)}..{_short_number(hi)}"
+        return _to_png(np.ascontiguousarray(img)), caption
+    arr = as_view_array(arr)
+    if arr.ndim == 3:
+        return feature_grid(arr, per_page=4, cols=2)
+    if arr.ndim == 2:
+        return sequence_heatmap(arr)
+    return vector_bars(arr, width=260, height=120)
