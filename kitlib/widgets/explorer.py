@@ -392,10 +392,10 @@ class LayerOutputExplorer(WidgetView):
 
     Child widgets (for tests and for arranging): ``layer_menu`` (Dropdown),
     ``sample_slider`` (IntSlider), ``prev_button`` / ``next_button`` (pages),
-    ``scale_toggle`` ("channel" / "shared"), ``image`` (Image, the layer's output),
-    ``input_image`` (Image, the sample fed to the model, left of the maps) with
-    ``input_caption``, ``colorbar`` (Image, the maps' colour scale, hidden for bars)
-    with ``colorbar_caption``, ``caption`` (HTML with the page text and statistics).
+    ``scale_toggle`` ("channel" / "shared"), ``image`` (Image, the layer's output;
+    CSS class ``kit-explorer-maps``), ``input_image`` (``kit-explorer-input-image``, the
+    sample fed to the model, left of the maps) with ``input_caption``, ``colorbar``
+    (``kit-explorer-colorbar``, the maps' colour scale, hidden for bars) with ``colorbar_caption``, ``caption`` (HTML with the page text and statistics).
     """
 
     css_class = "kit-explorer"
@@ -430,6 +430,9 @@ class LayerOutputExplorer(WidgetView):
         self.input_caption = w.HTML()
         self.colorbar = w.Image(format="png")
         self.colorbar_caption = w.HTML()
+        for image, css in ((self.image, "kit-explorer-maps"), (self.input_image, "kit-explorer-input-image"),
+                           (self.colorbar, "kit-explorer-colorbar")):
+            image.add_class(css)  # stable names for pages and tests: which picture is which
         self.layer_menu.observe(self._on_layer, names="value")
         self.sample_slider.observe(self._on_change, names="value")
         self.scale_toggle.observe(self._on_change, names="value")

@@ -187,7 +187,7 @@ def test_every_widget_renders_and_responds(page, lab_server, shot):
     expect(explorer.locator("select").first.locator("option:checked")).to_have_text("conv")
     explorer.scroll_into_view_if_needed()
     caption = explorer.locator(".kit-explorer-caption")  # re-rendered on every change: use locators
-    image = explorer.locator("img").first
+    image = explorer.locator("img.kit-explorer-maps")
     shown, natural = _picture_size(image)
     assert abs(shown - natural) <= 1 and natural <= 950, f"16 maps: {natural} px drawn, shown at {shown} px"
     assert image.evaluate("(img) => img.getBoundingClientRect().height") < 300
@@ -272,7 +272,7 @@ def test_explorer_in_its_chapter(page, lab_server, lab_course, shot):
     panel = _run_chapter(page, lab_server, lab_course, "06_feature_extraction")
     explorer = panel.locator(".kit-explorer")
     explorer.scroll_into_view_if_needed()
-    caption, image = explorer.locator(".kit-explorer-caption"), explorer.locator("img").first
+    caption, image = explorer.locator(".kit-explorer-caption"), explorer.locator("img.kit-explorer-maps")
     shown, natural = _picture_size(image)
     assert abs(shown - natural) <= 1, f"the maps are stretched: {natural} px shown at {shown} px"
     assert image.evaluate("(img) => img.getBoundingClientRect().height") < 400
@@ -321,3 +321,164 @@ def test_live_history_in_its_chapter(page, lab_server, lab_course, shot):
     assert natural >= 2 * shown - 2, f"the plot is stretched: {natural} px shown at {shown} px"
     assert "epoch 2/2" in history.inner_text()
     shot("chapter-history")
+
+
+# ----------------------------------------------------------------------------- what the new exercise kinds lean on
+def widgets_for_the_exercises() -> nbformat.NotebookNode:
+    """The debugger with a deep model (a wide summary), the explorer on a picture-like sample and
+    the graph of a small Functional model with a normalisation layer."""
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        new_markdown_cell("# Debugger, explorer and graph"),
+        new_code_cell("import kitlib; kitlib.setup()"),
+        new_code_cell(
+            "import numpy as np\nimport keras\nfrom keras import layers\n"
+            "from kitlib.widgets import LayerOutputExplorer, ModelGraph, SequentialDebugger\n"
+            "yy, xx = np.mgrid[0:28, 0:28]\n"
+            "rings = np.stack([np.sin((xx - 14) ** 2 / 20 + (yy - 14) ** 2 / (12 + k)) for k in range(4)])\n"
+            "x = ((rings + 1) / 2)[..., None].astype('float32')"
+        ),
+        new_code_cell(
+            "debugger = SequentialDebugger((28, 28, 1), layers=[\n"
+            "    layers.Conv2D(32, 3, activation='relu', name='first_convolution'),\n"
+            "    layers.MaxPooling2D(2),\n"
+            "    layers.Conv2D(64, 3, activation='relu', name='second_convolution'),\n"
+            "    layers.MaxPooling2D(2),\n"
+            "    layers.Flatten(),\n"
+            "    layers.Dense(128, activation='relu', name='hidden_units'),\n"
+            "    layers.Dense(10, activation='softmax', name='class_probabilities')])\n"
+            "debugger"
+        ),
+        new_code_cell(
+            "keras.utils.set_random_seed(1)\n"
+            "inputs = keras.Input((28, 28, 1), name='image')\n"
+            "h = layers.Conv2D(16, 3, activation='relu', name='conv')(inputs)\n"
+            "h = layers.BatchNormalization(name='norm')(h)\n"
+            "h = layers.GlobalAveragePooling2D(name='pooled')(h)\n"
+            "outputs = layers.Dense(10, activation='softmax', name='classes')(h)\n"
+            "model = keras.Model(inputs, outputs)\n"
+            "explorer = LayerOutputExplorer(model, x)\n"
+            "explorer"
+        ),
+        new_code_cell("graph = ModelGraph(model)\ngraph"),
+    ]
+    return nb
+
+
+def _right_edge(locator) -> float:
+    return locator.evaluate("(el) => el.getBoundingClientRect().right")
+
+
+def _cell_right_edge(locator) -> float:
+    """The right edge of the output area the widget sits in (the cell's width for its output)."""
+    return locator.evaluate("(el) => el.closest('.jp-OutputArea-output').getBoundingClientRect().right")
+
+
+def test_debugger_explorer_and_graph_for_the_exercises(browser, lab_server, screenshots_dir):
+    """At 1280 px with the file browser open: the debugger names a misspelt keyword and says what
+    pop() on an empty model means, its table stays inside the cell; the explorer shows the input
+    beside its maps with a colour scale; a click on a graph node shows that layer's details."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    taken = []
+
+    def shot(name):  # this test's own page (1280 px), so not the shared ``shot`` fixture
+        taken.append(name)
+        page.screenshot(path=str(screenshots_dir / f"exercise_widgets-{len(taken):02d}-{name}.png"))
+
+    try:
+        path = "widgets/widgets_for_the_exercises.ipynb"
+        (lab_server.root / "widgets").mkdir(exist_ok=True)
+        nbformat.write(widgets_for_the_exercises(), str(lab_server.root / path))
+        open_document(page, lab_server.lab_url(path), path)
+        page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
+        browser_panel = page.locator("#filebrowser")
+        expect(browser_panel).to_be_visible()
+        assert browser_panel.evaluate("(el) => el.getBoundingClientRect().width") > 150, "the file browser is not open"
+        run_all(page, timeout_s=300)
+        nb = notebook_json(page)
+        assert not problems(nb), "\n".join(problems(nb))
+        assert not widget_errors(page), widget_errors(page)
+        panel = page.locator(".jp-NotebookPanel:visible")
+
+        # -- the debugger: its summary table stays inside the cell
+        debugger = panel.locator(".kit-debugger")
+        debugger.scroll_into_view_if_needed()
+        summary = debugger.locator("table.kit-summary")
+        cell_right = _cell_right_edge(debugger)
+        assert _right_edge(summary) <= cell_right + 1, (_right_edge(summary), cell_right)
+        assert _right_edge(debugger) <= cell_right + 1
+        fits = summary.evaluate("(t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1")
+        assert fits, "the summary table needs a horizontal scroll bar in the cell"
+
+        # -- a misspelt keyword in the form is named with the one the layer takes
+        layer_type, arguments = debugger.locator("select").first, debugger.locator("input[type=text]").first
+        layer_type.select_option("Conv2D")
+        page.wait_for_function("(el) => el.value.startsWith('filters=')", arg=arguments.element_handle())
+        arguments.fill("filters=8, kernel=3, activation='relu'")
+        arguments.press("Enter")
+        debugger.get_by_role("button", name="add()").click()
+        error_panel = debugger.locator(".widget-html").first
+        expect(error_panel).to_contain_text("did you mean kernel_size=", timeout=60_000)
+        assert _right_edge(error_panel.locator(".kit-explain")) <= cell_right + 1
+        debugger.scroll_into_view_if_needed()
+        shot("debugger-unknown-keyword")
+
+        # -- pop() until only the Input is left, once more: the panel says what that means
+        for _ in range(8):
+            debugger.get_by_role("button", name="pop()").click()
+            page.wait_for_timeout(150)
+        expect(error_panel).to_contain_text("only its Input", timeout=60_000)
+        expect(debugger.locator("table.kit-summary tbody tr")).to_have_count(1, timeout=60_000)  # the total row
+        shot("debugger-pop-empty")
+
+        # -- the explorer: the input left of the maps, the colour scale under them
+        explorer = panel.locator(".kit-explorer")
+        explorer.scroll_into_view_if_needed()
+        source = explorer.locator("img.kit-explorer-input-image")
+        maps = explorer.locator("img.kit-explorer-maps")
+        bar = explorer.locator("img.kit-explorer-colorbar")
+        for picture in (source, maps, bar):
+            expect(picture).to_be_visible()
+            page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+        box_source, box_maps, box_bar = (p.bounding_box() for p in (source, maps, bar))
+        assert box_source["x"] + box_source["width"] <= box_maps["x"] + 1, "the input is not beside the maps"
+        assert abs(box_source["y"] - box_maps["y"]) < 80, (box_source, box_maps)
+        assert box_bar["y"] >= box_maps["y"] + box_maps["height"] - 1, "the colour scale is not under the maps"
+        assert _right_edge(maps) <= _cell_right_edge(explorer) + 1
+        expect(explorer).to_contain_text("its own")
+        explorer.get_by_role("button", name="shared").click()
+        expect(explorer.locator(".kit-explorer-scale")).to_contain_text("the same for every map", timeout=60_000)
+        explorer.scroll_into_view_if_needed()
+        shot("explorer-input-and-colour-scale")
+
+        # -- the graph: a click on a node shows that layer's details
+        graph = panel.locator(".kit-graph")
+        graph.scroll_into_view_if_needed()
+        details = graph.locator(".kit-graph-details")
+        expect(details).to_contain_text("conv (Conv2D)")
+        graph.locator("g.kit-node[data-layer='norm']").click()
+        expect(details).to_contain_text("norm (BatchNormalization)", timeout=60_000)
+        expect(details).to_contain_text("32 trainable, 32 not")
+        expect(details).to_contain_text("momentum")
+        graph.locator("g.kit-node[data-layer='classes']").click()
+        expect(details).to_contain_text("classes (Dense)", timeout=60_000)
+        expect(details).to_contain_text("(None, 10)")
+        expect(details).to_contain_text("170")  # 16*10 + 10
+        expect(details).to_contain_text("softmax")
+        expect(graph.locator("g.kit-node-selected[data-layer='classes']")).to_be_visible()
+        assert _right_edge(details) <= _cell_right_edge(graph) + 1
+        graph.scroll_into_view_if_needed()
+        shot("graph-node-details")
+        assert not widget_errors(page), widget_errors(page)
+        assert not errors, errors
+    finally:
+        context.close()
+        try:
+            lab_server.shutdown_kernels()
+        except OSError:
+            pass
