@@ -362,6 +362,8 @@ class ModelInfo:
 
         Every cell is padded and kept on one line (numbers right-aligned, the formula in its own
         monospace column), so neighbouring columns never run together, in a widget as in a page.
+        Only a long formula may take two lines, broken before its ``= total`` (a narrow cell: the
+        file browser open beside the notebook), never inside a term.
         """
         esc = html.escape
         cell = "padding:3px 6px;border-bottom:1px solid #e9ecef;white-space:nowrap;vertical-align:top"
@@ -390,7 +392,7 @@ class ModelInfo:
                 f"<td style='{cell}'>{esc(format_shape(r['input_shape']))}</td>"
                 f"<td style='{cell}'><b>{esc(format_shape(r['output_shape']))}</b></td>"
                 f"<td style='{number}'>{r['params']:,}</td>"
-                f"<td style='{cell};color:#495057'><code>{esc(r['param_formula'])}</code></td>"
+                f"<td style='{cell};white-space:normal;color:#495057'><code>{_formula_html(r['param_formula'])}</code></td>"
                 f"<td style='{number}'>{esc(format_bytes(r['activation_bytes']))}</td>"
                 f"<td style='{number}'>{'?' if r['macs'] is None else format(r['macs'], ',')}</td></tr>"
             )
@@ -408,3 +410,17 @@ class ModelInfo:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def _formula_html(formula: str) -> str:
+    """A parameter formula as HTML that may break only before its last ``= total``.
+
+    Example:
+        >>> _formula_html("3*3*1*8 + 8 = 80")
+        "<span style='white-space:nowrap'>3*3*1*8 + 8</span> <span style='white-space:nowrap'>= 80</span>"
+    """
+    terms, sep, total = str(formula).rpartition(" = ")
+    if not sep:
+        return f"<span style='white-space:nowrap'>{html.escape(str(formula))}</span>"
+    return (f"<span style='white-space:nowrap'>{html.escape(terms)}</span> "
+            f"<span style='white-space:nowrap'>= {html.escape(total)}</span>")

@@ -301,18 +301,21 @@ class SequentialDebugger(WidgetView):
         self.core = DebuggerCore(input_shape, name=name)
         self.type_menu = w.Dropdown(options=list(LAYER_TEMPLATES), value="Conv2D", description="layer")
         self.args_text = w.Text(
-            value=LAYER_TEMPLATES["Conv2D"], description="arguments", layout=w.Layout(width="460px")
+            value=LAYER_TEMPLATES["Conv2D"], description="arguments", layout=w.Layout(width="460px", max_width="100%")
         )
         self.add_button = w.Button(description="add()", button_style="primary", icon="plus")
         self.pop_button = w.Button(description="pop()", icon="undo")
         self.layer_menu = w.Dropdown(options=[], description="select")
-        self.summary = w.HTML()
-        self.error_panel = w.HTML()
+        # never wider than the cell: a table wider than what is left scrolls inside it, not past its edge
+        self.summary = w.HTML(layout=w.Layout(max_width="100%", min_width="0"))
+        self.error_panel = w.HTML(layout=w.Layout(max_width="100%", min_width="0"))
         self.type_menu.observe(self._on_type, names="value")
         self.add_button.on_click(self._on_add)
         self.pop_button.on_click(self._on_pop)
         self.layer_menu.observe(self._on_layer, names="value")
-        form = w.HBox([self.type_menu, self.args_text, self.add_button, self.pop_button])
+        # in a narrow cell (the file browser open) the buttons go to a second line, not past the edge
+        form = w.HBox([self.type_menu, self.args_text, self.add_button, self.pop_button],
+                      layout=w.Layout(flex_flow="row wrap", max_width="100%"))
         self.samples = samples
         self.explorer = None
         self.explorer_box = w.VBox()

@@ -476,6 +476,9 @@ def test_debugger_explorer_and_graph_for_the_exercises(browser, lab_server, scre
         shot("graph-node-details")
         assert not widget_errors(page), widget_errors(page)
         assert not errors, errors
+    except Exception:
+        shot("failure")  # what the page looked like when a check failed
+        raise
     finally:
         context.close()
         try:
