@@ -357,24 +357,35 @@ class ModelInfo:
         lines.append(f"Total params: {self.total_params:,} (trainable {self.trainable_params:,})")
         return "\n".join(lines)
 
-    def to_html(self, highlight=(), selected=None, changed=()) -> str:
+    def to_html(self, highlight=(), selected=None, changed=(), input_column=True, model_input=None) -> str:
         """An HTML table; ``highlight``/``changed``: row names to mark; ``selected``: one name.
 
         Every cell is padded and kept on one line (numbers right-aligned, the formula in its own
         monospace column), so neighbouring columns never run together, in a widget as in a page.
         Only a long formula may take two lines, broken before its ``= total`` (a narrow cell: the
         file browser open beside the notebook), never inside a term.
+
+        ``input_column=False`` leaves out the input shapes, like Keras' own summary (in a Sequential
+        model each layer's input is the output of the row above); ``model_input``, a shape, then
+        heads the table as an ``input`` row, so the shapes read from the input down.
         """
         esc = html.escape
         cell = "padding:3px 6px;border-bottom:1px solid #e9ecef;white-space:nowrap;vertical-align:top"
         number = cell + ";text-align:right;font-variant-numeric:tabular-nums"
+        columns = [("layer", "left"), ("type", "left"), ("input", "left"), ("output", "left"),
+                   ("params", "right"), ("formula", "left"), ("act./sample", "right"), ("MACs", "right")]
+        if not input_column:
+            columns = [c for c in columns if c[0] != "input"]
         head = "".join(
-            f"<th style='{cell};text-align:{align};border-bottom:2px solid #adb5bd'>{h}</th>"
-            for h, align in (("layer", "left"), ("type", "left"), ("input", "left"), ("output", "left"),
-                             ("params", "right"), ("formula", "left"), ("act./sample", "right"),
-                             ("MACs", "right"))
+            f"<th style='{cell};text-align:{align};border-bottom:2px solid #adb5bd'>{h}</th>" for h, align in columns
         )
         body = []
+        if model_input is not None:
+            blanks = "".join(f"<td style='{cell}'></td>" for _ in range(len(columns) - 3))
+            body.append(
+                f"<tr class='kit-input-row'><td style='{cell}'><i>input</i></td><td style='{cell}'>Input</td>"
+                f"<td style='{cell}'><b>{esc(format_shape(tuple(model_input)))}</b></td>{blanks}</tr>"
+            )
         for r in self.rows:
             classes = []
             if r["name"] in highlight or r["name"] in changed:
@@ -386,10 +397,11 @@ class ModelInfo:
                 style = ' style="background:#fff3bf"'
             if "kit-selected" in classes:
                 style = ' style="background:#d0ebff"'
+            source = f"<td style='{cell}'>{esc(format_shape(r['input_shape']))}</td>" if input_column else ""
             body.append(
                 f'<tr class="{" ".join(classes)}"{style}>'
                 f"<td style='{cell}'><code>{esc(r['name'])}</code></td><td style='{cell}'>{esc(r['type'])}</td>"
-                f"<td style='{cell}'>{esc(format_shape(r['input_shape']))}</td>"
+                f"{source}"
                 f"<td style='{cell}'><b>{esc(format_shape(r['output_shape']))}</b></td>"
                 f"<td style='{number}'>{r['params']:,}</td>"
                 f"<td style='{cell};white-space:normal;color:#495057'><code>{_formula_html(r['param_formula'])}</code></td>"
@@ -397,7 +409,7 @@ class ModelInfo:
                 f"<td style='{number}'>{'?' if r['macs'] is None else format(r['macs'], ',')}</td></tr>"
             )
         foot = (
-            f"<tr><td colspan='8' style='{cell}'>Total params: <b>{self.total_params:,}</b> "
+            f"<tr><td colspan='{len(columns)}' style='{cell}'>Total params: <b>{self.total_params:,}</b> "
             f"(trainable {self.trainable_params:,})"
             + ("" if self.built else " &mdash; <i>model not built yet: shapes unknown</i>")
             + "</td></tr>"

@@ -857,3 +857,16 @@ def test_explorer_colour_scale_matches_the_maps(conv_model, images):
         explorer.source.colour_scale("probs", 0)
     static = explorer._repr_html_()
     assert "input sample" in static
+
+
+def test_debugger_table_reads_from_the_input_down_without_an_input_column():
+    dbg = SequentialDebugger((28, 28, 1), layers=[layers.Conv2D(8, 3), layers.Flatten()])
+    table = dbg.summary.value
+    header = table.split("</thead>")[0]
+    assert ">input<" not in header and ">output<" in header and ">formula<" in header
+    first_row = table.split("<tbody>")[1].split("</tr>")[0]
+    assert "kit-input-row" in first_row and "(None, 28, 28, 1)" in first_row
+    assert "colspan='7'" in table  # the total row spans the seven columns
+    from kitlib.modelinfo import ModelInfo
+
+    assert ">input<" in ModelInfo(dbg.model).to_html()  # the plain table keeps its input column

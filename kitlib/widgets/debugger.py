@@ -10,8 +10,8 @@ is therefore always a valid ``keras.Sequential``.
 Logic: :class:`DebuggerCore` (no widgets).  View: :class:`SequentialDebugger`
 (CSS class ``kit-debugger``): an add-layer form (layer type + its main
 arguments), Add and Undo buttons, the summary table with the last change
-highlighted (input and output shapes, parameter arithmetic, activation memory
-and MACs per layer), and the error panel with the explanation.
+highlighted (headed by the model's input, then each layer's output shape,
+parameter arithmetic, activation memory and MACs), and the error panel with the explanation.
 
 Example::
 
@@ -412,7 +412,12 @@ class SequentialDebugger(WidgetView):
         from kitlib.modelinfo import ModelInfo
 
         info = ModelInfo(self.model)
-        self.summary.value = info.to_html(changed=self.core.changed, selected=self._selected)
+        self.summary.value = info.to_html(changed=self.core.changed, selected=self._selected, **self._table_form())
+
+    def _table_form(self):
+        """Like Keras' summary, no input column (each row's input is the output of the row above),
+        headed by the model's input: eight columns did not fit a cell with the file browser open."""
+        return {"input_column": False, "model_input": (None,) + self.core.input_shape}
 
     def redraw(self):
         """Refresh the summary, the error panel and the layer menu after a step."""
@@ -452,7 +457,7 @@ class SequentialDebugger(WidgetView):
         return (
             f"<div class='{self.css_class}-static'><b>Sequential debugger</b> — input "
             f"{(None,) + self.core.input_shape}{self._panel_html()}"
-            f"{ModelInfo(self.model).to_html(changed=self.core.changed, selected=self._selected)}</div>"
+            f"{ModelInfo(self.model).to_html(changed=self.core.changed, selected=self._selected, **self._table_form())}</div>"
         )
 
     def __repr__(self):
