@@ -415,7 +415,7 @@ class ModelInfo:
             + "</td></tr>"
         )
         return (
-            "<div style='overflow-x:auto;max-width:100%'>"
+            "<div style='overflow-x:auto;max-width:100%;line-height:1.4'>"
             "<table class='kit-summary' style='border-collapse:collapse;font-size:12px'>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{foot}</tbody></table></div>"
         )

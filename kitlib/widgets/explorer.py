@@ -442,8 +442,8 @@ class LayerOutputExplorer(WidgetView):
         self.paging = w.HBox([self.prev_button, self.next_button, self.scale_toggle])
         # the input sample left of the layer's output, the colour scale under the maps;
         # in a cell too narrow for both side by side the input goes above
-        source_box = w.VBox([self.input_caption, self.input_image],
-                            layout=w.Layout(flex="0 0 auto", margin="0 16px 0 0"))
+        self.source_box = source_box = w.VBox([self.input_caption, self.input_image],
+                                              layout=w.Layout(flex="0 0 auto", margin="0 16px 0 0"))
         output_box = w.VBox([self.image, self.colorbar, self.colorbar_caption],
                             layout=w.Layout(flex="0 1 auto", min_width="0", max_width="100%"))
         self.pictures = w.HBox([source_box, output_box],
@@ -506,8 +506,10 @@ class LayerOutputExplorer(WidgetView):
         source, source_caption = self.source.render_input(sample)
         self.input_image.value = source
         _size_image(self.input_image, *png_size(source))
-        self.input_caption.value = (f"<div class='kit-explorer-input'><b>input</b> · sample {sample}<br>"
-                                    f"<small>{html.escape(source_caption)}</small></div>")
+        # as wide as the picture (its caption wraps under it), so that it fits beside the maps
+        self.source_box.layout.width = f"{max(png_size(source)[0], 120)}px"
+        self.input_caption.value = (f"<div class='kit-explorer-input' style='white-space:normal;line-height:1.3'>"
+                                    f"<b>input</b> · sample {sample}<br><small>{html.escape(source_caption)}</small></div>")
         bar = self.colour_bar(name, sample, width=min(width, 360))
         if bar is None:
             self.colorbar.layout.display = self.colorbar_caption.layout.display = "none"

@@ -403,8 +403,9 @@ def details_html(details: dict | None) -> str:
         for k, v in details["config"].items()
     )
     return (
+        # line-height: ipywidgets' HTML widget gives each line a control's height (28 px) otherwise
         "<div class='kit-graph-details' style='border-left:3px solid #1971c2;padding:4px 10px;font-size:12px;"
-        "max-width:100%;box-sizing:border-box'>"
+        "line-height:1.4;max-width:100%;box-sizing:border-box'>"
         f"<b>{esc(details['name'])}</b> ({esc(details['type'])})"
         f"<table style='border-collapse:collapse;margin:4px 0'>{head}</table>"
         f"<details open><summary>config</summary><table class='kit-graph-config' "

@@ -307,7 +307,7 @@ def input_picture(sample, size=(96, 192)):
         if zoom > 1:
             img = img.repeat(zoom, axis=0).repeat(zoom, axis=1)
         kind = "grey" if c == 1 else "colour"
-        caption = f"{h}x{w} {kind} image, values {_short_number(lo)}..{_short_number(hi)}"
+        caption = f"{h}x{w} {kind} image, values {_short_number(lo)} to {_short_number(hi)}"
         return _to_png(np.ascontiguousarray(img)), caption
     arr = as_view_array(arr)
     if arr.ndim == 3:
