@@ -91,7 +91,7 @@ class Explanation:
         )
         return (
             f"<div class='kit-explain kit-explain-{self.severity}' style='border-left:4px solid {colour};"
-            f"padding:6px 10px;margin:4px 0;background:#fafafa'>"
+            f"padding:6px 10px;margin:4px 0;background:#fafafa;line-height:1.45'>"
             f"<b style='color:{colour}'>{title}</b>{where}<br>{html.escape(self.message)}"
             f"<br><b>Try:</b> {html.escape(self.fix)}{original}</div>"
         )

@@ -411,7 +411,8 @@ class ModelInfo:
         foot = (
             f"<tr><td colspan='{len(columns)}' style='{cell}'>Total params: <b>{self.total_params:,}</b> "
             f"(trainable {self.trainable_params:,})"
-            + ("" if self.built else " &mdash; <i>model not built yet: shapes unknown</i>")
+            + ("" if self.built or (model_input is not None and not self.rows)  # only the input: nothing unknown
+               else " &mdash; <i>model not built yet: shapes unknown</i>")
             + "</td></tr>"
         )
         return (

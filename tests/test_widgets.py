@@ -178,6 +178,7 @@ def test_debugger_pop_undo_and_rows():
     assert dbg.error is not None and dbg.error.severity == "warning"
     assert "only its Input" in dbg.error.message and "IndexError" in dbg.error.message
     assert "only its Input" in dbg.error_panel.value
+    assert "not built" not in dbg.summary.value  # the input's shape is known: nothing is unknown
     dbg.pop_button.click()  # the button the same way
     assert dbg.add(layers.Dense(5))
     assert dbg.error is None and dbg.rows[0]["input_shape"] == (None, 784)  # the Input was kept

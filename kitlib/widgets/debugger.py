@@ -263,7 +263,8 @@ class DebuggerCore:
                 "There is no layer to remove: the model holds only its Input. On a plain keras.Sequential, "
                 "pop() here would remove the Input itself and then fail with IndexError (list index out of "
                 "range), leaving a model with no input shape; the debugger keeps the Input and changes nothing.",
-                "Add a layer first (the form above, or dbg.add(layer)); pop() takes back the last layer added.",
+                "Add a layer first (with the form above, or the debugger's add(layer)); pop() takes back the last "
+                "layer added.",
                 severity="warning",
             )
             self.changed = []
