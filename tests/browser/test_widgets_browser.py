@@ -249,7 +249,8 @@ def _run_chapter(page, lab_server, lab_course, stem):
 
 def test_debugger_in_its_chapter(page, lab_server, lab_course, shot):
     panel = _run_chapter(page, lab_server, lab_course, "04_debugging_workflow")
-    debugger = panel.locator(".kit-debugger")
+    assert panel.locator(".kit-debugger").count() == 2, "the Try-it debugger and the Explore one"
+    debugger = panel.locator(".kit-debugger").first
     debugger.scroll_into_view_if_needed()
     summary, error_panel = debugger.locator(".widget-html").nth(1), debugger.locator(".widget-html").first
     assert "50" in error_panel.inner_text(), "the chapter's refused Conv2D(32, 50) is not explained"
@@ -270,7 +271,12 @@ def test_debugger_in_its_chapter(page, lab_server, lab_course, shot):
 
 def test_explorer_in_its_chapter(page, lab_server, lab_course, shot):
     panel = _run_chapter(page, lab_server, lab_course, "06_feature_extraction")
-    explorer = panel.locator(".kit-explorer")
+    explorers = panel.locator(".kit-explorer")
+    assert explorers.count() == 2, "the Try-it explorer and the Explore one"
+    explore = explorers.nth(1)  # the Explore task's: the input digit beside the maps, the colour scale
+    expect(explore.locator("img.kit-explorer-input-image")).to_be_visible()
+    expect(explore.locator("img.kit-explorer-colorbar")).to_be_visible()
+    explorer = explorers.first
     explorer.scroll_into_view_if_needed()
     caption, image = explorer.locator(".kit-explorer-caption"), explorer.locator("img.kit-explorer-maps")
     shown, natural = _picture_size(image)
@@ -298,7 +304,8 @@ def test_model_graph_and_plot_model_in_their_chapter(page, lab_server, lab_cours
         assert height <= 801, f"plot_model picture {i} is {height} px tall"
     plots.nth(plots.count() - 1).scroll_into_view_if_needed()
     shot("chapter-plot-model")
-    graph = panel.locator(".kit-graph")
+    assert panel.locator(".kit-graph").count() == 2, "the Try-it graph and the Explore one"
+    graph = panel.locator(".kit-graph").first
     graph.scroll_into_view_if_needed()
     menu = graph.locator("select").first
     assert menu.locator("option:checked").inner_text().strip(), "the layer menu starts blank"
@@ -309,6 +316,7 @@ def test_model_graph_and_plot_model_in_their_chapter(page, lab_server, lab_cours
     highlighted = graph.locator(f"g.kit-node-selected[data-layer='{target}'], "
                                 f"g.kit-node[data-layer='{target}'] [stroke='#1971c2']")
     expect(highlighted.first).to_be_visible(timeout=60_000)
+    expect(graph.locator(".kit-graph-details")).to_contain_text(f"{target} (", timeout=60_000)
     shot("chapter-graph-node-clicked")
 
 
