@@ -13,6 +13,7 @@ Example::
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -232,6 +233,32 @@ def check_isolation() -> list[Finding]:
     return [Finding(area, status, detail, fix) for area, status, detail, fix in findings()]
 
 
+def check_requirements(dist: str = "keras-teaching-kit") -> list[Finding]:
+    """Is every run-time requirement of the installed kit here? ``pip install --no-deps`` of the kit (as on
+    a JupyterHub whose environment comes from ``binder/requirements.txt``) skips them, and a missing one
+    breaks a later step (without nh3, ``kit grade`` writes no feedback). A requirement counts as here when
+    its distribution is installed or its module imports under that name (``tensorflow-cpu`` provides
+    ``tensorflow``). A kit run from a source tree without installed metadata has nothing to check."""
+    try:
+        requires = metadata.requires(dist) or []
+    except metadata.PackageNotFoundError:
+        return []
+    missing = []
+    for line in requires:
+        spec, _, marker = line.partition(";")
+        if "extra" in marker:
+            continue
+        name = re.split(r"[\s<>=!~\[(]", spec.strip(), maxsplit=1)[0]
+        if version_of(name) is None and importlib.util.find_spec(name.replace("-", "_").lower()) is None:
+            missing.append(spec.strip().replace(" ", ""))
+    if not missing:
+        return [Finding("kit requirements", "ok", f"every run-time requirement of {dist} is installed")]
+    return [Finding("kit requirements", "fail",
+                    f"{dist} needs {', '.join(missing)}, not installed in {sys.prefix} "
+                    "(a `pip install --no-deps` of the kit skips them)",
+                    f"{sys.executable} -m pip install " + " ".join(f"'{m}'" for m in missing))]
+
+
 def check_course(course_dir: Path | None) -> list[Finding]:
     from kitlib.grading.course import Course, CourseError, find_course, missing_instructor_material
 
@@ -266,7 +293,8 @@ def check_formgrader(course) -> list[Finding]:
 
 
 CHECKS: tuple[Callable[[], list[Finding]], ...] = (
-    check_python, check_keras, check_jupyter, check_nbgrader, check_graphviz, check_data, check_isolation,
+    check_python, check_requirements, check_keras, check_jupyter, check_nbgrader, check_graphviz, check_data,
+    check_isolation,
 )
 
 

@@ -209,3 +209,48 @@ def test_an_output_showing_hidden_source_in_any_encoding_is_withheld():
         assert output["text"].strip() == feedback.WITHHELD_OUTPUT, kind
     assert [o["text"] for o in nb.cells[3].outputs] == ["5\nhidden=True is a keyword I like\n",
                                                         "aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\n"]
+
+
+# What nbgrader generate_feedback logged on a hub whose environment lacked nh3 (kit grade then reported
+# only nbgrader's last line, "Please see the the above traceback", which names neither cause nor fix).
+_NO_NH3_LOG = """\
+[GenerateFeedbackApp | INFO] Copying /srv/course/autograded/ben/seq/timestamp.txt -> /srv/course/feedback/ben/seq/timestamp.txt
+[GenerateFeedbackApp | ERROR] There was an error processing assignment: /srv/course/autograded/ben/seq
+[GenerateFeedbackApp | ERROR] Traceback (most recent call last):
+      File "/opt/kit-env/lib/python3.11/site-packages/nbgrader/converters/base.py", line 409, in convert_notebooks
+        self.init_single_notebook_resources(notebook_filename)
+      File "/opt/kit-env/lib/python3.11/site-packages/kitlib/grading/htmlsafe.py", line 12, in <module>
+        import nh3
+    ModuleNotFoundError: No module named 'nh3'
+[GenerateFeedbackApp | ERROR] There was an error processing assignment 'seq' for student 'ben'
+[GenerateFeedbackApp | ERROR] Please see the the above traceback for details on the specific errors on the above failures.
+"""
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("log, expected, unexpected", [
+    (_NO_NH3_LOG, ["ModuleNotFoundError: No module named 'nh3'", "'nh3'", f"{sys.executable} -m pip install",
+                   "kit doctor"], ["Please see"]),
+    # a dotted module and a qualified exception name: the top-level package is what to install
+    ("Traceback (most recent call last):\n  File \"x.py\", line 1\nbuiltins.ModuleNotFoundError: "
+     "No module named 'zz_absent.sub'\n", ["No module named 'zz_absent.sub'", "'zz_absent'"], ["'zz_absent.sub' into"]),
+    # another failure: the exception, without advice about installing
+    ("[GenerateFeedbackApp | ERROR] Traceback (most recent call last):\n    nbconvert.utils.exceptions.ConversionException:"
+     " template not found\n[GenerateFeedbackApp | ERROR] Please see the the above traceback\n",
+     ["ConversionException: template not found"], ["pip install", "Please see"]),
+    # no traceback at all: nbgrader's last ERROR line as before
+    ("[GenerateFeedbackApp | ERROR] No notebooks were matched\n", ["nbgrader: [GenerateFeedbackApp | ERROR] No notebooks"],
+     []),
+])
+def test_a_failed_feedback_names_its_cause_and_what_to_do(log, expected, unexpected):
+    why = feedback.nbgrader_failure(log)
+    for text in expected:
+        assert text in why, why
+    for text in unexpected:
+        assert text not in why, why
+
+
+@pytest.mark.fast
+def test_a_quiet_failure_has_no_cause_to_name():
+    assert feedback.nbgrader_failure("") == ""
+    assert feedback.nbgrader_failure("[GenerateFeedbackApp | INFO] done\n") == ""

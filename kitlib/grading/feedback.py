@@ -428,6 +428,28 @@ def summary_page(assignment: str, student: str, submission, catalog, pages: set[
     return add_csp(page)
 
 
+_RAISED = re.compile(r"^\s*((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit)): (.*)$")
+
+
+def nbgrader_failure(log: str) -> str:
+    """Why nbgrader's generate_feedback failed, for the report line: the exception its log's last
+    traceback ends with (nbgrader's own last ERROR line only says "Please see the above traceback"),
+    and for a missing module what to install where; else nbgrader's last ERROR line; "" when neither."""
+    raised = [m for m in map(_RAISED.match, log.splitlines()) if m]
+    if raised:
+        kind, message = raised[-1].group(1), raised[-1].group(2).strip()
+        cause = f"{kind}: {message}"[:300]
+        module = re.fullmatch(r"No module named '([\w.]+)'", message)
+        if kind.endswith("ModuleNotFoundError") and module:
+            top = module.group(1).split(".")[0]
+            cause += (f"; install the package that provides {top!r} into the Python that runs kit "
+                      f"({sys.executable} -m pip install ...; `kit doctor` lists what the kit needs), "
+                      "then make the feedback again (kit grade, or nbgrader generate_feedback)")
+        return cause
+    errors = [line for line in log.splitlines() if "ERROR" in line]
+    return f"nbgrader: {errors[-1][:200]}" if errors else ""
+
+
 def feedback_for(course: Course, assignment: str, student: str, worker=None,
                  timeout: float = FEEDBACK_TIMEOUT) -> list[str]:
     """One submission's feedback (see :func:`generate_feedback`); its report lines."""
@@ -438,18 +460,18 @@ def feedback_for(course: Course, assignment: str, student: str, worker=None,
     rc = run_app(worker, "generate_feedback", argv, course.root, log, timeout=timeout)
     text = log.read_text(errors="replace") if log.exists() else ""
     log.unlink(missing_ok=True)
-    errors = [line for line in text.splitlines() if "ERROR" in line][-3:]
+    why = nbgrader_failure(text)
     folder = course.feedback_dir(student, assignment)
     if rc is None:
         shutil.rmtree(folder, ignore_errors=True)
         return [f"no feedback: generating it ran past {timeout:g} s"]
     notes: list[str] = []
     if not folder.is_dir() or folder.is_symlink():
-        return ["no feedback was generated for this submission" + (f" (nbgrader: {errors[-1][:200]})" if errors else "")]
+        return ["no feedback was generated for this submission" + (f" ({why})" if why else "")]
     pages = {f"{Path(name).stem}.html" for name in course.source_notebooks(assignment)}
     files = sorted(p for p in folder.glob("*.html") if p.name in pages)
     if not files:
-        notes.append("no feedback was generated for this submission" + (f" (nbgrader: {errors[-1][:200]})" if errors else ""))
+        notes.append("no feedback was generated for this submission" + (f" ({why})" if why else ""))
     for path in files:
         why, page = _leak(path)
         if not why:
