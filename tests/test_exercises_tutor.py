@@ -9,7 +9,7 @@ import json
 import pytest
 
 from kitlib.exercises import core, session, tutor
-from kitlib.exercises.core import Exercise, Registry, expect
+from kitlib.exercises.core import Exercise, expect
 
 HINTS = ("Look at the cell above the task: it prints what you need.",
          "Count the units of each layer.",
@@ -28,28 +28,15 @@ def _two_layers_compiled(model):
 
 
 @pytest.fixture
-def course(monkeypatch):
-    registry = Registry(modules=())
-    registry._exercises = {}
-
-    def add(*exercises):
-        for exercise in exercises:
-            registry._exercises[exercise.id] = exercise
-        registry._originals = {e.id: core._fingerprint(e) for e in registry._exercises.values()}
-
-    monkeypatch.setattr(core, "REGISTRY", registry)
-    for name in ("NBGRADER_EXECUTION", "KIT_ANSWER_DIR", "KIT_SOLUTIONS"):
-        monkeypatch.delenv(name, raising=False)
-    session.reset()
-    tutor.reset()
-    add(Exercise("demo_sum", title="Add two numbers", points=1, checks=[_is_five], variable="total", hints=HINTS,
+def course(exercise_registry):
+    """The shared empty registry with three demo exercises; adds more like ``course(Exercise(...))``."""
+    exercise_registry(
+        Exercise("demo_sum", title="Add two numbers", points=1, checks=[_is_five], variable="total", hints=HINTS,
                  activity="predict"),
         Exercise("demo_model", title="Two layers, compiled", points=2, checks=[_two_layers_compiled], kind="model",
                  variable="model", hints=HINTS[:2]),
         Exercise("demo_bare", title="No hints here", points=1, checks=[_is_five], variable="bare"))
-    yield add
-    session.reset()
-    tutor.reset()
+    return exercise_registry
 
 
 def test_hints_come_in_stages_then_say_there_are_no_more(course, capsys):
