@@ -850,7 +850,8 @@ def _notify(feedback: Feedback, hidden: bool) -> None:
             pass
 
 
-def _display(feedback: Feedback) -> None:
+def _display(feedback: Any) -> None:
+    """Show ``feedback`` (or a tutor's Note) as rich output in IPython, as text elsewhere."""
     try:
         from IPython import get_ipython
         from IPython.display import display
