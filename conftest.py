@@ -83,6 +83,30 @@ def pytest_runtest_protocol(item, nextitem):
         _fail_if_heavy(item.config, f"the fast test {item.nodeid}")
 
 
+@pytest.fixture
+def exercise_registry(monkeypatch):
+    """An empty registry of exercises for one test, in place of the course's (grade/check/hint look ids up
+    there), in a session without nbgrader, kit grade or self-study settings; yields ``add(*exercises)``."""
+    from kitlib.exercises import core, session, tutor
+
+    registry = core.Registry(modules=())
+    registry._exercises = {}
+
+    def add(*exercises):
+        for exercise in exercises:
+            registry._exercises[exercise.id] = exercise
+        registry._originals = {e.id: core._fingerprint(e) for e in registry._exercises.values()}
+
+    monkeypatch.setattr(core, "REGISTRY", registry)
+    for name in ("NBGRADER_EXECUTION", "KIT_ANSWER_DIR", "KIT_SOLUTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    session.reset()
+    tutor.reset()
+    yield add
+    session.reset()
+    tutor.reset()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

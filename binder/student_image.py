@@ -27,6 +27,15 @@ configuration, the data caches)::
    source was removed and for course-side files (a gradebook, the probe secret, a ``hidden`` folder).
    Anything found fails the build, naming the file, the exercise and the kind.
 
+The image follows the course's practice mode (``[practice] mode`` in ``course/kit.toml``, read before
+``course/`` is removed): in a **graded** course (the default) no worked solution may be anywhere, and a
+``kit-solutions.json`` is a course-side file that fails the build; in a **self-study** course the
+workspace holds each assignment's ``kit-solutions.json`` (``kit release`` wrote it), so ``solution(id)``
+works after an attempt, and the search lets through, in a file of that name in the repository only,
+what ``kit release`` lets a self-study release show there
+(:func:`kitlib.grading.release.intended`); every other secret in it, and a solution anywhere else,
+still fails the build.
+
 ``workspace`` makes ``student/`` from ``course/source`` as ``kit lab`` does, or, in a student
 repository published without the instructor material, from the released versions in
 ``course/release/`` (see course/INSTRUCTORS.md, *Hosting on Binder*).
@@ -87,6 +96,31 @@ class Stripped:
 
 
 # --------------------------------------------------------------------------- 1. the secrets
+
+def self_study_course(course: Path) -> bool:
+    """Whether the course is a self-study one (``[practice] mode`` in ``COURSE/kit.toml``; a course
+    without the file is graded). A mode the kit does not know stops the build with the file's name."""
+    from kitlib.grading.release import ReleaseError, practice_mode
+
+    try:
+        return practice_mode(Path(course)) == "self-study"
+    except ReleaseError as error:
+        raise SystemExit(f"student_image: {error}") from None
+
+
+def shown_solutions(course: Path) -> str:
+    """The worked solutions a self-study release shows (normalised, every assignment of ``source/``),
+    read while ``course/`` is complete: text a typical mistake shares with them is not a leak there."""
+    from kitlib.exercises import hidden
+    from kitlib.grading.course import Course
+    from kitlib.grading.release import worked_solutions
+
+    course = Path(course)
+    if not (course / "source").is_dir():
+        return ""
+    return "\n".join(hidden.normalise_text(entry["solution"]) for assignment in Course(course).assignments()
+                     for entry in worked_solutions(course, assignment).values())
+
 
 def course_secrets(course: Path) -> list:
     """Every assignment's :class:`kitlib.exercises.hidden.Secret` list (the assignments of ``source/``
@@ -212,26 +246,40 @@ def orphan_bytecode(roots: list[Path]) -> list[Found]:
     return found
 
 
-def course_side_files(roots: list[Path]) -> list[Found]:
+def course_side_files(roots: list[Path], self_study: bool = False) -> list[Found]:
     """Binary or nameless course-side files the text search cannot judge: a gradebook (nbgrader keeps
-    the grade cells' sources in it), the probe secret, a ``hidden`` folder of Python modules."""
+    the grade cells' sources in it), the probe secret, a ``hidden`` folder of Python modules, and in a
+    graded course a self-study release's solutions file (whatever it holds)."""
+    from kitlib.exercises.tutor import SOLUTIONS_FILE
+
     found = []
     for root in roots:
         for path in Path(root).rglob("*"):
             if path.name in ("gradebook.db", ".probe-secret") or \
                     path.is_dir() and path.name == "hidden" and any(path.rglob("*.py")):
                 found.append(Found(str(path), "-", "course-side file", path.name))
+            elif path.name == SOLUTIONS_FILE and not self_study:
+                found.append(Found(str(path), "-", "worked solutions in a graded course", path.name))
     return found
 
 
-def search(roots: list[Path], secrets: list, prefix: Path | None = None) -> list[Found]:
+def search(roots: list[Path], secrets: list, prefix: Path | None = None, *, self_study: bool = False,
+           shown: str = "", repo: Path | None = None) -> list[Found]:
     """Every secret found in the image's text files, every orphaned compiled module, every
-    course-side file."""
+    course-side file. ``self_study``: a solutions file in ``repo`` may hold what a self-study release
+    shows (``shown``: the normalised worked solutions; see the module docstring)."""
     from kitlib.exercises import hidden
+    from kitlib.exercises.tutor import SOLUTIONS_FILE
+    from kitlib.grading.release import intended
+
+    def on_purpose(path: str, secret) -> bool:
+        where = Path(path)
+        return self_study and repo is not None and where.name == SOLUTIONS_FILE \
+            and Path(repo).resolve() in where.resolve().parents and intended(SOLUTIONS_FILE, secret, True, shown)
 
     found = [Found(path, s.exercise, s.kind, s.text)
-             for path, s in hidden.find_secrets(image_files(roots, prefix), secrets)]
-    return found + orphan_bytecode(roots) + course_side_files(roots)
+             for path, s in hidden.find_secrets(image_files(roots, prefix), secrets) if not on_purpose(path, s)]
+    return course_side_files(roots, self_study) + orphan_bytecode(roots) + found  # the few whole files first
 
 
 # --------------------------------------------------------------------------- the student's workspace
@@ -245,11 +293,13 @@ def make_student_workspace(course: Path, workspace: Path):
     repository that holds no ``course/source``, from the student versions published in
     ``course/release/<assignment>/`` (``kit release``'s output, checked on the teacher's machine;
     a notebook with a solution or hidden-test marker is refused here too). Never overwrites a file."""
+    from kitlib.exercises.tutor import SOLUTIONS_FILE
     from kitlib.lab import GUIDES, copy_released, make_workspace
 
     course, workspace = Path(course).resolve(), Path(workspace).resolve()
     if any((course / "source").glob("*/*.ipynb")):
-        return make_workspace(course, workspace)
+        return make_workspace(course, workspace)  # released in the course's practice mode
+    self_study = self_study_course(course)
     release = course / "release"
     order = list(GUIDES)
     names = sorted((p.name for p in release.glob("*") if p.is_dir() and any(p.glob("*.ipynb"))),
@@ -262,6 +312,9 @@ def make_student_workspace(course: Path, workspace: Path):
         if src.suffix == ".ipynb" and any(m in src.read_text(encoding="utf-8") for m in MARKERS):
             return (f"student_image: {src} is not a student version (it holds a solution or hidden-test "
                     "marker): publish what kit release wrote, not course/source")
+        if src.name == SOLUTIONS_FILE and not self_study:
+            return (f"student_image: {src} holds worked solutions but the course is graded: publish a release "
+                    "made without --self-study, or publish course/kit.toml with [practice] mode = \"self-study\"")
         return None
 
     return copy_released(release, names, workspace, refuse=refuse)
@@ -271,15 +324,19 @@ def make_student_workspace(course: Path, workspace: Path):
 
 def run_strip(args) -> int:
     repo = args.repo.resolve()
+    self_study = self_study_course(args.course)
     secrets = course_secrets(args.course)
+    shown = shown_solutions(args.course) if self_study else ""
     report = strip(repo, args.keep)
     course = args.course.resolve()
     if course.is_dir():
         (course / "README.md").write_text(COURSE_NOTE, encoding="utf-8")
     home = Path.home().resolve()
     roots = [repo] + ([home] if home != repo and repo not in home.parents else [])
-    found = search(roots, secrets, args.prefix)
+    found = search(roots, secrets, args.prefix, self_study=self_study, shown=shown, repo=repo)
     print(f"student image: kept {', '.join(report.kept)}; removed {', '.join(report.removed) or 'nothing'}")
+    print("student image: a self-study course: the worked solutions stay in each assignment's "
+          "kit-solutions.json" if self_study else "student image: a graded course: no worked solution is kept")
     if found:
         listing = "\n  ".join(str(f) for f in found[:40])
         print(f"student_image: the image would still hold instructor-only text ({len(found)} finding(s)); "

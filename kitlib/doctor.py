@@ -24,6 +24,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from kitlib.version import installed_version
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PIP = "python -m pip install"
 
@@ -45,12 +47,6 @@ class Finding:
         return text
 
 
-def version_of(dist: str) -> str | None:
-    """The installed version of a distribution, or None."""
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def _major_minor(version: str) -> tuple[int, int]:
@@ -69,8 +65,8 @@ def check_python() -> list[Finding]:
 
 def check_keras() -> list[Finding]:
     findings = []
-    tf_version = version_of("tensorflow") or version_of("tensorflow-cpu")
-    keras_version = version_of("keras")
+    tf_version = installed_version("tensorflow") or installed_version("tensorflow-cpu")
+    keras_version = installed_version("keras")
     if tf_version is None:
         findings.append(Finding("TensorFlow", "fail", "not installed", f'{PIP} "tensorflow>=2.16"'))
     elif _major_minor(tf_version) < (2, 16):
@@ -97,14 +93,14 @@ def check_keras() -> list[Finding]:
 
 def check_jupyter() -> list[Finding]:
     findings = []
-    lab = version_of("jupyterlab")
+    lab = installed_version("jupyterlab")
     if lab is None or _major_minor(lab)[0] != 4:
         findings.append(Finding("JupyterLab", "fail", f"{lab or 'not installed'}: the course needs JupyterLab 4",
                                 f'{PIP} "jupyterlab>=4,<5"'))
     else:
         findings.append(Finding("JupyterLab", "ok", lab))
-    widgets = version_of("ipywidgets")
-    lab_widgets = version_of("jupyterlab_widgets")
+    widgets = installed_version("ipywidgets")
+    lab_widgets = installed_version("jupyterlab_widgets")
     if widgets is None or lab_widgets is None:
         findings.append(Finding("ipywidgets", "fail",
                                 f"ipywidgets {widgets or 'missing'}, jupyterlab_widgets {lab_widgets or 'missing'}",
@@ -157,7 +153,7 @@ STUDENT_SERVER_EXTENSIONS = ("nbgrader.server_extensions.assignment_list",
 
 
 def check_nbgrader() -> list[Finding]:
-    version = version_of("nbgrader")
+    version = installed_version("nbgrader")
     if version is None or _major_minor(version)[:2] != (0, 9):
         return [Finding("nbgrader", "fail", f"{version or 'not installed'}: the course needs nbgrader 0.9.x",
                         f'{PIP} "nbgrader>=0.9,<0.10"')]
@@ -180,11 +176,11 @@ def check_nbgrader() -> list[Finding]:
 
 def check_graphviz() -> list[Finding]:
     findings = []
-    if version_of("pydot") is None:
+    if installed_version("pydot") is None:
         findings.append(Finding("pydot", "warn", "not installed: keras.utils.plot_model cannot draw; "
                                 "the kit's ModelGraph still works", f"{PIP} pydot"))
     else:
-        findings.append(Finding("pydot", "ok", version_of("pydot")))
+        findings.append(Finding("pydot", "ok", installed_version("pydot")))
     dot = shutil.which("dot")
     if dot is None:
         findings.append(Finding("graphviz", "warn", "the `dot` program is missing: plot_model returns nothing; "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -279,3 +280,88 @@ def test_a_published_release_with_solutions_is_refused(tmp_path):
     assert not (tmp_path / "student" / "mini").exists()
     with pytest.raises(SystemExit, match="no notebooks in"):
         si.make_student_workspace(tmp_path / "empty", tmp_path / "student")
+
+
+# --------------------------------------------------------------------------- the course's practice mode
+
+def solutions_in_workspace(repo: Path, assignment: str = "sequential_model") -> Path:
+    """``student/<assignment>/kit-solutions.json`` as ``kit release --self-study`` writes it (the same writer)."""
+    from kitlib.grading.release import write_solutions
+
+    (repo / "student" / assignment).mkdir(parents=True, exist_ok=True)
+    return write_solutions(repo / "course", assignment, repo / "student" / assignment)
+
+
+def test_a_self_study_image_keeps_the_worked_solutions_and_solution_opens_after_an_attempt(
+        student_copy, tmp_path, capsys, monkeypatch):
+    from kitlib.exercises import tutor
+
+    repo = student_copy
+    write(repo / "course" / "kit.toml", '[practice]\nmode = "self-study"\n')
+    solutions = solutions_in_workspace(repo)
+    entries = json.loads(solutions.read_text(encoding="utf-8"))["exercises"]
+    secrets = hidden.secrets(repo / "course", "sequential_model")
+    assert hidden.find_secrets([solutions], secrets, repo)  # it does hold reference solutions (can fail)
+
+    code, out, err = run_image(repo, tmp_path, capsys)
+
+    assert code == 0, err
+    assert "self-study course" in out and solutions.is_file()
+    assert not (repo / "course" / "kit.toml").exists() and not (repo / "course" / "source").exists()
+    monkeypatch.delenv("KIT_SOLUTIONS", raising=False)
+    tutor.reset()
+    exercise_id = next(iter(entries))
+    assert tutor.worked_solution(exercise_id, start=solutions.parent).kind == "locked"
+    tutor.note_attempt(exercise_id)
+    shown = tutor.worked_solution(exercise_id, start=solutions.parent)
+    assert shown.kind == "solution" and shown.code == entries[exercise_id]["solution"].strip()
+    tutor.reset()
+
+
+def test_a_self_study_image_still_refuses_other_secrets_and_solutions_elsewhere(student_copy, tmp_path, capsys):
+    repo = student_copy
+    write(repo / "course" / "kit.toml", '[practice]\nmode = "self-study"\n')
+    solutions = solutions_in_workspace(repo)
+    secrets = hidden.secrets(repo / "course", "sequential_model")
+    reference = next(s for s in secrets if s.kind == "reference solution")
+    planted = next(s for s in secrets if s.kind == "planted wrong answer" and s.text not in solutions.read_text())
+    data = json.loads(solutions.read_text(encoding="utf-8"))
+    data["exercises"][planted.exercise]["explanation"] += f"\n{planted.text}\n"
+    solutions.write_text(json.dumps(data), encoding="utf-8")
+    with (repo / "README.md").open("a", encoding="utf-8") as handle:
+        handle.write(f"\nHint: {reference.text}\n")
+
+    code, _out, err = run_image(repo, tmp_path, capsys)
+
+    assert code == 1
+    assert f"kit-solutions.json: planted wrong answer of {planted.exercise}" in err
+    assert "README.md: reference solution of " + reference.exercise in err
+    assert "kit-solutions.json: reference solution" not in err  # what the file is for is not a finding
+
+
+def test_a_graded_image_refuses_a_solutions_file_whatever_it_holds(student_copy, tmp_path, capsys):
+    repo = student_copy
+    assert not (repo / "course" / "kit.toml").exists()  # graded: the default
+    solutions_in_workspace(repo)
+    write(repo / "student" / "functional_api" / "kit-solutions.json", '{"format": 1, "exercises": {}}\n')
+
+    code, out, err = run_image(repo, tmp_path, capsys)
+
+    assert code == 1 and "a graded course" in out
+    assert "sequential_model/kit-solutions.json: reference solution of" in err
+    assert "functional_api/kit-solutions.json: worked solutions in a graded course of -" in err
+
+
+def test_a_student_repository_publishes_solutions_only_in_a_self_study_course(tmp_path):
+    course = tmp_path / "public" / "course"
+    released_notebook(course / "release" / "mini" / "mini.ipynb")
+    write(course / "release" / "mini" / "kit-solutions.json", '{"format": 1, "exercises": {}}\n')
+    with pytest.raises(SystemExit, match="holds worked solutions but the course is graded"):
+        si.make_student_workspace(course, tmp_path / "student")
+    assert not (tmp_path / "student" / "mini" / "kit-solutions.json").exists()
+    write(course / "kit.toml", '[practice]\nmode = "self-study"\n')
+    report = si.make_student_workspace(course, tmp_path / "student")
+    assert tmp_path / "student" / "mini" / "kit-solutions.json" in report.copied
+    write(course / "kit.toml", '[practice]\nmode = "selfstudy"\n')
+    with pytest.raises(SystemExit, match="kit.toml"):
+        si.make_student_workspace(course, tmp_path / "other")

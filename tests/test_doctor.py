@@ -20,8 +20,8 @@ def test_widgets_versions_match_or_explain():
 
 
 def test_missing_tensorflow_fails_with_a_fix(monkeypatch):
-    real = doctor.version_of
-    monkeypatch.setattr(doctor, "version_of", lambda d: None if d.startswith("tensorflow") else real(d))
+    real = doctor.installed_version
+    monkeypatch.setattr(doctor, "installed_version", lambda d: None if d.startswith("tensorflow") else real(d))
     findings = doctor.check_keras()
     tf = findings[0]
     assert tf.area == "TensorFlow" and tf.status == "fail"

@@ -18,25 +18,6 @@ def make_sum_exercise(**extra):
     return Exercise("demo_sum", title="Add two numbers", points=2, checks=[is_five], variable="total", **extra)
 
 
-@pytest.fixture
-def registered(monkeypatch):
-    """Exercises registered for one test (grade/check look them up by id)."""
-    registry = Registry(modules=())
-    registry._exercises = {}
-
-    def add(*exercises):
-        for exercise in exercises:
-            registry._exercises[exercise.id] = exercise
-        registry._originals = {e.id: core._fingerprint(e) for e in registry._exercises.values()}
-
-    monkeypatch.setattr(core, "REGISTRY", registry)
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    monkeypatch.delenv("KIT_ANSWER_DIR", raising=False)
-    session.reset()
-    yield add
-    session.reset()
-
-
 @pytest.mark.fast
 def test_placeholder_is_not_attempted():
     feedback = make_sum_exercise().evaluate(None)
@@ -120,8 +101,8 @@ def test_prepare_runs_once_and_checks_take_the_record_and_maybe_the_context():
 
 
 @pytest.mark.fast
-def test_grade_in_the_students_session_shows_and_never_raises(registered, capsys):
-    registered(make_sum_exercise())
+def test_grade_in_the_students_session_shows_and_never_raises(exercise_registry, capsys):
+    exercise_registry(make_sum_exercise())
     assert core.grade("demo_sum", 3) is None  # no exception: "Run All" goes on
     assert "✘ Add two numbers: not yet" in capsys.readouterr().out
     assert core.grade("demo_sum", None) is None
@@ -131,8 +112,8 @@ def test_grade_in_the_students_session_shows_and_never_raises(registered, capsys
 
 
 @pytest.mark.fast
-def test_grade_under_nbgrader_raises_with_the_feedback(registered, monkeypatch, capsys):
-    registered(make_sum_exercise())
+def test_grade_under_nbgrader_raises_with_the_feedback(exercise_registry, monkeypatch, capsys):
+    exercise_registry(make_sum_exercise())
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     with pytest.raises(ExerciseNotPassed) as info:
         core.grade("demo_sum", 3)
@@ -146,17 +127,17 @@ def test_grade_under_nbgrader_raises_with_the_feedback(registered, monkeypatch, 
 
 
 @pytest.mark.fast
-def test_check_returns_the_feedback(registered):
-    registered(make_sum_exercise())
+def test_check_returns_the_feedback(exercise_registry):
+    exercise_registry(make_sum_exercise())
     assert core.check("demo_sum", 5).passed
     assert core.check("demo_sum", 4).status == "not yet"
 
 
 @pytest.mark.fast
-def test_grade_records_under_kit_grade_and_the_hidden_part_separately(registered, monkeypatch, tmp_path):
+def test_grade_records_under_kit_grade_and_the_hidden_part_separately(exercise_registry, monkeypatch, tmp_path):
     from kitlib.exercises import answers
 
-    registered(make_sum_exercise())
+    exercise_registry(make_sum_exercise())
     monkeypatch.setenv("KIT_ANSWER_DIR", str(tmp_path))
     monkeypatch.setenv("KIT_PROBE_SEED", "99")
     core.grade("demo_sum", 5)
@@ -168,10 +149,10 @@ def test_grade_records_under_kit_grade_and_the_hidden_part_separately(registered
 
 
 @pytest.mark.fast
-def test_replaced_checks_are_recorded_as_evidence(registered, monkeypatch, tmp_path):
+def test_replaced_checks_are_recorded_as_evidence(exercise_registry, monkeypatch, tmp_path):
     from kitlib.exercises import answers
 
-    registered(make_sum_exercise())
+    exercise_registry(make_sum_exercise())
     monkeypatch.setenv("KIT_ANSWER_DIR", str(tmp_path))
     core.REGISTRY.get("demo_sum").checks = [lambda answer: None]
     core.grade("demo_sum", 4)
@@ -179,9 +160,9 @@ def test_replaced_checks_are_recorded_as_evidence(registered, monkeypatch, tmp_p
 
 
 @pytest.mark.fast
-def test_an_answer_that_cannot_be_recorded_is_said_at_once(registered, monkeypatch, tmp_path, capsys):
-    registered(Exercise("demo_any", title="Anything", points=1, checks=[lambda a: None],
-                        unrecordable="a number"))
+def test_an_answer_that_cannot_be_recorded_is_said_at_once(exercise_registry, monkeypatch, tmp_path, capsys):
+    exercise_registry(Exercise("demo_any", title="Anything", points=1, checks=[lambda a: None],
+                               unrecordable="a number"))
     monkeypatch.setenv("KIT_ANSWER_DIR", str(tmp_path))
     core.grade("demo_any", object())
     out = capsys.readouterr().out
@@ -189,43 +170,43 @@ def test_an_answer_that_cannot_be_recorded_is_said_at_once(registered, monkeypat
 
 
 @pytest.mark.fast
-def test_given_objects_come_from_keywords_or_the_callers_namespace(registered):
+def test_given_objects_come_from_keywords_or_the_callers_namespace(exercise_registry):
     def prepare(answer, ctx):
         return ctx.given["donor"] + answer
 
-    registered(Exercise("demo_given", title="T", points=1, given=("donor",), prepare=prepare,
-                        checks=[lambda r: expect(r == 10, "sum", 10, r)]))
+    exercise_registry(Exercise("demo_given", title="T", points=1, given=("donor",), prepare=prepare,
+                               checks=[lambda r: expect(r == 10, "sum", 10, r)]))
     assert core.check("demo_given", 3, donor=7).passed
     donor = 7  # noqa: F841 - found by name in this frame
     assert core.check("demo_given", 3).passed
 
 
 @pytest.mark.fast
-def test_a_missing_given_object_says_to_run_the_cells_above(registered):
-    registered(Exercise("demo_given2", title="T", points=1, given=("nowhere_defined_xyz",),
-                        prepare=lambda a, ctx: a, checks=[lambda r: None]))
+def test_a_missing_given_object_says_to_run_the_cells_above(exercise_registry):
+    exercise_registry(Exercise("demo_given2", title="T", points=1, given=("nowhere_defined_xyz",),
+                               prepare=lambda a, ctx: a, checks=[lambda r: None]))
     feedback = core.check("demo_given2", 3)
     assert feedback.problems[0].kind == "setup" and "Run the notebook's cells from the top" in str(feedback)
 
 
 @pytest.mark.fast
-def test_optional_given_objects_may_be_missing(registered):
+def test_optional_given_objects_may_be_missing(exercise_registry):
     def prepare(answer, ctx):
         return {"answer": answer, "knows": "nowhere_defined_abc" in ctx.given}
 
-    registered(Exercise("demo_opt", title="T", points=1, optional_given=("nowhere_defined_abc",), prepare=prepare,
-                        checks=[lambda r: expect(not r["knows"], "knows")]))
+    exercise_registry(Exercise("demo_opt", title="T", points=1, optional_given=("nowhere_defined_abc",),
+                               prepare=prepare, checks=[lambda r: expect(not r["knows"], "knows")]))
     assert core.check("demo_opt", 3).passed
     assert not core.check("demo_opt", 3, nowhere_defined_abc=1).passed
 
 
 @pytest.mark.fast
-def test_a_stale_answer_is_recognised_in_ipython(registered):
+def test_a_stale_answer_is_recognised_in_ipython(exercise_registry):
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()
     session.install(shell)
-    registered(make_sum_exercise())
+    exercise_registry(make_sum_exercise())
     shell.run_cell("from kitlib.exercises import core as kit_core")
     shell.run_cell("total = 5")
     assert shell.run_cell("kit_core.check('demo_sum', total).passed").result is True

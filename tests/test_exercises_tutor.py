@@ -9,7 +9,7 @@ import json
 import pytest
 
 from kitlib.exercises import core, session, tutor
-from kitlib.exercises.core import Exercise, Registry, expect
+from kitlib.exercises.core import Exercise, expect
 
 HINTS = ("Look at the cell above the task: it prints what you need.",
          "Count the units of each layer.",
@@ -28,28 +28,15 @@ def _two_layers_compiled(model):
 
 
 @pytest.fixture
-def course(monkeypatch):
-    registry = Registry(modules=())
-    registry._exercises = {}
-
-    def add(*exercises):
-        for exercise in exercises:
-            registry._exercises[exercise.id] = exercise
-        registry._originals = {e.id: core._fingerprint(e) for e in registry._exercises.values()}
-
-    monkeypatch.setattr(core, "REGISTRY", registry)
-    for name in ("NBGRADER_EXECUTION", "KIT_ANSWER_DIR", "KIT_SOLUTIONS"):
-        monkeypatch.delenv(name, raising=False)
-    session.reset()
-    tutor.reset()
-    add(Exercise("demo_sum", title="Add two numbers", points=1, checks=[_is_five], variable="total", hints=HINTS,
+def course(exercise_registry):
+    """The shared empty registry with three demo exercises; adds more like ``course(Exercise(...))``."""
+    exercise_registry(
+        Exercise("demo_sum", title="Add two numbers", points=1, checks=[_is_five], variable="total", hints=HINTS,
                  activity="predict"),
         Exercise("demo_model", title="Two layers, compiled", points=2, checks=[_two_layers_compiled], kind="model",
                  variable="model", hints=HINTS[:2]),
         Exercise("demo_bare", title="No hints here", points=1, checks=[_is_five], variable="bare"))
-    yield add
-    session.reset()
-    tutor.reset()
+    return exercise_registry
 
 
 def test_hints_come_in_stages_then_say_there_are_no_more(course, capsys):
@@ -352,6 +339,61 @@ def test_a_given_object_changed_or_reused_is_named(keeping, answer, message):
     keeping.run_cell(answer)  # the answer cell run again: still compared with the state before its first run
     again = keeping.run_cell("kit_core.check('demo_keep', model)").result.problems[0].text()
     assert message.replace("3 more", "6 more") in again
+
+
+def _recorded_keep(course):
+    """demo_keep with a plain record (the re-check reads records, not the notebook's objects)."""
+    def _new_model(record):
+        expect(record["layers"] == 2, "your model should have two layers")
+
+    course(Exercise("demo_keep_rec", title="A new model beside base", points=1, variable="model", kind="model",
+                    prepare=lambda model: {"layers": len(model.layers)}, checks=[_new_model],
+                    keep_given=("base",), new_object=True))
+
+
+@pytest.mark.parametrize("answer, message", [
+    ("base.fit(steps=3)\nmodel = GivenModel()", "the given `base` was trained again (its optimizer took 3 more steps)"),
+    ("for layer in base.layers:\n    layer.trainable = False\nmodel = GivenModel()", "were frozen"),
+    ("base = GivenModel()\nmodel = GivenModel()", "`base` now names another object than the one the notebook gave"),
+    ("model = base", "`model` is the given `base` itself, not a new object"),
+    ("model = GivenModel()", None),
+])
+def test_the_trusted_recheck_finds_the_given_object_problem_the_grade_cell_found(course, keeping, monkeypatch,
+                                                                                 tmp_path, answer, message):
+    """Parity: the grade cell records what it saw of the given objects (given_state.observed) and the re-check
+    judges it with the same function, so the teacher's report names the same mistake; a record stays
+    untrusted: a forged "unchanged" gives what a record without the data gives, and a claim can only fail."""
+    import json
+
+    from kitlib.exercises import trusted
+
+    _recorded_keep(course)
+    monkeypatch.setenv("KIT_ANSWER_DIR", str(tmp_path))
+    keeping.run_cell(answer)
+    feedback = keeping.run_cell("kit_core.check('demo_keep_rec', model)").result
+    keeping.run_cell("kit_core.grade('demo_keep_rec', model)")
+    verdict = trusted.recheck(tmp_path, ["demo_keep_rec"])["demo_keep_rec"]
+    if message is None:
+        assert feedback.passed and verdict["status"] == "passed", verdict
+        return
+    assert not feedback.passed and message in feedback.problems[0].text()
+    assert verdict["status"] == "failed" and message in verdict["message"], verdict
+    assert verdict["message"].removeprefix("re-check disagreed: ") == feedback.problems[0].what
+
+    meta_path = tmp_path / "demo_keep_rec.json"
+    meta = json.loads(meta_path.read_text())
+    seen = meta["kit"]["given"]
+    for pair in seen["kept"].values():
+        pair["after"] = pair["before"]  # forged: "nothing changed"
+    seen["answer"] = None
+    meta_path.write_text(json.dumps(meta))
+    forged = trusted.recheck(tmp_path, ["demo_keep_rec"])["demo_keep_rec"]
+    del meta["kit"]["given"]
+    meta_path.write_text(json.dumps(meta))
+    assert forged == trusted.recheck(tmp_path, ["demo_keep_rec"])["demo_keep_rec"]  # no more trust than no data
+    meta["kit"]["given"] = {"answer": "x", "ids": [1], "kept": {"base": {"before": 3, "after": None}}}
+    meta_path.write_text(json.dumps(meta))
+    assert trusted.recheck(tmp_path, ["demo_keep_rec"])["demo_keep_rec"] == forged  # malformed: no finding
 
 
 def test_a_given_object_left_alone_passes_and_the_notebooks_own_cells_start_afresh(keeping):

@@ -1,8 +1,9 @@
 """The practice items of "The Functional API" chapters 01-06b (issue 20): at least four graded items a
 chapter in the four kinds, staged hints that never hold the answer, a worked explanation for each, one title
 per exercise (notebook heading == Exercise.title), and the answer forms the predict and read items share
-(``kitlib.exercises.functional_api._forms``). No TensorFlow: the exercise modules and notebooks are read as
-data; the checks themselves are exercised by ``kit test-exercises`` and tests/test_exercises_functional_api.py.
+(``checks.letters_answer`` and ``checks.numbers_answer``, the per-question checks of ``functional_api._forms``).
+No TensorFlow: the exercise modules and notebooks are read as data; the checks themselves are exercised by
+``kit test-exercises`` and tests/test_exercises_functional_api.py.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kitlib.exercises import REGISTRY, hidden
+from kitlib.exercises import checks as c
 from kitlib.exercises.core import ACTIVITIES, CheckFailed, digest
 from kitlib.exercises.functional_api import _forms
 
@@ -75,29 +77,64 @@ def test_hints_are_staged_and_never_hold_the_answer_and_every_item_is_explained(
         assert len(spec.wrong_answers) >= 3 and len(spec.other_solutions) >= 3, exercise_id
 
 
-def test_choices_record_normalises_letters_and_names_the_wrong_form():
-    prepare = _forms.choices_record(3, "abc", "('c', 'a', 'a')")
-    assert prepare(("B", " a", "c")) == ["b", "a", "c"]
+def test_letters_answer_reads_one_letter_per_question_or_a_set_and_names_the_wrong_form():
+    """The one reader of letter answers (checks.letters_answer), in both its forms."""
+    ordered = c.letters_answer("abc", 3, example="('c', 'a', 'a')", written=False)
+    assert ordered(("B", " a", "c")) == ["b", "a", "c"]
     with pytest.raises(CheckFailed, match="tuple of 3 letters"):
-        prepare("bac")
-    with pytest.raises(CheckFailed, match="there are 3 questions"):
-        prepare(("b", "a"))
-    with pytest.raises(CheckFailed, match="question 2 should be one of the letters a, b, c"):
-        prepare(("b", "d", "a"))
+        ordered("bac")  # the task asks for a tuple: a string is named as the form to fix
+    assert c.letters_answer("abc", 3, example="('c', 'a', 'a')")("B, a, c") == ["b", "a", "c"]
+    with pytest.raises(CheckFailed, match="one letter for each of the 3 questions"):
+        ordered(("b", "a"))
+    with pytest.raises(CheckFailed, match="question 2, 'd', is not among the options: it should be one of the "
+                                          "letters a, b, c"):
+        ordered(("b", "d", "a"))
+    with pytest.raises(CheckFailed, match="question 1 should be one letter"):
+        ordered(("config.json", "a", "b"))
+    choices = c.letters_answer("abcde")
+    assert choices("E, b, b") == ["b", "e"] and choices({"A", "c"}) == ["a", "c"] and choices(set()) == []
+    with pytest.raises(CheckFailed, match="you chose no letter"):
+        c.letters_answer("abcde", at_least_one=True)(set())
+    with pytest.raises(CheckFailed, match="not among the options"):
+        choices({"a", "x"})
+    with pytest.raises(CheckFailed, match="each choice should be one letter"):
+        choices(["ac", "b"])
+    with pytest.raises(CheckFailed, match="set of letters"):
+        c.letters_answer("abcde", written=False)("bce")
 
 
-def test_numbers_record_accepts_whole_numbers_in_any_numeric_form():
+def test_numbers_answer_accepts_whole_numbers_in_any_numeric_form_and_shapes_by_part():
+    """The one reader of number answers (checks.numbers_answer): counts, any number of them, or parts."""
     import numpy as np
 
-    prepare = _forms.numbers_record(2, "numbers of steps", "(50, 7)")
+    prepare = c.numbers_answer(2, values="numbers of steps", example="(50, 7)")
     assert prepare((85, 10.0)) == [85, 10]
-    assert prepare([np.int64(3), np.float32(4.0)]) == [3, 4]
-    with pytest.raises(CheckFailed, match="value 2 should be a whole number"):
+    assert prepare([np.int64(3), np.float32(4.0)]) == [3, 4] and prepare(np.array([5, 6])) == [5, 6]
+    with pytest.raises(CheckFailed, match="entry 2 of your answer should be a whole number"):
         prepare((85, 9.5))
-    with pytest.raises(CheckFailed, match="value 1 should be a whole number"):
+    with pytest.raises(CheckFailed, match="entry 1 of your answer should be a whole number"):
         prepare((True, 1))
-    with pytest.raises(CheckFailed, match="the number of values"):
+    with pytest.raises(CheckFailed, match="the number of values: your answer should be a tuple of 2 numbers of "
+                                          "steps"):
         prepare((1, 2, 3))
+    with pytest.raises(CheckFailed, match="0 or more"):
+        prepare((1, -2))
+    strict = c.numbers_answer(2, what="predicted", whole_floats=False)
+    with pytest.raises(CheckFailed, match="entry 1 of predicted should be a whole number"):
+        strict((56.0, 4))
+    units = c.numbers_answer(None, what="your list of units", example="[5, 7]")
+    assert units([8, 6.0, 3]) == [8, 6, 3]
+    with pytest.raises(CheckFailed, match="list of whole numbers"):
+        units(3)
+    with pytest.raises(CheckFailed, match="at least one number"):
+        units([])
+    named = c.numbers_answer(2, names=("the steps per epoch", "the steps in all"))
+    with pytest.raises(CheckFailed, match="the steps in all should be a whole number"):
+        named((32, 97.5))
+    parts = c.numbers_answer(["shape", "count"], example="((None, 4), 20)", what="predicted", whole_floats=False)
+    assert parts(((None, 4), np.int64(20))) == [[None, 4], 20]
+    with pytest.raises(CheckFailed, match="entry 1 of predicted should be a shape"):
+        parts((20, (None, 4)))
 
 
 def test_each_matches_stops_at_the_first_wrong_item_and_names_the_question_and_letter():

@@ -38,7 +38,7 @@ import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from kitlib.exercises.core import MISSING, CheckFailed, Context, digest, expect
-from kitlib.exercises.describe import canonical_metric, describe_model, plain_shape, what_is
+from kitlib.exercises.describe import _is_int, canonical_metric, describe_model, plain_shape, what_is
 
 Check = Callable[..., None]
 ANY = "<any>"
@@ -1012,75 +1012,6 @@ __all__ = [
 
 # --- added for Functional chapters 07-11
 
-def predicted_parts(parts: Sequence[str], example: str, what: str = "your prediction") -> Callable[[Any], list]:
-    """A ``prepare`` for a prediction made of several parts, each a whole number (``"count"``) or a shape
-    (``"shape"``: a tuple of whole numbers and None): the answer as a list of ints and shape lists.
-    The form is checked only (how many parts, numbers or shapes), never the values.
-
-    Example:
-        >>> predicted_parts(["shape", "count"], "((None, 4), 20)")(([None, 4], 20))
-        [[None, 4], 20]
-    """
-    from kitlib.exercises.describe import _is_int
-
-    def prepare(answer: Any) -> list:
-        kinds = "numbers" if set(parts) == {"count"} else "shapes" if set(parts) == {"shape"} else \
-            "entries (numbers and shapes)"
-        expect(isinstance(answer, (list, tuple)) and len(answer) == len(parts),
-               f"{what} should be a tuple of {len(parts)} {kinds}", None,
-               (f"{len(answer)} entr{'y' if len(answer) == 1 else 'ies'}" if isinstance(answer, (list, tuple))
-                else what_is(answer)),
-               hint=f"Write it like {example}.")
-        record = []
-        for number, (part, value) in enumerate(zip(parts, answer)):
-            if part == "count":
-                expect(_is_int(value), f"entry {number + 1} of {what} should be a whole number", None,
-                       repr(value) if isinstance(value, (str, float)) else what_is(value),
-                       hint=f"Write it like {example}.")
-                record.append(int(value))
-            else:
-                record.append(list(plain_shape(value, f"entry {number + 1} of {what}", example)))
-        return record
-
-    prepare.__name__ = "predicted_parts"
-    return prepare
-
-
-def chosen_letters(count: int, options: str, example: str, what: str = "your answer") -> Callable[[Any], list]:
-    """A ``prepare`` for a read-it answer of ``count`` choices in order, each one letter of ``options``
-    (a string or a tuple/list of letters, any case): the lower-case letters as a list.
-
-    Example:
-        >>> chosen_letters(3, "abcde", "('b', 'a', 'e')")("B, a, e")
-        ['b', 'a', 'e']
-    """
-
-    def prepare(answer: Any) -> list:
-        if isinstance(answer, str):
-            items = [ch for ch in answer if ch.isalpha()]
-        elif isinstance(answer, (list, tuple)):
-            items = list(answer)
-        else:
-            raise CheckFailed(f"{what} should be a tuple of {count} letters", None, what_is(answer),
-                              hint=f"Write it like {example}.")
-        letters = []
-        for item in items:
-            expect(isinstance(item, str) and len(item.strip()) == 1 and item.strip().isalpha(),
-                   f"each entry of {what} should be one letter", None,
-                   repr(item) if isinstance(item, (str, int, float)) else what_is(item),
-                   hint=f"Write it like {example}.")
-            letters.append(item.strip().lower())
-        expect(len(letters) == count, f"{what} should have one letter for each of the {count} questions", count,
-               len(letters), hint=f"Write it like {example}.")
-        unknown = sorted(set(letters) - set(options))
-        expect(not unknown, f"letters that are not among the options ({', '.join(options)})", None,
-               ", ".join(unknown), hint=f"Write it like {example}.")
-        return letters
-
-    prepare.__name__ = "chosen_letters"
-    return prepare
-
-
 def config_keeps_base(config: Any, what: str) -> None:
     """A custom layer's ``get_config()`` result carries the base layer's keys (``name``, ``trainable``,
     ``dtype``): the sign that it called ``super().get_config()``. Checks a plain dict, raises CheckFailed."""
@@ -1094,7 +1025,7 @@ def config_keeps_base(config: Any, what: str) -> None:
 
 def choices_by_digest(salt: str, right: Sequence[str], options: Mapping[str, str], look_at: Sequence[str], *,
                       item: str = "situation", items: str = "", hint: str = "") -> Check:
-    """A read-it answer of one letter per question (the record of :func:`chosen_letters`): question ``n``'s
+    """A read-it answer of one letter per question (the record of :func:`letters_answer` with a count): question ``n``'s
     letter is compared by its own salted digest (``right[n]`` = digest of the letter with ``f"{salt}:{n}"``).
     Every wrong question is named at once, with what the chosen option means and ``look_at[n]``, what to
     look at there (never the right option).
@@ -1121,7 +1052,7 @@ def choices_by_digest(salt: str, right: Sequence[str], options: Mapping[str, str
 
 
 def each_part(*checks: Check) -> Check:
-    """A prediction of several parts (the record of :func:`predicted_parts`): ``checks[i]`` judges part i
+    """A prediction of several parts (the record of :func:`numbers_answer` with parts): ``checks[i]`` judges part i
     (e.g. a :func:`matches_digest`); every part that is wrong is named, not only the first.
 
     Example::
@@ -1146,80 +1077,118 @@ def each_part(*checks: Check) -> Check:
     return check
 
 
-# --- added for the Sequential chapters
-# Prepares for "work it out yourself" answers that are not shapes: a few whole numbers (a parameter
-# count, a step count, a list of units) and a choice of letters (multiple choice, one or several).
+# --- answers that are letters or whole numbers (the predict-it and read-it items): one reader of each
 
-def whole_numbers(count: int | None = None, *, what: str = "your answer", example: str = "(10, 20)",
-                  names: Sequence[str] = ()) -> Callable[[Any], Any]:
-    """A ``prepare``: the answer as a list of ``count`` whole numbers (any length >= 1 when ``count`` is
-    None); ``count == 1`` also takes a bare number and records it as a number. ``names``: what each
-    number is, for the messages ("the steps per epoch").
+def letters_answer(options: str, count: int | None = None, *, example: str = "{'a', 'd'}",
+                   what: str = "your answer", written: bool = True,
+                   at_least_one: bool = False) -> Callable[[Any], list]:
+    """A ``prepare`` for multiple choice, letters among ``options`` (any case, spaces around them ignored):
+
+    - ``count=None``: a set of choices (a set, list or tuple) -> the distinct letters, sorted;
+      ``at_least_one``: an empty set is a form mistake ("you chose no letter") instead of an answer to judge;
+    - ``count=N``: N questions answered in order, one letter each (a tuple or list) -> the letters in order.
+
+    ``written``: a string such as "B, d" is read letter by letter too; False where the task asks for a
+    tuple or a set and a string is named as the wrong form.
 
     Example:
-        >>> whole_numbers(2)((30, 90))
-        [30, 90]
-        >>> whole_numbers(1)(47)
-        47
+        >>> letters_answer("abcd")("D, a")
+        ['a', 'd']
+        >>> letters_answer("abcde", 3, example="('b', 'a', 'e')")(("B", "a", "e"))
+        ['b', 'a', 'e']
     """
-    from kitlib.exercises.describe import _is_int
+    listed = ", ".join(options)
+    form = f"a tuple of {count} letters, one per question" if count else "a set of letters"
+    hint = f"Write it like {example}."
 
-    def prepare(answer: Any) -> Any:
-        if count == 1 and _is_int(answer):
-            return int(answer)
-        if hasattr(answer, "tolist") and not _is_int(answer):
-            answer = answer.tolist()
-        shape_word = f"{count} numbers" if count else "a list of whole numbers"
-        expect(isinstance(answer, (list, tuple)), f"{what} should be {shape_word}", example, what_is(answer),
-               hint=f"Write it like {example}.")
-        expect(count is None or len(answer) == count or count == 1 and len(answer) == 1,
-               f"{what} should have {count} number{'s' if count != 1 else ''}"
-               + (f" ({', '.join(names)})" if names else ""), count, len(answer), hint=f"Write it like {example}.")
-        expect(len(answer) > 0, f"{what} should have at least one number", hint=f"Write it like {example}.")
-        numbers = []
-        for position, item in enumerate(answer, start=1):
-            label = names[position - 1] if len(names) >= position else f"entry {position}"
-            if isinstance(item, float) and item.is_integer():
-                item = int(item)
-            expect(_is_int(item), f"{label} should be a whole number", got=repr(item) if isinstance(
-                item, (str, float)) else what_is(item), hint=f"Write it like {example}.")
-            expect(int(item) >= 0, f"{label} should be a number of 0 or more", got=int(item))
-            numbers.append(int(item))
-        return numbers[0] if count == 1 else numbers
+    def prepare(answer: Any) -> list:
+        if written and isinstance(answer, str):
+            items = [ch for ch in answer if ch.isalpha()]
+        elif isinstance(answer, (list, tuple)) or count is None and isinstance(answer, (set, frozenset)):
+            items = list(answer)
+        else:
+            raise CheckFailed(f"{what} should be {form}", None, what_is(answer), hint=hint)
+        if count:
+            expect(len(items) == count, f"{what} should have one letter for each of the {count} questions", count,
+                   len(items), hint=hint)
+        letters = []
+        for number, item in enumerate(items, start=1):
+            place = f"the answer to question {number}" if count else "each choice"
+            text = item.strip().lower() if isinstance(item, str) else None
+            expect(text is not None and len(text) == 1 and text.isalpha(),
+                   f"{place} should be one letter, one of the letters {listed}", None,
+                   repr(item) if isinstance(item, str) else what_is(item), hint=hint)
+            if count:
+                expect(text in options, f"{place}, {text!r}, is not among the options: it should be one of the "
+                       f"letters {listed}", hint=hint)
+            letters.append(text)
+        if count:
+            return letters
+        unknown = sorted(set(letters) - set(options))
+        expect(not unknown, f"letters that are not among the options (one of the letters {listed})", None,
+               ", ".join(unknown), hint=hint)
+        expect(bool(letters) or not at_least_one, "you chose no letter", hint=hint)
+        return sorted(set(letters))
 
-    prepare.__name__ = "whole_numbers"
+    prepare.__name__ = "letters_answer"
     return prepare
 
 
-def letter_choices(options: str, *, single: bool = False, example: str = "{'a', 'd'}") -> Callable[[Any], list]:
-    """A ``prepare`` for multiple choice: the chosen letters (a string like "b, d", a set, a list) as a
-    sorted list of lower-case letters, each one of ``options``; ``single``: exactly one letter.
+def numbers_answer(parts: int | Sequence[str] | None = None, *, example: str = "(10, 20)",
+                   what: str = "your answer", values: str = "", names: Sequence[str] = (),
+                   whole_floats: bool = True) -> Callable[[Any], list]:
+    """A ``prepare`` for a prediction of whole numbers (counts: 0 or more) and shapes, checked for its form
+    only (how many entries, numbers or shapes), never for its values:
+
+    - ``parts=N``: N whole numbers; ``parts=None``: a list of any number (at least one) of them;
+    - ``parts=["shape", "count"]``: one entry per part, a shape (a tuple of whole numbers and None) or a number.
+
+    The record is a list of ints and shape lists. A tuple, a list or a NumPy array is read; a whole number
+    may be a Python or NumPy integer, or, with ``whole_floats``, a float such as 10.0 (False: a float is
+    named as the wrong form). ``values``: what the numbers are, for the messages (e.g. "parameter counts,
+    one per layer"); ``names``: what each entry is ("the steps per epoch", ...).
 
     Example:
-        >>> letter_choices("abcd")("D, a")
-        ['a', 'd']
+        >>> numbers_answer(2)((30, 90.0))
+        [30, 90]
+        >>> numbers_answer(["shape", "count"], example="((None, 4), 20)")(([None, 4], 20))
+        [[None, 4], 20]
     """
+    kinds = ["count"] * parts if isinstance(parts, int) else list(parts or [])
+    values = values or ("numbers" if set(kinds) <= {"count"} else "shapes" if set(kinds) == {"shape"}
+                        else "entries (numbers and shapes)")
+    named = f" ({', '.join(names)})" if names else ""
+    form = f"a tuple of {len(kinds)} {values}{named}" if parts is not None else "a list of whole numbers"
+    hint = f"Write it like {example}."
+
+    def whole(value: Any) -> int | None:
+        if _is_int(value):
+            return int(value)
+        if hasattr(value, "dtype") and getattr(value, "shape", None) == () and value.dtype.kind == "f":
+            value = float(value)
+        if whole_floats and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return None
 
     def prepare(answer: Any) -> list:
-        if isinstance(answer, str):
-            items = [ch for ch in answer if ch.isalpha()]
-        elif isinstance(answer, (set, frozenset, list, tuple)):
-            items = list(answer)
-        else:
-            raise CheckFailed("your answer should be " + ("one letter" if single else "a set of letters"),
-                              example, what_is(answer))
-        letters = set()
-        for item in items:
-            expect(isinstance(item, str) and len(item.strip()) == 1, "each choice should be one letter",
-                   f"letters like {options[0]!r}", repr(item) if isinstance(item, (str, int, float)) else what_is(item))
-            letters.add(item.strip().lower())
-        unknown = sorted(letters - set(options))
-        expect(not unknown, "letters that are not among the options", f"letters {options[0]} to {options[-1]}",
-               ", ".join(unknown))
-        expect(bool(letters), "you chose no letter", hint=f"Answer like {example}.")
-        if single:
-            expect(len(letters) == 1, "choose one letter only", got=", ".join(sorted(letters)))
-        return sorted(letters)
+        if hasattr(answer, "tolist") and getattr(answer, "ndim", 0) >= 1:
+            answer = answer.tolist()
+        expect(isinstance(answer, (list, tuple)), f"{what} should be {form}", None, what_is(answer), hint=hint)
+        expect(parts is None or len(answer) == len(kinds), f"the number of values: {what} should be {form}",
+               len(kinds), len(answer), hint=hint)
+        expect(len(answer) > 0, f"{what} should have at least one number", hint=hint)
+        record: list = []
+        for number, value in enumerate(answer, start=1):
+            label = names[number - 1] if len(names) >= number else f"entry {number} of {what}"
+            if kinds and kinds[number - 1] == "shape":
+                record.append(list(plain_shape(value, label, example)))
+                continue
+            counted = whole(value)
+            expect(counted is not None, f"{label} should be a whole number", None,
+                   repr(value) if isinstance(value, (str, float)) else what_is(value), hint=hint)
+            expect(counted >= 0, f"{label} should be a number of 0 or more", got=counted, hint=hint)
+            record.append(counted)
+        return record
 
-    prepare.__name__ = "letter_choices"
+    prepare.__name__ = "numbers_answer"
     return prepare

@@ -170,6 +170,8 @@ class Feedback:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     tip: str = ""  # the student's own session only: how to get a hint (never under nbgrader, see check/grade)
+    # What the given objects looked like (given_state.observed): written into the answer record for the re-check.
+    given_seen: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -733,9 +735,7 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
                           hint="Run the notebook's cells from the top (Run > Run All Above), then this one.",
                           kind="setup")
         return exercise, Feedback(exercise.id, exercise.title, True, [problem]), MISSING, None
-    kept = _given_problem(exercise, answer, given)
-    if kept is not None:
-        return exercise, Feedback(exercise.id, exercise.title, True, [kept]), MISSING, None
+    kept, seen = _given_problem(exercise, answer, given)
     spec = None
     if hidden:
         from kitlib.exercises import hidden as hidden_parts
@@ -744,6 +744,9 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
     feedback, record = exercise._evaluate(answer, hidden, given=given, seed=seed, spec=spec)
     if slip is not None and not feedback.passed:
         feedback.problems = [slip]  # established by the kernel hook: the variable holds the method's result
+    if kept is not None:  # the answer is still recorded, with what was seen: the re-check finds the same
+        feedback.problems = [kept]
+    feedback.given_seen = seen
     return exercise, feedback, record, exercise.context(given=given, seed=seed, hidden=hidden, spec=spec)
 
 
@@ -763,25 +766,19 @@ def _slip_problem(exercise: Exercise, answer: Any) -> Problem | None:
     return Problem(what) if what else None
 
 
-def _given_problem(exercise: Exercise, answer: Any, given: Mapping[str, Any]) -> Problem | None:
+def _given_problem(exercise: Exercise, answer: Any, given: Mapping[str, Any]) -> tuple[Problem | None, dict]:
     """A given object the task says to leave that changed since before the answer cell, or an answer
-    that is a given object where the task asks for a new one (see ``keep_given``, ``new_object``)."""
+    that is a given object where the task asks for a new one (see ``keep_given``, ``new_object``), and
+    the plain data it was judged on (:func:`kitlib.exercises.given_state.observed`; {} when the exercise
+    keeps nothing), which the answer record carries so that the trusted re-check judges it too."""
     if is_placeholder(answer) or not (exercise.keep_given or exercise.new_object):
-        return None
+        return None, {}
     from kitlib.exercises import given_state, session
 
-    if exercise.new_object:
-        names = exercise.given + exercise.optional_given + exercise.keep_given
-        what = given_state.reused(exercise.variable or "your answer", answer, given, names)
-        if what:
-            return Problem(what)
-    before = session.given_before(exercise.id)
-    for name in exercise.keep_given:
-        if name in before and name in given:
-            found = given_state.changes(name, before[name], given_state.fingerprint(given[name]))
-            if found:
-                return Problem(found[0])
-    return None
+    names = exercise.given + exercise.optional_given + exercise.keep_given if exercise.new_object else ()
+    seen = given_state.observed(answer, given, session.given_before(exercise.id), exercise.keep_given, names)
+    what = given_state.problem(exercise.variable or "your answer", seen, exercise.keep_given, exercise.new_object)
+    return (Problem(what) if what else None), seen
 
 
 def _in_students_session() -> bool:
@@ -860,6 +857,8 @@ def _record_for_recheck(exercise: Exercise, feedback: Feedback, record: Any, hid
 
     kit = {"version": 2, "hidden": hidden, "seed": seed, "kernel": feedback.status,
            "evidence": REGISTRY.replaced(exercise.id), "hints": attempts.hints_used(exercise.id)}
+    if feedback.given_seen:
+        kit["given"] = feedback.given_seen
     name = f"{exercise.id}.hidden" if hidden else exercise.id
     try:
         kind = answers.encode(record, directory, name, kit=kit)
@@ -881,7 +880,8 @@ def _notify(feedback: Feedback, hidden: bool) -> None:
             pass
 
 
-def _display(feedback: Feedback) -> None:
+def _display(feedback: Any) -> None:
+    """Show ``feedback`` (or a tutor's Note) as rich output in IPython, as text elsewhere."""
     try:
         from IPython import get_ipython
         from IPython.display import display

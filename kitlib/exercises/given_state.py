@@ -5,7 +5,8 @@ asks for a *new* object declares ``new_object=True``. The kernel hook (:mod:`kit
 takes a :func:`fingerprint` of each kept object just before the exercise's answer cell runs for the first
 time (the last cell that assigns the exercise's ``variable``; running that same cell again keeps its first
 snapshot, and running the cell that makes the given object again starts afresh). The grade cell compares it with the
-object's state then (:func:`changes`), and :func:`reused` says when the answer *is* a given object.
+object's state then (:func:`changes`) and says when the answer *is* a given object, both through
+:func:`problem` on the plain data :func:`observed` collects, which the answer record carries to the re-check.
 
 A fingerprint is plain data, made without importing Keras (duck typing): the object's identity, and for a
 model or layer a digest of its weights, its trainable flags, whether it is compiled, its optimizer's
@@ -119,10 +120,54 @@ def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> l
     return found
 
 
-def reused(variable: str, answer: Any, given: Mapping[str, Any], names: Sequence[str]) -> str | None:
-    """The message when ``answer`` is one of the given objects ``names`` itself (the task asks for a new one)."""
-    for name in names:
-        if name in given and given[name] is answer and answer is not None:
-            return (f"`{variable}` is the given `{name}` itself, not a new object: the task asks for a new one. "
-                    f"Make it in your answer cell and leave `{name}` as it is")
+
+
+# --------------------------------------------------------------------------- one judgement, kernel and re-check
+
+def observed(answer: Any, given: Mapping[str, Any], before: Mapping[str, Mapping[str, Any]],
+             keep: Sequence[str], names: Sequence[str]) -> dict[str, Any]:
+    """Plain data (JSON) of what :func:`problem` judges: the answer's identity, the identities of the given
+    objects ``names``, and for each kept object of ``keep`` that the hook saw before the answer cell its
+    fingerprint then and now. The grade cell writes it into the answer record (``kit["given"]``), so the
+    trusted re-check judges the same data with the same function.
+
+    Example::
+
+        observed(model, {"base": base}, session.given_before("seq07_new_head"), ("base",), ("base",))
+    """
+    return {"answer": id(answer) if answer is not None else None,
+            "ids": {name: id(given[name]) for name in names if name in given},
+            "kept": {name: {"before": dict(before[name]), "after": fingerprint(given[name])}
+                     for name in keep if name in before and name in given}}
+
+
+def problem(variable: str, data: Any, keep: Sequence[str], new_object: bool) -> str | None:
+    """The first given-object problem in :func:`observed` data, in the student's terms (None: none).
+
+    The kernel's grade cell and the trusted re-check both call this; in the re-check ``data`` comes from the
+    untrusted record, so anything malformed counts as no finding: a record can only add a problem the
+    kernel also found, never vouch for an answer (a forged "unchanged" is what a missing record already says).
+
+    Example:
+        >>> problem("model", {"answer": 7, "ids": {"base": 7}, "kept": {}}, (), True).split(":")[0]
+        '`model` is the given `base` itself, not a new object'
+    """
+    if not isinstance(data, Mapping):
+        return None
+    try:
+        ids, kept, answer = data.get("ids") or {}, data.get("kept") or {}, data.get("answer")
+        if new_object and isinstance(answer, int) and isinstance(ids, Mapping):
+            for name, ident in ids.items():
+                if ident == answer:
+                    return (f"`{variable}` is the given `{name}` itself, not a new object: the task asks for a new "
+                            f"one. Make it in your answer cell and leave `{name}` as it is")
+        for name in keep:
+            pair = kept.get(name) if isinstance(kept, Mapping) else None
+            if isinstance(pair, Mapping) and isinstance(pair.get("before"), Mapping) \
+                    and isinstance(pair.get("after"), Mapping):
+                found = changes(name, pair["before"], pair["after"])
+                if found:
+                    return found[0]
+    except (TypeError, ValueError, AttributeError):
+        return None
     return None

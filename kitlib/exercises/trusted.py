@@ -12,7 +12,8 @@ Verdicts per exercise id: ``{"status": "passed" | "failed" | "missing" |
 - "passed": every record of the grade cell (the visible one and the one made
   with hidden probes) passes the visible and the hidden checks;
 - "failed": the message starts with "re-check disagreed: " and says why in the
-  student's terms; "tampering: " only with evidence (kitlib objects replaced in
+  student's terms (a given object changed or re-used, as the grade cell saw and recorded it,
+  included: see :mod:`kitlib.exercises.given_state`); "tampering: " only with evidence (kitlib objects replaced in
   the notebook, or hidden probes recorded with another seed than ``kit grade``
   gave), listed in ``evidence``;
 - "missing": no record (the grade cell did not record: it did not run, or
@@ -75,6 +76,10 @@ def _verdict(directory: Path, exercise_id: str, spec: Any, seed: int | None) -> 
             evidence.append(f"the hidden probes were recorded with seed {recorded_seed}, not the one kit grade gave")
             problems.append("the hidden probes were not the ones kit grade chose")
             continue
+        given = _given_problem(exercise, meta.get("given"))
+        if given:
+            problems.append(given)
+            continue
         feedback = _judge(exercise, record, hidden, recorded_seed if hidden else None, spec)
         if feedback.kit_problem:
             return {"status": "error", "message": f"the re-check could not judge the answer: {_message(feedback)}",
@@ -85,6 +90,18 @@ def _verdict(directory: Path, exercise_id: str, spec: Any, seed: int | None) -> 
         head = "tampering: " + "; ".join(evidence) + "; re-check: " if evidence else "re-check disagreed: "
         return {"status": "failed", "message": (head + problems[0])[:600], "evidence": evidence}
     return {"status": "passed", "message": "re-check passed", "evidence": evidence}
+
+
+def _given_problem(exercise: Exercise, seen: Any) -> str | None:
+    """The given-object problem the grade cell saw (:func:`kitlib.exercises.given_state.problem` on the data it
+    recorded, judged again here). The data comes from the student's kernel: it can only add the problem the
+    kernel check also found; a record without it, or with a forged "unchanged", is judged on its answer alone,
+    as before the data was recorded."""
+    if not (exercise.keep_given or exercise.new_object):
+        return None
+    from kitlib.exercises import given_state
+
+    return given_state.problem(exercise.variable or "your answer", seen, exercise.keep_given, exercise.new_object)
 
 
 def _judge(exercise: Exercise, record: Any, hidden: bool, seed: int | None, spec: Any) -> Feedback:

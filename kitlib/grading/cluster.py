@@ -63,7 +63,6 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Iterator
 
@@ -73,6 +72,7 @@ from kitlib.grading.runner import Graded, Job
 from kitlib.grading.submission import (DEFAULT_SUBMISSION_TIMEOUT, AssignmentBundle, GradingOptions, Slot,
                                        SubmissionGrader, SubmissionResult, grade_submission, probe_seed_function)
 from kitlib.grading.helper_process import tool_env
+from kitlib.version import installed_version
 
 RESOURCE_PREFIX = "kit-slot-"
 DASK_HINT = 'pip install "keras-teaching-kit[cluster]"  (or: pip install "dask[distributed]>=2024.8,<2027")'
@@ -135,21 +135,16 @@ def fingerprint() -> dict[str, str]:
     import kitlib
 
     root = Path(kitlib.__file__).resolve().parent
-    found = {"kit": metadata_version("keras-teaching-kit") or "unknown",
+    found = {"kit": installed_version("keras-teaching-kit") or "unknown",
              "kitlib": _files_digest(_package_files(root), root),
              "python": f"{sys.version_info.major}.{sys.version_info.minor}"}
     for name, digest in _exercise_modules_digest().items():
         found[f"exercises:{name}"] = digest
     for dist in VERSIONED:
-        found[dist] = metadata_version(dist) or metadata_version(f"{dist}-cpu") or "missing"
+        found[dist] = installed_version(dist) or installed_version(f"{dist}-cpu") or "missing"
     return found
 
 
-def metadata_version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def resource_name(found: dict[str, str]) -> str:

@@ -375,13 +375,13 @@ def write_summaries(course: Course, assignment: str, students: list[str], proble
         if not pages:  # every page was withheld (or none was made): no summary beside nothing
             continue
         try:
-            (folder / SUMMARY_PAGE).write_text(summary_page(assignment, student, submission, catalog, pages),
+            (folder / SUMMARY_PAGE).write_text(summary_page(assignment, submission, catalog, pages),
                                                 encoding="utf-8")
         except OSError as error:
             problems.setdefault(student, []).append(f"no feedback summary page ({error.strerror})")
 
 
-def summary_page(assignment: str, student: str, submission, catalog, pages: set[str]) -> str:
+def summary_page(assignment: str, submission, catalog, pages: set[str]) -> str:
     """The assignment at a glance for one student: the score (and late penalty), then every exercise
     by its title with its points, passed or to look at again, linked to its notebook's feedback
     page, and the teacher's comments. Everything from the submission is escaped; the page is inert
@@ -389,7 +389,7 @@ def summary_page(assignment: str, student: str, submission, catalog, pages: set[
 
     Example::
 
-        summary_page("mini", "ana", read_grades(course, "mini").submissions["ana"], catalog, {"mini"})
+        summary_page("mini", read_grades(course, "mini").submissions["ana"], catalog, {"mini"})
     """
     from kitlib.grading.htmlsafe import add_csp
 

@@ -34,7 +34,7 @@ HIDDEN = [
             ("needs_functional = {'b', 'f'}", "several inputs or several outputs"),
             ("needs_functional = {'b', 'c', 'e', 'f', 'g'}", "LSTM"),
             ("needs_functional = {'b', 'c', 'e'}", "not the right set of scenarios"),
-            ("needs_functional = {'b', 'z'}", "not scenarios"),
+            ("needs_functional = {'b', 'z'}", "not among the options"),
             ("needs_functional = {1, 2}", "one letter"),
             ("needs_functional = set()", "no scenario"),
         ],

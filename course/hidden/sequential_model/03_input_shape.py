@@ -13,7 +13,7 @@ HIDDEN = [
             ("built_counts = (2, 38)", "each Dense layer has two"),
             ("built_counts = (0, 0)", "no longer unbuilt"),
             ("built_counts = (4, 0)", "builds it"),
-            ("built_counts = 38", "should be 2 numbers"),
+            ("built_counts = 38", "should be a tuple of 2 numbers"),
             ("built_counts = (4, 37)", "not the right numbers"),
         ],
         other_solutions=[

@@ -17,7 +17,7 @@ from typing import Any
 from kitlib.exercises import checks as c
 from kitlib.exercises.checks import L
 from kitlib.exercises.core import CheckFailed, Exercise, expect
-from kitlib.exercises.functional_api._forms import choices_record, each_matches, numbers_record
+from kitlib.exercises.functional_api._forms import each_matches
 from kitlib.exercises.describe import is_symbolic, what_is
 
 MLP = [L("Dense", units=16, activation="relu"), L("Dense", units=16, activation="relu"), L("Dense", units=3)]
@@ -143,7 +143,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="layer_params",
-        prepare=numbers_record(3, "parameter counts, one per Dense layer", "(100, 20, 3)"),
+        prepare=c.numbers_answer(3, values="parameter counts, one per Dense layer", example="(100, 20, 3)"),
         checks=[_PARAMS],
         unrecordable="a tuple of 3 whole numbers, e.g. (100, 20, 3)",
         activity="predict",
@@ -157,7 +157,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="summary_answers",
-        prepare=choices_record(3, "abc", "('c', 'a', 'a')"),
+        prepare=c.letters_answer("abc", 3, example="('c', 'a', 'a')", written=False),
         checks=[_SUMMARY],
         unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
         activity="read",

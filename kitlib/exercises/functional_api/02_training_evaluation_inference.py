@@ -23,7 +23,7 @@ from kitlib.exercises import checks as c
 from kitlib.exercises.checks import L
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect
 from kitlib.exercises.describe import describe_model, what_is
-from kitlib.exercises.functional_api._forms import each_matches, not_trained, numbers_record
+from kitlib.exercises.functional_api._forms import each_matches, not_trained
 
 MNIST_MODEL = [L("Dense", units=64, activation="relu"), L("Dense", units=64, activation="relu"), L("Dense", units=10)]
 AS_GIVEN = {"extra": "Compile model_a as it is: the exercise is about compile() only.",
@@ -232,7 +232,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="steps_pair",
-        prepare=numbers_record(2, "numbers of steps (training, validation)", "(50, 7)"),
+        prepare=c.numbers_answer(2, values="numbers of steps (training, validation)", example="(50, 7)"),
         checks=[_PREDICTED_STEPS],
         unrecordable="a tuple of 2 whole numbers, e.g. (50, 7)",
         activity="predict",

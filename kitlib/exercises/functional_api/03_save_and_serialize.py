@@ -29,9 +29,10 @@ import sys
 import tempfile
 from typing import Any
 
+from kitlib.exercises import checks as c
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
 from kitlib.exercises.describe import is_keras_model, to_array, what_is
-from kitlib.exercises.functional_api._forms import choices_record, each_matches, expect_function
+from kitlib.exercises.functional_api._forms import each_matches, expect_function
 
 _WATCH: dict[str, Any] = {"path": None, "reads": 0, "writes": 0}
 _HOOKED: list[bool] = []
@@ -384,7 +385,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="archive_answers",
-        prepare=choices_record(3, "abc", "('c', 'a', 'a')"),
+        prepare=c.letters_answer("abc", 3, example="('c', 'a', 'a')", written=False),
         checks=[_ARCHIVE],
         unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
         activity="read",

@@ -22,7 +22,7 @@ from kitlib.exercises import checks as c
 from kitlib.exercises.checks import ANY, L
 from kitlib.exercises.core import CheckFailed, Exercise, expect
 from kitlib.exercises.describe import describe_model, is_keras_model, plain_shape, what_is
-from kitlib.exercises.functional_api._forms import choices_record, each_matches, numbers_record
+from kitlib.exercises.functional_api._forms import each_matches
 
 ENCODER = [L("Conv2D", filters=8, kernel_size=3, padding="valid", activation="relu"),
            L("MaxPooling2D", pool_size=2, activation=ANY),
@@ -247,7 +247,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="decoder_params",
-        prepare=numbers_record(3, "parameter counts, one per layer", "(100, 20, 3)"),
+        prepare=c.numbers_answer(3, values="parameter counts, one per layer", example="(100, 20, 3)"),
         checks=[_CONVT_PARAMS],
         unrecordable="a tuple of 3 whole numbers, e.g. (100, 20, 3)",
         activity="predict",
@@ -262,7 +262,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="shared_answers",
-        prepare=choices_record(3, "abc", "('c', 'a', 'a')"),
+        prepare=c.letters_answer("abc", 3, example="('c', 'a', 'a')", written=False),
         checks=[_SHARED],
         unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
         activity="read",

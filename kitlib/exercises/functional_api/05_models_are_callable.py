@@ -25,7 +25,7 @@ from kitlib.exercises.checks import L, N, In
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
 from kitlib.exercises.checks import describe_op
 from kitlib.exercises.describe import describe_model, is_keras_model, to_array, what_is
-from kitlib.exercises.functional_api._forms import choices_record, each_matches
+from kitlib.exercises.functional_api._forms import each_matches
 
 MEMBER = [L("Dense", units=4, activation="relu"), L("Dense", units=1)]
 MEMBER_HINTS = {"activation": "Each member is Input(8) -> Dense(4, relu) -> Dense(1) (no activation on the output).",
@@ -266,7 +266,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="nested_answers",
-        prepare=choices_record(3, "abc", "('c', 'a', 'a')"),
+        prepare=c.letters_answer("abc", 3, example="('c', 'a', 'a')", written=False),
         checks=[_NESTED_SUMMARY],
         unrecordable="a tuple of 3 letters, e.g. ('c', 'a', 'a')",
         activity="read",

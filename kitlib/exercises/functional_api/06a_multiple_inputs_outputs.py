@@ -23,7 +23,7 @@ from kitlib.exercises import checks as c
 from kitlib.exercises.checks import ANY, N, In
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect
 from kitlib.exercises.describe import describe_model, to_array
-from kitlib.exercises.functional_api._forms import each_matches, not_trained, numbers_record
+from kitlib.exercises.functional_api._forms import each_matches, not_trained
 
 TRUNK = N("Concatenate",
           N("LSTM", N("Embedding", In(0, shape=(None,)), output_dim=16, weights=[[1000, 16]],
@@ -264,7 +264,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="merge_widths",
-        prepare=numbers_record(3, "widths (title branch, body branch, merged)", "(10, 20, 30)"),
+        prepare=c.numbers_answer(3, values="widths (title branch, body branch, merged)", example="(10, 20, 30)"),
         checks=[_WIDTHS],
         unrecordable="a tuple of 3 whole numbers, e.g. (10, 20, 30)",
         activity="predict",

@@ -21,7 +21,7 @@ from kitlib.exercises import checks as c
 from kitlib.exercises.checks import N, In
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
 from kitlib.exercises.describe import describe_model, is_symbolic, what_is
-from kitlib.exercises.functional_api._forms import each_matches, expect_function, numbers_record
+from kitlib.exercises.functional_api._forms import each_matches, expect_function
 
 BLOCK_HINT = ("Use the `filters` argument for both Conv2D layers (the block keeps the number of channels) and "
               "padding=\"same\" (it keeps height and width), so that layers.add can add the input back.")
@@ -148,21 +148,6 @@ _RAISES = [c.matches_digest(f"fn06b_which_add_fails:{i}", right, known={wrong: m
            ])]
 
 
-def letters_record(answer: Any) -> list:
-    """Prepare: the chosen options as a sorted list of distinct lower-case letters among a-e."""
-    if isinstance(answer, str) or not isinstance(answer, (set, frozenset, list, tuple)):
-        raise CheckFailed("your answer should be a set of letters, e.g. {\"a\", \"d\"}", None, what_is(answer),
-                          hint="One letter per option that raises; set() if none does.")
-    letters = set()
-    for letter in answer:
-        text = letter.strip().lower() if isinstance(letter, str) else None
-        expect(text is not None and len(text) == 1 and text in ADD_OPTIONS,
-               f"each element should be one of the letters {', '.join(ADD_OPTIONS)}",
-               got=repr(letter) if isinstance(letter, str) else what_is(letter), hint='For example {"a", "d"}.')
-        letters.add(text)
-    return sorted(letters)
-
-
 def raising_options(record: list) -> None:
     """Option by option: does the student's set say it raises, and is that right (digests only)."""
     for check, letter in zip(_RAISES, ADD_OPTIONS):
@@ -213,7 +198,8 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="block_params",
-        prepare=numbers_record(3, "parameter counts (first Conv2D, second Conv2D, add)", "(100, 20, 3)"),
+        prepare=c.numbers_answer(3, values="parameter counts (first Conv2D, second Conv2D, add)",
+                                 example="(100, 20, 3)"),
         checks=[_BLOCK_PARAMS],
         unrecordable="a tuple of 3 whole numbers, e.g. (100, 20, 3)",
         activity="predict",
@@ -227,7 +213,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="failing",
-        prepare=letters_record,
+        prepare=c.letters_answer(ADD_OPTIONS, example='{"a", "d"}, or set() if none does', written=False),
         checks=[raising_options],
         unrecordable='a set of letters, e.g. {"a", "d"}',
         activity="predict",

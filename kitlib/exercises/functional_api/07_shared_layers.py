@@ -142,7 +142,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="predicted_params",
-        prepare=c.predicted_parts(["count", "count"], "(1234, 5678)", what="predicted_params"),
+        prepare=c.numbers_answer(2, example="(1234, 5678)", what="predicted_params", whole_floats=False),
         checks=[PARAMS],
         unrecordable="a tuple of two whole numbers, e.g. (1234, 5678)",
         activity="predict",

@@ -417,7 +417,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="predicted_weights",
-        prepare=c.predicted_parts(["count", "count"], "(123, 4)", what="predicted_weights"),
+        prepare=c.numbers_answer(2, example="(123, 4)", what="predicted_weights", whole_floats=False),
         checks=[PARAMS],
         unrecordable="a tuple of two whole numbers, e.g. (123, 4)",
         activity="predict",

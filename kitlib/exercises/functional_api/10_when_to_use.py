@@ -247,7 +247,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="matched",
-        prepare=c.chosen_letters(5, "abcde", "('d', 'd', 'a', 'd', 'd')", what="matched"),
+        prepare=c.letters_answer("abcde", 5, example="('d', 'd', 'a', 'd', 'd')", what="matched"),
         checks=[STRENGTHS_READ],
         unrecordable="a tuple of five letters, e.g. ('d', 'd', 'a', 'd', 'd')",
         activity="read",

@@ -284,7 +284,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="predicted",
-        prepare=c.predicted_parts(["shape", "count"], "((1, 2, 3), 1234)", what="predicted"),
+        prepare=c.numbers_answer(["shape", "count"], example="((1, 2, 3), 1234)", what="predicted", whole_floats=False),
         checks=[MIXED_PREDICTED],
         unrecordable="a tuple of a shape and a whole number, e.g. ((1, 2, 3), 1234)",
         activity="predict",

@@ -42,58 +42,7 @@ def error_text(error: BaseException, limit: int = 150) -> str:
     return clean_text(f"{type(error).__name__}: {first}" if first else type(error).__name__, limit=limit)
 
 
-# --- added for Functional chapters 01-06b: the answer forms of the predict and read items
-
-def choices_record(count: int, options: str, example: str) -> Any:
-    """Prepare for a read item of ``count`` multiple-choice questions: the answer as a list of lower-case
-    letters, one per question, each among ``options``.
-
-    Example::
-
-        choices_record(3, "abc", "('c', 'a', 'a')")(("C", "a", "a"))   # ['c', 'a', 'a']
-    """
-
-    def prepare(answer: Any) -> list:
-        expect(isinstance(answer, (list, tuple)), f"your answer should be a tuple of {count} letters, one per "
-               "question", None, what_is(answer), hint=f"For example {example}.")
-        expect(len(answer) == count, f"one letter per question: there are {count} questions", count, len(answer),
-               hint=f"For example {example}.")
-        letters = []
-        for number, letter in enumerate(answer, start=1):
-            text = letter.strip().lower() if isinstance(letter, str) else None
-            expect(text is not None and len(text) == 1 and text in options,
-                   f"the answer to question {number} should be one of the letters {', '.join(options)}",
-                   got=what_is(letter) if not isinstance(letter, str) else repr(letter), hint=f"For example {example}.")
-            letters.append(text)
-        return letters
-
-    return prepare
-
-
-def numbers_record(count: int, what: str, example: str) -> Any:
-    """Prepare for a predict item of ``count`` whole numbers (``what``: "parameter counts, one per layer").
-
-    Example::
-
-        numbers_record(2, "numbers of steps", "(10, 2)")([10, 2.0])   # [10, 2]
-    """
-
-    def prepare(answer: Any) -> list:
-        expect(isinstance(answer, (list, tuple)), f"your answer should be a tuple of {count} {what}", None,
-               what_is(answer), hint=f"For example {example}.")
-        expect(len(answer) == count, f"the number of values: {count} {what}", count, len(answer),
-               hint=f"For example {example}.")
-        numbers = []
-        for number, value in enumerate(answer, start=1):
-            whole = isinstance(value, int) and not isinstance(value, bool) or \
-                isinstance(value, float) and value.is_integer() or \
-                hasattr(value, "item") and getattr(value, "shape", None) == () and float(value.item()).is_integer()
-            expect(whole, f"value {number} should be a whole number", got=repr(value), hint=f"For example {example}.")
-            numbers.append(int(value.item() if hasattr(value, "item") else value))
-        return numbers
-
-    return prepare
-
+# --- added for Functional chapters 01-06b: the checks of the predict and read items
 
 def each_matches(salt: str, rights: Sequence[str], known: Sequence[Mapping[str, str]], whats: Sequence[str],
                  hints: Sequence[str], *, letters: bool = False) -> Any:

@@ -23,29 +23,6 @@ SCENARIOS = "abcdefg"
 SALT_SCENARIOS = "seq01_which_need_functional"
 
 
-def scenario_letters(answer: Any) -> list:
-    """Prepare: the chosen scenarios as a sorted list of single lower-case letters.
-
-    Example:
-        >>> scenario_letters("g, B")
-        ['b', 'g']
-    """
-    if isinstance(answer, str):
-        items = [ch for ch in answer if ch.isalpha()]
-    elif isinstance(answer, (set, frozenset, list, tuple)):
-        items = list(answer)
-    else:
-        raise CheckFailed("your answer should be a set of letters", "a set such as {'a', 'd'}", what_is(answer))
-    letters = set()
-    for item in items:
-        expect(isinstance(item, str) and len(item.strip()) == 1, "each item should be one letter",
-               "letters like 'a'", repr(item) if isinstance(item, (str, int, float)) else what_is(item))
-        letters.add(item.strip().lower())
-    unknown = sorted(letters - set(SCENARIOS))
-    expect(not unknown, "letters that are not scenarios", "letters a to g", ", ".join(unknown))
-    return sorted(letters)
-
-
 KNOWN_SCENARIOS = {
     "0de2d49aad548cfb58dd890a6d29a459": "you chose only the models with several inputs or several outputs. Look at "
     "the other rows of the table too: a layer used in two places, and a connection that skips layers",
@@ -213,7 +190,7 @@ EXERCISES = [
         kind="literal",
         variable="layer_params",
         activity="predict",
-        prepare=c.whole_numbers(3, example="(10, 20, 30)", names=("layer 1's number", "layer 2's number",
+        prepare=c.numbers_answer(3, example="(10, 20, 30)", names=("layer 1's number", "layer 2's number",
                                                                    "layer 3's number")),
         checks=[c.matches_digest(SALT_PARAMS, "9c1c90df33ed80979f7c83b31bf59634", known=KNOWN_PARAMS,
                                  what="not the right numbers of parameters yet",
@@ -229,7 +206,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="needs_functional",
-        prepare=scenario_letters,
+        prepare=c.letters_answer(SCENARIOS),
         checks=[_scenarios_chosen, c.matches_digest(
             SALT_SCENARIOS, "6bea366dde6d640e529138442d6bcb5e", known=KNOWN_SCENARIOS,
             what="not the right set of scenarios yet",
@@ -251,7 +228,7 @@ EXERCISES = [
         kind="literal",
         variable="breaks_chain",
         activity="read",
-        prepare=c.letter_choices("abcdefg"),
+        prepare=c.letters_answer("abcdefg", at_least_one=True),
         checks=[c.matches_digest(SALT_GRAPH, "45e4fc329e2cb8cb2bc3de6a2df6466e", known=KNOWN_GRAPH,
                                  what="not the right set of letters yet",
                                  hint="Count the arrows into and out of each lettered layer.")],

@@ -96,7 +96,7 @@ EXERCISES = [
         kind="literal",
         variable="built_counts",
         activity="predict",
-        prepare=c.whole_numbers(2, example="(10, 20)", names=("the number of weight tensors",
+        prepare=c.numbers_answer(2, example="(10, 20)", names=("the number of weight tensors",
                                                                "the number of parameters")),
         checks=[c.matches_digest(SALT_BUILT, "fbc8b4604ccfbf94e5aa411893eea0f6", known=KNOWN_BUILT,
                                  what="not the right numbers yet",

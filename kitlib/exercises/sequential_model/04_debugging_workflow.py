@@ -163,7 +163,7 @@ EXERCISES = [
         kind="literal",
         variable="true_statements",
         activity="read",
-        prepare=c.letter_choices("abcdef"),
+        prepare=c.letters_answer("abcdef", at_least_one=True),
         checks=[c.matches_digest(SALT_READ, "04738fa1e812b9116302c7f75cd883d7", known=KNOWN_READ,
                                  what="not the right set of letters yet",
                                  hint="Check each statement against one column of the summary.")],

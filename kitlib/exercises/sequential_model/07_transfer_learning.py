@@ -99,7 +99,7 @@ EXERCISES = [
         kind="literal",
         variable="param_split",
         activity="predict",
-        prepare=c.whole_numbers(2, example="(10, 20)", names=("the trainable parameters",
+        prepare=c.numbers_answer(2, example="(10, 20)", names=("the trainable parameters",
                                                                "the non-trainable parameters")),
         checks=[_known_trainable, _adds_up, c.matches_digest(
             SALT_TRAINABLE, "b53e0f48f4c235cddb95b0825d2cfa84", what="not the right numbers yet",
@@ -117,7 +117,7 @@ EXERCISES = [
         kind="literal",
         variable="frozen_layers",
         activity="read",
-        prepare=c.letter_choices("abcde"),
+        prepare=c.letters_answer("abcde", at_least_one=True),
         checks=[c.matches_digest(SALT_FROZEN, "6920b0e7f659ce3c1ac1fbcfe92890d6", known=KNOWN_FROZEN,
                                  what="not the right set of letters yet",
                                  hint="Find the layers whose Param # add up to the Non-trainable params total.")],
