@@ -245,7 +245,7 @@ def check_requirements(dist: str = "keras-teaching-kit") -> list[Finding]:
         if "extra" in marker:
             continue
         name = re.split(r"[\s<>=!~\[(]", spec.strip(), maxsplit=1)[0]
-        if version_of(name) is None and importlib.util.find_spec(name.replace("-", "_").lower()) is None:
+        if installed_version(name) is None and importlib.util.find_spec(name.replace("-", "_").lower()) is None:
             missing.append(spec.strip().replace(" ", ""))
     if not missing:
         return [Finding("kit requirements", "ok", f"every run-time requirement of {dist} is installed")]

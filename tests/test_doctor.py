@@ -73,8 +73,8 @@ def test_a_requirement_that_pip_install_no_deps_skipped_fails_with_the_install_c
     requires = ["numpy>=1.26", "zz-kit-absent-dependency>=0.2.14", "Zz_Other.Absent[x] >= 1 ; python_version >= '3'",
                 "dask[distributed]>=2024.8; extra == \"cluster\"", "json-stdlib-alias>=1"]
     monkeypatch.setattr(doctor.metadata, "requires", lambda dist: requires)
-    real = doctor.version_of
-    monkeypatch.setattr(doctor, "version_of", lambda d: None if d == "json-stdlib-alias" else real(d))
+    real = doctor.installed_version
+    monkeypatch.setattr(doctor, "installed_version", lambda d: None if d == "json-stdlib-alias" else real(d))
     monkeypatch.setattr(doctor.importlib.util, "find_spec",
                         lambda name: object() if name in ("json_stdlib_alias", "numpy") else None)
     [finding] = doctor.check_requirements()
