@@ -132,6 +132,9 @@ def block2_features_right(record: dict) -> None:
 
 
 SALT_FEATURES = "seq06_predict_feature_shapes"
+# Each part alone (course side: part_digests of the answer), for a message about the parts that are wrong.
+PARTS_FEATURES = ("b50fdde09065feed1fd0d1a32a2cd226", "a8b85efa31e794734b3743bb3f68ff53",
+                  "a2d77f18a7a9ef6fff0c5d2a5694fce7")
 
 
 def feature_shape_list(answer: Any) -> list:
@@ -243,7 +246,9 @@ EXERCISES = [
         prepare=feature_shape_list,
         checks=[_feature_shapes_form, c.matches_digest(
             SALT_FEATURES, "73ea7ad7d784f885ebd5b245bd07d6e0", known=KNOWN_FEATURES,
-            what="height and width are not right yet",
+            what="height and width are not right yet", parts=PARTS_FEATURES, order="one shape per layer, the "
+            "first layer first", names=("the first Conv2D's shape", "the second Conv2D's shape",
+                                       "the MaxPooling2D's shape"),
             hint="Go layer by layer: 'valid' convolution out = (size - kernel) // strides + 1; pooling out = "
                  "size // pool_size.")],
         hints=("The extractor returns one output per layer; compare with the first extractor of the notebook, "
