@@ -254,7 +254,7 @@ def _count_problem(ops: list, wanted: list, hints: Mapping[str, str]) -> None:
     want_kinds = [w["kind"] for w in wanted]
     matcher = difflib.SequenceMatcher(a=want_kinds, b=got_kinds, autojunk=False)
     more = len(ops) > len(wanted)
-    head = (f"your model has {len(ops)} layers, the task asks for {len(wanted)} "
+    head = (f"your model has {len(ops)} layer{'' if len(ops) == 1 else 's'}, the task asks for {len(wanted)} "
             "(not counting the input; an activation layer counts with the layer before it)")
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

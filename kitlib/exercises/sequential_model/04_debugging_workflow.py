@@ -40,6 +40,8 @@ def _image_batch_form(shape: tuple) -> None:
     expect(shape[0] is None, "the batch axis should be None (the model takes any number of images)", got=shape[0])
     expect(all(d is not None and d > 0 for d in shape[1:]), "height, width and channels are whole numbers above 0",
            got=shape)
+    expect(shape[3] == LAST_FILTERS or LAST_FILTERS not in shape[1:3], "the axes are in another order: Keras puts "
+           "the channels last, (batch, height, width, channels)", got=shape)
     expect(shape[3] == LAST_FILTERS, "the number of channels: a Conv2D layer outputs one channel per filter, and "
            "the last layer here is Conv2D(32, ...)", got=shape[3])
     expect(shape[1] == shape[2], "height and width should be equal: the input is square and every kernel and "

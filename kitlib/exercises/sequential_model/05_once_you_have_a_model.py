@@ -122,6 +122,10 @@ def restored_from_file(record: dict) -> None:
     expect(record["same_weights"], "the loaded model's weights differ from trained's",
            hint="Did you save another model (e.g. a fresh make_digit_model()) or load another file? Save "
                 "`trained` after training and load that file.")
+    frozen = [o.get("frozen") for o in record["ops"]]
+    expect(frozen == [o.get("frozen") for o in trained["ops"]], "the loaded model's layers are not frozen the way "
+           "trained's are: the file holds the trainable flags `trained` had when it was saved",
+           hint="Save `trained` as it is, without changing its trainable flags before (or while) saving.")
     expect(not record.get("shares_optimizer"), "`restored` uses trained's own optimizer object: the two models would "
            "share one optimizer state, and nothing of it came from the file",
            hint="Load the file with keras.models.load_model(path) and leave it as it is: a full save brings its own "

@@ -120,6 +120,8 @@ EXERCISES = [
             SALT_TRAINABLE, "b53e0f48f4c235cddb95b0825d2cfa84", what="not the right numbers yet",
             parts=PARTS_TRAINABLE, order="the trainable parameters first, then the non-trainable ones",
             names=("the trainable parameters", "the non-trainable parameters"),
+            part_hints=("the layers that still learn, kernel and bias", "the frozen layers, model.layers[0] and "
+                                                                         "model.layers[2], kernel and bias"),
             hint="Count each Dense layer's parameters, then sort them into frozen and learning layers.")],
         hints=("Look at the first cell: the demo prints the trainable count after freezing one layer.",
                "Each Dense layer of make_mlp() has inputs * units + units parameters; model.layers[0] is the first "

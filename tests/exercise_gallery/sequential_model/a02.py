@@ -25,7 +25,7 @@ CASES = [
     right(POP, "numpy-int-list", "a list of NumPy integers", """
         units_left = [np.int64(8), np.int64(6), np.int64(3)]
     """),
-    wrong(POP, "last-only", "only the last layer's units", ("layers left", "units of every layer", "one more"), """
+    wrong(POP, "last-only", "only the last layer's units", ("layers are left", "how many layers"), """
         units_left = [3]
     """, secrets=POP_SECRETS),
     wrong(POP, "popped-ones", "the layers that were popped", ("pop", "removed"), """
