@@ -128,6 +128,11 @@ def input_features(shape: Iterable, hint: str = "") -> Check:
         got = tuple(inputs[0][1:])
         expect(got == want, "the shape of one input sample", want, got,
                hint=hint or "keras.Input(shape=...) takes the shape of ONE sample, without the batch size.")
+        batch = inputs[0][0] if inputs[0] else None
+        expect(batch is None, f"the input fixes the batch size to {batch}: the model would take batches of exactly "
+               f"{batch} samples", "any batch size (None)", batch,
+               hint="Leave the batch size out: keras.Input(shape=...) without batch_size= (or batch_shape= with None "
+                    "first).")
 
     check.__name__ = "input_features"
     return check
@@ -249,7 +254,7 @@ def _count_problem(ops: list, wanted: list, hints: Mapping[str, str]) -> None:
     want_kinds = [w["kind"] for w in wanted]
     matcher = difflib.SequenceMatcher(a=want_kinds, b=got_kinds, autojunk=False)
     more = len(ops) > len(wanted)
-    head = (f"your model has {len(ops)} layers, the task asks for {len(wanted)} "
+    head = (f"your model has {len(ops)} layer{'' if len(ops) == 1 else 's'}, the task asks for {len(wanted)} "
             "(not counting the input; an activation layer counts with the layer before it)")
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -608,10 +613,18 @@ def _spec_inputs(nodes: Sequence[Mapping[str, Any]]) -> set:
 # --------------------------------------------------------------------------- "work it out yourself"
 
 def matches_digest(salt: str, right: str, *, what: str, known: Mapping[str, str] | None = None,
-                   hint: str = "") -> Check:
+                   hint: str = "", parts: Sequence[str] = (), names: Sequence[str] = (), order: str = "",
+                   part_hints: Sequence[str] = (), count_hint: str = "") -> Check:
     """The normalised answer's digest is ``right`` (see :func:`kitlib.exercises.core.digest`); a known
     typical wrong answer (by digest) gets its targeted message; anything else ``what`` + ``hint``.
     Nothing here can reveal the answer: the module holds digests only.
+
+    An answer of several parts (a list of numbers or shapes) may also give ``parts``: the digest of each part
+    alone, salted with ``f"{salt}:{n}"`` (:func:`part_digests`). A wrong answer of that length is then judged
+    part by part (see :func:`_parts_problem`): the right parts in another order, running totals where each
+    part counts on its own, or every part that is wrong, named by ``names`` with its ``part_hints`` (where to
+    look, never the value); an answer of another length gets ``count_hint`` when given (for answers whose
+    length is part of what to find).
     """
     known = dict(known or {})
 
@@ -621,10 +634,101 @@ def matches_digest(salt: str, right: str, *, what: str, known: Mapping[str, str]
             return
         if value in known:
             raise CheckFailed(known[value])
+        if parts and isinstance(record, list) and len(record) == len(parts):
+            _parts_problem(record, salt, parts, names, order, part_hints, hint, what)
+        if parts and count_hint and isinstance(record, list):
+            raise CheckFailed(f"{what}: your list has {len(record)} entr{'y' if len(record) == 1 else 'ies'}, and "
+                              f"that is not how many layers are left: {count_hint}", hint=hint)
         raise CheckFailed(what, hint=hint)
 
     check.__name__ = "matches_digest"
     return check
+
+
+def part_digests(value: Sequence[Any], salt: str) -> list[str]:
+    """The ``parts`` of :func:`matches_digest` for the answer ``value`` (course side: the value is hidden).
+
+    Example:
+        >>> len(part_digests([24, 15], "demo"))
+        2
+    """
+    return [digest(part, f"{salt}:{n}") for n, part in enumerate(value)]
+
+
+def _parts_problem(record: list, salt: str, parts: Sequence[str], names: Sequence[str], order: str,
+                   part_hints: Sequence[str], hint: str, what: str) -> None:
+    """Raise the message for a wrong answer of ``len(parts)`` parts (see :func:`matches_digest`)."""
+    def is_right(part, n):
+        return digest(part, f"{salt}:{n}") == parts[n]
+
+    wrong = [n for n, part in enumerate(record) if not is_right(part, n)]
+    if not wrong:
+        return
+    label = [names[n] if n < len(names) else f"entry {n + 1}" for n in range(len(parts))]
+    if len(wrong) > 1 and all(any(m != n and is_right(record[m], n) for m in wrong) for n in wrong):
+        raise CheckFailed(f"{what}: the right values, but not in the order the task asks" + (f" ({order})" if order else ""),
+                          hint=hint)
+    if len(wrong) > 1 and all(n == 0 or is_right(record[n], n - 1) for n in wrong) and wrong[0] > 0 or \
+            len(parts) > 2 and all(is_right(record[n], n - 1) for n in range(1, len(parts))):
+        raise CheckFailed(f"{what}: your values look shifted by one place: the first one should be " + label[0], hint=hint)
+    numbers = all(_is_whole(part) for part in record)
+    if numbers and wrong[0] > 0 and all(is_right(record[n] - record[n - 1], n) for n in wrong):
+        raise CheckFailed(f"{what}: these look like running totals: each number should count " + ("its own part alone"
+                          if not names else "what it names alone") + ", without the ones before it", hint=hint)
+    details = [label[n] + (f" ({part_hints[n]})" if n < len(part_hints) and part_hints[n] else "") for n in wrong]
+    if len(wrong) == len(parts):
+        if any(part_hints):  # nothing right: where to look for each part
+            raise CheckFailed(f"{what}: none of the {len(parts)} parts is right yet: " + "; ".join(details), hint=hint)
+        return  # the exercise's general message
+    plural = f"{len(wrong)} of the {len(parts)} parts are" if len(wrong) > 1 else f"1 of the {len(parts)} parts is"
+    raise CheckFailed(f"{what}: {plural} not right yet: " + "; ".join(details) + "; the other" +
+                      ("s are" if len(parts) - len(wrong) > 1 else " is") + " right", hint=hint)
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def options_by_digest(salt: str, right: Mapping[str, str], feedback: Mapping[str, str], *, what: str,
+                      known: Mapping[str, str] | None = None, hint: str = "") -> Check:
+    """A read-it answer that is a set of letters (the record of :func:`letters_answer`), judged option by
+    option: ``right[letter]`` is the digest of whether the letter belongs to the answer (salted with
+    ``f"{salt}:{letter}"``, see :func:`option_digests`). Every option chosen wrongly or missed is named at once,
+    as such, with ``feedback[letter]``: what to see in that option, in the student's terms (a text that does not
+    say on its own whether the option belongs: the module is public). ``known``
+    (digests of whole answers, salted with ``salt``) keeps a targeted message for a typical combination.
+
+    Example::
+
+        options_by_digest("seq04_read_summary", RIGHT, {"a": "the output shape ...", ...}, what="...")
+    """
+    known = dict(known or {})
+
+    def check(record):
+        off = [letter for letter in sorted(right) if digest(letter in record, f"{salt}:{letter}") != right[letter]]
+        if not off:
+            return
+        value = digest(record, salt)
+        if value in known:
+            raise CheckFailed(known[value])
+        parts = [f"{letter} ({'chosen, but it does not belong' if letter in record else 'missing'})"
+                 + (f": {feedback[letter]}" if letter in feedback else "") for letter in off]
+        count = f"{len(off)} of your choices need" if len(off) > 1 else "1 of your choices needs"
+        raise CheckFailed(f"{what}: {count} another look. " + "; ".join(parts), hint=hint)
+
+    check.__name__ = "options_by_digest"
+    return check
+
+
+def option_digests(options: str, answer: Iterable[str], salt: str) -> dict[str, str]:
+    """The ``right`` of :func:`options_by_digest` for the set of letters ``answer`` (course side).
+
+    Example:
+        >>> sorted(option_digests("ab", {"a"}, "demo"))
+        ['a', 'b']
+    """
+    chosen = set(answer)
+    return {letter: digest(letter in chosen, f"{salt}:{letter}") for letter in options}
 
 
 def equals_expected(what: str, normalise: Callable[[Any], Any] | None = None) -> Check:
@@ -742,9 +846,15 @@ def compiled_for_integer_labels(*, outputs: str = "raw scores (logits)", n_class
             raise CheckFailed("the loss treats the model's outputs as raw scores (from_logits=True), but the last "
                               "layer gives probabilities (softmax)", hint="Leave from_logits=False.")
         if record["error"]:
+            named = settings["metrics"] or []
+            if named and not any(m in _ACCURACY_FOR_INTEGERS or m.startswith("custom:") for m in named):
+                raise CheckFailed(f"the metrics ({', '.join(named)}) include no accuracy, and they do not work with "
+                                  f"integer labels and {n_classes} scores per sample",
+                                  hint='Pass metrics=["accuracy"] to compile().')
             culprit = "in one of its metrics" if not loss["custom"] else "(in the loss or in a metric)"
-            raise CheckFailed(f"evaluating your compiled model on integer labels failed {culprit}: "
-                              f"{record['error']}", hint="Check every metric (and a loss of your own): each must "
+            cause = re.sub(r"^\s*(\w+\.)*\w*(Error|Exception)\s*:\s*", "", str(record["error"]))
+            raise CheckFailed(f"evaluating your compiled model on integer labels failed {culprit}: {cause}",
+                              hint="Check every metric (and a loss of your own): each must "
                               f'work with integer labels 0-{n_classes - 1}; for the accuracy use "accuracy".')
         evaluation = record["evaluation"] or {}
         want = _sparse_ce(record["outputs"], record["labels"], from_logits=logits_out)

@@ -152,6 +152,12 @@ def plain_shape(value: Any, what: str = "your answer", example: str = "(None, 32
         value = value.as_list()
     if isinstance(value, (list, tuple)) and all(d is None or _is_int(d) for d in value):
         return tuple(None if d is None else int(d) for d in value)
+    if isinstance(value, (list, tuple)):
+        odd = [(n, d) for n, d in enumerate(value, start=1) if not (d is None or _is_int(d))]
+        if odd and all(isinstance(d, float) for _, d in odd):  # 15.5: a size divided, not rounded down
+            raise CheckFailed(f"{what} should be a shape of whole numbers: entry {odd[0][0]} is {odd[0][1]!r}, and a "
+                              "size counts whole positions (the formulas round down with //)",
+                              hint=f"Write it like {example}.")
     raise CheckFailed(f"{what} should be a shape: a tuple of whole numbers (None for the batch axis)",
                       None, what_is(value), hint=f"Write it like {example}.")
 

@@ -37,6 +37,24 @@ KNOWN_SCENARIOS = {
 }
 
 
+# Per option (course side: option_digests of the answer): whether the letter belongs to the answer.
+OPTIONS_SCENARIOS = {
+    "a": "34f27bed53d101f3a5dd9455a66ec5f1", "b": "16b73af1509a6b041f5627dc0f00aaf0",
+    "c": "c23e96f7cf4ff3e545679ea0e833fc40", "d": "3af5e9810618a8cb00a0d4295ace8b77",
+    "e": "ea5ac1f1d755743e7df76d00d0581aa2", "f": "8f9f8a515714bf4294492cc598cccc8b",
+    "g": "86f5a6a5ff89b916754ae019e3d0f0a8",
+}
+SCENARIO_FEEDBACK = {
+    "a": "three Dense layers in a row are the classic Sequential model",
+    "b": "a photo and a text are two inputs, and a Sequential model has exactly one",
+    "c": "adding block 1's output to block 3's is a connection that skips layers",
+    "d": "Conv2D -> MaxPooling2D -> Flatten -> Dense is one chain of layers, however many kinds of layers it has",
+    "e": "one Embedding layer applied to two sentences is one layer used in two places",
+    "f": "a price and a type are two outputs, and a Sequential model has exactly one",
+    "g": "an LSTM followed by a Dense layer is still one chain, with one input and one output",
+}
+
+
 def _scenarios_chosen(record) -> None:
     expect(bool(record), "you chose no scenario", hint="Some of these models cannot be a single stack of layers.")
 
@@ -75,11 +93,12 @@ def chain_probes(seed: int | None) -> list:
     pairs = []
     for number, (features, steps) in enumerate(plans):
         stack = [keras.Input(shape=(features,))]
-        for units, activation in steps:
+        for position, (units, activation) in enumerate(steps, start=1):
+            name = f"layer_{position}"  # what an error inside the student's function names, not Keras' dense_514
             if units == "act":
-                stack.append(layers.Activation(activation))
+                stack.append(_ProbeModel.layer(layers.Activation)(activation, name=name))
             else:
-                stack.append(layers.Dense(units, activation=activation))
+                stack.append(_ProbeModel.layer(layers.Dense)(units, activation=activation, name=name))
         model = set_seeded_weights(_ProbeModel.of(stack), (0 if seed is None else int(seed)) * 10 + number + 1)
         x = np.random.default_rng([number, 0 if seed is None else int(seed)]).normal(
             size=(number + 2, features)).astype("float32")
@@ -88,7 +107,23 @@ def chain_probes(seed: int | None) -> list:
 
 
 class _ProbeModel:
-    """A Sequential probe model that notes when it is called as a whole (the task asks for its layers)."""
+    """A Sequential probe model that notes when it is called as a whole (the task asks for its layers), of
+    layers that note when a model runs them: the probe itself, or a new container of the same layers
+    (``keras.Sequential(model.layers)(x)``, a functional model of them), rather than the student's own calls."""
+
+    in_model = 0  # layer calls made from inside some model's call while the student's function ran
+    watching = False
+
+    @staticmethod
+    def layer(base: type) -> type:
+        class ProbeLayer(base):
+            def call(self, inputs):  # one positional argument, as Sequential requires of its layers
+                if _ProbeModel.watching and _called_by_a_model():
+                    _ProbeModel.in_model += 1
+                return super().call(inputs)
+
+        ProbeLayer.__name__ = base.__name__
+        return ProbeLayer
 
     @staticmethod
     def of(stack: list) -> Any:
@@ -104,6 +139,21 @@ class _ProbeModel:
         return ProbeSequential(stack)
 
 
+def _called_by_a_model() -> bool:
+    """Whether the layer call under way was made by a Keras model's own call (a frame of a model's method)."""
+    import sys
+
+    import keras
+
+    frame = sys._getframe(2)
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        if isinstance(owner, keras.Model) and frame.f_code.co_name in ("call", "__call__", "_run_through_graph"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
     """Prepare: run the student's ``chain_layers`` on the probe models; record what it returned
     (or the error it raised) per model, and whether it called the model itself."""
@@ -111,7 +161,8 @@ def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
     outputs, errors, delegated = [], [], False
     for model, x in chain_probes(ctx.seed):
         where = f"chain_layers(model, x) on a {len(model.layers)}-layer model"
-        before = type(model).calls
+        before, contained = type(model).calls, _ProbeModel.in_model
+        _ProbeModel.watching = True
         try:
             got = run_student(chain_layers, model, x, where=where)
         except StudentError as failure:
@@ -120,7 +171,9 @@ def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
             errors.append(clean_text(f"{where} raised {type(error).__name__}: "
                                      f"{(str(error).strip().splitlines() or [''])[0]}", limit=300))
             continue
-        delegated = delegated or type(model).calls > before
+        finally:
+            _ProbeModel.watching = False
+        delegated = delegated or type(model).calls > before or _ProbeModel.in_model > contained
         errors.append(None)
         outputs.append(None if got is None else to_array(got, f"what {where} returned", "a tensor"))
     return {"outputs": outputs, "errors": errors, "delegated": delegated}
@@ -130,7 +183,8 @@ def chain_matches_models(record: dict, ctx: Context) -> None:
     """Judge: each recorded output equals what the (rebuilt) probe model computes itself."""
     import numpy as np
 
-    expect(not record["delegated"], "chain_layers called the model itself (model(x) or model.predict)",
+    expect(not record["delegated"], "chain_layers called the model itself, or a new model made of its layers "
+           "(model(x), model.predict, keras.Sequential(model.layers)(x)): a model ran the layers, not your code",
            hint="The task asks you to do what the model does: call each layer of model.layers yourself, "
                 "one after another, each on the previous result.")
     probes = chain_probes(ctx.seed)
@@ -163,6 +217,10 @@ KNOWN_PARAMS = {
     "kernel (inputs x units) and its bias (units)",
 }
 
+# Each part alone (course side: part_digests of the answer), for a message about the parts that are wrong.
+PARTS_PARAMS = ("104260e2056d1306474cf4ca97364413", "7bfdf296f7b64d02382482ded0f81791",
+                "41e73a6a8e1f9eb8f47335e350b589b1")
+
 SALT_GRAPH = "seq01_read_graph"
 _FANS_OUT = ("letter a, the first Dense layer, sends its output to two layers (b and c): in a Sequential model "
              "each layer's output goes to the next layer only")
@@ -181,6 +239,23 @@ KNOWN_GRAPH = {
     "bdec76fe69ed29a6b36d96b76be85202": "letter a is missing and letter e is one too many: look at arrows, not at "
     "inputs: which layer sends its output to two layers?",
 }
+OPTIONS_GRAPH = {
+    "a": "90f7004a1e63a879e746bbdd5b92caba", "b": "30b657d8b34724c5c5ac4f98e1c78002",
+    "c": "afeba65656667ce80cf610b4e9b619aa", "d": "e572ed66bee6acc14521914640f5fc09",
+    "e": "c197887c346967af155f3b2bbee47a76", "f": "8677472504f3f470aabaef795cffa5c2",
+    "g": "88f769050d17bdb381767be997359121",
+}
+GRAPH_FEEDBACK = {
+    "a": "the first Dense layer sends its output to two layers (b and c); in a Sequential model each layer's "
+    "output goes to the next layer only",
+    "b": _NOT_BREAKING.format("b"),
+    "c": "the Add layer takes two tensors (from a and from b); a layer of a Sequential model receives exactly one",
+    "d": _NOT_BREAKING.format("d"),
+    "e": _NOT_BREAKING.format("e") + " (it reads the second input, but the input is not a layer)",
+    "f": "the Concatenate layer takes two tensors (from d and from e); a layer of a Sequential model receives "
+    "exactly one",
+    "g": _NOT_BREAKING.format("g") + " (it is the last layer)",
+}
 
 EXERCISES = [
     Exercise(
@@ -193,7 +268,12 @@ EXERCISES = [
         prepare=c.numbers_answer(3, example="(10, 20, 30)", names=("layer 1's number", "layer 2's number",
                                                                    "layer 3's number")),
         checks=[c.matches_digest(SALT_PARAMS, "9c1c90df33ed80979f7c83b31bf59634", known=KNOWN_PARAMS,
-                                 what="not the right numbers of parameters yet",
+                                 what="not the right numbers of parameters yet", parts=PARTS_PARAMS,
+                                 names=("layer 1's number", "layer 2's number", "layer 3's number"),
+                                 order="layer 1 first", part_hints=(
+                                     "it receives the model's 5 input numbers",
+                                     "it receives as many numbers as the layer before it has units",
+                                     "it receives as many numbers as the layer before it has units"),
                                  hint="Go layer by layer: what comes in, how many units, and what each unit owns.")],
         hints=("Look at the cell that explains the 33 parameters of the first model: the same rule applies here.",
                "A Dense layer owns a kernel of shape (inputs, units) and a bias of shape (units,); its inputs are "
@@ -207,8 +287,8 @@ EXERCISES = [
         kind="literal",
         variable="needs_functional",
         prepare=c.letters_answer(SCENARIOS),
-        checks=[_scenarios_chosen, c.matches_digest(
-            SALT_SCENARIOS, "6bea366dde6d640e529138442d6bcb5e", known=KNOWN_SCENARIOS,
+        checks=[_scenarios_chosen, c.options_by_digest(
+            SALT_SCENARIOS, OPTIONS_SCENARIOS, SCENARIO_FEEDBACK, known=KNOWN_SCENARIOS,
             what="not the right set of scenarios yet",
             hint="For each letter ask: one input and one output? No layer used twice? No connection that skips "
                  "or joins layers? When all three hold, a Sequential model can do it; otherwise it needs the "
@@ -229,7 +309,7 @@ EXERCISES = [
         variable="breaks_chain",
         activity="read",
         prepare=c.letters_answer("abcdefg", at_least_one=True),
-        checks=[c.matches_digest(SALT_GRAPH, "45e4fc329e2cb8cb2bc3de6a2df6466e", known=KNOWN_GRAPH,
+        checks=[c.options_by_digest(SALT_GRAPH, OPTIONS_GRAPH, GRAPH_FEEDBACK, known=KNOWN_GRAPH,
                                  what="not the right set of letters yet",
                                  hint="Count the arrows into and out of each lettered layer.")],
         hints=("In the graph, follow the arrows of each lettered layer: how many come in, how many go out?",

@@ -31,6 +31,10 @@ KNOWN_POP = {
     "pop()",
 }
 
+# Each part alone (course side: part_digests of the answer), for a message about the parts that are wrong.
+PARTS_POP = ("52d45d73c2a5584b330b69a7f5d20f7d", "576007fb5624b4d1eb87e1ffda17bcb2", "bdfe71382facfd7a7319ad63bb705dc8")
+PARTS_SUMMARY = ("67372cf6c969ce092c0bf7fee64cd49b", "bec405b1ba7970196cfd86327ab54796")
+
 SALT_SUMMARY = "seq02_read_summary"
 KNOWN_SUMMARY = {
     "48f7ae98fd169be2103b288817b6a15b": "the first number: 16 is what the layer 'encoder' gives out (its units), not "
@@ -67,7 +71,11 @@ EXERCISES = [
         activity="predict",
         prepare=c.numbers_answer(None, what="your list of units", example="[5, 7]"),
         checks=[c.matches_digest(SALT_POP, "cec73fe502ea5267128006ca6d806f50", known=KNOWN_POP,
-                                 what="not the right numbers of units yet",
+                                 what="not the right numbers of units yet", parts=PARTS_POP, order="in the order "
+                                 "of grown.layers, the first layer first",
+                                 names=("the first layer left", "the second layer left", "the third layer left"),
+                                 count_hint="each add() puts one layer on the end, each pop() takes the last one "
+                                            "off, and every layer still in grown counts",
                                  hint="Keep a list on paper: add() appends, pop() removes the last entry.")],
         hints=("Look at the section 'Taking the last layer off with pop()': a Sequential model behaves like a "
                "list of layers.",
@@ -115,7 +123,12 @@ EXERCISES = [
         prepare=c.numbers_answer(2, example="(10, 20)", names=("the number of input features",
                                                                "the number of kernel weights of 'middle'")),
         checks=[c.matches_digest(SALT_SUMMARY, "228b4c842f79bd62e1e20593b5ef88d6", known=KNOWN_SUMMARY,
-                                 what="not the right numbers yet",
+                                 what="not the right numbers yet", parts=PARTS_SUMMARY,
+                                 order="the input features first, then the kernel weights of 'middle'",
+                                 names=("the first number (the input features)",
+                                        "the second number (the kernel weights of 'middle')"),
+                                 part_hints=("solve (inputs + 1) * units = Param # with the row of 'encoder'",
+                                             "the Param # of 'middle' counts one bias per unit too: take those off"),
                                  hint="Start from the Param # of 'encoder' and of 'middle', and their output shapes.")],
         hints=("The summary has no row for the input, but each layer's Param # says how many numbers came in.",
                "A Dense layer has (inputs + 1) * units parameters: the kernel has inputs * units of them, the bias "

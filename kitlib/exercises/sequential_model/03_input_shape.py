@@ -68,6 +68,11 @@ KNOWN_WEIGHTS = {
     "keras.Input is not a layer and has no weights",
 }
 
+# Each part alone (course side: part_digests of the answer), for a message about the parts that are wrong.
+PARTS_BUILT = ("5f9ec01286e31956b6d3d86d9b47742e", "b695fd9c8889f0bbdd3fd637ee8fce1c")
+PARTS_WEIGHTS = ("368b58dac133008da196df6d0279a11d", "92a30339bba08153c65c2934dd06de1d",
+                 "4567ce38659978693dfbe7488fa78956", "a3c79830807f8b89fc23b0eee82503d6")
+
 BUILT = [L("Dense", units=8, activation="relu"), L("Dense", units=1)]
 
 SALT_BUILT = "seq03_predict_built"
@@ -99,7 +104,12 @@ EXERCISES = [
         prepare=c.numbers_answer(2, example="(10, 20)", names=("the number of weight tensors",
                                                                "the number of parameters")),
         checks=[c.matches_digest(SALT_BUILT, "fbc8b4604ccfbf94e5aa411893eea0f6", known=KNOWN_BUILT,
-                                 what="not the right numbers yet",
+                                 what="not the right numbers yet", parts=PARTS_BUILT,
+                                 order="len(late.weights) first, then late.count_params()",
+                                 names=("the first number, len(late.weights)", "the second number, "
+                                                                               "late.count_params()"),
+                                 part_hints=("a built Dense layer holds a kernel and a bias",
+                                             "each sample has 6 numbers, and every unit has a bias"),
                                  hint="The first call fixes the input size: which axis of the batch is that?")],
         hints=("Look at 'The same holds for a whole Sequential model': what changes after the model is called "
                "once on data?",
@@ -117,7 +127,8 @@ EXERCISES = [
         prepare=weight_shape_list,
         checks=[_consistent, c.matches_digest(
             SALT_WEIGHTS, "8eb686ecbea9e85c9161bed93423489b", known=KNOWN_WEIGHTS,
-            what="not the right shapes yet",
+            what="not the right shapes yet", parts=PARTS_WEIGHTS,
+            names=("the first kernel", "the first bias", "the second kernel", "the second bias"),
             hint="The first layer receives the model's input features; a kernel is (inputs, units), a bias "
                  "(units,).")],
         activity="predict",

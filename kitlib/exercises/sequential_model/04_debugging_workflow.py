@@ -40,6 +40,8 @@ def _image_batch_form(shape: tuple) -> None:
     expect(shape[0] is None, "the batch axis should be None (the model takes any number of images)", got=shape[0])
     expect(all(d is not None and d > 0 for d in shape[1:]), "height, width and channels are whole numbers above 0",
            got=shape)
+    expect(shape[3] == LAST_FILTERS or LAST_FILTERS not in shape[1:3], "the axes are in another order: Keras puts "
+           "the channels last, (batch, height, width, channels)", got=shape)
     expect(shape[3] == LAST_FILTERS, "the number of channels: a Conv2D layer outputs one channel per filter, and "
            "the last layer here is Conv2D(32, ...)", got=shape[3])
     expect(shape[1] == shape[2], "height and width should be equal: the input is square and every kernel and "
@@ -101,6 +103,21 @@ KNOWN_READ = {
     "f7cc461cb012156d5fa5d1d07757530e": _LETTER.format("e") + "a global pooling layer (or Flatten) turns the feature "
     "maps into one vector per image, and the Dense layer on it gives (None, 10)",
     "526097ab1cfb411dba07565a347d1210": _LETTER.format("f") + "a pooling layer has no weights at all: Param # 0",
+}
+# Per option (course side: option_digests of the answer): whether the statement is true.
+OPTIONS_READ = {"a": "a73a73a0bc00c94551c36ed542708394", "b": "2d55ff76e9ee255e2840958f48f0a3e4",
+                "c": "84a716dad86516c0a3a7eb791b592dc8", "d": "9927ad5bc4c4cffca869fc91fe218ef3",
+                "e": "e7e27fd23c215cc7cc4ebe66727162d8", "f": "cceec2d12e3c83e3fc1840aa48c37ba9"}
+READ_FEEDBACK = {
+    "a": "the output shape is (None, 5, 5, 10): ten numbers for each of the 5x5 positions, not ten scores per image",
+    "b": "the Dense layer's output shape still has the 5x5 grid: the layer ran at every position, with the same "
+         "kernel",
+    "c": "the summary was printed, so the model was built: a Dense layer on feature maps raises no error in Keras 3",
+    "d": "170 = 16 * 10 + 10: the Dense kernel has one row per channel, so it sees the 16 channels of one position "
+         "at a time",
+    "e": "a global pooling layer (or Flatten) turns the feature maps into one vector per image, and the Dense layer "
+         "on it gives (None, 10)",
+    "f": "a pooling layer has no weights at all: Param # 0",
 }
 
 EXERCISES = [
@@ -164,7 +181,7 @@ EXERCISES = [
         variable="true_statements",
         activity="read",
         prepare=c.letters_answer("abcdef", at_least_one=True),
-        checks=[c.matches_digest(SALT_READ, "04738fa1e812b9116302c7f75cd883d7", known=KNOWN_READ,
+        checks=[c.options_by_digest(SALT_READ, OPTIONS_READ, READ_FEEDBACK, known=KNOWN_READ,
                                  what="not the right set of letters yet",
                                  hint="Check each statement against one column of the summary.")],
         hints=("Read the Output Shape column row by row, then the Param # column.",

@@ -60,6 +60,8 @@ def save_reload_probe(model: Any, ctx: Context) -> dict:
     record = describe_model(model, ctx.given)
     own = {id(v) for v in model.weights}
     record["shares_weights"] = any(id(v) in own for v in trained.weights)
+    mine, theirs = getattr(model, "optimizer", None), getattr(trained, "optimizer", None)
+    record["shares_optimizer"] = mine is not None and mine is theirs
     record["same_weights"] = fingerprint([w.numpy() for w in model.weights]) == fingerprint(
         [w.numpy() for w in trained.weights])
     record["trained"] = describe_model(trained, {})
@@ -120,6 +122,14 @@ def restored_from_file(record: dict) -> None:
     expect(record["same_weights"], "the loaded model's weights differ from trained's",
            hint="Did you save another model (e.g. a fresh make_digit_model()) or load another file? Save "
                 "`trained` after training and load that file.")
+    frozen = [o.get("frozen") for o in record["ops"]]
+    expect(frozen == [o.get("frozen") for o in trained["ops"]], "the loaded model's layers are not frozen the way "
+           "trained's are: the file holds the trainable flags `trained` had when it was saved",
+           hint="Save `trained` as it is, without changing its trainable flags before (or while) saving.")
+    expect(not record.get("shares_optimizer"), "`restored` uses trained's own optimizer object: the two models would "
+           "share one optimizer state, and nothing of it came from the file",
+           hint="Load the file with keras.models.load_model(path) and leave it as it is: a full save brings its own "
+                "copy of the compile settings and the optimizer's state.")
     settings = record["compile"]
     expect(settings is not None, "the loaded model has no compile settings (loss, optimizer)",
            hint="save_weights() keeps only the weights, and load_model(..., compile=False) drops the settings. "
@@ -135,6 +145,10 @@ def restored_from_file(record: dict) -> None:
            hint="A full save keeps the optimizer's state: save `trained` itself (after training) and load it "
                 "without compiling it again.")
 
+
+# Each part alone (course side: part_digests of the answer), for a message about the parts that are wrong.
+PARTS_STEPS = ("053b9f2097088b37dbdabe1a1e65cc70", "5a77b6785e36c223453b74fa759e5397")
+PARTS_HISTORY = ("32a4edb10718c7fff17b52577c30d9bb", "88c7b432be5381464cd5df2585f5879e")
 
 SALT_STEPS = "seq05_predict_steps"
 KNOWN_STEPS = {
@@ -199,7 +213,12 @@ EXERCISES = [
         activity="predict",
         prepare=c.numbers_answer(2, example="(10, 20)", names=("the steps per epoch", "the steps in all")),
         checks=[c.matches_digest(SALT_STEPS, "cbec6bed63fc102521f2b0586e5b0aae", known=KNOWN_STEPS,
-                                 what="not the right numbers of steps yet",
+                                 what="not the right numbers of steps yet", parts=PARTS_STEPS,
+                                 order="the steps of one epoch first, then those of the whole fit() call",
+                                 names=("the steps in one epoch", "the steps of the whole fit() call"),
+                                 part_hints=("one step per batch of the samples left after the validation split, "
+                                             "the last batch counts even when it is not full",
+                                             "every epoch takes the same steps"),
                                  hint="First the samples fit() trains on, then the batches per epoch, then all epochs.")],
         hints=("Look at '2. Fit, with a live plot': 6,000 images gave 75 steps per epoch there. Why 75?",
                "validation_split takes that share of the samples away from training; one step is one batch, and "
@@ -215,7 +234,11 @@ EXERCISES = [
         activity="read",
         prepare=c.numbers_answer(2, example="(1, 2)", names=("the best epoch", "the epoch early stopping stops after")),
         checks=[c.matches_digest(SALT_HISTORY, "249edd66ccfecb6822635e2d6b3ccf1c", known=KNOWN_HISTORY,
-                                 what="not the right numbers yet",
+                                 what="not the right numbers yet", parts=PARTS_HISTORY,
+                                 order="the best epoch first, then the epoch EarlyStopping stops after",
+                                 names=("the best epoch", "the epoch EarlyStopping stops after"),
+                                 part_hints=("where val_loss is lowest, epochs counted from 1",
+                                             "patience=2: epochs without a new lowest val_loss before it stops"),
                                  hint="Follow val_loss epoch by epoch and keep the best value seen so far.")],
         hints=("In the plot and the printed lists, follow val_loss (the validation loss), not loss.",
                "The best epoch has the lowest val_loss. EarlyStopping(monitor='val_loss', patience=2) counts "

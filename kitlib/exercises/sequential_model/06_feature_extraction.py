@@ -115,11 +115,17 @@ def block2_features_right(record: dict) -> None:
     import numpy as np
 
     got, want = np.asarray(record["got"]), np.asarray(record["want"])
-    expect(got.ndim >= 1 and got.shape[0] == want.shape[0], f"you computed features for {got.shape[0] if got.ndim else 0}"
+    expect(got.ndim == want.ndim, f"your features have {got.ndim} ax{'i' if got.ndim == 1 else 'e'}s, block2_conv's "
+           f"output has {want.ndim}: (images, height, width, channels)", got=tuple(got.shape),
+           hint="Keep the layer's output as it is: one entry per image, nothing averaged or flattened.")
+    expect(got.shape[0] == want.shape[0], f"you computed features for {got.shape[0] if got.ndim else 0}"
            " images; the task asks for the first 8 images, x_small[:8]", hint="Give it x_small[:8].")
     if record["looks_like"] and record["looks_like"].startswith("layer"):
         raise CheckFailed(f"these are the outputs of {record['looks_like']}, not of 'block2_conv'",
                           hint='Use digit_model.get_layer("block2_conv").output.')
+    expect(got.shape == want.shape or sorted(got.shape) != sorted(want.shape), "the axes of your features are in "
+           "another order than block2_conv's output: Keras puts the channels last, (images, height, width, channels)",
+           got=tuple(got.shape), hint="Keep the layer's output as it is, without transposing it.")
     expect(got.shape == want.shape, "the shape of each image's features is not what block2_conv gives",
            got=tuple(got.shape[1:]), hint='Take the output of the layer named "block2_conv" itself.')
     if record["looks_like"]:
@@ -132,6 +138,9 @@ def block2_features_right(record: dict) -> None:
 
 
 SALT_FEATURES = "seq06_predict_feature_shapes"
+# Each part alone (course side: part_digests of the answer), for a message about the parts that are wrong.
+PARTS_FEATURES = ("b50fdde09065feed1fd0d1a32a2cd226", "a8b85efa31e794734b3743bb3f68ff53",
+                  "a2d77f18a7a9ef6fff0c5d2a5694fce7")
 
 
 def feature_shape_list(answer: Any) -> list:
@@ -155,6 +164,8 @@ def _feature_shapes_form(shapes: list) -> None:
         expect(len(shape) == 4, f"entry {number} should have 4 axes: (images, height, width, channels)", got=shape)
         expect(shape[0] == 2, f"entry {number}: the first axis is the batch, and the extractor was called on 2 "
                "images", got=shape[0])
+        expect(shape[3] == 8 or 8 not in shape[1:3], f"entry {number}: the axes are in another order: Keras puts the "
+               "channels last, (images, height, width, channels)", got=shape)
         expect(shape[3] == 8, f"entry {number}: the channels: each Conv2D has 8 filters, and pooling keeps the "
                "channels", got=shape[3])
         expect(shape[1] == shape[2], f"entry {number}: height and width should be equal (square images, square "
@@ -243,7 +254,9 @@ EXERCISES = [
         prepare=feature_shape_list,
         checks=[_feature_shapes_form, c.matches_digest(
             SALT_FEATURES, "73ea7ad7d784f885ebd5b245bd07d6e0", known=KNOWN_FEATURES,
-            what="height and width are not right yet",
+            what="height and width are not right yet", parts=PARTS_FEATURES, order="one shape per layer, the "
+            "first layer first", names=("the first Conv2D's shape", "the second Conv2D's shape",
+                                       "the MaxPooling2D's shape"),
             hint="Go layer by layer: 'valid' convolution out = (size - kernel) // strides + 1; pooling out = "
                  "size // pool_size.")],
         hints=("The extractor returns one output per layer; compare with the first extractor of the notebook, "

@@ -38,6 +38,12 @@ def _fresh_mlp(record: dict) -> None:
     expect(record.get("given") not in NOTEBOOK_MLPS, f"`model` is `{record.get('given')}`, a model the notebook "
            "already used above, but the task asks for a fresh one", hint="Start with model = make_mlp(), then "
                                                                        "freeze its layers.")
+    for key, how in (("given", "the layers of"), ("copy_of", "copies (same weights) of the layers of")):
+        owners = sorted({str(op[key]).split(".")[0] for op in record.get("ops", []) if op.get(key)} &
+                        set(NOTEBOOK_MLPS))
+        expect(not owners, f"`model` is made of {how} `{owners[0] if owners else ''}`, a model the notebook already "
+               "used above (and trained or froze), but the task asks for a fresh make_mlp()",
+               hint="Start with model = make_mlp(), then freeze its layers.")
 
 
 DONOR_BODY = [L("Dense", units=32, activation="relu", given=f"donor.layers[{i}]", trainable=False) for i in range(3)]
@@ -74,7 +80,16 @@ def _adds_up(record) -> None:
            hint="Every parameter is either trainable or not.")
 
 
+# Each part alone (course side: part_digests of the answer), for a message about the parts that are wrong.
+PARTS_TRAINABLE = ("2f67083ea8925b5e4cd26abb12ed13fc", "94f4a156694e0a9eab8a655bf30adc98")
+
 SALT_FROZEN = "seq07_read_frozen"
+# Per option (course side: option_digests of the answer): whether the layer is frozen.
+OPTIONS_FROZEN = {"a": "af01baa115bfd8f9cd731b6d13195a64", "b": "2d1913ef45104cefc98abafa776bb4cc",
+                  "c": "11c2d9aec74e9a3efc76b552b9bab51f", "d": "9351f51ef93bd40f7fbdfe3b58d09881",
+                  "e": "4823649e38e75098c649b3bb34c06907"}
+FROZEN_FEEDBACK = {letter: f"add layer {letter}'s Param # to the frozen ones or not, and compare with the "
+                           "Non-trainable params line" for letter in "abcde"}
 _OPTION = "letter {}: "
 KNOWN_FROZEN = {
     "12a2c27c20b0142511af979e2202ee10": "these are the layers that still learn: their parameters add up to the "
@@ -103,6 +118,10 @@ EXERCISES = [
                                                                "the non-trainable parameters")),
         checks=[_known_trainable, _adds_up, c.matches_digest(
             SALT_TRAINABLE, "b53e0f48f4c235cddb95b0825d2cfa84", what="not the right numbers yet",
+            parts=PARTS_TRAINABLE, order="the trainable parameters first, then the non-trainable ones",
+            names=("the trainable parameters", "the non-trainable parameters"),
+            part_hints=("the layers that still learn, kernel and bias", "the frozen layers, model.layers[0] and "
+                                                                         "model.layers[2], kernel and bias"),
             hint="Count each Dense layer's parameters, then sort them into frozen and learning layers.")],
         hints=("Look at the first cell: the demo prints the trainable count after freezing one layer.",
                "Each Dense layer of make_mlp() has inputs * units + units parameters; model.layers[0] is the first "
@@ -118,7 +137,7 @@ EXERCISES = [
         variable="frozen_layers",
         activity="read",
         prepare=c.letters_answer("abcde", at_least_one=True),
-        checks=[c.matches_digest(SALT_FROZEN, "6920b0e7f659ce3c1ac1fbcfe92890d6", known=KNOWN_FROZEN,
+        checks=[c.options_by_digest(SALT_FROZEN, OPTIONS_FROZEN, FROZEN_FEEDBACK, known=KNOWN_FROZEN,
                                  what="not the right set of letters yet",
                                  hint="Find the layers whose Param # add up to the Non-trainable params total.")],
         hints=("The summary's last lines split the total into Trainable and Non-trainable params.",
