@@ -49,6 +49,7 @@ CANARY_PEER = f"kit-canary-peer-{RUN}"          # in an honest student's noteboo
 CANARY_PRIVATE = f"kit-canary-private-{RUN}"    # in a teacher's folder elsewhere on the machine
 CANARY_ENV = f"kit-canary-env-{RUN}"            # in the grader's environment
 CANARIES = (CANARY_SOURCE, CANARY_HIDDEN, CANARY_PEER, CANARY_PRIVATE, CANARY_ENV)
+XOR_KEY = b"kit-xor-" + RUN.encode()            # capture_executed's home-made cipher
 MARKER = f"kit-hostile-{RUN}"                   # in the command line of every process an attack starts
 
 SUM_OK = "total = 2 + 3"
@@ -397,6 +398,36 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path, port: in
            "        pass\n"
            "print('SPY-DONE')\n")
     add("self_reading", solved(released, extra_cells=[spy]))
+    # Capture what the kernel executes as it executes it (an input transformer, a pre_run_cell hook, a
+    # trace function, IPython's history and line cache), print it later under a home-made cipher that no
+    # guard can know: the hidden tests' source must never be there to capture (test_hidden_source_...).
+    hook = (
+        "import linecache, sys, threading\n"
+        "CAPTURED = []\n"
+        "shell = get_ipython()\n"
+        "shell.events.register('pre_run_cell', lambda info: CAPTURED.append(info.raw_cell))\n"
+        "shell.input_transformers_post.append(lambda lines: CAPTURED.append(''.join(lines)) or lines)\n"
+        "def tracer(frame, event, arg):\n"
+        "    name = frame.f_code.co_filename\n"
+        "    if name.startswith('<') or 'ipykernel' in name:\n"
+        "        CAPTURED.append(''.join(linecache.getlines(name, frame.f_globals)))\n"
+        "    return None\n"
+        "sys.settrace(tracer)\n"
+        "threading.settrace(tracer)\n"
+        + SUM_OK)
+    leak = (
+        "import linecache, sys\n"
+        "sys.settrace(None)\n"
+        "CAPTURED += list(In) + list(_ih)\n"
+        "CAPTURED += [''.join(entry[2]) for name, entry in list(linecache.cache.items())\n"
+        "             if len(entry) > 2 and (name.startswith('<') or 'ipykernel' in name)]\n"
+        f"key = {XOR_KEY!r}\n"
+        "blob = '\\n'.join(dict.fromkeys(CAPTURED)).encode()\n"
+        "print('CAPTURED', bytes(b ^ key[i % len(key)] for i, b in enumerate(blob)).hex())\n")
+    add("capture_executed", solved(released, sum_code=hook, extra_cells=[leak]))
+    # an honest-looking answer that passes the visible check and fails a hidden one: the hidden part
+    # still costs the point, though its source never reached the kernel
+    add("hidden_check_fails", solved(released, words_code='words = ["layers", "keras"]'))
     # slow on the teacher's side: tens of thousands of cells (refused before they cost minutes)
     add("huge_cells", solved(released, extra_cells=[f"x{i} = {i}" for i in range(30_000)]))
     return subs
@@ -442,7 +473,9 @@ EXPECTED = {
     "markup_carriers": (5, "left out of the feedback"),
     "channel_keyring_1": (5, None),
     "channel_keyring_2": (5, None),
-    "self_reading": (5, "hidden test source"),
+    "self_reading": (5, None),
+    "capture_executed": (5, None),
+    "hidden_check_fails": (2, None),
     "huge_cells": (0, "cells, more than"),
 }
 ALSO_IN_REPORT = {  # further lines a class must produce
@@ -789,16 +822,53 @@ def test_no_channel_between_submissions(gallery):
     assert gallery["keys"] == []  # nothing stored in the slot uids' keyrings on this machine
 
 
-def test_hidden_source_read_back_by_the_notebook_is_withheld(gallery):
-    import base64
+def _everything_written_for(course: Path, student: str) -> str:
+    """Every file the run wrote for ``student`` (autograded notebook, feedback pages), as text."""
+    texts = []
+    for part in ("autograded", "feedback"):
+        for path in sorted((course / part / student).rglob("*")):
+            if path.is_file():
+                texts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    return "\n".join(texts)
 
-    from kitlib.grading.feedback import WITHHELD_OUTPUT
 
-    page = (gallery["course"] / "feedback" / "self_reading" / "mini" / "mini.html").read_text()
-    assert WITHHELD_OUTPUT in page and "SPY-DONE" in page
-    secret = 'grade("mini_sum", total, hidden=True)'
-    for shown in (secret, secret[::-1], base64.b64encode(secret.encode()).decode()[:20], secret.encode().hex()):
-        assert shown not in page
+HIDDEN_SOURCE = ('grade("mini_sum", total, hidden=True)', 'grade("mini_words", words, hidden=True)',
+                 "BEGIN HIDDEN TESTS")
+
+
+def test_hidden_source_never_reaches_the_kernel_however_it_is_captured(gallery):
+    """The kernel executed the grade cells without their hidden regions: what it captured while
+    executing (hooks, trace, history, line cache), decoded with the notebook's own key, holds the
+    visible grade lines and nothing of the hidden ones, and no file of the run does either."""
+    course = gallery["course"]
+    nb = nbformat.read(str(course / "autograded" / "capture_executed" / "mini" / "mini.ipynb"), as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    found = re.search(r"CAPTURED ([0-9a-f]+)", printed)
+    assert found, printed[-2000:]
+    blob = bytes.fromhex(found.group(1))
+    captured = bytes(b ^ XOR_KEY[i % len(XOR_KEY)] for i, b in enumerate(blob)).decode("utf-8", errors="replace")
+    assert 'grade("mini_sum", total)' in captured and 'grade("mini_words", words)' in captured  # it did capture
+    assert "pre_run_cell" in captured
+    for secret in HIDDEN_SOURCE:
+        assert secret not in captured
+    for student in ("capture_executed", "self_reading", "honest_a"):
+        written = _everything_written_for(course, student)
+        assert written and not any(secret in written for secret in HIDDEN_SOURCE), student
+    page = (course / "feedback" / "self_reading" / "mini" / "mini.html").read_text()
+    assert "SPY-DONE" in page  # the spy ran, and had nothing hidden to show
+    graded = {(c.metadata.get("nbgrader") or {}).get("grade_id"): c.source for c in nb.cells}
+    assert graded["mini_sum_test"].strip() == 'from kitlib.exercises import grade\ngrade("mini_sum", total)'
+
+
+def test_hidden_checks_still_cost_points_without_their_source_in_the_kernel(gallery):
+    course = gallery["course"]
+    nb = nbformat.read(str(course / "autograded" / "hidden_check_fails" / "mini" / "mini.ipynb"), as_version=4)
+    words = next(c for c in nb.cells if (c.metadata.get("nbgrader") or {}).get("grade_id") == "mini_words_test")
+    assert "hidden" not in words.source.lower()
+    shown = json.dumps(words.outputs)
+    assert "order of the words" in shown  # the hidden check's message, from the visible call's hidden part
+    page = (course / "feedback" / "hidden_check_fails" / "mini" / "mini.html").read_text()
+    assert "order of the words" in page
 
 
 OWN_LINKS = re.compile(r"^(\.\./(feedback|autograded|submitted)/[^:?]+\.(html|ipynb)|[\w%.-]+\.html)(#[\w%.-]*)?$")

@@ -492,7 +492,9 @@ class SubmissionGrader:
         """Run stock nbgrader autograde in the scratch course, the kernel in its sandbox,
         stopped after ``timeout`` seconds."""
         options = self.options
-        extra_env = {}
+        # The grade cells come without their hidden regions (gradebook.withhold_hidden_tests): each
+        # visible grade() call makes the hidden part's record for the trusted re-check.
+        extra_env = {"KIT_HIDDEN_PART": "visible"}
         if self.seed is not None:
             extra_env["KIT_PROBE_SEED"] = str(self.seed)
         zygote = slot.zygote.spawn().socket_path if slot.zygote is not None else None
