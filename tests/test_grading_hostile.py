@@ -428,6 +428,9 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path, port: in
     # an honest-looking answer that passes the visible check and fails a hidden one: the hidden part
     # still costs the point, though its source never reached the kernel
     add("hidden_check_fails", solved(released, words_code='words = ["layers", "keras"]'))
+    # an endless loop: stopped once it spent the per-cell limit in CPU time of its own (the hogs and bombs
+    # graded beside it do not count), 0 for that exercise with a line; the next exercise still counts
+    add("endless_loop", solved(released, sum_code="while True:\n    pass"))
     # slow on the teacher's side: tens of thousands of cells (refused before they cost minutes)
     add("huge_cells", solved(released, extra_cells=[f"x{i} = {i}" for i in range(30_000)]))
     return subs
@@ -475,6 +478,7 @@ EXPECTED = {
     "channel_keyring_2": (5, None),
     "self_reading": (5, None),
     "capture_executed": (5, None),
+    "endless_loop": (3, "CPU time limit"),
     "hidden_check_fails": (2, None),
     "huge_cells": (0, "cells, more than"),
 }
