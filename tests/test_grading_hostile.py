@@ -345,7 +345,12 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path, port: in
     markup.cells.append(nbformat.v4.new_markdown_cell(
         f"# My notes\n\n[click](javascript:window.__pwned=9) [web]({here}/mdlink) ![pic]({here}/mdcell.png)\n\n"
         "<script>window.__pwned = 10</script><img src=x onerror=\"window.__pwned = 11\">\n\n"
-        f"<iframe src=\"{here}/frame\"></iframe><svg onload=\"window.__pwned = 12\"></svg>"))
+        f"<iframe src=\"{here}/frame\"></iframe><svg onload=\"window.__pwned = 12\"></svg>\n\n"
+        # formulas are drawn as MathML now (no MathJax): LaTeX and raw MathML that try to link, style or run
+        "The loss is $$L = \\frac{1}{n}\\sum_i (y_i - \\hat{y}_i)^2$$ and $\\href{javascript:window.__pwned=15}{go}$ "
+        f"$\\style{{background:url({here}/mathstyle.png)}}{{s}}$ $\\text{{<img src=x onerror=\"window.__pwned=16\">}}$ "
+        "<math><mi href=\"javascript:window.__pwned=17\" id=kitmath>m</mi><maction actiontype=\"statusline\">a</maction>"
+        "<annotation-xml encoding=\"text/html\"><img src=x onerror=\"window.__pwned=18\"></annotation-xml></math>"))
     page = f"<html><body><script>window.__pwned = 13; fetch('{here}/file')</script></body></html>".encode()
     add("markup_carriers", markup, {"page.html": page, "notes.htm": page, "drawing.svg":
                                      b'<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned = 14"/>',
@@ -462,8 +467,10 @@ EXPECTED = {
     "runtime_links": (2, "points withdrawn"),
     "shadow_modules": (0, "has the name of the Python module"),
     "outlive": (5, "still running"),
-    "bomb_cpu": (None, "still running"),
-    "bomb_fork": (None, "process limit"),
+    # A bomb's own processes starve its kernel: its cells are no longer cut at T s of wall clock (the per-cell
+    # limit is its own CPU time), so on a busy machine the bomb may reach the submission's --timeout instead.
+    "bomb_cpu": (None, ("still running", "whole submission ran past")),
+    "bomb_fork": (None, ("process limit", "whole submission ran past")),
     "bomb_memory": (None, "memory limit"),
     "flood_bytes": (5, "truncated"),
     "read_everything": (5, None),
@@ -722,7 +729,8 @@ def test_each_attack_is_graded_with_a_report_line(gallery, student):
         assert 0 <= got <= 5
     lines = report_lines(gallery["course"], student)
     if words is not None:
-        assert any(words.lower() in line.lower() for line in lines), lines
+        choices = (words,) if isinstance(words, str) else words
+        assert any(word.lower() in line.lower() for line in lines for word in choices), lines
     for more in ALSO_IN_REPORT.get(student, []):
         assert any(more.lower() in line.lower() for line in lines), (more, lines)
 
@@ -928,6 +936,8 @@ def test_no_live_file_in_feedback_and_every_page_has_the_policy(gallery):
         assert live_markup(body, own_page=page.parent.name == "reports" or page.stem == "index") == [], page
     page = (folder / "mini.html").read_text()
     assert "HONEST-OUTPUT: my sum is ready" in page and "My notes" in page and "styled" in page
+    assert "<mfrac>" in page and "<munder>" in page  # the formula, drawn as MathML
+    assert "maction" not in page and "annotation-xml" not in page and "mathstyle.png" not in page
 
 
 def test_pages_in_chromium_run_nothing_and_request_nothing(gallery, listener, artifacts_dir):
@@ -956,7 +966,7 @@ def test_pages_in_chromium_run_nothing_and_request_nothing(gallery, listener, ar
                     shot.parent.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(shot), full_page=False)
                     assert "HONEST-OUTPUT" in page.inner_text("body")
-                    for selector in ("#kitjs", "#kitdata", "#kitform"):  # what the attacks hoped to be clicked
+                    for selector in ("#kitjs", "#kitdata", "#kitform", "#kitmath"):  # what the attacks hoped to be clicked
                         link = page.query_selector(selector)
                         if link is not None and link.is_visible():
                             try:
