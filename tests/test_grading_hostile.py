@@ -896,12 +896,14 @@ def live_markup(body: str, own_page: bool = False) -> list[str]:
 
     class Scan(HTMLParser):
         def handle_starttag(self, tag, attrs):
-            if tag in ("script", "iframe", "frame", "svg", "math", "form", "meta", "object", "embed", "base",
-                       "link", "style", "video", "audio", "source", "input", "button", "template") and \
-                    not (own_page and tag == "svg"):
-                found.append(tag)
+            if tag in ("script", "iframe", "frame", "svg", "form", "meta", "object", "embed", "base", "link",
+                       "style", "video", "audio", "source", "input", "button", "template", "maction", "semantics",
+                       "annotation", "annotation-xml") and not (own_page and tag == "svg"):
+                found.append(tag)  # MathML's presentation elements are drawn, never run: formulas may stay
             for name, value in attrs:
                 value = (value or "").strip().lower()
+                if name in ("href", "src") and tag not in ("a", "img"):
+                    found.append(f"{tag} {name}")  # (MathML elements can link in some browsers)
                 if name.startswith("on") or name in ("srcdoc", "action", "formaction", "xlink:href") or \
                         (name == "style" and not own_page):
                     found.append(f"{tag} {name}")
