@@ -149,6 +149,27 @@ def test_grade_records_under_kit_grade_and_the_hidden_part_separately(exercise_r
 
 
 @pytest.mark.fast
+def test_under_kit_grade_the_visible_call_makes_the_hidden_part_the_cell_no_longer_holds(exercise_registry,
+                                                                                           monkeypatch, tmp_path):
+    from kitlib.exercises import answers
+
+    exercise_registry(make_sum_exercise())
+    monkeypatch.setenv("KIT_ANSWER_DIR", str(tmp_path))
+    monkeypatch.setenv("KIT_PROBE_SEED", "77")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    core.grade("demo_sum", 5)
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["demo_sum.json"]  # nbgrader alone: visible only
+    monkeypatch.setenv("KIT_HIDDEN_PART", "visible")  # kit grade took the hidden region out of the cell
+    core.grade("demo_sum", 5)
+    assert answers.read_meta(tmp_path, "demo_sum.hidden")["seed"] == 77
+    assert answers.read_meta(tmp_path, "demo_sum.hidden")["hidden"] is True
+    (tmp_path / "demo_sum.hidden.json").unlink()
+    with pytest.raises(core.ExerciseNotPassed):
+        core.grade("demo_sum", 4)
+    assert not (tmp_path / "demo_sum.hidden.json").exists()  # the visible part failed: no hidden part, as in the cell
+
+
+@pytest.mark.fast
 def test_replaced_checks_are_recorded_as_evidence(exercise_registry, monkeypatch, tmp_path):
     from kitlib.exercises import answers
 

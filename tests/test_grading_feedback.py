@@ -175,6 +175,29 @@ def test_hostile_outputs_and_markdown_become_inert_html():
     assert "<script" not in page.lower(), page[page.lower().find("<script") - 300:][:500]
 
 
+def test_formulas_of_markdown_cells_are_drawn_as_mathml_and_stay_inert():
+    """MathJax is a script (no page may run one): formulas become MathML, sanitised like any student
+    markup, so a formula can neither link, style nor run anything."""
+    pytest.importorskip("latex2mathml")
+    nb = new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        "The output is $y = \\sigma(Wx + b)$ and the loss\n\n$$L = \\frac{1}{n}\\sum_{i=1}^{n} (y_i - \\hat{y}_i)^2$$\n\n"
+        "costs \\$5, `$code$` stays code, $x^$ is no formula, and these try to escape: "
+        "$\\href{javascript:window.__pwned=1}{click}$ $\\style{background:url(http://127.0.0.1:9/x)}{s}$ "
+        "$\\text{<img src=x onerror=alert(1)>}$ $</math><script>alert(2)</script>$ "
+        "<math><mi href=\"javascript:alert(3)\" style=\"x\">m</mi><maction actiontype=\"statusline\">a</maction>"
+        "<annotation-xml encoding=\"text/html\"><script>alert(4)</script></annotation-xml></math>")]
+    page, _ = feedback.InertHTMLExporter().from_notebook_node(nb, {"metadata": {"name": "mini"}})
+    body = page.lower().split("<body>", 1)[1]
+    assert body.count("<math") >= 4 and "<mfrac>" in body and "<msub>" in body and "<munderover>" in body
+    assert 'display="block"' in body
+    assert "<code>$code$</code>" in page and "$x^$" in page and "$5" in page
+    for live in ("<script", "javascript:", "onerror", "href=\"j", "style=", "url(http", "<maction", "annotation-xml",
+                 "127.0.0.1", "mathjax"):
+        assert live not in body, live
+    assert "mathjax" not in page.lower() and page.lower().count("content-security-policy") == 1
+
+
 def encodings(secret: str) -> dict[str, str]:
     import base64
     import bz2

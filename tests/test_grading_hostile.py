@@ -49,6 +49,7 @@ CANARY_PEER = f"kit-canary-peer-{RUN}"          # in an honest student's noteboo
 CANARY_PRIVATE = f"kit-canary-private-{RUN}"    # in a teacher's folder elsewhere on the machine
 CANARY_ENV = f"kit-canary-env-{RUN}"            # in the grader's environment
 CANARIES = (CANARY_SOURCE, CANARY_HIDDEN, CANARY_PEER, CANARY_PRIVATE, CANARY_ENV)
+XOR_KEY = b"kit-xor-" + RUN.encode()            # capture_executed's home-made cipher
 MARKER = f"kit-hostile-{RUN}"                   # in the command line of every process an attack starts
 
 SUM_OK = "total = 2 + 3"
@@ -344,7 +345,12 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path, port: in
     markup.cells.append(nbformat.v4.new_markdown_cell(
         f"# My notes\n\n[click](javascript:window.__pwned=9) [web]({here}/mdlink) ![pic]({here}/mdcell.png)\n\n"
         "<script>window.__pwned = 10</script><img src=x onerror=\"window.__pwned = 11\">\n\n"
-        f"<iframe src=\"{here}/frame\"></iframe><svg onload=\"window.__pwned = 12\"></svg>"))
+        f"<iframe src=\"{here}/frame\"></iframe><svg onload=\"window.__pwned = 12\"></svg>\n\n"
+        # formulas are drawn as MathML now (no MathJax): LaTeX and raw MathML that try to link, style or run
+        "The loss is $$L = \\frac{1}{n}\\sum_i (y_i - \\hat{y}_i)^2$$ and $\\href{javascript:window.__pwned=15}{go}$ "
+        f"$\\style{{background:url({here}/mathstyle.png)}}{{s}}$ $\\text{{<img src=x onerror=\"window.__pwned=16\">}}$ "
+        "<math><mi href=\"javascript:window.__pwned=17\" id=kitmath>m</mi><maction actiontype=\"statusline\">a</maction>"
+        "<annotation-xml encoding=\"text/html\"><img src=x onerror=\"window.__pwned=18\"></annotation-xml></math>"))
     page = f"<html><body><script>window.__pwned = 13; fetch('{here}/file')</script></body></html>".encode()
     add("markup_carriers", markup, {"page.html": page, "notes.htm": page, "drawing.svg":
                                      b'<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned = 14"/>',
@@ -397,6 +403,39 @@ def attacks(released, course: Path, private: Path, peer_notebook: Path, port: in
            "        pass\n"
            "print('SPY-DONE')\n")
     add("self_reading", solved(released, extra_cells=[spy]))
+    # Capture what the kernel executes as it executes it (an input transformer, a pre_run_cell hook, a
+    # trace function, IPython's history and line cache), print it later under a home-made cipher that no
+    # guard can know: the hidden tests' source must never be there to capture (test_hidden_source_...).
+    hook = (
+        "import linecache, sys, threading\n"
+        "CAPTURED = []\n"
+        "shell = get_ipython()\n"
+        "shell.events.register('pre_run_cell', lambda info: CAPTURED.append(info.raw_cell))\n"
+        "shell.input_transformers_post.append(lambda lines: CAPTURED.append(''.join(lines)) or lines)\n"
+        "def tracer(frame, event, arg):\n"
+        "    name = frame.f_code.co_filename\n"
+        "    if name.startswith('<') or 'ipykernel' in name:\n"
+        "        CAPTURED.append(''.join(linecache.getlines(name, frame.f_globals)))\n"
+        "    return None\n"
+        "sys.settrace(tracer)\n"
+        "threading.settrace(tracer)\n"
+        + SUM_OK)
+    leak = (
+        "import linecache, sys\n"
+        "sys.settrace(None)\n"
+        "CAPTURED += list(In) + list(_ih)\n"
+        "CAPTURED += [''.join(entry[2]) for name, entry in list(linecache.cache.items())\n"
+        "             if len(entry) > 2 and (name.startswith('<') or 'ipykernel' in name)]\n"
+        f"key = {XOR_KEY!r}\n"
+        "blob = '\\n'.join(dict.fromkeys(CAPTURED)).encode()\n"
+        "print('CAPTURED', bytes(b ^ key[i % len(key)] for i, b in enumerate(blob)).hex())\n")
+    add("capture_executed", solved(released, sum_code=hook, extra_cells=[leak]))
+    # an honest-looking answer that passes the visible check and fails a hidden one: the hidden part
+    # still costs the point, though its source never reached the kernel
+    add("hidden_check_fails", solved(released, words_code='words = ["layers", "keras"]'))
+    # an endless loop: stopped once it spent the per-cell limit in CPU time of its own (the hogs and bombs
+    # graded beside it do not count), 0 for that exercise with a line; the next exercise still counts
+    add("endless_loop", solved(released, sum_code="while True:\n    pass"))
     # slow on the teacher's side: tens of thousands of cells (refused before they cost minutes)
     add("huge_cells", solved(released, extra_cells=[f"x{i} = {i}" for i in range(30_000)]))
     return subs
@@ -428,8 +467,10 @@ EXPECTED = {
     "runtime_links": (2, "points withdrawn"),
     "shadow_modules": (0, "has the name of the Python module"),
     "outlive": (5, "still running"),
-    "bomb_cpu": (None, "still running"),
-    "bomb_fork": (None, "process limit"),
+    # A bomb's own processes starve its kernel: its cells are no longer cut at T s of wall clock (the per-cell
+    # limit is its own CPU time), so on a busy machine the bomb may reach the submission's --timeout instead.
+    "bomb_cpu": (None, ("still running", "whole submission ran past")),
+    "bomb_fork": (None, ("process limit", "whole submission ran past")),
     "bomb_memory": (None, "memory limit"),
     "flood_bytes": (5, "truncated"),
     "read_everything": (5, None),
@@ -442,7 +483,10 @@ EXPECTED = {
     "markup_carriers": (5, "left out of the feedback"),
     "channel_keyring_1": (5, None),
     "channel_keyring_2": (5, None),
-    "self_reading": (5, "hidden test source"),
+    "self_reading": (5, None),
+    "capture_executed": (5, None),
+    "endless_loop": (3, "CPU time limit"),
+    "hidden_check_fails": (2, None),
     "huge_cells": (0, "cells, more than"),
 }
 ALSO_IN_REPORT = {  # further lines a class must produce
@@ -685,7 +729,8 @@ def test_each_attack_is_graded_with_a_report_line(gallery, student):
         assert 0 <= got <= 5
     lines = report_lines(gallery["course"], student)
     if words is not None:
-        assert any(words.lower() in line.lower() for line in lines), lines
+        choices = (words,) if isinstance(words, str) else words
+        assert any(word.lower() in line.lower() for line in lines for word in choices), lines
     for more in ALSO_IN_REPORT.get(student, []):
         assert any(more.lower() in line.lower() for line in lines), (more, lines)
 
@@ -789,16 +834,53 @@ def test_no_channel_between_submissions(gallery):
     assert gallery["keys"] == []  # nothing stored in the slot uids' keyrings on this machine
 
 
-def test_hidden_source_read_back_by_the_notebook_is_withheld(gallery):
-    import base64
+def _everything_written_for(course: Path, student: str) -> str:
+    """Every file the run wrote for ``student`` (autograded notebook, feedback pages), as text."""
+    texts = []
+    for part in ("autograded", "feedback"):
+        for path in sorted((course / part / student).rglob("*")):
+            if path.is_file():
+                texts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    return "\n".join(texts)
 
-    from kitlib.grading.feedback import WITHHELD_OUTPUT
 
-    page = (gallery["course"] / "feedback" / "self_reading" / "mini" / "mini.html").read_text()
-    assert WITHHELD_OUTPUT in page and "SPY-DONE" in page
-    secret = 'grade("mini_sum", total, hidden=True)'
-    for shown in (secret, secret[::-1], base64.b64encode(secret.encode()).decode()[:20], secret.encode().hex()):
-        assert shown not in page
+HIDDEN_SOURCE = ('grade("mini_sum", total, hidden=True)', 'grade("mini_words", words, hidden=True)',
+                 "BEGIN HIDDEN TESTS")
+
+
+def test_hidden_source_never_reaches_the_kernel_however_it_is_captured(gallery):
+    """The kernel executed the grade cells without their hidden regions: what it captured while
+    executing (hooks, trace, history, line cache), decoded with the notebook's own key, holds the
+    visible grade lines and nothing of the hidden ones, and no file of the run does either."""
+    course = gallery["course"]
+    nb = nbformat.read(str(course / "autograded" / "capture_executed" / "mini" / "mini.ipynb"), as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    found = re.search(r"CAPTURED ([0-9a-f]+)", printed)
+    assert found, printed[-2000:]
+    blob = bytes.fromhex(found.group(1))
+    captured = bytes(b ^ XOR_KEY[i % len(XOR_KEY)] for i, b in enumerate(blob)).decode("utf-8", errors="replace")
+    assert 'grade("mini_sum", total)' in captured and 'grade("mini_words", words)' in captured  # it did capture
+    assert "pre_run_cell" in captured
+    for secret in HIDDEN_SOURCE:
+        assert secret not in captured
+    for student in ("capture_executed", "self_reading", "honest_a"):
+        written = _everything_written_for(course, student)
+        assert written and not any(secret in written for secret in HIDDEN_SOURCE), student
+    page = (course / "feedback" / "self_reading" / "mini" / "mini.html").read_text()
+    assert "SPY-DONE" in page  # the spy ran, and had nothing hidden to show
+    graded = {(c.metadata.get("nbgrader") or {}).get("grade_id"): c.source for c in nb.cells}
+    assert graded["mini_sum_test"].strip() == 'from kitlib.exercises import grade\ngrade("mini_sum", total)'
+
+
+def test_hidden_checks_still_cost_points_without_their_source_in_the_kernel(gallery):
+    course = gallery["course"]
+    nb = nbformat.read(str(course / "autograded" / "hidden_check_fails" / "mini" / "mini.ipynb"), as_version=4)
+    words = next(c for c in nb.cells if (c.metadata.get("nbgrader") or {}).get("grade_id") == "mini_words_test")
+    assert "hidden" not in words.source.lower()
+    shown = json.dumps(words.outputs)
+    assert "order of the words" in shown  # the hidden check's message, from the visible call's hidden part
+    page = (course / "feedback" / "hidden_check_fails" / "mini" / "mini.html").read_text()
+    assert "order of the words" in page
 
 
 OWN_LINKS = re.compile(r"^(\.\./(feedback|autograded|submitted)/[^:?]+\.(html|ipynb)|[\w%.-]+\.html)(#[\w%.-]*)?$")
@@ -814,12 +896,14 @@ def live_markup(body: str, own_page: bool = False) -> list[str]:
 
     class Scan(HTMLParser):
         def handle_starttag(self, tag, attrs):
-            if tag in ("script", "iframe", "frame", "svg", "math", "form", "meta", "object", "embed", "base",
-                       "link", "style", "video", "audio", "source", "input", "button", "template") and \
-                    not (own_page and tag == "svg"):
-                found.append(tag)
+            if tag in ("script", "iframe", "frame", "svg", "form", "meta", "object", "embed", "base", "link",
+                       "style", "video", "audio", "source", "input", "button", "template", "maction", "semantics",
+                       "annotation", "annotation-xml") and not (own_page and tag == "svg"):
+                found.append(tag)  # MathML's presentation elements are drawn, never run: formulas may stay
             for name, value in attrs:
                 value = (value or "").strip().lower()
+                if name in ("href", "src") and tag not in ("a", "img"):
+                    found.append(f"{tag} {name}")  # (MathML elements can link in some browsers)
                 if name.startswith("on") or name in ("srcdoc", "action", "formaction", "xlink:href") or \
                         (name == "style" and not own_page):
                     found.append(f"{tag} {name}")
@@ -854,6 +938,8 @@ def test_no_live_file_in_feedback_and_every_page_has_the_policy(gallery):
         assert live_markup(body, own_page=page.parent.name == "reports" or page.stem == "index") == [], page
     page = (folder / "mini.html").read_text()
     assert "HONEST-OUTPUT: my sum is ready" in page and "My notes" in page and "styled" in page
+    assert "<mfrac>" in page and "<munder>" in page  # the formula, drawn as MathML
+    assert "maction" not in page and "annotation-xml" not in page and "mathstyle.png" not in page
 
 
 def test_pages_in_chromium_run_nothing_and_request_nothing(gallery, listener, artifacts_dir):
@@ -882,7 +968,7 @@ def test_pages_in_chromium_run_nothing_and_request_nothing(gallery, listener, ar
                     shot.parent.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(shot), full_page=False)
                     assert "HONEST-OUTPUT" in page.inner_text("body")
-                    for selector in ("#kitjs", "#kitdata", "#kitform"):  # what the attacks hoped to be clicked
+                    for selector in ("#kitjs", "#kitdata", "#kitform", "#kitmath"):  # what the attacks hoped to be clicked
                         link = page.query_selector(selector)
                         if link is not None and link.is_visible():
                             try:

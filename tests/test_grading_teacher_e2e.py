@@ -18,6 +18,7 @@ import pty
 import re
 import select
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -491,11 +492,18 @@ def test_generate_feedback_of_nbgrader_withholds_hidden_tests(graded):
     assert done.stdout.startswith("True"), done.stdout + done.stderr
     eve = page_text(course / "feedback" / "eve" / "mini" / "mini.html")
     assert "hidden=True" not in eve and "HIDDEN TESTS" not in eve
-    # the check above can fail: nbgrader's default preprocessors do show the hidden tests
+    # nbgrader's default preprocessors would show the hidden tests of an autograded notebook: under kit grade
+    # the kernel ran the grade cells without them (gradebook.withhold_hidden_tests), so there are none to show,
+    # while the course's own gradebook (formgrader, the next kit grade) keeps them
     done = subprocess.run(["nbgrader", "generate_feedback", "mini", "--force", "--student", "ana",
                            '--GenerateFeedback.preprocessors=["nbgrader.preprocessors.GetGrades"]'],
                           cwd=course, env=kit_env(), capture_output=True, text=True, timeout=600)
-    assert "hidden=True" in page_text(course / "feedback" / "ana" / "mini" / "mini.html")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "hidden=True" not in page_text(course / "feedback" / "ana" / "mini" / "mini.html")
+    assert "hidden=True" not in (course / "autograded" / "ana" / "mini" / "mini.ipynb").read_text()
+    with sqlite3.connect(course / "gradebook.db") as db:
+        kept = [row[0] for row in db.execute("SELECT source FROM source_cell WHERE name = 'mini_sum_test'")]
+    assert kept and "hidden=True" in kept[0]
 
 
 def test_manual_grade_and_comment_reach_report_and_grades_csv(graded):

@@ -462,3 +462,76 @@ def test_kill_uid_ends_an_orphaned_fork_bomb_and_waits_until_its_processes_are_r
             if not _processes_of(uid):
                 break
             sandbox.kill_uid(uid)
+
+
+# ---------------------------------------------------------------- hidden tests never reach the kernel
+
+VISIBLE = 'from kitlib.exercises import grade\ngrade("mini_sum", total)\n'
+
+
+def _hidden(code: str) -> str:
+    return f"{VISIBLE}### BEGIN HIDDEN TESTS\n{code}\n### END HIDDEN TESTS\n"
+
+
+@pytest.mark.parametrize("code", [
+    'grade("mini_sum", total, hidden=True)',
+    "# the hidden probes\ngrade('mini_sum', total, hidden=True)",
+    'import kitlib.exercises as kx\nkx.grade("mini_sum", total, hidden=True)'[len("import kitlib.exercises as kx\n"):],
+    "",
+])
+def test_a_hidden_region_that_repeats_the_visible_call_is_taken_out(code):
+    from kitlib.grading.notebook import public_grade_source
+
+    assert public_grade_source(_hidden(code)) == VISIBLE
+
+
+@pytest.mark.parametrize("code", [
+    "assert total == 5",
+    'grade("mini_sum", total)',                          # no hidden=True: not the hidden part
+    'grade("mini_sum", other, hidden=True)',             # another answer than the visible call's
+    'grade("mini_words", total, hidden=True)',           # another exercise
+    'grade("mini_sum", total, hidden=True, scale=2)',    # another argument
+    'grade("mini_sum", total, hidden=True)\nprint(total)',
+    "grade(",                                            # no Python
+])
+def test_any_other_hidden_code_is_kept(code):
+    from kitlib.grading.notebook import public_grade_source
+
+    assert public_grade_source(_hidden(code)) is None
+    assert public_grade_source(VISIBLE) == VISIBLE  # no hidden region: nothing to do
+
+
+def test_the_grading_snapshot_holds_no_hidden_source_and_consistent_checksums(tmp_path, monkeypatch):
+    import sys
+
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import compute_checksum
+
+    from kitlib.grading.course import db_url
+    from kitlib.grading.gradebook import withhold_hidden_tests
+
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))  # alembic
+    db = tmp_path / "gradebook.db"
+    kept_code = _hidden("assert total == 5")
+    with Gradebook(db_url(db), "course") as gb:
+        gb.add_assignment("mini")
+        gb.add_notebook("mini", "mini")
+        for name, source in (("mini_sum_test", _hidden('grade("mini_sum", total, hidden=True)')),
+                             ("other_test", kept_code)):
+            gb.update_or_create_grade_cell(name, "mini", "mini", max_score=2, cell_type="code")
+            gb.update_or_create_source_cell(name, "mini", "mini", source=source, cell_type="code", locked=True,
+                                            checksum="stale")
+        gb.update_or_create_source_cell("mini_sum_answer", "mini", "mini", source="total = 2 + 3",
+                                        cell_type="code", locked=False, checksum="x")
+    assert withhold_hidden_tests(db, "mini") == ["mini/other_test"]
+    with Gradebook(db_url(db), None) as gb:
+        cells = {c.name: c for c in gb.find_notebook("mini", "mini").source_cells}
+        public = cells["mini_sum_test"]
+        assert public.source == VISIBLE and "hidden" not in public.source.lower()
+        node = nbformat.v4.new_code_cell(VISIBLE)
+        node.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "grade_id": "mini_sum_test",
+                                     "points": 2}
+        assert public.checksum == compute_checksum(node)  # what nbgrader's OverwriteCells checks against
+        assert cells["other_test"].source == kept_code and cells["other_test"].checksum == "stale"
+        assert cells["mini_sum_answer"].source == "total = 2 + 3"
+

@@ -815,7 +815,19 @@ def check(exercise_id: str, answer: Any, **given: Any) -> Feedback:
 
 def grade(exercise_id: str, answer: Any, hidden: bool = False, **given: Any) -> None:
     """Grade-cell entry point (see the module docstring); returns None on purpose (nbgrader
-    would read a number as partial credit)."""
+    would read a number as partial credit).
+
+    Under ``kit grade`` the grade cell reaches the kernel without its hidden region (the kernel could
+    read what it executes), and ``$KIT_HIDDEN_PART`` is ``visible``: the visible call then makes the
+    hidden part itself, after the visible part passed, as the hidden line of the cell would have."""
+    _grade_part(exercise_id, answer, hidden, given)
+    if not hidden and os.environ.get("KIT_HIDDEN_PART") == "visible":
+        _grade_part(exercise_id, answer, True, given)
+    return None
+
+
+def _grade_part(exercise_id: str, answer: Any, hidden: bool, given: Mapping[str, Any]) -> None:
+    """One part of :func:`grade` (raises :class:`ExerciseNotPassed` under nbgrader when it fails)."""
     seed = _env_seed() if hidden else None
     exercise, feedback, record, ctx = _assess(exercise_id, answer, hidden, given, seed=seed)
     _tutor(exercise, feedback)

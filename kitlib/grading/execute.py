@@ -157,6 +157,37 @@ class SandboxKernelManager(AsyncKernelManager):
             pass
         return kc
 
+    # -------------------------------------------------------------- what the submission itself used
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds used so far by every process of this kernel's sandbox (None: not measurable).
+
+        The sandbox's cgroup where there is one (cgroup v2's ``cpu.stat`` counts exited processes too;
+        in v1, the cgroup's processes), else the process tree of the launched kernel: user and system
+        time of each process plus what it reaped of its children. Other processes on the machine,
+        however busy, add nothing: this is the submission's own use."""
+        kit = self._load_plan()
+        box = kit.get("cgroup")
+        if box is not None and getattr(box, "version", "") == "v2":
+            try:
+                stat = (box.paths["memory"] / "cpu.stat").read_text()
+                return int(stat.split("usage_usec", 1)[1].split()[0]) / 1e6
+            except (OSError, IndexError, ValueError, KeyError):
+                pass
+        try:
+            if box is not None:
+                members = set(box.pids())
+            else:
+                table = _process_table()
+                roots = {getattr(getattr(self.provisioner, "process", None), "pid", None), kit.get("pid")} - {None}
+                members = set(roots)
+                for root in roots:
+                    members |= _descendants(table, root)
+        except OSError:
+            return None
+        if not members:
+            return None
+        return sum(_cpu_of(pid) for pid in members)
+
     # -------------------------------------------------------------- end
     async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]
         kit = self._load_plan()
@@ -293,6 +324,19 @@ def _process_table() -> dict[int, tuple[int, int, int]]:
     return table
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds of one process: its user and system time and its reaped children's (0 when gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return sum(int(fields[i]) for i in (11, 12, 13, 14)) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _descendants(table: dict, root: int) -> set[int]:
     children: dict[int, list[int]] = {}
     for pid, (parent, _, _) in table.items():
@@ -355,6 +399,76 @@ class SandboxedExecute(Execute):
         if self._over(msg, -1):
             return
         return super().update_display_data(msg)
+
+    # -------------------------------------------------------------- the per-cell limit: the cell's own CPU time
+    async def _async_poll_for_reply(self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive):
+        """nbclient's wait for a cell's reply, with the per-cell limit (``Execute.timeout``, T) measured
+        in the submission's own CPU time (:meth:`SandboxKernelManager.cpu_seconds`), not in wall-clock
+        time, which a busy machine stretches:
+
+        - CPU: the cell is stopped once its processes used T s of CPU per CPU the sandbox may use
+          (:func:`cell_cpu_budget`): no cell that kept to T on a quiet machine can reach it, however
+          busy the machine. The cell's error says so (:data:`kitlib.grading.sandbox.CPU_LIMIT_TEXT`).
+        - wall clock: a generous backstop (:func:`cell_wall_backstop`) for a cell that neither ends nor
+          reaches its CPU budget. With T s of CPU or more used, that is the cell's own work (it stands);
+          with less, it waited (a starved kernel, or a cell that sleeps): its error says so
+          (:data:`kitlib.grading.sandbox.WALL_BACKSTOP_TEXT`) and kit grade runs the submission once more
+          within its deadline (:meth:`kitlib.grading.submission.SubmissionGrader.interrupted`)."""
+        km = self.km
+        if timeout is None or not isinstance(km, SandboxKernelManager) or km.cpu_seconds() is None:
+            return await super()._async_poll_for_reply(msg_id, cell, timeout, task_poll_output_msg,
+                                                       task_poll_kernel_alive)
+        from queue import Empty
+
+        from jupyter_core.utils import ensure_async
+
+        from kitlib.grading.sandbox import CPU_LIMIT_TEXT, OWN_WORK_TEXT, WALL_BACKSTOP_TEXT
+
+        budget, backstop = cell_cpu_budget(timeout), cell_wall_backstop(timeout)
+        started, cpu_start = time.monotonic(), km.cpu_seconds() or 0.0
+        forced = None
+        while True:
+            if forced is None:
+                try:
+                    msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=1.0))
+                except Empty:
+                    task_poll_kernel_alive.cancel()
+                    await self._async_check_alive()
+                    used = max(0.0, (km.cpu_seconds() or 0.0) - cpu_start)
+                    waited = time.monotonic() - started
+                    if used >= budget:
+                        why = CPU_LIMIT_TEXT.format(used=used, limit=budget)
+                    elif waited >= backstop:
+                        why = (f"the cell ran {waited:.0f} s and used {used:.0f} s of CPU: "
+                               + (OWN_WORK_TEXT if used >= timeout else WALL_BACKSTOP_TEXT.format(wall=backstop)))
+                    else:
+                        continue
+                    forced = await self._kit_stop_cell(timeout, cell, why)
+                    continue
+            else:
+                msg = forced
+                msg["parent_header"] = {"msg_id": msg_id}
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if self.record_timing:
+                from nbclient.client import timestamp
+
+                cell["metadata"]["execution"]["shell.execute_reply"] = timestamp(msg)
+            try:
+                await asyncio.wait_for(task_poll_output_msg, self.iopub_timeout)
+            except (asyncio.TimeoutError, Empty):
+                self.log.warning("Timeout waiting for IOPub output")
+            task_poll_kernel_alive.cancel()
+            return msg
+
+    async def _kit_stop_cell(self, timeout, cell, why: str) -> dict:
+        """Interrupt the cell (as nbclient does at its timeout) and the error reply that says why."""
+        from jupyter_core.utils import ensure_async
+
+        self.log.error("kit: %s", why)
+        await ensure_async(self.km.interrupt_kernel())
+        return {"content": {"status": "error", "ename": "CellTimeoutError", "evalue": why,
+                            "traceback": [f"CellTimeoutError: {why}"]}}
 
     # -------------------------------------------------------------- a cold kernel warmed up like a warm one
     async def async_start_new_kernel_client(self):
@@ -457,6 +571,21 @@ def _caps_from_env() -> tuple[int, int]:
 
         cell, total = Limits.output_cell_mb, Limits.output_total_mb
     return cell << 20, total << 20
+
+
+def cell_cpu_budget(timeout: float) -> float:
+    """CPU seconds a cell may use: the per-cell limit for each CPU this process (and so the sandbox)
+    may run on. A cell that kept to ``timeout`` seconds on a quiet machine used at most that much."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return float(timeout) * max(1, cpus)
+
+
+def cell_wall_backstop(timeout: float) -> float:
+    """Wall-clock seconds after which a cell that neither ended nor spent its CPU budget is stopped."""
+    return 4.0 * float(timeout) + 30.0
 
 
 def autograde_config():

@@ -40,6 +40,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import nbformat
+from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
@@ -499,10 +500,44 @@ class InertHTMLExporter(HTMLExporter):
         c.GenerateFeedback.exporter_class = "kitlib.grading.feedback.InertHTMLExporter"
     """
 
+    @pass_context
+    def markdown2html(self, context, source):
+        """nbconvert's Markdown filter, its formulas drawn as MathML (:func:`MathMLRenderer`): the
+        pages have no MathJax, which is a script."""
+        from nbconvert.filters.markdown_mistune import MarkdownWithMath
+
+        cell = context.get("cell", {})
+        renderer = mathml_renderer()(escape=False, attachments=cell.get("attachments", {}),
+                                     embed_images=self.embed_images,
+                                     path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                                     anchor_link_text=self.anchor_link_text,
+                                     exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+        return MarkdownWithMath(renderer=renderer).render(source)
+
     def from_notebook_node(self, nb, resources=None, **kw):
         output, resources = super().from_notebook_node(nb, resources, **kw)
         name = str(((resources or {}).get("metadata") or {}).get("name") or "feedback")
         return inert_page(name_exercises(output, nb, name), name), resources
+
+
+def mathml_renderer():
+    """nbconvert's Markdown renderer whose ``$...$``, ``$$...$$`` and ``\\begin{...}`` formulas come out as
+    MathML (:func:`kitlib.grading.htmlsafe.latex_to_mathml`), sanitised with the rest of the page."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer
+
+    from kitlib.grading.htmlsafe import latex_to_mathml
+
+    class MathMLRenderer(IPythonRenderer):
+        def inline_math(self, body: str) -> str:
+            return latex_to_mathml(body)
+
+        def block_math(self, body: str) -> str:
+            return latex_to_mathml(body, display=True)
+
+        def latex_environment(self, name: str, body: str) -> str:
+            return latex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+
+    return MathMLRenderer
 
 
 def name_exercises(page: str, nb, notebook: str) -> str:

@@ -60,9 +60,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from kitlib.grading import sandbox
+from kitlib.grading import safefs, sandbox
 from kitlib.grading.course import Course, CourseError
-from kitlib.grading.gradebook import GradebookWriter, ensure_assignment, export_csv, snapshot
+from kitlib.grading.gradebook import GradebookWriter, ensure_assignment, export_csv, snapshot, withhold_hidden_tests
 from kitlib.grading.journal import Journal, assignment_version, content_key
 from kitlib.grading.names import show_line
 from kitlib.grading.progress import GradingProgress
@@ -101,6 +101,12 @@ def _prepare_assignment(course: Course, assignment: str, prep: Path, worker: Wor
              or generate(course.root, assignment, release_dir=prep / "blank", db=False, worker=worker))
     db = prep / "gradebook.db"
     snapshot(course.gradebook_path, db)
+    kept = withhold_hidden_tests(db, assignment)
+    if kept:
+        print(f"kit grade: {safefs.show(assignment)}: the hidden tests of {', '.join(map(safefs.show, kept[:5]))}"
+              f"{f' and {len(kept) - 5} more' if len(kept) > 5 else ''} are not only the visible grade() call "
+              "with hidden=True: they run in the student's kernel, which can read them (move the checks to "
+              "the course's hidden/ folder, see course/AUTHORING.md)", flush=True)
     return AssignmentBundle.from_course(course, assignment, blank, db)
 
 

@@ -40,6 +40,48 @@ def snapshot(src: Path, dst: Path) -> None:
         source.backup(target)
 
 
+def withhold_hidden_tests(db: Path, assignment: str) -> list[str]:
+    """Take the hidden-test regions out of the grade cells that ``db`` (a snapshot) would put back.
+
+    nbgrader's autograde restores every locked cell from the gradebook, hidden tests included, and
+    the student's kernel then executes them: a notebook can read what it executes (``In``, an
+    input transformer, a trace function) and print it in any encoding. ``kit grade`` gives the
+    scratch courses a snapshot whose grade cells have no hidden region (checksums recomputed, so
+    nbgrader sees consistent cells); the visible ``grade()`` call makes the hidden part's record
+    and the trusted re-check judges it with the course's hidden checks
+    (:func:`kitlib.grading.notebook.public_grade_source`). The course's own gradebook keeps the full
+    source. Returns the notebook/grade ids whose hidden code is of another form: kept (it must run
+    in the kernel), for a line to the teacher."""
+    import nbformat
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import compute_checksum
+
+    from kitlib.grading.notebook import public_grade_source
+
+    kept = []
+    with Gradebook(db_url(db), None) as gb:
+        for notebook in gb.find_assignment(assignment).notebooks:
+            points = {cell.name: cell.max_score for cell in notebook.grade_cells}
+            solutions = {cell.name for cell in notebook.solution_cells}
+            for cell in notebook.source_cells:
+                if cell.name not in points or cell.source is None:
+                    continue
+                public = public_grade_source(cell.source)
+                if public is None:
+                    kept.append(f"{notebook.name}/{cell.name}")
+                    continue
+                if public == cell.source:
+                    continue
+                node = nbformat.v4.new_code_cell(public) if cell.cell_type == "code" else \
+                    nbformat.v4.new_markdown_cell(public)
+                node.metadata["nbgrader"] = {"grade": True, "solution": cell.name in solutions,
+                                             "locked": bool(cell.locked), "grade_id": cell.name,
+                                             "points": points[cell.name]}
+                cell.source, cell.checksum = public, compute_checksum(node)
+        gb.db.commit()
+    return kept
+
+
 def ensure_assignment(course: Course, assignment: str, scratch: Path, worker: Worker | None = None) -> Path | None:
     """Make sure the course gradebook knows ``assignment`` (creating the gradebook if needed).
 

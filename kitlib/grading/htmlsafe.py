@@ -9,8 +9,9 @@ layers, each enough against the attacks the hostile gallery knows:
   several times slower on the megabyte pages a flood of output makes): the page body is
   parsed by an HTML5 parser and rebuilt from an allow-list of tags (text, tables, lists,
   code, images) and attributes (``class``, ``id``, ``href``, ``src``, ``alt``, ``title``,
-  table spans). Gone with their content: ``script``, ``style``, ``iframe``, ``object``,
-  ``svg``, ``math``, ``form``, ``meta``, ``link``, ``base``; gone: every event handler,
+  table spans) and MathML (formulas, :func:`latex_to_mathml`; presentation elements, no link or
+  style attribute). Gone with their content: ``script``, ``style``, ``iframe``, ``object``,
+  ``svg``, ``form``, ``meta``, ``link``, ``base``; gone: every event handler,
   ``style`` attribute, ``javascript:``/``data:`` link, and every image that is not a
   ``data:image/...`` URL (no request leaves the page). SVG outputs become
   ``<img src="data:image/svg+xml;base64,...">``: a browser draws an SVG image without
@@ -40,7 +41,26 @@ TAGS = {"a", "abbr", "b", "bdi", "blockquote", "br", "caption", "cite", "code", 
         "wbr", "main", "section", "article", "header", "footer", "label"}
 ATTRIBUTES = {"*": {"class", "id", "title", "lang", "dir"}, "a": {"href"}, "img": {"src", "alt", "width", "height"},
               "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"}, "ol": {"start"}}
-CLEAN_CONTENT = {"script", "style", "iframe", "object", "embed", "svg", "math", "template", "noscript", "frameset",
+# MathML (formulas of Markdown cells, drawn by the browser without a script: :func:`latex_to_mathml`):
+# presentation elements only, none of the attributes that can link or style (href, style, xlink:*), no
+# maction or annotation-xml (which can hold HTML).
+MATHML_TAGS = {"math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "mfrac", "msqrt", "mroot", "msub", "msup",
+               "msubsup", "munder", "mover", "munderover", "mmultiscripts", "mprescripts", "none", "mtable", "mtr",
+               "mtd", "mstyle", "menclose", "mpadded", "mphantom", "merror"}
+MATHML_ATTRIBUTES = {
+    "math": {"display"}, "mstyle": {"displaystyle", "scriptlevel", "mathcolor"},
+    "mo": {"form", "stretchy", "fence", "separator", "accent", "largeop", "movablelimits", "lspace", "rspace",
+           "minsize", "maxsize", "mathvariant"},
+    "mi": {"mathvariant"}, "mn": {"mathvariant"}, "mtext": {"mathvariant"}, "ms": {"mathvariant"},
+    "mover": {"accent"}, "munder": {"accentunder"}, "munderover": {"accent", "accentunder"},
+    "menclose": {"notation"}, "mspace": {"width", "height", "depth"}, "mfrac": {"linethickness"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset"},
+    "mtable": {"columnalign", "rowalign", "columnspacing", "rowspacing"},
+    "mtd": {"columnspan", "rowspan", "columnalign", "rowalign"}, "mtr": {"columnalign", "rowalign"},
+}
+TAGS |= MATHML_TAGS
+ATTRIBUTES.update(MATHML_ATTRIBUTES)
+CLEAN_CONTENT = {"script", "style", "iframe", "object", "embed", "svg", "template", "noscript", "frameset",
                  "frame", "applet", "form", "select", "textarea", "button", "title", "head", "noembed", "xmp",
                  "plaintext", "video", "audio", "canvas"}
 IMAGE_DATA = re.compile(r"^data:image/(png|jpe?g|gif|webp|bmp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$", re.IGNORECASE)
@@ -57,6 +77,31 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if name == "src":
         return value if tag == "img" and IMAGE_DATA.match(value.strip()) else None
     return value
+
+
+MAX_FORMULA = 4000  # characters of one formula converted (a longer one is shown as its source)
+
+
+def latex_to_mathml(tex: str, display: bool = False) -> str:
+    r"""A LaTeX formula as MathML (``latex2mathml``), which the browser draws without any script; the
+    formula's source, escaped and between its dollars, where it cannot be converted (or the library is
+    missing). What comes out goes through :func:`clean_html` with the page, like any student markup.
+
+    Example:
+        >>> latex_to_mathml("x^2")[:6], "<msup><mi>x</mi><mn>2</mn></msup>" in latex_to_mathml("x^2")
+        ('<math ', True)
+        >>> latex_to_mathml("x^", display=True)   # not a formula the converter can read: its source
+        '$$x^$$'
+    """
+    fence = "$$" if display else "$"
+    try:
+        if len(tex) > MAX_FORMULA:
+            raise ValueError("too long to convert")
+        from latex2mathml.converter import convert
+
+        return convert(tex, display="block" if display else "inline")
+    except Exception:  # noqa: BLE001 - any failure (a formula it cannot read, no library): the source
+        return f"{fence}{html.escape(tex, quote=False)}{fence}"
 
 
 def clean_html(fragment: str) -> str:

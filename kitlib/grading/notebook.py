@@ -14,6 +14,7 @@ Example:
 """
 from __future__ import annotations
 
+import ast
 import copy
 import json
 
@@ -83,6 +84,69 @@ def hidden_lines(source: str) -> list[str]:
         lines += [line.strip() for line in region.splitlines()
                   if line.strip() and not line.strip().startswith("#")]
     return lines
+
+
+def _grade_calls(source: str) -> list[ast.Call] | None:
+    """The statements of ``source`` as ``grade(...)`` calls; None when one is anything else (or no Python)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    calls = []
+    for statement in tree.body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        func = call.func if isinstance(call, ast.Call) else None
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if name != "grade":
+            return None
+        calls.append(call)
+    return calls
+
+
+def _call_key(call: ast.Call) -> str:
+    """A grade() call's arguments without ``hidden=...``, as comparable text."""
+    keywords = sorted((k for k in call.keywords if k.arg != "hidden"), key=lambda k: str(k.arg))
+    return ast.dump(ast.Call(func=ast.Name("grade"), args=call.args, keywords=keywords))
+
+
+def public_grade_source(source: str) -> str | None:
+    r"""The grade cell's source without its hidden-test regions, when ``kit grade`` loses nothing by that.
+
+    ``kit grade`` never lets the hidden-test source reach the student's kernel: the kernel gets this
+    version, and each visible ``grade(id, answer, ...)`` call makes the hidden part's record itself
+    (:func:`kitlib.exercises.core.grade` under ``KIT_HIDDEN_PART=visible``), judged by the trusted
+    re-check with the course's hidden checks. That holds when every hidden statement is one of the
+    visible ``grade(...)`` calls with ``hidden=True`` added (the form course/AUTHORING.md gives);
+    None for any other hidden code (it must run in the kernel: the caller keeps it and says so),
+    and ``source`` itself when it has no hidden region.
+
+    Example:
+        >>> public_grade_source('grade("a", x)\n### BEGIN HIDDEN TESTS\ngrade("a", x, hidden=True)\n'
+        ...                     '### END HIDDEN TESTS\n')
+        'grade("a", x)\n'
+        >>> public_grade_source('grade("a", x)\n### BEGIN HIDDEN TESTS\nassert x == 5\n### END HIDDEN TESTS\n')
+    """
+    if not any(line.strip().startswith(BEGIN_HIDDEN) for line in source.splitlines()):
+        return source
+    public = strip_regions(source, BEGIN_HIDDEN, END_HIDDEN)
+    hidden = _grade_calls("\n".join(regions(source, BEGIN_HIDDEN, END_HIDDEN)))
+    try:  # other code in the visible part is fine: only its grade() calls matter
+        visible = [node for node in ast.walk(ast.parse(public)) if isinstance(node, ast.Call)
+                   and getattr(node.func, "id", getattr(node.func, "attr", None)) == "grade"]
+    except (SyntaxError, ValueError):
+        return None
+    if hidden is None:
+        return None
+    shown = {_call_key(call) for call in visible if not _is_hidden_call(call)}
+    for call in hidden:
+        if not _is_hidden_call(call) or _call_key(call) not in shown:
+            return None
+    return public
+
+
+def _is_hidden_call(call: ast.Call) -> bool:
+    return any(k.arg == "hidden" and isinstance(k.value, ast.Constant) and k.value.value is True
+               for k in call.keywords)
 
 
 def outputs_text(cell) -> str:

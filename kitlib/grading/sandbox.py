@@ -67,6 +67,16 @@ ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/l
 UID_BASE = 1_900_000_000  # sandbox uids: far from any real account, one per job slot and run
 
 
+# The per-cell limit's two endings, in the cell's error (kitlib.grading.execute.SandboxedExecute) and read
+# back by the report (kitlib.grading.submission.notebook_problems): the submission's own CPU time spent, or
+# the wall-clock backstop reached after using at least the limit in CPU time (both count), or the backstop
+# reached without that (the run is repeated once: maybe the machine).
+CPU_LIMIT_TEXT = "the cell used {used:.0f} s of CPU time, over its per-cell limit of {limit:.0f} s: stopped"
+OWN_WORK_TEXT = "stopped at the per-cell limit, busy with its own work all along"
+WALL_BACKSTOP_TEXT = ("stopped at the {wall:.0f} s wall-clock backstop without having used its CPU time "
+                      "(waiting, or a busy machine)")
+
+
 @dataclass(frozen=True)
 class Limits:
     """Resource limits of one submission (the values ``kit grade`` states in its report).

@@ -308,7 +308,13 @@ def notebook_problems(path: Path, nb=None) -> list[str]:
             continue
         label = grade_id(cell) or f"cell {index + 1}"
         text = outputs_text(cell)
-        if "CellTimeoutError" in text or "Cell execution timed out" in text:
+        if "wall-clock backstop without having used its CPU time" in text:
+            notes.append(f"{path.stem}: {label} was stopped at the per-cell wall-clock backstop without having used "
+                         "its CPU time (it waited, or the machine was busy)")
+        elif "s of CPU time, over its per-cell limit" in text or "busy with its own work all along" in text:
+            notes.append(f"{path.stem}: {label} spent its CPU time limit (the per-cell limit, in CPU time of its own) "
+                         "and was stopped (an endless loop?)")
+        elif "CellTimeoutError" in text or "Cell execution timed out" in text:
             notes.append(f"{path.stem}: {label} ran past the per-cell time limit and was interrupted")
         if "DeadKernelError" in text or "Kernel died" in text:
             notes.append(f"{path.stem}: the kernel died in {label} (crash or memory limit); later cells got no points")
@@ -492,7 +498,9 @@ class SubmissionGrader:
         """Run stock nbgrader autograde in the scratch course, the kernel in its sandbox,
         stopped after ``timeout`` seconds."""
         options = self.options
-        extra_env = {}
+        # The grade cells come without their hidden regions (gradebook.withhold_hidden_tests): each
+        # visible grade() call makes the hidden part's record for the trusted re-check.
+        extra_env = {"KIT_HIDDEN_PART": "visible"}
         if self.seed is not None:
             extra_env["KIT_PROBE_SEED"] = str(self.seed)
         zygote = slot.zygote.spawn().socket_path if slot.zygote is not None else None
@@ -715,9 +723,10 @@ class SubmissionGrader:
 
     def interrupted(self, result: SubmissionResult, completed: subprocess.CompletedProcess | None,
                     notes_from: int) -> str | None:
-        """Why a kernel of this attempt died or a cell of it was stopped at the per-cell limit, when
-        nothing shows that the submission itself caused it (its memory or process limit reached);
-        None otherwise, or when the whole submission ran out of time (that stands)."""
+        """Why a kernel of this attempt died or a cell of it was stopped by the wall clock, when nothing
+        shows that the submission itself caused it (its memory or process limit reached, its per-cell CPU
+        time spent: :func:`kitlib.grading.execute.SandboxedExecute._async_poll_for_reply`); None
+        otherwise, or when the whole submission ran out of time (that stands)."""
         notes = result.notes[notes_from:]
         if completed is None or any("memory limit" in n or "process limit" in n for n in notes):
             return None
@@ -728,7 +737,9 @@ class SubmissionGrader:
         for line in lines:
             if "kernel died" in line:
                 return "a kernel died"
-            if "per-cell time limit" in line:
+            if "wall-clock backstop" in line:  # its own CPU time was not spent: maybe the machine's fault
+                return "a cell was stopped at the per-cell wall-clock backstop without having used its CPU time"
+            if "per-cell time limit" in line:  # the wall-clock limit, where CPU time cannot be measured
                 return "a cell ran past the per-cell time limit"
         return None
 
