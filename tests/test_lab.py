@@ -7,6 +7,7 @@ import shutil
 import nbformat
 import pytest
 
+from kitlib import lab
 from kitlib.lab import assignments, course_map, make_workspace, notebook_title
 
 
@@ -52,8 +53,11 @@ def test_course_map_links_every_chapter(tmp_path):
     text = course_map(tmp_path, ["functional_api"])
     assert "Part 2 · The Functional API" in text
     assert text.index("[B1 · Intro](functional_api/01_a.ipynb)") < text.index("[B2 · Training](functional_api/02_b.ipynb)")
-    # the student is told why to close chapters (closing one shuts its kernel down: configure_student_jupyter)
-    assert "close a chapter's tab" in text
+    # the student is told what happens to kernels (configure_student_jupyter): one starts at the first run,
+    # not when a chapter opens or a tab is restored; closing the tab stops it; a tab-less one is culled
+    assert "starts when you run its first cell" in text and "reopens last session's tabs" in text
+    assert "Close a chapter's tab" in text and "stops its Python" in text
+    assert f"after {lab.KERNEL_CULL_IDLE_S // 60} idle minutes" in text
 
 
 @pytest.mark.slow
@@ -170,7 +174,10 @@ def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_pa
         "markdown": "Markdown Preview"}
     assert _read(settings / "apputils-extension" / "notification.jupyterlab-settings")["fetchNews"] == "false"
     # kernels a session can afford: closing a chapter frees its kernel; kernels of closed tabs are culled
-    assert _read(settings / "notebook-extension" / "tracker.jupyterlab-settings")["kernelShutdown"] is True
+    tracker = _read(settings / "notebook-extension" / "tracker.jupyterlab-settings")
+    assert tracker["kernelShutdown"] is True
+    # no kernel until a cell runs (opened or restored tabs start none); the first run starts it, no dialog
+    assert server["LabApp"]["notebook_starts_kernel"] is False and tracker["autoStartDefaultKernel"] is True
     assert server["MappingKernelManager"] == {"cull_idle_timeout": lab.KERNEL_CULL_IDLE_S, "cull_interval": 60,
                                               "cull_connected": False}
     assert "Exchange" not in (config / "nbgrader_config.py").read_text()

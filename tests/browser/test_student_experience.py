@@ -5,6 +5,7 @@ Chapters are discovered from ``course/source`` (see ``conftest.py``), not named 
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -77,19 +78,43 @@ def test_course_map_opens_and_every_chapter_link_works(page, lab_server, lab_cou
         if i == 0:
             shot("chapter-opened-from-map")
         opened.append(path)
-        # Back to the map: close the chapter and stop its kernel (every opened notebook starts one).
-        page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
-                                       await w.sessionContext.shutdown(); w.close(); }""")
-        # A chapter whose kernel wrote its language info into the metadata counts as changed, and
-        # JupyterLab then asks before closing (seen under load): answer as a student would, Discard.
-        page.wait_for_function("""() => document.querySelector('.jp-Dialog') ||
-            [...document.querySelectorAll('.jp-MarkdownViewer .jp-RenderedMarkdown')].some(e => e.offsetParent)""",
-                               timeout=60_000)
-        discard = page.locator(".jp-Dialog button", has_text=re.compile(r"^\s*(Discard|Don.t Save)\s*$", re.I))
-        if discard.count():
-            discard.first.click()
+        # Opening a chapter starts no kernel and changes nothing: back to the map without a dialog.
+        assert not page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty"), path
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.close()")
         rendered.wait_for()
+        assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
     assert sorted(opened) == expected
+    assert lab_server.api("kernels") == [], "opening chapters from the course map started kernels"
+
+
+def test_opened_and_restored_chapters_start_no_kernel_until_a_cell_runs(page, lab_server, lab_course, shot):
+    """Kernels a session can afford: opening a chapter starts no kernel, nor does JupyterLab restoring its
+    tab after a reload; the student's first Shift+Enter starts the chapter's kernel without a dialog. The
+    kernel then writes nothing new into the chapter's metadata (released notebooks carry what it writes:
+    with nbgrader's bare ``language_info`` an untouched chapter was marked modified and asked to be saved)."""
+    chapter = lab_course.chapter_to_run()
+    saved = json.loads(chapter.student.read_text(encoding="utf-8"))
+    open_document(page, lab_server.lab_url(chapter.rel), chapter.rel, kind="document")
+    page.wait_for_timeout(2000)  # anything that would start a kernel has had its chance
+    assert lab_server.api("kernels") == [], "opening a chapter started a kernel"
+    # A reload without ?reset: JupyterLab restores the chapter's tab from the saved layout.
+    page.goto(f"{lab_server.url}/lab?token={lab_server.token}", wait_until="domcontentloaded")
+    wait_for_document(page, chapter.rel, kind="document")
+    page.wait_for_timeout(3000)
+    assert lab_server.api("kernels") == [], "restoring the chapter's tab started a kernel"
+    status = page.locator(".jp-NotebookPanel:visible .jp-KernelName, .jp-NotebookPanel:visible .jp-Toolbar-kernelName")
+    shot("restored-without-a-kernel")
+    assert "No Kernel" in status.first.inner_text(), status.first.inner_text()
+    first_code = next(i for i, c in enumerate(saved["cells"]) if c["cell_type"] == "code")
+    run_cell_with_keyboard(page, first_code)
+    assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
+    assert len(lab_server.api("kernels")) == 1
+    page.wait_for_timeout(1000)
+    metadata = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON().metadata")
+    changed = {key: (saved["metadata"].get(key), value) for key, value in metadata.items()
+               if saved["metadata"].get(key) != value}
+    assert not changed, f"the kernel changed the chapter's metadata (file, then model): {changed}"
+    shot("first-cell-ran")
 
 
 INSTRUCTOR_COMMANDS = ("nbgrader:open-formgrader", "nbgrader:open-formgrader-local", "nbgrader:open-create-assignment",
