@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kitlib.grading.course import Course
+from kitlib.grading.deadlines import DUE_NOTE  # noqa: F401 - the due date's note, read by the course map
 
 COURSE_MAP = "START_HERE.md"
 
@@ -168,7 +169,6 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
     return "\n".join(lines + body)
 
 
-DUE_NOTE = "DUE.md"  # an assignment's due date, one line, in its release (kitlib.grading.deadlines.publish_due_date)
 
 
 def find_workspace(start=None) -> Path:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from kitlib.grading.course import Course, CourseError
 
+DUE_NOTE = "DUE.md"  # an assignment's due date, one line, in its release (publish_due_date); kitlib.lab reads it
 EXTENSIONS_NAME = "extensions.csv"
 EXTENSION_COLUMNS = ["student_id", "assignment", "days"]
 DAY = 86400.0
@@ -186,8 +187,6 @@ def due_note(when: datetime.datetime | None) -> str | None:
 
 def write_due_note(folder: Path, when: datetime.datetime | None) -> Path:
     """Write (or, without a date, remove) ``folder/DUE.md``; the path."""
-    from kitlib.lab import DUE_NOTE
-
     path = Path(folder) / DUE_NOTE
     text = due_note(when)
     if text is None:
@@ -211,8 +210,6 @@ def publish_due_date(course: Course, assignment: str, when: datetime.datetime | 
     ``nbgrader release_assignment --force`` hands the new note to the exchange. Returns the note's path,
     or None when the assignment has no release yet. A ``source/<assignment>/DUE.md`` written by an
     earlier kit is removed (it made the date part of the source)."""
-    from kitlib.lab import DUE_NOTE
-
     legacy = course.source_dir(assignment) / DUE_NOTE
     if legacy.is_file() and legacy.read_text(encoding="utf-8", errors="replace").startswith("**Due: "):
         legacy.unlink()
