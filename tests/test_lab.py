@@ -303,3 +303,31 @@ def test_course_map_shows_the_students_saved_progress(tmp_path, monkeypatch):
     assert shown.index("A1 · No exercises") < shown.index("B1 · Intro")  # course order
     with pytest.raises(FileNotFoundError, match="START_HERE.md"):
         lab.progress(tmp_path)
+
+
+@pytest.mark.fast
+def test_released_notebooks_carry_the_metadata_their_kernel_writes(tmp_path):
+    """JupyterLab writes the kernel's kernelspec and language_info into a notebook when its kernel starts,
+    and marks it modified when they differ from the file (nbgrader's release has ``{"name": "python"}``):
+    ``kit release`` writes what the kernel would, so an untouched chapter stays unmodified (the browser
+    test diffs the model in Chromium)."""
+    import os
+
+    from ipykernel.ipkernel import IPythonKernel
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from kitlib.grading.release import complete_metadata
+
+    path = tmp_path / "01_a.ipynb"
+    write_chapter(path, "A1 · Intro")
+    nb = nbformat.read(str(path), as_version=4)
+    nb.metadata["language_info"] = {"name": "python"}  # as nbgrader's generate_assignment leaves it
+    nbformat.write(nb, str(path))
+    complete_metadata(tmp_path)
+    meta = nbformat.read(str(path), as_version=4).metadata
+    assert meta["language_info"] == IPythonKernel.language_info
+    spec = KernelSpecManager().get_kernel_spec("python3")  # JupyterLab writes the spec's display name too
+    assert meta["kernelspec"] == {"name": "python3", "display_name": spec.display_name, "language": spec.language}
+    os.utime(path, (1, 1))
+    complete_metadata(tmp_path)  # already complete: the file is left alone
+    assert path.stat().st_mtime == 1
