@@ -130,10 +130,10 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
             "Your answers are saved in these notebooks. Submitting: use *Validate* in the notebook toolbar,",
             "then hand the notebook in the way your teacher asked (the *Assignments* tab if your course uses it).",
             "",
-            "A chapter's Python (its kernel: a few hundred MB of memory) starts when you run its first cell,",
-            "not when you open it or when JupyterLab reopens last session's tabs. Close a chapter's tab when",
-            "you move on: that stops its Python; what you saved stays. A Python left without a tab is stopped",
-            f"after {KERNEL_CULL_IDLE_S // 60} idle minutes.",
+            "Each open chapter runs a Python of its own (its kernel: a few hundred MB of memory), also a tab",
+            "JupyterLab reopens from your last session. Close a chapter's tab when you move on: that stops its",
+            f"Python; what you saved stays. A Python left without a tab is stopped after {KERNEL_CULL_IDLE_S // 60}",
+            "idle minutes.",
             "",
         ]
     body, passed, total = [], 0, 0
@@ -362,9 +362,7 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
       and the exchange, if any.
     - JupyterLab user settings: Markdown files (the course map) open rendered, with clickable
       links; no news, no update check; closing a notebook shuts its kernel down; running a cell
-      of a notebook without a kernel starts the notebook's own kernel (no "Select Kernel" dialog).
-    - ``LabApp.notebook_starts_kernel = False``: opening a notebook, or JupyterLab restoring the
-      tabs of the last session, starts no kernel; the first cell the student runs does.
+      of a notebook whose kernel was stopped starts its own kernel again (no "Select Kernel" dialog).
     - The server stops kernels that no tab is connected to after ``KERNEL_CULL_IDLE_S`` idle
       seconds (``MappingKernelManager`` culling), so kernels of closed chapters do not pile up.
     - ``custom/custom.css`` (loaded with ``LabApp.custom_css``): nbgrader's Validate dialog wraps
@@ -404,9 +402,10 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
         lab["news_url"] = None
         lab["check_for_updates_class"] = "jupyterlab.NeverCheckForUpdate"
         lab["custom_css"] = True  # {config_dir}/custom/custom.css, below
-        # Opening a chapter, or JupyterLab restoring last session's tabs, starts no kernel: one starts
-        # when the student runs a cell (autoStartDefaultKernel, below: no "Select Kernel" dialog).
-        lab["notebook_starts_kernel"] = False
+        # Not LabApp.notebook_starts_kernel = False (restored tabs would start no kernel until used):
+        # ipywidgets 8 then never gets a widget manager for the notebook, and every widget of the course
+        # stays blank (jupyter-widgets/ipywidgets#3970, #3980; the widget browser tests fail with it).
+        lab.pop("notebook_starts_kernel", None)
 
     _merge_json(config_dir / "jupyter_server_config.json", server_config)
 

@@ -7,7 +7,7 @@ server), which is exact where pixels and CSS classes are guesswork.
 Example::
 
     open_document(page, server.lab_url("START_HERE.md"), "START_HERE.md", kind="document")
-    open_document(page, server.lab_url(path), path)   # a notebook, its kernel started (opening starts none)
+    open_document(page, server.lab_url(path), path)   # a notebook, with its kernel idle
     run_all(page)
     assert not problems(notebook_json(page))
 """
@@ -33,8 +33,8 @@ async ([path, kind]) => {
       await w.context.ready;
       if (kind === 'notebook') {
         await w.sessionContext.ready;
-        // A student's JupyterLab starts no kernel when a notebook opens (LabApp.notebook_starts_kernel
-        // is off): a test that runs cells starts the notebook's own kernel, as a student's first run does.
+        // A test that runs cells needs the notebook's own kernel: started here where opening started
+        // none (a kernel stopped earlier, or a JupyterLab with LabApp.notebook_starts_kernel off).
         if (!w.sessionContext.session || !w.sessionContext.session.kernel) {
           await w.sessionContext.changeKernel({name: w.context.model.defaultKernelName || 'python3'});
         }
@@ -53,8 +53,8 @@ async ([path, kind]) => {
 
 
 def wait_for_document(page, path: str, kind: str = "notebook") -> None:
-    """Wait until ``path`` is the current document. ``kind="notebook"``: with an idle kernel, started
-    here (opening starts none in a student's JupyterLab); ``"document"``: as opened, no kernel started."""
+    """Wait until ``path`` is the current document. ``kind="notebook"``: with an idle kernel (started
+    here if opening started none); ``"document"``: as opened, without waiting for a kernel."""
     page.wait_for_function(APP_READY, timeout=120_000)
     result = page.evaluate(_WAIT_FOR_DOCUMENT, [path, kind])
     assert result is True, f"{path} did not open as the current {kind}: {result}"
