@@ -177,7 +177,7 @@ def _data_sources() -> str:
         from kitlib.data import describe_data_sources
     except ImportError as error:  # a broken install must not stop the notebook here
         return f"unknown ({error})"
-    return describe_data_sources()
+    return describe_data_sources(probe=True)  # say what this session uses, not what it might
 
 
 def _version() -> str:

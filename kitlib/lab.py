@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kitlib.grading.course import Course
+from kitlib.grading.deadlines import DUE_NOTE  # noqa: F401 - the due date's note, read by the course map
 
 COURSE_MAP = "START_HERE.md"
 
@@ -129,8 +130,10 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
             "Your answers are saved in these notebooks. Submitting: use *Validate* in the notebook toolbar,",
             "then hand the notebook in the way your teacher asked (the *Assignments* tab if your course uses it).",
             "",
-            "Each open chapter runs a Python of its own (a few hundred MB of memory): close a chapter's tab",
-            "when you move on. That stops its Python; what you saved stays.",
+            "Each open chapter runs a Python of its own (its kernel: a few hundred MB of memory), also a tab",
+            "JupyterLab reopens from your last session. Close a chapter's tab when you move on: that stops its",
+            f"Python; what you saved stays. A Python left without a tab is stopped after {KERNEL_CULL_IDLE_S // 60}",
+            "idle minutes.",
             "",
         ]
     body, passed, total = [], 0, 0
@@ -138,7 +141,7 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
         title, url = GUIDES.get(name, (name.replace("_", " ").title(), ""))
         body.append(f"## {title}")
         body.append("")
-        due = Path(root) / folder / name / DUE_NOTE  # `kit due` puts it in source/, every release carries it
+        due = Path(root) / folder / name / DUE_NOTE  # the release's note of the gradebook's date (kit due)
         if due.is_file():
             body += [due.read_text(encoding="utf-8", errors="replace").strip().splitlines()[0][:200], ""]
         for nb in sorted((Path(root) / folder / name).glob("*.ipynb")):
@@ -166,7 +169,6 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
     return "\n".join(lines + body)
 
 
-DUE_NOTE = "DUE.md"  # an assignment's due date, one line (kitlib.grading.deadlines.publish_due_date)
 
 
 def find_workspace(start=None) -> Path:
@@ -255,6 +257,11 @@ def copy_released(release: Path, names: list[str], workspace: Path, refuse=None)
     report = WorkspaceReport(workspace)
     for name in names:
         released = release / name
+        # The due date is the course's, not the student's: its note follows the release (a new date, or
+        # none), where every other file the student has stays as it is.
+        due = workspace / name / DUE_NOTE
+        if not (released / DUE_NOTE).is_file() and due.is_file():
+            due.unlink()
         for src in sorted(released.rglob("*")):
             if src.is_dir() or ".ipynb_checkpoints" in src.parts:
                 continue
@@ -262,6 +269,11 @@ def copy_released(release: Path, names: list[str], workspace: Path, refuse=None)
             if why:
                 raise SystemExit(why)
             dest = workspace / name / src.relative_to(released)
+            if dest == due and dest.is_file() and not dest.is_symlink():
+                if dest.read_bytes() != src.read_bytes():
+                    shutil.copy2(src, dest)
+                    report.copied.append(dest)
+                continue
             if dest.exists():
                 report.kept.append(dest)
                 continue
@@ -349,7 +361,8 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
     - ``nbgrader_config.py``: the course's settings for Validate (300 s per cell, stderr filter)
       and the exchange, if any.
     - JupyterLab user settings: Markdown files (the course map) open rendered, with clickable
-      links; no news, no update check; closing a notebook shuts its kernel down.
+      links; no news, no update check; closing a notebook shuts its kernel down; running a cell
+      of a notebook whose kernel was stopped starts its own kernel again (no "Select Kernel" dialog).
     - The server stops kernels that no tab is connected to after ``KERNEL_CULL_IDLE_S`` idle
       seconds (``MappingKernelManager`` culling), so kernels of closed chapters do not pile up.
     - ``custom/custom.css`` (loaded with ``LabApp.custom_css``): nbgrader's Validate dialog wraps
@@ -389,6 +402,10 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
         lab["news_url"] = None
         lab["check_for_updates_class"] = "jupyterlab.NeverCheckForUpdate"
         lab["custom_css"] = True  # {config_dir}/custom/custom.css, below
+        # Not LabApp.notebook_starts_kernel = False (restored tabs would start no kernel until used):
+        # ipywidgets 8 then never gets a widget manager for the notebook, and every widget of the course
+        # stays blank (jupyter-widgets/ipywidgets#3970, #3980; the widget browser tests fail with it).
+        lab.pop("notebook_starts_kernel", None)
 
     _merge_json(config_dir / "jupyter_server_config.json", server_config)
 
@@ -410,8 +427,8 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
                 lambda d: d.setdefault("defaultViewers", {}).update({"markdown": "Markdown Preview"}))
     _merge_json(settings / "apputils-extension" / "notification.jupyterlab-settings",
                 lambda d: d.update({"checkForUpdates": False, "fetchNews": "false"}))
-    _merge_json(settings / "notebook-extension" / "tracker.jupyterlab-settings",
-                lambda d: d.update({"kernelShutdown": True}))  # closing a chapter frees its kernel
+    _merge_json(settings / "notebook-extension" / "tracker.jupyterlab-settings",  # closing a chapter frees its
+                lambda d: d.update({"kernelShutdown": True, "autoStartDefaultKernel": True}))  # kernel; running starts one
     _write_block(config_dir / "custom" / "custom.css", STUDENT_CSS)
     return StudentJupyter(config_dir, disabled, extensions, exchange)
 

@@ -245,6 +245,35 @@ def test_status_never_probes_or_generates(monkeypatch, tmp_path):
     assert not (tmp_path / "data").exists()
 
 
+@pytest.mark.fast
+@pytest.mark.parametrize("reachable", [True, False])
+def test_setup_line_says_which_data_this_session_uses(monkeypatch, tmp_path, reachable):
+    """kitlib.setup()'s line (describe_data_sources(probe=True)) settles "download or substitute" with the
+    loaders' own probe: the real data (downloaded) where the servers answer, the substitute where not;
+    data already cached needs no probe."""
+    from kitlib import environment
+
+    calls = []
+
+    def probe(*args, **kwargs):
+        calls.append(1)
+        network._probe_cache["answer"] = reachable
+        return reachable
+
+    monkeypatch.delenv("KITLIB_OFFLINE", raising=False)
+    monkeypatch.setenv("KITLIB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(kd, "network_available", probe)
+    network.clear_probe_cache()
+    try:
+        line = environment._data_sources()
+    finally:
+        network.clear_probe_cache()
+    assert calls == [1] and "or" not in line.replace("offline", ""), line
+    assert line == ("MNIST download, CIFAR-10 download" if reachable
+                    else "MNIST substitute, CIFAR-10 substitute (offline)"), line
+
+
 # ---------------------------------------------------------------- real data in Keras' cache
 
 

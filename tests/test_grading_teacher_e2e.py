@@ -100,6 +100,8 @@ def submit(course: Path, released, student: str, sum_code, words_code) -> None:
     folder = course / "submitted" / student / "mini"
     folder.mkdir(parents=True)
     nbformat.write(nb, str(folder / "mini.ipynb"))
+    # what nbgrader's submit writes beside the notebook (and collect keeps): Release Feedback needs it
+    (folder / "submission_secret.txt").write_text(os.urandom(16).hex())
 
 
 def read_lines_with_times(proc, fd, limit: float, raw: list | None = None) -> list[tuple[float, str]]:
@@ -572,3 +574,124 @@ def test_report_meets_wcag_aa_in_axe_core(graded, chromium):
         assert result["passes"], "axe ran no check"
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- the formgrader, clicked
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def formgrader(graded):
+    """A teacher's Jupyter server over a copy of the graded course, nbgrader's formgrader on, with an exchange
+    (``c.Exchange.root`` from the teacher's Jupyter config, as INSTRUCTORS.md's hub recipe sets it)."""
+    import json
+    import secrets
+    import signal
+    import urllib.request
+
+    base = graded["tmp"] / "formgrader"
+    course, exchange, config = base / "course", base / "exchange", base / "jupyter-config"
+    shutil.copytree(graded["course"], course)
+    exchange.mkdir(parents=True)
+    config.mkdir()
+    (config / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {str(exchange)!r}\n")
+    (config / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": True}}}))
+    token, port = secrets.token_hex(16), _free_port()
+    env = dict(kit_env(), JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(base / "runtime"))
+    command = [PY, "-m", "jupyter", "server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+               "--ServerApp.port_retries=0", f"--ServerApp.root_dir={course}", f"--IdentityProvider.token={token}"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = base / "server.log"
+    with log.open("wb") as handle:  # the formgrader loads the course's config from the server's folder
+        process = subprocess.Popen(command, cwd=course, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, log.read_text(errors="replace")[-3000:]
+            try:
+                request = urllib.request.Request(f"{url}/api/status", headers={"Authorization": f"token {token}"})
+                json.loads(urllib.request.urlopen(request, timeout=5).read())
+                break
+            except OSError:
+                assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+                time.sleep(0.5)
+        yield {"url": url, "token": token, "course": course, "exchange": exchange, "log": log}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _formgrader_click(page, student: str, column: str, done: str) -> str:
+    """Click a submission's icon in the formgrader's Manage Submissions table; the text of nbgrader's dialog."""
+    row = page.locator("tr", has=page.locator("td.student-id", has_text=re.compile(f"^\\s*{student}\\s*$")))
+    row.locator(f"td.{column} a").click()
+    dialog = page.locator(".modal-dialog:visible")
+    dialog.wait_for(timeout=300_000)
+    text = dialog.inner_text()
+    assert done in text, text
+    dialog.get_by_role("button", name="Close").last.click()
+    dialog.wait_for(state="hidden")
+    page.locator(".modal-backdrop").wait_for(state="detached")
+    return text
+
+
+def test_formgrader_generate_and_release_feedback_publish_the_kits_feedback(graded, formgrader, chromium):
+    """In Chromium, the formgrader (nbgrader's own page, in its own tab): Generate Feedback, then Release
+    Feedback for one submission. What reaches the exchange is the kit's feedback: titles, no hidden test,
+    no live markup, a Content-Security-Policy."""
+    from kitlib.grading.release import protected_lines
+
+    student = "ben"  # one answer wrong; handed in with a timestamp, as nbgrader's collect leaves it
+    course, exchange = formgrader["course"], formgrader["exchange"]
+    shutil.rmtree(course / "feedback" / student)
+    context = chromium.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    try:
+        # The teacher logs in with the server's token (the cookie then carries the formgrader's own requests)
+        # and opens the formgrader in its own tab, as kit doctor and INSTRUCTORS.md tell them to.
+        page.goto(f"{formgrader['url']}/login?next=%2Fformgrader%2Fmanage_submissions%2Fmini")
+        page.locator("#password_input").fill(formgrader["token"])
+        page.locator("#password_input").press("Enter")
+        page.wait_for_url(re.compile(r"/formgrader/manage_submissions/mini$"))
+        page.locator("td.student-id", has_text=student).first.wait_for(timeout=60_000)
+        shots = ARTIFACTS / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "formgrader-manage-submissions.png"), full_page=True)
+        # no roster name for gus: the formgrader shows his id (kit grade named him), never "None, None"
+        names = page.locator("td.student-name").all_inner_texts()
+        assert "None" not in " ".join(names) and "gus," in [n.strip() for n in names], names
+        generated = _formgrader_click(page, student, "generate-feedback", "Successfully generated feedback")
+        assert "HIDDEN" not in generated
+        _formgrader_click(page, student, "release-feedback", "Successfully released feedback")
+        page.screenshot(path=str(shots / "formgrader-feedback-released.png"), full_page=True)
+    finally:
+        context.close()
+    released = sorted((exchange / "mini" / "feedback").glob("*.html"))
+    assert len(released) == 1, released  # one notebook, one page: the one student's
+    raw = released[0].read_text(encoding="utf-8")
+    text = page_text(released[0])
+    source = nbformat.read(str(course / "source" / "mini" / "mini.ipynb"), as_version=4)
+    hidden = [line for cell in source.cells for kind, line in protected_lines(cell) if kind == "hidden test"]
+    assert hidden, "the mini course has hidden tests: the check below could not fail"
+    assert not [line for line in hidden if line in text], "a hidden test was released"
+    assert "HIDDEN TESTS" not in text and "hidden=True" not in text
+    assert 'http-equiv="Content-Security-Policy"' in raw and '<html lang="en">' in raw
+    from test_grading_hostile import live_markup  # the hostile-gallery test's scan: one owner
+
+    assert live_markup(raw.split("<body", 1)[1]) == []
+    assert f">{SUM_TITLE}</a>" in raw and f">{WORDS_TITLE}</a>" in raw and ">Test cell<" not in raw
+    assert "total = 4" in text  # the student's own answer is there

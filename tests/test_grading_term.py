@@ -21,7 +21,7 @@ from kitlib.grading.lms_export import csv_cell, export_rows
 from kitlib.grading.nbgrader_feedback import FEEDBACK_PREPROCESSORS, WithholdMarkers, configured_preprocessors, \
     feedback_config_problem
 from kitlib.grading.report import condense
-from kitlib.grading.roster import check_submitted, import_roster, list_students, read_roster
+from kitlib.grading.roster import check_submitted, import_roster, list_students, name_students, read_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -84,6 +84,72 @@ def test_roster_without_an_id_column_is_refused(tmp_path):
     path.write_text("name,mail\nAna,a@x\n")
     with pytest.raises(CourseError, match="no student id column"):
         read_roster(path)
+
+
+def test_students_without_a_name_are_named_by_their_id_until_a_roster_names_them(course, tmp_path):
+    """nbgrader enrols a submitter without a name (the formgrader showed "None, None"): the id stands in,
+    a name the roster gave is never overwritten, and a roster imported later replaces the id."""
+    from nbgrader.api import Gradebook
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,last_name\nben,Okafor\n")
+    import_roster(course, roster)  # ben: a last name only
+    for student in ("ana", "ben", "cy"):
+        graded(course, student, {"mini_sum_test": 2})
+    with Gradebook(course.db_url, None) as gb:
+        assert sorted(name_students(gb, ["ana", "ben"])) == ["ana"]  # only those asked for
+        assert sorted(name_students(gb)) == ["cy"]
+        assert name_students(gb) == []  # named once
+    people = {s["id"]: (s["first_name"], s["last_name"]) for s in list_students(course)}
+    assert people == {"ana": ("", "ana"), "ben": ("", "Okafor"), "cy": ("", "cy")}
+    roster.write_text("id,first_name,last_name\nana,Ana,Lopez\n")
+    import_roster(course, roster)
+    assert list_students(course)[0] == {"id": "ana", "first_name": "Ana", "last_name": "Lopez", "email": "",
+                                         "lms_user_id": ""}
+
+
+def test_a_due_date_is_course_metadata_and_a_new_one_reaches_the_workspace(course, tmp_path):
+    """``kit due`` changes no source file (the assignment's digest stays, a --resume regrades nothing); the
+    release carries the date in DUE.md, and a new date replaces the note in a workspace that has the old
+    one, where the student's own files stay as they are."""
+    from kitlib.grading import term
+    from kitlib.grading.journal import assignment_version
+    from kitlib.lab import COURSE_MAP, copy_released
+
+    def due(when: str) -> None:
+        parser = __import__("argparse").ArgumentParser()
+        term.add_parsers(parser.add_subparsers(dest="command"))
+        args = parser.parse_args(["due", "mini", when, "--course", str(course.root)])
+        assert term.run_due(args) == 0
+
+    before = assignment_version(course, "mini")
+    due("2026-12-01 17:00 UTC")  # before any release: only the gradebook
+    assert assignment_version(course, "mini") == before and not (course.source_dir("mini") / "DUE.md").exists()
+    release = course.release_dir("mini")
+    release.mkdir(parents=True)
+    shutil.copy2(course.source_dir("mini") / "mini.ipynb", release / "mini.ipynb")  # as kit release leaves it
+    from kitlib.grading.deadlines import publish_due_date
+
+    publish_due_date(course, "mini", from_gradebook=True)  # what kit release does after generating
+    assert "2026-12-01 17:00 UTC" in (release / "DUE.md").read_text()
+    workspace = tmp_path / "student"
+    copy_released(course.root / "release", ["mini"], workspace)
+    (workspace / "mini" / "mini.ipynb").write_text("{} the student's work")
+    assert "**Due: 2026-12-01 17:00 UTC**" in (workspace / COURSE_MAP).read_text()
+
+    due("2026-12-08 17:00 UTC")  # a week's delay, after the release
+    assert assignment_version(course, "mini") == before and not (course.source_dir("mini") / "DUE.md").exists()
+    assert "2026-12-08 17:00 UTC" in (release / "DUE.md").read_text()
+    report = copy_released(course.root / "release", ["mini"], workspace)  # kit lab's next start
+    assert "2026-12-08 17:00 UTC" in (workspace / "mini" / "DUE.md").read_text()
+    assert "**Due: 2026-12-08 17:00 UTC**" in (workspace / COURSE_MAP).read_text()
+    assert "2026-12-01" not in (workspace / COURSE_MAP).read_text()
+    assert (workspace / "mini" / "mini.ipynb").read_text() == "{} the student's work"
+    assert workspace / "mini" / "mini.ipynb" in report.kept
+    due("none")
+    copy_released(course.root / "release", ["mini"], workspace)
+    assert not (release / "DUE.md").exists() and not (workspace / "mini" / "DUE.md").exists()
+    assert "Due:" not in (workspace / COURSE_MAP).read_text()
 
 
 def test_check_submitted_names_missing_unknown_and_stray(course, tmp_path):

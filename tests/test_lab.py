@@ -7,6 +7,7 @@ import shutil
 import nbformat
 import pytest
 
+from kitlib import lab
 from kitlib.lab import assignments, course_map, make_workspace, notebook_title
 
 
@@ -52,8 +53,11 @@ def test_course_map_links_every_chapter(tmp_path):
     text = course_map(tmp_path, ["functional_api"])
     assert "Part 2 · The Functional API" in text
     assert text.index("[B1 · Intro](functional_api/01_a.ipynb)") < text.index("[B2 · Training](functional_api/02_b.ipynb)")
-    # the student is told why to close chapters (closing one shuts its kernel down: configure_student_jupyter)
-    assert "close a chapter's tab" in text
+    # the student is told what happens to kernels (configure_student_jupyter): every open (or reopened) tab
+    # runs one; closing the tab stops it; a tab-less one is culled
+    assert "Each open chapter runs a Python" in text and "reopens from your last session" in text
+    assert "Close a chapter's tab" in text and "stops its" in text
+    assert f"after {lab.KERNEL_CULL_IDLE_S // 60}\nidle minutes" in text
 
 
 @pytest.mark.slow
@@ -170,7 +174,11 @@ def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_pa
         "markdown": "Markdown Preview"}
     assert _read(settings / "apputils-extension" / "notification.jupyterlab-settings")["fetchNews"] == "false"
     # kernels a session can afford: closing a chapter frees its kernel; kernels of closed tabs are culled
-    assert _read(settings / "notebook-extension" / "tracker.jupyterlab-settings")["kernelShutdown"] is True
+    tracker = _read(settings / "notebook-extension" / "tracker.jupyterlab-settings")
+    assert tracker["kernelShutdown"] is True
+    # a stopped kernel comes back at the next run without a dialog; notebooks still start their kernel on
+    # open (notebook_starts_kernel off leaves ipywidgets without a widget manager: ipywidgets#3970)
+    assert tracker["autoStartDefaultKernel"] is True and "notebook_starts_kernel" not in server["LabApp"]
     assert server["MappingKernelManager"] == {"cull_idle_timeout": lab.KERNEL_CULL_IDLE_S, "cull_interval": 60,
                                               "cull_connected": False}
     assert "Exchange" not in (config / "nbgrader_config.py").read_text()
@@ -296,3 +304,31 @@ def test_course_map_shows_the_students_saved_progress(tmp_path, monkeypatch):
     assert shown.index("A1 · No exercises") < shown.index("B1 · Intro")  # course order
     with pytest.raises(FileNotFoundError, match="START_HERE.md"):
         lab.progress(tmp_path)
+
+
+@pytest.mark.fast
+def test_released_notebooks_carry_the_metadata_their_kernel_writes(tmp_path):
+    """JupyterLab writes the kernel's kernelspec and language_info into a notebook when its kernel starts,
+    and marks it modified when they differ from the file (nbgrader's release has ``{"name": "python"}``):
+    ``kit release`` writes what the kernel would, so an untouched chapter stays unmodified (the browser
+    test diffs the model in Chromium)."""
+    import os
+
+    from ipykernel.ipkernel import IPythonKernel
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from kitlib.grading.release import complete_metadata
+
+    path = tmp_path / "01_a.ipynb"
+    write_chapter(path, "A1 · Intro")
+    nb = nbformat.read(str(path), as_version=4)
+    nb.metadata["language_info"] = {"name": "python"}  # as nbgrader's generate_assignment leaves it
+    nbformat.write(nb, str(path))
+    complete_metadata(tmp_path)
+    meta = nbformat.read(str(path), as_version=4).metadata
+    assert meta["language_info"] == IPythonKernel.language_info
+    spec = KernelSpecManager().get_kernel_spec("python3")  # JupyterLab writes the spec's display name too
+    assert meta["kernelspec"] == {"name": "python3", "display_name": spec.display_name, "language": spec.language}
+    os.utime(path, (1, 1))
+    complete_metadata(tmp_path)  # already complete: the file is left alone
+    assert path.stat().st_mtime == 1

@@ -281,17 +281,23 @@ def data_status() -> dict:
     return status
 
 
-def describe_data_sources() -> str:
+def describe_data_sources(probe: bool = False) -> str:
     """A short phrase for ``kitlib.setup()``'s status line, e.g. ``"MNIST real, CIFAR-10 substitute (offline)"``.
 
-    Looks only at the caches, ``KITLIB_OFFLINE`` and an earlier probe answer;
-    it never probes the network or generates data.
+    Looks only at the caches, ``KITLIB_OFFLINE`` and an earlier probe answer; it never generates data.
+    ``probe=True`` (``kitlib.setup()``): where a dataset is neither cached nor ruled offline, first run
+    the loaders' own bounded network probe (:func:`network_available`, at most about 1.5 s, its answer
+    kept for the session), so the phrase says what this session will use: "download" (the real data)
+    or "substitute", never "download or substitute". Without ``probe`` it never touches the network.
 
     Example:
         >>> isinstance(describe_data_sources(), str)
         True
     """
     status = data_status()
+    if probe and any(entry["source"] == "download or substitute" for entry in status.values()):
+        network_available()
+        status = data_status()
     text = ", ".join(f"{entry['title']} {entry['source']}" for entry in status.values())
     if offline_forced():
         text += " (KITLIB_OFFLINE=1)"

@@ -2,7 +2,8 @@
 
 - **Due date**: nbgrader's own, ``Assignment.duedate`` in the gradebook
   (``nbgrader db assignment add mini --duedate="2026-12-01 17:00:00 UTC"``, or ``kit due mini
-  "2026-12-01 17:00 UTC"``).
+  "2026-12-01 17:00 UTC"``): course metadata, not a source file. Students read it in ``DUE.md`` beside
+  the released notebooks and on the course map (:func:`publish_due_date`).
 - **Extensions**: ``COURSE/extensions.csv`` (``student_id,assignment,days``), written by
   ``kit extend STUDENT ASSIGNMENT --days N`` or by hand; a student may have one before submitting.
   :func:`apply_deadlines` copies it into nbgrader's ``SubmittedAssignment.extension``, so the
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from kitlib.grading.course import Course, CourseError
 
+DUE_NOTE = "DUE.md"  # an assignment's due date, one line, in its release (publish_due_date); kitlib.lab reads it
 EXTENSIONS_NAME = "extensions.csv"
 EXTENSION_COLUMNS = ["student_id", "assignment", "days"]
 DAY = 86400.0
@@ -171,19 +173,52 @@ def set_due_date(course: Course, assignment: str, when: datetime.datetime | None
         gb.update_or_create_assignment(assignment, duedate=when)
 
 
-def publish_due_date(course: Course, assignment: str, when: datetime.datetime | None) -> Path:
-    """Write (or, without a date, remove) ``source/<assignment>/DUE.md``: nbgrader's generate_assignment
-    copies it into every release, so students see the due date beside the notebooks (Assignments tab,
-    ``kit lab``) and on the course map (START_HERE), without access to the gradebook."""
-    from kitlib.lab import DUE_NOTE
+def due_note(when: datetime.datetime | None) -> str | None:
+    """The text of ``DUE.md`` for a due date (None: no date, no file).
 
-    path = course.source_dir(assignment) / DUE_NOTE
+    Example:
+        >>> due_note(datetime.datetime(2026, 12, 1, 17, 0))
+        '**Due: 2026-12-01 17:00 UTC** (ask your teacher about an extension before then).\\n'
+    """
     if when is None:
+        return None
+    return f"**Due: {format_due(when)}** (ask your teacher about an extension before then).\n"
+
+
+def write_due_note(folder: Path, when: datetime.datetime | None) -> Path:
+    """Write (or, without a date, remove) ``folder/DUE.md``; the path."""
+    path = Path(folder) / DUE_NOTE
+    text = due_note(when)
+    if text is None:
         path.unlink(missing_ok=True)
-    else:
-        path.write_text(f"**Due: {format_due(when)}** (ask your teacher about an extension before then).\n",
-                        encoding="utf-8")
+    elif not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
     return path
+
+
+def publish_due_date(course: Course, assignment: str, when: datetime.datetime | None = None,
+                     *, from_gradebook: bool = False) -> Path | None:
+    """Put the due date into the student version: ``release/<assignment>/DUE.md`` (removed without a date).
+
+    The date itself is course metadata (the gradebook's ``Assignment.duedate``), never a source file:
+    setting it changes no assignment's digest (``kit grade --resume`` regrades nothing) and no release
+    needs generating again. ``kit release`` writes the note into each release it makes
+    (``from_gradebook=True``: the gradebook's date), ``kit due`` into the release that is there; ``kit lab``
+    refreshes the note in a student's workspace at its next start (the course map shows it), and
+    ``nbgrader release_assignment --force`` hands the new note to the exchange. Returns the note's path,
+    or None when the assignment has no release yet. A ``source/<assignment>/DUE.md`` written by an
+    earlier kit is removed (it made the date part of the source)."""
+    legacy = course.source_dir(assignment) / DUE_NOTE
+    if legacy.is_file() and legacy.read_text(encoding="utf-8", errors="replace").startswith("**Due: "):
+        legacy.unlink()
+    if from_gradebook:
+        when = due_dates(course).get(assignment)
+    release = course.release_dir(assignment)
+    if not release.is_dir():
+        return None
+    return write_due_note(release, when)
 
 
 def due_dates(course: Course) -> dict[str, datetime.datetime]:

@@ -139,6 +139,8 @@ class GradebookWriter:
     def _scores(self, result: SubmissionResult) -> None:
         from nbgrader.api import Gradebook
 
+        from kitlib.grading.roster import name_students
+
         a, s = result.assignment, result.student
         scores = {(c.notebook, c.grade_id): c for c in result.cells}
         timestamp = None
@@ -152,6 +154,7 @@ class GradebookWriter:
         with warnings.catch_warnings(), Gradebook(self.course.db_url, None) as gb:
             warnings.simplefilter("ignore")  # SQLAlchemy autoflush notices from nbgrader's own API
             gb.update_or_create_student(s)
+            name_students(gb, [s])  # the formgrader shows the id, not "None, None", until a roster names them
             submission = (gb.update_or_create_submission(a, s, timestamp=timestamp) if timestamp
                           else gb.update_or_create_submission(a, s))
             for nb in submission.notebooks:

@@ -297,6 +297,46 @@ def student_side_leaks(course_dir: Path, assignment: str, released: Path | None 
     return leaks
 
 
+def kernel_metadata(kernel_name: str = "python3") -> dict:
+    """The notebook metadata JupyterLab writes when a chapter's kernel starts: ``kernelspec`` as the
+    installed spec names it and ``language_info`` as the kernel reports it (ipykernel of this Python,
+    the one ``kit lab`` and Binder run the kernels in). A released notebook that carries exactly these
+    is not marked modified when its kernel starts (JupyterLab compares before it writes); with nbgrader's
+    ``{"name": "python"}`` alone it was, and closing an untouched chapter asked to save it.
+
+    Example::
+
+        kernel_metadata()["language_info"]["mimetype"]   # 'text/x-python'
+    """
+    import copy
+
+    from ipykernel.ipkernel import IPythonKernel
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+        kernelspec = {"name": kernel_name, "display_name": spec.display_name, "language": spec.language}
+    except NoSuchKernel:
+        kernelspec = {"name": kernel_name, "display_name": "Python 3 (ipykernel)", "language": "python"}
+    return {"kernelspec": kernelspec, "language_info": copy.deepcopy(IPythonKernel.language_info)}
+
+
+def complete_metadata(folder: Path) -> None:
+    """Give every released notebook of ``folder`` the metadata its kernel would write (:func:`kernel_metadata`)."""
+    import nbformat
+
+    found: dict[str, dict] = {}
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        nb = nbformat.read(str(path), as_version=nbformat.NO_CONVERT)
+        name = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
+        wanted = found.setdefault(name, kernel_metadata(name))
+        if all(nb.metadata.get(key) == value for key, value in wanted.items()):
+            continue
+        nb.metadata.update(json.loads(json.dumps(wanted)))
+        nbformat.write(nb, str(path))
+
+
+
 def release_assignments(course_dir: Path, assignments: list[str] | None = None,
                         self_study: bool | None = None) -> list[Path]:
     """Generate and verify the student versions; returns their folders.
@@ -320,6 +360,10 @@ def release_assignments(course_dir: Path, assignments: list[str] | None = None,
 
     for assignment in wanted:
         out = generate(course_dir, assignment)
+        complete_metadata(out)  # opening an untouched chapter must not mark it modified
+        from kitlib.grading.deadlines import publish_due_date
+
+        publish_due_date(course, assignment, from_gradebook=True)  # DUE.md: the gradebook's date, not a source file
         if self_study:
             write_solutions(course_dir, assignment, out)
         else:

@@ -521,6 +521,7 @@ def apply_gradebook(summary: AssignmentSummary, grades, names: dict | None = Non
     for row in summary.students:
         info = (names or grades.students).get(row.student) or {}
         row.name = " ".join(p for p in (info.get("first_name", ""), info.get("last_name", "")) if p)
+        row.name = "" if row.name == row.student else row.name  # no roster: the id stands in for the name
     return summary
 
 

@@ -115,6 +115,32 @@ def import_roster(course: Course, path: Path) -> ImportSummary:
     return summary
 
 
+def name_students(gb, ids=None) -> list[str]:
+    """Give each student of ``gb`` (an open nbgrader ``Gradebook``) who has no name at all their id as
+    last name (first name empty); the ids named.
+
+    nbgrader's autograde and collect enrol a submitter without a name, and the formgrader then lists them
+    as "None, None"; with the id as name it lists "ana, ". A student with any name (a roster's) keeps it;
+    a roster imported later replaces the id. ``ids``: only these students (default: all).
+
+    Example::
+
+        with Gradebook(course.db_url, None) as gb:
+            name_students(gb)   # ["ana", "ben"] on a class graded before any roster was imported
+    """
+    named = []
+    wanted = None if ids is None else set(ids)
+    for student in gb.students:
+        if wanted is not None and student.id not in wanted:
+            continue
+        if not (student.first_name or "").strip() and not (student.last_name or "").strip():
+            student.last_name, student.first_name = student.id, ""
+            named.append(student.id)
+    if named:
+        gb.db.commit()
+    return named
+
+
 def list_students(course: Course) -> list[dict]:
     """The gradebook's students (id, names, email, LMS id), by id ([] without a gradebook)."""
     from nbgrader.api import Gradebook

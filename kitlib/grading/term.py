@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 from kitlib.grading.course import Course, CourseError
@@ -34,6 +35,14 @@ def rebuild(course: Course, assignments: list[str] | None = None) -> list[Path]:
     from kitlib.grading.report import build_report, load_store
 
     wanted = course.require(assignments)
+    if course.gradebook_path.exists():  # students nbgrader enrolled without a name (collect, the formgrader)
+        from nbgrader.api import Gradebook
+
+        from kitlib.grading.roster import name_students
+
+        with warnings.catch_warnings(), Gradebook(course.db_url, None) as gb:
+            warnings.simplefilter("ignore")
+            name_students(gb)
     written = []
     for assignment in wanted:
         if not read_grades(course, assignment).submissions and not load_store(course.root, assignment)["results"]:
@@ -102,7 +111,12 @@ def run_due(args) -> int:
     except CourseError as error:
         return _fail("due", error)
     print(f"kit due: {args.assignment} is due {format_due(when) or 'whenever (no due date)'} "
-          f"(students see it in {note.name} of the next kit release)")
+          "(in the gradebook; no source file changes)")
+    if note is None:
+        print(f"kit due: the next kit release of {args.assignment} carries it to the students (DUE.md)")
+    else:
+        print(f"kit due: {note} updated; students get it at kit lab's next start; with nbgrader's "
+              f"exchange, `nbgrader release_assignment {args.assignment} --force` hands it to those who fetch after")
     return 0
 
 

@@ -7,6 +7,7 @@ server), which is exact where pixels and CSS classes are guesswork.
 Example::
 
     open_document(page, server.lab_url("START_HERE.md"), "START_HERE.md", kind="document")
+    open_document(page, server.lab_url(path), path)   # a notebook, with its kernel idle
     run_all(page)
     assert not problems(notebook_json(page))
 """
@@ -32,6 +33,11 @@ async ([path, kind]) => {
       await w.context.ready;
       if (kind === 'notebook') {
         await w.sessionContext.ready;
+        // A test that runs cells needs the notebook's own kernel: started here where opening started
+        // none (a kernel stopped earlier, or a JupyterLab with LabApp.notebook_starts_kernel off).
+        if (!w.sessionContext.session || !w.sessionContext.session.kernel) {
+          await w.sessionContext.changeKernel({name: w.context.model.defaultKernelName || 'python3'});
+        }
         const kernel = w.sessionContext.session && w.sessionContext.session.kernel;
         if (kernel && kernel.status === 'idle') return true;
       } else {
@@ -47,7 +53,8 @@ async ([path, kind]) => {
 
 
 def wait_for_document(page, path: str, kind: str = "notebook") -> None:
-    """Wait until ``path`` is the current document (a notebook: with an idle kernel)."""
+    """Wait until ``path`` is the current document. ``kind="notebook"``: with an idle kernel (started
+    here if opening started none); ``"document"``: as opened, without waiting for a kernel."""
     page.wait_for_function(APP_READY, timeout=120_000)
     result = page.evaluate(_WAIT_FOR_DOCUMENT, [path, kind])
     assert result is True, f"{path} did not open as the current {kind}: {result}"

@@ -5,6 +5,7 @@ Chapters are discovered from ``course/source`` (see ``conftest.py``), not named 
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -77,19 +78,31 @@ def test_course_map_opens_and_every_chapter_link_works(page, lab_server, lab_cou
         if i == 0:
             shot("chapter-opened-from-map")
         opened.append(path)
-        # Back to the map: close the chapter and stop its kernel (every opened notebook starts one).
+        # Back to the map: close the chapter, which stops its kernel. Opening changed nothing (released
+        # notebooks carry the metadata the kernel writes): no "save changes?" dialog.
+        assert not page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty"), path
         page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
                                        await w.sessionContext.shutdown(); w.close(); }""")
-        # A chapter whose kernel wrote its language info into the metadata counts as changed, and
-        # JupyterLab then asks before closing (seen under load): answer as a student would, Discard.
-        page.wait_for_function("""() => document.querySelector('.jp-Dialog') ||
-            [...document.querySelectorAll('.jp-MarkdownViewer .jp-RenderedMarkdown')].some(e => e.offsetParent)""",
-                               timeout=60_000)
-        discard = page.locator(".jp-Dialog button", has_text=re.compile(r"^\s*(Discard|Don.t Save)\s*$", re.I))
-        if discard.count():
-            discard.first.click()
         rendered.wait_for()
+        assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
     assert sorted(opened) == expected
+
+
+def test_an_untouched_chapter_stays_unmodified_when_its_kernel_starts(page, lab_server, lab_course, shot):
+    """JupyterLab writes the kernel's kernelspec and language_info into a notebook when its kernel starts;
+    released notebooks carry exactly these, so an untouched chapter is not marked modified (with nbgrader's
+    bare ``{"name": "python"}`` it was, and closing it asked to save). The diff of the model says what
+    changed if anything does."""
+    chapter = lab_course.chapter_to_run()
+    saved = json.loads(chapter.student.read_text(encoding="utf-8"))
+    open_document(page, lab_server.lab_url(chapter.rel), chapter.rel)  # with its kernel, idle
+    page.wait_for_timeout(1500)  # the kernel's info has reached the model
+    metadata = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON().metadata")
+    changed = {key: (saved["metadata"].get(key), value) for key, value in metadata.items()
+               if saved["metadata"].get(key) != value}
+    assert not changed, f"the kernel changed the chapter's metadata (file, then model): {changed}"
+    assert not page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty")
+    shot("kernel-started-unmodified")
 
 
 INSTRUCTOR_COMMANDS = ("nbgrader:open-formgrader", "nbgrader:open-formgrader-local", "nbgrader:open-create-assignment",
