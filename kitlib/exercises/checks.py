@@ -34,6 +34,8 @@ Example::
 """
 from __future__ import annotations
 
+import math
+
 import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -741,6 +743,12 @@ def compiled_for_integer_labels(*, outputs: str = "raw scores (logits)", n_class
                                        "from_logits=True).")
             raise CheckFailed("the loss treats the model's outputs as raw scores (from_logits=True), but the last "
                               "layer gives probabilities (softmax)", hint="Leave from_logits=False.")
+        weights = settings.get("loss_weights")
+        listed = list(weights.values()) if isinstance(weights, dict) else weights if isinstance(weights, list) \
+            else [] if weights is None else [weights]
+        if any(isinstance(w, bool) or not isinstance(w, (int, float)) for w in listed):
+            raise CheckFailed(f"compile() got loss_weights={weights!r}: its third argument by position is "
+                              "loss_weights, not metrics", hint='Name the metrics: compile(..., metrics=["accuracy"]).')
         if record["error"]:
             culprit = "in one of its metrics" if not loss["custom"] else "(in the loss or in a metric)"
             raise CheckFailed(f"evaluating your compiled model on integer labels failed {culprit}: "
@@ -1012,6 +1020,14 @@ __all__ = [
 
 # --- added for Functional chapters 07-11
 
+def _whole_float(value: Any) -> bool:
+    """A float (Python's or a NumPy scalar) with no fractional part: 56.0, np.ceil(84.4)."""
+    is_float = isinstance(value, float) or (type(value).__module__.startswith("numpy")
+                                            and getattr(getattr(value, "dtype", None), "kind", "") == "f"
+                                            and getattr(value, "shape", None) == ())
+    return bool(is_float and math.isfinite(float(value)) and float(value).is_integer())
+
+
 def predicted_parts(parts: Sequence[str], example: str, what: str = "your prediction") -> Callable[[Any], list]:
     """A ``prepare`` for a prediction made of several parts, each a whole number (``"count"``) or a shape
     (``"shape"``: a tuple of whole numbers and None): the answer as a list of ints and shape lists.
@@ -1034,8 +1050,8 @@ def predicted_parts(parts: Sequence[str], example: str, what: str = "your predic
         record = []
         for number, (part, value) in enumerate(zip(parts, answer)):
             if part == "count":
-                expect(_is_int(value), f"entry {number + 1} of {what} should be a whole number", None,
-                       repr(value) if isinstance(value, (str, float)) else what_is(value),
+                expect(_is_int(value) or _whole_float(value), f"entry {number + 1} of {what} should be a whole "
+                       "number", None, repr(value) if isinstance(value, (str, float)) else what_is(value),
                        hint=f"Write it like {example}.")
                 record.append(int(value))
             else:

@@ -21,7 +21,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 
 def _layers(obj: Any) -> list:
@@ -87,24 +87,38 @@ def fingerprint(obj: Any) -> dict[str, Any]:
     return state
 
 
-def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any], *, allowed: Collection[str] = (),
+            itself: bool = False) -> list[str]:
     """What happened to the given object ``name`` between two fingerprints, in the student's terms
     (empty: nothing). The first of them is the one to fix.
+
+    ``allowed``: changes the task itself asks for (``"compiled"``: "compile ``name`` again"), not reported.
+    ``itself``: the task works with the given object itself (compiles it, calls it in a new model) rather
+    than on a new object: the advice leaves out "work on a new object".
 
     Example:
         >>> changes("base", {"id": 1, "steps": 3}, {"id": 1, "steps": 5})[0].split(":")[0]
         'the given `base` was trained again (its optimizer took 2 more steps)'
     """
-    keep = f"leave the given `{name}` as the notebook made it and work on a new object"
+    if itself:
+        keep = f"leave the given `{name}` as the notebook made it" + (", apart from what the task asks" if allowed
+                                                                      else "")
+        again = (f"your code assigned `{name}` again, and the task needs the notebook's own `{name}`: give your "
+                 "own objects other names")
+    else:
+        keep = f"leave the given `{name}` as the notebook made it and work on a new object"
+        again = f"your code assigned `{name}` again. Give your own object another name and {keep}"
     if before.get("id") != after.get("id"):
-        return [f"`{name}` now names another object than the one the notebook gave: your code assigned `{name}` "
-                f"again. Give your own object another name and {keep}"]
+        return [f"`{name}` now names another object than the one the notebook gave: {again}"]
     found = []
     steps_before, steps_after = before.get("steps"), after.get("steps")
+    if steps_before is None and before.get("optimizer") is None:
+        steps_before = 0  # not compiled before: any step its new optimizer took is training
     if steps_before is not None and steps_after is not None and steps_after > steps_before:
         found.append(f"the given `{name}` was trained again (its optimizer took {steps_after - steps_before} more "
                      f"steps): {keep}")
-    if before.get("optimizer") != after.get("optimizer") or before.get("compiled") != after.get("compiled"):
+    if "compiled" not in allowed and (before.get("optimizer") != after.get("optimizer")
+                                      or before.get("compiled") != after.get("compiled")):
         found.append(f"the given `{name}` was compiled again: {keep}")
     if before.get("trainable") != after.get("trainable"):
         old, new = before.get("trainable") or [], after.get("trainable") or []

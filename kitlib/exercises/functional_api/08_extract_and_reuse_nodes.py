@@ -98,6 +98,8 @@ _COUNT = c.matches_digest("fn08_predict_features:count", "ab48be2cac924a8e118cec
     "its name, not only the last one of each block",
     "70e8244ab30dfcdaf74f8b5cdc46f797": "the number of outputs: the 19 of VGG19 counts its 3 Dense layers too, "
     "whose names (fc1, fc2, predictions) have no \"conv\"",
+    "0f90580f18a5df1432afd563efcaa016": "the number of outputs: the pooling layers (blockN_pool) have no \"conv\" "
+    "in their names",
     "29d94737403bb49ae1cb2de08beef99d": "the number of outputs: the input layer's name (input_layer) has no "
     "\"conv\"",
 }, what="the number of outputs is not right yet",
@@ -112,6 +114,10 @@ _LAST = c.matches_digest("fn08_predict_features:shape", "7db4f898ac447425746109b
     "7d3531ddca9914f56130d498a452016f": "the shape of the last output: block4_pool halves 28x28 before block 5's "
     "convolutions",
     "883edf5348319173239860862103c722": "the shape of the last output has 4 axes: the batch axis comes first",
+    "199ad1d6a1210c8bfa4f460873e6931d": "the shape of the last output has 4 axes: the channels (the convolution's "
+    "filters) come last",
+    "ef824651f13c9ac2ff3835c1bac33777": "the shape of the last output: the channels are the filters of the last "
+    "convolution, block 5's, which has as many as block 4's",
 }, what="the shape of the last output is not right yet",
     hint="Each pooling layer halves height and width; padding=\"same\" convolutions keep them.")
 FEATURES_PREDICTED = c.each_part(_COUNT, _LAST)

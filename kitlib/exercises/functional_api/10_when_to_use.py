@@ -202,12 +202,44 @@ STRENGTHS_READ = c.choices_by_digest("fn10_read_strengths", READ_RIGHT, OPTIONS,
 
 # --------------------------------------------------------------------------- debug: checked while connecting
 
-DIGITS = [L("Reshape", target_shape=(28, 28, 1)),
-          L("Conv2D", filters=8, kernel_size=(3, 3), padding="valid", activation="relu"),
+# The Reshape is judged by what it gives (reshaped_to_images): (28, 28, 1), (28, 28, -1) and keras.ops.reshape
+# are one reshape. The Conv2D is the broken model's: its defaults (strides, dilation) are part of it.
+DIGITS = [L("Reshape"),
+          L("Conv2D", filters=8, kernel_size=(3, 3), padding="valid", strides=(1, 1), dilation_rate=(1, 1),
+            activation="relu"),
           L("GlobalMaxPooling2D"), L("Dense", units=10)]
+def digits_record(model: Any, ctx: Context) -> dict:
+    """Prepare: the model record, plus the output shape of each reshape in it (layer or keras.ops.reshape),
+    so that the reshape is judged by what it gives, not by how its target was written."""
+    record = c.model_record(what="digit_model")(model, ctx)
+    shapes = []
+    for op in getattr(model, "operations", None) or getattr(model, "layers", None) or []:
+        if type(op).__name__ == "Reshape":
+            try:
+                shapes.append([None if d is None else int(d) for d in op.output.shape])
+            except (AttributeError, ValueError, TypeError):  # used more than once, or no output: judged by layers_like
+                pass
+    record["reshaped"] = shapes
+    return record
+
+
+def reshaped_to_images(record: dict) -> None:
+    """The reshape turns each flat sample into a 28x28 image with one channel."""
+    for shape in record.get("reshaped") or []:
+        expect(shape == [None, 28, 28, 1], "the reshape's target shape should make each flat sample a 28x28 image "
+               "with one channel (channels last)", (None, 28, 28, 1), tuple(shape),
+               hint="A 28x28 image with one channel: layers.Reshape((28, 28, 1)).")
+
+
 DIGITS_HINTS = {"kind": "Reshape((28, 28, 1)) right after the input, then the broken model's layers: Conv2D(8, 3, "
                         "relu), GlobalMaxPooling2D, Dense(10).",
                 "target_shape": "A 28x28 image with one channel: layers.Reshape((28, 28, 1)).",
+                "padding": "Keep the broken model's Conv2D(8, 3, activation=\"relu\") as it was: its default "
+                           "padding, \"valid\".",
+                "strides": "Keep the broken model's Conv2D(8, 3, activation=\"relu\") as it was: it moves one "
+                           "pixel at a time (strides 1, the default).",
+                "dilation_rate": "Keep the broken model's Conv2D(8, 3, activation=\"relu\") as it was: no "
+                                 "dilation (the default).",
                 "extra": "Add only the Reshape layer; keep the other layers as they are.",
                 "missing": "Add a Reshape layer between the input and the Conv2D; keep the other layers."}
 
@@ -261,11 +293,11 @@ EXERCISES = [
         points=2,
         kind="model",
         variable="digit_model",
-        prepare=c.model_record(what="digit_model"),
+        prepare=digits_record,
         checks=[c.is_model(what="digit_model"), c.built(),
                 c.input_features((784,), hint="Keep keras.Input(shape=(784,)): the data stays flat, the model "
                                               "reshapes it."),
-                c.layers_like(DIGITS, hints=DIGITS_HINTS), c.output_shape((None, 10)), c.param_count(total=170)],
+                reshaped_to_images, c.layers_like(DIGITS, hints=DIGITS_HINTS), c.output_shape((None, 10)), c.param_count(total=170)],
         unrecordable="a keras.Model built from keras.Input and Keras' own layers",
         activity="debug",
         hints=("Read the error: which layer refuses which shape, and at which line?",
