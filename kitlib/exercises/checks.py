@@ -1109,11 +1109,13 @@ def config_keeps_base(config: Any, what: str) -> None:
 
 
 def choices_by_digest(salt: str, right: Sequence[str], options: Mapping[str, str], look_at: Sequence[str], *,
-                      item: str = "situation", items: str = "", hint: str = "") -> Check:
+                      item: str = "situation", items: str = "", hint: str = "",
+                      feedback: Sequence[Mapping[str, str]] = ()) -> Check:
     """A read-it answer of one letter per question (the record of :func:`chosen_letters`): question ``n``'s
     letter is compared by its own salted digest (``right[n]`` = digest of the letter with ``f"{salt}:{n}"``).
-    Every wrong question is named at once, with what the chosen option means and ``look_at[n]``, what to
-    look at there (never the right option).
+    Every wrong question is named at once, with what the chosen option means and why it does not fit
+    (``feedback[n]``: the digest of a wrong letter -> that option's feedback) or, for a letter without
+    feedback, ``look_at[n]``, what to look at there (never the right option).
 
     Example::
 
@@ -1125,8 +1127,12 @@ def choices_by_digest(salt: str, right: Sequence[str], options: Mapping[str, str
         wrong = [n for n, (letter, want) in enumerate(zip(record, right)) if digest(letter, f"{salt}:{n}") != want]
         if not wrong:
             return
-        parts = [f"{item} {n + 1}: your letter ({record[n]}), {options[record[n]]}, is not what it shows: {look_at[n]}"
-                 for n in wrong]
+        def why(n: int) -> str:
+            known = feedback[n] if n < len(feedback) else {}
+            text = known.get(digest(record[n], f"{salt}:{n}"))
+            return f": {text}" if text else f", is not what it shows: {look_at[n]}"
+
+        parts = [f"{item} {n + 1}: your letter ({record[n]}), {options[record[n]]}{why(n)}" for n in wrong]
         plural = items or f"{item}s"
         count = f"{len(wrong)} of the {len(right)} {plural} are" if len(wrong) > 1 else \
             f"1 of the {len(right)} {plural} is"

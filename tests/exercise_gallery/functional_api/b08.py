@@ -96,7 +96,7 @@ CASES += [
     """),
     wrong(ENDS, "q1-pool", "summary 1: block3_pool", ("height and width", "block3_pool"),
           'ends_with = ("c", "c", "g", "d")'),
-    wrong(ENDS, "q2-conv", "summary 2: block3_conv4", ("parameters", "without weights"),
+    wrong(ENDS, "q2-conv", "summary 2: block3_conv4", ("56x56", "halves"),
           'ends_with = ("b", "b", "g", "d")'),
     wrong(ENDS, "q4-fc1", "summary 4: fc1", ("channels", "fc1"), 'ends_with = ("b", "c", "g", "f")'),
     wrong(ENDS, "all-a", "the same letter everywhere", ("summaries", "not matched"), 'ends_with = ("a", "a", "a", "a")'),
