@@ -188,7 +188,8 @@ _CONVT_PARAMS = each_matches(
       "f55271e8f4a304ef14a9532cbb633ea5": "layer 3: its kernel is 3 x 3 per input channel, not one weight per "
       "input channel"}],
     [f"the parameters of layer {i} are not right yet" for i in (1, 2, 3)],
-    [CONVT_HINT, "UpSampling2D(2) repeats every row and column twice: what would it have to learn?", CONVT_HINT])
+    [CONVT_HINT, "UpSampling2D(2) repeats every row and column twice: does it have a kernel or a bias to learn?",
+     CONVT_HINT])
 
 # --------------------------------------------------------------------------- read what is shared
 
