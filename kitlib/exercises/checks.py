@@ -34,6 +34,8 @@ Example::
 """
 from __future__ import annotations
 
+import math
+
 import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -845,6 +847,12 @@ def compiled_for_integer_labels(*, outputs: str = "raw scores (logits)", n_class
                                        "from_logits=True).")
             raise CheckFailed("the loss treats the model's outputs as raw scores (from_logits=True), but the last "
                               "layer gives probabilities (softmax)", hint="Leave from_logits=False.")
+        weights = settings.get("loss_weights")
+        listed = list(weights.values()) if isinstance(weights, dict) else weights if isinstance(weights, list) \
+            else [] if weights is None else [weights]
+        if any(isinstance(w, bool) or not isinstance(w, (int, float)) for w in listed):
+            raise CheckFailed(f"compile() got loss_weights={weights!r}: its third argument by position is "
+                              "loss_weights, not metrics", hint='Name the metrics: compile(..., metrics=["accuracy"]).')
         if record["error"]:
             named = settings["metrics"] or []
             if named and not any(m in _ACCURACY_FOR_INTEGERS or m.startswith("custom:") for m in named):
@@ -1134,11 +1142,13 @@ def config_keeps_base(config: Any, what: str) -> None:
 
 
 def choices_by_digest(salt: str, right: Sequence[str], options: Mapping[str, str], look_at: Sequence[str], *,
-                      item: str = "situation", items: str = "", hint: str = "") -> Check:
+                      item: str = "situation", items: str = "", hint: str = "",
+                      feedback: Sequence[Mapping[str, str]] = ()) -> Check:
     """A read-it answer of one letter per question (the record of :func:`letters_answer` with a count): question ``n``'s
     letter is compared by its own salted digest (``right[n]`` = digest of the letter with ``f"{salt}:{n}"``).
-    Every wrong question is named at once, with what the chosen option means and ``look_at[n]``, what to
-    look at there (never the right option).
+    Every wrong question is named at once, with what the chosen option means and why it does not fit
+    (``feedback[n]``: the digest of a wrong letter -> that option's feedback) or, for a letter without
+    feedback, ``look_at[n]``, what to look at there (never the right option).
 
     Example::
 
@@ -1150,8 +1160,12 @@ def choices_by_digest(salt: str, right: Sequence[str], options: Mapping[str, str
         wrong = [n for n, (letter, want) in enumerate(zip(record, right)) if digest(letter, f"{salt}:{n}") != want]
         if not wrong:
             return
-        parts = [f"{item} {n + 1}: your letter ({record[n]}), {options[record[n]]}, is not what it shows: {look_at[n]}"
-                 for n in wrong]
+        def why(n: int) -> str:
+            known = feedback[n] if n < len(feedback) else {}
+            text = known.get(digest(record[n], f"{salt}:{n}"))
+            return f": {text}" if text else f", is not what it shows: {look_at[n]}"
+
+        parts = [f"{item} {n + 1}: your letter ({record[n]}), {options[record[n]]}{why(n)}" for n in wrong]
         plural = items or f"{item}s"
         count = f"{len(wrong)} of the {len(right)} {plural} are" if len(wrong) > 1 else \
             f"1 of the {len(right)} {plural} is"
@@ -1245,8 +1259,7 @@ def letters_answer(options: str, count: int | None = None, *, example: str = "{'
 
 
 def numbers_answer(parts: int | Sequence[str] | None = None, *, example: str = "(10, 20)",
-                   what: str = "your answer", values: str = "", names: Sequence[str] = (),
-                   whole_floats: bool = True) -> Callable[[Any], list]:
+                   what: str = "your answer", values: str = "", names: Sequence[str] = ()) -> Callable[[Any], list]:
     """A ``prepare`` for a prediction of whole numbers (counts: 0 or more) and shapes, checked for its form
     only (how many entries, numbers or shapes), never for its values:
 
@@ -1254,8 +1267,8 @@ def numbers_answer(parts: int | Sequence[str] | None = None, *, example: str = "
     - ``parts=["shape", "count"]``: one entry per part, a shape (a tuple of whole numbers and None) or a number.
 
     The record is a list of ints and shape lists. A tuple, a list or a NumPy array is read; a whole number
-    may be a Python or NumPy integer, or, with ``whole_floats``, a float such as 10.0 (False: a float is
-    named as the wrong form). ``values``: what the numbers are, for the messages (e.g. "parameter counts,
+    may be a Python or NumPy integer, or a float with no fractional part such as 10.0 (a student's
+    arithmetic with / gives one). ``values``: what the numbers are, for the messages (e.g. "parameter counts,
     one per layer"); ``names``: what each entry is ("the steps per epoch", ...).
 
     Example:
@@ -1276,7 +1289,7 @@ def numbers_answer(parts: int | Sequence[str] | None = None, *, example: str = "
             return int(value)
         if hasattr(value, "dtype") and getattr(value, "shape", None) == () and value.dtype.kind == "f":
             value = float(value)
-        if whole_floats and isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer():
             return int(value)
         return None
 

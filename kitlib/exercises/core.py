@@ -375,6 +375,8 @@ class Exercise:
             kernel hook fingerprints them before the answer cell first runs, the grade cell names any
             change (trained again, re-compiled, frozen or unfrozen, weights changed, the name assigned
             again; :mod:`kitlib.exercises.given_state`).
+        given_may_change: what the task itself does to the kept objects (``("compiled",)``: "compile
+            ``model`` itself again"), not reported as a change.
         new_object: the task asks for a new object: an answer that *is* one of the given objects
             (``given``, ``optional_given``, ``keep_given``) is named as such.
 
@@ -405,6 +407,7 @@ class Exercise:
         hints: Sequence[str] = (),
         keep_given: Sequence[str] = (),
         new_object: bool = False,
+        given_may_change: Sequence[str] = (),
     ):
         if not _ID_RE.match(id):
             raise ValueError(f"exercise id {id!r}: use lower-case letters, digits and underscores")
@@ -432,6 +435,7 @@ class Exercise:
         self.hints = tuple(hints)
         self.keep_given = tuple(keep_given)
         self.new_object = bool(new_object)
+        self.given_may_change = tuple(given_may_change)
         if (self.keep_given or self.new_object) and not variable:
             raise ValueError(f"exercise {id!r}: keep_given and new_object need the answer cell's `variable`")
 
@@ -777,7 +781,8 @@ def _given_problem(exercise: Exercise, answer: Any, given: Mapping[str, Any]) ->
 
     names = exercise.given + exercise.optional_given + exercise.keep_given if exercise.new_object else ()
     seen = given_state.observed(answer, given, session.given_before(exercise.id), exercise.keep_given, names)
-    what = given_state.problem(exercise.variable or "your answer", seen, exercise.keep_given, exercise.new_object)
+    what = given_state.problem(exercise.variable or "your answer", seen, exercise.keep_given, exercise.new_object,
+                              exercise.given_may_change)
     return (Problem(what) if what else None), seen
 
 

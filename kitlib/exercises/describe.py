@@ -732,10 +732,12 @@ def describe_compile(model: Any) -> dict | None:
     else:
         losses = canonical_loss(loss)
     try:
-        metrics_config = model.get_compile_config().get("metrics")
+        compile_config = model.get_compile_config() or {}
+        metrics_config = compile_config.get("metrics")
+        loss_weights = _plain_config(compile_config.get("loss_weights"))
         readable = True
     except Exception:  # noqa: BLE001 - a loss or metric that cannot be serialised (e.g. a functools.partial)
-        metrics_config, readable = None, False  # the judge then reads the metrics' names from evaluate()
+        metrics_config, loss_weights, readable = None, None, False  # the judge reads the metrics from evaluate()
 
     def names(value):
         if value is None:
@@ -752,7 +754,7 @@ def describe_compile(model: Any) -> dict | None:
 
     optimizer = model.optimizer
     return {"optimizer": snake(type(optimizer).__name__), "loss": losses,
-            "metrics": names(metrics_config) if readable else None,
+            "metrics": names(metrics_config) if readable else None, "loss_weights": loss_weights,
             "optimizer_steps": int(_numpy(getattr(optimizer, "iterations", 0)))}
 
 

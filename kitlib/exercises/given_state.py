@@ -22,7 +22,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 
 def _layers(obj: Any) -> list:
@@ -88,24 +88,38 @@ def fingerprint(obj: Any) -> dict[str, Any]:
     return state
 
 
-def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any], *, allowed: Collection[str] = (),
+            itself: bool = False) -> list[str]:
     """What happened to the given object ``name`` between two fingerprints, in the student's terms
     (empty: nothing). The first of them is the one to fix.
+
+    ``allowed``: changes the task itself asks for (``"compiled"``: "compile ``name`` again"), not reported.
+    ``itself``: the task works with the given object itself (compiles it, calls it in a new model) rather
+    than on a new object: the advice leaves out "work on a new object".
 
     Example:
         >>> changes("base", {"id": 1, "steps": 3}, {"id": 1, "steps": 5})[0].split(":")[0]
         'the given `base` was trained again (its optimizer took 2 more steps)'
     """
-    keep = f"leave the given `{name}` as the notebook made it and work on a new object"
+    if itself:
+        keep = f"leave the given `{name}` as the notebook made it" + (", apart from what the task asks" if allowed
+                                                                      else "")
+        again = (f"your code assigned `{name}` again, and the task needs the notebook's own `{name}`: give your "
+                 "own objects other names")
+    else:
+        keep = f"leave the given `{name}` as the notebook made it and work on a new object"
+        again = f"your code assigned `{name}` again. Give your own object another name and {keep}"
     if before.get("id") != after.get("id"):
-        return [f"`{name}` now names another object than the one the notebook gave: your code assigned `{name}` "
-                f"again. Give your own object another name and {keep}"]
+        return [f"`{name}` now names another object than the one the notebook gave: {again}"]
     found = []
     steps_before, steps_after = before.get("steps"), after.get("steps")
+    if steps_before is None and before.get("optimizer") is None:
+        steps_before = 0  # not compiled before: any step its new optimizer took is training
     if steps_before is not None and steps_after is not None and steps_after > steps_before:
         found.append(f"the given `{name}` was trained again (its optimizer took {steps_after - steps_before} more "
                      f"steps): {keep}")
-    if before.get("optimizer") != after.get("optimizer") or before.get("compiled") != after.get("compiled"):
+    if "compiled" not in allowed and (before.get("optimizer") != after.get("optimizer")
+                                      or before.get("compiled") != after.get("compiled")):
         found.append(f"the given `{name}` was compiled again: {keep}")
     if before.get("trainable") != after.get("trainable"):
         old, new = before.get("trainable") or [], after.get("trainable") or []
@@ -141,12 +155,15 @@ def observed(answer: Any, given: Mapping[str, Any], before: Mapping[str, Mapping
                      for name in keep if name in before and name in given}}
 
 
-def problem(variable: str, data: Any, keep: Sequence[str], new_object: bool) -> str | None:
+def problem(variable: str, data: Any, keep: Sequence[str], new_object: bool,
+            allowed: Collection[str] = ()) -> str | None:
     """The first given-object problem in :func:`observed` data, in the student's terms (None: none).
 
     The kernel's grade cell and the trusted re-check both call this; in the re-check ``data`` comes from the
     untrusted record, so anything malformed counts as no finding: a record can only add a problem the
     kernel also found, never vouch for an answer (a forged "unchanged" is what a missing record already says).
+    ``allowed``: what the task itself does to the kept objects (``Exercise.given_may_change``); where the task asks
+    for no new object, the advice is to leave the given one as it was (see :func:`changes`).
 
     Example:
         >>> problem("model", {"answer": 7, "ids": {"base": 7}, "kept": {}}, (), True).split(":")[0]
@@ -165,7 +182,7 @@ def problem(variable: str, data: Any, keep: Sequence[str], new_object: bool) -> 
             pair = kept.get(name) if isinstance(kept, Mapping) else None
             if isinstance(pair, Mapping) and isinstance(pair.get("before"), Mapping) \
                     and isinstance(pair.get("after"), Mapping):
-                found = changes(name, pair["before"], pair["after"])
+                found = changes(name, pair["before"], pair["after"], allowed=allowed, itself=not new_object)
                 if found:
                     return found[0]
     except (TypeError, ValueError, AttributeError):

@@ -101,7 +101,8 @@ def _given_problem(exercise: Exercise, seen: Any) -> str | None:
         return None
     from kitlib.exercises import given_state
 
-    return given_state.problem(exercise.variable or "your answer", seen, exercise.keep_given, exercise.new_object)
+    return given_state.problem(exercise.variable or "your answer", seen, exercise.keep_given, exercise.new_object,
+                               exercise.given_may_change)
 
 
 def _judge(exercise: Exercise, record: Any, hidden: bool, seed: int | None, spec: Any) -> Feedback:

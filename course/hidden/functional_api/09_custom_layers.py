@@ -106,12 +106,13 @@ HIDDEN = [
             ("predicted_weights = (48, 2)", "bias"),
             ("predicted_weights = (42, 4)", "CustomDense(2)"),
             ("predicted_weights = (56, 4, 2)", "tuple of 2 numbers"),
-            ("predicted_weights = (56.0, 4)", "whole number"),
+            ("predicted_weights = (56.5, 4)", "whole number"),
         ],
         other_solutions=[
             "predicted_weights = [56, 4]",
             "first_params = 6 * 6 + 6\npredicted_weights = (first_params + 14, 4)",
             "import numpy as _np\npredicted_weights = (_np.int32(56), _np.int64(4))",
+            "predicted_weights = (56.0, 4.0)",
         ],
         explanation="build runs once per layer object, on its first call: `first` makes w (6 x 6) and b (6) once, "
                     "42 parameters, however often it is called. CustomDense(2) on 6 features adds 6 x 2 + 2 = 14. "

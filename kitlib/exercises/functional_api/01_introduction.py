@@ -66,11 +66,19 @@ def colour_images(record: dict) -> None:
 
 PARAMS_KNOWN = [
     {"27a2c6e98f301ff5532ae83f7a2df5ca": "layer 1: besides its kernel a Dense layer has a bias, one number per unit",
+     "593ece28b1569e6b7231a99d1f6c7aa5": "layer 1 is the first Dense layer, Dense(32): keras.Input is not one of the "
+     "three and has no parameters",
+     "912a7f28ce4766cabe948e3db267e0cb": "layer 1: the kernel has one weight for every pair of an input and a unit: "
+     "inputs x units, not inputs + units",
      "4fc13e1704eb449d302dc6dfc67f680f": "layer 1: the bias has one number per unit of the layer, not one per input"},
     {"4ec11dfdcab2693dbe2b38792d9f9f30": "layer 2: besides its kernel a Dense layer has a bias, one number per unit",
+     "493ea3f73dfd3b6e718facfdf2a75c2c": "layer 2: the kernel has one weight for every pair of an input and a unit: "
+     "inputs x units, not inputs + units",
+     "bdc620a02acec005cbff2ccacc800ab2": "layer 2: the bias has one number per unit of the layer, not one per input",
      "98a185b4fe64b611ed8fa7c416a79bc5": "layer 2: its inputs are the outputs of layer 1, not the model's 20 input "
      "features"},
     {"01ab0c9a088a95ebf74686d862c3e0a6": "layer 3: besides its kernel a Dense layer has a bias, one number per unit",
+     "dafdd7a697e34dc95161edfa666583dd": "layer 3: the bias has one number per unit of the layer, not one per input",
      "37ddf131b1e3d3a8e33966eeba839e8a": "layer 3: its inputs are the outputs of layer 2, the layer just before it",
      "36342ae7fbc58f262e44884b3b55f853": "layer 3: its inputs are the outputs of layer 2, not the model's 20 input "
      "features"},

@@ -247,6 +247,8 @@ EXERCISES = [
         kind="model",
         variable="repaired",
         given=("model_sm",),
+        keep_given=("model_sm",),  # compiled again, nothing else: not rebound, weights and flags as given
+        given_may_change=("compiled",),
         prepare=repaired_probe,
         checks=[c.is_model(what="repaired"), is_model_sm, c.layers_like(SOFTMAX_MODEL, hints=SM_AS_GIVEN), rmsprop,
                 c.compiled_for_integer_labels(outputs="probabilities"), not_trained("model_sm")],

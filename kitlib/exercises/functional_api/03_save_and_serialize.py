@@ -255,24 +255,29 @@ def _file_facts(path: Any, folder: str, model: Any) -> dict:
     return facts
 
 
+# What a save must leave as it was: fingerprint key -> the change, in the student's terms.
+MODEL_STATE = (("weights", "its weights"), ("trainable", "its trainable flags (frozen or unfrozen)"),
+               ("compiled", "its compile state"), ("optimizer", "its compile state"), ("steps", "it was trained"))
+
+
 def probe_save_checkpoint(fn: Any, ctx: Context) -> dict:
     """Prepare: call save_checkpoint on each probe model with a fresh folder; record what it wrote where, and
     whether the probe model was left as it was (its weights and its compile state)."""
-    import numpy as np
+    from kitlib.exercises.given_state import fingerprint
 
     expect_function(fn, "save_checkpoint(model, folder)")
     probes = []
     for what, model in zip(SAVE_PROBES, _save_probe_models(ctx.seed)):
-        before = [np.array(w) for w in model.get_weights()]
+        before = fingerprint(model)
         compiled = bool(getattr(model, "compiled", False))
         with tempfile.TemporaryDirectory() as folder:
             path = run_student(fn, model, folder, where=f"save_checkpoint(model, folder) on {what}",
                                hint="model.save(path) writes the whole model; Keras chooses the format from the "
                                     "file name's suffix.")
             facts = _file_facts(path, folder, model)
-        after = model.get_weights()
-        facts["left_alone"] = len(before) == len(after) and all(np.array_equal(a, b) for a, b in zip(before, after)) \
-            and bool(getattr(model, "compiled", False)) == compiled
+        after = fingerprint(model)
+        changed = sorted({what for key, what in MODEL_STATE if before.get(key) != after.get(key)})
+        facts["left_alone"], facts["changed"] = not changed, changed
         facts["model_compiled"] = compiled
         probes.append(facts)
     return {"probes": probes}
@@ -302,8 +307,9 @@ def writes_a_keras_archive(record: dict) -> None:
 
 def holds_the_model(record: dict) -> None:
     for what, facts in zip(SAVE_PROBES, record["probes"]):
-        expect(facts["left_alone"], f"save_checkpoint changed the model it saves ({what}): its weights or its "
-               "compile state", hint="Only save it: no fit(), compile() or set_weights() inside save_checkpoint.")
+        changed = " and ".join(facts.get("changed") or ["its weights or its compile state"])
+        expect(facts["left_alone"], f"save_checkpoint changed the model it saves ({what}): {changed}",
+               hint="Only save it: no fit(), compile(), set_weights() or trainable = ... inside save_checkpoint.")
         expect(facts["same_predictions"], f"the model in the file does not predict what the model given to "
                f"save_checkpoint predicts ({what}): another model was saved",
                hint="Save the model argument itself: model.save(path).")

@@ -165,23 +165,31 @@ CONVT_HINT = "A Conv2DTranspose(f, k) has k x k x (input channels) x f kernel we
 _CONVT_PARAMS = each_matches(
     "fn04_predict_params",
     ["282094f9dd17d17e7ee659437005dee3", "8c000c8548f56849e6759e9e5a3ab921", "602225bea42badc3ee086c77bb248648"],
-    [{"a529fa1795ff32faf81302f4e6c4f115": "layer 1: each of the 16 filters spans all 8 input channels, so the "
+    [{"4379634c442cce3616aa67bae40c1737": "layer 1: the kernel is 3 x 3, whatever the size of the map it slides "
+      "over",
+      "a529fa1795ff32faf81302f4e6c4f115": "layer 1: each of the 16 filters spans all 8 input channels, so the "
       "kernel has 3 x 3 x 8 weights per filter",
       "0324a19608c3f5b726bcf0974a8e1615": "layer 1: besides its kernel a Conv2DTranspose has a bias, one number per "
       "filter",
       "edc36069069eec901eb9ffd73e74b716": "layer 1: the bias has one number per filter (output channel), not per "
       "input channel"},
-     {"f66e0859e48bfa12dfb8dcf1a2c610f1": "layer 2: UpSampling2D only repeats rows and columns: it has nothing to "
+     {"9cfd7a686b49a7725f7dbc549f0a22c3": "layer 2: UpSampling2D(2) has no kernel: it only repeats rows and "
+      "columns, with nothing to learn",
+      "f66e0859e48bfa12dfb8dcf1a2c610f1": "layer 2: UpSampling2D only repeats rows and columns: it has nothing to "
       "learn",
       "ee070977c3cf4c36a2b159181af2a7e0": "layer 2: UpSampling2D only repeats rows and columns: it has nothing to "
       "learn"},
-     {"517854968cd162075dd3c54da30447ee": "layer 3: besides its kernel a Conv2DTranspose has a bias, one number per "
+     {"77a84944b7caf081c7a6eb324e7cb6da": "layer 3 reads what UpSampling2D passes on: the 16 channels layer 1 made, "
+      "not the 8 channels the stack starts with",
+      "517854968cd162075dd3c54da30447ee": "layer 3: besides its kernel a Conv2DTranspose has a bias, one number per "
       "filter",
       "df1ab6e9c90617355e2d7ae8fd58e341": "layer 3: its filter spans every channel of its input, the 16 channels "
       "layer 1 made (UpSampling2D keeps them)",
       "f55271e8f4a304ef14a9532cbb633ea5": "layer 3: its kernel is 3 x 3 per input channel, not one weight per "
       "input channel"}],
-    [f"the parameters of layer {i} are not right yet" for i in (1, 2, 3)], [CONVT_HINT] * 3)
+    [f"the parameters of layer {i} are not right yet" for i in (1, 2, 3)],
+    [CONVT_HINT, "UpSampling2D(2) repeats every row and column twice: does it have a kernel or a bias to learn?",
+     CONVT_HINT])
 
 # --------------------------------------------------------------------------- read what is shared
 

@@ -281,6 +281,7 @@ EXERCISES = [
         kind="model",
         variable="fixed_ensemble",
         given=MEMBER_NAMES,
+        keep_given=MEMBER_NAMES,  # the trained members themselves: not retrained, not overwritten
         prepare=fixed_ensemble_record,
         checks=[one_averaged_output, the_given_members, averages_the_members],
         unrecordable="a keras.Model that calls m_a, m_b and m_c on one input and averages their outputs",

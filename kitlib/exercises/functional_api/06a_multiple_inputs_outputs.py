@@ -218,6 +218,7 @@ _WIDTHS = each_matches(
       "4355eebf4642b96acc27414e7ec50710": "the body branch has no LSTM: GlobalAveragePooling1D averages the word "
       "vectors, keeping the embedding's width"},
      {"2938238ba4e343466458168a73b59416": "the merged width: the 5 tags are concatenated too",
+      "7956f78b304a6d6c7a97637b09c867a9": "the merged width: the title branch t is concatenated too",
       "110a445d14d8ff14f0c99b4f7b01c40c": "the merged width: the sum of the three widths that go in",
       "7daeaf673fbab644ba753017c8af5f61": "the merged width: concatenate joins the features of its inputs side by "
       "side, it does not stack them"}],
@@ -279,6 +280,8 @@ EXERCISES = [
         kind="model",
         variable="ticket_repaired",
         given=("ticket_fixme",),
+        keep_given=("ticket_fixme",),  # compiled again, nothing else
+        given_may_change=("compiled",),
         prepare=fixme_probe,
         checks=[c.is_model(what="ticket_repaired"), is_ticket_fixme, is_compiled, keys_are_output_names,
                 weighted_total, not_trained("ticket_fixme")],

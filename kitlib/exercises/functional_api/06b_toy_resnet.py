@@ -112,12 +112,18 @@ FIX_HINTS = {"activation": "The main branch's convolutions have activation=\"rel
 _BLOCK_PARAMS = each_matches(
     "fn06b_predict_params",
     ["dc1d486f02c91e390ab1775aa50e39df", "1f0bb86b7528bb7298453b49a16b90c7", "132ed7258ec2535dcf54a71b2f51ba5f"],
-    [{"7deb8882ca6e40e3517f8f4c79a4bf57": "the first convolution: besides its kernel a Conv2D has a bias, one number "
+    [{"7cb997f940404445190b2377eb905bd7": "the first convolution: its kernel is 3 x 3 pixels, not the 9 x 9 map it "
+      "slides over",
+      "9d8d00c9c06fe278764099e84d0e5d39": "the first convolution reads block_1_output, the end of the first block, "
+      "whose last Conv2D has 64 filters: 64 input channels, not 32",
+      "7deb8882ca6e40e3517f8f4c79a4bf57": "the first convolution: besides its kernel a Conv2D has a bias, one number "
       "per filter",
       "9fdd2e19d18efe340fc0c6c21b858756": "the first convolution: its input is the block's input with 64 channels, "
       "not the image's 3",
       "21cedd8788ba2f4ed6fd40452f7290c2": "the first convolution: its kernel is 3 x 3 pixels, not 1 x 1"},
-     {"d22739d9dfcc8c379f3c7a6934cfe1b7": "the second convolution: besides its kernel a Conv2D has a bias, one number "
+     {"06ea83a38f9a9217e3ad708b0f339bd2": "the second convolution: its kernel is 3 x 3 pixels, not the 9 x 9 map "
+      "it slides over",
+      "d22739d9dfcc8c379f3c7a6934cfe1b7": "the second convolution: besides its kernel a Conv2D has a bias, one number "
       "per filter",
       "a4ae0dadcb5ad59bd73bf77a26f5bbe3": "the second convolution alone: the count is per layer"},
      {"9bab46416d04341a4788911201ff3247": "the addition: layers.add adds element by element and has nothing to learn",

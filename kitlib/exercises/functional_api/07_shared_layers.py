@@ -71,7 +71,7 @@ _WORDS = dict(output_dim=16, weights=[[1000, 16]], share="words", given="query_e
               what="the trained query_embedding")
 MATCHER = [N("Dot", N("GlobalAveragePooling1D", N("Embedding", In(0, shape=(None,)), **_WORDS)),
              N("GlobalAveragePooling1D", N("Embedding", In(1, shape=(None,)), **_WORDS)),
-             any_order=True, what="the Dot of the two averaged texts")]
+             any_order=True, normalize=False, what="the Dot of the two averaged texts")]
 MATCHER_HINTS = {"share": "Call the one layer query_embedding on both inputs (and not doc_embedding).",
                  "given": "Re-use matcher's trained layer object query_embedding for both texts: not a new "
                           "Embedding, not a copy.",
@@ -80,6 +80,8 @@ MATCHER_HINTS = {"share": "Call the one layer query_embedding on both inputs (an
                          "layers.Dot(axes=1) of the two vectors.",
                  "missing": "Keep matcher's architecture: embedding -> GlobalAveragePooling1D for each text, then "
                             "layers.Dot(axes=1) of the two vectors.",
+                 "normalize": "matcher's Dot gives the plain dot product: Dot(axes=1), without normalize=True "
+                              "(which divides by the lengths: a cosine).",
                  "extra": "Keep matcher's architecture: embedding -> GlobalAveragePooling1D for each text, then "
                           "layers.Dot(axes=1) of the two vectors."}
 
@@ -142,7 +144,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="predicted_params",
-        prepare=c.numbers_answer(2, example="(1234, 5678)", what="predicted_params", whole_floats=False),
+        prepare=c.numbers_answer(2, example="(1234, 5678)", what="predicted_params"),
         checks=[PARAMS],
         unrecordable="a tuple of two whole numbers, e.g. (1234, 5678)",
         activity="predict",
@@ -158,6 +160,7 @@ EXERCISES = [
         kind="model",
         variable="fixed_matcher",
         given=("query_embedding", "doc_embedding", "matcher"),
+        keep_given=("matcher", "query_embedding"),  # "leave matcher as it is"; the trained layer re-used as trained
         prepare=matcher_record,
         checks=[c.is_model(what="fixed_matcher"), matcher_left_alone, c.graph_like(MATCHER, hints=MATCHER_HINTS),
                 c.param_count(total=16_000)],

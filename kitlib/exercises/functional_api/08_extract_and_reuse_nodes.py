@@ -98,6 +98,8 @@ _COUNT = c.matches_digest("fn08_predict_features:count", "ab48be2cac924a8e118cec
     "its name, not only the last one of each block",
     "70e8244ab30dfcdaf74f8b5cdc46f797": "the number of outputs: the 19 of VGG19 counts its 3 Dense layers too, "
     "whose names (fc1, fc2, predictions) have no \"conv\"",
+    "0f90580f18a5df1432afd563efcaa016": "the number of outputs: the pooling layers (blockN_pool) have no \"conv\" "
+    "in their names",
     "29d94737403bb49ae1cb2de08beef99d": "the number of outputs: the input layer's name (input_layer) has no "
     "\"conv\"",
 }, what="the number of outputs is not right yet",
@@ -112,6 +114,10 @@ _LAST = c.matches_digest("fn08_predict_features:shape", "7db4f898ac447425746109b
     "7d3531ddca9914f56130d498a452016f": "the shape of the last output: block4_pool halves 28x28 before block 5's "
     "convolutions",
     "883edf5348319173239860862103c722": "the shape of the last output has 4 axes: the batch axis comes first",
+    "199ad1d6a1210c8bfa4f460873e6931d": "the shape of the last output has 4 axes: the channels (the convolution's "
+    "filters) come last",
+    "ef824651f13c9ac2ff3835c1bac33777": "the shape of the last output: the channels are the filters of the last "
+    "convolution, block 5's, which has as many as block 4's",
 }, what="the shape of the last output is not right yet",
     hint="Each pooling layer halves height and width; padding=\"same\" convolutions keep them.")
 FEATURES_PREDICTED = c.each_part(_COUNT, _LAST)
@@ -125,11 +131,57 @@ READ_LOOK_AT = ("look at the height and width, then at the parameters: which lay
                 "look at the parameters: the same count as a deeper-looking map means a layer without weights",
                 "look at the number of axes: one flat vector per image",
                 "look at the channels, then at the parameters: they grew past block 3's")
+# Feedback per wrong option, by question (digest of the letter with "fn08_read_summaries:<question>").
+READ_FEEDBACK = [
+    {
+        "466b9c012d1b0f15bdaa934e6212fd47": "block2_pool gives the 128 channels of block 2's convolutions, not 256",
+        "b9223f24a2b3947af2c8d7fa831e44d2": "block3_pool halves the 56x56 maps of block 3 to 28x28",
+        "06620691d17bc6004c4bfd681964980d":
+            "block4_conv1 works on 28x28 maps (after block3_pool), with 512 filters",
+        "32aa192bff3a5cc9b4a1a5378fc6c8bb": "block5_pool gives 7x7 maps, at the end of the last block",
+        "4d034b89bcb2f008838627838c9eb002":
+            "fc1 is a Dense layer: one flat vector per image, not a map of height, width and channels",
+        "73a96518a3afba46a759caa409795b9b":
+            "Flatten gives one flat vector per image, not a map of height, width and channels",
+    },
+    {
+        "06c4ac56c25f831d1bcefcef887056fd": "block2_pool gives 56x56 maps with 128 channels",
+        "56e6a27345610f151f022021cf626fef":
+            "block3_conv4 works on block 3's 56x56 maps: only the pooling after it halves them",
+        "0251fb70182a7cbd26c781a9ab6889f0":
+            "block4_conv1 has 512 filters and weights of its own: more channels and more parameters than summary "
+            "1",
+        "308895207ec68f2d42180e42d15d5332": "block5_pool gives 7x7 maps with 512 channels",
+        "f1cd9a716188f645a71ea4f18128eaee": "fc1 is a Dense layer: one flat vector per image, not a map",
+        "d38a71bc03859e1b0ee15ffa3cd470d8": "Flatten gives one flat vector per image, not a map",
+    },
+    {
+        "3a42180d4f37681e4c1993c8f7d0768e": "block2_pool gives maps (height, width, channels), not one flat vector",
+        "264a46a61704fc197dddf7bda47d77f3":
+            "block3_conv4 gives maps (height, width, channels), not one flat vector",
+        "1c31e9ad007e9eb527cc8eedae2a6190": "block3_pool gives maps (height, width, channels), not one flat vector",
+        "0179dc4ebbc32b560296e3df31ae6cb6":
+            "block4_conv1 gives maps (height, width, channels), not one flat vector",
+        "aea4035c0723f876529bbf1b54834d86":
+            "block5_pool gives 7 x 7 x 512 maps: the same numbers in three axes, not one flat axis",
+        "2c99058b9777d71cf9fe040e4d60326f":
+            "fc1 has 4096 units and over 100 million parameters of its own: its vector is 4096 wide",
+    },
+    {
+        "d3046659608d0272b7681630d2982ee1": "block2_pool gives 56x56 maps with 128 channels",
+        "d614bf8643e8347d30b36e17ed85b29a": "block3_conv4 gives 56x56 maps with 256 channels",
+        "80cc0604944ded899c2498cb046ae81f":
+            "block3_pool keeps block 3's 256 channels and adds no parameters to summary 1's count",
+        "5e04bdcae1a99b8b5c3c5e837af01fea": "block5_pool gives 7x7 maps, at the end of the last block",
+        "38dc96a5d85447828e1d21988eabc4a8": "fc1 is a Dense layer: one flat vector per image, not a map",
+        "136c6196e65dc0a3b9b1b20ebd38ae78": "Flatten gives one flat vector per image, not a map",
+    },
+]
 SUMMARIES_READ = c.choices_by_digest("fn08_read_summaries", [
     "813b27410057e535d9be0b0e3cad1877", "f3fe182f9734d3ebfe75f882360f5a8e", "249e0fe62d87cd0672aa1d1c48a1cb77",
     "2e23c520dc0644d57612b56374e87073"], READ_OPTIONS, READ_LOOK_AT, item="summary", items="summaries",
     hint="Pooling halves height and width and adds no parameters; a convolution adds parameters; Flatten makes "
-         "one axis of height x width x channels.")
+         "one axis of height x width x channels.", feedback=READ_FEEDBACK)
 
 
 EXERCISES = [
@@ -170,8 +222,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="predicted_features",
-        prepare=c.numbers_answer(["count", "shape"], example="(7, (1, 2, 3, 4))", what="predicted_features",
-                                   whole_floats=False),
+        prepare=c.numbers_answer(["count", "shape"], example="(7, (1, 2, 3, 4))", what="predicted_features"),
         checks=[FEATURES_PREDICTED],
         unrecordable="a tuple of a whole number and a shape, e.g. (7, (1, 2, 3, 4))",
         activity="predict",

@@ -263,6 +263,8 @@ KNOWN_PARAMS = {
     "a layer called twice has one set of weights",
     "57857e561f25c85a8d4c2095e498c7b2": "the number of weight variables counts `first` once per call: build runs once, "
     "so a layer called twice makes its w and b once",
+    "d21adf7b9f87b22f3439f3e23f32ffa9": "the number of weight variables counts variables (tensors such as w and b), "
+    "not the numbers inside them",
     "c87dddf78f75e61977b8b0365266d62c": "the number of weight variables: each CustomDense's build makes two of them, "
     "w and b",
     "cba4169ea0c0cfb29a28062b8c3d1338": "CustomDense has a bias b (one number per unit) besides its kernel w: the "
@@ -313,6 +315,7 @@ def offset_record(cls: Any, ctx: Context) -> dict:
         except StudentError as failure:
             probe["error"] = f"{where} raised {error_text(failure.error)}"
         probe["weights"] = [[int(d) for d in w.shape] for w in layer.weights]
+        probe["trainable"] = [bool(getattr(w, "trainable", True)) for w in layer.weights]
         if probe["error"] is None and probe["weights"] == [[shape[-1]]]:
             offsets = np.arange(1, shape[-1] + 1, dtype="float32")
             layer.weights[0].assign(offsets)
@@ -347,6 +350,9 @@ def offset_behaves(record: dict) -> None:
         expect(weights == [[width]], f"{where} should have one weight of shape ({width},): one offset per feature",
                f"[[{width}]]", str(weights), hint="In build, add_weight with the shape (input_shape[-1],): one "
                                                  "offset per feature.")
+        expect(all(probe.get("trainable", [True])), f"{where}: the offset is not trainable, so training would never "
+               "change it; the task's offset is learned", hint="Leave trainable out of add_weight (its default is "
+                                                               "True), as BrokenOffset does.")
         expect(_close(probe["fresh"], probe["x"]), f"{where}: a new layer should leave its input unchanged (the "
                "offsets start at zero)", hint="initializer=\"zeros\", as in BrokenOffset.")
         import numpy as np
@@ -417,7 +423,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="predicted_weights",
-        prepare=c.numbers_answer(2, example="(123, 4)", what="predicted_weights", whole_floats=False),
+        prepare=c.numbers_answer(2, example="(123, 4)", what="predicted_weights"),
         checks=[PARAMS],
         unrecordable="a tuple of two whole numbers, e.g. (123, 4)",
         activity="predict",

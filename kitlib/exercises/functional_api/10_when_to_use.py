@@ -196,18 +196,113 @@ READ_RIGHT = [
 ]
 
 
+# Feedback per wrong option, by situation (digest of the letter with "fn10_read_strengths:<situation>").
+STRENGTHS_FEEDBACK = [
+    {
+        "5846b185670b08190f180bf11e810fca":
+            "less verbose is about how much code you write; this situation is about when a mistake shows up",
+        "fc431a68bc358541775061cedc9dfbb4":
+            "plotting and inspecting show a graph when you ask for it; here Keras refused a connection by itself",
+        "831e20bba3e0571788d9460e15602cf8":
+            "serializing saves or sends an architecture; nothing is saved or sent here",
+        "51a28b73a40078a7ffaa4f9f49b0273e":
+            "the weakness is about architectures that change with each input; this one is fixed, and its mistake "
+            "shows before any data",
+    },
+    {
+        "dddf9d8b5a570c7f61a9544ea87f71f0":
+            "less verbose is about how much code you write; here the architecture travels as data",
+        "1a6fc0308a3fc47a3e6a3b377c7af86f":
+            "the checks while connecting catch a mistake at its line; nothing goes wrong here",
+        "964bc6f832108231373208b139071373":
+            "inspecting reads a model's graph or layers where it is; here the architecture is sent and rebuilt "
+            "elsewhere",
+        "364074c7369ea214b6c383367c3fdd8c":
+            "the weakness is about architectures that change with each input; this one is fixed and goes out as a"
+            " config",
+    },
+    {
+        "f1c58aae43ab86d225b2af7bb16c3881":
+            "less verbose is about how much code you write; the question here is whether one fixed graph can "
+            "describe the network at all",
+        "75240c624839314ad7fcf7a0c6463f82":
+            "the checks while connecting need one fixed graph; this network's structure changes with every "
+            "sentence",
+        "845fe8a1c50b1d8226aa43de3a8f0db3":
+            "a plot shows one fixed graph; this network's graph differs for every sentence",
+        "15cbd74fc4b94e3d541d845a237e2a6d":
+            "a config describes one fixed graph; this network's structure changes with every sentence",
+    },
+    {
+        "7a449c1de528b3023de311917d5a17a4":
+            "less verbose is about how much code you write; here you reach inside a trained model",
+        "2411ab2d5eb2b55924f35daad365c544":
+            "the checks while connecting catch mistakes as you build; here the model exists and you read from it",
+        "62c27f67702caf69fe0cbe8a80a1b1cd":
+            "serializing saves or sends an architecture; here you read what one layer computes",
+        "aea4ad7594ebe5e100868ac742b08c66":
+            "the weakness is about architectures that change with each input; a trained classifier is a fixed "
+            "graph you can reach into",
+    },
+    {
+        "6eb5000a4e277bb3a97ead39f569745d":
+            "the checks while connecting catch mistakes; this situation compares two ways of writing the same "
+            "network",
+        "6e93f00db02fd51cd91273f22cb7159f":
+            "inspecting reads a model's graph; this situation compares two ways of writing the same network",
+        "6d00a93b7600608d385cef77e1edf277":
+            "serializing saves or sends an architecture; this situation compares two ways of writing the same "
+            "network",
+        "f04a58b750424dd28777a3d2227a052d":
+            "the weakness is where subclassing is needed; here the class is the longer way to write a fixed "
+            "network",
+    },
+]
 STRENGTHS_READ = c.choices_by_digest("fn10_read_strengths", READ_RIGHT, OPTIONS, LOOK_AT,
-                                     hint="Re-read the notebook's section on each strength and on the weakness.")
+                                     hint="Re-read the notebook's section on each strength and on the weakness.",
+                                     feedback=STRENGTHS_FEEDBACK)
 
 
 # --------------------------------------------------------------------------- debug: checked while connecting
 
-DIGITS = [L("Reshape", target_shape=(28, 28, 1)),
-          L("Conv2D", filters=8, kernel_size=(3, 3), padding="valid", activation="relu"),
+# The Reshape is judged by what it gives (reshaped_to_images): (28, 28, 1), (28, 28, -1) and keras.ops.reshape
+# are one reshape. The Conv2D is the broken model's: its defaults (strides, dilation) are part of it.
+DIGITS = [L("Reshape"),
+          L("Conv2D", filters=8, kernel_size=(3, 3), padding="valid", strides=(1, 1), dilation_rate=(1, 1),
+            activation="relu"),
           L("GlobalMaxPooling2D"), L("Dense", units=10)]
+def digits_record(model: Any, ctx: Context) -> dict:
+    """Prepare: the model record, plus the output shape of each reshape in it (layer or keras.ops.reshape),
+    so that the reshape is judged by what it gives, not by how its target was written."""
+    record = c.model_record(what="digit_model")(model, ctx)
+    shapes = []
+    for op in getattr(model, "operations", None) or getattr(model, "layers", None) or []:
+        if type(op).__name__ == "Reshape":
+            try:
+                shapes.append([None if d is None else int(d) for d in op.output.shape])
+            except (AttributeError, ValueError, TypeError):  # used more than once, or no output: judged by layers_like
+                pass
+    record["reshaped"] = shapes
+    return record
+
+
+def reshaped_to_images(record: dict) -> None:
+    """The reshape turns each flat sample into a 28x28 image with one channel."""
+    for shape in record.get("reshaped") or []:
+        expect(shape == [None, 28, 28, 1], "the reshape's target shape should make each flat sample a 28x28 image "
+               "with one channel (channels last)", (None, 28, 28, 1), tuple(shape),
+               hint="A 28x28 image with one channel: layers.Reshape((28, 28, 1)).")
+
+
 DIGITS_HINTS = {"kind": "Reshape((28, 28, 1)) right after the input, then the broken model's layers: Conv2D(8, 3, "
                         "relu), GlobalMaxPooling2D, Dense(10).",
                 "target_shape": "A 28x28 image with one channel: layers.Reshape((28, 28, 1)).",
+                "padding": "Keep the broken model's Conv2D(8, 3, activation=\"relu\") as it was: its default "
+                           "padding, \"valid\".",
+                "strides": "Keep the broken model's Conv2D(8, 3, activation=\"relu\") as it was: it moves one "
+                           "pixel at a time (strides 1, the default).",
+                "dilation_rate": "Keep the broken model's Conv2D(8, 3, activation=\"relu\") as it was: no "
+                                 "dilation (the default).",
                 "extra": "Add only the Reshape layer; keep the other layers as they are.",
                 "missing": "Add a Reshape layer between the input and the Conv2D; keep the other layers."}
 
@@ -261,11 +356,11 @@ EXERCISES = [
         points=2,
         kind="model",
         variable="digit_model",
-        prepare=c.model_record(what="digit_model"),
+        prepare=digits_record,
         checks=[c.is_model(what="digit_model"), c.built(),
                 c.input_features((784,), hint="Keep keras.Input(shape=(784,)): the data stays flat, the model "
                                               "reshapes it."),
-                c.layers_like(DIGITS, hints=DIGITS_HINTS), c.output_shape((None, 10)), c.param_count(total=170)],
+                reshaped_to_images, c.layers_like(DIGITS, hints=DIGITS_HINTS), c.output_shape((None, 10)), c.param_count(total=170)],
         unrecordable="a keras.Model built from keras.Input and Keras' own layers",
         activity="debug",
         hints=("Read the error: which layer refuses which shape, and at which line?",

@@ -181,6 +181,11 @@ _SHAPE = c.matches_digest("fn11_predict_shape:shape", "0723241e17868390b0e7dda0a
     "step with one number, and Conv1D without padding shortens the sequence",
     "988f9403f6ad52e31d206fd774d4921c": "the output shape: keras.Input(batch_shape=...) fixes the batch axis too, so "
     "it is a number, not None",
+    "9f2a31f8f8edc5cb2b196be9831bfa42": "the output shape starts with the batch axis, which batch_shape fixes",
+    "c9c4e71376ed48699a49662772ade3fe": "the output shape: the classifier inside CustomRNN, a Dense(1), gives one "
+    "number per step: the last axis stays, of size 1",
+    "55a4171de7b3151b65f623606e74d12b": "the output shape: Conv1D without padding gives (steps - kernel_size + 1) "
+    "steps",
     "109f3fe9c3fcdd5b806bb1b35ce736ac": "the output shape: CustomRNN stacks the states of every step and scores each "
     "one, so the time axis stays",
 }, what="the output shape is not right yet", hint="Follow the shape through Conv1D (no padding), then CustomRNN (one "
@@ -284,7 +289,7 @@ EXERCISES = [
         points=1,
         kind="literal",
         variable="predicted",
-        prepare=c.numbers_answer(["shape", "count"], example="((1, 2, 3), 1234)", what="predicted", whole_floats=False),
+        prepare=c.numbers_answer(["shape", "count"], example="((1, 2, 3), 1234)", what="predicted"),
         checks=[MIXED_PREDICTED],
         unrecordable="a tuple of a shape and a whole number, e.g. ((1, 2, 3), 1234)",
         activity="predict",
@@ -300,6 +305,7 @@ EXERCISES = [
         kind="model",
         variable="tagger",
         given=("CustomRNN",),
+        keep_given=("CustomRNN",),  # "the notebook's CustomRNN class used as it is": not defined again
         prepare=tagger_record,
         checks=[tagger_fixed],
         unrecordable="a keras.Model from a keras.Input through Conv1D and the notebook's CustomRNN",

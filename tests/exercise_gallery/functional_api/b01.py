@@ -96,3 +96,46 @@ CASES = [
         images = layers.InputLayer(shape=(32, 32, 3))
     """),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+PREDICT = "fn01_predict_params"
+READ = "fn01_read_summary"
+
+CASES += [
+    # fn01_predict_params: (672, 264, 9)
+    right(PREDICT, "generator", "a generator over (inputs, units) pairs", """
+        layer_params = tuple(i * u + u for i, u in [(20, 32), (32, 8), (8, 1)])
+    """),
+    right(PREDICT, "numpy-ints", "NumPy integers", """
+        import numpy as np
+        layer_params = (np.int64(672), np.int32(264), np.int64(9))
+    """),
+    right(PREDICT, "counted-after", "the layers built and counted (allowed, if not in the spirit)", """
+        probe_in = keras.Input(shape=(20,))
+        stack = [layers.Dense(32, activation="relu"), layers.Dense(8, activation="relu"), layers.Dense(1)]
+        h = probe_in
+        for layer in stack:
+            h = layer(h)
+        layer_params = tuple(layer.count_params() for layer in stack)
+    """),
+    wrong(PREDICT, "input-counted", "the Input counted as the first layer (0, then the first two Dense)",
+          ("keras.Input", "first Dense"), "layer_params = (0, 672, 264)"),
+    wrong(PREDICT, "added", "inputs + units instead of inputs x units", ("x units", "every input"),
+          "layer_params = (20 + 32, 32 + 8, 8 + 1)"),
+    wrong(PREDICT, "bias-per-input-2", "layer 2's bias counted per input (32) instead of per unit",
+          ("one number per unit",), "layer_params = (672, 32 * 8 + 32, 9)"),
+    wrong(PREDICT, "strings", "the counts as text", ("whole number",), 'layer_params = ("672", "264", "9")'),
+    wrong(PREDICT, "dict", "a dict by layer instead of a tuple", ("tuple",),
+          'layer_params = {"dense": 672, "dense_1": 264, "dense_2": 9}'),
+
+    # fn01_read_summary: ("b", "c", "a")
+    right(READ, "spaces-upper", "letters with spaces and capitals", 'summary_answers = (" b", "C ", "A")'),
+    right(READ, "split", "split from one string", 'summary_answers = tuple("b c a".split())'),
+    right(READ, "list-comprehension", "a list built from a string", 'summary_answers = [x for x in "bca"]'),
+    wrong(READ, "q1-five", "question 1: (c) 5", ("rows",), 'summary_answers = ("c", "c", "a")'),
+    wrong(READ, "q3-unknown", "question 3: (c) a size Keras could not work out", ("on purpose", "left open"),
+          'summary_answers = ("b", "c", "c")'),
+    wrong(READ, "string", "one string instead of a tuple", ("tuple",), 'summary_answers = "bca"'),
+    wrong(READ, "numbers", "option numbers instead of letters", ("letters",), "summary_answers = (2, 3, 1)"),
+    wrong(READ, "four", "four letters", ("3 questions",), 'summary_answers = ("b", "c", "a", "a")'),
+]

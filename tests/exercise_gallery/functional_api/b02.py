@@ -106,3 +106,82 @@ CASES = [
         history_b = other.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.25, verbose=0)
     """, secrets=STEPS),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+STEPS = "fn02_predict_steps"
+SOFTMAX = "fn02_fix_softmax_loss"
+_SM_LOSS = "keras.losses.SparseCategoricalCrossentropy()"
+
+CASES += [
+    # fn02_predict_steps: (85, 10)
+    right(STEPS, "negative-floor", "ceil by negative floor division", """
+        train = 12_000 - 1_200
+        steps_pair = (-(-train // 128), -(-1_200 // 128))
+    """),
+    right(STEPS, "numpy-ceil", "np.ceil, converted to int", """
+        import numpy as np
+        steps_pair = (int(np.ceil(10_800 / 128)), int(np.ceil(1_200 / 128)))
+    """),
+    right(STEPS, "numpy-scalars", "NumPy scalars from np.ceil (floats)", """
+        import numpy as np
+        steps_pair = (np.ceil(10_800 / 128), np.ceil(1_200 / 128))
+    """),
+    wrong(STEPS, "samples", "the numbers of samples instead of steps", ("batch", "step"),
+          "steps_pair = (10_800, 1_200)"),
+    wrong(STEPS, "all-samples", "all 12,000 samples as steps", ("batch", "step"), "steps_pair = (12_000, 1_200)"),
+    wrong(STEPS, "fractions", "the exact quotients, not rounded", ("whole number",),
+          "steps_pair = (10_800 / 128, 1_200 / 128)"),
+    wrong(STEPS, "validation-in-training", "validation steps counted in the training steps too",
+          ("validation", "trained on"), "steps_pair = (95, 10)"),
+    wrong(STEPS, "string", "one string", ("tuple",), 'steps_pair = "85, 10"'),
+
+    # fn02_fix_softmax_loss
+    right(SOFTMAX, "positional-two", "optimizer and loss by position, metrics by name", f"""
+        model_sm.compile(keras.optimizers.RMSprop(), {_SM_LOSS}, metrics=["accuracy"])
+        repaired = model_sm
+    """),
+    right(SOFTMAX, "loss-function", "the loss function, sparse accuracy by name", """
+        model_sm.compile(optimizer="rmsprop", loss=keras.losses.sparse_categorical_crossentropy,
+                         metrics=["sparse_categorical_accuracy"])
+        repaired = model_sm
+    """),
+    right(SOFTMAX, "lr-default-explicit", "RMSprop's default learning rate spelt out", f"""
+        model_sm.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001), loss={_SM_LOSS},
+                         metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+        repaired = model_sm
+    """),
+    wrong(SOFTMAX, "compile-returns-none", "repaired = model_sm.compile(...): compile() returns None",
+          ("None",), f"""
+        repaired = model_sm.compile(optimizer="rmsprop", loss={_SM_LOSS}, metrics=["accuracy"])
+    """),
+    wrong(SOFTMAX, "not-recompiled", "model_sm given back as it was", ("from_logits",), "repaired = model_sm"),
+    wrong(SOFTMAX, "rebuilt-name", "model_sm rebound to a new model from make_softmax_model()",
+          ("model_sm", "new model", "given"), f"""
+        model_sm = make_softmax_model()
+        model_sm.compile(optimizer="rmsprop", loss={_SM_LOSS}, metrics=["accuracy"])
+        repaired = model_sm
+    """),
+    wrong(SOFTMAX, "new-container", "a new keras.Model over model_sm's layers, compiled instead of model_sm",
+          ("model_sm",), f"""
+        repaired = keras.Model(model_sm.inputs, model_sm.outputs)
+        repaired.compile(optimizer="rmsprop", loss={_SM_LOSS}, metrics=["accuracy"])
+    """),
+    wrong(SOFTMAX, "weights-reset", "model_sm's weights zeroed before compiling", ("weights",), f"""
+        model_sm.set_weights([np.zeros_like(w) for w in model_sm.get_weights()])
+        model_sm.compile(optimizer="rmsprop", loss={_SM_LOSS}, metrics=["accuracy"])
+        repaired = model_sm
+    """),
+    wrong(SOFTMAX, "no-metric", "the accuracy metric dropped", ("accuracy", "metric"), f"""
+        model_sm.compile(optimizer="rmsprop", loss={_SM_LOSS})
+        repaired = model_sm
+    """),
+    wrong(SOFTMAX, "positional-metrics", "metrics as compile's third positional argument (that is loss_weights)",
+          ("loss_weights",), f"""
+        model_sm.compile(keras.optimizers.RMSprop(), {_SM_LOSS}, ["accuracy"])
+        repaired = model_sm
+    """),
+    wrong(SOFTMAX, "mse", "a regression loss", ("loss",), """
+        model_sm.compile(optimizer="rmsprop", loss="mse", metrics=["accuracy"])
+        repaired = model_sm
+    """),
+]

@@ -102,3 +102,84 @@ CASES = [
             return zipfile.ZipFile(path).namelist()
     """),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+SAVE = "fn03_fix_save_path"
+ARCHIVE = "fn03_read_archive"
+
+CASES += [
+    # fn03_fix_save_path: the file in Keras' own format, in folder, its path returned, the model left as it is
+    right(SAVE, "suffix-added", "the suffix added to the original name", """
+        def save_checkpoint(model, folder):
+            path = os.path.join(folder, "checkpoint") + ".keras"
+            model.save(path)
+            return path
+    """),
+    right(SAVE, "pathlib-object", "a pathlib.Path returned", """
+        import pathlib
+
+        def save_checkpoint(model, folder):
+            path = pathlib.Path(folder, "checkpoint.keras")
+            keras.saving.save_model(model, path)
+            return path
+    """),
+    right(SAVE, "fstring-overwrite", "an f-string path, overwrite=True", """
+        def save_checkpoint(model, folder):
+            path = f"{folder}/ckpt-{model.name}.keras"
+            model.save(path, overwrite=True)
+            return os.path.abspath(path)
+    """),
+    wrong(SAVE, "export", "model.export(): a SavedModel folder, not a .keras file",
+          (".keras", "format", "SavedModel", "folder"), """
+        def save_checkpoint(model, folder):
+            path = os.path.join(folder, "checkpoint")
+            model.export(path, verbose=False)
+            return path
+    """),
+    wrong(SAVE, "hdf5-suffix", "the legacy HDF5 format by its other suffix", ("HDF5", "format", ".keras"), """
+        def save_checkpoint(model, folder):
+            path = os.path.join(folder, "checkpoint.hdf5")
+            model.save(path)
+            return path
+    """),
+    wrong(SAVE, "file-name-only", "only the file's name returned, not its path", ("path", "folder"), """
+        def save_checkpoint(model, folder):
+            model.save(os.path.join(folder, "checkpoint.keras"))
+            return "checkpoint.keras"
+    """),
+    wrong(SAVE, "new-container", "a new keras.Model over the layers saved (compile settings lost)",
+          ("another model", "compile", "the model"), """
+        def save_checkpoint(model, folder):
+            path = os.path.join(folder, "checkpoint.keras")
+            keras.Model(model.inputs, model.outputs).save(path)
+            return path
+    """),
+    wrong(SAVE, "frozen", "the model frozen (trainable=False) before saving", ("trainable", "changed", "as it is"), """
+        def save_checkpoint(model, folder):
+            path = os.path.join(folder, "checkpoint.keras")
+            model.trainable = False
+            model.save(path)
+            return path
+    """),
+    wrong(SAVE, "zip-suffix", "a .zip name, which Keras refuses", ("raised", ".keras", "suffix"), """
+        def save_checkpoint(model, folder):
+            path = os.path.join(folder, "checkpoint.zip")
+            model.save(path)
+            return path
+    """),
+
+    # fn03_read_archive: ("a", "c", "b")
+    right(ARCHIVE, "upper-list", "capitals in a list", 'archive_answers = ["A", "C", "B"]'),
+    right(ARCHIVE, "spaces", "letters with spaces", 'archive_answers = ("a ", " c", "b")'),
+    right(ARCHIVE, "from-dict", "from a dict of questions", """
+        picks = {1: "a", 2: "c", 3: "b"}
+        archive_answers = tuple(picks[q] for q in (1, 2, 3))
+    """),
+    wrong(ARCHIVE, "q1-metadata", "question 1: (b) metadata.json", ("metadata.json",), 'archive_answers = ("b", "c", "b")'),
+    wrong(ARCHIVE, "q3-weights", "question 3: (c) model.weights.h5", ("values of the variables", "weights.h5"),
+          'archive_answers = ("a", "c", "c")'),
+    wrong(ARCHIVE, "set", "a set of letters (no order)", ("tuple",), 'archive_answers = {"a", "c", "b"}'),
+    wrong(ARCHIVE, "two", "two letters", ("3 questions",), 'archive_answers = ("a", "c")'),
+    wrong(ARCHIVE, "word", "a word instead of a letter", ("one of the letters",),
+          'archive_answers = ("a", "weights", "b")'),
+]

@@ -120,3 +120,44 @@ CASES = [
         shapes = [(None, 7, 7, 8), (None, 14, 14, 8), (None, 18, 18, 4)]
     """, secrets=SECRET_SHAPES),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+PREDICT = "fn04_predict_params"
+SHARED = "fn04_read_shared"
+
+CASES += [
+    # fn04_predict_params: (1168, 0, 145)
+    right(PREDICT, "float-zero", "whole floats", "decoder_params = (1168.0, 0.0, 145.0)"),
+    right(PREDICT, "formula-function", "a helper for a transposed convolution's count", """
+        def convt(k, c_in, f):
+            return k * k * c_in * f + f
+
+        decoder_params = (convt(3, 8, 16), 0, convt(3, 16, 1))
+    """),
+    right(PREDICT, "numpy-array-items", "items of a NumPy array", """
+        import numpy as np
+        counts = np.array([1168, 0, 145])
+        decoder_params = tuple(counts.tolist())
+    """),
+    wrong(PREDICT, "layer3-eight-channels", "layer 3 reads the 8 channels of the stack's input",
+          ("16 channels", "layer 1 made", "channels"), "decoder_params = (1168, 0, 3 * 3 * 8 * 1 + 1)"),
+    wrong(PREDICT, "map-size-kernel", "the 6 x 6 map taken as the kernel's size", ("3 x 3", "kernel"),
+          "decoder_params = (6 * 6 * 8 * 16 + 16, 0, 145)"),
+    wrong(PREDICT, "upsampling-weights", "UpSampling2D given a kernel of its own", ("nothing to learn", "no weights"),
+          "decoder_params = (1168, 2 * 2 * 16, 145)"),
+    wrong(PREDICT, "no-bias-3", "layer 3 without its bias", ("bias",), "decoder_params = (1168, 0, 144)"),
+    wrong(PREDICT, "negative", "a negative count", ("not right", "layer 2"), "decoder_params = (1168, -1, 145)"),
+
+    # fn04_read_shared: ("b", "c", "a")
+    right(SHARED, "upper", "capitals", 'shared_answers = ("B", "C", "A")'),
+    right(SHARED, "list-split", "split from a string", 'shared_answers = "b,c,a".split(",")'),
+    right(SHARED, "spaces", "letters with spaces", 'shared_answers = [" b ", "c", "a "]'),
+    wrong(SHARED, "two-wrong", "questions 1 and 2 wrong (first one reported)", ("compil",),
+          'shared_answers = ("c", "a", "a")'),
+    wrong(SHARED, "missing", "None for a question not answered", ("question 2", "one of the letters"),
+          'shared_answers = ("b", None, "a")'),
+    wrong(SHARED, "string", "one string", ("tuple",), 'shared_answers = "bca"'),
+    wrong(SHARED, "numbers", "option numbers", ("letters",), "shared_answers = (2, 3, 1)"),
+    wrong(SHARED, "copy", "question 3: (b) a copy with the same weights", ("no layer was copied", "copied"),
+          'shared_answers = ("b", "c", "b")'),
+]

@@ -111,3 +111,65 @@ CASES = [
         tiny_ae = keras.Model(start, tiny_decoder(start))
     """),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+NESTED = "fn05_read_nested"
+FIX = "fn05_fix_ensemble"
+_ENS = block("""
+ens_in = keras.Input(shape=(5,))
+""")
+
+CASES += [
+    # fn05_read_nested: ("a", "b", "a")
+    right(NESTED, "upper", "capitals", 'nested_answers = ("A", "B", "A")'),
+    right(NESTED, "split", "split from a string", 'nested_answers = tuple("a b a".split())'),
+    right(NESTED, "spaces-list", "a list with spaces", 'nested_answers = ["a", " b", "a "]'),
+    wrong(NESTED, "all-wrong", "every answer wrong (the first one reported)", ("one entry",),
+          'nested_answers = ("b", "a", "c")'),
+    wrong(NESTED, "q2-whole", "question 2: (c) the whole autoencoder", ("whole autoencoder", "decoder"),
+          'nested_answers = ("a", "c", "a")'),
+    wrong(NESTED, "string", "one string", ("tuple",), 'nested_answers = "aba"'),
+    wrong(NESTED, "numbers", "option numbers", ("letters",), "nested_answers = (1, 2, 1)"),
+    wrong(NESTED, "two", "two letters", ("3 questions",), 'nested_answers = ("a", "b")'),
+
+    # fn05_fix_ensemble: m_a, m_b, m_c themselves, on one input, averaged to (None, 1)
+    right(FIX, "stack-mean", "keras.ops.mean of the stacked predictions", _ENS + """
+        stacked = keras.ops.stack([m_a(ens_in), m_b(ens_in), m_c(ens_in)], axis=0)
+        fixed_ensemble = keras.Model(ens_in, keras.ops.mean(stacked, axis=0))
+    """),
+    right(FIX, "rescaled-sum", "layers.add, then Rescaling(1/3)", _ENS + """
+        total = layers.add([m_a(ens_in), m_b(ens_in), m_c(ens_in)])
+        fixed_ensemble = keras.Model(ens_in, layers.Rescaling(1 / 3)(total))
+    """),
+    right(FIX, "concat-mean", "concatenated, then the mean over the last axis, kept", _ENS + """
+        joined = layers.concatenate([m(ens_in) for m in (m_a, m_b, m_c)])
+        fixed_ensemble = keras.Model(ens_in, keras.ops.mean(joined, axis=-1, keepdims=True))
+    """),
+    wrong(FIX, "three-inputs", "one input per member", ("one input", "input"), """
+        i1, i2, i3 = keras.Input(shape=(5,)), keras.Input(shape=(5,)), keras.Input(shape=(5,))
+        fixed_ensemble = keras.Model([i1, i2, i3], layers.average([m_a(i1), m_b(i2), m_c(i3)]))
+    """),
+    wrong(FIX, "two-members", "m_c left out", ("m_c",), _ENS + """
+        fixed_ensemble = keras.Model(ens_in, layers.average([m_a(ens_in), m_b(ens_in)]))
+    """),
+    wrong(FIX, "weighted", "a weighted mean (0.5, 0.25, 0.25)", ("mean", "average"), _ENS + """
+        fixed_ensemble = keras.Model(ens_in, 0.5 * m_a(ens_in) + 0.25 * m_b(ens_in) + 0.25 * m_c(ens_in))
+    """),
+    wrong(FIX, "mean-no-keepdims", "the mean over the concatenation without keepdims: shape (None,)",
+          ("shape", "(None, 1)"), _ENS + """
+        joined = layers.concatenate([m(ens_in) for m in (m_a, m_b, m_c)])
+        fixed_ensemble = keras.Model(ens_in, keras.ops.mean(joined, axis=-1))
+    """),
+    wrong(FIX, "member-overwritten", "m_a's weights overwritten with m_b's before averaging",
+          ("m_a", "weights", "changed"), _ENS + """
+        m_a.set_weights(m_b.get_weights())
+        fixed_ensemble = keras.Model(ens_in, layers.average([m(ens_in) for m in (m_a, m_b, m_c)]))
+    """),
+    wrong(FIX, "member-retrained", "the members trained again on made-up data", ("trained", "weights", "changed"),
+          _ENS + """
+        for m in (m_a, m_b, m_c):
+            m.compile(optimizer="sgd", loss="mse")
+            m.fit(np.ones((8, 5), "float32"), np.zeros((8, 1), "float32"), epochs=1, verbose=0)
+        fixed_ensemble = keras.Model(ens_in, layers.average([m(ens_in) for m in (m_a, m_b, m_c)]))
+    """),
+]

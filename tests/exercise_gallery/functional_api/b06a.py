@@ -146,3 +146,83 @@ CASES = [
                                 loss_weights={"priority": 1.0, "department": 0.2})
     """),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+MERGE = "fn06a_predict_merge"
+KEYS = "fn06a_fix_loss_keys"
+_BCE = "keras.losses.BinaryCrossentropy(from_logits=True)"
+_CCE = "keras.losses.CategoricalCrossentropy(from_logits=True)"
+
+CASES += [
+    # fn06a_predict_merge: (16, 8, 29)
+    right(MERGE, "sum-of-parts", "the merged width as a sum of named parts", """
+        t_width, b_width, tags_width = 16, 8, 5
+        merge_widths = (t_width, b_width, t_width + b_width + tags_width)
+    """),
+    right(MERGE, "numpy", "NumPy integers", """
+        import numpy as np
+        merge_widths = tuple(np.array([16, 8, 29], dtype=np.int32))
+    """),
+    right(MERGE, "floats", "whole floats", "merge_widths = (16.0, 8.0, 29.0)"),
+    wrong(MERGE, "no-title", "the merged width without the title branch", ("title", "three", "add up"),
+          "merge_widths = (16, 8, 8 + 5)"),
+    wrong(MERGE, "no-body", "the merged width without the body branch", ("body", "three", "add up"),
+          "merge_widths = (16, 8, 16 + 5)"),
+    wrong(MERGE, "product", "widths multiplied instead of added", ("side by side", "add up"),
+          "merge_widths = (16, 8, 16 * 8 * 5)"),
+    wrong(MERGE, "sequence-length", "the body's width as its (unknown) length", ("whole number", "None"),
+          "merge_widths = (16, None, 29)"),
+    wrong(MERGE, "shapes", "whole shapes instead of widths", ("whole number",),
+          "merge_widths = ((None, 16), (None, 8), (None, 29))"),
+
+    # fn06a_fix_loss_keys: ticket_fixme compiled again with losses by the real output names
+    right(KEYS, "weights-reordered-ints", "weights in another order, 1 as an int", f"""
+        ticket_fixme.compile(optimizer="rmsprop", loss={{"department": {_CCE}, "priority": {_BCE}}},
+                             loss_weights={{"department": 0.2, "priority": 1}})
+        ticket_repaired = ticket_fixme
+    """),
+    right(KEYS, "names-from-layers", "keys taken from the output layers' names", f"""
+        priority_name = ticket_fixme.get_layer("priority").name
+        department_name = ticket_fixme.get_layer("department").name
+        ticket_fixme.compile(optimizer=keras.optimizers.RMSprop(),
+                             loss={{priority_name: {_BCE}, department_name: {_CCE}}},
+                             loss_weights={{priority_name: 1.0, department_name: 0.2}})
+        ticket_repaired = ticket_fixme
+    """),
+    right(KEYS, "with-metrics", "metrics per output added", f"""
+        ticket_fixme.compile(optimizer="rmsprop", loss={{"priority": {_BCE}, "department": {_CCE}}},
+                             loss_weights={{"priority": 1.0, "department": 0.2}},
+                             metrics={{"department": ["accuracy"]}})
+        ticket_repaired = ticket_fixme
+    """),
+    wrong(KEYS, "compile-returns-none", "ticket_repaired = ticket_fixme.compile(...)", ("None",), f"""
+        ticket_repaired = ticket_fixme.compile(optimizer="rmsprop", loss={{"priority": {_BCE}, "department": {_CCE}}},
+                                               loss_weights={{"priority": 1.0, "department": 0.2}})
+    """),
+    wrong(KEYS, "priority-probabilities", "binary cross-entropy without from_logits",
+          ("logits", "from_logits"), f"""
+        ticket_fixme.compile(optimizer="rmsprop", loss={{"priority": "binary_crossentropy", "department": {_CCE}}},
+                             loss_weights={{"priority": 1.0, "department": 0.2}})
+        ticket_repaired = ticket_fixme
+    """),
+    wrong(KEYS, "sparse-department", "sparse cross-entropy for one-hot departments", ("one-hot", "sparse"), f"""
+        ticket_fixme.compile(optimizer="rmsprop",
+                             loss={{"priority": {_BCE},
+                                   "department": keras.losses.SparseCategoricalCrossentropy(from_logits=True)}},
+                             loss_weights={{"priority": 1.0, "department": 0.2}})
+        ticket_repaired = ticket_fixme
+    """),
+    wrong(KEYS, "no-weights", "loss_weights left out (both 1.0)", ("0.2", "weight"), f"""
+        ticket_fixme.compile(optimizer="rmsprop", loss={{"priority": {_BCE}, "department": {_CCE}}})
+        ticket_repaired = ticket_fixme
+    """),
+    wrong(KEYS, "department-dropped", "only the priority loss", ("department",), f"""
+        ticket_fixme.compile(optimizer="rmsprop", loss={{"priority": {_BCE}}}, loss_weights={{"priority": 1.0}})
+        ticket_repaired = ticket_fixme
+    """),
+    wrong(KEYS, "scaled-weights", "weights 5 : 1 (the same ratio, another loss)", ("0.2", "weight"), f"""
+        ticket_fixme.compile(optimizer="rmsprop", loss={{"priority": {_BCE}, "department": {_CCE}}},
+                             loss_weights={{"priority": 5.0, "department": 1.0}})
+        ticket_repaired = ticket_fixme
+    """),
+]

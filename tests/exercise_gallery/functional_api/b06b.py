@@ -117,3 +117,41 @@ CASES = [
         fixed_model = keras.Model(block_in, layers.average([layers.Conv2D(64, 1)(block_in), y]))
     """),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+BLOCK = "fn06b_predict_params"
+FAILS = "fn06b_which_add_fails"
+
+CASES += [
+    # fn06b_predict_params: (36928, 36928, 0)
+    right(BLOCK, "helper", "a helper for a Conv2D's count", """
+        def conv_params(k, c_in, f):
+            return (k * k * c_in + 1) * f
+
+        block_params = (conv_params(3, 64, 64), conv_params(3, 64, 64), 0)
+    """),
+    right(BLOCK, "list-floats", "a list of whole floats", "block_params = [36928.0, 36928.0, 0.0]"),
+    right(BLOCK, "numpy", "NumPy integers", """
+        import numpy as np
+        block_params = (np.int64(36928), np.int64(36928), np.int64(0))
+    """),
+    wrong(BLOCK, "no-input-channels", "the kernel as 3 x 3 x filters, without the input channels",
+          ("input channels", "64 input channels", "spans"), "block_params = (3 * 3 * 64 + 64, 3 * 3 * 64 + 64, 0)"),
+    wrong(BLOCK, "map-as-kernel", "the 9 x 9 map taken as the kernel's size", ("3 x 3", "kernel"),
+          "block_params = (9 * 9 * 64 * 64 + 64, 9 * 9 * 64 * 64 + 64, 0)"),
+    wrong(BLOCK, "block1-channels", "the first Conv2D read as block 1's 32 -> 64", ("64 channels", "block_1_output"),
+          "block_params = (3 * 3 * 32 * 64 + 64, 36928, 0)"),
+    wrong(BLOCK, "add-as-sum", "the addition given both convolutions' parameters", ("nothing to learn", "kernel or a bias"),
+          "block_params = (36928, 36928, 2 * 36928)"),
+    wrong(BLOCK, "two", "only the two convolutions", ("number of values", "3"), "block_params = (36928, 36928)"),
+
+    # fn06b_which_add_fails: {"b", "c", "e"}
+    right(FAILS, "frozenset", "a frozenset", 'failing = frozenset("bce")'),
+    right(FAILS, "string-set", "set() of a string", 'failing = set("ecb")'),
+    right(FAILS, "upper-set", "capitals in a set", 'failing = {"B", "C", "E"}'),
+    wrong(FAILS, "only-b", "only the unpadded 3 x 3", ("'c'", "channels"), 'failing = {"b"}'),
+    wrong(FAILS, "with-d", "the 1 x 1 convolution thought to raise", ("(d)", "1 x 1"), 'failing = {"b", "c", "d", "e"}'),
+    wrong(FAILS, "none", "nothing raises", ("missing",), "failing = set()"),
+    wrong(FAILS, "all", "everything raises", ("(a)", "does not raise"), 'failing = set("abcde")'),
+    wrong(FAILS, "numbers", "option numbers", ("letter",), "failing = {2, 3, 5}"),
+]

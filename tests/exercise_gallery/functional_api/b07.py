@@ -105,3 +105,97 @@ CASES = [
         siamese = keras.Model([left, right], layers.Dense(1, activation="sigmoid")(d))
     """),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+PREDICT = "fn07_predict_params"
+MATCHER = "fn07_fix_matcher"
+_QD = block("""
+qi = keras.Input(shape=(None,), dtype="int32")
+di = keras.Input(shape=(None,), dtype="int32")
+""")
+
+CASES += [
+    # fn07_predict_params: (4833, 9633)
+    right(PREDICT, "built", "both models built and counted", """
+        def count(shared):
+            a = keras.Input(shape=(None,), dtype="int32")
+            b = keras.Input(shape=(None,), dtype="int32")
+            first = layers.Embedding(300, 16)
+            second = first if shared else layers.Embedding(300, 16)
+            pool = layers.GlobalAveragePooling1D()
+            both = layers.concatenate([pool(first(a)), pool(second(b))])
+            return keras.Model([a, b], layers.Dense(1)(both)).count_params()
+
+        predicted_params = (count(True), count(False))
+    """),
+    right(PREDICT, "floats", "whole floats in a list", "predicted_params = [4833.0, 9633.0]"),
+    right(PREDICT, "difference", "the second as the first plus one table", """
+        shared = 300 * 16 + 33
+        predicted_params = (shared, shared + 300 * 16)
+    """),
+    wrong(PREDICT, "no-dense-bias", "the Dense(1) without its bias", ("bias",), "predicted_params = (4832, 9632)"),
+    wrong(PREDICT, "vocab-only", "the Embedding as one number per word", ("300 x 16", "table", "vector"),
+          "predicted_params = (300 + 33, 600 + 33)"),
+    wrong(PREDICT, "pool-weights", "the pooling given a weight per feature", ("pooling", "no weights"),
+          "predicted_params = (4833 + 32, 9633 + 32)"),
+    wrong(PREDICT, "dense-per-text", "a Dense(1) counted per text", ("Dense(1)", "one Dense"),
+          "predicted_params = (4800 + 2 * 17, 9600 + 2 * 17)"),
+    wrong(PREDICT, "text", "the counts as text", ("whole number",), 'predicted_params = ("4,833", "9,633")'),
+
+    # fn07_fix_matcher: both texts through query_embedding itself, pooled, Dot(axes=1); matcher left alone
+    right(MATCHER, "functional-encoder", "a shared functional encoder over query_embedding", _QD + """
+        ids = keras.Input(shape=(None,), dtype="int32")
+        encoder = keras.Model(ids, layers.GlobalAveragePooling1D()(query_embedding(ids)))
+        fixed_matcher = keras.Model([qi, di], layers.Dot(axes=1)([encoder(qi), encoder(di)]))
+    """),
+    wrong(MATCHER, "multiply-sum", "the dot product as multiply and sum: the task names layers.Dot(axes=1)",
+          ("Dot",), _QD + """
+        pool = layers.GlobalAveragePooling1D()
+        q_vec = pool(query_embedding(qi))
+        d_vec = pool(query_embedding(di))
+        fixed_matcher = keras.Model([qi, di], keras.ops.sum(q_vec * d_vec, axis=-1, keepdims=True))
+    """),
+    right(MATCHER, "dot-last-axis", "Dot(axes=-1), the layer found by name", _QD + """
+        emb = matcher.get_layer("query_embedding")
+        p1, p2 = layers.GlobalAveragePooling1D(), layers.GlobalAveragePooling1D()
+        fixed_matcher = keras.Model([qi, di], layers.Dot(axes=-1)([p1(emb(qi)), p2(emb(di))]))
+    """),
+    right(MATCHER, "axes-pair", "Dot(axes=(1, 1)), one pooling layer per text, defaults spelt out", _QD + """
+        q_vec = layers.GlobalAveragePooling1D(keepdims=False)(query_embedding(qi))
+        d_vec = layers.GlobalAveragePooling1D(keepdims=False)(query_embedding(di))
+        fixed_matcher = keras.Model(inputs=[qi, di], outputs=layers.Dot(axes=(1, 1), normalize=False)([q_vec, d_vec]))
+    """),
+    wrong(MATCHER, "cosine", "Dot(axes=1, normalize=True): a cosine, not the dot product",
+          ("normalize", "Dot", "dot product"), _QD + """
+        pool = layers.GlobalAveragePooling1D()
+        fixed_matcher = keras.Model([qi, di], layers.Dot(axes=1, normalize=True)([pool(query_embedding(qi)),
+                                                                                  pool(query_embedding(di))]))
+    """),
+    wrong(MATCHER, "max-pool", "GlobalMaxPooling1D instead of the average", ("average", "pooling"), _QD + """
+        pool = layers.GlobalMaxPooling1D()
+        fixed_matcher = keras.Model([qi, di], layers.Dot(axes=1)([pool(query_embedding(qi)), pool(query_embedding(di))]))
+    """),
+    wrong(MATCHER, "weights-copied", "a new Embedding with query_embedding's weights copied in",
+          ("query_embedding", "new", "object", "copy"), _QD + """
+        words = layers.Embedding(1000, 16)
+        words.build((None, None))
+        words.set_weights(query_embedding.get_weights())
+        pool = layers.GlobalAveragePooling1D()
+        fixed_matcher = keras.Model([qi, di], layers.Dot(axes=1)([pool(words(qi)), pool(words(di))]))
+    """),
+    wrong(MATCHER, "trained-overwritten", "query_embedding's trained weights overwritten with doc_embedding's",
+          ("trained", "weights", "changed"), _QD + """
+        query_embedding.set_weights(doc_embedding.get_weights())
+        pool = layers.GlobalAveragePooling1D()
+        fixed_matcher = keras.Model([qi, di], layers.Dot(axes=1)([pool(query_embedding(qi)), pool(query_embedding(di))]))
+    """),
+    wrong(MATCHER, "one-input", "one input read twice", ("two inputs", "document", "input"), _QD + """
+        pool = layers.GlobalAveragePooling1D()
+        fixed_matcher = keras.Model(qi, layers.Dot(axes=1)([pool(query_embedding(qi)), pool(query_embedding(qi))]))
+    """),
+    wrong(MATCHER, "matcher-rewired", "matcher's doc_embedding overwritten with the trained weights, matcher given",
+          ("matcher", "32,000", "parameters", "same layer"), """
+        doc_embedding.set_weights(query_embedding.get_weights())
+        fixed_matcher = matcher
+    """),
+]

@@ -59,3 +59,46 @@ CASES = [
         embedder = keras.Model(vgg19.inputs, vgg19.outputs)
     """),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+FEATURES = "fn08_predict_features"
+ENDS = "fn08_read_summaries"
+
+CASES += [
+    # fn08_predict_features: (16, (1, 14, 14, 512))
+    right(FEATURES, "from-names", "counted from the layer names, the size worked out", """
+        names = [layer.name for layer in vgg19.layers]
+        side = 224 // 2 ** 4
+        predicted_features = (sum("conv" in name for name in names), (1, side, side, 512))
+    """),
+    right(FEATURES, "list-shape", "the shape as a list", "predicted_features = (16, [1, 14, 14, 512])"),
+    right(FEATURES, "numpy-shape", "NumPy integers in the shape", """
+        import numpy as np
+        predicted_features = (16, tuple(np.array([1, 14, 14, 512])))
+    """),
+    wrong(FEATURES, "pools-counted", "the pooling layers counted too", ("pool", "conv"),
+          "predicted_features = (16 + 5, (1, 14, 14, 512))"),
+    wrong(FEATURES, "no-pooling", "the 224 x 224 size kept (no pooling in between)", ("pool", "halve"),
+          "predicted_features = (16, (1, 224, 224, 512))"),
+    wrong(FEATURES, "no-channels", "the shape without its channels", ("4 axes", "axes"),
+          "predicted_features = (16, (1, 14, 14))"),
+    wrong(FEATURES, "shape-text", "the shape as text", ("shape", "tuple", "whole number"),
+          'predicted_features = (16, "(1, 14, 14, 512)")'),
+    wrong(FEATURES, "block4-channels", "block 5's channels taken as 256", ("channels", "512", "block"),
+          "predicted_features = (16, (1, 14, 14, 256))"),
+
+    # fn08_read_summaries: ("b", "c", "g", "d")
+    right(ENDS, "list", "a list from a string", 'ends_with = list("bcgd")'),
+    right(ENDS, "mixed-case", "capitals and spaces", 'ends_with = ("b ", "C", "G", " d")'),
+    right(ENDS, "from-dict", "from a dict of summaries", """
+        picks = {1: "b", 2: "c", 3: "g", 4: "d"}
+        ends_with = [picks[i] for i in sorted(picks)]
+    """),
+    wrong(ENDS, "q1-pool", "summary 1: block3_pool", ("height and width", "block3_pool"),
+          'ends_with = ("c", "c", "g", "d")'),
+    wrong(ENDS, "q2-conv", "summary 2: block3_conv4", ("56x56", "halves"),
+          'ends_with = ("b", "b", "g", "d")'),
+    wrong(ENDS, "q4-fc1", "summary 4: fc1", ("channels", "fc1"), 'ends_with = ("b", "c", "g", "f")'),
+    wrong(ENDS, "all-a", "the same letter everywhere", ("summaries", "not matched"), 'ends_with = ("a", "a", "a", "a")'),
+    wrong(ENDS, "numbers", "option numbers", ("letter",), "ends_with = (2, 3, 7, 4)"),
+]

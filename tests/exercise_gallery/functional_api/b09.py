@@ -223,3 +223,108 @@ CASES = [
                 return {**super().get_config(), "inner": self.inner}
     """),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+PREDICT = "fn09_predict_params"
+OFFSET = "fn09_fix_offset"
+
+
+def _offset(init: str = "", build: str = "", call: str = "", config: str = "") -> str:
+    """An Offset class, the notebook's repair with one part replaced."""
+    init = init or """
+    def __init__(self, scale=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+"""
+    build = build or """
+    def build(self, input_shape):
+        self.offset = self.add_weight(shape=(input_shape[-1],), initializer="zeros")
+"""
+    call = call or """
+    def call(self, inputs):
+        return inputs + self.scale * self.offset
+"""
+    config = config or """
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+"""
+    return "class Offset(layers.Layer):" + init + build + call + config
+
+
+CASES += [
+    # fn09_predict_params: (56, 4)
+    right(PREDICT, "built", "the model built and counted", """
+        inputs = keras.Input((6,))
+        first = CustomDense(6)
+        twice_probe = keras.Model(inputs, CustomDense(2)(first(first(inputs))))
+        predicted_weights = (twice_probe.count_params(), len(twice_probe.weights))
+    """),
+    right(PREDICT, "floats", "whole floats", "predicted_weights = (56.0, 4.0)"),
+    right(PREDICT, "per-layer", "per layer object", """
+        per_layer = {"first": (6 * 6 + 6, 2), "second": (6 * 2 + 2, 2)}
+        predicted_weights = tuple(sum(v[i] for v in per_layer.values()) for i in range(2))
+    """),
+    wrong(PREDICT, "params-per-call", "parameters counted once per call, variables right", ("once per call", "build runs once"),
+          "predicted_weights = (42 + 42 + 14, 4)"),
+    wrong(PREDICT, "vars-per-call", "variables counted once per call, parameters right", ("once per call", "build runs once"),
+          "predicted_weights = (56, 6)"),
+    wrong(PREDICT, "no-bias", "no b in CustomDense", ("bias", "b"), "predicted_weights = (36 + 12, 2)"),
+    wrong(PREDICT, "vars-per-number", "one variable per parameter", ("w and b", "two of them", "variables"),
+          "predicted_weights = (56, 56)"),
+    wrong(PREDICT, "one", "one number", ("tuple",), "predicted_weights = 56"),
+
+    # fn09_fix_offset: offset from the last axis, any rank, super().get_config() plus scale, default 1.0
+    right(OFFSET, "config-update", "config.update, shape input_shape[-1:], a Zeros initializer", _offset(build="""
+    def build(self, input_shape):
+        self.offset = self.add_weight(shape=input_shape[-1:], initializer=keras.initializers.Zeros())
+""", config="""
+    def get_config(self):
+        config = super().get_config()
+        config.update({"scale": self.scale})
+        return config
+""")),
+    right(OFFSET, "ops-add-named", "keras.ops.add, a named weight, trainable spelt out", _offset(build="""
+    def build(self, input_shape):
+        self.offset = self.add_weight(name="offset", shape=(input_shape[-1],), initializer="zeros",
+                                      trainable=True)
+""", call="""
+    def call(self, inputs):
+        return keras.ops.add(inputs, keras.ops.multiply(self.scale, self.offset))
+""")),
+    right(OFFSET, "scale-float", "scale stored as float, config via dict()", _offset(init="""
+    def __init__(self, scale=1.0, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.scale = float(scale)
+""", config="""
+    def get_config(self):
+        base = super().get_config()
+        return dict(base, scale=self.scale)
+""")),
+    wrong(OFFSET, "config-by-hand", "get_config written by hand with name and scale, no super().get_config()",
+          ("super().get_config()", "base layer"), _offset(config="""
+    def get_config(self):
+        return {"name": self.name, "scale": self.scale}
+""")),
+    wrong(OFFSET, "scale-scales-inputs", "scale multiplies the inputs, not the offset", ("scale",), _offset(call="""
+    def call(self, inputs):
+        return self.scale * inputs + self.offset
+""")),
+    wrong(OFFSET, "scale-ignored", "scale stored but left out of call", ("scale",), _offset(call="""
+    def call(self, inputs):
+        return inputs + self.offset
+""")),
+    wrong(OFFSET, "frozen-offset", "the offset not trainable", ("trainable",), _offset(build="""
+    def build(self, input_shape):
+        self.offset = self.add_weight(shape=(input_shape[-1],), initializer="zeros", trainable=False)
+""")),
+    wrong(OFFSET, "scale-hardcoded", "get_config gives scale 1.0 whatever the layer's", ("scale",), _offset(config="""
+    def get_config(self):
+        return {**super().get_config(), "scale": 1.0}
+""")),
+    wrong(OFFSET, "no-kwargs", "__init__ takes no **kwargs: from_config of the base config raises",
+          ("**kwargs", "name", "raised"), _offset(init="""
+    def __init__(self, scale=1.0):
+        super().__init__()
+        self.scale = scale
+""")),
+]

@@ -1,5 +1,5 @@
 """B10 · When to use the functional API: fn10_fresh_copy, fn10_repeat_dense."""
-from exercise_gallery.functional_api import right, wrong
+from exercise_gallery.functional_api import block, right, wrong
 
 COPY = "fn10_fresh_copy"
 REPEAT = "fn10_repeat_dense"
@@ -141,4 +141,74 @@ CASES = [
                     inputs = self.dense(inputs)
                 return inputs
     """, hidden_only=True),
+]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+STRENGTHS = "fn10_read_strengths"
+CONNECT = "fn10_fix_connect"
+_FLAT = block("""
+flat = keras.Input(shape=(784,))
+""")
+
+CASES += [
+    # fn10_read_strengths: ("b", "d", "e", "c", "a")
+    right(STRENGTHS, "list", "a list from a string", 'matched = list("bdeca")'),
+    right(STRENGTHS, "upper", "capitals", 'matched = ("B", "D", "E", "C", "A")'),
+    right(STRENGTHS, "by-situation", "from a dict of situations", """
+        picks = {1: "b", 2: "d", 3: "e", 4: "c", 5: "a"}
+        matched = tuple(picks[i] for i in range(1, 6))
+    """),
+    wrong(STRENGTHS, "s2-inspect", "situation 2: (c) plottable and inspectable", ("architecture as data", "sent"),
+          'matched = ("b", "c", "e", "c", "a")'),
+    wrong(STRENGTHS, "s3-verbose", "situation 3: (a) less verbose", ("fixed graph",),
+          'matched = ("b", "d", "a", "c", "a")'),
+    wrong(STRENGTHS, "s5-serial", "situation 5: (d) serializable", ("two ways of writing",),
+          'matched = ("b", "d", "e", "c", "d")'),
+    wrong(STRENGTHS, "s1-dynamic", "situation 1: (e) the weakness", ("before any data",),
+          'matched = ("e", "d", "e", "c", "a")'),
+    wrong(STRENGTHS, "six", "six letters", ("5",), 'matched = ("b", "d", "e", "c", "a", "a")'),
+
+    # fn10_fix_connect: flat 784 input, reshaped to 28x28x1 inside the model, Conv2D(8, 3, relu), GMP2D, Dense(10)
+    right(CONNECT, "ops-reshape", "keras.ops.reshape inside the graph", _FLAT + """
+        images = keras.ops.reshape(flat, (-1, 28, 28, 1))
+        h = layers.GlobalMaxPooling2D()(layers.Conv2D(8, 3, activation="relu")(images))
+        digit_model = keras.Model(flat, layers.Dense(10)(h))
+    """),
+    right(CONNECT, "reshape-minus-one", "Reshape((28, 28, -1)), named layers", _FLAT + """
+        h = layers.Reshape((28, 28, -1), name="to_image")(flat)
+        h = layers.Conv2D(8, kernel_size=(3, 3), activation="relu", name="conv")(h)
+        digit_model = keras.Model(flat, layers.Dense(10, name="logits")(layers.GlobalMaxPool2D()(h)))
+    """),
+    right(CONNECT, "explicit-defaults", "defaults spelt out (valid padding, strides 1, no output activation)", _FLAT + """
+        h = layers.Reshape(target_shape=(28, 28, 1))(flat)
+        h = layers.Conv2D(8, 3, strides=1, padding="valid", activation="relu")(h)
+        digit_model = keras.Model(flat, layers.Dense(10, activation=None)(layers.GlobalMaxPooling2D()(h)))
+    """),
+    wrong(CONNECT, "same-padding", "padding='same' (the same 170 parameters)", ("padding",), _FLAT + """
+        h = layers.Conv2D(8, 3, activation="relu", padding="same")(layers.Reshape((28, 28, 1))(flat))
+        digit_model = keras.Model(flat, layers.Dense(10)(layers.GlobalMaxPooling2D()(h)))
+    """),
+    wrong(CONNECT, "average-pool", "GlobalAveragePooling2D (the same 170 parameters)", ("max", "pooling"), _FLAT + """
+        h = layers.Conv2D(8, 3, activation="relu")(layers.Reshape((28, 28, 1))(flat))
+        digit_model = keras.Model(flat, layers.Dense(10)(layers.GlobalAveragePooling2D()(h)))
+    """),
+    wrong(CONNECT, "strided", "strides=2 (the same 170 parameters)", ("strides", "stride"), _FLAT + """
+        h = layers.Conv2D(8, 3, strides=2, activation="relu")(layers.Reshape((28, 28, 1))(flat))
+        digit_model = keras.Model(flat, layers.Dense(10)(layers.GlobalMaxPooling2D()(h)))
+    """),
+    wrong(CONNECT, "softmax", "a softmax on the output", ("activation", "softmax"), _FLAT + """
+        h = layers.Conv2D(8, 3, activation="relu")(layers.Reshape((28, 28, 1))(flat))
+        digit_model = keras.Model(flat, layers.Dense(10, activation="softmax")(layers.GlobalMaxPooling2D()(h)))
+    """),
+    wrong(CONNECT, "image-input", "a (28, 28) input reshaped to add the channel", ("784", "flat"), """
+        grid = keras.Input(shape=(28, 28))
+        h = layers.Conv2D(8, 3, activation="relu")(layers.Reshape((28, 28, 1))(grid))
+        digit_model = keras.Model(grid, layers.Dense(10)(layers.GlobalMaxPooling2D()(h)))
+    """),
+    wrong(CONNECT, "transposed", "the pixels transposed (a permuted 28 x 28 image)", ("reshape", "order", "image"),
+          _FLAT + """
+        h = layers.Permute((2, 1, 3))(layers.Reshape((28, 28, 1))(flat))
+        h = layers.Conv2D(8, 3, activation="relu")(h)
+        digit_model = keras.Model(flat, layers.Dense(10)(layers.GlobalMaxPooling2D()(h)))
+    """),
 ]

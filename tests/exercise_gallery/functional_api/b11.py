@@ -178,3 +178,73 @@ CASES = [
                 return self.head(keras.ops.mean(inputs, axis=0))
     """),
 ]
+
+# ---- the practice items added after the audit (held-out answers: other spellings, typical mistakes)
+SHAPE = "fn11_predict_shape"
+BATCH = "fn11_fix_batch"
+
+CASES += [
+    # fn11_predict_shape: ((4, 8, 1), 2977)
+    right(SHAPE, "lists", "lists for both", "predicted = [[4, 8, 1], 2977]"),
+    right(SHAPE, "parts", "the count from its parts", """
+        conv = (5 * 5 + 1) * 32
+        projections = 2 * (32 * 32 + 32)
+        predicted = ((4, 12 - 5 + 1, 1), conv + projections + 32 + 1)
+    """),
+    right(SHAPE, "numpy", "NumPy integers", """
+        import numpy as np
+        predicted = (tuple(np.array([4, 8, 1])), np.int64(2977))
+    """),
+    wrong(SHAPE, "off-by-one", "12 - 5 steps (the + 1 forgotten)", ("kernel_size - 1", "Conv1D", "steps"),
+          "predicted = ((4, 7, 1), 2977)"),
+    wrong(SHAPE, "conv-no-channels", "the Conv1D kernel without the 5 input features",
+          ("input", "features", "Conv1D"), "predicted = ((4, 8, 1), 5 * 32 + 32 + 2 * (32 * 32 + 32) + 33)"),
+    wrong(SHAPE, "one-projection", "one projection counted", ("projection", "two"),
+          "predicted = ((4, 8, 1), 832 + 1056 + 33)"),
+    wrong(SHAPE, "no-batch", "the shape without its batch axis", ("batch",), "predicted = ((8, 1), 2977)"),
+    wrong(SHAPE, "no-last-axis", "the classifier's axis of 1 dropped", ("one number", "last axis", "classifier"),
+          "predicted = ((4, 8), 2977)"),
+
+    # fn11_fix_batch: batch 8 fixed in the Input, Conv1D(32, 3), the notebook's CustomRNN as it is
+    right(BATCH, "explicit-defaults", "Conv1D's defaults spelt out", """
+        inputs = keras.Input(batch_shape=(8, 10, 5), dtype="float32")
+        x = layers.Conv1D(filters=32, kernel_size=3, strides=1, padding="valid", activation=None)(inputs)
+        tagger = keras.Model(inputs, CustomRNN()(x))
+    """),
+    right(BATCH, "sequential", "a Sequential model", """
+        tagger = keras.Sequential([keras.Input(batch_shape=(8, timesteps, input_dim)), layers.Conv1D(32, 3),
+                                   CustomRNN()])
+    """),
+    right(BATCH, "batch-size-kw", "shape= and batch_size= from the notebook's names", """
+        seqs = keras.Input(shape=(timesteps, input_dim), batch_size=8, name="seqs")
+        tagger = keras.Model(inputs=seqs, outputs=CustomRNN()(layers.Conv1D(32, 3)(seqs)), name="tagger")
+    """),
+    wrong(BATCH, "relu", "Conv1D with a ReLU (same count and shape)", ("activation", "Conv1D"), """
+        inputs = keras.Input(batch_shape=(8, 10, 5))
+        tagger = keras.Model(inputs, CustomRNN()(layers.Conv1D(32, 3, activation="relu")(inputs)))
+    """),
+    wrong(BATCH, "notebook-batch", "the notebook's batch_size (16)", ("batch", "8"), """
+        inputs = keras.Input(batch_shape=(batch_size, timesteps, input_dim))
+        tagger = keras.Model(inputs, CustomRNN()(layers.Conv1D(32, 3)(inputs)))
+    """),
+    wrong(BATCH, "twelve-steps", "sequences of 12 steps", ("steps", "10"), """
+        inputs = keras.Input(batch_shape=(8, 12, 5))
+        tagger = keras.Model(inputs, CustomRNN()(layers.Conv1D(32, 3)(inputs)))
+    """),
+    wrong(BATCH, "rnn-redefined", "CustomRNN redefined with 16 units", ("CustomRNN", "as it is"), """
+        class CustomRNN(CustomRNN):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.units = 16
+                self.projection_1 = layers.Dense(16, activation="tanh")
+                self.projection_2 = layers.Dense(16, activation="tanh")
+                self.classifier = layers.Dense(1)
+
+        inputs = keras.Input(batch_shape=(8, 10, 5))
+        tagger = keras.Model(inputs, CustomRNN()(layers.Conv1D(32, 3)(inputs)))
+    """),
+    wrong(BATCH, "dilated", "dilation_rate=2 (6 steps out)", ("Conv1D", "shape", "steps"), """
+        inputs = keras.Input(batch_shape=(8, 10, 5))
+        tagger = keras.Model(inputs, CustomRNN()(layers.Conv1D(32, 3, dilation_rate=2)(inputs)))
+    """),
+]
