@@ -269,6 +269,22 @@ def _article(text: str) -> str:
     return ("an " if text[:1].lower() in "aeiou" else "a ") + text
 
 
+# Defaults a task leaves as they are unless its spec names them: a layer without its bias, or one that returns
+# its whole sequence or masks zeros, has other weights or another output than the task's.
+_LAYER_DEFAULTS = {"use_bias": True, "return_sequences": False, "mask_zero": False}
+_DEFAULT_HINTS = {"use_bias": "Leave use_bias out: by default each unit has a bias.",
+                  "return_sequences": "Leave return_sequences out: by default the layer returns its last step only.",
+                  "mask_zero": "Leave mask_zero out: by default no input value is masked."}
+
+
+def _defaults_kept(label: str, op: Mapping[str, Any], want: Mapping[str, Any], hints: Mapping[str, str]) -> None:
+    """The defaults of :data:`_LAYER_DEFAULTS` the spec does not name are left as they are."""
+    for key, default in _LAYER_DEFAULTS.items():
+        if key not in want and key in op["config"] and op["config"][key] != default:
+            raise CheckFailed(f"{label}: {key} is {op['config'][key]!r}, but the task leaves it at its default",
+                              default, op["config"][key], hint=hints.get(key, _DEFAULT_HINTS[key]))
+
+
 def _compare_op(position: int, op: Mapping[str, Any], want: Mapping[str, Any], hints: Mapping[str, str]) -> None:
     where = f"layer {position}"
     expect(op["kind"] == want["kind"], f"{where} is {_article(op['kind'])}, the task asks for "
@@ -282,6 +298,7 @@ def _compare_op(position: int, op: Mapping[str, Any], want: Mapping[str, Any], h
             word = _KEY_WORDS.get(key, key)
             raise CheckFailed(f"{where}, {label}: the {word}", _plain(value), _plain(got),
                               hint=hints.get(key, ""))
+    _defaults_kept(f"{where}, {label}", op, want, hints)
     activation = want.get("activation", "linear")
     if activation != ANY and op["activation"] != activation:
         raise CheckFailed(f"the activation of {where}, {describe_op({**op, 'activation': 'linear'})}",
@@ -429,6 +446,7 @@ class _GraphMatch:
             if not _same_value(key, got, value):
                 raise CheckFailed(f"{label} ({where}): the {_KEY_WORDS.get(key, key)}", _plain(value), _plain(got),
                                   hint=self.hints.get(key, ""))
+        _defaults_kept(f"{label} ({where})", op, spec, self.hints)
         if "weights" in spec and [list(w) for w in spec["weights"]] != [list(w) for w in op["weights"]]:
             raise CheckFailed(f"{label} ({where}): the shapes of its weights",
                               tuple(tuple(w) for w in spec["weights"]), tuple(tuple(w) for w in op["weights"]),
@@ -1079,6 +1097,33 @@ def chosen_letters(count: int, options: str, example: str, what: str = "your ans
 
     prepare.__name__ = "chosen_letters"
     return prepare
+
+
+def container_made(fn: Any) -> str | None:
+    """The model class (``Sequential``, ``Model``, ``Functional``) a function's own code makes, e.g. to wrap
+    layers it was asked to call itself; None when it makes none or its source cannot be read.
+
+    Example::
+
+        def f(model, x):
+            return keras.Sequential(model.layers)(x)
+
+        container_made(f)   # 'Sequential' (for a function written in a file or a notebook cell)
+    """
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ("Sequential", "Model", "Functional"):
+                return name
+    return None
 
 
 def config_keeps_base(config: Any, what: str) -> None:

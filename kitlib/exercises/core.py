@@ -342,7 +342,9 @@ class Exercise:
         keep_given: names of given objects the task says to leave as they were (``("base",)``): the
             kernel hook fingerprints them before the answer cell first runs, the grade cell names any
             change (trained again, re-compiled, frozen or unfrozen, weights changed, the name assigned
-            again; :mod:`kitlib.exercises.given_state`).
+            again; :mod:`kitlib.exercises.given_state`). ``"donor:weights"`` keeps only those aspects
+            (``weights``, ``compile``, ``trainable``; comma-separated) of a given object the task itself
+            changes otherwise (e.g. it freezes the donor's layers it reuses).
         new_object: the task asks for a new object: an answer that *is* one of the given objects
             (``given``, ``optional_given``, ``keep_given``) is named as such.
 
@@ -398,7 +400,9 @@ class Exercise:
         self.legacy = legacy
         self.activity = activity
         self.hints = tuple(hints)
-        self.keep_given = tuple(keep_given)
+        self.keep_given = tuple(entry.split(":")[0] for entry in keep_given)
+        self.keep_aspects = {entry.split(":")[0]: tuple(a.strip() for a in entry.split(":", 1)[1].split(","))
+                             for entry in keep_given if ":" in entry}
         self.new_object = bool(new_object)
         if (self.keep_given or self.new_object) and not variable:
             raise ValueError(f"exercise {id!r}: keep_given and new_object need the answer cell's `variable`")
@@ -748,7 +752,8 @@ def _given_problem(exercise: Exercise, answer: Any, given: Mapping[str, Any]) ->
     before = session.given_before(exercise.id)
     for name in exercise.keep_given:
         if name in before and name in given:
-            found = given_state.changes(name, before[name], given_state.fingerprint(given[name]))
+            found = given_state.changes(name, before[name], given_state.fingerprint(given[name]),
+                                        only=exercise.keep_aspects.get(name))
             if found:
                 return Problem(found[0])
     return None

@@ -87,9 +87,11 @@ def fingerprint(obj: Any) -> dict[str, Any]:
     return state
 
 
-def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any],
+            only: Sequence[str] | None = None) -> list[str]:
     """What happened to the given object ``name`` between two fingerprints, in the student's terms
-    (empty: nothing). The first of them is the one to fix.
+    (empty: nothing). The first of them is the one to fix. ``only``: the aspects to compare
+    (``weights``: trained again or weights set, ``compile``, ``trainable``); None: all of them.
 
     Example:
         >>> changes("base", {"id": 1, "steps": 3}, {"id": 1, "steps": 5})[0].split(":")[0]
@@ -100,18 +102,20 @@ def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> l
         return [f"`{name}` now names another object than the one the notebook gave: your code assigned `{name}` "
                 f"again. Give your own object another name and {keep}"]
     found = []
+    aspects = set(only) if only is not None else {"weights", "compile", "trainable"}
     steps_before, steps_after = before.get("steps"), after.get("steps")
-    if steps_before is not None and steps_after is not None and steps_after > steps_before:
+    if "weights" in aspects and steps_before is not None and steps_after is not None and steps_after > steps_before:
         found.append(f"the given `{name}` was trained again (its optimizer took {steps_after - steps_before} more "
                      f"steps): {keep}")
-    if before.get("optimizer") != after.get("optimizer") or before.get("compiled") != after.get("compiled"):
+    if "compile" in aspects and (before.get("optimizer") != after.get("optimizer")
+                                 or before.get("compiled") != after.get("compiled")):
         found.append(f"the given `{name}` was compiled again: {keep}")
-    if before.get("trainable") != after.get("trainable"):
+    if "trainable" in aspects and before.get("trainable") != after.get("trainable"):
         old, new = before.get("trainable") or [], after.get("trainable") or []
         how = "unfrozen" if sum(new) > sum(old) else "frozen" if sum(new) < sum(old) else "frozen and unfrozen"
         found.append(f"layers of the given `{name}` were {how} (their trainable flags changed): {keep}, e.g. "
                      "set trainable on the layers of your new model only")
-    if not found and before.get("weights") != after.get("weights"):
+    if not found and "weights" in aspects and before.get("weights") != after.get("weights"):
         found.append(f"the weights of the given `{name}` changed (trained, or set with set_weights or through a "
                      f"layer it shares with your model): {keep}")
     if not found and before.get("values") != after.get("values"):

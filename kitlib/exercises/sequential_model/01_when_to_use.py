@@ -146,7 +146,7 @@ def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
         delegated = delegated or type(model).calls > before
         errors.append(None)
         outputs.append(None if got is None else to_array(got, f"what {where} returned", "a tensor"))
-    return {"outputs": outputs, "errors": errors, "delegated": delegated}
+    return {"outputs": outputs, "errors": errors, "delegated": delegated, "wraps": c.container_made(chain_layers)}
 
 
 def chain_matches_models(record: dict, ctx: Context) -> None:
@@ -156,6 +156,9 @@ def chain_matches_models(record: dict, ctx: Context) -> None:
     expect(not record["delegated"], "chain_layers called the model itself (model(x) or model.predict)",
            hint="The task asks you to do what the model does: call each layer of model.layers yourself, "
                 "one after another, each on the previous result.")
+    wraps = record.get("wraps")
+    expect(not wraps, f"chain_layers wraps the layers in a new keras.{wraps} container and calls that",
+           hint="The task asks you to call each layer yourself, one after another, each on the previous result.")
     probes = chain_probes(ctx.seed)
     expect(len(record["outputs"]) == len(probes), "chain_layers was not run on every test model")
     for (model, x), got, error in zip(probes, record["outputs"], record["errors"]):
