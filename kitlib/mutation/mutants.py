@@ -182,7 +182,7 @@ def mutants_slices(tree: ast.Module, ctx: Context) -> Iterator[Change]:
     subscripted = {id(n.value) for n in nodes if isinstance(n, ast.Subscript)}
     for index, node in enumerate(nodes):
         if isinstance(node, ast.Attribute) and node.attr == "layers" and isinstance(node.ctx, ast.Load) \
-                and id(node) not in subscripted:
+                and id(node) not in subscripted and ast.unparse(node) not in ("keras.layers", "tf.keras.layers"):
             for text, expression in (("the last layer left out", "[:-1]"), ("the first layer left out", "[1:]"),
                                      ("the layers in reverse order", "[::-1]")):
                 yield Change("slice", f"{ast.unparse(node)}{expression}: {text}",
