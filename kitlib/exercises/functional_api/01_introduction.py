@@ -32,6 +32,10 @@ def functional_form(record: dict) -> None:
     expect(record["class"] != "Sequential", "your model is a keras.Sequential: the task asks for the functional API",
            hint="Start from inputs = keras.Input(shape=...), call each layer on the previous tensor, and wrap "
                 "with keras.Model(inputs, outputs).")
+    wrapped = [op for op in record.get("ops") or [] if op.get("nested_in")]
+    expect(not wrapped, f"your model wraps layers in a container of their own (a nested model, "
+           f"{wrapped[0]['nested_in'] if wrapped else ''!r}) and calls that",
+           hint="The task asks you to call each Dense layer yourself, each on the previous tensor.")
 
 
 def input_record(answer: Any) -> dict:
