@@ -123,6 +123,23 @@ def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any],
     return found
 
 
+_DONE_TO = {"weights": "changed the weights of", "compile": "compiled again", "trainable": "froze or unfroze layers of"}
+
+
+def argument_changes(function: str, name: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
+    """What a student's function did to the model it was given (``before`` / ``after``: its fingerprints around
+    the call), in the student's terms; None when it left it as it was.
+
+    Example:
+        >>> argument_changes("round_trip", "model", {"id": 1, "compiled": False}, {"id": 1, "compiled": True})
+        'round_trip compiled again the `model` it is given: a function should leave the model it gets as it was'
+    """
+    for aspect, done in _DONE_TO.items():
+        if changes(name, before, after, only=(aspect,)):
+            return f"{function} {done} the `{name}` it is given: a function should leave the model it gets as it was"
+    return None
+
+
 def reused(variable: str, answer: Any, given: Mapping[str, Any], names: Sequence[str]) -> str | None:
     """The message when ``answer`` is one of the given objects ``names`` itself (the task asks for a new one)."""
     for name in names:

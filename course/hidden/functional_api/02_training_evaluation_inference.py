@@ -134,6 +134,12 @@ HIDDEN = [
             "repaired = model_sm\nrepaired.compile(loss=keras.losses.SparseCategoricalCrossentropy(), "
             "optimizer='rmsprop', metrics=['accuracy'])",
         ],
+        equivalent_mutants={
+            "compile(...) without optimizer= (its default)": "compile()'s default optimizer is 'rmsprop': the "
+            "RMSprop the task asks for, with its default settings",
+            "given model_sm recompiled first (sgd, mse)": "the repair compiles model_sm again anyway: the last "
+            "compile() decides",
+        },
         explanation="model_sm's last layer already applies a softmax, so its outputs are probabilities. "
                     "from_logits=True told the loss they were raw scores: it applied a second softmax to "
                     "probabilities, which squashes them together and leaves little gradient to learn from. The "

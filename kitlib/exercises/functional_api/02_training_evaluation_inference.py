@@ -248,6 +248,7 @@ EXERCISES = [
         kind="model",
         variable="repaired",
         given=("model_sm",),
+        keep_given=("model_sm:weights,trainable",),  # compiled again by the task, its layers left as they are
         prepare=repaired_probe,
         checks=[c.is_model(what="repaired"), is_model_sm, c.layers_like(SOFTMAX_MODEL, hints=SM_AS_GIVEN), rmsprop,
                 c.compiled_for_integer_labels(outputs="probabilities"), not_trained("model_sm")],

@@ -51,11 +51,13 @@ def copy_record(fn: Any, ctx: Context) -> dict:
     model = copy_probe_model(ctx.seed)
     before = fingerprint([w.numpy() for w in model.weights])
     trainable = [layer.trainable for layer in model.layers]
+    compiled = bool(getattr(model, "compiled", False))
     copy = run_student(fn, model, where="fresh_copy(model) on a small trained model",
                        hint="keras.models.clone_model(model) builds the same architecture with new weights.")
     record = {"returned": what_is(copy), "model": is_keras_model(copy), "original": describe_model(model, {}),
               "original_kept": fingerprint([w.numpy() for w in model.weights]) == before
-              and [layer.trainable for layer in model.layers] == trainable}
+              and [layer.trainable for layer in model.layers] == trainable
+              and bool(getattr(model, "compiled", False)) == compiled}
     if record["model"]:
         record["copy"] = describe_model(copy, {"model": model})
         record["same_values"] = fingerprint([w.numpy() for w in copy.weights]) == fingerprint(
@@ -70,7 +72,7 @@ def _architecture(description: dict) -> list:
 def fresh_copy_behaves(record: dict) -> None:
     expect(record["model"], "the value fresh_copy returned should be a new Keras model", None, record["returned"],
            hint="keras.models.clone_model builds the same architecture with new layers and weights.")
-    expect(record["original_kept"], "fresh_copy changed the model it was given (its weights or trainable flags): the "
+    expect(record["original_kept"], "fresh_copy changed the model it was given (its weights, compile state or trainable flags): the "
            "task leaves the trained model as it is", hint="Build the copy without touching the original: "
                                                           "keras.models.clone_model(model) reads it only.")
     copy, original = record["copy"], record["original"]

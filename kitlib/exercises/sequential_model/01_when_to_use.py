@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kitlib.exercises import checks as c
+from kitlib.exercises import checks as c, given_state
 from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, clean_text, expect, run_student
 from kitlib.exercises.describe import to_array, what_is
 
@@ -131,10 +131,10 @@ def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
     """Prepare: run the student's ``chain_layers`` on the probe models; record what it returned
     (or the error it raised) per model, and whether it called the model itself."""
     _is_function(chain_layers, "chain_layers", "chain_layers(model, x)")
-    outputs, errors, delegated = [], [], False
+    outputs, errors, delegated, changed = [], [], False, None
     for model, x in chain_probes(ctx.seed):
         where = f"chain_layers(model, x) on a {len(model.layers)}-layer model"
-        before = type(model).calls
+        before, state = type(model).calls, given_state.fingerprint(model)
         try:
             got = run_student(chain_layers, model, x, where=where)
         except StudentError as failure:
@@ -144,9 +144,10 @@ def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
                                      f"{(str(error).strip().splitlines() or [''])[0]}", limit=300))
             continue
         delegated = delegated or type(model).calls > before
+        changed = changed or given_state.argument_changes("chain_layers", "model", state, given_state.fingerprint(model))
         errors.append(None)
         outputs.append(None if got is None else to_array(got, f"what {where} returned", "a tensor"))
-    return {"outputs": outputs, "errors": errors, "delegated": delegated, "wraps": c.container_made(chain_layers)}
+    return {"outputs": outputs, "errors": errors, "delegated": delegated, "changed": changed, "wraps": c.container_made(chain_layers)}
 
 
 def chain_matches_models(record: dict, ctx: Context) -> None:
@@ -156,6 +157,8 @@ def chain_matches_models(record: dict, ctx: Context) -> None:
     expect(not record["delegated"], "chain_layers called the model itself (model(x) or model.predict)",
            hint="The task asks you to do what the model does: call each layer of model.layers yourself, "
                 "one after another, each on the previous result.")
+    expect(not record.get("changed"), record.get("changed") or "",
+           hint="Only call the layers: chain_layers must not compile, freeze or set the weights of the model it gets.")
     wraps = record.get("wraps")
     expect(not wraps, f"chain_layers wraps the layers in a new keras.{wraps} container and calls that",
            hint="The task asks you to call each layer yourself, one after another, each on the previous result.")
