@@ -1099,6 +1099,20 @@ def chosen_letters(count: int, options: str, example: str, what: str = "your ans
     return prepare
 
 
+def calls_layers_itself(what: str = "your model", allowed: Sequence[str] = ()) -> Check:
+    """No layer of the model sits in a new nested model (``keras.Sequential([layer])(x)``): the task asks to call
+    each layer on the previous tensor yourself. ``allowed``: the given models the task nests (their labels)."""
+
+    def check(record):
+        wrapped = [op for op in record.get("ops") or [] if op.get("nested_in") and op["nested_in"] not in allowed]
+        expect(not wrapped, f"{what} wraps layers in a container of their own (a nested model, "
+               f"{wrapped[0]['nested_in'] if wrapped else ''!r}) and calls that",
+               hint="The task asks you to call each layer yourself, each on the previous tensor.")
+
+    check.__name__ = "calls_layers_itself"
+    return check
+
+
 def container_made(fn: Any) -> str | None:
     """The model class (``Sequential``, ``Model``, ``Functional``) a function's own code makes, e.g. to wrap
     layers it was asked to call itself; None when it makes none or its source cannot be read.

@@ -32,6 +32,12 @@ HIDDEN = [
             IDS + "encoder = keras.Sequential([layers.Embedding(500, 8)])\n"
             "pair_model = keras.Model([ids_1, ids_2], [encoder(ids_1), encoder(ids_2)])",
         ],
+        equivalent_mutants={
+            "'int32' -> 'float32'": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "'int32' -> 'float32' (#2)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "Input(...) without dtype= (its default)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "Input(...) without dtype= (its default) (#2)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+        },
         explanation="One Embedding(500, 8) object is created and kept in a variable, then called on both "
                     "inputs: both calls look words up in the same 500 x 8 table, so the model has 4,000 "
                     "parameters, not 8,000. The inputs take word ids of any length (shape=(None,)), which "

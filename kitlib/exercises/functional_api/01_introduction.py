@@ -32,10 +32,6 @@ def functional_form(record: dict) -> None:
     expect(record["class"] != "Sequential", "your model is a keras.Sequential: the task asks for the functional API",
            hint="Start from inputs = keras.Input(shape=...), call each layer on the previous tensor, and wrap "
                 "with keras.Model(inputs, outputs).")
-    wrapped = [op for op in record.get("ops") or [] if op.get("nested_in")]
-    expect(not wrapped, f"your model wraps layers in a container of their own (a nested model, "
-           f"{wrapped[0]['nested_in'] if wrapped else ''!r}) and calls that",
-           hint="The task asks you to call each Dense layer yourself, each on the previous tensor.")
 
 
 def input_record(answer: Any) -> dict:
@@ -119,7 +115,7 @@ EXERCISES = [
         kind="model",
         variable="small_mlp",
         prepare=c.model_record(),
-        checks=[c.is_model(), functional_form, c.built(), c.input_features((32,)),
+        checks=[c.is_model(), functional_form, c.calls_layers_itself(), c.built(), c.input_features((32,)),
                 c.layers_like(MLP, hints=MLP_HINTS), c.output_shape((None, 3)), c.param_count(total=851)],
         unrecordable="a keras.Model built from keras.Input and Keras' own Dense layers",
         activity="build",
