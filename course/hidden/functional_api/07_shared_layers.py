@@ -131,6 +131,14 @@ HIDDEN = [
             QD + "fixed_matcher = keras.Model([qi, di], layers.Dot(axes=1)([layers.GlobalAveragePooling1D()("
             "query_embedding(qi)), layers.GlobalAveragePooling1D()(query_embedding(di))]))",
         ],
+        equivalent_mutants={
+            "'int32' -> 'float32'": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "'int32' -> 'float32' (#2)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "Input(...) without dtype= (its default)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "Input(...) without dtype= (its default) (#2)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "given matcher recompiled first (sgd, mse)": "compiling matcher changes none of its layers: the fixed "
+            "model reuses the same trained embedding",
+        },
         explanation="matcher creates layers.Embedding twice, so the query and the document are looked up in "
                     "two different tables (32,000 parameters) and a word means different things in each. A "
                     "layer is shared by calling the same object again: here the trained query_embedding, "

@@ -159,6 +159,7 @@ EXERCISES = [
         kind="model",
         variable="fixed_matcher",
         given=("query_embedding", "doc_embedding", "matcher"),
+        keep_given=("matcher:weights",),  # its trained embedding is reused as it is (frozen: matcher_left_alone)
         prepare=matcher_record,
         checks=[c.is_model(what="fixed_matcher"), matcher_left_alone, c.graph_like(MATCHER, hints=MATCHER_HINTS),
                 c.param_count(total=16_000)],
