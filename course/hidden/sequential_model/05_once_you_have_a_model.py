@@ -87,6 +87,9 @@ HIDDEN = [
             "import functools\n" + FRESH + "model.compile(optimizer='adam', loss=functools.partial("
             "keras.losses.sparse_categorical_crossentropy, from_logits=True), metrics=['accuracy'])",
         ],
+        equivalent_mutants={
+            "compile(...) without optimizer= (its default)": "the task says any optimizer will do: compile()'s default, RMSprop, is one",
+        },
         explanation="The labels are integers 0-9, so the loss is the sparse categorical cross-entropy; the last "
                     "Dense layer has no softmax, so its outputs are raw scores and the loss needs from_logits=True "
                     "(without it Keras would treat them as probabilities). metrics=['accuracy'] picks the accuracy "
