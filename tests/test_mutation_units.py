@@ -225,7 +225,7 @@ def test_arithmetic_and_comparisons_inside_functions_are_swapped_but_paths_and_l
     assert _kinds(mutants_arithmetic, "def f(d):\n    return d / 'a.keras', [1] + [2]\n") == {}
     assert _kinds(mutants_arithmetic, "x = a + b\n") == {}  # outside a function: the other operators' part
     flipped = _kinds(mutants_comparison, "def f(x):\n    return [v for v in x if v < 3]\n")
-    assert list(flipped.values()) == ["def f(x):\n    return [v for v in x if v >= 3]"]
+    assert list(flipped.values()) == ["def f(x):\n    return [v for v in x if v >= 3]"]  # flipped, not negated too
 
 
 def test_constants_in_functions_change_and_strings_swap_for_their_sibling(layer_names):
@@ -288,6 +288,18 @@ def test_a_shared_layer_is_unshared_and_a_named_layers_output_read_elsewhere(lay
     found = _kinds(mutants_attributes, "e = keras.Model(base.inputs, base.get_layer('fc2').output)\n", "model", "e")
     assert sorted(found.values()) == ["e = keras.Model(base.inputs, base.get_layer('fc2').input)",
                                       "e = keras.Model(base.inputs, base.layers[-1].output)"]
+
+
+def test_a_comprehensions_condition_is_negated_and_a_picked_layer_class_swapped(layer_names):
+    from kitlib.mutation.mutants import mutants_comparison, mutants_keywords, mutants_layer_class
+
+    code = "pools = [l.output for l in base.layers if isinstance(l, layers.MaxPooling2D)]\nm = keras.Model(base.inputs, pools)\n"
+    negated = _kinds(mutants_comparison, code, "model", "m")
+    assert list(negated.values())[0].startswith("pools = [l.output for l in base.layers if not isinstance(")
+    swapped = _kinds(mutants_layer_class, code, "model", "m")
+    assert list(swapped) == ["layers.MaxPooling2D -> AveragePooling2D (another kind of layer picked)"]
+    assert _kinds(mutants_layer_class, "x = layers.MaxPooling2D(2)(x)\n", "model", "x") == {}  # a call: ints/layers
+    assert _kinds(mutants_keywords, "m = keras.Model(inputs=i, outputs=o)\n", "model", "m") == {}  # required
 
 
 def test_sibling_calls_given_arguments_changed_and_files_opened_for_writing(layer_names):

@@ -575,7 +575,7 @@ _CALL_SIBLINGS = {"zeros_like": "ones_like", "ones_like": "zeros_like", "zeros":
 # Keywords whose dropping other operators cover, or that never change what a call does.
 _KEEP_KEYWORDS = {"name", "verbose", "activation", "metrics", "padding", "units", "filters", "kernel_size",
                   "from_logits", "strides", "pool_size", "axis", "use_bias", "return_sequences", "mask_zero",
-                  "data_format", "batch_size", "epochs", "validation_split", "compile"}
+                  "data_format", "batch_size", "epochs", "validation_split", "compile", "inputs", "outputs"}
 _MODEL_USES = {"layers", "save", "get_layer", "inputs", "outputs", "input", "output", "fit", "compile", "predict",
                "get_weights", "set_weights", "summary", "trainable_weights", "weights", "evaluate"}
 
@@ -615,9 +615,16 @@ def mutants_arithmetic(tree: ast.Module, ctx: Context) -> Iterator[Change]:
 
 
 def mutants_comparison(tree: ast.Module, ctx: Context) -> Iterator[Change]:
-    """A comparison in a function's body flipped (``<`` -> ``>=``, ``==`` -> ``!=``, ``in`` -> ``not in``)."""
+    """A comparison in a function's body flipped (``<`` -> ``>=``, ``==`` -> ``!=``, ``in`` -> ``not in``), and
+    the condition of a comprehension (anywhere) negated: ``[... if isinstance(l, X)]`` -> ``if not ...``."""
     inside = _in_functions(tree)
     for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.comprehension) and node.ifs and not isinstance(node.ifs[0], ast.Compare):
+            def negate(n):
+                n.ifs[0] = ast.UnaryOp(op=ast.Not(), operand=n.ifs[0])
+
+            yield Change("comparison", f"if {ast.unparse(node.ifs[0])[:40]}: condition negated", CODE_WORDS
+                         + LAYER_WORDS, _at(index, negate))
         if isinstance(node, ast.Compare) and id(node) in inside and type(node.ops[0]) in _COMPARE_FLIPS:
             def flip(n):
                 n.ops[0] = _COMPARE_FLIPS[type(n.ops[0])]()
@@ -771,15 +778,19 @@ def mutants_shared(tree: ast.Module, ctx: Context) -> Iterator[Change]:
 
 
 def mutants_attributes(tree: ast.Module, ctx: Context) -> Iterator[Change]:
-    """A layer's ``.output`` read as its ``.input`` (the tensor before the layer instead of after)."""
+    """A layer's ``.output`` read as its ``.input`` (the tensor before the layer instead of after); a named
+    layer (``get_layer("fc2")``) replaced by the model's last layer."""
     for index, node in enumerate(_nodes(tree)):
         if isinstance(node, ast.Attribute) and node.attr == "output" and isinstance(node.ctx, ast.Load) \
-                and isinstance(node.value, ast.Call) and _final_name(node.value.func) == "get_layer":
+                and isinstance(node.value, (ast.Call, ast.Name, ast.Subscript)):
             yield Change("attribute", f"{ast.unparse(node)[:40]} -> .input (the layer's input, not its output)",
                          ("output", "input", "layer", "shape", "values", "features"),
                          _at(index, lambda n: setattr(n, "attr", "input")))
-            owner = ast.unparse(node.value.func.value)
-            yield Change("attribute", f"{ast.unparse(node.value)[:40]} -> {owner}.layers[-1] (the last layer, not the "
+        if not (isinstance(node, ast.Attribute) and node.attr == "output" and isinstance(node.value, ast.Call)
+                and _final_name(node.value.func) == "get_layer"):
+            continue
+        owner = ast.unparse(node.value.func.value)
+        yield Change("attribute", f"{ast.unparse(node.value)[:40]} -> {owner}.layers[-1] (the last layer, not the "
                          "named one)", ("output", "layer", "shape", "values", "features", "last"),
                          _at(index, lambda n, o=owner: setattr(n, "value", _parse(f"{o}.layers[-1]"))))
 
@@ -841,9 +852,30 @@ def mutants_argument_changed(tree: ast.Module, ctx: Context) -> Iterator[Change]
                          GIVEN_WORDS + ("fresh", "same weights", source), _replace_at(index, carried))
 
 
+_CLASS_SIBLINGS = {"MaxPooling2D": "AveragePooling2D", "AveragePooling2D": "MaxPooling2D",
+                   "MaxPooling1D": "AveragePooling1D", "AveragePooling1D": "MaxPooling1D",
+                   "GlobalMaxPooling2D": "GlobalAveragePooling2D", "GlobalAveragePooling2D": "GlobalMaxPooling2D",
+                   "GlobalMaxPooling1D": "GlobalAveragePooling1D", "GlobalAveragePooling1D": "GlobalMaxPooling1D",
+                   "LSTM": "GRU", "GRU": "LSTM", "Conv2D": "Dense", "Dense": "Conv2D"}
+
+
+def mutants_layer_class(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A layer class named but not called (``isinstance(layer, layers.MaxPooling2D)``) swapped for a sibling
+    (``AveragePooling2D``): another set of layers picked."""
+    called = {id(n.func) for n in _nodes(tree) if isinstance(n, ast.Call)}
+    for index, node in enumerate(_nodes(tree)):
+        name = _final_name(node) if isinstance(node, (ast.Attribute, ast.Name)) else ""
+        if name in _CLASS_SIBLINGS and id(node) not in called and isinstance(node.ctx, ast.Load):
+            other = _CLASS_SIBLINGS[name]
+            yield Change("layer-class", f"{ast.unparse(node)} -> {other} (another kind of layer picked)",
+                         LAYER_WORDS + ("output", "pool", "kind", other),
+                         _at(index, lambda n, o=other: setattr(n, "attr", o) if isinstance(n, ast.Attribute)
+                             else setattr(n, "id", o)))
+
+
 CODE_OPERATORS = [mutants_arithmetic, mutants_comparison, mutants_constants, mutants_returns, mutants_config,
                   mutants_keywords, mutants_shared, mutants_attributes, mutants_call_siblings,
-                  mutants_argument_changed, mutants_file_mode]
+                  mutants_argument_changed, mutants_file_mode, mutants_layer_class]
 
 MIN_MUTANTS = 6  # semantic mutants each exercise gets at least (``kit test-exercises`` lists those below)
 
