@@ -112,10 +112,10 @@ HIDDEN = [
              "optimizer state"),
             ("trained.fit(x_train[:640], y_train[:640], batch_size=64, epochs=1, verbose=0)\n"
              "trained.save(save_dir / 'more.keras')\nrestored = keras.models.load_model(save_dir / 'more.keras')",
-             "no longer the model trained above"),
+             "was trained again"),  # keep_given: the snapshot names it before the steps count does
             ("trained.compile(optimizer='adam', loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))\n"
              "trained.save(save_dir / 'again.keras')\nrestored = keras.models.load_model(save_dir / 'again.keras')",
-             "no longer the model trained above"),
+             "was compiled again"),
             ("trained.save(save_dir / 'old_style.h5')\nrestored = keras.models.load_model(save_dir / 'old_style.h5')",
              "legacy HDF5 format"),
         ],

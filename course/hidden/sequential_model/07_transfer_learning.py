@@ -70,6 +70,9 @@ HIDDEN = [
             "transfer_model = donor",
         ],
         equivalent_mutants={
+            "given donor changed first: its weights moved (trained again)": "the task reuses donor's own layer "
+            "objects and accepts changing donor itself (an other solution pops its head and adds the new one): "
+            "the body is still donor's layers, whatever values their weights hold",
             "given donor recompiled first (sgd, mse)": "compiling donor changes neither its layers nor their weights: "
             "the new model reuses the same frozen layers",
             "given donor frozen first (trainable = False)": "the task freezes donor's hidden layers itself; donor's "

@@ -149,7 +149,6 @@ EXERCISES = [
         kind="model",
         variable="transfer_model",
         given=("donor",),
-        keep_given=("donor:weights",),  # the task freezes donor's own layers: only its weights must stay
         prepare=c.model_record(build_for=(784,)),
         checks=[c.is_model("Sequential"), c.built(), c.input_features((784,)),
                 c.layers_like(NEW_HEAD, hints=NEW_HEAD_HINTS)],
