@@ -488,6 +488,11 @@ class _GraphMatch:
         import itertools
 
         wanted, got = spec["inputs"], op["inputs"]
+        masking = [o for o in self.ops if (o.get("config") or {}).get("mask_zero")]
+        if len(got) > len(wanted) and masking:  # no spec of the course asks for mask_zero=True
+            raise CheckFailed(f"{describe_op(op)} ({where}) also receives the mask of {describe_op(masking[0])}: its "
+                              "mask_zero is True, but the task leaves it at its default", False, True,
+                              hint=self.hints.get("mask_zero", _DEFAULT_HINTS["mask_zero"]))
         if len(wanted) != len(got):
             raise CheckFailed(f"{describe_op(op)} ({where}) takes {len(got)} input{'s' if len(got) != 1 else ''}, "
                               f"the task gives it {len(wanted)}", hint=self.hints.get("inputs", ""))
