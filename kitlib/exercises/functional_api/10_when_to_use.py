@@ -124,6 +124,11 @@ def repeat_record(cls: Any, ctx: Context) -> dict:
         model = run_student(cls, units, where=name, hint=hint)
         probe = {"name": name, "units": units, "dense": [], "once": None, "thrice": None, "default": None,
                  "error": None}
+        try:  # name= reaches keras.Model only through **kwargs
+            probe["named"] = run_student(cls, units, name="kit_named", where=f"RepeatDense({units}, "
+                                         "name='kit_named')").name == "kit_named"
+        except StudentError:
+            probe["named"] = False
         try:
             run_student(model, x, repeats=1, where=f"{name} called with repeats=1", hint=hint)
             dense = [layer for layer in model.layers if type(layer).__name__ == "Dense"]
@@ -161,6 +166,13 @@ def repeat_behaves(record: dict) -> None:
                hint="layers.Dense(units): use the argument.")
         expect(dense["activation"] == "linear", f"the activation of {name}'s Dense layer", "none (linear)",
                dense["activation"], hint="The task's Dense layer has no activation.")
+        units = probe["units"]
+        expect(dense["weights"] == [[units, units], [units]], f"the shapes of the weights of {name}'s Dense layer "
+               "(a kernel and a bias)", [[units, units], [units]], dense["weights"],
+               hint="layers.Dense(units) with its defaults: a kernel and a bias.")
+        expect(probe.get("named", True), f"a name given to RepeatDense(..., name=...) is lost: __init__ does not pass "
+               "its **kwargs on to super().__init__", hint="def __init__(self, units, **kwargs): "
+                                                           "super().__init__(**kwargs), then create the layer.")
         once, thrice, expected = np.asarray(probe["once"]), np.asarray(probe["thrice"]), probe["expected"]
         default = np.asarray(probe["default"])
         for got, times, label in ((once, 1, "repeats=1"), (thrice, 3, "repeats=3"), (default, 1, "no repeats")):
