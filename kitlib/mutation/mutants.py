@@ -1,6 +1,9 @@
 """Mutation operators: each yields :class:`~kitlib.mutation.edits.Change` s that turn the reference
 solution into a plausible wrong answer (an activation changed, a size +-1, a layer dropped, a loss
-swapped, a save step skipped, a given object swapped, ...). Each change carries the words a good
+swapped, a save step skipped, a given object swapped or changed first, a default changed, the file format
+swapped, layers wrapped in a new container; in function and class answers an operator, a comparison, a
+constant, a return, a ``get_config`` key or ``**kwargs`` changed, ...: :func:`operators_in_use`, all on by
+default; every exercise must get :data:`MIN_MUTANTS` of them). Each change carries the words a good
 rejection message uses (``keywords``), so ``kit test-exercises`` can tell whether the message names
 the mutated property.
 
