@@ -276,7 +276,7 @@ EXERCISES = [
         kind="model",
         variable="digit_model",
         prepare=c.model_record(what="digit_model"),
-        checks=[c.is_model(what="digit_model"), c.built(),
+        checks=[c.is_model(what="digit_model"), c.built(), c.calls_layers_itself(what="digit_model"),
                 c.input_features((784,), hint="Keep keras.Input(shape=(784,)): the data stays flat, the model "
                                               "reshapes it."),
                 c.layers_like(DIGITS, hints=DIGITS_HINTS), c.output_shape((None, 10)), c.param_count(total=170)],
