@@ -300,6 +300,7 @@ def test_a_comprehensions_condition_is_negated_and_a_picked_layer_class_swapped(
     assert list(swapped) == ["layers.MaxPooling2D -> AveragePooling2D (another kind of layer picked)"]
     assert _kinds(mutants_layer_class, "x = layers.MaxPooling2D(2)(x)\n", "model", "x") == {}  # a call: ints/layers
     assert _kinds(mutants_keywords, "m = keras.Model(inputs=i, outputs=o)\n", "model", "m") == {}  # required
+    assert _kinds(mutants_keywords, "i = keras.Input(batch_shape=(8, 3))\n", "model", "i") == {}  # its only shape
 
 
 def test_sibling_calls_given_arguments_changed_and_files_opened_for_writing(layer_names):

@@ -743,7 +743,7 @@ def mutants_keywords(tree: ast.Module, ctx: Context) -> Iterator[Change]:
             continue
         name = _final_name(node.func)
         for keyword in node.keywords:
-            if keyword.arg is None or keyword.arg in _KEEP_KEYWORDS or (name == "Input" and keyword.arg == "shape"):
+            if keyword.arg is None or keyword.arg in _KEEP_KEYWORDS or (name == "Input" and keyword.arg in ("shape", "batch_shape")):
                 continue
             if keyword.arg == "trainable" and isinstance(keyword.value, ast.Constant) and keyword.value.value is True:
                 continue  # the default spelled out
