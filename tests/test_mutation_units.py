@@ -286,8 +286,11 @@ def test_a_shared_layer_is_unshared_and_a_named_layers_output_read_elsewhere(lay
     assert list(found.values()) == ["emb = layers.Embedding(50, 4)\na = keras.Input((3,))\nb = keras.Input((3,))\n"
                                     "m = keras.Model([a, b], [emb(a), layers.Embedding(50, 4)(b)])"]
     found = _kinds(mutants_attributes, "e = keras.Model(base.inputs, base.get_layer('fc2').output)\n", "model", "e")
-    assert sorted(found.values()) == ["e = keras.Model(base.inputs, base.get_layer('fc2').input)",
-                                      "e = keras.Model(base.inputs, base.layers[-1].output)"]
+    assert sorted(found.values()) == [
+        "e = keras.Model(base.inputs, base.get_layer('fc2').input)",
+        "e = keras.Model(base.inputs, base.layers[-1].output)",
+        "e = keras.Model(base.inputs, base.layers[base.layers.index(base.get_layer('fc2')) + 1].output)",
+        "e = keras.Model(base.inputs, base.layers[base.layers.index(base.get_layer('fc2')) - 1].output)"]
 
 
 def test_a_comprehensions_condition_is_negated_and_a_picked_layer_class_swapped(layer_names):

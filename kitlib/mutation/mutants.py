@@ -793,6 +793,12 @@ def mutants_attributes(tree: ast.Module, ctx: Context) -> Iterator[Change]:
                 and _final_name(node.value.func) == "get_layer"):
             continue
         owner = ast.unparse(node.value.func.value)
+        named = ast.unparse(node.value)
+        for step, where in ((-1, "before"), (1, "after")):
+            neighbour = f"{owner}.layers[{owner}.layers.index({named}) {'-' if step < 0 else '+'} 1]"
+            yield Change("attribute", f"{named[:40]} -> the layer {where} it", ("output", "layer", "shape", "values",
+                                                                                  "features", "named"),
+                         _at(index, lambda n, e=neighbour: setattr(n, "value", _parse(e))))
         yield Change("attribute", f"{ast.unparse(node.value)[:40]} -> {owner}.layers[-1] (the last layer, not the "
                          "named one)", ("output", "layer", "shape", "values", "features", "last"),
                          _at(index, lambda n, o=owner: setattr(n, "value", _parse(f"{o}.layers[-1]"))))

@@ -70,6 +70,10 @@ HIDDEN = [
             "d = keras.ops.subtract(encoder(left), encoder(right))\n"
             "siamese = keras.Model([left, right], layers.Dense(1, activation=keras.activations.sigmoid)(d))",
         ],
+        equivalent_mutants={
+            "layers.Dense(1, activation='sigmoid')(...) wrapped in a new keras.Sequential": "the task accepts layers "
+            "inside a nested model (other solutions build the shared encoder as one): the same graph of layers",
+        },
         explanation="The encoder Dense(4, relu) is one layer object called on both inputs, so both are "
                     "encoded with the same 44 weights; the difference of the encodings is zero for two "
                     "identical inputs, whatever the weights. Dense(1, sigmoid) turns the difference into a "

@@ -219,6 +219,7 @@ EXERCISES = [
         kind="value",
         variable="history_b",
         given=("model_b", "x_small", "y_small"),
+        keep_given=("model_b:compile",),  # trained by the answer, compiled by the notebook
         prepare=history_probe,
         checks=[trained_model_b, validated_on_last_quarter, trained_once, training_steps],
         unrecordable="the History returned by model_b.fit(...)",
