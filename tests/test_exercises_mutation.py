@@ -19,6 +19,7 @@ import pytest
 
 from kitlib.exercises import hidden
 from kitlib.exercises.core import canonical
+from kitlib.mutation.mutants import MIN_MUTANTS
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
@@ -62,7 +63,7 @@ def test_the_command_passes_and_prints_the_totals(runs, assignment):
                      r"messages naming the mutated property (\d+)/(\d+)", final)
     assert match, final
     rejected, mutants, accepted, equivalents, named, named_of = map(int, match.groups())
-    assert rejected == mutants == named_of and mutants >= 5 * len(reports)
+    assert rejected == mutants == named_of and mutants >= MIN_MUTANTS * len(reports)
     assert accepted == equivalents and equivalents >= 3 * len(reports)
     assert named == mutants, text[-6000:]
     progress = [line for line in text.splitlines() if re.match(r"\[\d+/\d+\] \S+ \(\S+\.ipynb\)  ", line)]
@@ -111,6 +112,14 @@ def test_mutants_are_rejected_naming_the_change_unless_declared_equivalent(runs,
         assert outcome["status"] != "passed", outcome
         text = (outcome["message"] + " " + outcome["raised"]).lower()
         assert any(word.lower() in text for word in outcome["variant"]["keywords"]), outcome
+
+
+@pytest.mark.parametrize("assignment, exercise_id", CASES)
+def test_every_exercise_gets_enough_semantic_mutants(runs, assignment, exercise_id):
+    """Every operator is on: each exercise (a function or a class too) gets MIN_MUTANTS wrong answers at least."""
+    report = runs(assignment)[2][exercise_id]
+    semantic = [o for o in _outcomes(report, "mutant") if o["verdict"] != "declared"]
+    assert len(semantic) >= MIN_MUTANTS, [o["variant"]["label"] for o in _outcomes(report, "mutant")]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -191,10 +191,165 @@ def test_explicit_layer_calls_are_wrapped_in_a_new_container(layer_names):
                                     "        x = keras.Sequential([layer])(x)\n    return x"]
 
 
-def test_the_new_operators_join_only_when_asked(monkeypatch):
-    from kitlib.mutation.mutants import MUTANT_OPERATORS, REQUIREMENT_OPERATORS, operators_in_use
+def test_every_operator_is_on_by_default_and_basic_keeps_the_first_list(monkeypatch):
+    from kitlib.mutation.mutants import CODE_OPERATORS, MUTANT_OPERATORS, REQUIREMENT_OPERATORS, operators_in_use
 
     monkeypatch.delenv("KIT_MUTATION_OPERATORS", raising=False)
+    assert operators_in_use() == MUTANT_OPERATORS + REQUIREMENT_OPERATORS + CODE_OPERATORS
+    monkeypatch.setenv("KIT_MUTATION_OPERATORS", "basic")
     assert operators_in_use() == MUTANT_OPERATORS
-    monkeypatch.setenv("KIT_MUTATION_OPERATORS", "all")
-    assert operators_in_use() == MUTANT_OPERATORS + REQUIREMENT_OPERATORS
+
+
+def _kinds(operator, code, kind="function", variable="f", given=None):
+    from kitlib.mutation.edits import Context, generate
+
+    return {change.description: new for change, new in generate(code, Context(kind, variable, given or {}),
+                                                                    [operator])}
+
+
+SCALE = ("class Scale(layers.Layer):\n"
+         "    def __init__(self, factor=1.0, **kwargs):\n        super().__init__(**kwargs)\n"
+         "        self.factor = factor\n"
+         "    def build(self, input_shape):\n"
+         "        self.w = self.add_weight(shape=(input_shape[-1],), initializer='ones', trainable=True)\n"
+         "    def call(self, inputs):\n        return inputs * self.w + self.factor\n"
+         "    def get_config(self):\n        return {**super().get_config(), 'factor': self.factor}\n")
+
+
+def test_arithmetic_and_comparisons_inside_functions_are_swapped_but_paths_and_lists_are_not(layer_names):
+    from kitlib.mutation.mutants import mutants_arithmetic, mutants_comparison
+
+    found = _kinds(mutants_arithmetic, SCALE, "class", "Scale")
+    assert set(found) == {"inputs * self.w + self.factor: + -> -", "inputs * self.w: * -> +"}
+    assert "return inputs * self.w - self.factor" in found["inputs * self.w + self.factor: + -> -"]
+    assert _kinds(mutants_arithmetic, "def f(d):\n    return d / 'a.keras', [1] + [2]\n") == {}
+    assert _kinds(mutants_arithmetic, "x = a + b\n") == {}  # outside a function: the other operators' part
+    flipped = _kinds(mutants_comparison, "def f(x):\n    return [v for v in x if v < 3]\n")
+    assert list(flipped.values()) == ["def f(x):\n    return [v for v in x if v >= 3]"]  # flipped, not negated too
+
+
+def test_constants_in_functions_change_and_strings_swap_for_their_sibling(layer_names):
+    from kitlib.mutation.mutants import mutants_constants
+
+    found = _kinds(mutants_constants, SCALE, "class", "Scale")
+    assert "'ones' -> 'zeros'" in found and "initializer='zeros'" in found["'ones' -> 'zeros'"]
+    assert "constant 1.0 -> 2.0 (in __init__)" in found  # a parameter's default
+    assert "constant 1 -> 2 (in build)" in found and "input_shape[-2]" in found["constant 1 -> 2 (in build)"]
+    assert not any("True" in d for d in found)  # booleans are the trainable operator's
+    assert _kinds(mutants_constants, "n = 3\n") == {}
+
+
+def test_a_return_is_forgotten_replaced_by_the_argument_or_unwrapped(layer_names):
+    from kitlib.mutation.mutants import mutants_returns
+
+    found = _kinds(mutants_returns, "def read(path):\n    with open(path) as f:\n        return json.loads(f.read())\n")
+    assert set(found) == {"read: `return` forgotten (returns None)", "read: returns its argument path unchanged",
+                          "read: json.loads(...) around the result dropped"}
+    assert found["read: `return` forgotten (returns None)"].endswith("\n        json.loads(f.read())")
+    assert found["read: json.loads(...) around the result dropped"].endswith("return f.read()")
+    method = _kinds(mutants_returns, SCALE, "class", "Scale")
+    assert "call: returns its argument inputs unchanged" in method  # self is no argument
+
+
+def test_get_config_loses_super_and_its_keys_and_kwargs_are_not_passed_on(layer_names):
+    from kitlib.mutation.mutants import mutants_config
+
+    found = _kinds(mutants_config, SCALE, "class", "Scale")
+    assert set(found) == {"super().get_config() not called (its name, trainable, dtype lost)",
+                          "super().__init__(...): **kwargs not passed on", "get_config: key 'factor' dropped"}
+    assert "return {**{}, 'factor': self.factor}" in found["super().get_config() not called (its name, trainable, "
+                                                            "dtype lost)"]
+    assert "super().__init__()" in found["super().__init__(...): **kwargs not passed on"]
+    update = _kinds(mutants_config, "class A(layers.Layer):\n    def get_config(self):\n"
+                                    "        config = super().get_config()\n        config.update({'k': 1})\n"
+                                    "        return config\n", "class", "A")
+    assert "get_config: config.update({'k': 1}) dropped" in update
+
+
+def test_a_keyword_argument_is_dropped_unless_another_operator_covers_it(layer_names):
+    from kitlib.mutation.mutants import mutants_keywords
+
+    found = _kinds(mutants_keywords, "model.compile(optimizer='adam', loss='mse', metrics=['mae'])\n"
+                                     "i = keras.Input(shape=(None,), dtype='int32', name='ids')\n", "model", "model")
+    assert set(found) == {"compile(...) without optimizer= (its default)", "compile(...) without loss= (its default)",
+                          "Input(...) without dtype= (its default)"}
+    assert set(_kinds(mutants_keywords, SCALE, "class", "Scale")) == {
+        "add_weight(...) without shape= (its default)", "add_weight(...) without initializer= (its default)"}
+    # trainable=True is the default spelled out: dropping it is no mutant
+
+
+def test_a_shared_layer_is_unshared_and_a_named_layers_output_read_elsewhere(layer_names):
+    from kitlib.mutation.mutants import mutants_attributes, mutants_shared
+
+    found = _kinds(mutants_shared, "emb = layers.Embedding(50, 4)\na = keras.Input((3,))\nb = keras.Input((3,))\n"
+                                   "m = keras.Model([a, b], [emb(a), emb(b)])\n", "model", "m")
+    assert list(found.values()) == ["emb = layers.Embedding(50, 4)\na = keras.Input((3,))\nb = keras.Input((3,))\n"
+                                    "m = keras.Model([a, b], [emb(a), layers.Embedding(50, 4)(b)])"]
+    found = _kinds(mutants_attributes, "e = keras.Model(base.inputs, base.get_layer('fc2').output)\n", "model", "e")
+    assert sorted(found.values()) == [
+        "e = keras.Model(base.inputs, base.get_layer('fc2').input)",
+        "e = keras.Model(base.inputs, base.layers[-1].output)",
+        "e = keras.Model(base.inputs, base.layers[base.layers.index(base.get_layer('fc2')) + 1].output)",
+        "e = keras.Model(base.inputs, base.layers[base.layers.index(base.get_layer('fc2')) - 1].output)"]
+
+
+def test_a_comprehensions_condition_is_negated_and_a_picked_layer_class_swapped(layer_names):
+    from kitlib.mutation.mutants import mutants_comparison, mutants_keywords, mutants_layer_class
+
+    code = "pools = [l.output for l in base.layers if isinstance(l, layers.MaxPooling2D)]\nm = keras.Model(base.inputs, pools)\n"
+    negated = _kinds(mutants_comparison, code, "model", "m")
+    assert list(negated.values())[0].startswith("pools = [l.output for l in base.layers if not isinstance(")
+    swapped = _kinds(mutants_layer_class, code, "model", "m")
+    assert list(swapped) == ["layers.MaxPooling2D -> AveragePooling2D (another kind of layer picked)"]
+    assert _kinds(mutants_layer_class, "x = layers.MaxPooling2D(2)(x)\n", "model", "x") == {}  # a call: ints/layers
+    assert _kinds(mutants_keywords, "m = keras.Model(inputs=i, outputs=o)\n", "model", "m") == {}  # required
+    assert _kinds(mutants_keywords, "i = keras.Input(batch_shape=(8, 3))\n", "model", "i") == {}  # its only shape
+
+
+def test_sibling_calls_given_arguments_changed_and_files_opened_for_writing(layer_names):
+    from kitlib.mutation.mutants import mutants_argument_changed, mutants_call_siblings, mutants_file_mode
+
+    found = _kinds(mutants_call_siblings, "def f(x):\n    return keras.ops.stack([keras.ops.zeros_like(x)], axis=1)\n")
+    assert set(found) == {"keras.ops.stack -> concatenate", "keras.ops.zeros_like -> ones_like"}
+    assert _kinds(mutants_call_siblings, "model.add(layers.Dense(3))\n") == {}  # Sequential.add is no sum
+    found = _kinds(mutants_argument_changed, "def fresh(model):\n    return keras.models.clone_model(model)\n")
+    assert set(found) == {"fresh changes the weights of the model it is given", "fresh recompiles the model it is given",
+                          "fresh freezes the model it is given", "clone_model(model) with model's weights copied in"}
+    assert found["fresh freezes the model it is given"].startswith("def fresh(model):\n    model.trainable = False\n")
+    assert _kinds(mutants_argument_changed, "def f(x, y):\n    return x + y\n") == {}  # no model used
+    found = _kinds(mutants_file_mode, "def f(p):\n    with zipfile.ZipFile(p) as z:\n        return z.namelist()\n")
+    assert list(found.values()) == ["def f(p):\n    with zipfile.ZipFile(p, 'w') as z:\n        return z.namelist()"]
+
+
+def test_slices_get_their_other_part_and_loops_freeze_the_whole_model(layer_names):
+    from kitlib.mutation.mutants import mutants_slices, mutants_trainable
+
+    code = "model = make_mlp()\nfor layer in model.layers[:-1]:\n    layer.trainable = False\n"
+    slices = _kinds(mutants_slices, code, "model", "model")
+    assert "model.layers[:-1] -> layers[-1:] (the other part)" in slices
+    assert "for layer in model.layers[:]:" in slices["model.layers[:-1] -> layers[:] (every one)"]
+    trainable = _kinds(mutants_trainable, code, "model", "model")
+    assert trainable["the whole model set instead of the loop's layers: model.trainable = False"] == \
+        "model = make_mlp()\nmodel.trainable = False"
+
+
+def test_the_same_edit_at_two_places_gets_two_ids(layer_names):
+    from kitlib.mutation.mutants import mutants_defaults
+
+    found = _kinds(mutants_defaults, "m = keras.Sequential([layers.Dense(4), layers.Dense(2)])\n", "model", "m")
+    assert set(found) == {"Dense(use_bias=False) instead of the default",
+                          "Dense(use_bias=False) instead of the default (#2)"}
+
+
+def test_the_report_lists_exercises_with_too_few_semantic_mutants():
+    few = _report("seq01_chain_layers", mutants=2)
+    enough = _report("seq03_weight_shapes", mutants=6)
+    text = format_report([few, enough], 3.0, minimum=6)
+    assert "fewer than 6 semantic mutants: seq01_chain_layers (2)" in text
+    assert text.splitlines()[-1].startswith("mutants rejected 8/8")  # the totals line stays the last
+    assert "fewer than" not in format_report([enough], 3.0, minimum=6)
+    declared = _report("seq01_chain_layers", mutants=6)
+    for outcome in declared.outcomes:
+        outcome.variant.mutant_id = outcome.variant.label
+    judge(declared, type("Spec", (), {"equivalent_mutants": {"m0": "the same", "m1": "the same"}})())
+    assert "seq01_chain_layers (4)" in format_report([declared], 1.0, minimum=6)  # declared ones do not count

@@ -276,6 +276,22 @@ def _article(text: str) -> str:
     return ("an " if text[:1].lower() in "aeiou" else "a ") + text
 
 
+# Defaults a task leaves as they are unless its spec names them: a layer without its bias, or one that returns
+# its whole sequence or masks zeros, has other weights or another output than the task's.
+_LAYER_DEFAULTS = {"use_bias": True, "return_sequences": False, "mask_zero": False}
+_DEFAULT_HINTS = {"use_bias": "Leave use_bias out: by default each unit has a bias.",
+                  "return_sequences": "Leave return_sequences out: by default the layer returns its last step only.",
+                  "mask_zero": "Leave mask_zero out: by default no input value is masked."}
+
+
+def _defaults_kept(label: str, op: Mapping[str, Any], want: Mapping[str, Any], hints: Mapping[str, str]) -> None:
+    """The defaults of :data:`_LAYER_DEFAULTS` the spec does not name are left as they are."""
+    for key, default in _LAYER_DEFAULTS.items():
+        if key not in want and key in op["config"] and op["config"][key] != default:
+            raise CheckFailed(f"{label}: {key} is {op['config'][key]!r}, but the task leaves it at its default",
+                              default, op["config"][key], hint=hints.get(key, _DEFAULT_HINTS[key]))
+
+
 def _compare_op(position: int, op: Mapping[str, Any], want: Mapping[str, Any], hints: Mapping[str, str]) -> None:
     where = f"layer {position}"
     expect(op["kind"] == want["kind"], f"{where} is {_article(op['kind'])}, the task asks for "
@@ -289,6 +305,7 @@ def _compare_op(position: int, op: Mapping[str, Any], want: Mapping[str, Any], h
             word = _KEY_WORDS.get(key, key)
             raise CheckFailed(f"{where}, {label}: the {word}", _plain(value), _plain(got),
                               hint=hints.get(key, ""))
+    _defaults_kept(f"{where}, {label}", op, want, hints)
     activation = want.get("activation", "linear")
     if activation != ANY and op["activation"] != activation:
         raise CheckFailed(f"the activation of {where}, {describe_op({**op, 'activation': 'linear'})}",
@@ -436,6 +453,7 @@ class _GraphMatch:
             if not _same_value(key, got, value):
                 raise CheckFailed(f"{label} ({where}): the {_KEY_WORDS.get(key, key)}", _plain(value), _plain(got),
                                   hint=self.hints.get(key, ""))
+        _defaults_kept(f"{label} ({where})", op, spec, self.hints)
         if "weights" in spec and [list(w) for w in spec["weights"]] != [list(w) for w in op["weights"]]:
             raise CheckFailed(f"{label} ({where}): the shapes of its weights",
                               tuple(tuple(w) for w in spec["weights"]), tuple(tuple(w) for w in op["weights"]),
@@ -477,6 +495,11 @@ class _GraphMatch:
         import itertools
 
         wanted, got = spec["inputs"], op["inputs"]
+        masking = [o for o in self.ops if (o.get("config") or {}).get("mask_zero")]
+        if len(got) > len(wanted) and masking:  # no spec of the course asks for mask_zero=True
+            raise CheckFailed(f"{describe_op(op)} ({where}) also receives the mask of {describe_op(masking[0])}: its "
+                              "mask_zero is True, but the task leaves it at its default", False, True,
+                              hint=self.hints.get("mask_zero", _DEFAULT_HINTS["mask_zero"]))
         if len(wanted) != len(got):
             raise CheckFailed(f"{describe_op(op)} ({where}) takes {len(got)} input{'s' if len(got) != 1 else ''}, "
                               f"the task gives it {len(wanted)}", hint=self.hints.get("inputs", ""))
@@ -1129,6 +1152,20 @@ __all__ = [
 
 
 # --- added for Functional chapters 07-11
+
+def calls_layers_itself(what: str = "your model", allowed: Sequence[str] = ()) -> Check:
+    """No layer of the model sits in a new nested model (``keras.Sequential([layer])(x)``): the task asks to call
+    each layer on the previous tensor yourself. ``allowed``: the given models the task nests (their labels)."""
+
+    def check(record):
+        wrapped = [op for op in record.get("ops") or [] if op.get("nested_in") and op["nested_in"] not in allowed]
+        expect(not wrapped, f"{what} wraps layers in a container of their own (a nested model, "
+               f"{wrapped[0]['nested_in'] if wrapped else ''!r}) and calls that",
+               hint="The task asks you to call each layer yourself, each on the previous tensor.")
+
+    check.__name__ = "calls_layers_itself"
+    return check
+
 
 def config_keeps_base(config: Any, what: str) -> None:
     """A custom layer's ``get_config()`` result carries the base layer's keys (``name``, ``trainable``,

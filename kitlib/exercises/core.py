@@ -374,7 +374,9 @@ class Exercise:
         keep_given: names of given objects the task says to leave as they were (``("base",)``): the
             kernel hook fingerprints them before the answer cell first runs, the grade cell names any
             change (trained again, re-compiled, frozen or unfrozen, weights changed, the name assigned
-            again; :mod:`kitlib.exercises.given_state`).
+            again; :mod:`kitlib.exercises.given_state`). ``"donor:weights"`` keeps only those aspects
+            (``weights``, ``compile``, ``trainable``; comma-separated) of a given object the task itself
+            changes otherwise (e.g. it freezes the donor's layers it reuses).
         given_may_change: what the task itself does to the kept objects (``("compiled",)``: "compile
             ``model`` itself again"), not reported as a change.
         new_object: the task asks for a new object: an answer that *is* one of the given objects
@@ -433,7 +435,9 @@ class Exercise:
         self.legacy = legacy
         self.activity = activity
         self.hints = tuple(hints)
-        self.keep_given = tuple(keep_given)
+        self.keep_given = tuple(entry.split(":")[0] for entry in keep_given)
+        self.keep_aspects = {entry.split(":")[0]: tuple(a.strip() for a in entry.split(":", 1)[1].split(","))
+                             for entry in keep_given if ":" in entry}
         self.new_object = bool(new_object)
         self.given_may_change = tuple(given_may_change)
         if (self.keep_given or self.new_object) and not variable:
@@ -782,7 +786,7 @@ def _given_problem(exercise: Exercise, answer: Any, given: Mapping[str, Any]) ->
     names = exercise.given + exercise.optional_given + exercise.keep_given if exercise.new_object else ()
     seen = given_state.observed(answer, given, session.given_before(exercise.id), exercise.keep_given, names)
     what = given_state.problem(exercise.variable or "your answer", seen, exercise.keep_given, exercise.new_object,
-                              exercise.given_may_change)
+                              exercise.given_may_change, exercise.keep_aspects)
     return (Problem(what) if what else None), seen
 
 

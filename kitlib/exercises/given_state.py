@@ -44,6 +44,9 @@ def _layers(obj: Any) -> list:
     return found
 
 
+_SAMPLED = 1 << 20  # values hashed per array at most
+
+
 def _digest_arrays(arrays) -> str:
     import numpy as np
 
@@ -51,6 +54,8 @@ def _digest_arrays(arrays) -> str:
     for array in arrays:
         value = np.asarray(array)
         h.update(f"{value.shape}{value.dtype}".encode())
+        if value.size > _SAMPLED:  # a big kernel (VGG19's fc1): every k-th value, so training or set_weights shows
+            value = value.reshape(-1)[:: value.size // _SAMPLED + 1]
         h.update(np.ascontiguousarray(value).tobytes())
     return h.hexdigest()[:20]
 
@@ -89,9 +94,10 @@ def fingerprint(obj: Any) -> dict[str, Any]:
 
 
 def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any], *, allowed: Collection[str] = (),
-            itself: bool = False) -> list[str]:
+            itself: bool = False, only: Sequence[str] | None = None) -> list[str]:
     """What happened to the given object ``name`` between two fingerprints, in the student's terms
-    (empty: nothing). The first of them is the one to fix.
+    (empty: nothing). The first of them is the one to fix. ``only``: the aspects to compare
+    (``weights``: trained again or weights set, ``compile``, ``trainable``); None: all of them.
 
     ``allowed``: changes the task itself asks for (``"compiled"``: "compile ``name`` again"), not reported.
     ``itself``: the task works with the given object itself (compiles it, calls it in a new model) rather
@@ -112,27 +118,46 @@ def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any], *, a
     if before.get("id") != after.get("id"):
         return [f"`{name}` now names another object than the one the notebook gave: {again}"]
     found = []
+    aspects = set(only) if only is not None else {"weights", "compile", "trainable"}
     steps_before, steps_after = before.get("steps"), after.get("steps")
+    if "compiled" in allowed:
+        aspects.discard("compile")
     if steps_before is None and before.get("optimizer") is None:
         steps_before = 0  # not compiled before: any step its new optimizer took is training
-    if steps_before is not None and steps_after is not None and steps_after > steps_before:
+    if "weights" in aspects and steps_before is not None and steps_after is not None and steps_after > steps_before:
         found.append(f"the given `{name}` was trained again (its optimizer took {steps_after - steps_before} more "
                      f"steps): {keep}")
-    if "compiled" not in allowed and (before.get("optimizer") != after.get("optimizer")
-                                      or before.get("compiled") != after.get("compiled")):
+    if "compile" in aspects and (before.get("optimizer") != after.get("optimizer")
+                                 or before.get("compiled") != after.get("compiled")):
         found.append(f"the given `{name}` was compiled again: {keep}")
-    if before.get("trainable") != after.get("trainable"):
+    if "trainable" in aspects and before.get("trainable") != after.get("trainable"):
         old, new = before.get("trainable") or [], after.get("trainable") or []
         how = "unfrozen" if sum(new) > sum(old) else "frozen" if sum(new) < sum(old) else "frozen and unfrozen"
         found.append(f"layers of the given `{name}` were {how} (their trainable flags changed): {keep}, e.g. "
                      "set trainable on the layers of your new model only")
-    if not found and before.get("weights") != after.get("weights"):
+    if not found and "weights" in aspects and before.get("weights") != after.get("weights"):
         found.append(f"the weights of the given `{name}` changed (trained, or set with set_weights or through a "
                      f"layer it shares with your model): {keep}")
     if not found and before.get("values") != after.get("values"):
         found.append(f"the values of the given `{name}` changed: {keep}")
     return found
 
+
+_DONE_TO = {"weights": "changed the weights of", "compile": "compiled again", "trainable": "froze or unfroze layers of"}
+
+
+def argument_changes(function: str, name: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
+    """What a student's function did to the model it was given (``before`` / ``after``: its fingerprints around
+    the call), in the student's terms; None when it left it as it was.
+
+    Example:
+        >>> argument_changes("round_trip", "model", {"id": 1, "compiled": False}, {"id": 1, "compiled": True})
+        'round_trip compiled again the `model` it is given: a function should leave the model it gets as it was'
+    """
+    for aspect, done in _DONE_TO.items():
+        if changes(name, before, after, only=(aspect,)):
+            return f"{function} {done} the `{name}` it is given: a function should leave the model it gets as it was"
+    return None
 
 
 
@@ -156,14 +181,15 @@ def observed(answer: Any, given: Mapping[str, Any], before: Mapping[str, Mapping
 
 
 def problem(variable: str, data: Any, keep: Sequence[str], new_object: bool,
-            allowed: Collection[str] = ()) -> str | None:
+            allowed: Collection[str] = (), aspects: Mapping[str, Sequence[str]] | None = None) -> str | None:
     """The first given-object problem in :func:`observed` data, in the student's terms (None: none).
 
     The kernel's grade cell and the trusted re-check both call this; in the re-check ``data`` comes from the
     untrusted record, so anything malformed counts as no finding: a record can only add a problem the
     kernel also found, never vouch for an answer (a forged "unchanged" is what a missing record already says).
     ``allowed``: what the task itself does to the kept objects (``Exercise.given_may_change``); where the task asks
-    for no new object, the advice is to leave the given one as it was (see :func:`changes`).
+    for no new object, the advice is to leave the given one as it was; ``aspects``: the aspects kept of
+    each object where the task keeps only some (``Exercise.keep_aspects``; see :func:`changes`).
 
     Example:
         >>> problem("model", {"answer": 7, "ids": {"base": 7}, "kept": {}}, (), True).split(":")[0]
@@ -182,7 +208,8 @@ def problem(variable: str, data: Any, keep: Sequence[str], new_object: bool,
             pair = kept.get(name) if isinstance(kept, Mapping) else None
             if isinstance(pair, Mapping) and isinstance(pair.get("before"), Mapping) \
                     and isinstance(pair.get("after"), Mapping):
-                found = changes(name, pair["before"], pair["after"], allowed=allowed, itself=not new_object)
+                found = changes(name, pair["before"], pair["after"], allowed=allowed, itself=not new_object,
+                                only=(aspects or {}).get(name))
                 if found:
                     return found[0]
     except (TypeError, ValueError, AttributeError):

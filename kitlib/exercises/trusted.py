@@ -102,7 +102,7 @@ def _given_problem(exercise: Exercise, seen: Any) -> str | None:
     from kitlib.exercises import given_state
 
     return given_state.problem(exercise.variable or "your answer", seen, exercise.keep_given, exercise.new_object,
-                               exercise.given_may_change)
+                               exercise.given_may_change, exercise.keep_aspects)
 
 
 def _judge(exercise: Exercise, record: Any, hidden: bool, seed: int | None, spec: Any) -> Feedback:

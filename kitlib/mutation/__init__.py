@@ -13,7 +13,11 @@ course's hidden parts:
   model swapped for a fresh ``clone_model`` copy or given data for other data; ``trainable``
   flipped; a layer dropped or repeated, ``pop()`` dropped or repeated; a loss or metric swapped for
   a sibling, ``from_logits`` flipped; a save or a load step skipped; an element of a literal answer
-  changed, dropped or added; a function's loop shortened or its result replaced): must be rejected,
+  changed, dropped or added; a function's loop shortened or its result replaced; a given model changed
+  first or re-used, a default changed, ``.keras`` <-> ``.h5``, layer calls wrapped in a new container; in
+  function and class answers an operator, a comparison, a constant or a default changed, a ``return``
+  forgotten, ``super().get_config()`` or a config key dropped, ``**kwargs`` not passed on, a keyword argument
+  dropped, a shared layer un-shared, ``.output`` read as ``.input``): must be rejected,
   with a message that names the mutated property, unless the hidden part declares the mutant
   equivalent with a reason (``Hidden.equivalent_mutants``);
 - *equivalents*: the reference written in another spelling Keras treats as the same (an
@@ -31,10 +35,13 @@ Kernels are shared: each notebook runs once, in an IPython shell; at every answe
 process forks once per variant (after fork, TensorFlow runs functions eagerly: its thread pools
 do not survive fork()). Notebooks run in parallel, ``--jobs`` at a time.
 
+Every exercise must get at least ``MIN_MUTANTS`` (6) semantic mutants (not declared equivalent); the
+report lists those with fewer above its totals line.
+
 Prints a table per exercise and ``mutants rejected X/Y · equivalents accepted A/B · messages naming
 the mutated property M/Y``; exits 1 when a mutant survives, an equivalent or another correct
-solution is refused, a wrong answer passes, the reference fails, or the re-check disagrees with an
-accepted answer.
+solution is refused, a wrong answer passes, the reference fails, the re-check disagrees with an
+accepted answer, or an exercise has too few mutants.
 
 Teacher-side code: nothing the student's kernel loads imports it (``tests/test_architecture.py``).
 By concern:

@@ -17,12 +17,17 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from kitlib.mutation.report import Progress, format_report, totals
+from kitlib.mutation.mutants import MIN_MUTANTS
+from kitlib.mutation.report import Progress, format_report, too_few_mutants, totals
 from kitlib.mutation.runner import run_course, run_worker
 
 
 def run_test_exercises(args: argparse.Namespace) -> int:
-    """``kit test-exercises [ASSIGNMENT ...] [--course DIR] [--jobs N] [--only ID] [--no-mutants]``."""
+    """``kit test-exercises [ASSIGNMENT ...] [--course DIR] [--jobs N] [--only ID] [--no-mutants]``.
+
+    Exits 1 when a check misbehaves (see :func:`kitlib.mutation.report.judge`) or, with mutants, when an
+    exercise gets fewer than :data:`~kitlib.mutation.mutants.MIN_MUTANTS` semantic mutants (listed above
+    the totals line)."""
     start = time.monotonic()
     jobs = args.jobs or min(2, os.cpu_count() or 1)
     with Progress() as progress:
@@ -30,11 +35,12 @@ def run_test_exercises(args: argparse.Namespace) -> int:
                              only=set(args.only) if args.only else None, mutants=not args.no_mutants,
                              progress=progress)
     seconds = time.monotonic() - start
-    print(format_report(reports, seconds, verbose=args.verbose))
+    minimum = 0 if args.no_mutants else MIN_MUTANTS
+    print(format_report(reports, seconds, verbose=args.verbose, minimum=minimum))
     if args.json:
         Path(args.json).write_text(json.dumps([asdict(r) for r in reports], indent=1), encoding="utf-8")
     t = totals(reports)
-    return 1 if t.failures or not reports else 0
+    return 1 if t.failures or not reports or too_few_mutants(reports, minimum) else 0
 
 
 USAGE = """usage: python -m kitlib.mutation worker NOTEBOOK OUT [--hidden DIR] [--seed N] [--only ID] [--no-mutants]

@@ -172,6 +172,7 @@ def generate(solution: str, ctx: Context, operators: list) -> list[tuple[Change,
     original = ast.unparse(tree)
     seen = {original}
     out = []
+    descriptions: dict[str, int] = {}
     for operator in operators:
         for change in operator(tree, ctx):
             mutated = copy.deepcopy(tree)
@@ -185,6 +186,10 @@ def generate(solution: str, ctx: Context, operators: list) -> list[tuple[Change,
             if code in seen:
                 continue
             seen.add(code)
+            descriptions[change.description] = descriptions.get(change.description, 0) + 1
+            if descriptions[change.description] > 1:  # the same edit at another place: its own id
+                change = copy.copy(change)
+                change.description = f"{change.description} (#{descriptions[change.description]})"
             out.append((change, code))
     return out
 

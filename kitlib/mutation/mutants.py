@@ -1,6 +1,9 @@
 """Mutation operators: each yields :class:`~kitlib.mutation.edits.Change` s that turn the reference
 solution into a plausible wrong answer (an activation changed, a size +-1, a layer dropped, a loss
-swapped, a save step skipped, a given object swapped, ...). Each change carries the words a good
+swapped, a save step skipped, a given object swapped or changed first, a default changed, the file format
+swapped, layers wrapped in a new container; in function and class answers an operator, a comparison, a
+constant, a return, a ``get_config`` key or ``**kwargs`` changed, ...: :func:`operators_in_use`, all on by
+default; every exercise must get :data:`MIN_MUTANTS` of them). Each change carries the words a good
 rejection message uses (``keywords``), so ``kit test-exercises`` can tell whether the message names
 the mutated property.
 
@@ -182,7 +185,7 @@ def mutants_slices(tree: ast.Module, ctx: Context) -> Iterator[Change]:
     subscripted = {id(n.value) for n in nodes if isinstance(n, ast.Subscript)}
     for index, node in enumerate(nodes):
         if isinstance(node, ast.Attribute) and node.attr == "layers" and isinstance(node.ctx, ast.Load) \
-                and id(node) not in subscripted:
+                and id(node) not in subscripted and ast.unparse(node) not in ("keras.layers", "tf.keras.layers"):
             for text, expression in (("the last layer left out", "[:-1]"), ("the first layer left out", "[1:]"),
                                      ("the layers in reverse order", "[::-1]")):
                 yield Change("slice", f"{ast.unparse(node)}{expression}: {text}",
@@ -211,6 +214,16 @@ def mutants_slices(tree: ast.Module, ctx: Context) -> Iterator[Change]:
                         setattr(n.slice, bound, _int_node(new))
 
                     yield Change("slice", f"{where}[...]: {bound} bound {number} -> {new}", words, _at(index, edit))
+            lower, upper = node.slice.lower, node.slice.upper
+            if node.slice.step is None and (lower is None) != (upper is None):
+                bound = _const_int(lower if upper is None else upper)
+                if bound is not None:  # [:k] -> [k:] (the other part) and [:] (every element)
+                    other = ast.Slice(lower=None, upper=copy.deepcopy(lower)) if upper is None else \
+                        ast.Slice(lower=copy.deepcopy(upper), upper=None)
+                    yield Change("slice", f"{ast.unparse(node)} -> {where}[{ast.unparse(other)}] (the other part)",
+                                 words, _at(index, lambda n, o=other: setattr(n, "slice", copy.deepcopy(o))))
+                    yield Change("slice", f"{ast.unparse(node)} -> {where}[:] (every one)", words,
+                                 _at(index, lambda n: setattr(n, "slice", ast.Slice())))
         else:
             number = _const_int(node.slice)
             if number is not None:
@@ -227,6 +240,30 @@ def mutants_trainable(tree: ast.Module, ctx: Context) -> Iterator[Change]:
                 value = node.value.value
                 yield Change("trainable", f"trainable = {value} -> {not value}", TRAINABLE_WORDS,
                              _at(index, lambda n, v=value: setattr(n, "value", ast.Constant(not v))))
+    for node in _nodes(tree):  # for layer in model.layers[...]: layer.trainable = ... -> model.trainable = ...
+        if not (isinstance(node, ast.For) and isinstance(node.target, ast.Name)):
+            continue
+        owner = node.iter.value if isinstance(node.iter, ast.Subscript) else node.iter
+        if not (isinstance(owner, ast.Attribute) and owner.attr == "layers"):
+            continue
+        model = ast.unparse(owner.value)
+        for position, statement in enumerate(node.body):
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], ast.Attribute) and statement.targets[0].attr == "trainable" \
+                    and isinstance(statement.targets[0].value, ast.Name) \
+                    and statement.targets[0].value.id == node.target.id:
+                text = ast.unparse(statement)
+                code = f"{model}.trainable = {ast.unparse(statement.value)}"
+
+                def whole(t, text=text, code=code):
+                    for _, name, block in _statement_lists(t):
+                        for p, st in enumerate(block):
+                            if isinstance(st, ast.For) and any(ast.unparse(b) == text for b in st.body):
+                                block[p] = ast.parse(code).body[0]
+                                return
+
+                yield Change("trainable", f"the whole {model} set instead of the loop's layers: {code}",
+                             TRAINABLE_WORDS, whole)
 
 
 def mutants_layers(tree: ast.Module, ctx: Context) -> Iterator[Change]:
@@ -397,8 +434,7 @@ MUTANT_OPERATORS = [mutants_activation, mutants_ints, mutants_padding, mutants_a
 
 # --------------------------------------------------------------------------- the classes of issue 20
 # Given objects changed or re-used, a default changed, the file format swapped, the layers wrapped in a
-# container instead of called. Off by default until the course's checks reject them all:
-# ``KIT_MUTATION_OPERATORS=all kit test-exercises ...`` adds them (see REQUIREMENT_OPERATORS).
+# container instead of called.
 
 GIVEN_WORDS = ("given", "left as it was", "unchanged", "changed", "new", "same object", "copy", "trained",
                "weights", "compile", "trainable", "frozen")
@@ -519,15 +555,352 @@ REQUIREMENT_OPERATORS = [mutants_given_changed, mutants_reused, mutants_defaults
                          mutants_container]
 
 
+# --------------------------------------------------------------------------- code inside functions and classes
+# A function's or a layer class's answer has few layer calls for the operators above: these edit the code
+# itself (an operator, a constant, a return, a get_config entry, an argument passed on, a comparison).
+
+CODE_WORDS = FUNCTION_WORDS + ("output", "input", "weight", "raise", "error", "return")
+CONFIG_WORDS = ("get_config", "config", "from_config", "super", "name", "argument", "keyword", "kwargs")
+_ARITHMETIC_SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Add, ast.Div: ast.Mult,
+                     ast.FloorDiv: ast.Mult, ast.Pow: ast.Mult}
+_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Pow: "**"}
+_COMPARE_FLIPS = {ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE, ast.LtE: ast.Gt, ast.Eq: ast.NotEq,
+                  ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In}
+# A string the code passes, swapped for the sibling a student confuses it with.
+_STRING_SIBLINGS = {"ones": "zeros", "zeros": "ones", "glorot_uniform": "zeros", "he_normal": "zeros",
+                    "int32": "float32", "float32": "int32", "config.json": "metadata.json",
+                    "metadata.json": "config.json", "channels_last": "channels_first"}
+# A function swapped for its sibling (the same arguments, another result).
+_CALL_SIBLINGS = {"zeros_like": "ones_like", "ones_like": "zeros_like", "zeros": "ones", "ones": "zeros",
+                  "stack": "concatenate", "concatenate": "stack", "sum": "mean", "mean": "sum", "max": "min",
+                  "min": "max", "add": "subtract", "subtract": "add", "multiply": "add", "Add": "Subtract",
+                  "Subtract": "Add", "Multiply": "Add", "cumsum": "cumprod", "loads": "dumps"}
+# Keywords whose dropping other operators cover, or that never change what a call does.
+_KEEP_KEYWORDS = {"name", "verbose", "activation", "metrics", "padding", "units", "filters", "kernel_size",
+                  "from_logits", "strides", "pool_size", "axis", "use_bias", "return_sequences", "mask_zero",
+                  "data_format", "batch_size", "epochs", "validation_split", "compile", "inputs", "outputs"}
+_MODEL_USES = {"layers", "save", "get_layer", "inputs", "outputs", "input", "output", "fit", "compile", "predict",
+               "get_weights", "set_weights", "summary", "trainable_weights", "weights", "evaluate"}
+
+
+def _in_functions(tree: ast.Module) -> set[int]:
+    """The ids of every node inside a function or method body (its defaults included)."""
+    inside: set[int] = set()
+    for node in _nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            for child in ast.walk(node):
+                if child is not node:
+                    inside.add(id(child))
+    return inside
+
+
+def _functions(tree: ast.Module) -> list[tuple[int, ast.FunctionDef]]:
+    return [(i, n) for i, n in enumerate(_nodes(tree)) if isinstance(n, ast.FunctionDef)]
+
+
+def _parameters(function: ast.FunctionDef) -> list[str]:
+    names = [a.arg for a in function.args.posonlyargs + function.args.args]
+    return names[1:] if names[:1] in (["self"], ["cls"]) else names
+
+
+def mutants_arithmetic(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """An arithmetic operator in a function's body swapped (``+`` -> ``-``, ``*`` -> ``+``, ``/`` -> ``*``)."""
+    inside = _in_functions(tree)
+    for index, node in enumerate(_nodes(tree)):
+        if not (isinstance(node, ast.BinOp) and id(node) in inside and type(node.op) in _ARITHMETIC_SWAPS):
+            continue
+        if any(isinstance(side, (ast.List, ast.Tuple, ast.JoinedStr, ast.Dict))
+               or isinstance(side, ast.Constant) and isinstance(side.value, str) for side in (node.left, node.right)):
+            continue  # a list or a path joined: no arithmetic
+        other = _ARITHMETIC_SWAPS[type(node.op)]
+        text = f"{ast.unparse(node)[:40]}: {_SYMBOL[type(node.op)]} -> {_SYMBOL[other]}"
+        yield Change("arithmetic", text, CODE_WORDS, _at(index, lambda n, o=other: setattr(n, "op", o())))
+
+
+def mutants_comparison(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A comparison in a function's body flipped (``<`` -> ``>=``, ``==`` -> ``!=``, ``in`` -> ``not in``), and
+    the condition of a comprehension (anywhere) negated: ``[... if isinstance(l, X)]`` -> ``if not ...``."""
+    inside = _in_functions(tree)
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.comprehension) and node.ifs and not isinstance(node.ifs[0], ast.Compare):
+            def negate(n):
+                n.ifs[0] = ast.UnaryOp(op=ast.Not(), operand=n.ifs[0])
+
+            yield Change("comparison", f"if {ast.unparse(node.ifs[0])[:40]}: condition negated", CODE_WORDS
+                         + LAYER_WORDS, _at(index, negate))
+        if isinstance(node, ast.Compare) and id(node) in inside and type(node.ops[0]) in _COMPARE_FLIPS:
+            def flip(n):
+                n.ops[0] = _COMPARE_FLIPS[type(n.ops[0])]()
+
+            yield Change("comparison", f"{ast.unparse(node)[:40]}: comparison flipped", CODE_WORDS, _at(index, flip))
+
+
+def mutants_constants(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A constant in a function's body (or a parameter's default) changed: a number (an index +-1, another
+    factor), or a string swapped for its sibling (``"ones"`` -> ``"zeros"``, ``"int32"`` -> ``"float32"``).
+    Strings with a sibling are changed anywhere in the solution."""
+    inside = _in_functions(tree)
+    for index, node in enumerate(_nodes(tree)):
+        if not isinstance(node, ast.Constant):
+            continue
+        value = node.value
+        if isinstance(value, str) and value in _STRING_SIBLINGS:
+            other = _STRING_SIBLINGS[value]
+            yield Change("constant", f"{value!r} -> {other!r}", CODE_WORDS + (value, other, "initial", "dtype"),
+                         _at(index, lambda n, o=other: setattr(n, "value", o)))
+        elif id(node) in inside and isinstance(value, (int, float)) and not isinstance(value, bool):
+            new = value + 1 if isinstance(value, int) else (value * 2 if value else 1.0)
+            yield Change("constant", f"constant {value!r} -> {new!r} (in {_owner_name(tree, node)})",
+                         CODE_WORDS + ("default", "scale", "factor"), _at(index, lambda n, v=new: setattr(n, "value", v)))
+
+
+def _owner_name(tree: ast.Module, target: ast.AST) -> str:
+    """The innermost function that holds ``target`` (its name), for the mutant's label."""
+    found = "the code"
+    for node in _nodes(tree):
+        if isinstance(node, ast.FunctionDef) and any(child is target for child in ast.walk(node)):
+            found = node.name
+    return found
+
+
+def mutants_returns(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A function's ``return`` forgotten (it returns None), or its result replaced by its first argument
+    (returned unchanged), or an outer call around the result dropped (``json.loads(x)`` -> ``x``)."""
+    for f_index, function in _functions(tree):
+        parameters = _parameters(function)
+        returns = [n for n in ast.walk(function) if isinstance(n, ast.Return) and n.value is not None]
+        for ret in returns:
+            index = next(i for i, n in enumerate(_nodes(tree)) if n is ret)
+            yield Change("return", f"{function.name}: `return` forgotten (returns None)", CODE_WORDS + ("none",),
+                         _replace_statement(ret, lambda r: ast.Expr(value=r.value)))
+            if parameters and not (isinstance(ret.value, ast.Name) and ret.value.id == parameters[0]):
+                yield Change("return", f"{function.name}: returns its argument {parameters[0]} unchanged",
+                             CODE_WORDS, _at(index, lambda n, p=parameters[0]: setattr(n, "value", ast.Name(p, ast.Load()))))
+            value = ret.value
+            if isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords \
+                    and isinstance(value.args[0], ast.Call) and not _is_layer_call(value):
+                yield Change("return", f"{function.name}: {ast.unparse(value.func)}(...) around the result dropped",
+                             CODE_WORDS, _at(index, lambda n: setattr(n, "value", n.value.args[0])))
+
+
+def _replace_statement(target: ast.stmt, make: Callable[[ast.stmt], ast.stmt]) -> Callable[[ast.Module], None]:
+    """Replace the statement that unparses like ``target`` (the first such) in its block."""
+    text = ast.unparse(target)
+
+    def apply(tree: ast.Module) -> None:
+        for _, name, block in _statement_lists(tree):
+            for position, statement in enumerate(block):
+                if ast.unparse(statement) == text:
+                    block[position] = make(statement)
+                    return
+
+    return apply
+
+
+def mutants_config(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """``get_config``: ``super().get_config()`` not called (``{}`` instead), each key it adds dropped;
+    ``**kwargs`` not passed on (to ``super().__init__``)."""
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_config" \
+                and isinstance(node.func.value, ast.Call) and _final_name(node.func.value.func) == "super":
+            yield Change("config", "super().get_config() not called (its name, trainable, dtype lost)", CONFIG_WORDS,
+                         _replace_at(index, "{}"))
+        if isinstance(node, ast.Call) and any(k.arg is None for k in node.keywords):
+            label = ast.unparse(node.func)[:40]
+            yield Change("config", f"{label}(...): **kwargs not passed on", CONFIG_WORDS,
+                         _at(index, lambda n: setattr(n, "keywords", [k for k in n.keywords if k.arg is not None])))
+    for f_index, function in _functions(tree):
+        if function.name != "get_config":
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Dict):
+                index = next(i for i, n in enumerate(_nodes(tree)) if n is node)
+                for position, key in enumerate(node.keys):
+                    if isinstance(key, ast.Constant):
+                        def drop(n, p=position):
+                            del n.keys[p], n.values[p]
+
+                        yield Change("config", f"get_config: key {key.value!r} dropped",
+                                     CONFIG_WORDS + (str(key.value),), _at(index, drop))
+            if isinstance(node, ast.Call) and _final_name(node.func) == "update":
+                text = ast.unparse(node)
+
+                def drop_update(tree_, text=text):
+                    for _, name, block in _statement_lists(tree_):
+                        for position, statement in enumerate(block):
+                            if isinstance(statement, ast.Expr) and ast.unparse(statement.value) == text:
+                                block[position] = ast.Pass()
+                                return
+
+                yield Change("config", f"get_config: {text[:40]} dropped", CONFIG_WORDS, drop_update)
+
+
+def mutants_keywords(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A keyword argument dropped (its default used instead): ``compile(optimizer=...)``,
+    ``Input(dtype=...)``, ``add_weight(initializer=...)``, ... (not those other operators cover)."""
+    for index, node in enumerate(_nodes(tree)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _final_name(node.func)
+        for keyword in node.keywords:
+            if keyword.arg is None or keyword.arg in _KEEP_KEYWORDS or (name == "Input" and keyword.arg in ("shape", "batch_shape")):
+                continue
+            if keyword.arg == "trainable" and isinstance(keyword.value, ast.Constant) and keyword.value.value is True:
+                continue  # the default spelled out
+
+            def drop(n, k=keyword.arg):
+                n.keywords = [x for x in n.keywords if x.arg != k]
+
+            yield Change("keyword", f"{name}(...) without {keyword.arg}= (its default)",
+                         (keyword.arg, "default") + _KEYWORD_WORDS.get(keyword.arg, ()), _at(index, drop))
+
+
+_KEYWORD_WORDS = {"optimizer": ("optimizer", "adam", "rmsprop", "sgd"), "loss": LOSS_WORDS,
+                  "dtype": ("dtype", "integer", "int", "float"), "initializer": ("initial", "start", "ones", "zeros"),
+                  "shape": ("shape", "weight", "one factor", "feature"), "trainable": TRAINABLE_WORDS}
+
+
+def mutants_shared(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A layer object called twice (shared) replaced, at its second call, by a new layer of the same
+    configuration: two layers with their own weights instead of one shared layer."""
+    made: dict[str, ast.Call] = {}
+    for node in _nodes(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and _is_layer_call(node.value):
+            made[node.targets[0].id] = node.value
+    calls: dict[str, list[int]] = {}
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in made:
+            calls.setdefault(node.func.id, []).append(index)
+    for name, indexes in sorted(calls.items()):
+        if len(indexes) >= 2:
+            constructor = ast.unparse(made[name])
+            yield Change("shared", f"{name} not shared: its second call uses a new {constructor[:40]}",
+                         ("share", "same layer", "one layer", "weights", "own"),
+                         _at(indexes[1], lambda n, c=constructor: setattr(n, "func", _parse(c))))
+
+
+def mutants_attributes(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A layer's ``.output`` read as its ``.input`` (the tensor before the layer instead of after); a named
+    layer (``get_layer("fc2")``) replaced by the model's last layer."""
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Attribute) and node.attr == "output" and isinstance(node.ctx, ast.Load) \
+                and isinstance(node.value, (ast.Call, ast.Name, ast.Subscript)):
+            yield Change("attribute", f"{ast.unparse(node)[:40]} -> .input (the layer's input, not its output)",
+                         ("output", "input", "layer", "shape", "values", "features"),
+                         _at(index, lambda n: setattr(n, "attr", "input")))
+        if not (isinstance(node, ast.Attribute) and node.attr == "output" and isinstance(node.value, ast.Call)
+                and _final_name(node.value.func) == "get_layer"):
+            continue
+        owner = ast.unparse(node.value.func.value)
+        named = ast.unparse(node.value)
+        for step, where in ((-1, "before"), (1, "after")):
+            neighbour = f"{owner}.layers[{owner}.layers.index({named}) {'-' if step < 0 else '+'} 1]"
+            yield Change("attribute", f"{named[:40]} -> the layer {where} it", ("output", "layer", "shape", "values",
+                                                                                  "features", "named"),
+                         _at(index, lambda n, e=neighbour: setattr(n, "value", _parse(e))))
+        yield Change("attribute", f"{ast.unparse(node.value)[:40]} -> {owner}.layers[-1] (the last layer, not the "
+                         "named one)", ("output", "layer", "shape", "values", "features", "last"),
+                         _at(index, lambda n, o=owner: setattr(n, "value", _parse(f"{o}.layers[-1]"))))
+
+
+def mutants_file_mode(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A file the code only reads opened for writing: ``open(p)`` / ``ZipFile(p)`` -> mode ``"w"`` (the given
+    file overwritten)."""
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Call) and _final_name(node.func) in ("open", "ZipFile") and len(node.args) == 1 \
+                and _kw(node, "mode") is None:
+            yield Change("given-changed", f"{ast.unparse(node)[:40]} opened for writing (the file overwritten)",
+                         CODE_WORDS + ("file", "archive", "changed"),
+                         _at(index, lambda n: n.args.append(ast.Constant("w"))))
+
+
+def mutants_call_siblings(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A function swapped for its sibling: ``zeros_like`` -> ``ones_like``, ``stack`` -> ``concatenate``,
+    ``sum`` -> ``mean``, ``layers.Add`` -> ``layers.Subtract``, ``json.loads`` -> ``json.dumps``, ..."""
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CALL_SIBLINGS \
+                and not (node.func.attr in ("add",) and len(node.args) == 1 and not isinstance(node.args[0], ast.List)):
+            other = _CALL_SIBLINGS[node.func.attr]
+            yield Change("call", f"{ast.unparse(node.func)} -> {other}", CODE_WORDS + ("shape", "sum", "values"),
+                         _at(index, lambda n, o=other: setattr(n.func, "attr", o)))
+
+
+def mutants_argument_changed(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A model a function is given (a parameter it uses as a model) changed by the function before use:
+    its weights moved, recompiled, or frozen; and a clone that carries the given model's weights over."""
+    for f_index, function in _functions(tree):
+        parameters = set(_parameters(function))
+        as_model = set()
+        for node in ast.walk(function):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in _MODEL_USES:
+                as_model.add(node.value.id)
+            if isinstance(node, ast.Call) and _final_name(node.func) == "clone_model" and node.args \
+                    and isinstance(node.args[0], ast.Name):
+                as_model.add(node.args[0].id)
+        for name in sorted(as_model & parameters):
+            for code, text in ((f"{name}.set_weights([w + 0.01 for w in {name}.get_weights()])",
+                                f"{function.name} changes the weights of the {name} it is given"),
+                               (f"{name}.compile(optimizer='sgd', loss='mse')",
+                                f"{function.name} recompiles the {name} it is given"),
+                               (f"{name}.trainable = False", f"{function.name} freezes the {name} it is given")):
+                def put_first(t, code=code, fname=function.name):
+                    for node in _nodes(t):
+                        if isinstance(node, ast.FunctionDef) and node.name == fname:
+                            node.body[:0] = ast.parse(code).body
+                            return
+
+                yield Change("given-changed", text, GIVEN_WORDS + (name,), put_first)
+    for index, node in enumerate(_nodes(tree)):
+        if isinstance(node, ast.Call) and _final_name(node.func) == "clone_model" and node.args \
+                and isinstance(node.args[0], ast.Name):
+            source = node.args[0].id
+            carried = (f"(lambda kit_copy: (kit_copy.set_weights({source}.get_weights()), kit_copy)[1])"
+                       f"({ast.unparse(node)})")
+            yield Change("given-changed", f"clone_model({source}) with {source}'s weights copied in",
+                         GIVEN_WORDS + ("fresh", "same weights", source), _replace_at(index, carried))
+
+
+_CLASS_SIBLINGS = {"MaxPooling2D": "AveragePooling2D", "AveragePooling2D": "MaxPooling2D",
+                   "MaxPooling1D": "AveragePooling1D", "AveragePooling1D": "MaxPooling1D",
+                   "GlobalMaxPooling2D": "GlobalAveragePooling2D", "GlobalAveragePooling2D": "GlobalMaxPooling2D",
+                   "GlobalMaxPooling1D": "GlobalAveragePooling1D", "GlobalAveragePooling1D": "GlobalMaxPooling1D",
+                   "LSTM": "GRU", "GRU": "LSTM", "Conv2D": "Dense", "Dense": "Conv2D"}
+
+
+def mutants_layer_class(tree: ast.Module, ctx: Context) -> Iterator[Change]:
+    """A layer class named but not called (``isinstance(layer, layers.MaxPooling2D)``) swapped for a sibling
+    (``AveragePooling2D``): another set of layers picked."""
+    called = {id(n.func) for n in _nodes(tree) if isinstance(n, ast.Call)}
+    for index, node in enumerate(_nodes(tree)):
+        name = _final_name(node) if isinstance(node, (ast.Attribute, ast.Name)) else ""
+        if name in _CLASS_SIBLINGS and id(node) not in called and isinstance(node.ctx, ast.Load):
+            other = _CLASS_SIBLINGS[name]
+            yield Change("layer-class", f"{ast.unparse(node)} -> {other} (another kind of layer picked)",
+                         LAYER_WORDS + ("output", "pool", "kind", other),
+                         _at(index, lambda n, o=other: setattr(n, "attr", o) if isinstance(n, ast.Attribute)
+                             else setattr(n, "id", o)))
+
+
+CODE_OPERATORS = [mutants_arithmetic, mutants_comparison, mutants_constants, mutants_returns, mutants_config,
+                  mutants_keywords, mutants_shared, mutants_attributes, mutants_call_siblings,
+                  mutants_argument_changed, mutants_file_mode, mutants_layer_class]
+
+MIN_MUTANTS = 6  # semantic mutants each exercise gets at least (``kit test-exercises`` lists those below)
+
+
 def operators_in_use(setting: str | None = None) -> list:
-    """The mutation operators ``kit test-exercises`` applies: :data:`MUTANT_OPERATORS`, plus
-    :data:`REQUIREMENT_OPERATORS` when ``$KIT_MUTATION_OPERATORS`` (or ``setting``) is ``all``.
+    """The mutation operators ``kit test-exercises`` applies: all of them (:data:`MUTANT_OPERATORS`,
+    :data:`REQUIREMENT_OPERATORS`, :data:`CODE_OPERATORS`); ``$KIT_MUTATION_OPERATORS=basic`` (or
+    ``setting``) keeps the first list only, e.g. to compare with an older run.
 
     Example:
-        >>> len(operators_in_use("all")) == len(MUTANT_OPERATORS) + len(REQUIREMENT_OPERATORS)
+        >>> operators_in_use("basic") == MUTANT_OPERATORS
         True
     """
     import os
 
     setting = os.environ.get("KIT_MUTATION_OPERATORS", "") if setting is None else setting
-    return MUTANT_OPERATORS + (REQUIREMENT_OPERATORS if setting.strip().lower() == "all" else [])
+    if setting.strip().lower() == "basic":
+        return list(MUTANT_OPERATORS)
+    return MUTANT_OPERATORS + REQUIREMENT_OPERATORS + CODE_OPERATORS

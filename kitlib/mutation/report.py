@@ -97,7 +97,24 @@ def totals(reports: list[ExerciseReport]) -> Totals:
     return t
 
 
-def format_report(reports: list[ExerciseReport], seconds: float, verbose: bool = False) -> str:
+def semantic_mutants(report: ExerciseReport) -> int:
+    """The exercise's mutants that are wrong answers (those not declared equivalent)."""
+    return sum(o.variant.role == "mutant" and o.verdict != "declared" for o in report.outcomes)
+
+
+def too_few_mutants(reports: list[ExerciseReport], minimum: int) -> list[tuple[str, int]]:
+    """(exercise, semantic mutants) of each exercise with fewer than ``minimum`` (a failed notebook aside).
+
+    Example:
+        >>> too_few_mutants([ExerciseReport("seq01_chain_layers", "01_when_to_use.ipynb")], 6)
+        [('seq01_chain_layers', 0)]
+    """
+    return [(r.exercise, semantic_mutants(r)) for r in reports
+            if not r.problem and semantic_mutants(r) < minimum]
+
+
+def format_report(reports: list[ExerciseReport], seconds: float, verbose: bool = False, minimum: int = 0) -> str:
+    """The table per exercise, the exercises with fewer than ``minimum`` semantic mutants, the totals line."""
     lines = []
     for report in reports:
         lines.append(f"\n{report.exercise}  ({report.notebook})")
@@ -128,6 +145,11 @@ def format_report(reports: list[ExerciseReport], seconds: float, verbose: bool =
                     lines.append(f"      note {outcome.variant.label}: message does not name it: "
                                  f"{(outcome.message or outcome.raised)[:160]}")
     t = totals(reports)
+    few = too_few_mutants(reports, minimum)
+    if few:
+        lines.append("")
+        lines.append(f"fewer than {minimum} semantic mutants: "
+                     + ", ".join(f"{exercise} ({count})" for exercise, count in few))
     lines.append("")
     lines.append(f"mutants rejected {t.rejected}/{t.mutants} · equivalents accepted {t.accepted}/{t.equivalents} · "
                  f"messages naming the mutated property {t.named}/{t.mutants}"

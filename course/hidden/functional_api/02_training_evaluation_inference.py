@@ -38,6 +38,14 @@ HIDDEN = [
             "metrics=[keras.metrics.SparseCategoricalAccuracy()])\ncompiled = model_a",
             f"compiled = model_a\ncompiled.compile('rmsprop', {SCCE}, metrics=['sparse_categorical_accuracy'])",
         ],
+        equivalent_mutants={
+            "compile(...) without optimizer= (its default)": "compile()'s default optimizer is 'rmsprop': the "
+            "RMSprop the task asks for, with its default settings",
+            "given model_a changed first: its weights moved (trained again)": "model_a is untrained: other starting "
+            "weights are not part of a task about compile()",
+            "given model_a recompiled first (sgd, mse)": "the last compile() decides: model_a ends with the task's "
+            "loss, optimizer and metric",
+        },
         explanation="The labels are integers 0-9, so the loss is the sparse categorical cross-entropy (the "
                     "non-sparse one expects one-hot vectors). model_a's last Dense layer has no softmax: it gives "
                     "raw scores, and from_logits=True makes the loss apply the softmax itself, in a numerically "
@@ -67,6 +75,10 @@ HIDDEN = [
             "batch_size=100, validation_split=1 / 4, verbose=2)",
             "history_b = model_b.fit(x=x_small, y=y_small, validation_split=0.25, epochs=1, batch_size=100, verbose=0)",
         ],
+        equivalent_mutants={
+            "given model_b changed first: its weights moved (trained again)": "model_b is fresh and untrained: "
+            "other starting weights before its one fit() are not part of a task about fit's arguments",
+        },
         explanation="validation_split=0.25 keeps the last 500 of the 2,000 samples aside: they are evaluated "
                     "after the epoch (val_loss, val_accuracy) but never trained on. The remaining 1,500 samples "
                     "in batches of 100 make 15 training steps.",
@@ -122,6 +134,12 @@ HIDDEN = [
             "repaired = model_sm\nrepaired.compile(loss=keras.losses.SparseCategoricalCrossentropy(), "
             "optimizer='rmsprop', metrics=['accuracy'])",
         ],
+        equivalent_mutants={
+            "compile(...) without optimizer= (its default)": "compile()'s default optimizer is 'rmsprop': the "
+            "RMSprop the task asks for, with its default settings",
+            "given model_sm recompiled first (sgd, mse)": "the repair compiles model_sm again anyway: the last "
+            "compile() decides",
+        },
         explanation="model_sm's last layer already applies a softmax, so its outputs are probabilities. "
                     "from_logits=True told the loss they were raw scores: it applied a second softmax to "
                     "probabilities, which squashes them together and leaves little gradient to learn from. The "

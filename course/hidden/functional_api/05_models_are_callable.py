@@ -37,6 +37,9 @@ HIDDEN = [
             "ensemble3 = keras.Model(inputs=shared_in, outputs=layers.Average()([m1(shared_in), m2(shared_in), "
             "m3(shared_in)]), name='ensemble')",
         ],
+        equivalent_mutants={
+            "layers.Dense(4, activation='relu')(...) wrapped in a new keras.Sequential": 'the task composes models: a member whose hidden Dense sits in a Sequential of its own is still a new model with its own weights, called on the shared input and averaged the same way',
+        },
         explanation="Each call of the member-building function makes a new model with its own weights, so three "
                     "calls give three separate members. Called on one shared keras.Input, each member is one "
                     "layer of the ensemble, and layers.average takes their element-wise mean. Each member has "
@@ -61,6 +64,12 @@ HIDDEN = [
             "tiny_encoder.trainable = False\nstart = keras.Input(shape=[6])\n"
             "tiny_ae = keras.Model(start, tiny_decoder(tiny_encoder(start, training=False)))",
         ],
+        equivalent_mutants={
+            'given tiny_encoder recompiled first (sgd, mse)': 'compiling a given model changes none of its layers: the new model calls the same ones',
+            'given tiny_decoder recompiled first (sgd, mse)': 'compiling a given model changes none of its layers: the new model calls the same ones',
+            'given tiny_encoder frozen first (trainable = False)': 'freezing a nested model is allowed (an other solution freezes tiny_encoder): tiny_ae still calls the given models with their weights',
+            'given tiny_decoder frozen first (trainable = False)': 'freezing a nested model is allowed (an other solution freezes tiny_encoder): tiny_ae still calls the given models with their weights',
+        },
         explanation="A model called on a tensor acts as one layer: tiny_encoder(x) and then tiny_decoder(...) "
                     "re-use both models, their layers and their weights, inside the new model. A new keras.Input "
                     "gives tiny_ae its own input; no new layer is needed, so its 32 parameters are the 14 of the "
@@ -113,6 +122,11 @@ HIDDEN = [
             "[m_a(start), m_b(start), m_c(start)]), name='ensemble')",
             "fixed_ensemble = keras.Model(broken_ensemble.inputs, layers.average(broken_ensemble.outputs))",
         ],
+        equivalent_mutants={
+            'given m_a recompiled first (sgd, mse)': 'compiling a given model changes none of its layers: the new model calls the same ones',
+            'given m_b recompiled first (sgd, mse)': 'compiling a given model changes none of its layers: the new model calls the same ones',
+            'given m_c recompiled first (sgd, mse)': 'compiling a given model changes none of its layers: the new model calls the same ones',
+        },
         explanation="broken_ensemble hands keras.Model the three members' outputs as a list, so it has three "
                     "outputs, one prediction per member. An ensemble combines them into one: layers.average "
                     "takes their element-wise mean. Calling the given members m_a, m_b, m_c themselves keeps their "

@@ -32,6 +32,12 @@ HIDDEN = [
             IDS + "encoder = keras.Sequential([layers.Embedding(500, 8)])\n"
             "pair_model = keras.Model([ids_1, ids_2], [encoder(ids_1), encoder(ids_2)])",
         ],
+        equivalent_mutants={
+            "'int32' -> 'float32'": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "'int32' -> 'float32' (#2)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "Input(...) without dtype= (its default)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "Input(...) without dtype= (its default) (#2)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+        },
         explanation="One Embedding(500, 8) object is created and kept in a variable, then called on both "
                     "inputs: both calls look words up in the same 500 x 8 table, so the model has 4,000 "
                     "parameters, not 8,000. The inputs take word ids of any length (shape=(None,)), which "
@@ -64,6 +70,10 @@ HIDDEN = [
             "d = keras.ops.subtract(encoder(left), encoder(right))\n"
             "siamese = keras.Model([left, right], layers.Dense(1, activation=keras.activations.sigmoid)(d))",
         ],
+        equivalent_mutants={
+            "layers.Dense(1, activation='sigmoid')(...) wrapped in a new keras.Sequential": "the task accepts layers "
+            "inside a nested model (other solutions build the shared encoder as one): the same graph of layers",
+        },
         explanation="The encoder Dense(4, relu) is one layer object called on both inputs, so both are "
                     "encoded with the same 44 weights; the difference of the encodings is zero for two "
                     "identical inputs, whatever the weights. Dense(1, sigmoid) turns the difference into a "
@@ -125,6 +135,14 @@ HIDDEN = [
             QD + "fixed_matcher = keras.Model([qi, di], layers.Dot(axes=1)([layers.GlobalAveragePooling1D()("
             "query_embedding(qi)), layers.GlobalAveragePooling1D()(query_embedding(di))]))",
         ],
+        equivalent_mutants={
+            "'int32' -> 'float32'": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "'int32' -> 'float32' (#2)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "Input(...) without dtype= (its default)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "Input(...) without dtype= (its default) (#2)": "Embedding casts the ids it gets to integers: a float32 keras.Input of token ids gives the same lookups, the same model",
+            "given matcher recompiled first (sgd, mse)": "compiling matcher changes none of its layers: the fixed "
+            "model reuses the same trained embedding",
+        },
         explanation="matcher creates layers.Embedding twice, so the query and the document are looked up in "
                     "two different tables (32,000 parameters) and a word means different things in each. A "
                     "layer is shared by calling the same object again: here the trained query_embedding, "

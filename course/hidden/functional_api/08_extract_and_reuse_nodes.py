@@ -22,6 +22,8 @@ HIDDEN = [
             "pool_features = keras.Model(vgg19.inputs, {l.name: l.output for l in vgg19.layers if l.name.endswith('_pool')})",
         ],
         equivalent_mutants={
+            "given vgg19 recompiled first (sgd, mse)": "compiling vgg19 changes none of its layers: the new model reads the same pretrained outputs",
+            "given vgg19 frozen first (trainable = False)": "the task only reads features out of vgg19: frozen or not, the layers compute the same outputs",
             "vgg19.layers[:-1]: the last layer left out": "vgg19's last layer (predictions) is not a MaxPooling2D: "
             "the comprehension picks the same five layers",
             "vgg19.layers[1:]: the first layer left out": "vgg19's first layer (the input) is not a MaxPooling2D: "
@@ -47,6 +49,10 @@ HIDDEN = [
             "embedder = keras.Model(inputs=vgg19.input, outputs=vgg19.get_layer(name='fc2').output)",
             "embedder = keras.Model(vgg19.inputs, [vgg19.get_layer('fc2').output])",
         ],
+        equivalent_mutants={
+            "given vgg19 recompiled first (sgd, mse)": "compiling vgg19 changes none of its layers: the new model reads the same pretrained outputs",
+            "given vgg19 frozen first (trainable = False)": "the task only reads features out of vgg19: frozen or not, the layers compute the same outputs",
+        },
         explanation="fc2 is the last hidden layer, and vgg19.get_layer(\"fc2\").output is its tensor in vgg19's own "
                     "graph. keras.Model(vgg19.inputs, that tensor) re-uses every layer up to fc2 with its weights "
                     "and leaves out the classifier: 4,096 numbers per image, 139,570,240 parameters.",

@@ -32,6 +32,10 @@ HIDDEN = [
             "for t in range(inputs.shape[1])], axis=1)",
             RUN + "        return keras.ops.cumsum(inputs, axis=1)",
         ],
+        equivalent_mutants={
+            "constant 0 -> 1 (in call)": "keras.ops.zeros_like only takes the shape of the slice it is given: the "
+            "zeros of step 1 are the zeros of step 0",
+        },
         explanation="The output at step t is the total of steps 0..t, so call keeps a running total, adds "
                     "inputs[:, t, :] at each step and keeps a copy of every total. keras.ops.stack(totals, axis=1) "
                     "puts the kept totals back along the time axis, so the output has the input's shape; the loop "

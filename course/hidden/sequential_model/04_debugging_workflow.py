@@ -108,6 +108,12 @@ HIDDEN = [
             "failed = stuck.layers[-1]\nstuck.pop()\nassert failed not in stuck.layers\n"
             "stuck.add(layers.GlobalMaxPooling2D())\nstuck.add(layers.Dense(10, activation='linear'))\nmodel = stuck",
         ],
+        equivalent_mutants={
+            "given stuck changed first: its weights moved (trained again)": "stuck was never trained: other starting "
+            "weights of its first Conv2D are still the same layer, repaired in place, which is all the task asks",
+            "given stuck recompiled first (sgd, mse)": "the task says nothing about compiling: a compiled stuck, "
+            "repaired with pop() and add(), is the same model",
+        },
         explanation="In Keras 3 a failed add() leaves its layer in the model: the 'edges' layer, built for 3 "
                     "channels, is still in stuck, and every later add() fails on it (and stays in too). One pop() "
                     "takes it out; then GlobalMaxPooling2D turns the 6x6x16 maps into 16 numbers and Dense(10) gives the "

@@ -87,6 +87,9 @@ HIDDEN = [
             "import functools\n" + FRESH + "model.compile(optimizer='adam', loss=functools.partial("
             "keras.losses.sparse_categorical_crossentropy, from_logits=True), metrics=['accuracy'])",
         ],
+        equivalent_mutants={
+            "compile(...) without optimizer= (its default)": "the task says any optimizer will do: compile()'s default, RMSprop, is one",
+        },
         explanation="The labels are integers 0-9, so the loss is the sparse categorical cross-entropy; the last "
                     "Dense layer has no softmax, so its outputs are raw scores and the loss needs from_logits=True "
                     "(without it Keras would treat them as probabilities). metrics=['accuracy'] picks the accuracy "
@@ -109,10 +112,10 @@ HIDDEN = [
              "optimizer state"),
             ("trained.fit(x_train[:640], y_train[:640], batch_size=64, epochs=1, verbose=0)\n"
              "trained.save(save_dir / 'more.keras')\nrestored = keras.models.load_model(save_dir / 'more.keras')",
-             "no longer the model trained above"),
+             "was trained again"),  # keep_given: the snapshot names it before the steps count does
             ("trained.compile(optimizer='adam', loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))\n"
              "trained.save(save_dir / 'again.keras')\nrestored = keras.models.load_model(save_dir / 'again.keras')",
-             "no longer the model trained above"),
+             "was compiled again"),
             ("trained.save(save_dir / 'old_style.h5')\nrestored = keras.models.load_model(save_dir / 'old_style.h5')",
              "legacy HDF5 format"),
         ],

@@ -69,6 +69,15 @@ HIDDEN = [
             f"donor.pop()\ndonor.add({HEAD})\nfor layer in donor.layers[:-1]:\n    layer.trainable = False\n"
             "transfer_model = donor",
         ],
+        equivalent_mutants={
+            "given donor changed first: its weights moved (trained again)": "the task reuses donor's own layer "
+            "objects and accepts changing donor itself (an other solution pops its head and adds the new one): "
+            "the body is still donor's layers, whatever values their weights hold",
+            "given donor recompiled first (sgd, mse)": "compiling donor changes neither its layers nor their weights: "
+            "the new model reuses the same frozen layers",
+            "given donor frozen first (trainable = False)": "the task freezes donor's hidden layers itself; donor's "
+            "own last layer, frozen too, is not part of the new model",
+        },
         explanation="donor.layers[:-1] are donor's three trained hidden layers themselves; frozen, their weights "
                     "stay as they are. A keras.Input of 784 numbers in front and a new Dense(3, softmax) on top "
                     "give a model of 27,232 frozen and 99 trainable parameters: only the new head learns.",

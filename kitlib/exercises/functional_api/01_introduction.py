@@ -123,7 +123,7 @@ EXERCISES = [
         kind="model",
         variable="small_mlp",
         prepare=c.model_record(),
-        checks=[c.is_model(), functional_form, c.built(), c.input_features((32,)),
+        checks=[c.is_model(), functional_form, c.calls_layers_itself(), c.built(), c.input_features((32,)),
                 c.layers_like(MLP, hints=MLP_HINTS), c.output_shape((None, 3)), c.param_count(total=851)],
         unrecordable="a keras.Model built from keras.Input and Keras' own Dense layers",
         activity="build",

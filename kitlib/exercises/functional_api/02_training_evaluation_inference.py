@@ -25,7 +25,8 @@ from kitlib.exercises.core import CheckFailed, Context, Exercise, expect
 from kitlib.exercises.describe import describe_model, what_is
 from kitlib.exercises.functional_api._forms import each_matches, not_trained
 
-MNIST_MODEL = [L("Dense", units=64, activation="relu"), L("Dense", units=64, activation="relu"), L("Dense", units=10)]
+MNIST_MODEL = [L("Dense", units=64, activation="relu", trainable=True),  # compiled frozen, nothing would learn
+               L("Dense", units=64, activation="relu", trainable=True), L("Dense", units=10, trainable=True)]
 AS_GIVEN = {"extra": "Compile model_a as it is: the exercise is about compile() only.",
             "missing": "Compile model_a as it is: the exercise is about compile() only.",
             "activation": "Compile model_a as it is: its last layer gives raw scores (logits, no softmax)."}
@@ -218,6 +219,7 @@ EXERCISES = [
         kind="value",
         variable="history_b",
         given=("model_b", "x_small", "y_small"),
+        keep_given=("model_b:compile",),  # trained by the answer, compiled by the notebook
         prepare=history_probe,
         checks=[trained_model_b, validated_on_last_quarter, trained_once, training_steps],
         unrecordable="the History returned by model_b.fit(...)",

@@ -30,6 +30,7 @@ import tempfile
 from typing import Any
 
 from kitlib.exercises import checks as c
+from kitlib.exercises import given_state
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
 from kitlib.exercises.describe import is_keras_model, to_array, what_is
 from kitlib.exercises.functional_api._forms import each_matches, expect_function
@@ -100,6 +101,7 @@ def probe_round_trip(fn: Any, ctx: Context) -> dict:
     model = probe_model(ctx.seed)
     x = _probe_batch(model, ctx.seed)
     expected = to_array(model(x))
+    before = given_state.fingerprint(model)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "probe.keras")
         _watching(path)
@@ -112,7 +114,8 @@ def probe_round_trip(fn: Any, ctx: Context) -> dict:
             _watching("")
         written = os.path.exists(path) or writes > 0
     record = {"written": written, "reads": reads, "returned": what_is(restored), "model": is_keras_model(restored),
-              "same_object": restored is model, "shares_weights": False, "outputs": None, "expected": expected}
+              "same_object": restored is model, "shares_weights": False, "outputs": None, "expected": expected,
+              "changed": given_state.argument_changes("round_trip", "model", before, given_state.fingerprint(model))}
     if record["model"] and not record["same_object"]:
         original = {id(v) for v in model.weights}
         record["shares_weights"] = any(id(v) in original for v in restored.weights)
@@ -124,6 +127,8 @@ def probe_round_trip(fn: Any, ctx: Context) -> dict:
 def loaded_from_the_file(record: dict) -> None:
     import numpy as np
 
+    expect(not record.get("changed"), record.get("changed") or "", hint="Save the model as it is and load the file "
+           "back: round_trip must not compile, freeze or train the model it gets.")
     expect(record["model"], "the value round_trip returned should be the model loaded back from the file", None,
            record["returned"], hint="End by loading the file back with keras.models.load_model and returning that model.")
     expect(record["written"], "round_trip wrote no file at the path it was given",

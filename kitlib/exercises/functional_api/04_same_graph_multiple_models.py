@@ -226,6 +226,8 @@ EXERCISES = [
                 _about("the autoencoder", [c.is_model(what="the autoencoder"), c.layers_like(AUTOENCODER, hints=HINTS),
                                            c.output_shape((None, 28, 28, 1))]),
                 shares_encoder_layers,
+                _about("the encoder", [c.calls_layers_itself(what="the encoder")]),
+                _about("the autoencoder", [c.calls_layers_itself(what="the autoencoder", allowed=("encoder_s",))]),
                 _about("the encoder", [c.param_count(total=372)]),
                 _about("the autoencoder", [c.param_count(total=741)])],
         unrecordable="a pair of keras.Model objects built from one keras.Input and Keras' own layers",

@@ -248,6 +248,7 @@ EXERCISES = [
         kind="model",
         variable="tiny_ae",
         given=("tiny_encoder", "tiny_decoder"),
+        keep_given=("tiny_encoder:weights", "tiny_decoder:weights"),  # nested with their weights (frozen: allowed)
         prepare=nested_record,
         checks=[c.is_model(what="tiny_ae"), c.built(), c.input_features((6,)), calls_the_given_models,
                 c.graph_like([NESTED], hints=NESTED_HINTS), c.output_shape((None, 6)),
@@ -281,7 +282,7 @@ EXERCISES = [
         kind="model",
         variable="fixed_ensemble",
         given=MEMBER_NAMES,
-        keep_given=MEMBER_NAMES,  # the trained members themselves: not retrained, not overwritten
+        keep_given=tuple(f"{name}:weights,trainable" for name in MEMBER_NAMES),  # averaged as they are
         prepare=fixed_ensemble_record,
         checks=[one_averaged_output, the_given_members, averages_the_members],
         unrecordable="a keras.Model that calls m_a, m_b and m_c on one input and averages their outputs",

@@ -237,6 +237,7 @@ EXERCISES = [
         variable="ticket_small",
         prepare=c.model_record(what="ticket_small"),
         checks=[c.is_model(what="ticket_small"), c.built(), c.graph_like(HEADS, hints=HEAD_HINTS),
+                c.calls_layers_itself(what="ticket_small"),
                 c.param_count(total=16_905)],
         unrecordable="a keras.Model built from keras.Input tensors and Keras' own layers",
         activity="build",

@@ -192,6 +192,7 @@ EXERCISES = [
         kind="model",
         variable="pool_features",
         given=("vgg19",),
+        keep_given=("vgg19:weights",),  # the pretrained weights are what the features come from
         prepare=vgg_record,
         checks=[c.is_model(what="pool_features"), built_on_vgg19, five_pools, c.param_count(total=20_024_384)],
         unrecordable="a keras.Model from vgg19's input to outputs of vgg19's layers",
@@ -207,6 +208,7 @@ EXERCISES = [
         kind="model",
         variable="embedder",
         given=("vgg19",),
+        keep_given=("vgg19:weights",),  # the pretrained weights are what the features come from
         prepare=vgg_record,
         checks=[c.is_model(what="embedder"), fc2_output, built_on_vgg19, c.output_shape((None, 4096)),
                 c.param_count(total=139_570_240)],

@@ -186,8 +186,13 @@ def wrapper_record(cls: Any, ctx: Context) -> dict:
             probes.append({"name": name, "error": f"{name} on a batch raised {error_text(failure.error)}",
                            "keeps_inner": keeps})
             continue
+        try:  # name= and the base layer's other settings reach Layer only through **kwargs
+            named = run_student(cls, _seeded_inner(kind, units, activation, seed), name="kit_named",
+                                where=f"{name[:-1]}, name='kit_named')").name == "kit_named"
+        except StudentError:
+            named = False
         probe = {"name": name, "output": output, "error": None,
-                 "expected": expected, "keeps_inner": keeps,
+                 "expected": expected, "keeps_inner": keeps, "named": named,
                  "config": None, "reloaded": None, "base_keys": []}
         try:
             config = run_student(layer.get_config, where=f"{name}.get_config()")
@@ -242,6 +247,9 @@ def wrapper_behaves(record: dict) -> None:
         expect(not missing, f"{name}.get_config() lacks the base layer's settings ({', '.join(missing)}): it does not "
                "start from super().get_config()", hint="Take the dict super().get_config() returns and add the "
                                                         "serialized inner layer to it.")
+        expect(probe.get("named", True), f"a name given to Residual(..., name=...) is lost: __init__ does not pass "
+               "its **kwargs on to super().__init__", hint="def __init__(self, inner, **kwargs): "
+                                                           "super().__init__(**kwargs), then store inner.")
         reloaded = probe["reloaded"]
         if isinstance(reloaded, str):
             raise CheckFailed(f"saving and loading a model that uses {name} failed ({reloaded[7:]}): Keras could not "

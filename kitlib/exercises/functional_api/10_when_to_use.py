@@ -51,11 +51,13 @@ def copy_record(fn: Any, ctx: Context) -> dict:
     model = copy_probe_model(ctx.seed)
     before = fingerprint([w.numpy() for w in model.weights])
     trainable = [layer.trainable for layer in model.layers]
+    compiled = bool(getattr(model, "compiled", False))
     copy = run_student(fn, model, where="fresh_copy(model) on a small trained model",
                        hint="keras.models.clone_model(model) builds the same architecture with new weights.")
     record = {"returned": what_is(copy), "model": is_keras_model(copy), "original": describe_model(model, {}),
               "original_kept": fingerprint([w.numpy() for w in model.weights]) == before
-              and [layer.trainable for layer in model.layers] == trainable}
+              and [layer.trainable for layer in model.layers] == trainable
+              and bool(getattr(model, "compiled", False)) == compiled}
     if record["model"]:
         record["copy"] = describe_model(copy, {"model": model})
         record["same_values"] = fingerprint([w.numpy() for w in copy.weights]) == fingerprint(
@@ -70,7 +72,7 @@ def _architecture(description: dict) -> list:
 def fresh_copy_behaves(record: dict) -> None:
     expect(record["model"], "the value fresh_copy returned should be a new Keras model", None, record["returned"],
            hint="keras.models.clone_model builds the same architecture with new layers and weights.")
-    expect(record["original_kept"], "fresh_copy changed the model it was given (its weights or trainable flags): the "
+    expect(record["original_kept"], "fresh_copy changed the model it was given (its weights, compile state or trainable flags): the "
            "task leaves the trained model as it is", hint="Build the copy without touching the original: "
                                                           "keras.models.clone_model(model) reads it only.")
     copy, original = record["copy"], record["original"]
@@ -122,6 +124,11 @@ def repeat_record(cls: Any, ctx: Context) -> dict:
         model = run_student(cls, units, where=name, hint=hint)
         probe = {"name": name, "units": units, "dense": [], "once": None, "thrice": None, "default": None,
                  "error": None}
+        try:  # name= reaches keras.Model only through **kwargs
+            probe["named"] = run_student(cls, units, name="kit_named", where=f"RepeatDense({units}, "
+                                         "name='kit_named')").name == "kit_named"
+        except StudentError:
+            probe["named"] = False
         try:
             run_student(model, x, repeats=1, where=f"{name} called with repeats=1", hint=hint)
             dense = [layer for layer in model.layers if type(layer).__name__ == "Dense"]
@@ -159,6 +166,13 @@ def repeat_behaves(record: dict) -> None:
                hint="layers.Dense(units): use the argument.")
         expect(dense["activation"] == "linear", f"the activation of {name}'s Dense layer", "none (linear)",
                dense["activation"], hint="The task's Dense layer has no activation.")
+        units = probe["units"]
+        expect(dense["weights"] == [[units, units], [units]], f"the shapes of the weights of {name}'s Dense layer "
+               "(a kernel and a bias)", [[units, units], [units]], dense["weights"],
+               hint="layers.Dense(units) with its defaults: a kernel and a bias.")
+        expect(probe.get("named", True), f"a name given to RepeatDense(..., name=...) is lost: __init__ does not pass "
+               "its **kwargs on to super().__init__", hint="def __init__(self, units, **kwargs): "
+                                                           "super().__init__(**kwargs), then create the layer.")
         once, thrice, expected = np.asarray(probe["once"]), np.asarray(probe["thrice"]), probe["expected"]
         default = np.asarray(probe["default"])
         for got, times, label in ((once, 1, "repeats=1"), (thrice, 3, "repeats=3"), (default, 1, "no repeats")):
@@ -357,7 +371,7 @@ EXERCISES = [
         kind="model",
         variable="digit_model",
         prepare=digits_record,
-        checks=[c.is_model(what="digit_model"), c.built(),
+        checks=[c.is_model(what="digit_model"), c.built(), c.calls_layers_itself(what="digit_model"),
                 c.input_features((784,), hint="Keep keras.Input(shape=(784,)): the data stays flat, the model "
                                               "reshapes it."),
                 reshaped_to_images, c.layers_like(DIGITS, hints=DIGITS_HINTS), c.output_shape((None, 10)), c.param_count(total=170)],

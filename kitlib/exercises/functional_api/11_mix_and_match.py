@@ -19,7 +19,7 @@ from typing import Any
 
 from kitlib.exercises import checks as c
 from kitlib.exercises.checks import N, In
-from kitlib.exercises.core import CheckFailed, Context, Exercise, expect, run_student
+from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, expect, run_student
 from kitlib.exercises.describe import activation_name, describe_model, is_keras_model, to_array, what_is
 from kitlib.exercises.functional_api._forms import expect_class
 
@@ -120,6 +120,10 @@ def scorer_record(cls: Any, ctx: Context) -> dict:
     layer = run_student(cls, where="Scorer()", hint="def __init__(self, **kwargs): build self.head there.")
     head = getattr(layer, "head", None)
     record = {"head_is": what_is(head), "head": None, "probes": []}
+    try:  # name= reaches Layer only through **kwargs
+        record["named"] = run_student(cls, name="kit_named", where="Scorer(name='kit_named')").name == "kit_named"
+    except StudentError:
+        record["named"] = False
     if is_keras_model(head):
         record["head"] = describe_model(head, {}, what="Scorer.head")
     for number, steps in enumerate(scorer_steps(ctx.seed)):
@@ -151,6 +155,10 @@ def scorer_behaves(record: dict) -> None:
         c.graph_like(HEAD, hints=HEAD_HINTS)(head)
     except CheckFailed as failure:
         raise CheckFailed(f"Scorer.head: {failure.what}", failure.expected, failure.got, failure.hint) from None
+    c.calls_layers_itself(what="Scorer.head")(head)
+    expect(record.get("named", True), "a name given to Scorer(name=...) is lost: __init__ does not pass its **kwargs "
+           "on to super().__init__", hint="def __init__(self, **kwargs): super().__init__(**kwargs), then build "
+                                          "self.head.")
     for probe in record["probes"]:
         where = f"Scorer() on inputs of shape (None, {probe['steps']}, 8)"
         expect(probe["shape"] == [None, 1], f"the output shape of {where}", (None, 1), tuple(probe["shape"]),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kitlib.exercises import checks as c
+from kitlib.exercises import checks as c, given_state
 from kitlib.exercises.core import CheckFailed, Context, Exercise, StudentError, clean_text, expect, run_student
 from kitlib.exercises.describe import to_array, what_is
 
@@ -158,10 +158,10 @@ def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
     """Prepare: run the student's ``chain_layers`` on the probe models; record what it returned
     (or the error it raised) per model, and whether it called the model itself."""
     _is_function(chain_layers, "chain_layers", "chain_layers(model, x)")
-    outputs, errors, delegated = [], [], False
+    outputs, errors, delegated, changed = [], [], False, None
     for model, x in chain_probes(ctx.seed):
         where = f"chain_layers(model, x) on a {len(model.layers)}-layer model"
-        before, contained = type(model).calls, _ProbeModel.in_model
+        before, contained, state = type(model).calls, _ProbeModel.in_model, given_state.fingerprint(model)
         _ProbeModel.watching = True
         try:
             got = run_student(chain_layers, model, x, where=where)
@@ -174,9 +174,11 @@ def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
         finally:
             _ProbeModel.watching = False
         delegated = delegated or type(model).calls > before or _ProbeModel.in_model > contained
+        changed = changed or given_state.argument_changes("chain_layers", "model", state,
+                                                          given_state.fingerprint(model))
         errors.append(None)
         outputs.append(None if got is None else to_array(got, f"what {where} returned", "a tensor"))
-    return {"outputs": outputs, "errors": errors, "delegated": delegated}
+    return {"outputs": outputs, "errors": errors, "delegated": delegated, "changed": changed}
 
 
 def chain_matches_models(record: dict, ctx: Context) -> None:
@@ -187,6 +189,8 @@ def chain_matches_models(record: dict, ctx: Context) -> None:
            "(model(x), model.predict, keras.Sequential(model.layers)(x)): a model ran the layers, not your code",
            hint="The task asks you to do what the model does: call each layer of model.layers yourself, "
                 "one after another, each on the previous result.")
+    expect(not record.get("changed"), record.get("changed") or "",
+           hint="Only call the layers: chain_layers must not compile, freeze or set the weights of the model it gets.")
     probes = chain_probes(ctx.seed)
     expect(len(record["outputs"]) == len(probes), "chain_layers was not run on every test model")
     for (model, x), got, error in zip(probes, record["outputs"], record["errors"]):

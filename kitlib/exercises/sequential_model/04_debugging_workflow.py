@@ -74,8 +74,8 @@ REPAIR_HINTS = {"filters": KEEP, "kernel_size": KEEP, "strides": KEEP,
                 "missing": "Keep the same five layers: change an argument, not the list of layers.",
                 "kind": "Keep the same five layers, in the same order."}
 
-UNSTICK = [L("Conv2D", filters=16, kernel_size=[3, 3], strides=[1, 1], padding="valid", activation="relu"),
-           L("GlobalMaxPooling2D", activation=ANY), L("Dense", units=10)]
+UNSTICK = [L("Conv2D", filters=16, kernel_size=[3, 3], strides=[1, 1], padding="valid", activation="relu",
+             trainable=True), L("GlobalMaxPooling2D", activation=ANY), L("Dense", units=10, trainable=True)]
 UNSTICK_HINTS = {
     "extra": "Every add() that failed left its layer in stuck: pop() each of them before adding anything.",
     "missing": "Keep stuck's first Conv2D, then add a GlobalMaxPooling2D and a Dense layer of 10 units.",

@@ -252,6 +252,7 @@ EXERCISES = [
         kind="model",
         variable="restored",
         given=("trained",),
+        keep_given=("trained",),
         optional_given=("save_dir",),
         prepare=save_reload_probe,
         checks=[c.is_model(), _trained_left_alone, restored_from_file, _keras_format],
