@@ -909,7 +909,8 @@ def _display(feedback: Any) -> None:
 
         if get_ipython() is not None:
             display(feedback)
-            feedback._mark_shown()  # as check()'s return value in the same cell's Out[]: not again
+            if isinstance(feedback, Feedback):
+                feedback._mark_shown()  # as check()'s return value in the same cell's Out[]: not again
             return
     except ImportError:  # pragma: no cover
         pass
