@@ -31,8 +31,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kitlib.exercises import answers
-from kitlib.exercises.core import REGISTRY, Exercise, Feedback
+from kitlib.exercises import answers, core
+from kitlib.exercises.core import Exercise, Feedback
 
 
 def _message(feedback: Feedback) -> str:
@@ -54,7 +54,7 @@ def _verdict(directory: Path, exercise_id: str, spec: Any, seed: int | None) -> 
         return {"status": "missing", "evidence": [],
                 "message": "no answer was recorded by the grade cell (it did not run, or grade() was replaced)"}
     try:
-        exercise = REGISTRY.get(exercise_id)
+        exercise = core.REGISTRY.get(exercise_id)
     except KeyError as error:
         return {"status": "unverifiable", "message": str(error), "evidence": []}
     evidence: list[str] = []
@@ -118,7 +118,7 @@ def needs_keras(directory: Path, exercise_ids: list[str]) -> bool:
 
     for exercise_id in exercise_ids:
         try:
-            if REGISTRY.get(exercise_id).judge_needs_keras or REGISTRY.get(exercise_id).legacy:
+            if core.REGISTRY.get(exercise_id).judge_needs_keras or core.REGISTRY.get(exercise_id).legacy:
                 if (Path(directory) / f"{exercise_id}.json").is_file():
                     return True
         except KeyError:
