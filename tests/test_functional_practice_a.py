@@ -87,7 +87,7 @@ def test_letters_answer_reads_one_letter_per_question_or_a_set_and_names_the_wro
     with pytest.raises(CheckFailed, match="one letter for each of the 3 questions"):
         ordered(("b", "a"))
     with pytest.raises(CheckFailed, match="question 2, 'd', is not among the options: it should be one of the "
-                                          "letters a, b, c"):
+                                          "letters a to c"):
         ordered(("b", "d", "a"))
     with pytest.raises(CheckFailed, match="question 1 should be one letter"):
         ordered(("config.json", "a", "b"))

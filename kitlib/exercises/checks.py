@@ -1258,7 +1258,10 @@ def letters_answer(options: str, count: int | None = None, *, example: str = "{'
         >>> letters_answer("abcde", 3, example="('b', 'a', 'e')")(("B", "a", "e"))
         ['b', 'a', 'e']
     """
-    listed = ", ".join(options)
+    letters = [o.lower() for o in options]
+    consecutive = len(letters) > 2 and all(ord(b) - ord(a) == 1 for a, b in zip(letters, letters[1:]))
+    # "a to g", not "a, b, c, ...": a spelled-out run of options would contain any answer in order
+    listed = f"{letters[0]} to {letters[-1]}" if consecutive else ", ".join(options)
     form = f"a tuple of {count} letters, one per question" if count else "a set of letters"
     hint = f"Write it like {example}."
 
