@@ -108,6 +108,21 @@ def exercise_registry(monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def playwright_driver():
+    """The one Playwright driver of a test process, shared by every browser test (the JupyterLab tests, the
+    hub loop, the formgrader, the hostile pages). Playwright's sync API refuses a second driver while one
+    runs in the same thread, so a module that started its own failed whenever pytest-xdist happened to put
+    it in a process after the session-scoped JupyterLab browser."""
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
 

@@ -476,20 +476,14 @@ def classroom(artifacts_dir, tmp_path_factory):
 # ----------------------------------------------------------------------------- the browser
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(playwright_driver):
     if not Path(jlab.CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {jlab.CHROMIUM} (install the Debian package 'chromium'; .ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
+    browser = playwright_driver.chromium.launch(executable_path=jlab.CHROMIUM, args=jlab.CHROMIUM_ARGS, headless=True)
     try:
-        browser = playwright.chromium.launch(executable_path=jlab.CHROMIUM, args=jlab.CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        yield browser
     finally:
-        playwright.stop()
+        browser.close()
 
 
 def _log_in(browser, room: Classroom, account: Account):

@@ -942,7 +942,7 @@ def test_no_live_file_in_feedback_and_every_page_has_the_policy(gallery):
     assert "maction" not in page and "annotation-xml" not in page and "mathstyle.png" not in page
 
 
-def test_pages_in_chromium_run_nothing_and_request_nothing(gallery, listener, artifacts_dir):
+def test_pages_in_chromium_run_nothing_and_request_nothing(gallery, listener, artifacts_dir, playwright_driver):
     """Every feedback page and the report, opened in headless Chromium: no attack's sentinel is set,
     the title stays the kit's, no request leaves the page (the listener and Chromium's own log),
     links clicked go nowhere; and the honest content reads well (a screenshot of one hostile page)."""
@@ -953,34 +953,34 @@ def test_pages_in_chromium_run_nothing_and_request_nothing(gallery, listener, ar
     course = gallery["course"]
     pages = kit_pages(course)
     requests: list[str] = []
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            context = browser.new_context(viewport={"width": 1000, "height": 900})
-            context.on("request", lambda request: requests.append(request.url))
-            page = context.new_page()
-            for path in pages:
-                page.goto(path.as_uri(), wait_until="load")
-                title = page.title()
-                if path.parent.parent.name == "markup_carriers" and path.name == "mini.html":
-                    shot = artifacts_dir / "screenshots" / "hostile_markup_feedback.png"
-                    shot.parent.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(shot), full_page=False)
-                    assert "HONEST-OUTPUT" in page.inner_text("body")
-                    for selector in ("#kitjs", "#kitdata", "#kitform", "#kitmath"):  # what the attacks hoped to be clicked
-                        link = page.query_selector(selector)
-                        if link is not None and link.is_visible():
-                            try:
-                                link.click(timeout=1000, no_wait_after=True)
-                            except playwright_api.Error:
-                                pass
-                    page.wait_for_timeout(500)  # (a meta refresh, an onload, a late image)
-                assert page.evaluate("() => window.__pwned === undefined"), path
-                assert page.title() == title and "pwned" not in title, path
-                assert page.url == path.as_uri() or page.url.startswith(path.as_uri() + "#"), (path, page.url)
-        finally:
-            browser.close()
+    playwright = playwright_driver
+    browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    try:
+        context = browser.new_context(viewport={"width": 1000, "height": 900})
+        context.on("request", lambda request: requests.append(request.url))
+        page = context.new_page()
+        for path in pages:
+            page.goto(path.as_uri(), wait_until="load")
+            title = page.title()
+            if path.parent.parent.name == "markup_carriers" and path.name == "mini.html":
+                shot = artifacts_dir / "screenshots" / "hostile_markup_feedback.png"
+                shot.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(shot), full_page=False)
+                assert "HONEST-OUTPUT" in page.inner_text("body")
+                for selector in ("#kitjs", "#kitdata", "#kitform", "#kitmath"):  # what the attacks hoped to be clicked
+                    link = page.query_selector(selector)
+                    if link is not None and link.is_visible():
+                        try:
+                            link.click(timeout=1000, no_wait_after=True)
+                        except playwright_api.Error:
+                            pass
+                page.wait_for_timeout(500)  # (a meta refresh, an onload, a late image)
+            assert page.evaluate("() => window.__pwned === undefined"), path
+            assert page.title() == title and "pwned" not in title, path
+            assert page.url == path.as_uri() or page.url.startswith(path.as_uri() + "#"), (path, page.url)
+    finally:
+        browser.close()
     own = {p.as_uri() for p in pages}
     assert [url for url in requests if url not in own and not url.startswith("data:")] == []
     assert listener.requests == []

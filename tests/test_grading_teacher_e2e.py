@@ -335,19 +335,16 @@ def test_feedback_names_each_exercise_and_sums_up_the_assignment(graded):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
+def chromium(playwright_driver):
     executable = os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium")
     if not Path(executable).exists():
         pytest.fail(f"Chromium not found at {executable} (the Debian package 'chromium')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = playwright_driver.chromium.launch(executable_path=executable, headless=True,
+                                                args=["--no-sandbox", "--disable-gpu"])
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def open_page(chromium, path: Path, width: int):

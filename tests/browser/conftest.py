@@ -350,20 +350,14 @@ def lab_server(lab_course, lab_env, tmp_path_factory, artifacts_dir):
 # ----------------------------------------------------------------------------- the browser
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(playwright_driver):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM} (install the Debian package 'chromium'; .ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
+    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+        yield chromium
     finally:
-        playwright.stop()
+        chromium.close()
 
 
 @pytest.fixture()
