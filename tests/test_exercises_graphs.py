@@ -108,6 +108,21 @@ def test_projection_shortcut(K):
     assert "takes input 1 directly" in verdict(spec, keras.Model(i, layers.add([y, layers.Conv2D(64, 1)(y)])))
 
 
+def test_a_change_on_the_other_pairing_of_an_addition_is_named(K):
+    """add([shortcut, main]) against the task's add([main, shortcut]): the main branch's change (use_bias=False)
+    is named, not a kernel-size mismatch of pairing the shortcut with the main branch."""
+    keras, layers = K
+    block = In(0, shape=(16, 16, 32))
+    main = N("Conv2D", N("Conv2D", block, filters=64, kernel_size=3, padding="same", activation="relu"),
+             filters=64, kernel_size=3, padding="same", activation="relu")
+    spec = c.graph_like([N("Add", main, N("Conv2D", block, filters=64, kernel_size=1))])
+    i = keras.Input((16, 16, 32))
+    y = layers.Conv2D(64, 3, padding="same", activation="relu")(i)
+    y = layers.Conv2D(64, 3, padding="same", activation="relu", use_bias=False)(y)
+    message = verdict(spec, keras.Model(i, layers.add([layers.Conv2D(64, 1)(i), y])))
+    assert "use_bias" in message and "kernel size" not in message, message
+
+
 def test_output_refs_point_at_folded_ops(K):
     keras, layers = K
     i = keras.Input((3,))

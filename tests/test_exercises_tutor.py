@@ -341,6 +341,20 @@ def test_a_given_object_changed_or_reused_is_named(keeping, answer, message):
     assert message.replace("3 more", "6 more") in again
 
 
+def test_a_failed_answer_cell_that_changed_a_given_object_names_the_change_first(keeping):
+    """base compiled again, then the cell raised (fit() with the new loss): the change is the mistake, the error
+    its consequence; both are said, the change first."""
+    keeping.run_cell("model = None")   # the placeholder
+    keeping.run_cell("base.compile()\nmodel = undefined_name")
+    feedback = keeping.run_cell("kit_core.check('demo_keep', model)").result
+    texts = [problem.text() for problem in feedback.problems]
+    assert not feedback.passed and "the given `base` was compiled again" in texts[0], texts
+    assert "raised NameError" in texts[1], texts
+    keeping.run_cell("model = undefined_name")   # another answer cell, failing, that left base alone: the error only
+    texts = [problem.text() for problem in keeping.run_cell("kit_core.check('demo_keep', model)").result.problems]
+    assert len(texts) == 1 and "raised NameError" in texts[0], texts
+
+
 def _recorded_keep(course):
     """demo_keep with a plain record (the re-check reads records, not the notebook's objects)."""
     def _new_model(record):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kitlib.exercises.given_state import changes
+from kitlib.exercises.given_state import changes, fingerprint
 
 pytestmark = pytest.mark.fast
 
@@ -42,3 +42,14 @@ def test_the_advice_depends_on_whether_the_task_asks_for_a_new_object():
     own = changes("model_sm", BEFORE, moved, allowed=("compiled",), itself=True)[0]
     assert "assigned `model_sm` again" in own and "notebook's own `model_sm`" in own
     assert "new object" not in own
+
+
+def test_a_big_array_is_fingerprinted_from_a_sample_that_still_sees_a_change():
+    np = pytest.importorskip("numpy")
+    big = np.zeros((4096, 1024), dtype="float32")   # 4 M values: sampled by rows
+    before = fingerprint(big)["values"]
+    assert fingerprint(big.copy())["values"] == before
+    big += 0.5   # what training or set_weights does: every row changes
+    assert fingerprint(big)["values"] != before
+    assert fingerprint(np.zeros((4096, 1024), dtype="float64"))["values"] != before   # dtype counts
+    assert fingerprint(np.zeros(3_000_000))["values"] != fingerprint(np.ones(3_000_000))["values"]   # long 1-D

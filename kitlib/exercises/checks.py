@@ -506,18 +506,30 @@ class _GraphMatch:
         orders = [list(range(len(got)))]
         if spec["kind"] in _ORDER_FREE or spec.get("any_order"):
             orders += [list(p) for p in itertools.permutations(range(len(got))) if list(p) != orders[0]][:119]
-        best: tuple[int, CheckFailed] | None = None
+        # Each pairing is judged whole: every input is matched, a failing one is set aside and the next tried, so
+        # the pairing with the fewest inputs off (then the most matched) says what is off, not the pairing whose
+        # first input happened to fail latest (add([a, b]) against the task's add([b, a]) with b changed).
+        best: tuple[tuple[int, float], CheckFailed] | None = None
         for order in orders:
             saved, steps = self.state(), self.steps
-            try:
-                for position, (child, index) in enumerate(zip(wanted, order)):
+            first: CheckFailed | None = None
+            failed = 0
+            for position, (child, index) in enumerate(zip(wanted, order)):
+                before = self.state()
+                try:
                     self.match(child, got[index], self.where(spec, position, len(wanted), where))
+                except CheckFailed as error:
+                    failed += 1
+                    first = first or error
+                    self.restore(before)   # its partial progress (self.steps) still counts
+            if first is None:
                 return
-            except CheckFailed as error:
-                if best is None or self.steps > best[0]:   # the pairing that matched most says what is off
-                    best = (self.steps, error)
-                self.restore(saved)
-                self.steps = steps
+            score = (failed, -(self.steps - steps))
+            if best is None or score < best[0]:
+                best = (score, first)
+            self.restore(saved)
+            self.steps = steps
+        self.steps = steps - best[0][1]   # the caller weighs this failure by how far its best pairing got
         raise best[1]
 
     def match_input(self, spec: Mapping[str, Any], ref: list, where: str) -> None:

@@ -729,7 +729,14 @@ def _assess(exercise_id: str, answer: Any, hidden: bool, given_kwargs: Mapping[s
     exercise = REGISTRY.get(exercise_id)
     stale = _stale_problem(exercise, answer)
     if stale is not None:
-        return exercise, Feedback(exercise.id, exercise.title, True, [stale]), MISSING, None
+        # A kept given object the failed cell changed first (model_b compiled again, then fit() raised) is the
+        # mistake to fix; the error is only its consequence, so it comes second.
+        problems = [stale]
+        if exercise.keep_given:
+            given, _ = find_given(exercise.keep_given, given_kwargs, skip_frames=3)
+            kept, _ = _given_problem(exercise, answer, given, failed=True)
+            problems = [kept, stale] if kept is not None else problems
+        return exercise, Feedback(exercise.id, exercise.title, True, problems), MISSING, None
     slip = _slip_problem(exercise, answer)
     if slip is not None and is_placeholder(answer):  # `model = model.compile(...)`: an attempt, not a placeholder
         return exercise, Feedback(exercise.id, exercise.title, True, [slip]), MISSING, None
@@ -774,16 +781,18 @@ def _slip_problem(exercise: Exercise, answer: Any) -> Problem | None:
     return Problem(what) if what else None
 
 
-def _given_problem(exercise: Exercise, answer: Any, given: Mapping[str, Any]) -> tuple[Problem | None, dict]:
+def _given_problem(exercise: Exercise, answer: Any, given: Mapping[str, Any],
+                   failed: bool = False) -> tuple[Problem | None, dict]:
     """A given object the task says to leave that changed since before the answer cell, or an answer
     that is a given object where the task asks for a new one (see ``keep_given``, ``new_object``), and
     the plain data it was judged on (:func:`kitlib.exercises.given_state.observed`; {} when the exercise
-    keeps nothing), which the answer record carries so that the trusted re-check judges it too."""
-    if is_placeholder(answer) or not (exercise.keep_given or exercise.new_object):
+    keeps nothing), which the answer record carries so that the trusted re-check judges it too. ``failed``: the
+    answer cell raised, so the answer is a left-over value (the placeholder, too) and the kept objects are judged."""
+    if (is_placeholder(answer) and not failed) or not (exercise.keep_given or exercise.new_object):
         return None, {}
     from kitlib.exercises import given_state, session
 
-    names = exercise.given + exercise.optional_given + exercise.keep_given if exercise.new_object else ()
+    names = exercise.given + exercise.optional_given + exercise.keep_given if exercise.new_object and not failed else ()
     seen = given_state.observed(answer, given, session.given_before(exercise.id), exercise.keep_given, names)
     what = given_state.problem(exercise.variable or "your answer", seen, exercise.keep_given, exercise.new_object,
                               exercise.given_may_change, exercise.keep_aspects)

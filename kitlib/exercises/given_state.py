@@ -47,17 +47,41 @@ def _layers(obj: Any) -> list:
 _SAMPLED = 1 << 20  # values hashed per array at most
 
 
+def _sample(array):
+    """At most about ``_SAMPLED`` values of ``array`` as a NumPy array, read without copying the whole of it: a
+    big array (VGG19's fc1 kernel, 400 MB) gives every k-th row (a strided slice of a NumPy view or of a Keras
+    variable reads only those rows), so training or set_weights, which change every row, still show."""
+    import numpy as np
+
+    shape = tuple(int(d) for d in getattr(array, "shape", ()) or ())
+    size = int(np.prod(shape)) if shape else 1
+    if size > _SAMPLED and len(shape) > 1 and shape[0] > 1:
+        row = size // shape[0]
+        array = array[:: -(-shape[0] // max(1, _SAMPLED // row))]   # ceil: at most _SAMPLED // row rows
+    value = np.asarray(array)
+    if value.size > _SAMPLED:  # one row alone is too big (a long 1-D array): every k-th value of it
+        value = value.reshape(-1)[:: value.size // _SAMPLED + 1]
+    return value
+
+
 def _digest_arrays(arrays) -> str:
     import numpy as np
 
     h = hashlib.sha256()
     for array in arrays:
-        value = np.asarray(array)
-        h.update(f"{value.shape}{value.dtype}".encode())
-        if value.size > _SAMPLED:  # a big kernel (VGG19's fc1): every k-th value, so training or set_weights shows
-            value = value.reshape(-1)[:: value.size // _SAMPLED + 1]
-        h.update(np.ascontiguousarray(value).tobytes())
+        shape = tuple(int(d) for d in getattr(array, "shape", ()) or ())
+        h.update(f"{shape}{getattr(array, 'dtype', '')}".encode())
+        h.update(np.ascontiguousarray(_sample(array)).tobytes())
     return h.hexdigest()[:20]
+
+
+def _weights(obj: Any) -> list:
+    """A model's or layer's weights as its variables (read piecewise by :func:`_sample`), not get_weights()'s
+    full copies of every array."""
+    variables = getattr(obj, "weights", None)
+    if isinstance(variables, (list, tuple)):
+        return list(variables)
+    return obj.get_weights()
 
 
 def fingerprint(obj: Any) -> dict[str, Any]:
@@ -72,7 +96,7 @@ def fingerprint(obj: Any) -> dict[str, Any]:
     get_weights = getattr(obj, "get_weights", None)
     if callable(get_weights):
         try:
-            state["weights"] = _digest_arrays(get_weights())
+            state["weights"] = _digest_arrays(_weights(obj))
         except Exception:  # noqa: BLE001 - an unbuilt model: no weights yet
             state["weights"] = None
         state["trainable"] = [bool(getattr(obj, "trainable", True))] + [bool(getattr(layer, "trainable", True))

@@ -79,6 +79,12 @@ HIDDEN = [
             f"{CCE}}}, loss_weights={{'priority': 1.0, 'department': 0.2}}, metrics={{'priority': ['mae'], "
             "'department': ['acc']})" + DONE,
         ],
+        equivalent_mutants={
+            "given ticket_model recompiled first (sgd, mse)": "the task compiles ticket_model itself: the answer's "
+            "own compile() afterwards replaces the earlier one, so the model ends with the same losses and weights",
+            "compile(...) without optimizer= (its default)": "the task allows any optimizer (and compile's default, "
+            "rmsprop, is what the notebook uses)",
+        },
         explanation="Keras adds the outputs' losses into one total, each scaled by its loss weight. Keying both "
                     "dicts by output name makes each loss land on its head whatever order model.output_names has "
                     "(dict outputs are sorted: department comes first). Both heads have no activation, so both "
@@ -138,6 +144,13 @@ HIDDEN = [
             "ticket_fixme.compile(optimizer='rmsprop', loss={n: losses[n] for n in names}, "
             "loss_weights={'priority': 1.0, 'department': 0.2})\nticket_repaired = ticket_fixme",
         ],
+        equivalent_mutants={
+            "given ticket_fixme recompiled first (sgd, mse)": "the task compiles ticket_fixme itself again: the "
+            "answer's own compile() afterwards replaces the earlier one, so the model ends with the same losses and "
+            "weights",
+            "compile(...) without optimizer= (its default)": "the task names no optimizer; compile's default, "
+            "rmsprop, is the one ticket_fixme was compiled with",
+        },
         explanation="Keras matches each key of the loss and loss_weights dicts with an output of the same name, "
                     "and the names are the heads' name= arguments: 'priority' and 'department'. The broken "
                     "compile keyed them 'priority_score' and 'dept', which name no output, so fit() could not "

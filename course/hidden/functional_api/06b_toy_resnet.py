@@ -36,6 +36,11 @@ HIDDEN = [
             "    y = layers.Conv2D(filters=filters, kernel_size=3, padding='same', activation='relu')(y)\n"
             "    return layers.Add()([x, y])",
         ],
+        equivalent_mutants={
+            "layers.Conv2D(filters, 3, activation='re(...) wrapped in a new keras.Sequential": "the task asks for "
+            "what the block computes (two convolutions in a row, their result added to x), not that each layer be "
+            "called by hand: a nested Sequential of the same Conv2D is the same graph, and the skip is intact",
+        },
         explanation="The two convolutions use filters filters and padding='same', so their result has exactly "
                     "the shape of x, and layers.add can add x back element by element: the block only has to "
                     "learn a correction of its input. For 8x8x4 inputs each Conv2D has 3 x 3 x 4 x 4 + 4 = 148 "
@@ -68,6 +73,9 @@ HIDDEN = [
         equivalent_mutants={
             "Conv2D: padding same added": "on the 1x1 projection, padding='same' and 'valid' give the same 16x16 "
             "output: a 1x1 kernel needs no padding",
+            "layers.Conv2D(64, 3, activation='relu', (...) wrapped in a new keras.Sequential": "the task names the "
+            "branches and their layers, not that each layer be called by hand: a nested Sequential of the same "
+            "Conv2D is the same graph (the check follows nested chains), and the shortcut is intact",
         },
         explanation="The main branch makes 64 channels and the input has 32, so layers.add cannot add them. A "
                     "1x1 Conv2D(64) on the shortcut maps the 32 channels to 64 without looking at neighbouring "

@@ -252,6 +252,7 @@ EXERCISES = [
         kind="model",
         variable="ticket_compiled",
         given=("ticket_model",),
+        keep_given=("ticket_model:weights,trainable",),  # compiled by the answer, its weights and flags as given
         prepare=losses_probe,
         checks=[c.is_model(what="ticket_compiled"), is_ticket_model, weighted_total, not_trained("ticket_model")],
         unrecordable="ticket_model, compiled with Keras' own losses or functions of your own",
