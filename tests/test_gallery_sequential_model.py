@@ -32,6 +32,9 @@ def verifier():
     server = Verifier(hidden if hidden.is_dir() else None)
     yield server
     server.close()
+    from kitlib.exercises import session
+
+    session.reset()  # the chapters ran in this process: leave no given-object snapshot to a later module
 
 
 _NOTEBOOK: dict[str, Notebook] = {}
