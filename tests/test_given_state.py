@@ -53,3 +53,36 @@ def test_a_big_array_is_fingerprinted_from_a_sample_that_still_sees_a_change():
     assert fingerprint(big)["values"] != before
     assert fingerprint(np.zeros((4096, 1024), dtype="float64"))["values"] != before   # dtype counts
     assert fingerprint(np.zeros(3_000_000))["values"] != fingerprint(np.ones(3_000_000))["values"]   # long 1-D
+
+
+def test_a_model_repaired_in_place_must_keep_its_own_first_layer_object():
+    before = dict(BEFORE, layers=[101, 102])  # stuck: its Conv2D, then the layer of a failed add()
+    kept = dict(BEFORE, layers=[101, 201, 202])  # popped the failed layer, added two: the first is its own
+    assert changes("stuck", before, kept, only=("first_layer",), itself=True) == []
+    replaced = changes("stuck", before, dict(BEFORE, layers=[301, 201, 202]), only=("first_layer",), itself=True)
+    assert "first layer is missing" in replaced[0] and "removed" in replaced[0]
+    emptied = changes("stuck", before, dict(BEFORE, layers=[]), only=("first_layer",), itself=True)
+    assert "removed" in emptied[0]
+    moved = changes("stuck", before, dict(BEFORE, layers=[201, 101]), only=("first_layer",), itself=True)
+    assert "moved" in moved[0]
+    # Not compared unless named: a task that keeps a model's weights may well rebuild its layer list.
+    assert changes("base", before, dict(BEFORE, layers=[301]), itself=True) == []
+
+
+def test_a_folder_is_fingerprinted_by_its_files_and_only_its_name_counts_under_the_folder_aspect(tmp_path):
+    import os
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.keras").write_bytes(b"12345")
+    (tmp_path / "sub" / "b.h5").write_bytes(b"1")
+    os.symlink(tmp_path / "a.keras", tmp_path / "link.keras")
+    before = fingerprint(tmp_path)
+    assert set(before["files"]) == {"a.keras", "sub/b.h5"} and before["files"]["a.keras"][1] == 5
+    (tmp_path / "c.keras").write_bytes(b"xy")
+    after = fingerprint(tmp_path)
+    assert set(after["files"]) - set(before["files"]) == {"c.keras"}
+    assert changes("save_dir", before, after, only=("folder",), itself=True) == []  # writing into it is the task
+    other = fingerprint(tmp_path / "sub")
+    assert "`save_dir` now names another object" in changes("save_dir", before, other, only=("folder",),
+                                                              itself=True)[0]
+    assert fingerprint(tmp_path / "nothing")["files"] is None

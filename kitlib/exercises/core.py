@@ -307,7 +307,10 @@ class Context:
 
     ``given``: the notebook's objects the exercise names (kernel only); ``seed``: None for the visible
     probes, the hidden probes' seed otherwise; ``hidden``: the hidden part of the grade cell;
-    ``expected``: the course-side plain expected value (trusted re-check and tests only, else MISSING).
+    ``expected``: the course-side plain expected value (trusted re-check and tests only, else MISSING);
+    ``before``: fingerprints of the kept given objects (``keep_given``) taken just before the answer cell first
+    ran (kernel only, {} when the hook did not see it run; :mod:`kitlib.exercises.given_state`), for a
+    ``prepare`` that records what the answer cell did to them (e.g. the files it wrote into a given folder).
     """
 
     exercise: "Exercise"
@@ -315,6 +318,7 @@ class Context:
     seed: int | None = None
     hidden: bool = False
     expected: Any = MISSING
+    before: Mapping[str, Any] = field(default_factory=dict)
 
     def rng(self, salt: int = 0):
         """A numpy Generator for probes: fixed for the visible check, seeded by the probe seed otherwise."""
@@ -475,7 +479,8 @@ class Exercise:
     def context(self, *, given: Mapping[str, Any] | None = None, seed: int | None = None, hidden: bool = False,
                 spec: Any = None) -> Context:
         expected = getattr(spec, "expected", MISSING) if spec is not None else MISSING
-        return Context(self, dict(given or {}), seed, hidden, expected)
+        before = _session.given_before(self.id) if given and self.keep_given else {}
+        return Context(self, dict(given or {}), seed, hidden, expected, before)
 
     def record(self, answer: Any, ctx: Context) -> Any:
         """The record of ``answer`` (``prepare``'s result); exceptions propagate (see :func:`blame`)."""

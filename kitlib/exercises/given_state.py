@@ -10,7 +10,8 @@ object's state then (:func:`changes`) and says when the answer *is* a given obje
 
 A fingerprint is plain data, made without importing Keras (duck typing): the object's identity, and for a
 model or layer a digest of its weights, its trainable flags, whether it is compiled, its optimizer's
-identity and step counter; for an array a digest of its values.
+identity and step counter and the identities of its own layers; for an array a digest of its values; for a
+folder (a ``pathlib.Path``) the files in it with their modification times and sizes (:func:`folder_listing`).
 
 Example::
 
@@ -22,6 +23,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import Any, Collection, Mapping, Sequence
 
 
@@ -84,6 +86,37 @@ def _weights(obj: Any) -> list:
     return obj.get_weights()
 
 
+LISTED_FILES = 2000  # files of a given folder listed at most
+
+
+def folder_listing(folder: Any) -> dict[str, list[int]] | None:
+    """``{relative name: [mtime_ns, size]}`` of the files under ``folder`` (symbolic links not followed, at most
+    ``LISTED_FILES``); None when ``folder`` is no folder. Two listings tell which files a cell wrote.
+
+    Example:
+        >>> folder_listing("/no/such/folder") is None
+        True
+    """
+    try:
+        root = os.fspath(folder)
+        if not os.path.isdir(root):
+            return None
+        found: dict[str, list[int]] = {}
+        for path, dirs, files in os.walk(root):
+            dirs.sort()
+            for name in sorted(files):
+                full = os.path.join(path, name)
+                if os.path.islink(full):
+                    continue
+                stat = os.stat(full)
+                found[os.path.relpath(full, root).replace(os.sep, "/")] = [stat.st_mtime_ns, stat.st_size]
+                if len(found) >= LISTED_FILES:
+                    return found
+        return found
+    except (OSError, TypeError, ValueError):
+        return None
+
+
 def fingerprint(obj: Any) -> dict[str, Any]:
     """Plain data that changes when ``obj`` is trained, re-compiled, frozen or unfrozen, or replaced.
 
@@ -101,6 +134,10 @@ def fingerprint(obj: Any) -> dict[str, Any]:
             state["weights"] = None
         state["trainable"] = [bool(getattr(obj, "trainable", True))] + [bool(getattr(layer, "trainable", True))
                                                                         for layer in _layers(obj)]
+        try:
+            state["layers"] = [id(layer) for layer in list(getattr(obj, "layers", None) or [])]
+        except Exception:  # noqa: BLE001 - an object whose layers cannot be listed has none to keep
+            state["layers"] = []
         state["compiled"] = bool(getattr(obj, "compiled", False))
         optimizer = getattr(obj, "optimizer", None)
         state["optimizer"] = id(optimizer) if optimizer is not None else None
@@ -114,6 +151,9 @@ def fingerprint(obj: Any) -> dict[str, Any]:
             state["values"] = _digest_arrays([obj])
         except Exception:  # noqa: BLE001
             pass
+    elif isinstance(obj, os.PathLike):
+        state["path"] = os.fspath(obj)
+        state["files"] = folder_listing(obj)
     return state
 
 
@@ -121,7 +161,9 @@ def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any], *, a
             itself: bool = False, only: Sequence[str] | None = None) -> list[str]:
     """What happened to the given object ``name`` between two fingerprints, in the student's terms
     (empty: nothing). The first of them is the one to fix. ``only``: the aspects to compare
-    (``weights``: trained again or weights set, ``compile``, ``trainable``); None: all of them.
+    (``weights``: trained again or weights set, ``compile``, ``trainable``); None: all of them. Two aspects
+    are only compared when named: ``first_layer`` (a model the task repairs in place keeps its own first
+    layer object) and ``folder`` (a folder the task writes into: nothing but the name assigned again counts).
 
     ``allowed``: changes the task itself asks for (``"compiled"``: "compile ``name`` again"), not reported.
     ``itself``: the task works with the given object itself (compiles it, calls it in a new model) rather
@@ -159,6 +201,12 @@ def changes(name: str, before: Mapping[str, Any], after: Mapping[str, Any], *, a
         how = "unfrozen" if sum(new) > sum(old) else "frozen" if sum(new) < sum(old) else "frozen and unfrozen"
         found.append(f"layers of the given `{name}` were {how} (their trainable flags changed): {keep}, e.g. "
                      "set trainable on the layers of your new model only")
+    if "first_layer" in aspects and before.get("layers"):
+        layers_now = after.get("layers") or []
+        if not layers_now or layers_now[0] != before["layers"][0]:
+            how = "removed" if before["layers"][0] not in layers_now else "moved"
+            found.append(f"the given `{name}`'s own first layer is missing from its start now ({how}; a new layer of "
+                         "the same kind is not it): keep that very layer, and remove only the layers after it")
     if not found and "weights" in aspects and before.get("weights") != after.get("weights"):
         found.append(f"the weights of the given `{name}` changed (trained, or set with set_weights or through a "
                      f"layer it shares with your model): {keep}")

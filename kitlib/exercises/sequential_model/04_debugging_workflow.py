@@ -6,8 +6,9 @@
   wrong sizes get a message about the step that was missed, never the size itself.
 - ``seq04_repair``: repair ``make_broken()`` by changing padding or pooling only.
 - ``seq04_unstick``: repair ``stuck`` (given), a model left with the layer of a failed ``add()``
-  inside: judged on the same model object (the task repairs it, it does not start again), its layers
-  and its output shape.
+  inside: judged on the same model object (the task repairs it, it does not start again), with its own
+  first ``Conv2D`` (the layer object ``stuck`` started with before the answer cell: a new ``Conv2D`` of the
+  same settings is not it), its layers and its output shape.
 - ``seq04_read_summary``: statements about a summary in which a Dense layer sits on feature maps
   (a set of letters through a digest; one message for each option missed or chosen too many).
 """
@@ -163,6 +164,7 @@ EXERCISES = [
         kind="model",
         variable="model",
         given=("stuck",),
+        keep_given=("stuck:first_layer",),
         activity="debug",
         prepare=c.model_record(),
         checks=[c.is_model("Sequential"), _repairs_stuck, c.layers_like(UNSTICK, hints=UNSTICK_HINTS),

@@ -8,8 +8,10 @@
   ``trained`` itself, no shared weights, the same architecture and weights, compile settings and
   the optimizer's state (its step count) as ``trained``; and ``trained`` itself left as the notebook
   trained it (its optimizer's 150 steps: 2 epochs of 75), not trained or compiled again before the save;
-  and the file format the task names: the newest model file in ``save_dir`` is a ``.keras`` file (a legacy
-  ``.h5`` file loads back the same model, so only the file itself tells).
+  and the file the task names: the answer wrote a model file into ``save_dir`` (judged against a listing
+  of ``save_dir`` taken before the answer cell first ran: a file written elsewhere loads back the same model,
+  and the notebook's own earlier file is already there), and the newest one it wrote is a ``.keras`` file
+  (a legacy ``.h5`` file loads back the same model, so only the file itself tells).
 - ``seq05_predict_steps``: predict the steps per epoch and in all of a ``fit()`` call with a
   validation split (two numbers through a digest).
 - ``seq05_read_history``: read a training history: the best epoch and where early stopping would
@@ -23,6 +25,8 @@ from kitlib.exercises import checks as c
 from kitlib.exercises.checks import L
 from kitlib.exercises.core import Context, Exercise, expect
 from kitlib.exercises.describe import describe_compile, describe_model, fingerprint
+from kitlib.exercises.given_state import folder_listing
+from kitlib.exercises.values import MISSING
 
 DIGIT_MODEL = [L("Dense", units=64, activation="relu"), L("Dense", units=10)]
 AS_GIVEN = {"extra": "Use make_digit_model() as it is: the exercise is about compile() only.",
@@ -66,30 +70,41 @@ def save_reload_probe(model: Any, ctx: Context) -> dict:
         [w.numpy() for w in trained.weights])
     record["trained"] = describe_model(trained, {})
     record["trained"]["compile"] = describe_compile(trained)
-    record["files"] = _saved_files(ctx.given.get("save_dir"))
+    listing = folder_listing(ctx.given["save_dir"]) if "save_dir" in ctx.given else None
+    record["files"] = _model_files(listing)
+    record["written"] = _model_files(listing, (ctx.before.get("save_dir") or {}).get("files"))
     return record
 
 
-def _saved_files(save_dir: Any) -> list | None:
-    """The whole-model files under ``save_dir`` (``.keras`` and legacy ``.h5``; weights files ``.weights.h5``
-    left out), newest first, as relative names. None when the notebook's save_dir is not known."""
-    from pathlib import Path
+def _model_files(listing: dict | None, before: dict | None = MISSING) -> list | None:
+    """The whole-model files of a :func:`folder_listing` of save_dir (``.keras`` and legacy ``.h5``; weights
+    files ``.weights.h5`` left out), newest first, as relative names; with ``before`` (an earlier listing),
+    only those new or rewritten since. None when a listing is not known.
 
-    if save_dir is None:
+    Example:
+        >>> _model_files({"a.keras": [1, 9], "b.h5": [2, 9], "c.weights.h5": [3, 9]}, {"a.keras": [1, 9]})
+        ['b.h5']
+    """
+    if listing is None or before is None:
         return None
-    try:
-        root = Path(save_dir)
-        found = [(p.stat().st_mtime_ns, p.relative_to(root).as_posix()) for p in root.rglob("*") if p.is_file()
-                 and p.name.endswith((".keras", ".h5", ".hdf5")) and not p.name.endswith(".weights.h5")]
-    except (OSError, TypeError, ValueError):
-        return None
+    earlier = before if isinstance(before, dict) else {}
+    found = [(stat[0], name) for name, stat in listing.items() if name.endswith((".keras", ".h5", ".hdf5"))
+             and not name.endswith(".weights.h5") and list(earlier.get(name) or []) != list(stat)]
     return [name for _, name in sorted(found, reverse=True)]
 
 
 def _keras_format(record: dict) -> None:
-    """The task names the file format; a legacy .h5 file loads back the same, so the format is checked
-    directly: the newest model file in save_dir (the one the answer cell wrote) must be a .keras file."""
-    files = record.get("files")
+    """The task names the folder and the file format, and neither shows in the loaded model: a file written
+    elsewhere or a legacy .h5 file loads back the same. So the files are checked directly: the answer wrote a
+    model file into save_dir (when a listing from before the answer cell is known), and the newest one it wrote
+    (else the newest model file there) is a .keras file."""
+    written, files = record.get("written"), record.get("files")
+    if written is not None:
+        expect(bool(written), "no model file was saved into save_dir by your answer (a file saved elsewhere, a "
+               "weights-only file or the notebook's own earlier file do not count): the task saves the whole `trained` "
+               "into a new .keras file in the notebook's save_dir",
+               hint="In the answer cell: trained.save(save_dir / 'name.keras'), then load that same file back.")
+        files = written
     if not files:
         return
     expect(files[0].endswith(".keras"), f"the file format: the newest model file in save_dir, {files[0]}, is in the "
@@ -252,7 +267,7 @@ EXERCISES = [
         kind="model",
         variable="restored",
         given=("trained",),
-        keep_given=("trained",),
+        keep_given=("trained", "save_dir:folder"),
         optional_given=("save_dir",),
         prepare=save_reload_probe,
         checks=[c.is_model(), _trained_left_alone, restored_from_file, _keras_format],

@@ -119,6 +119,25 @@ CASES = [
         stuck.add(layers.Dense(10, activation="linear"))
         model = stuck
     """),
+    right(UNSTICK, "pop-while", "pop() in a loop until one layer is left", """
+        while len(stuck.layers) > 1:
+            stuck.pop()
+        stuck.add(layers.GlobalMaxPooling2D())
+        stuck.add(layers.Dense(10))
+        model = stuck
+    """),
+    wrong(UNSTICK, "new-first-conv-kept-weights", "a new Conv2D with the old one's weights copied in",
+          ("first", "Conv2D", "new", "removed"), """
+        old = stuck.layers[0]
+        stuck.pop()
+        stuck.pop()
+        fresh = layers.Conv2D(16, 3, activation="relu")
+        stuck.add(fresh)
+        fresh.set_weights(old.get_weights())
+        stuck.add(layers.GlobalMaxPooling2D())
+        stuck.add(layers.Dense(10))
+        model = stuck
+    """),
     wrong(UNSTICK, "rebuilt-from-layers", "a new model from stuck's layers (not stuck itself)", ("stuck",), """
         model = keras.Sequential([keras.Input(shape=(8, 8, 16)), stuck.layers[0], layers.GlobalMaxPooling2D(),
                                   layers.Dense(10)])

@@ -125,6 +125,27 @@ CASES = [
         keras.models.save_model(trained, target, overwrite=True)
         restored = keras.models.load_model(target)
     """),
+    right(SAVE, "overwrite-notebook-file", "the notebook's own digits.keras written again and loaded", """
+        trained.save(save_dir / "digits.keras")
+        restored = keras.models.load_model(save_dir / "digits.keras")
+    """),
+    right(SAVE, "subfolder", "a sub-folder of save_dir made first", """
+        folder = save_dir / "exercise"
+        folder.mkdir(exist_ok=True)
+        trained.save(folder / "mine.keras")
+        restored = keras.models.load_model(folder / "mine.keras")
+    """),
+    wrong(SAVE, "save-dir-reassigned", "save_dir pointed at another folder, the file saved there",
+          ("save_dir",), """
+        import tempfile as _tf2
+        save_dir = Path(_tf2.mkdtemp(prefix="mine_"))
+        trained.save(save_dir / "digits.keras")
+        restored = keras.models.load_model(save_dir / "digits.keras")
+    """),
+    wrong(SAVE, "loads-notebook-file", "nothing saved: the notebook's own digits.keras loaded",
+          ("save_dir", "saved", "earlier"), """
+        restored = keras.models.load_model(save_dir / "digits.keras")
+    """),
     right(SAVE, "checked-after", "saved, loaded and compared by the student", """
         file = save_dir / "checked.keras"
         trained.save(file)
