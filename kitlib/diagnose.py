@@ -19,7 +19,10 @@ Covered (``Explanation.kind``):
 - ``reshape``: a Reshape whose target does not hold the same number of values.
 - ``duplicate_name``: two layers with the same name in one model.
 - ``unknown_argument``: a keyword the layer does not take (``kernel=`` for ``kernel_size=``),
-  with the likely intended one from the layer's own signature.
+  with the likely intended one from the layer's own signature (also for ``keras.Input``, ``keras.Model``,
+  ``fit``/``compile`` and a layer call, and for Python's "missing ... argument" when the student's own line
+  shows the misspelt keyword).
+- ``missing_argument``: a class called without an argument it needs.
 - ``dense_nd`` (warning): a Dense layer on a 4-D tensor (forgotten Flatten).
 - ``legacy_input_shape`` / ``legacy_output_shape``: Keras 2 habits.
 - ``unknown``: anything else (the cleaned original message, with general advice).
@@ -633,7 +636,7 @@ def unknown_argument(cls, keywords, error=None) -> Explanation | None:
         unknown_argument(keras.layers.Conv2D, {"filters": 8, "kernel": 3}).message
         # "Conv2D has no argument kernel=: did you mean kernel_size=? ..."
     """
-    known = accepted_arguments(cls)
+    known = accepted_arguments(cls) or list(_OWN_ARGUMENTS.get(getattr(cls, "__name__", ""), ()))
     unknown = [k for k in keywords if k not in known]
     if error is not None:
         text = _clean(str(error))
@@ -656,10 +659,149 @@ def unknown_argument(cls, keywords, error=None) -> Explanation | None:
             parts.append(f"{word}=: no argument of {name} is spelled like it")
     plural = "arguments" if len(unknown) > 1 else "an argument"
     message = f"{name} does not take {plural} called " + "; ".join(parts)
-    fix = (f"Use the argument names of keras.layers.{name}: {', '.join(known[:8])}"
-           f"{', ...' if len(known) > 8 else ''} (help(keras.layers.{name}) lists them all).")
+    where = _public_name(cls)
+    fix = (f"Use the argument names of {where}: {', '.join(known[:8])}"
+           f"{', ...' if len(known) > 8 else ''} (help({where}) lists them all).")
     return Explanation("unknown_argument", None, message, fix, original=_clean(str(error)) if error else "",
                        details={"unknown": unknown, "suggestions": guesses})
+
+
+# Classes whose __init__ takes only *args/**kwargs in Keras 3: the arguments they document.
+_OWN_ARGUMENTS = {"Model": ("inputs", "outputs", "name", "trainable"), "Functional": ("inputs", "outputs", "name")}
+# Keyword arguments a student writes when calling Keras (a layer or model call, fit, compile, evaluate,
+# predict, Input): the candidates for a misspelt keyword whose callee the error does not name.
+_CALL_ARGUMENTS = ("training", "mask", "inputs", "outputs", "shape", "batch_size", "epochs", "verbose",
+                   "validation_split", "validation_data", "callbacks", "shuffle", "steps_per_epoch", "optimizer",
+                   "loss", "metrics", "loss_weights", "name", "dtype", "x", "y", "sample_weight", "initial_epoch",
+                   "return_state", "initial_state", "from_logits")
+
+
+def _public_name(obj) -> str:
+    """``keras.layers.Dense``, ``keras.Sequential``, ``keras.Input``: where a student finds ``obj``."""
+    name = getattr(obj, "__name__", str(obj))
+    try:
+        import keras
+
+        if getattr(keras, name, None) is obj:
+            return f"keras.{name}"
+        if getattr(keras.layers, name, None) is obj:
+            return f"keras.layers.{name}"
+    except ImportError:  # pragma: no cover
+        pass
+    return name
+
+
+def _student_line(error) -> str:
+    """The source line of the student's own code where ``error`` arose: the last frame of the traceback
+    outside installed libraries (a notebook cell, a student's file); '' when unknown."""
+    import traceback
+
+    try:
+        frames = traceback.extract_tb(error.__traceback__)
+    except Exception:  # noqa: BLE001
+        return ""
+    for frame in reversed(frames):
+        path = frame.filename or ""
+        if path.startswith(_LIBRARY_DIRS) or "site-packages" in path or "dist-packages" in path:
+            continue
+        return (frame.line or "").strip()
+    return ""
+
+
+def _library_dirs() -> tuple[str, ...]:
+    import os
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    dirs = {os.path.dirname(os.path.abspath(__file__))}  # kitlib itself
+    dirs |= {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if paths.get(key)}
+    return tuple(d.rstrip(os.sep) + os.sep for d in dirs)
+
+
+_LIBRARY_DIRS = _library_dirs()
+
+
+def _written_keywords(line: str) -> list[str]:
+    """The keyword names written in the calls of one source line (``f(a, kernel=3)`` -> ``['kernel']``)."""
+    try:
+        tree = ast.parse(line.strip().rstrip("\\"), mode="exec")
+        return [k.arg for node in ast.walk(tree) if isinstance(node, ast.Call) for k in node.keywords if k.arg]
+    except SyntaxError:
+        return re.findall(r"[(,]\s*([A-Za-z_]\w*)\s*=(?!=)", line)
+
+
+def _resolve(name: str):
+    """A public Keras class or function by the name an error gives (``Conv2D``, ``Input``, ``Model``)."""
+    try:
+        import keras
+    except ImportError:  # pragma: no cover
+        return None
+    return getattr(keras.layers, name, None) or getattr(keras, name, None)
+
+
+def _signature_names(fn) -> list[str]:
+    try:
+        return [p.name for p in inspect.signature(fn).parameters.values()
+                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    except (TypeError, ValueError):
+        return []
+
+
+def _argument_slip(error) -> Explanation | None:
+    """A call with a misspelt or missing keyword argument, named from the student's own line when Python's
+    message leaves it out: ``Conv2D(16, kernel=3)`` raises "missing ... argument: 'kernel_size'" (kernel= is
+    then the slip), ``keras.Input(shap=...)`` and ``model.fit(..., epoch=1)`` name a function or method,
+    ``layer(x, trainin=True)`` names nothing."""
+    if not isinstance(error, TypeError):
+        return None
+    text = _clean(str(error))
+    line = _student_line(error)
+    missing = re.search(r"(\w+)\.__init__\(\) missing \d+ required positional arguments?: (.+)$", text.splitlines()[0]
+                        if text else "")
+    if missing:
+        cls_name, needed = missing.group(1), re.findall(r"'(\w+)'", missing.group(2))
+        cls = _resolve(cls_name)
+        written = [k for k in _written_keywords(line) if cls is None or k not in accepted_arguments(cls)]
+        slips = {w: likely_argument(w, needed) for w in written}
+        slips = {w: m for w, m in slips.items() if m}
+        where = _public_name(cls) if cls is not None else cls_name
+        listing = ", ".join(f"{n}=" for n in needed)
+        if slips:
+            word, meant = next(iter(slips.items()))
+            message = (f"{cls_name} needs {listing}, which the call does not give: {word}= is no argument of "
+                       f"{cls_name}; did you mean {meant[0]}=?")
+        else:
+            message = f"{cls_name} needs {listing} (no default value), and the call does not give it."
+        return Explanation("unknown_argument" if slips else "missing_argument", None, message,
+                           f"Give {cls_name} every argument it needs by its own name (help({where}) lists them).",
+                           original=text, details={"missing": needed, "suggestions": slips})
+    unexpected = re.search(r"(?:(\w+)(?:\.(\w+))?\(\) )?got an unexpected keyword argument '(\w+)'", text)
+    if not unexpected:
+        return None
+    owner, method, word = unexpected.groups()
+    target = None
+    if owner and method == "__init__":  # Sequential.__init__(): the class itself
+        target = _resolve(owner)
+        shown = f"{owner}()"
+    elif owner and method:  # TensorFlowTrainer.fit(): the method of keras.Model
+        import_ok = _resolve("Model")
+        target = getattr(import_ok, method, None) if import_ok is not None else None
+        shown = f"{method}()"
+    elif owner:
+        target = _resolve(owner)
+        shown = f"{owner}()"
+    else:
+        shown = "the call"
+    if isinstance(target, type):
+        return unknown_argument(target, [word], error)
+    names = _signature_names(target) if target is not None else []
+    likely = likely_argument(word, names or _CALL_ARGUMENTS)
+    message = f"{shown} does not take an argument called {word}="
+    message += f": did you mean {likely[0]}=?" if likely else ""
+    where = f"help(keras.Model.{method})" if method else (f"help({_public_name(target)})" if target is not None
+                                                            else "help() of what you called")
+    return Explanation("unknown_argument", None, message, f"Check the argument's spelling ({where} lists them).",
+                       original=text, details={"unknown": [word], "suggestions": {word: likely}})
 
 
 def _unknown_argument(text, model, layer_obj):
@@ -771,6 +913,13 @@ def explain(error, model=None, *, layer=None) -> Explanation:
         error = error.message
     text = str(error) if not isinstance(error, str) else error
     cleaned = _clean(text)
+    if isinstance(error, BaseException):
+        try:
+            slip = _argument_slip(error)
+        except Exception:  # noqa: BLE001 - an explanation is a bonus, never a new failure
+            slip = None
+        if slip is not None:
+            return slip
     for recognise in _RECOGNISERS:
         found = recognise(cleaned, model, layer)
         if found is not None:

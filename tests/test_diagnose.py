@@ -232,3 +232,33 @@ def test_explaining_context_shows_instead_of_raising(capsys):
     with explaining() as result:
         pass
     assert result.explanation is None
+
+
+def test_a_misspelt_keyword_is_named_from_the_students_own_line():
+    # Python's message names the argument that is missing, not the one written: the line shows kernel=.
+    why = explain(raised(lambda: layers.Conv2D(16, kernel=3)))
+    assert why.kind == "unknown_argument" and "kernel= is no argument of Conv2D" in why.message
+    assert "did you mean kernel_size=" in why.message
+    plain = explain(raised(lambda: layers.Conv2D(16)))
+    assert plain.kind == "missing_argument" and "needs kernel_size=" in plain.message
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: keras.Input(shap=(3,)), ("shap=", "shape=", "keras.Input")),
+    (lambda: keras.Model(input=keras.Input((3,)), outputs=None), ("input=", "inputs=", "keras.Model")),
+    (lambda: keras.Sequential([layers.Dense(3)], nmae="x"), ("nmae=", "name=", "keras.Sequential")),
+    (lambda: layers.Dense(2)(keras.Input((3,)), trainin=True), ("trainin=", "training=")),
+])
+def test_misspelt_keywords_of_functions_models_and_calls_get_the_likely_name(call, words):
+    why = explain(raised(call))
+    text = f"{why.message} {why.fix}"
+    assert why.kind == "unknown_argument", text
+    assert all(word in text for word in words), text
+    assert "keras.layers.Sequential" not in text and "keras.layers.Model" not in text
+
+
+def test_a_misspelt_fit_argument_names_the_method():
+    model = keras.Sequential([keras.Input((1,)), layers.Dense(1)])
+    model.compile(loss="mse")
+    why = explain(raised(lambda: model.fit(np.zeros((2, 1)), np.zeros((2, 1)), epoch=1, verbose=0)))
+    assert "epoch=" in why.message and "did you mean epochs=" in why.message and "keras.Model.fit" in why.fix

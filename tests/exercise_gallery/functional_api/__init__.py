@@ -52,10 +52,13 @@ def wrong(exercise: str, name: str, variant: str, names: tuple[str, ...], code: 
                 secrets=tuple(secrets), hidden_only=hidden_only, note=note)
 
 
-def stale(exercise: str, name: str, variant: str, code: str, *, whole_cell: bool = False) -> Case:
-    """The answer cell, run again after a correct run, now raises (see :class:`Case`)."""
+def stale(exercise: str, name: str, variant: str, code: str, *, whole_cell: bool = False,
+          names: tuple[str, ...] = ("raised", "error", "failed")) -> Case:
+    """The answer cell, run again after a correct run, now raises (see :class:`Case`). ``names``: words of
+    which the message must contain one (the default: that the cell raised; a case whose error the kit explains
+    names what the explanation must say, e.g. the argument meant)."""
     return Case(exercise, "stale", name, textwrap.dedent(code).strip() + "\n", variant,
-                names=("raised", "error", "failed"), whole_cell=whole_cell)
+                names=tuple(names), whole_cell=whole_cell)
 
 
 def _all_cases() -> list[Case]:

@@ -37,4 +37,14 @@ CASES = [
             def call(self, inputs)
                 return keras.ops.cumsum(inputs, axis=1)
     """),
+    stale("fn01_small_mlp", "misspelt-keyword", "a misspelt keyword of Dense raises", """
+        mlp_in = keras.Input(shape=(32,))
+        x = layers.Dense(16, activaton="relu")(mlp_in)
+        small_mlp = keras.Model(mlp_in, layers.Dense(3)(x))
+    """, names=("did you mean activation=",)),
+    stale("fn05_ensemble", "model-input-keyword", "keras.Model(input=...) raises", """
+        shared_in = keras.Input(shape=(6,))
+        members = [keras.Sequential([keras.Input(shape=(6,)), layers.Dense(1)]) for _ in range(3)]
+        ensemble3 = keras.Model(input=shared_in, outputs=layers.average([m(shared_in) for m in members]))
+    """, names=("did you mean inputs=",)),
 ]

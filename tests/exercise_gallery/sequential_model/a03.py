@@ -1,5 +1,5 @@
 """A3 · Specifying the input shape in advance: predict_built, weight_shapes, built_from_start, fix_input_shape."""
-from exercise_gallery.sequential_model import right, wrong
+from exercise_gallery.sequential_model import right, stale, wrong
 
 BUILT = "seq03_predict_built"
 SHAPES = "seq03_weight_shapes"
@@ -141,4 +141,11 @@ CASES = [
         model = keras.Sequential([keras.Input(shape=(6,)), layers.Dense(16, activation="tanh"),
                                   layers.Dense(1, activation="sigmoid")])
     """),
+    stale(START, "misspelt-input-keyword", "keras.Input(shap=...) raises, placeholder line kept", """
+        model = keras.Sequential([keras.Input(shap=(20,)), layers.Dense(8, activation="relu"), layers.Dense(1)])
+    """, names=("did you mean shape=",)),
+    stale(START, "units-misspelt", "a Dense with a misspelt units keyword raises", """
+        model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(unit=8, activation="relu"),
+                                  layers.Dense(1)])
+    """, names=("did you mean units=",)),
 ]
