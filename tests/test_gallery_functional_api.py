@@ -1,82 +1,11 @@
-"""The Part 2 audit gallery as a regression test (see ``tests/exercise_gallery``).
-
-Every case (another correct solution or a typical mistake, written from the task text) runs in its
-notebook's own context and is judged by ``kitlib.exercises.check``, the notebook's grade cell (visible and
-hidden part, under ``kit grade``'s environment) and ``kit grade``'s trusted re-check server. A right answer
-must pass all three; a wrong one must be refused by the visible check already (unless the case is a
-hard-coded value only hidden probes can see), never get points, and get a message that names the mistake
-without giving a predict exercise's answer away, without tracebacks, paths or graph text.
-
-Cases the checks judge wrongly today are listed in ``exercise_gallery.functional_api.known.KNOWN`` and
-reported as xfail; one that is judged right must be taken off that list (the test fails until it is).
+"""The Part 2 ("The Functional API") audit gallery as a regression test: the tests are tests/exercise_gallery/suite.py's
+(one owner for both parts), the cases tests/exercise_gallery/functional_api's, the cases judged wrongly today
+(xfail, strict) ``exercise_gallery.functional_api.known.KNOWN``.
 """
 from __future__ import annotations
 
-import collections
+from exercise_gallery.suite import (kernel, pytest_generate_tests, test_case_is_judged_right,  # noqa: F401
+                                    test_gallery_covers_every_exercise, verifier)
 
-import pytest
-from exercise_gallery.functional_api import CHAPTERS, NOTEBOOKS, SKIP, _all_cases, notebook_of
-from exercise_gallery.functional_api.known import KNOWN
-from exercise_gallery.harness import Kernel, Notebook, Verifier, findings, run_case
-
-CASES = _all_cases()
-
-
-@pytest.fixture(scope="module")
-def verifier():
-    import kitlib
-
-    kitlib.setup(quiet=True)
-    hidden = CHAPTERS.parent.parent / "hidden" / "functional_api"
-    server = Verifier(hidden if hidden.is_dir() else None)
-    yield server
-    server.close()
-    from kitlib.exercises import session
-
-    session.reset()  # the chapters ran in this process: leave no given-object snapshot to a later module
-
-
-_NOTEBOOK: dict[str, Notebook] = {}
-
-
-def _notebook(name: str) -> Notebook:
-    if name not in _NOTEBOOK:
-        _NOTEBOOK.clear()  # one chapter's context at a time: the cases run in chapter order
-        _NOTEBOOK[name] = Notebook(CHAPTERS / name, SKIP)
-    return _NOTEBOOK[name]
-
-
-AUDITED = 48  # every Part 2 exercise: the 24 of the first audit and the 24 practice items (held-out round)
-
-
-def test_gallery_covers_every_audited_exercise_both_ways():
-    """At least 3 other correct solutions and 3 typical mistakes of different classes per exercise, for every
-    exercise of the part's notebooks."""
-    exercises = [e for name in sorted(set(NOTEBOOKS.values())) for e in Notebook(CHAPTERS / name).exercises()]
-    by_exercise = collections.defaultdict(lambda: collections.defaultdict(list))
-    for case in CASES:
-        by_exercise[case.exercise][case.kind].append(case)
-    assert len(by_exercise) == AUDITED and set(by_exercise) == set(exercises)
-    for exercise, kinds in by_exercise.items():
-        assert len(kinds["right"]) >= 3, exercise
-        assert len({c.variant for c in kinds["wrong"]}) >= 3, exercise
-    ids = [case.id for case in CASES]
-    assert len(ids) == len(set(ids))
-    assert set(KNOWN) <= set(ids), set(KNOWN) - set(ids)
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    return Kernel()
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_case_is_judged_right(case, verifier, kernel):
-    outcome = run_case(case, _notebook(notebook_of(case.exercise)), verifier, kernel)
-    found = findings(case, outcome)
-    report = "\n".join(f"- {cls}: {detail}" for cls, detail in found)
-    if case.id not in KNOWN:
-        assert not found, f"{case.id} ({case.variant}):\n{report}"
-        return
-    assert found, f"{case.id} is judged right now: take it off KNOWN in exercise_gallery/functional_api/known.py"
-    pytest.xfail(f"known ({', '.join(KNOWN[case.id])}):\n{report}")
+PART = "functional_api"
+MIN_WRONG_VARIANTS = 3  # typical mistakes of different classes per exercise
