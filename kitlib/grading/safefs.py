@@ -153,55 +153,82 @@ def _entries(dir_fd: int) -> list[str]:
         return sorted(entry.name for entry in it)
 
 
-def read_tree(dir_fd: int, *, max_files: int, max_total: int, max_file: int, max_depth: int,
-              max_file_for=None) -> tuple[dict[str, bytes], list[str]]:
-    """Regular files under ``dir_fd`` (relative path -> bytes) and one note per thing refused.
+def walk_files(dir_fd: int, notes: list[str], *, max_files: int, max_total: int, max_file: int, max_depth: int,
+               max_file_for=None, skip_dirs: tuple[str, ...] = (), allow_links: bool = False,
+               verb: str = "ignored"):
+    """Yield ``(relative path, bytes)`` for the regular files under ``dir_fd``: the one walker of every untrusted
+    tree (:func:`read_tree`, :func:`copy_tree`), so that one set of rules holds everywhere.
 
-    ``max_file_for(relative_path)`` may give a different cap per file (notebooks)."""
-    files: dict[str, bytes] = {}
-    notes: list[str] = []
-    state = {"total": 0}
+    Each name is checked, each entry ``lstat``-ed before anything is opened; folders are opened with
+    :func:`open_dir_at` (a link is refused) down to ``max_depth``, files read with :func:`read_regular`
+    (capped at ``max_file``, or ``max_file_for(relative path)``, and at what is left of ``max_total``). At most
+    ``max_files`` files come out. Whatever is refused gets one line in ``notes``, ending in ``verb``
+    ("ignored", "not copied"); folders named in ``skip_dirs`` are passed over without a note. ``allow_links``:
+    hard links are read too (in a tree the grader's own sandbox wrote, where they cannot point outside it).
 
-    def walk(fd: int, prefix: str, depth: int) -> None:
+    Example::
+
+        notes = []
+        for relative, data in walk_files(fd, notes, max_files=10, max_total=1 << 20, max_file=1 << 16, max_depth=2):
+            print(relative, len(data))
+    """
+    state = {"total": 0, "count": 0}
+
+    def walk(fd: int, prefix: str, depth: int):
         for name in _entries(fd):
             rel = f"{prefix}{name}"
             try:
                 _check_name(name)
                 mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
             except Refused as why:
-                notes.append(f"{why}: ignored")
+                notes.append(f"{why}: {verb}")
                 continue
             except OSError:
+                notes.append(f"{show(rel)} could not be read: {verb}")
                 continue
             if stat.S_ISDIR(mode):
-                if name in SKIPPED_DIRS:
+                if name in skip_dirs:
                     continue
                 if depth >= max_depth:
-                    notes.append(f"folder {show(rel)} is nested too deep: ignored")
+                    notes.append(f"folder {show(rel)} is nested too deep: {verb}")
                     continue
                 try:
                     child = open_dir_at(fd, name)
                 except Refused as why:
-                    notes.append(f"{why}: ignored")
+                    notes.append(f"{why}: {verb}")
                     continue
                 try:
-                    walk(child, rel + "/", depth + 1)
+                    if (yield from walk(child, rel + "/", depth + 1)) is False:
+                        return False
                 finally:
                     os.close(child)
                 continue
-            if len(files) >= max_files:
-                notes.append(f"more than {max_files} files: {show(rel)} and the rest ignored")
-                return
+            if state["count"] >= max_files:
+                notes.append(f"more than {max_files} files: {show(rel)} and the rest {verb}")
+                return False
             cap = min(max_file_for(rel) if max_file_for else max_file, max_total - state["total"])
             try:
-                data = read_regular(fd, name, max(cap, 0))
+                data = read_regular(fd, name, max(cap, 0), allow_links=allow_links)
             except Refused as why:
-                notes.append(f"{prefix and show(prefix)}{why}: ignored")
+                notes.append(f"{prefix and show(prefix)}{why}: {verb}")
                 continue
             state["total"] += len(data)
-            files[rel] = data
+            state["count"] += 1
+            yield rel, data
+        return True
 
-    walk(dir_fd, "", 0)
+    yield from walk(dir_fd, "", 0)
+
+
+def read_tree(dir_fd: int, *, max_files: int, max_total: int, max_file: int, max_depth: int,
+              max_file_for=None) -> tuple[dict[str, bytes], list[str]]:
+    """Regular files under ``dir_fd`` (relative path -> bytes) and one note per thing refused
+    (:func:`walk_files`; notebook checkpoints and caches are passed over).
+
+    ``max_file_for(relative_path)`` may give a different cap per file (notebooks)."""
+    notes: list[str] = []
+    files = dict(walk_files(dir_fd, notes, max_files=max_files, max_total=max_total, max_file=max_file,
+                            max_depth=max_depth, max_file_for=max_file_for, skip_dirs=SKIPPED_DIRS))
     return files, notes
 
 
@@ -258,51 +285,17 @@ def write_tree(target: Path, files: dict[str, bytes]) -> list[str]:
 
 def copy_tree(src_fd: int, target: Path, *, max_files: int, max_total: int, max_file: int,
               max_depth: int) -> tuple[list[str], list[str]]:
-    """Copy the regular files under ``src_fd`` into ``target`` (streamed, capped); (copied, notes)."""
+    """Copy the regular files under ``src_fd`` into ``target`` (:func:`walk_files`, one file in memory at a
+    time, capped; hard links copied: the tree is a finished sandbox's own); (copied, notes)."""
     copied: list[str] = []
     notes: list[str] = []
-    state = {"total": 0}
     Path(target).mkdir(parents=True, exist_ok=True)
-
-    def walk(fd: int, prefix: str, depth: int) -> None:
-        for name in _entries(fd):
-            rel = f"{prefix}{name}"
-            try:
-                _check_name(name)
-                mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
-            except (Refused, OSError) as why:
-                notes.append(f"{why}: not copied")
-                continue
-            if stat.S_ISDIR(mode):
-                if depth >= max_depth:
-                    notes.append(f"folder {show(rel)} is nested too deep: not copied")
-                    continue
-                try:
-                    child = open_dir_at(fd, name)
-                except Refused as why:
-                    notes.append(f"{why}: not copied")
-                    continue
-                try:
-                    walk(child, rel + "/", depth + 1)
-                finally:
-                    os.close(child)
-                continue
-            if len(copied) >= max_files:
-                notes.append(f"more than {max_files} files: {show(rel)} and the rest not copied")
-                return
-            try:
-                data = read_regular(fd, name, max(0, min(max_file, max_total - state["total"])),
-                                    allow_links=True)
-            except Refused as why:
-                notes.append(f"{why}: not copied")
-                continue
-            state["total"] += len(data)
-            if write_tree(Path(target), {rel: data}):
-                notes.append(f"{show(rel)} could not be written: not copied")
-            else:
-                copied.append(rel)
-
-    walk(src_fd, "", 0)
+    for rel, data in walk_files(src_fd, notes, max_files=max_files, max_total=max_total, max_file=max_file,
+                                max_depth=max_depth, allow_links=True, verb="not copied"):
+        if write_tree(Path(target), {rel: data}):
+            notes.append(f"{show(rel)} could not be written: not copied")
+        else:
+            copied.append(rel)
     return copied, notes
 
 
