@@ -815,6 +815,32 @@ def compile_record(x: Any, y: Any) -> Callable[[Any], dict]:
     return record
 
 
+def digit_compile_probe(salt: int, what: str = "your answer") -> Callable[[Any, Any], dict]:
+    """A ``prepare`` for a compile exercise on a 784-feature, 10-class digit model: which given object the
+    answer is and its layers (:func:`kitlib.exercises.describe.describe_model`), then :func:`compile_record` on
+    a probe batch of 40 samples in [0, 1) whose integer labels hold every class at least once, drawn from
+    ``ctx.rng(salt)`` (the hidden probes' seed changes it).
+
+    Example::
+
+        Exercise("seq05_compile", ..., prepare=digit_compile_probe(5))
+    """
+
+    def prepare(model: Any, ctx: Any) -> dict:
+        import numpy as np
+
+        from kitlib.exercises.describe import describe_model
+
+        record = describe_model(model, ctx.given, what=what)
+        rng = ctx.rng(salt)
+        x = rng.uniform(0, 1, size=(40, 784)).astype("float32")
+        y = np.concatenate([np.arange(10), rng.integers(0, 10, size=30)]).astype("int64")
+        record.update(compile_record(x, y)(model))
+        return record
+
+    return prepare
+
+
 _TELLING = re.compile(r"(Incompatible shapes[^\n]*|must have the same rank[^\n]*|[Ss]hapes? [^\n]{0,40}"
                       r"(?:are )?incompatible[^\n]*|expected [^\n]*dims?[^\n]*|not a valid dtype[^\n]*)")
 

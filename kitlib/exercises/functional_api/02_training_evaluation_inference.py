@@ -22,7 +22,7 @@ from typing import Any
 from kitlib.exercises import checks as c
 from kitlib.exercises.checks import L
 from kitlib.exercises.core import CheckFailed, Context, Exercise, expect
-from kitlib.exercises.describe import describe_model, what_is
+from kitlib.exercises.describe import what_is
 from kitlib.exercises.functional_api._forms import each_matches, not_trained
 
 MNIST_MODEL = [L("Dense", units=64, activation="relu", trainable=True),  # compiled frozen, nothing would learn
@@ -30,28 +30,6 @@ MNIST_MODEL = [L("Dense", units=64, activation="relu", trainable=True),  # compi
 AS_GIVEN = {"extra": "Compile model_a as it is: the exercise is about compile() only.",
             "missing": "Compile model_a as it is: the exercise is about compile() only.",
             "activation": "Compile model_a as it is: its last layer gives raw scores (logits, no softmax)."}
-
-
-def _probe_batch(ctx: Context):
-    import numpy as np
-
-    rng = ctx.rng(2)
-    x = rng.uniform(0, 1, size=(40, 784)).astype("float32")
-    y = np.concatenate([np.arange(10), rng.integers(0, 10, size=30)]).astype("int64")
-    return x, y
-
-
-def compile_probe(model: Any, ctx: Context, what: str = "compiled") -> dict:
-    """Prepare: which model it is, its layers, compile settings and evaluation on a probe batch."""
-    record = describe_model(model, ctx.given, what=what)
-    x, y = _probe_batch(ctx)
-    record.update(c.compile_record(x, y)(model))
-    return record
-
-
-def repaired_probe(model: Any, ctx: Context) -> dict:
-    """Prepare of ``fn02_fix_softmax_loss``: as :func:`compile_probe`, for the answer ``repaired``."""
-    return compile_probe(model, ctx, what="repaired")
 
 
 def is_model_a(record: dict) -> None:
@@ -203,7 +181,7 @@ EXERCISES = [
         kind="model",
         variable="compiled",
         given=("model_a",),
-        prepare=compile_probe,
+        prepare=c.digit_compile_probe(2, what="compiled"),
         checks=[c.is_model(what="compiled"), is_model_a, c.layers_like(MNIST_MODEL, hints=AS_GIVEN), rmsprop,
                 c.compiled_for_integer_labels(outputs="raw scores (logits)"), not_trained("model_a")],
         unrecordable="model_a, compiled with Keras' own losses and metrics or functions of your own",
@@ -251,7 +229,7 @@ EXERCISES = [
         given=("model_sm",),
         keep_given=("model_sm",),  # compiled again, nothing else: not rebound, weights and flags as given
         given_may_change=("compiled",),
-        prepare=repaired_probe,
+        prepare=c.digit_compile_probe(2, what="repaired"),
         checks=[c.is_model(what="repaired"), is_model_sm, c.layers_like(SOFTMAX_MODEL, hints=SM_AS_GIVEN), rmsprop,
                 c.compiled_for_integer_labels(outputs="probabilities"), not_trained("model_sm")],
         unrecordable="model_sm, compiled again with Keras' own losses and metrics or functions of your own",

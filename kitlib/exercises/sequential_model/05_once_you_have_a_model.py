@@ -34,23 +34,6 @@ AS_GIVEN = {"extra": "Use make_digit_model() as it is: the exercise is about com
             "activation": "Use make_digit_model() as it is: its last layer gives raw scores (no softmax)."}
 
 
-def _probe_batch(ctx: Context):
-    import numpy as np
-
-    rng = ctx.rng(5)
-    x = rng.uniform(0, 1, size=(40, 784)).astype("float32")
-    y = np.concatenate([np.arange(10), rng.integers(0, 10, size=30)]).astype("int64")
-    return x, y
-
-
-def compile_probe(model: Any, ctx: Context) -> dict:
-    """Prepare: the model's description, and its compile settings and evaluation on a probe batch."""
-    record = describe_model(model, ctx.given)
-    x, y = _probe_batch(ctx)
-    record.update(c.compile_record(x, y)(model))
-    return record
-
-
 def _fresh_model(record: dict) -> None:
     """Not `trained` (checked where the notebook's `trained` is known)."""
     expect(record["given"] != "trained", "you compiled `trained`, the model trained above",
@@ -208,7 +191,7 @@ EXERCISES = [
         kind="model",
         variable="model",
         optional_given=("trained",),
-        prepare=compile_probe,
+        prepare=c.digit_compile_probe(5),
         checks=[c.is_model(), _fresh_model, c.layers_like(DIGIT_MODEL, hints=AS_GIVEN),
                 c.compiled_for_integer_labels(outputs="raw scores (logits)")],
         activity="build",
