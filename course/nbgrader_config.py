@@ -50,3 +50,13 @@ c.GenerateFeedback.preprocessors = [
 ]
 # ... and its pages inert (student markup sanitised, no script, a strict Content-Security-Policy).
 c.GenerateFeedback.exporter_class = "kitlib.grading.feedback.InertHTMLExporter"
+
+# nbgrader's exchange carries what the kit adds (kitlib.grading.exchange): Release Feedback (the formgrader's
+# button, `nbgrader release_feedback`) writes each student's feedback summary page again from the gradebook and
+# hands it out with the notebooks' pages; Fetch Feedback brings it to the student (feedback/<time>/index.html);
+# the students' Assignments tab (and `nbgrader list`) keeps the DUE.md of a fetched assignment the one of the
+# release, so a due date moved after the release reaches them (`kit due`, then `nbgrader release_assignment
+# --force`). Names only, like the feedback settings above.
+c.ExchangeFactory.release_feedback = "kitlib.grading.exchange.ReleaseFeedback"
+c.ExchangeFactory.fetch_feedback = "kitlib.grading.exchange.FetchFeedback"
+c.ExchangeFactory.list = "kitlib.grading.exchange.ListAssignments"
