@@ -3,7 +3,9 @@
 - **Due date**: nbgrader's own, ``Assignment.duedate`` in the gradebook
   (``nbgrader db assignment add mini --duedate="2026-12-01 17:00:00 UTC"``, or ``kit due mini
   "2026-12-01 17:00 UTC"``): course metadata, not a source file. Students read it in ``DUE.md`` beside
-  the released notebooks and on the course map (:func:`publish_due_date`).
+  the released notebooks and on the course map (:func:`publish_due_date`); on a hub, nbgrader's exchange
+  carries the note, and the students' Assignments list keeps a fetched copy's note the release's
+  (:func:`refresh_due_note`, :mod:`kitlib.grading.exchange`).
 - **Extensions**: ``COURSE/extensions.csv`` (``student_id,assignment,days``), written by
   ``kit extend STUDENT ASSIGNMENT --days N`` or by hand; a student may have one before submitting.
   :func:`apply_deadlines` copies it into nbgrader's ``SubmittedAssignment.extension``, so the
