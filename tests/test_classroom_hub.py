@@ -24,11 +24,14 @@ the asserts, each test reading what the loop recorded:
   private mount namespace in which only that Python is reachable (:func:`_users_namespace`).
 - Two courses (``mini`` and ``mini2``, the mini course of tests/fixtures twice), private folders in
   the instructor's home: ``chmod -R go-rwx``.
-- The loop: the instructor releases both (``kit release --course``, ``nbgrader release_assignment``);
-  ana, in Chromium, logs in, fetches in the Assignments tab, answers, Validates, submits; ben (blank)
-  and cleo (one of two right in ``mini``, all right in ``mini2``) fetch and submit with nbgrader's
-  commands run as themselves; the instructor collects, runs ``kit grade --course``, releases
-  feedback; ana fetches hers in the browser, the others with ``nbgrader fetch_feedback``; the
+- The loop: the instructor releases both (``kit due`` for ``mini``, ``kit release --course``,
+  ``nbgrader release_assignment``); ana, in Chromium, logs in, fetches in the Assignments tab, answers,
+  Validates, submits; ben (blank) and cleo (one of two right in ``mini``, all right in ``mini2``) fetch
+  and submit with nbgrader's commands run as themselves; the instructor moves ``mini``'s due date
+  (``kit due``, ``release_assignment --force``), collects, runs ``kit grade --course``, releases
+  feedback; ben runs ``nbgrader list`` (the new date in his DUE.md); ana refreshes her Assignments tab
+  (the same) and fetches her feedback in the browser, the others with ``nbgrader fetch_feedback`` (each
+  gets the summary page too); the
   instructor opens the formgrader in its own tab (``/user/<instructor>/formgrader``: JupyterHub >= 4.1
   forbids framing it in JupyterLab).
 
@@ -656,16 +659,7 @@ def term(classroom, chromium, artifacts_dir):
         room.time("ben, cleo: fetch and submit, 3 hand-ins (commands, beside ana)", t_cli)
         record["submit_done"] = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
-        # The deadline moves after everyone fetched (INSTRUCTORS.md: kit due, then release_assignment --force);
-        # ben sees it at his next `nbgrader list`, ana at her Assignments tab's next refresh (below).
-        t0 = time.monotonic()
         record["due_fetched"] = (acc["ana"].home / "mini" / "mini" / "DUE.md").read_text()  # as Fetch brought it
-        room.kit("due", "mini", DUE_MOVED, "--course", str(room.course("mini")), cwd=room.course("mini"))
-        room.nbgrader(room.teacher, "release_assignment", "mini", "--force", cwd=room.course("mini"))
-        listed = room.nbgrader(acc["ben"], "list", "--course", "mini")
-        record["due_ben_list"] = listed.stdout + listed.stderr
-        record["due_ben_note"] = (acc["ben"].home / "mini" / "mini" / "DUE.md").read_text()
-        room.time("instructor moves the due date, ben lists", t0)
 
         # The isolation checks run while ana's server and kernel are up.
         t0 = time.monotonic()
@@ -682,6 +676,9 @@ def term(classroom, chromium, artifacts_dir):
 
         def collect_grade_release(course_id: str) -> str:
             course = room.course(course_id)
+            if course_id == "mini":  # the deadline moves after everyone fetched (INSTRUCTORS.md: Deadlines)
+                room.kit("due", "mini", DUE_MOVED, "--course", str(course), cwd=course)
+                room.nbgrader(room.teacher, "release_assignment", "mini", "--force", cwd=course)
             room.nbgrader(room.teacher, "collect", "mini", cwd=course)
             graded = room.kit("grade", "--course", str(course), "--jobs", "2", "--timeout", "120", cwd=course)
             room.nbgrader(room.teacher, "release_feedback", "mini", cwd=course)
@@ -689,12 +686,20 @@ def term(classroom, chromium, artifacts_dir):
 
         with ThreadPoolExecutor(max_workers=2) as courses:  # two courses, two terminals
             record["grade_output"] = dict(zip(COURSES, courses.map(collect_grade_release, COURSES)))
-        room.time("instructor: collect, kit grade, release_feedback (2 courses)", t0)
+        room.time("instructor: due date moved (mini), collect, kit grade, release_feedback (2 courses)", t0)
 
-        # Feedback: ana in the browser, ben and cleo by command.
+        # Feedback: ana in the browser, ben and cleo by command. The moved due date reaches ben at his next
+        # `nbgrader list`, ana at her Assignments tab's next refresh.
         t0 = time.monotonic()
-        by_command = [pool.submit(lambda r: [room.nbgrader(acc[r], "fetch_feedback", "mini", "--course", course_id)
-                                             for course_id in ANSWERS[r]], role) for role in ("ben", "cleo")]
+
+        def ben_lists() -> None:
+            listed = room.nbgrader(acc["ben"], "list", "--course", "mini")
+            record["due_ben_list"] = listed.stdout + listed.stderr
+            record["due_ben_note"] = (acc["ben"].home / "mini" / "mini" / "DUE.md").read_text()
+
+        by_command = [pool.submit(ben_lists)]
+        by_command += [pool.submit(lambda r: [room.nbgrader(acc[r], "fetch_feedback", "mini", "--course", course_id)
+                                              for course_id in ANSWERS[r]], role) for role in ("ben", "cleo")]
         panel = _assignment_list(page)
         _choose_course(page, panel, "mini")
         panel.locator("#refresh_assignments_list").click()  # the tab's own Refresh: the list runs again
@@ -716,7 +721,7 @@ def term(classroom, chromium, artifacts_dir):
         record["shots"]["feedback-summary"] = _shot(page, "05b-feedback-summary-ana", artifacts_dir)
         for job in by_command:
             job.result()
-        room.time("feedback fetched (browser + commands)", t0)
+        room.time("ben lists, feedback fetched (browser + commands)", t0)
 
         # The formgrader, in its own tab of the instructor's server.
         t0 = time.monotonic()
