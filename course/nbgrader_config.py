@@ -50,3 +50,25 @@ c.GenerateFeedback.preprocessors = [
 ]
 # ... and its pages inert (student markup sanitised, no script, a strict Content-Security-Policy).
 c.GenerateFeedback.exporter_class = "kitlib.grading.feedback.InertHTMLExporter"
+
+# nbgrader's exchange carries what the kit adds (kitlib.grading.exchange): Release Feedback (the formgrader's
+# button, `nbgrader release_feedback`) writes each student's feedback summary page again from the gradebook and
+# hands it out with the notebooks' pages; Fetch Feedback brings it to the student (feedback/<time>/index.html);
+# the students' Assignments tab (and `nbgrader list`) keeps the DUE.md of a fetched assignment the one of the
+# release, so a due date moved after the release reaches them (`kit due`, then `nbgrader release_assignment
+# --force`). Names only, like the feedback settings above, and only where this Python has a kit with those
+# classes (looked up, not imported): elsewhere every nbgrader command would fail on the names, where stock
+# nbgrader's exchange only lacks the summary page and the moved date.
+import importlib.util  # noqa: E402
+
+
+def _kit_has(module: str) -> bool:
+    spec = importlib.util.find_spec(module.split(".")[0])
+    return bool(spec and spec.submodule_search_locations) and \
+        os.path.isfile(os.path.join(list(spec.submodule_search_locations)[0], *module.split(".")[1:]) + ".py")
+
+
+if _kit_has("kitlib.grading.exchange"):
+    c.ExchangeFactory.release_feedback = "kitlib.grading.exchange.ReleaseFeedback"
+    c.ExchangeFactory.fetch_feedback = "kitlib.grading.exchange.FetchFeedback"
+    c.ExchangeFactory.list = "kitlib.grading.exchange.ListAssignments"

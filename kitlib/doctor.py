@@ -285,7 +285,14 @@ def check_formgrader(course) -> list[Finding]:
         return [Finding("formgrader", "fail", problem,
                         "copy the c.GenerateFeedback.preprocessors lines of the kit's course/nbgrader_config.py "
                         "into this course's nbgrader_config.py (course/INSTRUCTORS.md, Generate feedback)")]
-    return [Finding("formgrader", "ok", "Generate Feedback gives the kit's feedback (hidden tests withheld); " + tab)]
+    found = [Finding("formgrader", "ok", "Generate Feedback gives the kit's feedback (hidden tests withheld); " + tab)]
+    from kitlib.grading.exchange import exchange_config_problem
+
+    stock = exchange_config_problem(course.root)
+    if stock:
+        found.append(Finding("exchange", "warn", stock, "copy the c.ExchangeFactory lines of the kit's "
+                             "course/nbgrader_config.py into this course's nbgrader_config.py"))
+    return found
 
 
 CHECKS: tuple[Callable[[], list[Finding]], ...] = (

@@ -24,11 +24,14 @@ the asserts, each test reading what the loop recorded:
   private mount namespace in which only that Python is reachable (:func:`_users_namespace`).
 - Two courses (``mini`` and ``mini2``, the mini course of tests/fixtures twice), private folders in
   the instructor's home: ``chmod -R go-rwx``.
-- The loop: the instructor releases both (``kit release --course``, ``nbgrader release_assignment``);
-  ana, in Chromium, logs in, fetches in the Assignments tab, answers, Validates, submits; ben (blank)
-  and cleo (one of two right in ``mini``, all right in ``mini2``) fetch and submit with nbgrader's
-  commands run as themselves; the instructor collects, runs ``kit grade --course``, releases
-  feedback; ana fetches hers in the browser, the others with ``nbgrader fetch_feedback``; the
+- The loop: the instructor releases both (``kit due`` for ``mini``, ``kit release --course``,
+  ``nbgrader release_assignment``); ana, in Chromium, logs in, fetches in the Assignments tab, answers,
+  Validates, submits; ben (blank) and cleo (one of two right in ``mini``, all right in ``mini2``) fetch
+  and submit with nbgrader's commands run as themselves; the instructor moves ``mini``'s due date
+  (``kit due``, ``release_assignment --force``), collects, runs ``kit grade --course``, releases
+  feedback; ben runs ``nbgrader list`` (the new date in his DUE.md); ana refreshes her Assignments tab
+  (the same) and fetches her feedback in the browser, the others with ``nbgrader fetch_feedback`` (each
+  gets the summary page too); the
   instructor opens the formgrader in its own tab (``/user/<instructor>/formgrader``: JupyterHub >= 4.1
   forbids framing it in JupyterLab).
 
@@ -83,6 +86,7 @@ ANSWERS = {
 }
 EXPECTED = {("ana", "mini"): 5.0, ("ben", "mini"): 0.0, ("cleo", "mini"): 2.0, ("cleo", "mini2"): 5.0}
 COURSES = ("mini", "mini2")
+DUE_FIRST, DUE_MOVED = "2099-01-15 17:00 UTC", "2099-01-22 17:00 UTC"  # course mini's due date, then a week more
 NO_WHEEL: list = []  # why no wheel could be built (offline), if so
 
 
@@ -452,6 +456,8 @@ def classroom(artifacts_dir, tmp_path_factory):
 
         def release(course_id: str) -> None:
             course = room.course(course_id)
+            if course_id == "mini":  # a due date before the release: the release carries it (DUE.md)
+                room.kit("due", "mini", DUE_FIRST, "--course", str(course), cwd=course)
             room.kit("release", "--course", str(course), cwd=course)
             room.nbgrader(room.teacher, "release_assignment", "mini", cwd=course)
 
@@ -653,6 +659,8 @@ def term(classroom, chromium, artifacts_dir):
         room.time("ben, cleo: fetch and submit, 3 hand-ins (commands, beside ana)", t_cli)
         record["submit_done"] = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
+        record["due_fetched"] = (acc["ana"].home / "mini" / "mini" / "DUE.md").read_text()  # as Fetch brought it
+
         # The isolation checks run while ana's server and kernel are up.
         t0 = time.monotonic()
         record["isolation"] = _try_to_pry(room) if AS_ROOT else None
@@ -668,6 +676,9 @@ def term(classroom, chromium, artifacts_dir):
 
         def collect_grade_release(course_id: str) -> str:
             course = room.course(course_id)
+            if course_id == "mini":  # the deadline moves after everyone fetched (INSTRUCTORS.md: Deadlines)
+                room.kit("due", "mini", DUE_MOVED, "--course", str(course), cwd=course)
+                room.nbgrader(room.teacher, "release_assignment", "mini", "--force", cwd=course)
             room.nbgrader(room.teacher, "collect", "mini", cwd=course)
             graded = room.kit("grade", "--course", str(course), "--jobs", "2", "--timeout", "120", cwd=course)
             room.nbgrader(room.teacher, "release_feedback", "mini", cwd=course)
@@ -675,14 +686,28 @@ def term(classroom, chromium, artifacts_dir):
 
         with ThreadPoolExecutor(max_workers=2) as courses:  # two courses, two terminals
             record["grade_output"] = dict(zip(COURSES, courses.map(collect_grade_release, COURSES)))
-        room.time("instructor: collect, kit grade, release_feedback (2 courses)", t0)
+        room.time("instructor: due date moved (mini), collect, kit grade, release_feedback (2 courses)", t0)
 
-        # Feedback: ana in the browser, ben and cleo by command.
+        # Feedback: ana in the browser, ben and cleo by command. The moved due date reaches ben at his next
+        # `nbgrader list`, ana at her Assignments tab's next refresh.
         t0 = time.monotonic()
-        by_command = [pool.submit(lambda r: [room.nbgrader(acc[r], "fetch_feedback", "mini", "--course", course_id)
-                                             for course_id in ANSWERS[r]], role) for role in ("ben", "cleo")]
+
+        def ben_lists() -> None:
+            listed = room.nbgrader(acc["ben"], "list", "--course", "mini")
+            record["due_ben_list"] = listed.stdout + listed.stderr
+            record["due_ben_note"] = (acc["ben"].home / "mini" / "mini" / "DUE.md").read_text()
+
+        by_command = [pool.submit(ben_lists)]
+        by_command += [pool.submit(lambda r: [room.nbgrader(acc[r], "fetch_feedback", "mini", "--course", course_id)
+                                              for course_id in ANSWERS[r]], role) for role in ("ben", "cleo")]
         panel = _assignment_list(page)
         _choose_course(page, panel, "mini")
+        panel.locator("#refresh_assignments_list").click()  # the tab's own Refresh: the list runs again
+        panel.locator("#released_assignments_list_loading").wait_for(state="hidden")
+        note, deadline = acc["ana"].home / "mini" / "mini" / "DUE.md", time.monotonic() + 30
+        while DUE_MOVED not in note.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        record["due_ana_note"] = note.read_text()
         submitted = panel.locator("#submitted_assignments_list")
         submitted.get_by_role("button", name="Fetch Feedback").first.click()
         submitted.get_by_text(re.compile("view feedback", re.I)).first.wait_for()
@@ -692,9 +717,11 @@ def term(classroom, chromium, artifacts_dir):
         relative = pages[-1].relative_to(acc["ana"].home)
         page.goto(f"{room.url}/user/{acc['ana'].name}/files/{relative}", wait_until="load")
         record["shots"]["feedback"] = _shot(page, "05-feedback-ana", artifacts_dir)
+        page.goto(f"{room.url}/user/{acc['ana'].name}/files/{relative.parent / 'index.html'}", wait_until="load")
+        record["shots"]["feedback-summary"] = _shot(page, "05b-feedback-summary-ana", artifacts_dir)
         for job in by_command:
             job.result()
-        room.time("feedback fetched (browser + commands)", t0)
+        room.time("ben lists, feedback fetched (browser + commands)", t0)
 
         # The formgrader, in its own tab of the instructor's server.
         t0 = time.monotonic()
@@ -836,13 +863,29 @@ def test_submission_timestamps_are_the_students_own(classroom, term):
 
 
 def test_feedback_reaches_each_student_without_hidden_tests(classroom, term):
+    """Each student's fetched feedback (Fetch Feedback in the browser for ana, `nbgrader fetch_feedback` for the
+    others): the notebook's page and the kit's summary page beside it, their own score, no hidden test; in the
+    course with a due date the summary says it and that they handed in on time."""
     acc = classroom.accounts
     for (role, course_id), points in EXPECTED.items():
         pages = sorted((acc[role].home / course_id / "mini" / "feedback").glob("*/*.html"))
         assert pages, f"{role} got no feedback in {course_id}"
+        assert sorted(p.name for p in pages) == ["index.html", "mini.html"], (role, course_id, pages)
         text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
         assert HIDDEN_SOURCE not in text and "BEGIN HIDDEN TESTS" not in text, (role, course_id)
         assert re.search(rf"\b{points:g}(\.0)?\s*/\s*5\b", re.sub(r"<[^>]+>", " ", text)), (role, course_id)
+        summary = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", pages[0].read_text(encoding="utf-8")))
+        assert f"Score: {points:g} / 5" in summary, (role, course_id, summary)
+        assert (f"Due: {DUE_MOVED}" in summary and "on time" in summary) == (course_id == "mini"), summary
+
+
+def test_a_due_date_reaches_students_and_follows_a_change_after_release(term):
+    """The release carries the due date (DUE.md in the fetched folder); moved after everyone fetched, it reaches
+    ben at his next `nbgrader list` (which prints it) and ana at her Assignments tab's next refresh."""
+    assert DUE_FIRST in term["due_fetched"], term["due_fetched"]
+    assert f"Due: {DUE_MOVED}" in term["due_ben_list"], term["due_ben_list"]
+    assert DUE_MOVED in term["due_ben_note"] and DUE_FIRST not in term["due_ben_note"], term["due_ben_note"]
+    assert DUE_MOVED in term["due_ana_note"], term["due_ana_note"]
 
 
 def test_formgrader_in_its_own_tab_shows_the_same_scores(classroom, term):

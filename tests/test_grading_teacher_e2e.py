@@ -677,10 +677,19 @@ def test_formgrader_generate_and_release_feedback_publish_the_kits_feedback(grad
         page.screenshot(path=str(shots / "formgrader-feedback-released.png"), full_page=True)
     finally:
         context.close()
+    from nbgrader.utils import notebook_hash
+
+    from kitlib.grading.course import Course
+    from kitlib.grading.gradebook import read_grades
+
     released = sorted((exchange / "mini" / "feedback").glob("*.html"))
-    assert len(released) == 1, released  # one notebook, one page: the one student's
-    raw = released[0].read_text(encoding="utf-8")
-    text = page_text(released[0])
+    secret = (course / "submitted" / student / "mini" / "submission_secret.txt").read_text()
+    # one notebook's page and the summary page (Generate Feedback had deleted it: Release wrote it again)
+    assert sorted(p.name for p in released) == sorted(f"{notebook_hash(secret=secret, notebook_id=n)}.html"
+                                                      for n in ("mini", "index")), released
+    page_path = exchange / "mini" / "feedback" / f"{notebook_hash(secret=secret, notebook_id='mini')}.html"
+    raw = page_path.read_text(encoding="utf-8")
+    text = page_text(page_path)
     source = nbformat.read(str(course / "source" / "mini" / "mini.ipynb"), as_version=4)
     hidden = [line for cell in source.cells for kind, line in protected_lines(cell) if kind == "hidden test"]
     assert hidden, "the mini course has hidden tests: the check below could not fail"
@@ -692,3 +701,34 @@ def test_formgrader_generate_and_release_feedback_publish_the_kits_feedback(grad
     assert live_markup(raw.split("<body", 1)[1]) == []
     assert f">{SUM_TITLE}</a>" in raw and f">{WORDS_TITLE}</a>" in raw and ">Test cell<" not in raw
     assert "total = 4" in text  # the student's own answer is there
+
+    # The summary page: from the gradebook as it is now, titles, no hidden test, nothing of the student's markup.
+    summary_path = exchange / "mini" / "feedback" / f"{notebook_hash(secret=secret, notebook_id='index')}.html"
+    summary_raw, summary = summary_path.read_text(encoding="utf-8"), tidy(page_text(summary_path))
+    score = read_grades(Course.open(course), "mini").submissions[student].score
+    assert f"Score: {score:g} / 5" in summary and f"{CHAPTER} · {SUM_TITLE}" in summary_raw, summary
+    assert not [line for line in hidden if line in summary] and "hidden=True" not in summary_raw
+    assert 'http-equiv="Content-Security-Policy"' in summary_raw
+    assert live_markup(summary_raw.split("<body", 1)[1], own_page=True) == []  # links only to the pages beside it
+    assert "total = 4" not in summary  # the student's answers stay on the notebook's page
+
+    # ben fetches it with nbgrader's own command, from his cache of the submission (as `nbgrader submit` left it)
+    from nbgrader.tests import run_nbgrader
+
+    home, cache = formgrader["course"].parent / "ben-home", formgrader["course"].parent / "ben-cache"
+    stamp = (course / "submitted" / student / "mini" / "timestamp.txt").read_text().strip()
+    shutil.copytree(course / "submitted" / student / "mini", cache / "mini" / f"{student}+mini+{stamp}")
+    home.mkdir()
+    (home / "nbgrader_config.py").write_text(
+        f"c = get_config()\nload_subconfig({str(course / 'nbgrader_config.py')!r})\n"
+        f"c.Exchange.root = {str(exchange)!r}\nc.Exchange.cache = {str(cache)!r}\n"
+        f"c.CourseDirectory.student_id = {student!r}\n")
+    here = os.getcwd()
+    os.chdir(home)
+    try:
+        run_nbgrader(["fetch_feedback", "mini", "--course", "mini"])
+    finally:
+        os.chdir(here)
+    fetched = home / "mini" / "feedback" / stamp
+    assert sorted(p.name for p in fetched.iterdir()) == ["index.html", "mini.html"]
+    assert (fetched / "index.html").read_text(encoding="utf-8") == summary_raw

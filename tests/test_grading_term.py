@@ -152,6 +152,146 @@ def test_a_due_date_is_course_metadata_and_a_new_one_reaches_the_workspace(cours
     assert "Due:" not in (workspace / COURSE_MAP).read_text()
 
 
+def _nbgrader(*args: str, cwd: Path, env: dict | None = None) -> str:
+    """One of nbgrader's own commands, in this process (nbgrader's test harness: ``NbGraderApp`` with these
+    arguments, its config loaded from ``cwd`` as in a terminal there); its log."""
+    from nbgrader.tests import run_nbgrader
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return run_nbgrader(list(args))
+    finally:
+        os.chdir(here)
+
+
+def test_nbgraders_exchange_carries_the_due_date_and_the_feedback_summary(course, tmp_path):
+    """Through nbgrader's own commands on an exchange folder (no hub, no kernel): a due date moved after the
+    student fetched reaches their copy's DUE.md at their next `nbgrader list` (the Assignments tab runs the
+    same), never touching their work, and goes when the date is taken back; `nbgrader release_feedback`
+    hands out the student's summary page written fresh from the gradebook (with their extension), and
+    `nbgrader fetch_feedback` brings it beside the notebook's page."""
+    import re
+
+    from kitlib.grading.deadlines import publish_due_date
+
+    exchange, home = tmp_path / "exchange", tmp_path / "home"
+    exchange.mkdir()
+    home.mkdir()
+    env = None
+    exchange_args = [f"--Exchange.root={exchange}", f"--Exchange.cache={tmp_path / 'cache'}"]
+    # the student's nbgrader config: the course's settings (kit lab configure writes the same load_subconfig)
+    (home / "nbgrader_config.py").write_text(
+        f"c = get_config()\nload_subconfig({str(course.config_path)!r})\n"
+        f"c.Exchange.root = {str(exchange)!r}\nc.Exchange.cache = {str(tmp_path / 'cache')!r}\n"
+        "c.CourseDirectory.student_id = 'ana'\n")
+
+    def due(when: str) -> None:  # kit due, in this process
+        from kitlib.grading import term
+
+        parser = __import__("argparse").ArgumentParser()
+        term.add_parsers(parser.add_subparsers(dest="command"))
+        assert term.run_due(parser.parse_args(["due", "mini", when, "--course", str(course.root)])) == 0
+
+    release = course.release_dir("mini")
+    release.mkdir(parents=True)
+    shutil.copy2(course.source_dir("mini") / "mini.ipynb", release / "mini.ipynb")
+    due("2026-12-01 17:00 UTC")
+    publish_due_date(course, "mini", from_gradebook=True)  # as kit release leaves it
+    _nbgrader("release_assignment", "mini", *exchange_args, cwd=course.root, env=env)
+    _nbgrader("fetch_assignment", "mini", "--course", "mini", cwd=home, env=env)
+    mine = home / "mini"
+    assert "2026-12-01 17:00 UTC" in (mine / "DUE.md").read_text()
+    (mine / "mini.ipynb").write_text((mine / "mini.ipynb").read_text().replace("# YOUR CODE HERE", "total = 5"))
+    work = (mine / "mini.ipynb").read_bytes()
+
+    due("2026-12-08 17:00 UTC")  # a week's delay, after the student fetched
+    _nbgrader("release_assignment", "mini", "--force", *exchange_args, cwd=course.root, env=env)
+    _nbgrader("fetch_assignment", "mini", "--course", "mini", "--replace", cwd=home, env=env)  # nbgrader's own:
+    assert "2026-12-01 17:00 UTC" in (mine / "DUE.md").read_text()  # it never replaces a file the student has
+    listed = _nbgrader("list", "--course", "mini", cwd=home, env=env)
+    assert "Due: 2026-12-08 17:00 UTC" in listed, listed
+    assert "2026-12-08 17:00 UTC" in (mine / "DUE.md").read_text() and (mine / "mini.ipynb").read_bytes() == work
+
+    due("none")
+    _nbgrader("release_assignment", "mini", "--force", *exchange_args, cwd=course.root, env=env)
+    assert "Due:" not in _nbgrader("list", "--course", "mini", cwd=home, env=env)
+    assert not (mine / "DUE.md").exists() and (mine / "mini.ipynb").read_bytes() == work
+
+    # Feedback: submit, collect; the gradebook as kit grade leaves it; a page per notebook (the kit's writer is
+    # tested with kit grade: here any inert page) and a stale summary page that the release must replace.
+    due("2099-12-01 17:00 UTC")
+    grant_extension(course, "ana", "mini", 2)
+    _nbgrader("submit", "mini", "--course", "mini", cwd=home, env=env)
+    _nbgrader("collect", "mini", *exchange_args, cwd=course.root, env=env)
+    submitted = course.submitted_dir("ana", "mini")
+    stamp = datetime.datetime.strptime((submitted / "timestamp.txt").read_text().strip().replace(" UTC", ""),
+                                       "%Y-%m-%d %H:%M:%S.%f")
+    graded(course, "ana", {"mini_sum_test": 2.0}, timestamp=stamp)
+    apply_deadlines(course, "mini")
+    folder = course.feedback_dir("ana", "mini")
+    folder.mkdir(parents=True)
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        shutil.copy2(submitted / name, folder / name)
+    (folder / "mini.html").write_text('<!DOCTYPE html><html lang="en"><body>the page of mini</body></html>')
+    (folder / "index.html").write_text("<html><body>an old summary: Score 0 / 5</body></html>")
+    (folder / "evil.html").write_text("<script>alert(1)</script>")  # what nbgrader copies from a submission
+    _nbgrader("release_feedback", "mini", *exchange_args, cwd=course.root, env=env)
+    released = sorted(p.read_text() for p in (exchange / "mini" / "feedback").glob("*.html"))
+    assert len(released) == 2 and not [p for p in released if "alert(1)" in p or "old summary" in p], released
+    _nbgrader("fetch_feedback", "mini", "--course", "mini", cwd=home, env=env)
+    (fetched,) = (mine / "feedback").iterdir()
+    assert sorted(p.name for p in fetched.iterdir()) == ["index.html", "mini.html"]
+    summary = (fetched / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary))
+    assert "Score: 2 / 5" in text and "mini_sum_test" not in text.split("Score")[0]
+    assert "Due: 2099-12-01 17:00 UTC; your extension: 2 days, to 2099-12-03 17:00 UTC" in text, text
+    assert f"Handed in: {stamp:%Y-%m-%d %H:%M} UTC, on time" in text, text
+    assert 'href="mini.html#mini_sum_test"' in summary and "Content-Security-Policy" in summary
+    assert "<script" not in summary.lower() and "hidden=True" not in summary
+
+
+def test_a_fetched_copys_due_note_follows_the_release_and_nothing_else(tmp_path):
+    """refresh_due_note (run by the students' Assignments list): the release's DUE.md replaces the copy's,
+    a link in the copy is replaced and never written through, a DUE.md of the student's own stays when the
+    release has none, a kit note goes, and an oversized release note is not copied."""
+    from kitlib.grading.deadlines import due_note, refresh_due_note, released_due_line
+
+    released, mine, outside = tmp_path / "outbound" / "mini", tmp_path / "home" / "mini", tmp_path / "outside.md"
+    released.mkdir(parents=True)
+    mine.mkdir(parents=True)
+    note = due_note(datetime.datetime(2027, 1, 15, 17, 0))
+    (released / "DUE.md").write_text(note)
+    assert refresh_due_note(released, mine) == "written" and (mine / "DUE.md").read_text() == note
+    assert refresh_due_note(released, mine) is None  # unchanged: nothing written
+    assert released_due_line(released) == "Due: 2027-01-15 17:00 UTC (ask your teacher about an extension " \
+                                          "before then)."
+    (mine / "DUE.md").unlink()
+    outside.write_text("mine")
+    (mine / "DUE.md").symlink_to(outside)
+    assert refresh_due_note(released, mine) == "written"
+    assert outside.read_text() == "mine" and not (mine / "DUE.md").is_symlink()
+    (released / "DUE.md").unlink()
+    assert refresh_due_note(released, mine) == "removed" and not (mine / "DUE.md").exists()
+    (mine / "DUE.md").write_text("my own notes on the deadline")
+    assert refresh_due_note(released, mine) is None and (mine / "DUE.md").read_text().startswith("my own")
+    (released / "DUE.md").write_text("x" * 10_000)
+    assert refresh_due_note(released, mine) is None and (mine / "DUE.md").read_text().startswith("my own")
+
+
+def test_the_courses_config_names_the_kits_exchange_classes(tmp_path):
+    """course/nbgrader_config.py hands out and fetches the summary page and refreshes due dates; a course
+    config without those lines is named (kit doctor warns with it)."""
+    from kitlib.grading.exchange import exchange_config_problem
+
+    assert exchange_config_problem(ROOT / "course") is None
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n"
+                                                 "c.ExchangeFactory.list = 'kitlib.grading.exchange.ListAssignments'\n")
+    problem = exchange_config_problem(tmp_path)
+    assert "c.ExchangeFactory.release_feedback" in problem and "c.ExchangeFactory.fetch_feedback" in problem
+    assert "ExchangeFactory.list" not in problem
+
+
 def test_check_submitted_names_missing_unknown_and_stray(course, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER)

@@ -3,7 +3,9 @@
 - **Due date**: nbgrader's own, ``Assignment.duedate`` in the gradebook
   (``nbgrader db assignment add mini --duedate="2026-12-01 17:00:00 UTC"``, or ``kit due mini
   "2026-12-01 17:00 UTC"``): course metadata, not a source file. Students read it in ``DUE.md`` beside
-  the released notebooks and on the course map (:func:`publish_due_date`).
+  the released notebooks and on the course map (:func:`publish_due_date`); on a hub, nbgrader's exchange
+  carries the note, and the students' Assignments list keeps a fetched copy's note the release's
+  (:func:`refresh_due_note`, :mod:`kitlib.grading.exchange`).
 - **Extensions**: ``COURSE/extensions.csv`` (``student_id,assignment,days``), written by
   ``kit extend STUDENT ASSIGNMENT --days N`` or by hand; a student may have one before submitting.
   :func:`apply_deadlines` copies it into nbgrader's ``SubmittedAssignment.extension``, so the
@@ -30,6 +32,7 @@ from __future__ import annotations
 import csv
 import datetime
 import math
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -301,3 +304,59 @@ def apply_deadlines(course: Course, assignment: str, policy: LatePolicy | None =
             gb.db.commit()
             found[student] = Lateness(seconds, days, penalty)
     return found
+
+
+MAX_DUE_NOTE = 4096  # bytes of a released DUE.md read back (one line is expected)
+
+
+def released_due_line(released: Path) -> str:
+    """The due date line of a release's ``DUE.md`` as plain text ("" without one): what ``nbgrader list``
+    adds to an assignment's line.
+
+    Example::
+
+        released_due_line(Path("/srv/nbgrader/exchange/keras-guides/outbound/mini"))
+        # 'Due: 2026-12-01 17:00 UTC (ask your teacher about an extension before then).'
+    """
+    try:
+        with open(Path(released) / DUE_NOTE, "rb") as handle:
+            text = handle.read(MAX_DUE_NOTE).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    lines = text.strip().splitlines()
+    return lines[0].replace("**", "").strip()[:200] if lines else ""
+
+
+def refresh_due_note(released: Path, local: Path) -> str | None:
+    """Make the ``DUE.md`` of a student's copy of an assignment (``local``) the one of its release
+    (``released``: the exchange's ``outbound/<assignment>``, which ``nbgrader release_assignment --force``
+    replaced). nbgrader's fetch never replaces a file a student has, so a date set or changed after the
+    student fetched reaches them this way; every other file in ``local`` stays as it is. Without a note in
+    the release, a kit note in ``local`` is removed (the date was taken back); a file of the student's own
+    called DUE.md is left alone. Returns what was done ("written", "removed") or None.
+
+    Example::
+
+        refresh_due_note(exchange / "keras-guides" / "outbound" / "mini", Path.home() / "keras-guides" / "mini")
+    """
+    released, local = Path(released), Path(local)
+    dest = local / DUE_NOTE
+    try:
+        with open(released / DUE_NOTE, "rb") as handle:
+            data = handle.read(MAX_DUE_NOTE + 1)
+    except FileNotFoundError:
+        data = None
+    if data is None or len(data) > MAX_DUE_NOTE:
+        if data is None and dest.is_file() and not dest.is_symlink() \
+                and dest.read_bytes()[:MAX_DUE_NOTE].startswith(b"**Due: "):
+            dest.unlink()
+            return "removed"
+        return None
+    if dest.is_file() and not dest.is_symlink() and dest.read_bytes() == data:
+        return None
+    if not local.is_dir() or dest.is_dir():
+        return None
+    tmp = local / f".{DUE_NOTE}.kit-tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, dest)  # replaces a link itself, never what it points at
+    return "written"

@@ -376,14 +376,15 @@ def write_summaries(course: Course, assignment: str, students: list[str], proble
         if not pages:  # every page was withheld (or none was made): no summary beside nothing
             continue
         try:
-            (folder / SUMMARY_PAGE).write_text(summary_page(assignment, submission, catalog, pages),
-                                                encoding="utf-8")
+            (folder / SUMMARY_PAGE).write_text(summary_page(assignment, submission, catalog, pages,
+                                                            duedate=grades.duedate), encoding="utf-8")
         except OSError as error:
             problems.setdefault(student, []).append(f"no feedback summary page ({error.strerror})")
 
 
-def summary_page(assignment: str, submission, catalog, pages: set[str]) -> str:
-    """The assignment at a glance for one student: the score (and late penalty), then every exercise
+def summary_page(assignment: str, submission, catalog, pages: set[str], duedate=None) -> str:
+    """The assignment at a glance for one student: the score (and late penalty), the due date with this
+    student's own extension and when they handed in (:func:`deadline_line`), then every exercise
     by its title with its points, passed or to look at again, linked to its notebook's feedback
     page, and the teacher's comments. Everything from the submission is escaped; the page is inert
     (:func:`kitlib.grading.htmlsafe.add_csp`).
@@ -419,7 +420,7 @@ def summary_page(assignment: str, submission, catalog, pages: set[str]) -> str:
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Feedback: {esc(assignment)}</title><style>{SUMMARY_CSS}</style></head><body><main>
 <h1>Your feedback: {esc(assignment)}</h1>
-<p>Score: <b>{submission.score:g} / {submission.max_score:g}</b></p>{late}
+<p>Score: <b>{submission.score:g} / {submission.max_score:g}</b></p>{late}{deadline_line(duedate, submission)}
 <table><caption class="note">Each exercise; the notebook links go to its feedback page.</caption>
 <tr><th scope="col">exercise</th><th scope="col">notebook</th><th scope="col">points</th><th scope="col">result</th></tr>
 {"".join(rows) or '<tr><td colspan="4">no graded exercise</td></tr>'}</table>
@@ -427,6 +428,32 @@ def summary_page(assignment: str, submission, catalog, pages: set[str]) -> str:
 </main></body></html>
 """
     return add_csp(page)
+
+
+def deadline_line(duedate, submission) -> str:
+    """The summary page's deadline paragraph: the due date, this student's extension (the one place a
+    student sees their own: nbgrader's exchange hands every student the same release) and when they
+    handed in, on time or how late ("" without a due date).
+
+    Example::
+
+        deadline_line(datetime(2026, 12, 1, 17), submission)
+        # '<p>Due: 2026-12-01 17:00 UTC; your extension: 2 days, to 2026-12-03 17:00 UTC. Handed in: ...</p>'
+    """
+    from kitlib.grading.deadlines import DAY, format_due, format_late
+
+    if duedate is None:
+        return ""
+    text = f"Due: {format_due(duedate)}"
+    extension = submission.extension
+    if extension:
+        days = extension.total_seconds() / DAY
+        text += f"; your extension: {days:g} day{'s' if days != 1 else ''}, to {format_due(duedate + extension)}"
+    if submission.timestamp is not None:
+        late = float(submission.seconds_late or 0)
+        text += (f". Handed in: {format_due(submission.timestamp)}, "
+                 + (f"late by {format_late(late)}" if late > 0 else "on time"))
+    return f"<p>{html.escape(text)}.</p>"
 
 
 _RAISED = re.compile(r"^\s*((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit)): (.*)$")

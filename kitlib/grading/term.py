@@ -115,8 +115,9 @@ def run_due(args) -> int:
     if note is None:
         print(f"kit due: the next kit release of {args.assignment} carries it to the students (DUE.md)")
     else:
-        print(f"kit due: {note} updated; students get it at kit lab's next start; with nbgrader's "
-              f"exchange, `nbgrader release_assignment {args.assignment} --force` hands it to those who fetch after")
+        print(f"kit due: {note} updated; students get it at kit lab's next start; with nbgrader's exchange, "
+              f"run `nbgrader release_assignment {args.assignment} --force`: students who fetched already get "
+              "it at their Assignments tab's next list (or `nbgrader list`), the others with the notebooks")
     return 0
 
 
