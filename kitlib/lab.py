@@ -130,10 +130,11 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
             "Your answers are saved in these notebooks. Submitting: use *Validate* in the notebook toolbar,",
             "then hand the notebook in the way your teacher asked (the *Assignments* tab if your course uses it).",
             "",
-            "Each open chapter runs a Python of its own (its kernel: a few hundred MB of memory), also a tab",
-            "JupyterLab reopens from your last session. Close a chapter's tab when you move on: that stops its",
-            f"Python; what you saved stays. A Python left without a tab is stopped after {KERNEL_CULL_IDLE_S // 60}",
-            "idle minutes.",
+            "Each chapter you open runs a Python of its own (its kernel: a few hundred MB of memory once you",
+            "run its cells). Close a chapter's tab when you move on: that stops its Python; what you saved",
+            f"stays. A Python left without a tab is stopped after {KERNEL_CULL_IDLE_S // 60} idle minutes. Tabs JupyterLab",
+            "reopens from your last session start their Python only when you run a cell in them (until then",
+            "the notebook's toolbar says *No Kernel*).",
             "",
         ]
     body, passed, total = [], 0, 0
