@@ -255,19 +255,23 @@ def test_jupyter_itself_reads_the_student_configuration(tmp_path, tiny_course):
              "app = ServerApp()\n"
              f"app.initialize(argv=['--ServerApp.root_dir={tmp_path}'], find_extensions=False, new_httpserver=False)\n"
              "km = app.kernel_manager\n"
-             "print('CULL', km.cull_idle_timeout, km.cull_interval, km.cull_connected)\n"
-             # the JupyterLab extensions the page gets: kitlib's among them, from kitlib's folder
-             "from jupyterlab_server.config import get_federated_extensions\n"
-             "lab = next(iter(app.extension_manager.extension_apps['jupyterlab']))\n"
-             "found = get_federated_extensions([*lab.extra_labextensions_path, *lab.labextensions_path])\n"
-             "print('LAZY', found.get('kit-lazy-kernels', {}).get('ext_path'))\n")
+             "print('CULL', km.cull_idle_timeout, km.cull_interval, km.cull_connected)\n")
     culled = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
     from kitlib.lab import KERNEL_CULL_IDLE_S
 
     assert f"CULL {KERNEL_CULL_IDLE_S} 60 False" in culled.stdout, culled.stdout + culled.stderr
+    # the JupyterLab extensions the page gets (JupyterLab's own lookup): kitlib's among them, from kitlib
+    probe = ("from jupyter_server.serverapp import ServerApp\n"
+             "from jupyterlab_server.config import get_federated_extensions\n"
+             "app = ServerApp()\n"
+             f"app.initialize(argv=['--ServerApp.root_dir={tmp_path}'], new_httpserver=False)\n"
+             "lab = next(iter(app.extension_manager.extension_apps['jupyterlab']))\n"
+             "found = get_federated_extensions([*lab.extra_labextensions_path, *lab.labextensions_path])\n"
+             "print('LAZY', found.get('kit-lazy-kernels', {}).get('ext_path'))\n")
+    served = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
     from kitlib.lab import LAB_EXTENSIONS, LAZY_KERNELS_EXTENSION
 
-    assert f"LAZY {LAB_EXTENSIONS / LAZY_KERNELS_EXTENSION}" in culled.stdout, culled.stdout + culled.stderr
+    assert f"LAZY {LAB_EXTENSIONS / LAZY_KERNELS_EXTENSION}\n" in served.stdout, served.stdout + served.stderr
 
 
 @pytest.mark.fast
