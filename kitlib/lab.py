@@ -130,10 +130,11 @@ def course_map(root: Path, names: list[str], *, student: bool = True, folder: st
             "Your answers are saved in these notebooks. Submitting: use *Validate* in the notebook toolbar,",
             "then hand the notebook in the way your teacher asked (the *Assignments* tab if your course uses it).",
             "",
-            "Each open chapter runs a Python of its own (its kernel: a few hundred MB of memory), also a tab",
-            "JupyterLab reopens from your last session. Close a chapter's tab when you move on: that stops its",
-            f"Python; what you saved stays. A Python left without a tab is stopped after {KERNEL_CULL_IDLE_S // 60}",
-            "idle minutes.",
+            "Each chapter you open runs a Python of its own (its kernel: a few hundred MB of memory once you",
+            "run its cells). Close a chapter's tab when you move on: that stops its Python; what you saved",
+            f"stays. A Python left without a tab is stopped after {KERNEL_CULL_IDLE_S // 60} idle minutes. Tabs JupyterLab",
+            "reopens from your last session start their Python only when you run a cell in them (until then",
+            "the notebook's toolbar says *No Kernel*).",
             "",
         ]
     body, passed, total = [], 0, 0
@@ -301,6 +302,11 @@ NEWS_PLUGINS = ("@jupyterlab/apputils-extension:announcements",)
 # notebook shuts its kernel down, and the server stops a kernel no tab is connected to (a tab closed
 # in another way, a browser gone) after this many idle seconds.
 KERNEL_CULL_IDLE_S = 900
+# kitlib's JupyterLab extension (built from labextension/ at the repository root; the bundle is
+# committed): the tabs JupyterLab restores from the last session start no kernel until a cell runs,
+# and Jupyter widgets render in a notebook whose kernel started after it opened.
+LAB_EXTENSIONS = Path(__file__).resolve().parent / "labextension"
+LAZY_KERNELS_EXTENSION = "kit-lazy-kernels"
 JUPYTER_DIR = ".jupyter"  # kit lab's own Jupyter configuration, hidden inside the workspace
 
 
@@ -312,6 +318,17 @@ class StudentJupyter:
     disabled_plugins: list[str]
     server_extensions: dict[str, bool]
     exchange: Path | None
+
+
+def lazy_kernels_available() -> bool:
+    """Whether kitlib's JupyterLab extension is built into ``LAB_EXTENSIONS`` (its package.json names
+    the bundle JupyterLab loads)."""
+    try:
+        meta = json.loads((LAB_EXTENSIONS / LAZY_KERNELS_EXTENSION / "package.json").read_text(encoding="utf-8"))
+        load = meta["jupyterlab"]["_build"]["load"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return (LAB_EXTENSIONS / LAZY_KERNELS_EXTENSION / load).is_file()
 
 
 def student_server_extensions(exchange) -> dict[str, bool]:
@@ -365,6 +382,12 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
       of a notebook whose kernel was stopped starts its own kernel again (no "Select Kernel" dialog).
     - The server stops kernels that no tab is connected to after ``KERNEL_CULL_IDLE_S`` idle
       seconds (``MappingKernelManager`` culling), so kernels of closed chapters do not pile up.
+    - Tabs JupyterLab restores from the last session (after a server restart on a hub or Binder)
+      start no kernel until the student runs a cell in them; a chapter the student opens starts its
+      kernel as always. Done by kitlib's JupyterLab extension (``LAB_EXTENSIONS``, added to
+      ``LabApp.extra_labextensions_path``), which also gives such a notebook its Jupyter widgets
+      when its kernel starts (ipywidgets 8 alone never renders them there:
+      jupyter-widgets/ipywidgets#3970, #3980).
     - ``custom/custom.css`` (loaded with ``LabApp.custom_css``): nbgrader's Validate dialog wraps
       long check messages at spaces instead of cutting them off at the dialog's edge.
 
@@ -402,10 +425,14 @@ def configure_student_jupyter(config_dir, course_dir, exchange=None) -> StudentJ
         lab["news_url"] = None
         lab["check_for_updates_class"] = "jupyterlab.NeverCheckForUpdate"
         lab["custom_css"] = True  # {config_dir}/custom/custom.css, below
-        # Not LabApp.notebook_starts_kernel = False (restored tabs would start no kernel until used):
-        # ipywidgets 8 then never gets a widget manager for the notebook, and every widget of the course
-        # stays blank (jupyter-widgets/ipywidgets#3970, #3980; the widget browser tests fail with it).
+        # Restored tabs start no kernel until used: kitlib's extension, which also gives a notebook whose
+        # kernel starts late its widgets. Not LabApp.notebook_starts_kernel = False: it would stop the
+        # kernel of every notebook opened, and ipywidgets 8 alone then leaves every widget of the course
+        # blank (jupyter-widgets/ipywidgets#3970, #3980).
         lab.pop("notebook_starts_kernel", None)
+        paths = [str(p) for p in lab.get("extra_labextensions_path", [])  # not an earlier kitlib's
+                 if (Path(p).parent.name, Path(p).name) != (LAB_EXTENSIONS.parent.name, LAB_EXTENSIONS.name)]
+        lab["extra_labextensions_path"] = paths + ([str(LAB_EXTENSIONS)] if lazy_kernels_available() else [])
 
     _merge_json(config_dir / "jupyter_server_config.json", server_config)
 

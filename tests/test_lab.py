@@ -53,11 +53,12 @@ def test_course_map_links_every_chapter(tmp_path):
     text = course_map(tmp_path, ["functional_api"])
     assert "Part 2 · The Functional API" in text
     assert text.index("[B1 · Intro](functional_api/01_a.ipynb)") < text.index("[B2 · Training](functional_api/02_b.ipynb)")
-    # the student is told what happens to kernels (configure_student_jupyter): every open (or reopened) tab
-    # runs one; closing the tab stops it; a tab-less one is culled
-    assert "Each open chapter runs a Python" in text and "reopens from your last session" in text
+    # the student is told what happens to kernels (configure_student_jupyter): every chapter opened runs one,
+    # a reopened tab only once a cell runs; closing the tab stops it; a tab-less one is culled
+    assert "Each chapter you open runs a Python" in text and "reopens from your last session" in text
+    assert "only when you run a cell" in text  # restored tabs start no kernel (tests/browser/test_lazy_kernels.py)
     assert "Close a chapter's tab" in text and "stops its" in text
-    assert f"after {lab.KERNEL_CULL_IDLE_S // 60}\nidle minutes" in text
+    assert f"after {lab.KERNEL_CULL_IDLE_S // 60} idle minutes" in text
 
 
 @pytest.mark.slow
@@ -176,9 +177,12 @@ def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_pa
     # kernels a session can afford: closing a chapter frees its kernel; kernels of closed tabs are culled
     tracker = _read(settings / "notebook-extension" / "tracker.jupyterlab-settings")
     assert tracker["kernelShutdown"] is True
-    # a stopped kernel comes back at the next run without a dialog; notebooks still start their kernel on
-    # open (notebook_starts_kernel off leaves ipywidgets without a widget manager: ipywidgets#3970)
+    # a stopped kernel comes back at the next run without a dialog; notebooks the student opens still start
+    # their kernel on open (notebook_starts_kernel off leaves ipywidgets without a widget manager:
+    # ipywidgets#3970); restored tabs start none, by kitlib's extension (tests/browser/test_lazy_kernels.py)
     assert tracker["autoStartDefaultKernel"] is True and "notebook_starts_kernel" not in server["LabApp"]
+    assert lab.lazy_kernels_available(), "kitlib/labextension holds no built bundle (labextension/README.md)"
+    assert server["LabApp"]["extra_labextensions_path"] == [str(lab.LAB_EXTENSIONS)]
     assert server["MappingKernelManager"] == {"cull_idle_timeout": lab.KERNEL_CULL_IDLE_S, "cull_interval": 60,
                                               "cull_connected": False}
     assert "Exchange" not in (config / "nbgrader_config.py").read_text()
@@ -188,9 +192,14 @@ def test_student_jupyter_hides_instructor_tools_news_and_renders_markdown(tmp_pa
     css = (config / "custom" / "custom.css").read_text()
     assert ".validation-failed pre" in css and "pre-wrap" in css
     (config / "custom" / "custom.css").write_text("/* the student's own */\n" + css)
+    # an earlier kitlib's extension folder (the kit installed elsewhere before) gives way; others stay
+    server["LabApp"]["extra_labextensions_path"] = ["/old/site-packages/kitlib/labextension", "/my/extensions"]
+    (config / "jupyter_server_config.json").write_text(json.dumps(server))
     lab.configure_student_jupyter(config, tiny_course)  # again: one kitlib block, the student's rule kept
     css = (config / "custom" / "custom.css").read_text()
     assert css.startswith("/* the student's own */") and css.count(".validation-failed pre") == 1
+    assert _read(config / "jupyter_server_config.json")["LabApp"]["extra_labextensions_path"] == [
+        "/my/extensions", str(lab.LAB_EXTENSIONS)]
 
     # With an exchange, the Assignments tab (and the menu that opens it) come back; instructor tools stay off.
     exchange = tmp_path / "exchange"
@@ -251,6 +260,41 @@ def test_jupyter_itself_reads_the_student_configuration(tmp_path, tiny_course):
     from kitlib.lab import KERNEL_CULL_IDLE_S
 
     assert f"CULL {KERNEL_CULL_IDLE_S} 60 False" in culled.stdout, culled.stdout + culled.stderr
+    # the JupyterLab extensions the page gets (JupyterLab's own lookup): kitlib's among them, from kitlib
+    probe = ("from jupyter_server.serverapp import ServerApp\n"
+             "from jupyterlab_server.config import get_federated_extensions\n"
+             "app = ServerApp()\n"
+             f"app.initialize(argv=['--ServerApp.root_dir={tmp_path}'], new_httpserver=False)\n"
+             "lab = next(iter(app.extension_manager.extension_apps['jupyterlab']))\n"
+             "found = get_federated_extensions([*lab.extra_labextensions_path, *lab.labextensions_path])\n"
+             "print('LAZY', found.get('kit-lazy-kernels', {}).get('ext_path'))\n")
+    served = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    from kitlib.lab import LAB_EXTENSIONS, LAZY_KERNELS_EXTENSION
+
+    assert f"LAZY {LAB_EXTENSIONS / LAZY_KERNELS_EXTENSION}\n" in served.stdout, served.stdout + served.stderr
+
+
+@pytest.mark.fast
+def test_kitlibs_jupyterlab_extension_ships_inside_the_package():
+    """The built bundle is committed and packaged (pyproject's package-data), so neither CI nor a student
+    needs node; its source names the plugin JupyterLab loads."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    from kitlib import lab
+
+    repo = Path(__file__).resolve().parents[1]
+    built = lab.LAB_EXTENSIONS / lab.LAZY_KERNELS_EXTENSION
+    meta = json.loads((built / "package.json").read_text())
+    source = json.loads((repo / "labextension" / "package.json").read_text())
+    assert meta["name"] == source["name"] == lab.LAZY_KERNELS_EXTENSION
+    assert (built / meta["jupyterlab"]["_build"]["load"]).is_file()
+    patterns = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["kitlib"]
+    files = [f.relative_to(repo / "kitlib").as_posix() for f in built.rglob("*") if f.is_file()]
+    unpackaged = [f for f in files if not any(fnmatch.fnmatch(f, p.replace("**/", "*")) for p in patterns)]
+    assert not unpackaged, f"not in pyproject's package-data: {unpackaged}"
+    assert "registerWidgetManager" in (repo / "labextension" / "index.js").read_text()
 
 
 @pytest.mark.fast
