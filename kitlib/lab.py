@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kitlib.grading.course import Course
-from kitlib.grading.deadlines import DUE_NOTE  # noqa: F401 - the due date's note, read by the course map
+from kitlib.grading.deadlines import DUE_NOTE, refresh_due_note  # the due date's note: course map, workspace
 
 COURSE_MAP = "START_HERE.md"
 
@@ -258,11 +258,7 @@ def copy_released(release: Path, names: list[str], workspace: Path, refuse=None)
     report = WorkspaceReport(workspace)
     for name in names:
         released = release / name
-        # The due date is the course's, not the student's: its note follows the release (a new date, or
-        # none), where every other file the student has stays as it is.
         due = workspace / name / DUE_NOTE
-        if not (released / DUE_NOTE).is_file() and due.is_file():
-            due.unlink()
         for src in sorted(released.rglob("*")):
             if src.is_dir() or ".ipynb_checkpoints" in src.parts:
                 continue
@@ -270,17 +266,18 @@ def copy_released(release: Path, names: list[str], workspace: Path, refuse=None)
             if why:
                 raise SystemExit(why)
             dest = workspace / name / src.relative_to(released)
-            if dest == due and dest.is_file() and not dest.is_symlink():
-                if dest.read_bytes() != src.read_bytes():
-                    shutil.copy2(src, dest)
-                    report.copied.append(dest)
-                continue
+            if dest == due:
+                continue  # below
             if dest.exists():
                 report.kept.append(dest)
                 continue
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest)
             report.copied.append(dest)
+        # The due date is the course's, not the student's: its note follows the release (a new date, or
+        # none), where every other file the student has stays as it is (the exchange's rule, one owner).
+        if refresh_due_note(released, workspace / name) == "written":
+            report.copied.append(due)
     (workspace / COURSE_MAP).write_text(course_map(workspace, names), encoding="utf-8")
     return report
 
