@@ -242,3 +242,9 @@ CASES += [
         repaired = model_sm
     """),
 ]
+CASES += [
+    wrong(FIT, "cell-run-twice", "the answer cell run twice: model_b trained for two epochs in all", ("epoch", "again", "twice", "more than", "steps"), """
+        history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.25, verbose=0)
+        history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.25, verbose=0)
+    """),
+]

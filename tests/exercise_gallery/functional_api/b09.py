@@ -376,9 +376,6 @@ CASES += [
     wrong(PREDICT, "swapped", "order: variables first", ("order", "parameters", "variables"), """
         predicted_weights = (4, 56)
     """, secrets=_TWICE_SECRETS),
-    wrong(PREDICT, "built-for-inputs-only", "the first layer's kernel counted but not the second's biases", ("parameter", "bias", "second"), """
-        predicted_weights = (54, 4)
-    """, secrets=_TWICE_SECRETS),
     wrong(OFFSET, "second-axis", "axis: offset sized by input_shape[1], not the last axis", ("last axis", "feature", "rank"), """
         class Offset(layers.Layer):
             def __init__(self, scale=1.0, **kwargs):

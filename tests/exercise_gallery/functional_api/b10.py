@@ -246,8 +246,8 @@ CASES += [
     """),
     wrong(REPEAT, "no-bias", "use_bias=False: not a plain Dense(units)", ("bias", "Dense"), """
         class RepeatDense(keras.Model):
-            def __init__(self, units):
-                super().__init__()
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
                 self.dense = layers.Dense(units, use_bias=False)
 
             def call(self, inputs, repeats=1):
@@ -257,8 +257,8 @@ CASES += [
     """),
     wrong(REPEAT, "default-two", "the default of repeats changed to 2", ("repeats", "default", "once"), """
         class RepeatDense(keras.Model):
-            def __init__(self, units):
-                super().__init__()
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
                 self.dense = layers.Dense(units)
 
             def call(self, inputs, repeats=2):

@@ -209,3 +209,12 @@ CASES += [
         model = keras.Sequential([keras.Input(shape=(6,)), layers.Dense(16, activation="relu"), layers.Dense(1)])
     """),
 ]
+CASES += [
+    right(START, "legacy-input-shape", "Keras 2's input_shape= on the first layer (Keras 3 builds it, and warns)", """
+        model = keras.Sequential([layers.Dense(8, activation="relu", input_shape=(20,)), layers.Dense(1)])
+    """),
+    right(START, "build-right-after", "created, then build((None, 20)) in the same cell (the notebook's third way)", """
+        model = keras.Sequential([layers.Dense(8, activation="relu"), layers.Dense(1)])
+        model.build((None, 20))
+    """),
+]

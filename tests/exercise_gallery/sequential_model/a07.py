@@ -209,3 +209,11 @@ CASES += [
         transfer_model = keras.Sequential([keras.Input(shape=(784,)), *donor.layers[:3], layers.Dense(3)])
     """),
 ]
+CASES += [
+    right(FREEZE, "identity-test", "trainable set to whether the layer is the last one", """
+        model = make_mlp()
+        last = model.layers[-1]
+        for layer in model.layers:
+            layer.trainable = layer is last
+    """),
+]
