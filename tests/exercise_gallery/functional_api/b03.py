@@ -200,8 +200,9 @@ CASES += [
     """),
     wrong(ROUND, "fixed-file-name", "a fixed file name instead of the path given", ("path", "argument", "file"), """
         def round_trip(model, path):
-            model.save("round_trip_model.keras")
-            return keras.models.load_model("round_trip_model.keras")
+            fixed = os.path.join(tempfile.gettempdir(), "round_trip_model.keras")
+            model.save(fixed)
+            return keras.models.load_model(fixed)
     """),
     right(READ, "loads-decode", "json.loads on the decoded bytes, no with-block", """
         def read_architecture(path):
@@ -238,11 +239,11 @@ CASES += [
             model.save(os.path.join(folder, "checkpoint.keras"))
             return folder
     """),
-    wrong(SAVE, "cwd", "the file written in the current folder, not in `folder`", ("folder",), """
+    wrong(SAVE, "other-folder", "the file written in a fixed folder, not in `folder`", ("folder",), """
         def save_checkpoint(model, folder):
-            path = "checkpoint.keras"
+            path = os.path.join(tempfile.gettempdir(), "checkpoint.keras")
             model.save(path)
-            return os.path.abspath(path)
+            return path
     """),
     wrong(SAVE, "weights-only", "only the weights saved (.weights.h5)", ("weights", "architecture", "compile", "format"), """
         def save_checkpoint(model, folder):

@@ -186,9 +186,9 @@ CASES += [
         shared = keras.Input(shape=(8,))
         ensemble3 = keras.Model(shared, layers.Average()([m1(shared), m2(shared)]))
     """),
-    wrong("fn05_nested_autoencoder", "extra-activation-layer", "a new (parameter-free) layer after the decoder", ("layer", "new", "two models"), """
+    wrong("fn05_nested_autoencoder", "extra-activation-layer", "a new (parameter-free) sigmoid layer after the decoder", ("layer", "new", "two models", "sigmoid", "Activation"), """
         x = keras.Input(shape=(6,))
-        tiny_ae = keras.Model(x, layers.Activation("linear")(tiny_decoder(tiny_encoder(x))))
+        tiny_ae = keras.Model(x, layers.Activation("sigmoid")(tiny_decoder(tiny_encoder(x))))
     """),
     wrong("fn05_nested_autoencoder", "decoder-layer-not-model", "the decoder's Dense layer called instead of the model", ("tiny_decoder", "model", "calls"), """
         x = keras.Input(shape=(6,))

@@ -171,11 +171,11 @@ CASES += [
             y = layers.Conv2D(filters, 3, activation="relu", padding="same")(y)
             return layers.Activation("relu")(layers.add([y, x]))
     """),
-    wrong("fn06b_residual_block", "parallel-convs", "both convolutions read x (not in a row)", ("row", "convolution", "second", "parameters"), """
+    wrong("fn06b_residual_block", "second-reads-x", "typo: the second convolution reads x, the first is left unused", ("row", "convolution", "Conv2D", "parameters"), """
         def residual_block(x, filters):
-            y1 = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
-            y2 = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
-            return layers.add([y1, y2, x])
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            return layers.add([y, x])
     """),
     wrong(FIX, "no-bias-projection", "the projection without bias", ("bias", "projection", "parameters"), """
         inp = keras.Input(shape=(16, 16, 32))
