@@ -248,3 +248,11 @@ CASES += [
         history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.25, verbose=0)
     """),
 ]
+CASES += [
+    right(SOFTMAX, "from-logits-false-explicit", "from_logits=False spelt out, RMSprop by name", """
+        model_sm.compile(optimizer="rmsprop",
+                         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
+                         metrics=["accuracy"])
+        repaired = model_sm
+    """),
+]

@@ -326,3 +326,24 @@ CASES += [
         tagger = keras.Model(seq_in, CustomRNN()(layers.Conv1D(32, 3, padding="same")(seq_in)))
     """),
 ]
+CASES += [
+    wrong(RUNNING, "five-steps-hard-coded", "hard-coded: 5 steps (the example's batch shape)", ("step", "time", "any", "shape"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total, totals = 0.0, []
+                for t in range(5):
+                    total = total + inputs[:, t, :]
+                    totals.append(total)
+                return keras.ops.stack(totals, axis=1)
+    """),
+    wrong(SCORER, "six-steps-hard-coded", "hard-coded: the sum divided by 6 (the example's steps)", ("steps", "mean", "average"), """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                head_in = keras.Input(shape=(8,))
+                self.head = keras.Model(head_in, layers.Dense(1, activation="sigmoid")(head_in))
+
+            def call(self, inputs):
+                return self.head(keras.ops.sum(inputs, axis=1) / 6.0)
+    """),
+]

@@ -200,3 +200,8 @@ CASES += [
         pool_features = keras.Model(digit_model.inputs[0], digit_model.get_layer("block2_pool").output)
     """),
 ]
+CASES += [
+    right(ALL, "dict-by-name", "outputs as a dict keyed by layer name (sorted names = layer order here)", """
+        extractor = keras.Model(digit_model.inputs[0], {layer.name: layer.output for layer in digit_model.layers})
+    """),
+]
