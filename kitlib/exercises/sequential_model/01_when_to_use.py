@@ -192,8 +192,8 @@ def _chain_slip(model: Any, called: list | None) -> str:
         return ""
     names = [layer.name for layer in model.layers]
     if not called:
-        return ("chain_layers called none of the layers of the model it was given: it must work on its "
-                "argument model (whatever model the check passes), not on a model of the notebook")
+        return ("chain_layers called none of the layers of the model it was given as its argument: call the "
+                "layers of that model (model.layers), whatever model the check passes, one after another")
     positions = [names.index(name) for name in called if name in names]
     if positions and positions[0] != 0:
         return ("chain_layers started with another layer than the first one of model.layers: the layers must "

@@ -190,3 +190,11 @@ CASES += [
         summary_answers = ("b", "a", "a")
     """),
 ]
+CASES += [
+    right(MLP, "initializers-spelt-out", "he_normal kernels and use_bias=True spelt out (a harmless choice)", """
+        inp = keras.Input(shape=(32,))
+        h = layers.Dense(16, activation="relu", kernel_initializer="he_normal", use_bias=True)(inp)
+        h = layers.Dense(16, activation="relu", kernel_initializer="he_normal", use_bias=True)(h)
+        small_mlp = keras.Model(inp, layers.Dense(3, use_bias=True)(h))
+    """),
+]

@@ -204,3 +204,11 @@ CASES += [
         failing = {"b", "e"}
     """),
 ]
+CASES += [
+    right(FIX, "projection-padding-same", "padding='same' also on the 1x1 projection (no effect)", """
+        inp = keras.Input(shape=(16, 16, 32))
+        y = layers.Conv2D(64, 3, activation="relu", padding="same")(inp)
+        y = layers.Conv2D(64, 3, activation="relu", padding="same")(y)
+        fixed_model = keras.Model(inp, layers.add([y, layers.Conv2D(64, 1, padding="same")(inp)]))
+    """),
+]

@@ -236,3 +236,14 @@ CASES += [
             return x
     """),
 ]
+CASES += [
+    wrong(CHAIN, "matrix-math-no-activation", "the Dense maths by hand from the weights, activations forgotten", ("call", "layers", "model.layers"), """
+        def chain_layers(model, x):
+            h = np.asarray(x)
+            for layer in model.layers:
+                if layer.weights:
+                    kernel, bias = (np.asarray(w) for w in layer.weights)
+                    h = h @ kernel + bias
+            return h
+    """),
+]
