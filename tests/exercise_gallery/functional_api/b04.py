@@ -216,3 +216,18 @@ CASES += [
         shared_answers = ("c", "c", "a")
     """),
 ]
+CASES += [
+    right(SHAPES, "printed-and-checked", "computed in a loop, printed, checked with Keras in the same cell", """
+        h, w, shapes = 5, 5, []
+        h, w = h + 3 - 1, w + 3 - 1; shapes.append((None, h, w, 8))
+        h, w = 2 * h, 2 * w; shapes.append((None, h, w, 8))
+        h, w = h + 5 - 1, w + 5 - 1; shapes.append((None, h, w, 4))
+        h, w = 2 * h, 3 * w; shapes.append((None, h, w, 4))
+        print(shapes)
+        t = keras.Input(shape=(5, 5, 2))
+        for layer in [layers.Conv2DTranspose(8, 3), layers.UpSampling2D(2), layers.Conv2DTranspose(4, 5),
+                      layers.UpSampling2D((2, 3))]:
+            t = layer(t)
+        assert tuple(t.shape) == shapes[-1]
+    """),
+]

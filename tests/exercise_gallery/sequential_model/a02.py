@@ -232,3 +232,13 @@ CASES += [
         summary_reading = (13, 128)
     """, secrets=SUMMARY_SECRETS),
 ]
+CASES += [
+    right(HEAD, "summary-and-assert", "summary() and an assert of the target in the answer cell", """
+        model = make_draft()
+        model.pop()
+        model.add(layers.Dense(10, activation="softmax"))
+        model.summary()
+        assert model.count_params() == 55_050, model.count_params()
+        print("output:", model.outputs[0].shape)
+    """),
+]
