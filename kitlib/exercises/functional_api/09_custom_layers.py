@@ -282,6 +282,12 @@ KNOWN_PARAMS = {
 }
 PARAMS = c.matches_digest(SALT_PARAMS, "30744fcdc5ef06b4cf2426a4d8034cab", known=KNOWN_PARAMS,
                           what="the numbers are not right yet",
+                          # each number alone (part_digests of the answer): a swapped pair, or the one that is wrong
+                          parts=("063b439c19a55621d733fd9f930eab35", "aa99236c19660176f41e294b253c0315"),
+                          names=("the number of parameters", "the number of weight variables"),
+                          order="number of parameters, then number of weight variables",
+                          part_hints=("w and b of each layer object, counted once",
+                                      "the variables each layer object's build makes"),
                           hint="For each layer object: build makes w (input features x units) and b (units) once.")
 
 

@@ -197,7 +197,12 @@ _SHAPE = c.matches_digest("fn11_predict_shape:shape", "0723241e17868390b0e7dda0a
     "109f3fe9c3fcdd5b806bb1b35ce736ac": "the output shape: CustomRNN stacks the states of every step and scores each "
     "one, so the time axis stays",
 }, what="the output shape is not right yet", hint="Follow the shape through Conv1D (no padding), then CustomRNN (one "
-                                                   "score per step).")
+                                                   "score per step).",
+   # each axis alone (part_digests of the answer): the axis that is wrong is named
+   parts=("b014805685c0d045e8d9767c4d0238fd", "d9eaf6a72270c7a6289a7375964d519a", "bf4749348ff879ee7ddc50f9b43d55e5"),
+   names=("the batch axis", "the number of steps", "the last axis"),
+   part_hints=("keras.Input(batch_shape=...) fixes it", "Conv1D without padding gives steps - kernel_size + 1",
+               "the classifier scores each step"))
 _PARAMS = c.matches_digest("fn11_predict_shape:params", "d16eaf2c1495249e00cd8f774123f631", known={
     "3c9183b3bdba1c5a3fe5369c3ac62294": "the number of parameters: 2,657 is the guide's model with Conv1D(32, 3); this "
     "Conv1D has a kernel of 5",

@@ -113,13 +113,16 @@ class _ProbeModel:
 
     in_model = 0  # layer calls made from inside some model's call while the student's function ran
     watching = False
+    called: list = []  # the names of the probe layers called while the student's function ran, in order
 
     @staticmethod
     def layer(base: type) -> type:
         class ProbeLayer(base):
             def call(self, inputs):  # one positional argument, as Sequential requires of its layers
-                if _ProbeModel.watching and _called_by_a_model():
-                    _ProbeModel.in_model += 1
+                if _ProbeModel.watching:
+                    _ProbeModel.called.append(self.name)
+                    if _called_by_a_model():
+                        _ProbeModel.in_model += 1
                 return super().call(inputs)
 
         ProbeLayer.__name__ = base.__name__
@@ -158,11 +161,12 @@ def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
     """Prepare: run the student's ``chain_layers`` on the probe models; record what it returned
     (or the error it raised) per model, and whether it called the model itself."""
     _is_function(chain_layers, "chain_layers", "chain_layers(model, x)")
-    outputs, errors, delegated, changed = [], [], False, None
+    outputs, errors, delegated, changed, orders = [], [], False, None, []
     for model, x in chain_probes(ctx.seed):
         where = f"chain_layers(model, x) on a {len(model.layers)}-layer model"
         before, contained, state = type(model).calls, _ProbeModel.in_model, given_state.fingerprint(model)
-        _ProbeModel.watching = True
+        _ProbeModel.watching, _ProbeModel.called = True, []
+        orders.append(_ProbeModel.called)
         try:
             got = run_student(chain_layers, model, x, where=where)
         except StudentError as failure:
@@ -178,7 +182,26 @@ def probe_chain_layers(chain_layers: Any, ctx: Context) -> dict:
                                                           given_state.fingerprint(model))
         errors.append(None)
         outputs.append(None if got is None else to_array(got, f"what {where} returned", "a tensor"))
-    return {"outputs": outputs, "errors": errors, "delegated": delegated, "changed": changed}
+    return {"outputs": outputs, "errors": errors, "delegated": delegated, "changed": changed, "orders": orders}
+
+
+def _chain_slip(model: Any, called: list | None) -> str:
+    """What the layer calls of a failed run say about it: no layer of the given model called (the function
+    works on another model), or its layers called out of their order. Empty when neither shows."""
+    if called is None:
+        return ""
+    names = [layer.name for layer in model.layers]
+    if not called:
+        return ("chain_layers called none of the layers of the model it was given as its argument: call the "
+                "layers of that model (model.layers), whatever model the check passes, one after another")
+    positions = [names.index(name) for name in called if name in names]
+    if positions and positions[0] != 0:
+        return ("chain_layers started with another layer than the first one of model.layers: the layers must "
+                "run in their order, from the first (the one that reads x) to the last")
+    if any(later < earlier for earlier, later in zip(positions, positions[1:])):
+        return ("chain_layers called the layers of the model out of their order: model.layers lists them "
+                "from the first (the one that reads x) to the last")
+    return ""
 
 
 def chain_matches_models(record: dict, ctx: Context) -> None:
@@ -193,8 +216,13 @@ def chain_matches_models(record: dict, ctx: Context) -> None:
            hint="Only call the layers: chain_layers must not compile, freeze or set the weights of the model it gets.")
     probes = chain_probes(ctx.seed)
     expect(len(record["outputs"]) == len(probes), "chain_layers was not run on every test model")
-    for (model, x), got, error in zip(probes, record["outputs"], record["errors"]):
+    orders = record.get("orders") or [None] * len(probes)
+    for (model, x), got, error, called in zip(probes, record["outputs"], record["errors"], orders):
         size = f"a {len(model.layers)}-layer model"
+        slip = _chain_slip(model, called)
+        if error and slip:
+            raise CheckFailed(f"{slip} ({error})", hint="Call every layer in model.layers, in order, each on the "
+                                                        "previous result, starting from x.")
         if error:
             raise CheckFailed(error, hint="It must work for any Sequential model: one layer, three, or twenty.")
         expect(got is not None, f"chain_layers returned None on {size}", hint="Return the result of the last layer.")
@@ -203,7 +231,11 @@ def chain_matches_models(record: dict, ctx: Context) -> None:
         expect(got.shape == want.shape, f"the shape of what chain_layers returns on {size}", want.shape,
                got.shape, hint="Feed each layer's output into the next layer, starting from x, and return the "
                                "last result.")
-        expect(bool(np.allclose(got, want, atol=1e-5)), f"the values chain_layers returns on {size} differ from "
+        close = bool(np.allclose(got, want, atol=1e-5))
+        expect(close or not slip, f"the values chain_layers returns on {size} differ from what the model "
+               f"computes: {slip}", hint="Call every layer in model.layers, in order, each on the previous result, "
+                                         "starting from x.")
+        expect(close, f"the values chain_layers returns on {size} differ from "
                "what the model computes", hint="Call every layer in model.layers, in order, each on the "
                                               "previous result, starting from x.")
 

@@ -139,3 +139,62 @@ CASES += [
     wrong(READ, "numbers", "option numbers instead of letters", ("letters",), "summary_answers = (2, 3, 1)"),
     wrong(READ, "four", "four letters", ("3 questions",), 'summary_answers = ("b", "c", "a", "a")'),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+_PARAMS_SECRETS = (r"\b672\b", r"\b264\b")
+CASES += [
+    right(MLP, "lists-and-keywords", "keras.Model(inputs=[...], outputs=...) with the input in a list", """
+        inp = keras.Input(shape=(32,))
+        h = layers.Dense(16, activation="relu")(inp)
+        h = layers.Dense(16, activation="relu")(h)
+        small_mlp = keras.Model(inputs=[inp], outputs=layers.Dense(3)(h), name="small_mlp")
+    """),
+    wrong(MLP, "branches-not-chain", "both hidden layers read the input (a branch, the second one unused)", ("layer", "hidden", "851", "parameters"), """
+        inp = keras.Input(shape=(32,))
+        h1 = layers.Dense(16, activation="relu")(inp)
+        h2 = layers.Dense(16, activation="relu")(inp)
+        small_mlp = keras.Model(inp, layers.Dense(3)(h2))
+    """),
+    wrong(MLP, "dropout-extra", "an extra Dropout layer between the hidden layers", ("layer", "Dropout"), """
+        inp = keras.Input(shape=(32,))
+        h = layers.Dense(16, activation="relu")(inp)
+        h = layers.Dropout(0.2)(h)
+        h = layers.Dense(16, activation="relu")(h)
+        small_mlp = keras.Model(inp, layers.Dense(3)(h))
+    """),
+    right(IMAGES, "positional-dtype", "shape positional, dtype by keyword", """
+        images = keras.Input((32, 32, 3), dtype="float32")
+    """),
+    wrong(IMAGES, "flattened", "the image flattened to 3072 numbers", ("shape", "32", "axes", "height"), """
+        images = keras.Input(shape=(32 * 32 * 3,))
+    """),
+    wrong(IMAGES, "no-channels", "the colour channels left out", ("channel", "shape", "colour"), """
+        images = keras.Input(shape=(32, 32))
+    """),
+    right(PREDICT, "list", "a list", """
+        layer_params = [672, 264, 9]
+    """),
+    wrong(PREDICT, "no-biases", "biases left out", ("bias",), """
+        layer_params = (640, 256, 8)
+    """, secrets=_PARAMS_SECRETS),
+    wrong(PREDICT, "all-from-input", "every layer fed by the 20 input features", ("previous", "input", "second"), """
+        layer_params = (672, 168, 21)
+    """, secrets=_PARAMS_SECRETS),
+    right(READ, "list", "a list of letters", """
+        summary_answers = ["b", "c", "a"]
+    """),
+    wrong(READ, "q1-no-input", "question 1: (a) 3, the InputLayer not counted", ("question 1", "InputLayer", "layers"), """
+        summary_answers = ("a", "c", "a")
+    """),
+    wrong(READ, "q2-input-shape", "question 2: (a) the input's shape", ("question 2", "dropout"), """
+        summary_answers = ("b", "a", "a")
+    """),
+]
+CASES += [
+    right(MLP, "initializers-spelt-out", "he_normal kernels and use_bias=True spelt out (a harmless choice)", """
+        inp = keras.Input(shape=(32,))
+        h = layers.Dense(16, activation="relu", kernel_initializer="he_normal", use_bias=True)(inp)
+        h = layers.Dense(16, activation="relu", kernel_initializer="he_normal", use_bias=True)(h)
+        small_mlp = keras.Model(inp, layers.Dense(3, use_bias=True)(h))
+    """),
+]

@@ -185,3 +185,74 @@ CASES += [
         repaired = model_sm
     """),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+_PAIR_SECRETS = (r"\b85\b", r"\(\s*85")
+CASES += [
+    right(COMPILE, "rmsprop-object-sparse-name", "RMSprop object, the sparse accuracy by name", """
+        model_a.compile(optimizer=keras.optimizers.RMSprop(),
+                        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                        metrics=["sparse_categorical_accuracy"])
+        compiled = model_a
+    """),
+    wrong(COMPILE, "sgd", "optimizer: SGD instead of RMSprop", ("optimizer", "RMSprop"), """
+        model_a.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                        metrics=["accuracy"])
+        compiled = model_a
+    """),
+    right(FIT, "positional-batch-epochs", "batch_size and epochs by position", """
+        history_b = model_b.fit(x_small, y_small, 100, 1, verbose=2, validation_split=0.25)
+    """),
+    wrong(FIT, "history-dict", "format: history_b.history (the dict) instead of the History", ("History", "fit", "dict"), """
+        history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.25,
+                                verbose=0).history
+    """),
+    wrong(FIT, "split-reversed", "75% held out instead of 25%", ("validation", "25", "steps"), """
+        history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.75, verbose=0)
+    """),
+    wrong(FIT, "all-training-data", "the whole training set instead of x_small", ("x_small", "data", "steps"), """
+        history_b = model_b.fit(x_train, y_train, batch_size=100, epochs=1, validation_split=0.25, verbose=0)
+    """),
+    right(STEPS, "list", "a list", """
+        steps_pair = [85, 10]
+    """),
+    wrong(STEPS, "floor", "both rounded down (last, smaller batch dropped)", ("round", "last", "smaller", "partial"), """
+        steps_pair = (84, 9)
+    """, secrets=_PAIR_SECRETS),
+    wrong(STEPS, "swapped", "order: validation first", ("order", "training", "validation"), """
+        steps_pair = (10, 85)
+    """, secrets=_PAIR_SECRETS),
+    wrong(STEPS, "validation-default-batch", "validation in batches of 32", ("validation", "batch"), """
+        steps_pair = (85, 38)
+    """, secrets=_PAIR_SECRETS),
+    right(SOFTMAX, "string-loss", "the loss by its string name, RMSprop object", """
+        model_sm.compile(optimizer=keras.optimizers.RMSprop(), loss="sparse_categorical_crossentropy",
+                         metrics=["accuracy"])
+        repaired = model_sm
+    """),
+    wrong(SOFTMAX, "softmax-removed", "the softmax removed from the last layer (layers changed), from_logits kept", ("layer", "softmax", "as they are"), """
+        model_sm.layers[-1].activation = keras.activations.linear
+        model_sm.compile(optimizer="rmsprop", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                         metrics=["accuracy"])
+        repaired = model_sm
+    """),
+    wrong(SOFTMAX, "adam", "optimizer: Adam instead of RMSprop", ("optimizer", "RMSprop"), """
+        model_sm.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(),
+                         metrics=["accuracy"])
+        repaired = model_sm
+    """),
+]
+CASES += [
+    wrong(FIT, "cell-run-twice", "the answer cell run twice: model_b trained for two epochs in all", ("epoch", "again", "twice", "more than", "steps"), """
+        history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.25, verbose=0)
+        history_b = model_b.fit(x_small, y_small, batch_size=100, epochs=1, validation_split=0.25, verbose=0)
+    """),
+]
+CASES += [
+    right(SOFTMAX, "from-logits-false-explicit", "from_logits=False spelt out, RMSprop by name", """
+        model_sm.compile(optimizer="rmsprop",
+                         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
+                         metrics=["accuracy"])
+        repaired = model_sm
+    """),
+]

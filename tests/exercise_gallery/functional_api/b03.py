@@ -183,3 +183,81 @@ CASES += [
     wrong(ARCHIVE, "word", "a word instead of a letter", ("one of the letters",),
           'archive_answers = ("a", "weights", "b")'),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+CASES += [
+    right(ROUND, "str-path-saving-load", "str(path), keras.saving.load_model", """
+        def round_trip(model, path):
+            path = str(path)
+            model.save(path)
+            loaded = keras.saving.load_model(path)
+            return loaded
+    """),
+    wrong(ROUND, "no-return", "saves and loads but returns nothing", ("return", "None"), """
+        def round_trip(model, path):
+            model.save(path)
+            loaded = keras.models.load_model(path)
+    """),
+    wrong(ROUND, "fixed-file-name", "a fixed file name instead of the path given", ("path", "argument", "file"), """
+        def round_trip(model, path):
+            fixed = os.path.join(tempfile.gettempdir(), "round_trip_model.keras")
+            model.save(fixed)
+            return keras.models.load_model(fixed)
+    """),
+    right(READ, "loads-decode", "json.loads on the decoded bytes, no with-block", """
+        def read_architecture(path):
+            archive = zipfile.ZipFile(path)
+            try:
+                return json.loads(archive.read("config.json").decode("utf-8"))
+            finally:
+                archive.close()
+    """),
+    wrong(READ, "notebook-file", "the notebook's own mnist_model.keras read, not the argument", ("path", "argument", "probe_model", "file"), """
+        def read_architecture(p):
+            with zipfile.ZipFile(path) as archive:
+                return json.loads(archive.read("config.json"))
+    """),
+    wrong(READ, "dumped-string", "the config as a JSON string (json.dumps)", ("dict", "parse", "string", "text"), """
+        def read_architecture(path):
+            with zipfile.ZipFile(path) as archive:
+                return json.dumps(json.loads(archive.read("config.json")))
+    """),
+    right(SAVE, "saving-api-join", "keras.saving.save_model, os.path.join with the suffix", """
+        def save_checkpoint(model, folder):
+            target = os.path.join(folder, "checkpoint.keras")
+            keras.saving.save_model(model, target)
+            return target
+    """),
+    wrong(SAVE, "returns-old-path", "the file saved with .keras, the old name without suffix returned", ("path", "return", "file"), """
+        def save_checkpoint(model, folder):
+            path = os.path.join(folder, "checkpoint")
+            model.save(path + ".keras")
+            return path
+    """),
+    wrong(SAVE, "returns-folder", "the folder returned, not the file", ("path", "file", "folder", "return"), """
+        def save_checkpoint(model, folder):
+            model.save(os.path.join(folder, "checkpoint.keras"))
+            return folder
+    """),
+    wrong(SAVE, "other-folder", "the file written in a fixed folder, not in `folder`", ("folder",), """
+        def save_checkpoint(model, folder):
+            path = os.path.join(tempfile.gettempdir(), "checkpoint.keras")
+            model.save(path)
+            return path
+    """),
+    wrong(SAVE, "weights-only", "only the weights saved (.weights.h5)", ("weights", "architecture", "compile", "format"), """
+        def save_checkpoint(model, folder):
+            path = os.path.join(folder, "checkpoint.weights.h5")
+            model.save_weights(path)
+            return path
+    """),
+    right(ARCHIVE, "list", "a list", """
+        archive_answers = ["a", "c", "b"]
+    """),
+    wrong(ARCHIVE, "q2-config", "question 2: (a) config.json for the optimizer state", ("question 2", "optimizer"), """
+        archive_answers = ("a", "a", "b")
+    """),
+    wrong(ARCHIVE, "q2-q3-swapped", "questions 2 and 3 swapped", ("question 2", "question 3"), """
+        archive_answers = ("a", "b", "c")
+    """),
+]

@@ -161,3 +161,73 @@ CASES += [
     wrong(SHARED, "copy", "question 3: (b) a copy with the same weights", ("no layer was copied", "copied"),
           'shared_answers = ("b", "c", "b")'),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+_DECODER_SECRETS = (r"\b1168\b", r"1,168", r"\b145\b")
+CASES += [
+    wrong(PAIR, "sigmoid-out", "activation: a sigmoid on the last Conv2DTranspose (same counts)", ("activation", "relu", "sigmoid"), """
+        img = keras.Input(shape=(28, 28, 1))
+        h = layers.Conv2D(8, 3, activation="relu")(img)
+        h = layers.MaxPooling2D(2)(h)
+        code = layers.Conv2D(4, 3, activation="relu")(h)
+        encoder_s = keras.Model(img, code)
+        h = layers.Conv2DTranspose(8, 3, activation="relu")(code)
+        h = layers.UpSampling2D(2)(h)
+        autoencoder_s = keras.Model(img, layers.Conv2DTranspose(1, 3, activation="sigmoid")(h))
+        pair = (encoder_s, autoencoder_s)
+    """),
+    wrong(PAIR, "code-no-relu", "activation: the encoder's last Conv2D without ReLU (same counts)", ("activation", "relu"), """
+        img = keras.Input(shape=(28, 28, 1))
+        h = layers.Conv2D(8, 3, activation="relu")(img)
+        h = layers.MaxPooling2D(2)(h)
+        code = layers.Conv2D(4, 3)(h)
+        encoder_s = keras.Model(img, code)
+        h = layers.Conv2DTranspose(8, 3, activation="relu")(code)
+        h = layers.UpSampling2D(2)(h)
+        autoencoder_s = keras.Model(img, layers.Conv2DTranspose(1, 3, activation="relu")(h))
+        pair = (encoder_s, autoencoder_s)
+    """),
+    right(SHAPES, "numpy-rows", "tuples of NumPy integers", """
+        shapes = [(None, np.int64(7), np.int64(7), 8), (None, 14, 14, 8), (None, 18, 18, 4),
+                  (None, np.int32(36), np.int32(54), 4)]
+    """),
+    wrong(SHAPES, "adds-kernel", "off by one: a transposed convolution taken to add the kernel size", ("kernel", "Conv2DTranspose", "size", "shape 1"), """
+        shapes = [(None, 8, 8, 8), (None, 16, 16, 8), (None, 21, 21, 4), (None, 42, 63, 4)]
+    """, secrets=SECRET_SHAPES),
+    wrong(SHAPES, "channels-kept", "the channels left at 2 through the stack", ("channel", "filters"), """
+        shapes = [(None, 7, 7, 2), (None, 14, 14, 2), (None, 18, 18, 2), (None, 36, 54, 2)]
+    """, secrets=SECRET_SHAPES),
+    right(PREDICT, "list", "a list", """
+        decoder_params = [1168, 0, 145]
+    """),
+    wrong(PREDICT, "no-biases", "every bias left out", ("bias",), """
+        decoder_params = (1152, 0, 144)
+    """, secrets=_DECODER_SECRETS),
+    wrong(PREDICT, "bias-per-input", "layer 1's bias counted per input channel", ("bias", "layer 1", "filters"), """
+        decoder_params = (1160, 0, 145)
+    """, secrets=_DECODER_SECRETS),
+    right(SHARED, "list", "a list", """
+        shared_answers = ["b", "c", "a"]
+    """),
+    wrong(SHARED, "q2-all", "question 2: (a) all 28,241", ("question 2",), """
+        shared_answers = ("b", "a", "a")
+    """),
+    wrong(SHARED, "q1-compile", "question 1: (c) only once the encoder is compiled", ("question 1",), """
+        shared_answers = ("c", "c", "a")
+    """),
+]
+CASES += [
+    right(SHAPES, "printed-and-checked", "computed in a loop, printed, checked with Keras in the same cell", """
+        h, w, shapes = 5, 5, []
+        h, w = h + 3 - 1, w + 3 - 1; shapes.append((None, h, w, 8))
+        h, w = 2 * h, 2 * w; shapes.append((None, h, w, 8))
+        h, w = h + 5 - 1, w + 5 - 1; shapes.append((None, h, w, 4))
+        h, w = 2 * h, 3 * w; shapes.append((None, h, w, 4))
+        print(shapes)
+        t = keras.Input(shape=(5, 5, 2))
+        for layer in [layers.Conv2DTranspose(8, 3), layers.UpSampling2D(2), layers.Conv2DTranspose(4, 5),
+                      layers.UpSampling2D((2, 3))]:
+            t = layer(t)
+        assert tuple(t.shape) == shapes[-1]
+    """),
+]

@@ -173,3 +173,50 @@ CASES += [
         fixed_ensemble = keras.Model(ens_in, layers.average([m(ens_in) for m in (m_a, m_b, m_c)]))
     """),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+CASES += [
+    wrong(ENSEMBLE, "branches-not-models", "structure: three branches of layers, no member models (same count)", ("model", "nested", "member"), """
+        shared = keras.Input(shape=(8,))
+        outs = [layers.Dense(1)(layers.Dense(4, activation="relu")(shared)) for _ in range(3)]
+        ensemble3 = keras.Model(shared, layers.Average()(outs))
+    """),
+    wrong(ENSEMBLE, "two-members", "two members averaged", ("member", "three", "3", "models"), _MEMBER + """
+        m1, m2 = member(), member()
+        shared = keras.Input(shape=(8,))
+        ensemble3 = keras.Model(shared, layers.Average()([m1(shared), m2(shared)]))
+    """),
+    wrong("fn05_nested_autoencoder", "extra-activation-layer", "a new (parameter-free) sigmoid layer after the decoder", ("layer", "new", "two models", "sigmoid", "Activation"), """
+        x = keras.Input(shape=(6,))
+        tiny_ae = keras.Model(x, layers.Activation("sigmoid")(tiny_decoder(tiny_encoder(x))))
+    """),
+    wrong("fn05_nested_autoencoder", "decoder-layer-not-model", "the decoder's Dense layer called instead of the model", ("tiny_decoder", "model", "calls"), """
+        x = keras.Input(shape=(6,))
+        tiny_ae = keras.Model(x, tiny_decoder.layers[-1](tiny_encoder(x)))
+    """),
+    right("fn05_read_nested", "list", "a list", """
+        nested_answers = ["a", "b", "a"]
+    """),
+    wrong("fn05_read_nested", "q1-flattened", "question 1: (b) every inner layer counted", ("question 1",), """
+        nested_answers = ("b", "b", "a")
+    """),
+    wrong("fn05_read_nested", "q3-copy", "question 3: (c) calling a model copies its weights", ("question 3",), """
+        nested_answers = ("a", "b", "c")
+    """),
+    right(FIX, "broken-graph-averaged", "broken_ensemble's own inputs and outputs, averaged", """
+        fixed_ensemble = keras.Model(broken_ensemble.inputs, layers.Average()(broken_ensemble.outputs))
+    """),
+    right(FIX, "divide-add", "keras.ops.divide of layers.add", """
+        x = keras.Input(shape=(5,))
+        fixed_ensemble = keras.Model(x, keras.ops.divide(layers.add([m_a(x), m_b(x), m_c(x)]), 3.0))
+    """),
+    wrong(FIX, "cloned-members", "fresh copies of the members (clone_model) averaged", ("m_a", "given", "copies", "members"), """
+        x = keras.Input(shape=(5,))
+        copies = [keras.models.clone_model(m) for m in (m_a, m_b, m_c)]
+        fixed_ensemble = keras.Model(x, layers.Average()([c(x) for c in copies]))
+    """),
+    wrong(FIX, "one-member-thrice", "m_a called three times", ("m_b", "m_c", "members", "each"), """
+        x = keras.Input(shape=(5,))
+        fixed_ensemble = keras.Model(x, layers.Average()([m_a(x), m_a(x), m_a(x)]))
+    """),
+]

@@ -226,3 +226,67 @@ CASES += [
         ticket_repaired = ticket_fixme
     """),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+CASES += [
+    right(HEADS, "dict-outputs-layer-object", "Concatenate() layer object, outputs as a dict by name", _INPUTS + """
+        t = layers.LSTM(8)(layers.Embedding(1000, 16)(title))
+        joined = layers.Concatenate()([t, tags])
+        ticket_small = keras.Model(inputs=[title, tags],
+                                   outputs={"priority": layers.Dense(1, name="priority")(joined),
+                                            "department": layers.Dense(4, name="department")(joined)})
+    """),
+    wrong(HEADS, "name-capitalised", "a head named 'Priority' (names are case-sensitive)", ("name", "priority"), _INPUTS + """
+        t = layers.LSTM(8)(layers.Embedding(1000, 16)(title))
+        joined = layers.concatenate([t, tags])
+        ticket_small = keras.Model([title, tags], [layers.Dense(1, name="Priority")(joined),
+                                                   layers.Dense(4, name="department")(joined)])
+    """),
+    wrong(HEADS, "lstm-16", "LSTM(16): the embedding's size taken as the LSTM's units", ("LSTM", "units", "parameters"), _INPUTS + """
+        t = layers.LSTM(16)(layers.Embedding(1000, 16)(title))
+        joined = layers.concatenate([t, tags])
+        ticket_small = keras.Model([title, tags], [layers.Dense(1, name="priority")(joined),
+                                                   layers.Dense(4, name="department")(joined)])
+    """),
+    wrong(LOSSES, "no-weights", "loss_weights left out (both 1.0)", ("weight", "0.2"), """
+        ticket_model.compile(optimizer="adam",
+                             loss={"priority": keras.losses.BinaryCrossentropy(from_logits=True),
+                                   "department": keras.losses.CategoricalCrossentropy(from_logits=True)})
+        ticket_compiled = ticket_model
+    """),
+    wrong(LOSSES, "weights-list-declaration-order", "losses by name, weights as a list in declaration order", ("weight", "order", "department", "priority"), """
+        ticket_model.compile(optimizer="adam",
+                             loss={"priority": keras.losses.BinaryCrossentropy(from_logits=True),
+                                   "department": keras.losses.CategoricalCrossentropy(from_logits=True)},
+                             loss_weights=[1.0, 0.2])
+        ticket_compiled = ticket_model
+    """),
+    right(MERGE, "list", "a list", """
+        merge_widths = [16, 8, 29]
+    """),
+    wrong(MERGE, "no-tags", "the merged width without the tags", ("tags", "merged", "third"), """
+        merge_widths = (16, 8, 24)
+    """),
+    wrong(MERGE, "lstm-as-embedding", "t's width taken from the Embedding (8), not the LSTM", ("LSTM", "t", "first"), """
+        merge_widths = (8, 8, 21)
+    """),
+    right(KEYS, "keys-from-output-names", "keys read from ticket_fixme.output_names", """
+        bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        cce = keras.losses.CategoricalCrossentropy(from_logits=True)
+        by_name = {"priority": (bce, 1.0), "department": (cce, 0.2)}
+        ticket_fixme.compile(optimizer="rmsprop",
+                             loss={n: by_name[n][0] for n in ticket_fixme.output_names},
+                             loss_weights={n: by_name[n][1] for n in ticket_fixme.output_names})
+        ticket_repaired = ticket_fixme
+    """),
+    wrong(KEYS, "weights-keys-old", "the loss keys repaired, the loss_weights keys left wrong", ("loss_weights", "weight", "key", "name"), f"""
+        ticket_fixme.compile(optimizer="rmsprop", loss={{"priority": {_BCE}, "department": {_CCE}}},
+                             loss_weights={{"priority_score": 1.0, "dept": 0.2}})
+        ticket_repaired = ticket_fixme
+    """),
+    wrong(KEYS, "fresh-model", "provenance: a new ticket model compiled instead of ticket_fixme", ("ticket_fixme", "itself", "new", "same"), f"""
+        ticket_repaired = build_ticket_model(num_words=100, embed_dim=4, title_units=4, body_units=4)
+        ticket_repaired.compile(optimizer="rmsprop", loss={{"priority": {_BCE}, "department": {_CCE}}},
+                                loss_weights={{"priority": 1.0, "department": 0.2}})
+    """),
+]

@@ -155,3 +155,60 @@ CASES += [
     wrong(FAILS, "all", "everything raises", ("(a)", "does not raise"), 'failing = set("abcde")'),
     wrong(FAILS, "numbers", "option numbers", ("letter",), "failing = {2, 3, 5}"),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+_BLOCK_SECRETS = (r"\b36928\b", r"36,928")
+CASES += [
+    right("fn06b_residual_block", "keyword-filters", "keyword arguments, keras.layers spelled out", """
+        def residual_block(x, filters):
+            y = keras.layers.Conv2D(filters=filters, kernel_size=3, activation="relu", padding="same")(x)
+            y = keras.layers.Conv2D(filters=filters, kernel_size=(3, 3), activation="relu", padding="same")(y)
+            return keras.layers.add([y, x])
+    """),
+    wrong("fn06b_residual_block", "relu-after-add", "a ReLU added after the addition", ("activation", "relu", "add"), """
+        def residual_block(x, filters):
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(y)
+            return layers.Activation("relu")(layers.add([y, x]))
+    """),
+    wrong("fn06b_residual_block", "second-reads-x", "typo: the second convolution reads x, the first is left unused", ("row", "convolution", "Conv2D", "parameters"), """
+        def residual_block(x, filters):
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            y = layers.Conv2D(filters, 3, activation="relu", padding="same")(x)
+            return layers.add([y, x])
+    """),
+    wrong(FIX, "no-bias-projection", "the projection without bias", ("bias", "projection", "parameters"), """
+        inp = keras.Input(shape=(16, 16, 32))
+        y = layers.Conv2D(64, 3, activation="relu", padding="same")(inp)
+        y = layers.Conv2D(64, 3, activation="relu", padding="same")(y)
+        fixed_model = keras.Model(inp, layers.add([y, layers.Conv2D(64, 1, use_bias=False)(inp)]))
+    """),
+    wrong(FIX, "one-main-conv", "only one convolution in the main branch, a bigger projection", ("main", "convolution", "Conv2D", "parameters"), """
+        inp = keras.Input(shape=(16, 16, 32))
+        y = layers.Conv2D(64, 3, activation="relu", padding="same")(inp)
+        fixed_model = keras.Model(inp, layers.add([y, layers.Conv2D(64, 1)(inp)]))
+    """),
+    right(BLOCK, "list", "a list", """
+        block_params = [36928, 36928, 0]
+    """),
+    wrong(BLOCK, "no-biases", "the biases left out", ("bias",), """
+        block_params = (36864, 36864, 0)
+    """, secrets=_BLOCK_SECRETS),
+    right(FAILS, "list-upper", "a list of capitals", """
+        failing = ["B", "C", "E"]
+    """),
+    wrong(FAILS, "pool-missed", "the pooling call thought to keep the shape (e missed)", ("e", "pool"), """
+        failing = {"b", "c"}
+    """),
+    wrong(FAILS, "channels-missed", "the 32-channel call thought fine (c missed)", ("c", "channel"), """
+        failing = {"b", "e"}
+    """),
+]
+CASES += [
+    right(FIX, "projection-padding-same", "padding='same' also on the 1x1 projection (no effect)", """
+        inp = keras.Input(shape=(16, 16, 32))
+        y = layers.Conv2D(64, 3, activation="relu", padding="same")(inp)
+        y = layers.Conv2D(64, 3, activation="relu", padding="same")(y)
+        fixed_model = keras.Model(inp, layers.add([y, layers.Conv2D(64, 1, padding="same")(inp)]))
+    """),
+]

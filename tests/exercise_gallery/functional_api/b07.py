@@ -199,3 +199,50 @@ CASES += [
         fixed_matcher = matcher
     """),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+_SHARED_SECRETS = (r"\b4833\b", r"4,833", r"\b9633\b", r"9,633")
+CASES += [
+    right("fn07_shared_embedding", "keyword-dims-list", "Embedding(input_dim=..., output_dim=...), list outputs", _IDS + """
+        emb = keras.layers.Embedding(input_dim=500, output_dim=8)
+        pair_model = keras.Model(inputs=[ids_1, ids_2], outputs=[emb(ids_1), emb(ids_2)])
+    """),
+    wrong("fn07_shared_embedding", "vocab-501", "off by one: Embedding(501, 8)", ("Embedding", "parameters", "500"), _IDS + """
+        emb = layers.Embedding(501, 8)
+        pair_model = keras.Model([ids_1, ids_2], [emb(ids_1), emb(ids_2)])
+    """),
+    wrong("fn07_shared_embedding", "joined", "the two embedded sequences joined into one output", ("output", "two"), _IDS + """
+        emb = layers.Embedding(500, 8)
+        pair_model = keras.Model([ids_1, ids_2], layers.concatenate([emb(ids_1), emb(ids_2)], axis=1))
+    """),
+    right("fn07_siamese", "subtract-layer-object", "layers.Subtract() layer object, keyword Model", _TWO + """
+        encoder = keras.layers.Dense(units=4, activation="relu")
+        diff = keras.layers.Subtract()([encoder(left), encoder(right)])
+        siamese = keras.Model(inputs=[left, right], outputs=keras.layers.Dense(1, activation="sigmoid")(diff))
+    """),
+    wrong("fn07_siamese", "one-input", "one input read twice", ("input", "two"), """
+        x = keras.Input(shape=(10,))
+        encoder = layers.Dense(4, activation="relu")
+        siamese = keras.Model(x, layers.Dense(1, activation="sigmoid")(layers.subtract([encoder(x), encoder(x)])))
+    """),
+    right(PREDICT, "tuple-arithmetic", "the arithmetic written out", """
+        predicted_params = (300 * 16 + (2 * 16 + 1), 2 * 300 * 16 + (2 * 16 + 1))
+    """),
+    wrong(PREDICT, "swapped", "order: the separate version first", ("order", "shared", "first"), """
+        predicted_params = (9633, 4833)
+    """, secrets=_SHARED_SECRETS),
+    wrong(PREDICT, "dense-on-16", "the Dense(1) read as taking 16 features (the concatenation missed)", ("Dense", "concatenat", "features"), """
+        predicted_params = (4817, 9617)
+    """, secrets=_SHARED_SECRETS),
+    right(MATCHER, "given-inputs-reused", "matcher's own Input tensors reused, query_embedding by name", """
+        shared = matcher.get_layer("query_embedding")
+        q2 = layers.GlobalAveragePooling1D()(shared(query))
+        d2 = layers.GlobalAveragePooling1D()(shared(document))
+        fixed_matcher = keras.Model([query, document], layers.Dot(axes=1)([q2, d2]))
+    """),
+    wrong(MATCHER, "doc-embedding-shared", "the untrained doc_embedding shared instead (same count)", ("query_embedding", "trained"), _QD + """
+        qv = layers.GlobalAveragePooling1D()(doc_embedding(qi))
+        dv = layers.GlobalAveragePooling1D()(doc_embedding(di))
+        fixed_matcher = keras.Model([qi, di], layers.Dot(axes=1)([qv, dv]))
+    """),
+]

@@ -102,3 +102,32 @@ CASES += [
     wrong(ENDS, "all-a", "the same letter everywhere", ("summaries", "not matched"), 'ends_with = ("a", "a", "a", "a")'),
     wrong(ENDS, "numbers", "option numbers", ("letter",), "ends_with = (2, 3, 7, 4)"),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+CASES += [
+    right(POOLS, "isinstance-tuple", "isinstance on keras.layers.MaxPooling2D, outputs as a tuple", """
+        outs = tuple(layer.output for layer in vgg19.layers if isinstance(layer, keras.layers.MaxPooling2D))
+        pool_features = keras.Model(vgg19.inputs[0], outs)
+    """),
+    wrong(POOLS, "four-blocks", "off by one: range(1, 5), block 5 left out", ("five", "5", "number of outputs", "outputs"), """
+        pool_features = keras.Model(vgg19.input, [vgg19.get_layer(f"block{i}_pool").output for i in range(1, 5)])
+    """),
+    right(FC2, "by-index", "fc2 by index (layers[-2])", """
+        embedder = keras.Model(vgg19.inputs, vgg19.layers[-2].output)
+    """),
+    wrong(FC2, "fc2-input", "fc2's input (the output of fc1)", ("fc2", "parameters"), """
+        embedder = keras.Model(vgg19.inputs, vgg19.get_layer("fc2").input)
+    """),
+    right(FEATURES, "list-pair", "a list holding the count and a list shape", """
+        predicted_features = [16, [1, 14, 14, 512]]
+    """),
+    wrong(FEATURES, "batch-none", "None for the batch (the call has 1 image)", ("batch", "None", "1"), """
+        predicted_features = (16, (None, 14, 14, 512))
+    """),
+    wrong(FEATURES, "after-last-pool", "the last shape taken after block5_pool", ("pool", "shape", "last", "conv"), """
+        predicted_features = (16, (1, 7, 7, 512))
+    """),
+    wrong(ENDS, "q3-block5-pool", "summary 3: block5_pool (same count, not flat)", ("summary 3",), """
+        ends_with = ("b", "c", "e", "d")
+    """),
+]

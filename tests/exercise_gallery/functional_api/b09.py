@@ -328,3 +328,112 @@ CASES += [
         self.scale = scale
 """)),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+_TWICE_SECRETS = (r"\b56\b",)
+CASES += [
+    right(SCALE, "constant-initializer", "Constant(1.0) initializer, trainable spelt out", """
+        class Scale(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+
+            def build(self, input_shape):
+                self.factors = self.add_weight(shape=(input_shape[-1],),
+                                               initializer=keras.initializers.Constant(1.0), trainable=True)
+
+            def call(self, inputs):
+                return inputs * self.factors
+    """),
+    wrong(SCALE, "second-axis", "axis: factors sized by input_shape[1], not the last axis", ("last axis", "feature", "rank"), """
+        class Scale(layers.Layer):
+            def build(self, input_shape):
+                self.factors = self.add_weight(shape=(input_shape[1],), initializer="ones")
+
+            def call(self, inputs):
+                return inputs * self.factors
+    """),
+    wrong(WRAP, "config-no-super", "get_config without super().get_config() (the name is lost)", ("super", "name", "config"), """
+        class Residual(layers.Layer):
+            def __init__(self, inner, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = inner
+
+            def call(self, inputs):
+                return inputs + self.inner(inputs)
+
+            def get_config(self):
+                return {"inner": keras.layers.serialize(self.inner)}
+
+            @classmethod
+            def from_config(cls, config):
+                config = dict(config)
+                inner = keras.layers.deserialize(config.pop("inner"))
+                return cls(inner, **config)
+    """),
+    right(PREDICT, "list", "a list", """
+        predicted_weights = [56, 4]
+    """),
+    wrong(PREDICT, "swapped", "order: variables first", ("order", "parameters", "variables"), """
+        predicted_weights = (4, 56)
+    """, secrets=_TWICE_SECRETS),
+    wrong(OFFSET, "second-axis", "axis: offset sized by input_shape[1], not the last axis", ("last axis", "feature", "rank"), """
+        class Offset(layers.Layer):
+            def __init__(self, scale=1.0, **kwargs):
+                super().__init__(**kwargs)
+                self.scale = scale
+
+            def build(self, input_shape):
+                self.offset = self.add_weight(shape=(input_shape[1],), initializer="zeros")
+
+            def call(self, inputs):
+                return inputs + self.scale * self.offset
+
+            def get_config(self):
+                return {**super().get_config(), "scale": self.scale}
+    """),
+    wrong(OFFSET, "config-no-scale", "get_config returns the base config only (scale lost)", ("scale", "config"), """
+        class Offset(layers.Layer):
+            def __init__(self, scale=1.0, **kwargs):
+                super().__init__(**kwargs)
+                self.scale = scale
+
+            def build(self, input_shape):
+                self.offset = self.add_weight(shape=(input_shape[-1],), initializer="zeros")
+
+            def call(self, inputs):
+                return inputs + self.scale * self.offset
+
+            def get_config(self):
+                return super().get_config()
+    """),
+    wrong(OFFSET, "default-half", "the default scale changed to 0.5", ("default", "scale"), """
+        class Offset(layers.Layer):
+            def __init__(self, scale=0.5, **kwargs):
+                super().__init__(**kwargs)
+                self.scale = scale
+
+            def build(self, input_shape):
+                self.offset = self.add_weight(shape=(input_shape[-1],), initializer="zeros")
+
+            def call(self, inputs):
+                return inputs + self.scale * self.offset
+
+            def get_config(self):
+                return {**super().get_config(), "scale": self.scale}
+    """),
+    wrong(OFFSET, "ones-start", "the offset initialised to ones", ("zero", "initial", "offset"), """
+        class Offset(layers.Layer):
+            def __init__(self, scale=1.0, **kwargs):
+                super().__init__(**kwargs)
+                self.scale = scale
+
+            def build(self, input_shape):
+                self.offset = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+            def call(self, inputs):
+                return inputs + self.scale * self.offset
+
+            def get_config(self):
+                return {**super().get_config(), "scale": self.scale}
+    """),
+]

@@ -212,3 +212,92 @@ CASES += [
         digit_model = keras.Model(flat, layers.Dense(10)(layers.GlobalMaxPooling2D()(h)))
     """),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+CASES += [
+    right(COPY, "clone-model-keyword", "keras.models.clone_model(model=...), then compiled like nothing", """
+        def fresh_copy(model):
+            twin = keras.models.clone_model(model=model)
+            return twin
+    """),
+    wrong(COPY, "deepcopy", "copy.deepcopy (the trained weights come along)", ("weights", "fresh", "trained"), """
+        import copy
+
+        def fresh_copy(model):
+            return copy.deepcopy(model)
+    """),
+    wrong(COPY, "hard-coded-architecture", "a fixed architecture built whatever model is given", ("architecture", "layers", "same"), """
+        def fresh_copy(model):
+            inputs = keras.Input(shape=model.inputs[0].shape[1:])
+            return keras.Model(inputs, layers.Dense(model.outputs[0].shape[-1])(inputs))
+    """),
+    right(REPEAT, "keras-layers-range", "keras.layers.Dense(units, activation=None), a for loop", """
+        class RepeatDense(keras.Model):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.units = units
+                self.dense = keras.layers.Dense(units, activation=None)
+
+            def call(self, inputs, repeats=1):
+                out = inputs
+                for _ in range(repeats):
+                    out = self.dense(out)
+                return out
+    """),
+    wrong(REPEAT, "no-bias", "use_bias=False: not a plain Dense(units)", ("bias", "Dense"), """
+        class RepeatDense(keras.Model):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.dense = layers.Dense(units, use_bias=False)
+
+            def call(self, inputs, repeats=1):
+                for _ in range(repeats):
+                    inputs = self.dense(inputs)
+                return inputs
+    """),
+    wrong(REPEAT, "default-two", "the default of repeats changed to 2", ("repeats", "default", "once"), """
+        class RepeatDense(keras.Model):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.dense = layers.Dense(units)
+
+            def call(self, inputs, repeats=2):
+                for _ in range(repeats):
+                    inputs = self.dense(inputs)
+                return inputs
+    """),
+    right(STRENGTHS, "tuple-spaces", "letters with stray spaces", """
+        matched = (" b", "d ", "e", "c", "a")
+    """),
+    wrong(STRENGTHS, "s4-serial", "situation 4: (d) serializable", ("situation 4",), """
+        matched = ("b", "d", "e", "d", "a")
+    """),
+    right(CONNECT, "keyword-reshape", "Reshape(target_shape=...), keyword filters and kernel_size", """
+        flat = keras.Input(shape=(784,))
+        h = keras.layers.Reshape(target_shape=(28, 28, 1))(flat)
+        h = keras.layers.Conv2D(filters=8, kernel_size=(3, 3), activation="relu")(h)
+        h = keras.layers.GlobalMaxPooling2D()(h)
+        digit_model = keras.Model(inputs=flat, outputs=keras.layers.Dense(units=10)(h))
+    """),
+    wrong(CONNECT, "no-relu", "the ReLU of the Conv2D dropped (the same 170 parameters)", ("activation", "relu"), """
+        flat = keras.Input(shape=(784,))
+        h = layers.Reshape((28, 28, 1))(flat)
+        h = layers.Conv2D(8, 3)(h)
+        h = layers.GlobalMaxPooling2D()(h)
+        digit_model = keras.Model(flat, layers.Dense(10)(h))
+    """),
+    wrong(CONNECT, "relu-output", "a ReLU on the Dense output (the same 170 parameters)", ("activation", "output", "Dense"), """
+        flat = keras.Input(shape=(784,))
+        h = layers.Reshape((28, 28, 1))(flat)
+        h = layers.Conv2D(8, 3, activation="relu")(h)
+        h = layers.GlobalMaxPooling2D()(h)
+        digit_model = keras.Model(flat, layers.Dense(10, activation="relu")(h))
+    """),
+    wrong(CONNECT, "kernel-5", "another kernel size, filters cut to keep near the target", ("kernel", "Conv2D", "170", "parameters"), """
+        flat = keras.Input(shape=(784,))
+        h = layers.Reshape((28, 28, 1))(flat)
+        h = layers.Conv2D(8, 5, activation="relu")(h)
+        h = layers.GlobalMaxPooling2D()(h)
+        digit_model = keras.Model(flat, layers.Dense(10)(h))
+    """),
+]

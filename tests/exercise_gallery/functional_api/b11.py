@@ -248,3 +248,102 @@ CASES += [
         tagger = keras.Model(inputs, CustomRNN()(layers.Conv1D(32, 3, dilation_rate=2)(inputs)))
     """),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+_MIXED_SECRETS = (r"\b2977\b", r"2,977")
+CASES += [
+    right(RUNNING, "first-step-start", "the total starts from step 0, the loop from step 1", """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total = inputs[:, 0, :]
+                totals = [total]
+                for t in range(1, inputs.shape[1]):
+                    total = total + inputs[:, t, :]
+                    totals.append(total)
+                return keras.ops.stack(totals, axis=1)
+    """),
+    wrong(RUNNING, "reversed", "direction: sums from step t to the end", ("0..t", "running sum", "step", "order"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                totals = []
+                for t in range(inputs.shape[1]):
+                    totals.append(keras.ops.sum(inputs[:, t:, :], axis=1))
+                return keras.ops.stack(totals, axis=1)
+    """),
+    wrong(RUNNING, "stack-last-axis", "axis: stacked on the last axis (time and features swapped)", ("axis", "shape", "time"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total, totals = 0.0, []
+                for t in range(inputs.shape[1]):
+                    total = total + inputs[:, t, :]
+                    totals.append(total)
+                return keras.ops.stack(totals, axis=-1)
+    """),
+    wrong(RUNNING, "last-step-dropped", "off by one: the loop stops before the last step", ("step", "shape", "time"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total, totals = 0.0, []
+                for t in range(inputs.shape[1] - 1):
+                    total = total + inputs[:, t, :]
+                    totals.append(total)
+                return keras.ops.stack(totals, axis=1)
+    """),
+    right(SCORER, "axis-minus-two", "the mean over axis=-2", """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                head_in = keras.Input(shape=(8,))
+                self.head = keras.Model(head_in, keras.layers.Dense(1, activation="sigmoid")(head_in))
+
+            def call(self, inputs):
+                return self.head(keras.ops.mean(inputs, axis=-2))
+    """),
+    wrong(SCORER, "head-in-call", "the head built anew in every call (its weights never kept)", ("__init__", "head", "weights", "parameters"), """
+        class Scorer(layers.Layer):
+            def call(self, inputs):
+                head_in = keras.Input(shape=(8,))
+                self.head = keras.Model(head_in, layers.Dense(1, activation="sigmoid")(head_in))
+                return self.head(keras.ops.mean(inputs, axis=1))
+    """),
+    right(SHAPE, "list-shape-tuple", "the shape as a list inside a tuple", """
+        predicted = ([4, 8, 1], 2977)
+    """),
+    wrong(SHAPE, "batch-none", "the batch axis given as None (the batch shape fixes it)", ("batch", "None"), """
+        predicted = ((None, 8, 1), 2977)
+    """),
+    wrong(SHAPE, "notebook-batch", "the notebook's batch size 16", ("batch", "16"), """
+        predicted = ((16, 8, 1), 2977)
+    """),
+    wrong(SHAPE, "classifier-not-counted", "the shared classifier left out of the count", ("classifier", "parameters", "count"), """
+        predicted = ((4, 8, 1), 2944)
+    """),
+    right(BATCH, "batch-shape-names", "batch_shape from the notebook's names, keras.layers spelled out", """
+        seq_in = keras.Input(batch_shape=(8, timesteps, input_dim))
+        tagger = keras.Model(seq_in, CustomRNN()(keras.layers.Conv1D(filters=32, kernel_size=3)(seq_in)))
+    """),
+    wrong(BATCH, "same-padding", "padding='same': 10 steps out (the same 2,657 parameters)", ("padding", "steps", "output", "shape"), """
+        seq_in = keras.Input(batch_shape=(8, 10, 5))
+        tagger = keras.Model(seq_in, CustomRNN()(layers.Conv1D(32, 3, padding="same")(seq_in)))
+    """),
+]
+CASES += [
+    wrong(RUNNING, "five-steps-hard-coded", "hard-coded: 5 steps (the example's batch shape)", ("step", "time", "any", "shape"), """
+        class RunningSum(layers.Layer):
+            def call(self, inputs):
+                total, totals = 0.0, []
+                for t in range(5):
+                    total = total + inputs[:, t, :]
+                    totals.append(total)
+                return keras.ops.stack(totals, axis=1)
+    """),
+    wrong(SCORER, "six-steps-hard-coded", "hard-coded: the sum divided by 6 (the example's steps)", ("steps", "mean", "average"), """
+        class Scorer(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                head_in = keras.Input(shape=(8,))
+                self.head = keras.Model(head_in, layers.Dense(1, activation="sigmoid")(head_in))
+
+            def call(self, inputs):
+                return self.head(keras.ops.sum(inputs, axis=1) / 6.0)
+    """),
+]

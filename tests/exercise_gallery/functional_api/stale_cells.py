@@ -48,3 +48,17 @@ CASES = [
         ensemble3 = keras.Model(input=shared_in, outputs=layers.average([m(shared_in) for m in members]))
     """, names=("did you mean inputs=",)),
 ]
+
+# ---- red-team additions
+CASES += [
+    stale("fn07_siamese", "misspelt-subtract-no-stub", "layers.substract raises, placeholder line deleted", """
+        left, right = keras.Input(shape=(10,)), keras.Input(shape=(10,))
+        encoder = layers.Dense(4, activation="relu")
+        siamese = keras.Model([left, right], layers.Dense(1, activation="sigmoid")(
+            layers.substract([encoder(left), encoder(right)])))
+    """, whole_cell=True),
+    stale("fn11_fix_batch", "shape-keyword-after-stub", "keras.Input(batch_size=8) without shape raises, placeholder kept", """
+        seq_in = keras.Input(batch_size=8)
+        tagger = keras.Model(seq_in, CustomRNN()(layers.Conv1D(32, 3)(seq_in)))
+    """),
+]

@@ -196,3 +196,101 @@ CASES = [
         true_statements = {"e"}
     """, secrets=READ_SECRETS),
 ]
+
+# ---- red-team additions: written from the task text only, classes the cases above lack
+CASES += [
+    right(SHAPE, "helpers-strides-kw", "conv_out with strides= and pool_out, as a tuple", """
+        side = conv_out(pool_out(conv_out(64, 3), 2), 3, strides=2)
+        predicted_shape = (None, side, side, 32)
+    """),
+    wrong(SHAPE, "strides-ignored", "the second convolution's strides left out", ("strides", "stride"), """
+        predicted_shape = (None, 29, 29, 32)
+    """, secrets=SHAPE_SECRETS),
+    wrong(SHAPE, "same-padding", "'same' padding assumed (sizes divided, not cut)", ("valid", "padding", "kernel"), """
+        predicted_shape = (None, 16, 16, 32)
+    """, secrets=SHAPE_SECRETS),
+    right(REPAIR, "second-conv-same", "padding='same' on the second Conv2D only, keras.layers spelled out", """
+        model = keras.Sequential([
+            keras.Input(shape=(32, 32, 3)),
+            keras.layers.Conv2D(16, 5, strides=2, activation="relu"),
+            keras.layers.MaxPooling2D(3),
+            keras.layers.Conv2D(32, 5, activation="relu", padding="same"),
+            keras.layers.GlobalMaxPooling2D(),
+            keras.layers.Dense(10),
+        ])
+    """),
+    right(REPAIR, "first-conv-same", "padding='same' on the first Conv2D only (16x16 -> 5x5 -> 1x1)", """
+        model = keras.Sequential([
+            keras.Input(shape=(32, 32, 3)),
+            layers.Conv2D(16, 5, strides=2, activation="relu", padding="same"),
+            layers.MaxPooling2D(3),
+            layers.Conv2D(32, 5, activation="relu"),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(10),
+        ])
+    """),
+    right(REPAIR, "pool-size-kw", "MaxPooling2D(pool_size=2), kernel_size/filters as keywords", """
+        model = keras.Sequential([
+            keras.Input(shape=(32, 32, 3)),
+            layers.Conv2D(filters=16, kernel_size=(5, 5), strides=(2, 2), activation="relu"),
+            layers.MaxPooling2D(pool_size=2),
+            layers.Conv2D(filters=32, kernel_size=5, activation="relu"),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(10),
+        ])
+    """),
+    wrong(REPAIR, "no-relu", "the ReLU of the second Conv2D dropped", ("activation", "relu"), """
+        model = keras.Sequential([
+            keras.Input(shape=(32, 32, 3)),
+            layers.Conv2D(16, 5, strides=2, activation="relu"),
+            layers.MaxPooling2D(3, padding="same"),
+            layers.Conv2D(32, 5, padding="same"),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(10),
+        ])
+    """),
+    wrong(REPAIR, "softmax-head", "a softmax added to the Dense layer", ("activation", "softmax"), """
+        model = keras.Sequential([
+            keras.Input(shape=(32, 32, 3)),
+            layers.Conv2D(16, 5, strides=2, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(32, 5, activation="relu"),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(10, activation="softmax"),
+        ])
+    """),
+    wrong(REPAIR, "kernel-3", "the second Conv2D's kernel made smaller", ("kernel",), """
+        model = keras.Sequential([
+            keras.Input(shape=(32, 32, 3)),
+            layers.Conv2D(16, 5, strides=2, activation="relu"),
+            layers.MaxPooling2D(3),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(10),
+        ])
+    """),
+    wrong(UNSTICK, "head-swapped", "order: Dense before the pooling", ("order", "GlobalMaxPooling2D", "output"), """
+        stuck.pop()
+        stuck.add(layers.Dense(10))
+        stuck.add(layers.GlobalMaxPooling2D())
+        model = stuck
+    """),
+    wrong(UNSTICK, "flatten", "Flatten instead of GlobalMaxPooling2D", ("GlobalMaxPooling2D", "Flatten", "pool"), """
+        stuck.pop()
+        stuck.add(layers.Flatten())
+        stuck.add(layers.Dense(10))
+        model = stuck
+    """),
+    right(READ, "set-of-string", "set() of a string", """
+        true_statements = set("bde")
+    """),
+    right(READ, "list-upper", "a list of upper-case letters", """
+        true_statements = ["B", "D", "E"]
+    """),
+    wrong(READ, "pool-params", "pooling taken to have parameters (f)", ("f", "pool", "parameter"), """
+        true_statements = {"b", "d", "e", "f"}
+    """, secrets=READ_SECRETS),
+    wrong(READ, "fix-missed", "the fix missed (e)", ("e", "GlobalMaxPooling2D", "Flatten", "fix"), """
+        true_statements = {"b", "d"}
+    """, secrets=READ_SECRETS),
+]
