@@ -22,6 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
+from kitlib.exercises import values
 from kitlib.mutation.report import judge
 from kitlib.mutation.variants import (exercise_cells, ExerciseReport, given_kinds, Outcome, solution_region,
     student_version, Variant, variants_for)
@@ -128,6 +129,7 @@ class NotebookRun:
         except ValueError:
             outcome.message = outcome.message or "the variant's process died without a result"
             return outcome
+        values.learn_digests(data.pop("digests", ()))  # the next forks start with them
         for key, value in data.items():
             setattr(outcome, key, value)
         return outcome
@@ -136,6 +138,7 @@ class NotebookRun:
         from kitlib.exercises import core, trusted
 
         _after_fork()
+        digests_before = len(values.known_digests())
         os.environ["KIT_ANSWER_DIR"] = str(answers_dir)
         os.environ["KIT_PROBE_SEED"] = str(self.seed)
         seen: list[tuple[Any, bool]] = []
@@ -163,6 +166,7 @@ class NotebookRun:
         verdicts = trusted.recheck(answers_dir, [exercise_id], hidden_dir=self.hidden_dir, seed=self.seed)
         out["recheck"] = verdicts[exercise_id]["status"]
         out["recheck_message"] = verdicts[exercise_id]["message"]
+        out["digests"] = values.known_digests(digests_before)
         return out
 
 
