@@ -44,7 +44,7 @@ class NotebookRun:
         import nbformat
         from IPython.core.interactiveshell import InteractiveShell
 
-        from kitlib.exercises import core, hidden, session
+        from kitlib.exercises import core, hidden, session, trusted  # noqa: F401 - trusted: imported once, not per fork
 
         notebook = nbformat.read(str(self.path), as_version=4)
         exercises = exercise_cells(notebook)
