@@ -7,7 +7,8 @@ or this tree's kit against another commit's (``--against``).
 
 With ``--against REF``: the same command with REF's ``kitlib`` (``git archive``, run on this tree's course),
 then with this tree's, one right after the other on the same machine (the load average is printed with
-each); ``same_outcomes`` says whether both judged every variant alike (the outcomes JSON without the
+each, and the CPU seconds of all the run's processes, which a busy machine changes far less than the wall
+time); ``same_outcomes`` says whether both judged every variant alike (the outcomes JSON without the
 seconds). Without it:
 
 Prints one JSON document:
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -58,17 +60,20 @@ def timed_run(kit_root: Path, assignments: list[str], jobs: int) -> dict:
     out = Path(tempfile.mkstemp(suffix=".json")[1])
     env = dict(os.environ, KITLIB_OFFLINE="1", PYTHONPATH=str(kit_root))
     load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "kitlib.cli", "test-exercises", *assignments, "--course",
                            str(COURSE), "--jobs", str(jobs), "--json", str(out)],
                           env=env, capture_output=True, text=True, timeout=3600, cwd=kit_root)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # every process of the run was waited for
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     reports = json.loads(out.read_text()) if out.stat().st_size else []
     out.unlink()
     for report in reports:
         for outcome in report["outcomes"]:
             outcome.pop("seconds", None)
-    return {"seconds": round(seconds, 1), "load_before": round(load, 2), "exit_code": done.returncode,
+    return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "load_before": round(load, 2), "exit_code": done.returncode,
             "totals": done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:],
             "reports": reports}
 
@@ -85,6 +90,7 @@ def against(ref: str, assignments: list[str], jobs: int) -> int:
     print(json.dumps({"assignments": assignments, "jobs": jobs, "ref": ref,
                       "same_outcomes": base["reports"] == new["reports"],
                       "seconds": {ref: base["seconds"], "this tree": new["seconds"]},
+                      "cpu_seconds": {ref: base["cpu_seconds"], "this tree": new["cpu_seconds"]},
                       "load_after": round(os.getloadavg()[0], 2)}, indent=1))
     return 0 if base["reports"] == new["reports"] else 1
 
