@@ -101,7 +101,9 @@ class NotebookRun:
             code = 0
             try:
                 os.close(read_end)
+                digests_before = len(values.known_digests())
                 result = self._child(shell, exercise_id, grade_cell, variant, answers_dir)
+                result["digests"] = values.known_digests(digests_before)  # for the next forks (see fork())
                 data = json.dumps(result).encode("utf-8")
                 while data:
                     data = data[os.write(write_end, data):]
@@ -138,7 +140,6 @@ class NotebookRun:
         from kitlib.exercises import core, trusted
 
         _after_fork()
-        digests_before = len(values.known_digests())
         os.environ["KIT_ANSWER_DIR"] = str(answers_dir)
         os.environ["KIT_PROBE_SEED"] = str(self.seed)
         seen: list[tuple[Any, bool]] = []
@@ -166,7 +167,6 @@ class NotebookRun:
         verdicts = trusted.recheck(answers_dir, [exercise_id], hidden_dir=self.hidden_dir, seed=self.seed)
         out["recheck"] = verdicts[exercise_id]["status"]
         out["recheck_message"] = verdicts[exercise_id]["message"]
-        out["digests"] = values.known_digests(digests_before)
         return out
 
 
