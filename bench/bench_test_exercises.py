@@ -87,8 +87,12 @@ def against(ref: str, assignments: list[str], jobs: int) -> int:
             runs[name] = timed_run(root, assignments, jobs)
             print(json.dumps({name: {k: v for k, v in runs[name].items() if k != "reports"}}), flush=True)
     base, new = runs[ref], runs["this tree"]
+    differ = [(b["exercise"], ob, on) for b, n in zip(base["reports"], new["reports"])
+              for ob, on in zip(b["outcomes"], n["outcomes"]) if ob != on]
+    for exercise, old_outcome, new_outcome in differ[:5]:  # what changed, to read
+        print(json.dumps({"differs": exercise, ref: old_outcome, "this tree": new_outcome}), flush=True)
     print(json.dumps({"assignments": assignments, "jobs": jobs, "ref": ref,
-                      "same_outcomes": base["reports"] == new["reports"],
+                      "same_outcomes": base["reports"] == new["reports"], "outcomes_differing": len(differ),
                       "seconds": {ref: base["seconds"], "this tree": new["seconds"]},
                       "cpu_seconds": {ref: base["cpu_seconds"], "this tree": new["cpu_seconds"]},
                       "load_after": round(os.getloadavg()[0], 2)}, indent=1))
