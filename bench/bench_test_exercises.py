@@ -3,7 +3,7 @@ or this tree's kit against another commit's (``--against``).
 
     .venv/bin/python bench/bench_test_exercises.py                       # every assignment with a hidden part
     .venv/bin/python bench/bench_test_exercises.py sequential_model --jobs 2
-    .venv/bin/python bench/bench_test_exercises.py sequential_model --against main   # the kit of main vs. this tree
+    .venv/bin/python bench/bench_test_exercises.py sequential_model --against $(git merge-base HEAD main)   # before this branch vs. now
 
 With ``--against REF``: the same command with REF's ``kitlib`` (``git archive``, run on this tree's course),
 then with this tree's, one right after the other on the same machine (the load average is printed with
