@@ -1,7 +1,15 @@
-"""Benchmark of ``kit test-exercises``: shared kernels (fork per variant) against a kernel per variant.
+"""Benchmark of ``kit test-exercises``: shared kernels (fork per variant) against a kernel per variant,
+or this tree's kit against another commit's (``--against``).
 
     .venv/bin/python bench/bench_test_exercises.py                       # every assignment with a hidden part
     .venv/bin/python bench/bench_test_exercises.py sequential_model --jobs 2
+    .venv/bin/python bench/bench_test_exercises.py sequential_model --against $(git merge-base HEAD main)   # before this branch vs. now
+
+With ``--against REF``: the same command with REF's ``kitlib`` (``git archive``, run on this tree's course),
+then with this tree's, one right after the other on the same machine (the load average is printed with
+each, and the CPU seconds of all the run's processes, which a busy machine changes far less than the wall
+time); ``same_outcomes`` says whether both judged every variant alike (the outcomes JSON without the
+seconds). Without it:
 
 Prints one JSON document:
 
@@ -17,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -46,12 +55,59 @@ def setup_seconds(notebook: Path) -> float:
     return time.perf_counter() - start
 
 
+def timed_run(kit_root: Path, assignments: list[str], jobs: int) -> dict:
+    """``kit test-exercises`` with the ``kitlib`` under ``kit_root``, on this tree's course."""
+    out = Path(tempfile.mkstemp(suffix=".json")[1])
+    env = dict(os.environ, KITLIB_OFFLINE="1", PYTHONPATH=str(kit_root))
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "kitlib.cli", "test-exercises", *assignments, "--course",
+                           str(COURSE), "--jobs", str(jobs), "--json", str(out)],
+                          env=env, capture_output=True, text=True, timeout=3600, cwd=kit_root)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # every process of the run was waited for
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    reports = json.loads(out.read_text()) if out.stat().st_size else []
+    out.unlink()
+    for report in reports:
+        for outcome in report["outcomes"]:
+            outcome.pop("seconds", None)
+    return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "load_before": round(load, 2), "exit_code": done.returncode,
+            "totals": done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:],
+            "reports": reports}
+
+
+def against(ref: str, assignments: list[str], jobs: int) -> int:
+    with tempfile.TemporaryDirectory(prefix="kit_bench_ref_") as folder:
+        archive = subprocess.run(["git", "archive", ref, "kitlib"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+        runs = {}
+        for name, root in ((ref, Path(folder)), ("this tree", ROOT)):
+            runs[name] = timed_run(root, assignments, jobs)
+            print(json.dumps({name: {k: v for k, v in runs[name].items() if k != "reports"}}), flush=True)
+    base, new = runs[ref], runs["this tree"]
+    differ = [(b["exercise"], ob, on) for b, n in zip(base["reports"], new["reports"])
+              for ob, on in zip(b["outcomes"], n["outcomes"]) if ob != on]
+    for exercise, old_outcome, new_outcome in differ[:5]:  # what changed, to read
+        print(json.dumps({"differs": exercise, ref: old_outcome, "this tree": new_outcome}), flush=True)
+    print(json.dumps({"assignments": assignments, "jobs": jobs, "ref": ref,
+                      "same_outcomes": base["reports"] == new["reports"], "outcomes_differing": len(differ),
+                      "seconds": {ref: base["seconds"], "this tree": new["seconds"]},
+                      "cpu_seconds": {ref: base["cpu_seconds"], "this tree": new["cpu_seconds"]},
+                      "load_after": round(os.getloadavg()[0], 2)}, indent=1))
+    return 0 if base["reports"] == new["reports"] else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("assignments", nargs="*")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--against", metavar="REF", help="also run REF's kitlib (a git commit) and compare")
     args = parser.parse_args()
     assignments = args.assignments or sorted(p.name for p in (COURSE / "hidden").iterdir() if p.is_dir())
+    if args.against:
+        return against(args.against, assignments, args.jobs)
     out = Path(tempfile.mkstemp(suffix=".json")[1])
     env = dict(os.environ, KITLIB_OFFLINE="1", PYTHONPATH=str(ROOT))
     start = time.perf_counter()

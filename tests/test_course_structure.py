@@ -94,3 +94,17 @@ def test_course_readme_maps_every_chapter_with_its_title():
     for path in NOTEBOOKS:
         link = f"[{notebook_title(path)}]({path.relative_to(ROOT / 'course').as_posix()})"
         assert link in text, f"course/README.md lacks {link}: regenerate it with kitlib.lab.course_map"
+
+
+def test_every_ported_assignment_has_its_mutation_test_module():
+    """``kit test-exercises`` runs in the suite once per assignment with a hidden part, one test module each
+    (tests/mutation_outcomes.py): a newly ported assignment needs its module, or its run is never tested."""
+    ported = sorted(p.name for p in (ROOT / "course" / "hidden").iterdir() if p.is_dir() and not p.name.startswith("."))
+    assert ported
+    for assignment in ported:
+        module = ROOT / "tests" / f"test_exercises_mutation_{assignment}.py"
+        assert module.is_file(), f"{assignment} has a hidden part but no {module.name} (see tests/mutation_outcomes.py)"
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        names = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+                 for t in n.targets if isinstance(t, ast.Name)}
+        assert names.get("ASSIGNMENT") == assignment, module.name

@@ -256,6 +256,26 @@ def test_digests_are_salted_canonical_and_not_the_value():
 
 
 @pytest.mark.fast
+def test_a_digest_taken_again_or_learned_is_the_one_computed():
+    import hashlib
+
+    from kitlib.exercises import values
+
+    salt = f"memo-{id(object())}"  # a salt no earlier test used: the first call computes
+    computed = hashlib.pbkdf2_hmac("sha256", b"[null,4]", f"kitlib:{salt}".encode(), values.DIGEST_ITERATIONS)
+    before = len(values.known_digests())
+    assert digest((None, 4), salt) == computed.hex()[:32]
+    assert values.known_digests(before) == [("[null,4]", salt, computed.hex()[:32])]
+    assert digest([None, 4], salt) == computed.hex()[:32] and len(values.known_digests()) == before + 1  # not again
+    values.learn_digests([("[1]", salt + "-other", "ab" * 16), ("[2]", salt), ["[3]", salt, 3], "junk"])
+    assert values.known_digests(before + 1) == [("[1]", salt + "-other", "ab" * 16)]  # malformed ones ignored
+    assert digest([1], salt + "-other") == "ab" * 16
+    long_text = list(range(1000))  # a long answer is computed every time, never kept
+    digest(long_text, salt)
+    assert len(values.known_digests()) == before + 2
+
+
+@pytest.mark.fast
 def test_probe_seed_is_deterministic_per_course_assignment_and_student():
     one = probe_seed(b"secret", "sequential_model", "alice")
     assert one == probe_seed(b"secret", "sequential_model", "alice")

@@ -3,7 +3,7 @@ answer (in its notebook's own context) writes nothing to stderr and records plai
 from the answer codec.
 
 The mutation run of the whole course (reference, student version, typical mistakes, other solutions,
-mutants, equivalents, parity with the re-check) is tests/test_exercises_mutation.py; other correct answers
+mutants, equivalents, parity with the re-check) is tests/mutation_outcomes.py (one test module per assignment); other correct answers
 and typical mistakes nobody tuned the checks for are tests/test_gallery_functional_api.py.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 answer writes nothing to stderr and records plain data that comes back equal.
 
 The mutation run of the whole course (reference, student version, typical mistakes, other solutions,
-mutants, equivalents, parity with the re-check) is tests/test_exercises_mutation.py.
+mutants, equivalents, parity with the re-check) is tests/mutation_outcomes.py (one test module per assignment).
 """
 from __future__ import annotations
 

@@ -105,6 +105,27 @@ def test_the_report_stream_returns_whole_lines_as_they_arrive(tmp_path):
     assert [r["exercise"] for r in stream.reports] == ["a", "b"]
 
 
+def test_a_variants_fork_hands_the_digests_it_computed_back_to_the_notebook_process(monkeypatch, tmp_path):
+    """The next variants are forks of the notebook process: they find the digests the earlier ones took."""
+    from kitlib.exercises import values
+    from kitlib.mutation.runner import NotebookRun
+
+    salt = f"fork-{id(object())}"
+
+    def child(self, shell, exercise_id, grade_cell, variant, answers_dir):
+        return {"status": "passed", "message": values.digest([int(variant.code)], salt)}
+
+    monkeypatch.setattr(NotebookRun, "_child", child)
+    run = NotebookRun(tmp_path / "nb.ipynb", None, 1, None, True)
+    before = len(values.known_digests())
+    first = run.fork(None, "demo", "", Variant("reference", "r", "7"))
+    assert first.status == "passed" and len(first.message) == 32
+    assert values.known_digests(before) == [("[7]", salt, first.message)]  # computed in the fork, known here now
+    assert not hasattr(first, "digests")
+    assert run.fork(None, "demo", "", Variant("other", "o", "7")).message == first.message
+    assert len(values.known_digests()) == before + 1
+
+
 def test_python_m_kitlib_mutation_without_a_subcommand_prints_its_usage_and_never_runs_kit(capsys):
     assert main([]) == 2 and main(["sequential_model"]) == 2
     assert "usage: python -m kitlib.mutation" in capsys.readouterr().err

@@ -22,6 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
+from kitlib.exercises import values
 from kitlib.mutation.report import judge
 from kitlib.mutation.variants import (exercise_cells, ExerciseReport, given_kinds, Outcome, solution_region,
     student_version, Variant, variants_for)
@@ -43,7 +44,7 @@ class NotebookRun:
         import nbformat
         from IPython.core.interactiveshell import InteractiveShell
 
-        from kitlib.exercises import core, hidden, session
+        from kitlib.exercises import core, hidden, session, trusted  # noqa: F401 - trusted: imported once, not per fork
 
         notebook = nbformat.read(str(self.path), as_version=4)
         exercises = exercise_cells(notebook)
@@ -100,7 +101,9 @@ class NotebookRun:
             code = 0
             try:
                 os.close(read_end)
+                digests_before = len(values.known_digests())
                 result = self._child(shell, exercise_id, grade_cell, variant, answers_dir)
+                result["digests"] = values.known_digests(digests_before)  # for the next forks (see fork())
                 data = json.dumps(result).encode("utf-8")
                 while data:
                     data = data[os.write(write_end, data):]
@@ -128,6 +131,7 @@ class NotebookRun:
         except ValueError:
             outcome.message = outcome.message or "the variant's process died without a result"
             return outcome
+        values.learn_digests(data.pop("digests", ()))  # the next forks start with them
         for key, value in data.items():
             setattr(outcome, key, value)
         return outcome

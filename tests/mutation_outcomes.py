@@ -1,10 +1,18 @@
-"""``kit test-exercises`` on every ported assignment of the course (one with ``course/hidden/<assignment>/``).
+"""``kit test-exercises`` on every ported assignment of the course (one with ``course/hidden/<assignment>/``):
+the tests, shared by one module per assignment, ``tests/test_exercises_mutation_<assignment>.py``, which
+names it (``ASSIGNMENT = "..."``) and imports them. One module each, so that ``--dist loadfile`` can
+place the two long runs on different workers; :func:`test_every_ported_assignment_has_its_module`
+(in the fast tier) fails when an assignment with a hidden folder has none.
 
 One run per assignment (each notebook executes once and forks per variant) grades, through the
 notebook's own grade cell and the trusted re-check with the course's hidden part: the reference
 solution, the untouched student version, the typical mistakes and the other correct solutions of the
 hidden part, the generated mutants and the equivalent spellings. The tests below read its outcomes.
-An assignment joins as soon as its hidden folder exists.
+
+A module of an assignment::
+
+    from mutation_outcomes import *  # noqa: F401,F403 - the tests, parametrized for ASSIGNMENT
+    ASSIGNMENT = "sequential_model"
 """
 from __future__ import annotations
 
@@ -25,10 +33,22 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
 ASSIGNMENTS = sorted(p.name for p in (COURSE / "hidden").iterdir() if p.is_dir() and not p.name.startswith("."))
 SPECS = {a: hidden.load(COURSE / "hidden" / a) for a in ASSIGNMENTS}
-CASES = [(a, e) for a in ASSIGNMENTS for e in sorted(SPECS[a])]
 _RUNS: dict[str, tuple] = {}
 
 pytestmark = pytest.mark.slow
+
+
+def pytest_generate_tests(metafunc):
+    """``assignment``: the module's ``ASSIGNMENT``; ``exercise_id``: each of its exercises (those a test's
+    ``exercises`` attribute keeps, where it has one)."""
+    assignment = getattr(metafunc.module, "ASSIGNMENT", None)
+    if assignment is None:
+        return
+    if "assignment" in metafunc.fixturenames:
+        metafunc.parametrize("assignment", [assignment])
+    if "exercise_id" in metafunc.fixturenames:
+        keep = getattr(metafunc.function, "exercises", lambda spec: True)
+        metafunc.parametrize("exercise_id", [e for e in sorted(SPECS[assignment]) if keep(SPECS[assignment][e])])
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +73,6 @@ def _outcomes(report, role):
     return [o for o in report["outcomes"] if o["variant"]["role"] == role]
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_command_passes_and_prints_the_totals(runs, assignment):
     code, text, reports = runs(assignment)
     assert code == 0, text[-6000:]
@@ -71,7 +90,6 @@ def test_the_command_passes_and_prints_the_totals(runs, assignment):
     assert progress[-1].endswith("· done") and text.index(progress[-1]) < text.index(final)
 
 
-@pytest.mark.parametrize("assignment, exercise_id", CASES)
 def test_reference_passes_and_the_student_version_is_not_attempted(runs, assignment, exercise_id):
     report = runs(assignment)[2][exercise_id]
     assert not report["problem"], report["problem"]
@@ -82,7 +100,6 @@ def test_reference_passes_and_the_student_version_is_not_attempted(runs, assignm
     assert placeholder["status"] == "not attempted" and placeholder["recheck"] == "missing"
 
 
-@pytest.mark.parametrize("assignment, exercise_id", CASES)
 def test_typical_mistakes_fail_with_their_message_in_the_notebook_and_in_the_recheck(runs, assignment, exercise_id):
     report = runs(assignment)[2][exercise_id]
     mistakes = _outcomes(report, "wrong")
@@ -93,7 +110,6 @@ def test_typical_mistakes_fail_with_their_message_in_the_notebook_and_in_the_rec
         assert outcome["recheck"] in ("failed", "missing"), outcome  # missing: nothing could be recorded
 
 
-@pytest.mark.parametrize("assignment, exercise_id", CASES)
 def test_other_solutions_and_equivalent_spellings_pass_everywhere(runs, assignment, exercise_id):
     report = runs(assignment)[2][exercise_id]
     assert len(_outcomes(report, "other")) >= 2
@@ -102,7 +118,6 @@ def test_other_solutions_and_equivalent_spellings_pass_everywhere(runs, assignme
             outcome
 
 
-@pytest.mark.parametrize("assignment, exercise_id", CASES)
 def test_mutants_are_rejected_naming_the_change_unless_declared_equivalent(runs, assignment, exercise_id):
     report = runs(assignment)[2][exercise_id]
     for outcome in _outcomes(report, "mutant"):
@@ -114,7 +129,6 @@ def test_mutants_are_rejected_naming_the_change_unless_declared_equivalent(runs,
         assert any(word.lower() in text for word in outcome["variant"]["keywords"]), outcome
 
 
-@pytest.mark.parametrize("assignment, exercise_id", CASES)
 def test_every_exercise_gets_enough_semantic_mutants(runs, assignment, exercise_id):
     """Every operator is on: each exercise (a function or a class too) gets MIN_MUTANTS wrong answers at least."""
     report = runs(assignment)[2][exercise_id]
@@ -122,7 +136,6 @@ def test_every_exercise_gets_enough_semantic_mutants(runs, assignment, exercise_
     assert len(semantic) >= MIN_MUTANTS, [o["variant"]["label"] for o in _outcomes(report, "mutant")]
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_recheck_agrees_with_the_grade_cell_for_every_variant(runs, assignment):
     """Parity: whatever the grade cell accepted, the trusted re-check accepted; nothing is called tampering."""
     for report in runs(assignment)[2].values():
@@ -136,7 +149,6 @@ def test_the_recheck_agrees_with_the_grade_cell_for_every_variant(runs, assignme
 _PATH = re.compile(r"(/[\w.-]+){2,}")
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_messages_have_no_tracebacks_paths_or_graph_text(runs, assignment):
     for report in runs(assignment)[2].values():
         for outcome in report["outcomes"]:
@@ -145,8 +157,6 @@ def test_messages_have_no_tracebacks_paths_or_graph_text(runs, assignment):
             assert not _PATH.search(message) and 'File "' not in message, message
 
 
-@pytest.mark.parametrize("assignment, exercise_id",
-                         [(a, e) for a, e in CASES if SPECS[a][e].expected is not hidden.MISSING])
 def test_work_it_out_messages_never_show_the_expected_answer(runs, assignment, exercise_id):
     forms = hidden.value_spellings(SPECS[assignment][exercise_id].expected) | {
         canonical(SPECS[assignment][exercise_id].expected)}
@@ -157,3 +167,6 @@ def test_work_it_out_messages_never_show_the_expected_answer(runs, assignment, e
             if form in hidden.normalise_text(outcome["variant"]["code"]):
                 continue  # a message may echo the student's own answer back
             assert form not in hidden.normalise_text(outcome["message"]), (form, outcome)
+
+
+test_work_it_out_messages_never_show_the_expected_answer.exercises = lambda spec: spec.expected is not hidden.MISSING
