@@ -180,35 +180,8 @@ CASES += [
         ])
         layer_params = [layer.count_params() for layer in stack.layers]
     """),
-    wrong(PARAMS, "kernel-only", "biases left out (inputs * units)", ("bias",), """
-        layer_params = (20, 12, 6)
-    """, secrets=PARAMS_SECRETS),
-    wrong(PARAMS, "bias-per-input", "one bias per input instead of per unit ((units + 1) * inputs)", ("bias", "unit"), """
-        layer_params = (25, 16, 9)
-    """, secrets=PARAMS_SECRETS),
-    right(NEEDS, "frozenset", "a frozenset", """
-        needs_functional = frozenset("bcef")
-    """),
-    wrong(NEEDS, "no-two-outputs", "two outputs missed (f)", ("output",), """
-        needs_functional = {"b", "c", "e"}
-    """, secrets=NEEDS_SECRETS),
-    wrong(NEEDS, "lstm-too", "a recurrent layer taken for a graph (g)", ("chain", "stack", "one input", "g"), """
-        needs_functional = {"b", "c", "e", "f", "g"}
-    """, secrets=NEEDS_SECRETS),
     right(GRAPH, "string-commas", "one string with commas and spaces", """
         breaks_chain = "a, c, f"
-    """),
-    wrong(GRAPH, "merges-only", "only the layers with two arrows in (the fork a missed)", ("two arrows out", "out", "feeds", "a"), """
-        breaks_chain = {"c", "f"}
-    """),
-    wrong(GRAPH, "second-input-too", "the second input's layer e taken for a break", ("e",), """
-        breaks_chain = {"a", "c", "e", "f"}
-    """),
-    right(CHAIN, "reduce", "functools.reduce over the layers", """
-        import functools
-
-        def chain_layers(model, x):
-            return functools.reduce(lambda h, layer: layer(h), model.layers, x)
     """),
     right(CHAIN, "recursive", "recursion over the list of layers", """
         def _run(layer_list, h):
@@ -217,21 +190,9 @@ CASES += [
         def chain_layers(model, x):
             return _run(list(model.layers), x)
     """),
-    wrong(CHAIN, "reversed", "order: the layers called last to first", ("order", "first", "reverse"), """
-        def chain_layers(model, x):
-            for layer in reversed(model.layers):
-                x = layer(x)
-            return x
-    """),
     wrong(CHAIN, "global-model", "the notebook's `model` used instead of the argument", ("argument", "model you", "given", "any"), """
         def chain_layers(m, x):
             for layer in model.layers:
-                x = layer(x)
-            return x
-    """),
-    wrong(CHAIN, "all-but-last", "off by one: the last layer left out", ("last", "every layer", "all"), """
-        def chain_layers(model, x):
-            for layer in model.layers[:-1]:
                 x = layer(x)
             return x
     """),

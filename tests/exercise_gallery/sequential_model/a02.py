@@ -170,15 +170,9 @@ CASES = [
 
 # ---- red-team additions: written from the task text only, classes the cases above lack
 CASES += [
-    right(POP, "tuple", "a tuple instead of a list", """
-        units_left = (8, 6, 3)
-    """),
     right(POP, "numpy-array", "a NumPy array", """
         units_left = np.array([8, 6, 3])
     """),
-    wrong(POP, "pops-ignored", "pop() ignored: every layer added", ("pop",), """
-        units_left = [8, 4, 6, 2, 3]
-    """, secrets=POP_SECRETS),
     wrong(POP, "pop-first", "pop() taken to remove the first layer", ("pop", "last"), """
         units_left = [6, 3]
     """, secrets=POP_SECRETS),
@@ -186,15 +180,6 @@ CASES += [
         model = make_draft()
         model.pop()
         model.add(keras.layers.Dense(10, "softmax"))
-    """),
-    wrong(HEAD, "no-pop", "the head added without pop(): the sigmoid unit stays", ("pop", "layers", "sigmoid", "3 layers"), """
-        model = make_draft()
-        model.add(layers.Dense(10, activation="softmax"))
-    """),
-    wrong(HEAD, "no-activation", "the softmax left out", ("activation", "softmax"), """
-        model = make_draft()
-        model.pop()
-        model.add(layers.Dense(10))
     """),
     wrong(HEAD, "popped-another-draft", "pop() on one draft, add() on a second, fresh draft", ("pop", "layers", "sigmoid"), """
         make_draft().pop()
@@ -207,12 +192,6 @@ CASES += [
             name="digit_classifier",
         )
     """),
-    wrong(NAMED, "names-swapped", "the two layer names swapped", ("name", "hidden", "scores"), """
-        model = keras.Sequential(name="digit_classifier")
-        model.add(keras.Input(shape=(784,)))
-        model.add(layers.Dense(32, activation="relu", name="scores"))
-        model.add(layers.Dense(10, name="hidden"))
-    """),
     wrong(NAMED, "no-relu", "the ReLU left out of 'hidden'", ("activation", "relu"), """
         model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(32, name="hidden"),
                                   layers.Dense(10, name="scores")], name="digit_classifier")
@@ -222,15 +201,6 @@ CASES += [
                                   layers.Dense(32, activation="relu", name="hidden"),
                                   layers.Dense(10, name="scores")], name="digit_classifier")
     """),
-    right(SUMMARY, "list", "a list", """
-        summary_reading = [12, 128]
-    """),
-    wrong(SUMMARY, "kernel-and-bias", "the biases of 'middle' counted too (its Param #)", ("bias",), """
-        summary_reading = (12, 136)
-    """, secrets=SUMMARY_SECRETS),
-    wrong(SUMMARY, "bias-as-feature", "the bias counted as a feature (Param # / units)", ("bias", "feature", "input"), """
-        summary_reading = (13, 128)
-    """, secrets=SUMMARY_SECRETS),
 ]
 CASES += [
     right(HEAD, "summary-and-assert", "summary() and an assert of the target in the answer cell", """

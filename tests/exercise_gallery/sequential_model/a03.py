@@ -152,21 +152,6 @@ CASES = [
 
 # ---- red-team additions: written from the task text only, classes the cases above lack
 CASES += [
-    right(BUILT, "list", "a list", """
-        built_counts = [4, 38]
-    """),
-    wrong(BUILT, "layers-not-tensors", "layers counted instead of weight tensors", ("weight", "tensor", "kernel", "bias"), """
-        built_counts = (2, 38)
-    """, secrets=BUILT_SECRETS),
-    wrong(BUILT, "batch-as-inputs", "the batch size (2) taken as the inputs of the first layer", ("batch", "last axis", "input"), """
-        built_counts = (4, 22)
-    """, secrets=BUILT_SECRETS),
-    right(SHAPES, "lists", "lists instead of tuples", """
-        weight_shapes = [[7, 5], [5], [5, 1], [1]]
-    """),
-    wrong(SHAPES, "transposed", "kernels as (units, inputs)", ("kernel", "inputs", "order", "transpose"), """
-        weight_shapes = [(5, 7), (5,), (1, 5), (1,)]
-    """, secrets=SHAPES_SECRETS),
     wrong(SHAPES, "batch-axis", "a batch axis None in every shape", ("batch", "None"), """
         weight_shapes = [(None, 7, 5), (None, 5), (None, 5, 1), (None, 1)]
     """, secrets=SHAPES_SECRETS),
@@ -179,12 +164,6 @@ CASES += [
         model.add(layers.Dense(8, activation=keras.activations.relu))
         model.add(layers.Dense(1))
     """),
-    wrong(START, "units-as-input", "the 8 units taken as the input size", ("20", "input", "numbers"), """
-        model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(8, activation="relu"), layers.Dense(1)])
-    """),
-    wrong(START, "no-relu", "the ReLU left out", ("activation", "relu"), """
-        model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(8), layers.Dense(1)])
-    """),
     wrong(START, "add-no-input", "add() without any Input: unbuilt", ("input", "first", "built", "weights"), """
         model = keras.Sequential()
         model.add(layers.Dense(8, activation="relu"))
@@ -194,27 +173,9 @@ CASES += [
         model = keras.Sequential([keras.Input(shape=[6]), layers.Dense(16, activation="relu"),
                                   layers.Dense(1, activation="sigmoid")])
     """),
-    wrong(FIX, "none-axis", "(None, 6): a free extra axis, same parameters", ("shape", "axis", "None", "output"), """
-        model = keras.Sequential([keras.Input(shape=(None, 6)), layers.Dense(16, activation="relu"),
-                                  layers.Dense(1, activation="sigmoid")])
-    """),
-    wrong(FIX, "flatten", "the (32, 6) kept and flattened", ("32", "batch", "input", "layers"), """
-        model = keras.Sequential([keras.Input(shape=(32, 6)), layers.Flatten(),
-                                  layers.Dense(16, activation="relu"), layers.Dense(1, activation="sigmoid")])
-    """),
     wrong(FIX, "unchanged", "the broken model handed in", ("32", "batch", "shape", "output"), """
         model = make_sensor_model()
     """),
-    wrong(FIX, "no-sigmoid", "the sigmoid left out", ("activation", "sigmoid", "probability"), """
-        model = keras.Sequential([keras.Input(shape=(6,)), layers.Dense(16, activation="relu"), layers.Dense(1)])
-    """),
 ]
 CASES += [
-    right(START, "legacy-input-shape", "Keras 2's input_shape= on the first layer (Keras 3 builds it, and warns)", """
-        model = keras.Sequential([layers.Dense(8, activation="relu", input_shape=(20,)), layers.Dense(1)])
-    """),
-    right(START, "build-right-after", "created, then build((None, 20)) in the same cell (the notebook's third way)", """
-        model = keras.Sequential([layers.Dense(8, activation="relu"), layers.Dense(1)])
-        model.build((None, 20))
-    """),
 ]

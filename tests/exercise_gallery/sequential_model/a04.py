@@ -203,12 +203,6 @@ CASES += [
         side = conv_out(pool_out(conv_out(64, 3), 2), 3, strides=2)
         predicted_shape = (None, side, side, 32)
     """),
-    wrong(SHAPE, "strides-ignored", "the second convolution's strides left out", ("strides", "stride"), """
-        predicted_shape = (None, 29, 29, 32)
-    """, secrets=SHAPE_SECRETS),
-    wrong(SHAPE, "same-padding", "'same' padding assumed (sizes divided, not cut)", ("valid", "padding", "kernel"), """
-        predicted_shape = (None, 16, 16, 32)
-    """, secrets=SHAPE_SECRETS),
     right(REPAIR, "second-conv-same", "padding='same' on the second Conv2D only, keras.layers spelled out", """
         model = keras.Sequential([
             keras.Input(shape=(32, 32, 3)),
@@ -275,22 +269,7 @@ CASES += [
         stuck.add(layers.GlobalMaxPooling2D())
         model = stuck
     """),
-    wrong(UNSTICK, "flatten", "Flatten instead of GlobalMaxPooling2D", ("GlobalMaxPooling2D", "Flatten", "pool"), """
-        stuck.pop()
-        stuck.add(layers.Flatten())
-        stuck.add(layers.Dense(10))
-        model = stuck
-    """),
-    right(READ, "set-of-string", "set() of a string", """
-        true_statements = set("bde")
-    """),
     right(READ, "list-upper", "a list of upper-case letters", """
         true_statements = ["B", "D", "E"]
     """),
-    wrong(READ, "pool-params", "pooling taken to have parameters (f)", ("f", "pool", "parameter"), """
-        true_statements = {"b", "d", "e", "f"}
-    """, secrets=READ_SECRETS),
-    wrong(READ, "fix-missed", "the fix missed (e)", ("e", "GlobalMaxPooling2D", "Flatten", "fix"), """
-        true_statements = {"b", "d"}
-    """, secrets=READ_SECRETS),
 ]

@@ -195,12 +195,6 @@ CASES += [
         model = make_digit_model()
         model.compile("rmsprop", keras.losses.SparseCategoricalCrossentropy(True), metrics=["acc"])
     """),
-    right(COMPILE, "metric-object", "SparseCategoricalAccuracy object, SGD", """
-        model = make_digit_model()
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01),
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      metrics=[keras.metrics.SparseCategoricalAccuracy()])
-    """),
     wrong(COMPILE, "not-sparse", "one-hot cross-entropy for integer labels", ("sparse", "integer", "one-hot"), f"""
         model = make_digit_model()
         model.compile(optimizer="rmsprop", loss=keras.losses.CategoricalCrossentropy(from_logits=True),
@@ -213,21 +207,6 @@ CASES += [
     wrong(COMPILE, "trained-reused", "`trained` (already compiled that way, and trained) handed in, not a fresh model", ("fresh", "trained", "make_digit_model", "new"), """
         model = trained
     """),
-    right(STEPS, "list", "a list", """
-        steps = [32, 96]
-    """),
-    wrong(STEPS, "no-split-ceil", "validation split ignored (rounded up)", ("validation", "split"), """
-        steps = (40, 120)
-    """, secrets=STEPS_SECRETS),
-    wrong(STEPS, "split-floor", "the last, smaller batch left out", ("round", "last batch", "smaller", "partial"), """
-        steps = (31, 93)
-    """, secrets=STEPS_SECRETS),
-    right(HISTORY, "list", "a list", """
-        history_reading = [4, 6]
-    """),
-    wrong(HISTORY, "training-loss", "the best epoch read on the training loss", ("val_loss", "validation", "not train"), """
-        history_reading = (10, 6)
-    """, secrets=HISTORY_SECRETS),
     wrong(HISTORY, "patience-plus-one", "stops one epoch too late (patience + 1)", ("patience",), """
         history_reading = (4, 7)
     """, secrets=HISTORY_SECRETS),
@@ -235,10 +214,6 @@ CASES += [
         target = f"{save_dir}/mine.keras"
         trained.save(target)
         restored = keras.models.load_model(target)
-    """),
-    wrong(SAVE, "no-compile", "loaded with compile=False (compile settings and optimizer state lost)", ("compile", "optimizer"), """
-        trained.save(save_dir / "mine.keras")
-        restored = keras.models.load_model(save_dir / "mine.keras", compile=False)
     """),
     wrong(SAVE, "not-loaded", "saved, but `trained` itself handed in", ("load", "trained", "same object", "file"), """
         trained.save(save_dir / "mine.keras")

@@ -162,18 +162,6 @@ CASES = [
 
 # ---- red-team additions: written from the task text only, classes the cases above lack
 CASES += [
-    right(PREDICT, "lists", "lists instead of tuples", """
-        feature_shapes = [[2, 31, 31, 8], [2, 29, 29, 8], [2, 14, 14, 8]]
-    """),
-    wrong(PREDICT, "batch-none", "None for the batch (the call has 2 images)", ("batch", "None", "2"), """
-        feature_shapes = [(None, 31, 31, 8), (None, 29, 29, 8), (None, 14, 14, 8)]
-    """, secrets=PREDICT_SECRETS),
-    wrong(PREDICT, "strides-ignored", "the first convolution's strides left out", ("strides", "stride"), """
-        feature_shapes = [(2, 62, 62, 8), (2, 60, 60, 8), (2, 30, 30, 8)]
-    """, secrets=PREDICT_SECRETS),
-    wrong(PREDICT, "strided-halves", "the strided convolution taken to halve the size exactly", ("kernel", "valid", "strides", "first"), """
-        feature_shapes = [(2, 32, 32, 8), (2, 30, 30, 8), (2, 15, 15, 8)]
-    """, secrets=PREDICT_SECRETS),
     right(ALL, "input-list-keywords", "inputs=digit_model.inputs (a list), outputs= keyword", """
         extractor = keras.Model(inputs=digit_model.inputs, outputs=[layer.output for layer in digit_model.layers])
     """),
@@ -195,9 +183,6 @@ CASES += [
     """),
     right(FIX, "one-output-list", "keras.Model(inputs=..., outputs=[...]) with one output in a list", """
         pool_features = keras.Model(inputs=digit_model.inputs, outputs=[digit_model.get_layer("pool").output])
-    """),
-    wrong(FIX, "block2-pool", "the layer before 'pool' (block2_pool)", ("pool", "layer", "shape"), """
-        pool_features = keras.Model(digit_model.inputs[0], digit_model.get_layer("block2_pool").output)
     """),
 ]
 CASES += [

@@ -166,28 +166,12 @@ CASES = [
 
 # ---- red-team additions: written from the task text only, classes the cases above lack
 CASES += [
-    right(PREDICT, "tuple-arithmetic", "the arithmetic written out", """
-        param_split = ((32 * 32 + 32) + (32 * 10 + 10), (784 * 32 + 32) + (32 * 32 + 32))
-    """),
-    wrong(PREDICT, "swapped", "order: the frozen count first", ("order", "trainable", "non-trainable"), """
-        param_split = (26176, 1386)
-    """, secrets=PREDICT_SECRETS),
     wrong(PREDICT, "biases-still-train", "the frozen layers' biases counted as trainable", ("bias", "frozen"), """
         param_split = (1450, 26112)
     """, secrets=PREDICT_SECRETS),
     right(FREEZE, "slice-loop", "a loop over model.layers[:-1]", """
         model = make_mlp()
         for layer in model.layers[:-1]:
-            layer.trainable = False
-    """),
-    wrong(FREEZE, "model-flag-then-last", "model.trainable = False, then the last layer set True (the model flag wins)", ("trainable", "model", "330", "last"), """
-        model = make_mlp()
-        model.trainable = False
-        model.layers[-1].trainable = True
-    """),
-    wrong(FREEZE, "off-by-one", "the third hidden layer left trainable", ("layer", "trainable", "frozen"), """
-        model = make_mlp()
-        for layer in model.layers[:-2]:
             layer.trainable = False
     """),
     right(HEAD, "donor-frozen-whole", "donor.trainable = False (freezes its layers), then its three hidden layers", f"""
