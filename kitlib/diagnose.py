@@ -45,6 +45,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import difflib
+import functools
 import html
 import inspect
 import math
@@ -700,15 +701,18 @@ def _student_line(error) -> str:
         frames = traceback.extract_tb(error.__traceback__)
     except Exception:  # noqa: BLE001
         return ""
+    libraries = _library_dirs()
     for frame in reversed(frames):
         path = frame.filename or ""
-        if path.startswith(_LIBRARY_DIRS) or "site-packages" in path or "dist-packages" in path:
+        if path.startswith(libraries) or "site-packages" in path or "dist-packages" in path:
             continue
         return (frame.line or "").strip()
     return ""
 
 
+@functools.lru_cache(maxsize=1)
 def _library_dirs() -> tuple[str, ...]:
+    """kitlib's own folder and the interpreter's library folders (asked once, on the first explanation)."""
     import os
     import sysconfig
 
@@ -717,8 +721,6 @@ def _library_dirs() -> tuple[str, ...]:
     dirs |= {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if paths.get(key)}
     return tuple(d.rstrip(os.sep) + os.sep for d in dirs)
 
-
-_LIBRARY_DIRS = _library_dirs()
 
 
 def _written_keywords(line: str) -> list[str]:
@@ -761,7 +763,8 @@ def _argument_slip(error) -> Explanation | None:
     if missing:
         cls_name, needed = missing.group(1), re.findall(r"'(\w+)'", missing.group(2))
         cls = _resolve(cls_name)
-        written = [k for k in _written_keywords(line) if cls is None or k not in accepted_arguments(cls)]
+        accepted = accepted_arguments(cls) if cls is not None else []
+        written = [k for k in _written_keywords(line) if k not in accepted]
         slips = {w: likely_argument(w, needed) for w in written}
         slips = {w: m for w, m in slips.items() if m}
         where = _public_name(cls) if cls is not None else cls_name
@@ -779,13 +782,12 @@ def _argument_slip(error) -> Explanation | None:
     if not unexpected:
         return None
     owner, method, word = unexpected.groups()
+    if method == "__init__":
+        return None  # Sequential.__init__(): a class, which _unknown_argument explains
     target = None
-    if owner and method == "__init__":  # Sequential.__init__(): the class itself
-        target = _resolve(owner)
-        shown = f"{owner}()"
-    elif owner and method:  # TensorFlowTrainer.fit(): the method of keras.Model
-        import_ok = _resolve("Model")
-        target = getattr(import_ok, method, None) if import_ok is not None else None
+    if owner and method:  # TensorFlowTrainer.fit(): the method of keras.Model
+        model_class = _resolve("Model")
+        target = getattr(model_class, method, None) if model_class is not None else None
         shown = f"{method}()"
     elif owner:
         target = _resolve(owner)
@@ -817,12 +819,7 @@ def _unknown_argument(text, model, layer_obj):
         cls_name, words = match.group(1), [match.group(2)]
     cls = type(layer_obj) if layer_obj is not None and type(layer_obj).__name__ == cls_name else None
     if cls is None:
-        try:
-            import keras
-
-            cls = getattr(keras.layers, cls_name, None) or getattr(keras, cls_name, None)
-        except ImportError:  # pragma: no cover
-            cls = None
+        cls = _resolve(cls_name)
     if not isinstance(cls, type) or not words:
         return None
     return unknown_argument(cls, words)

@@ -26,7 +26,6 @@ from kitlib.exercises.checks import L
 from kitlib.exercises.core import Context, Exercise, expect
 from kitlib.exercises.describe import describe_compile, describe_model, fingerprint
 from kitlib.exercises.given_state import folder_listing
-from kitlib.exercises.values import MISSING
 
 DIGIT_MODEL = [L("Dense", units=64, activation="relu"), L("Dense", units=10)]
 AS_GIVEN = {"extra": "Use make_digit_model() as it is: the exercise is about compile() only.",
@@ -54,23 +53,24 @@ def save_reload_probe(model: Any, ctx: Context) -> dict:
     record["trained"] = describe_model(trained, {})
     record["trained"]["compile"] = describe_compile(trained)
     listing = folder_listing(ctx.given["save_dir"]) if "save_dir" in ctx.given else None
+    earlier = (ctx.before.get("save_dir") or {}).get("files")  # None: no listing from before the answer cell
     record["files"] = _model_files(listing)
-    record["written"] = _model_files(listing, (ctx.before.get("save_dir") or {}).get("files"))
+    record["written"] = _model_files(listing, earlier) if isinstance(earlier, dict) else None
     return record
 
 
-def _model_files(listing: dict | None, before: dict | None = MISSING) -> list | None:
+def _model_files(listing: dict | None, before: dict | None = None) -> list | None:
     """The whole-model files of a :func:`folder_listing` of save_dir (``.keras`` and legacy ``.h5``; weights
     files ``.weights.h5`` left out), newest first, as relative names; with ``before`` (an earlier listing),
-    only those new or rewritten since. None when a listing is not known.
+    only those new or rewritten since. None when the listing is not known.
 
     Example:
         >>> _model_files({"a.keras": [1, 9], "b.h5": [2, 9], "c.weights.h5": [3, 9]}, {"a.keras": [1, 9]})
         ['b.h5']
     """
-    if listing is None or before is None:
+    if listing is None:
         return None
-    earlier = before if isinstance(before, dict) else {}
+    earlier = before or {}
     found = [(stat[0], name) for name, stat in listing.items() if name.endswith((".keras", ".h5", ".hdf5"))
              and not name.endswith(".weights.h5") and list(earlier.get(name) or []) != list(stat)]
     return [name for _, name in sorted(found, reverse=True)]
